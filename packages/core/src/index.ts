@@ -1,0 +1,117 @@
+// The public surface of @sspkit/core: named exports only.
+export { SecStatus, SecStatusAlias, NtStatus, statusName, statusFromName, isSuccess, isKnownStatus, formatStatus } from './status.js';
+export type { SecStatusName, SecurityStatus } from './status.js';
+export { allStatuses, describeStatus } from './status-text.js';
+export type { StatusInfo } from './status-text.js';
+export { SspiError, isSspiError } from './errors.js';
+export {
+  IscReq,
+  IscRet,
+  AscReq,
+  AscRet,
+  IscReqExt,
+  IscRetExt,
+  AscReqExt,
+  AscRetExt,
+  SecPkgFlag,
+  SecPkgCred,
+  SecPkgCredAttr,
+  SecPkgAttr,
+  SecPkgInterfaceVersion,
+  SspiInterfaceVersion,
+  DataRep,
+  ContextExport,
+  SecQop,
+  NegotiationState,
+  MachineState,
+  SecWinntAuthIdentityFlag,
+  SecPkgExtendedInformationClass,
+  SecPkgUserInfoFlag,
+  SECPKG_ID_NONE,
+  flagNames,
+  hasFlags,
+} from './flags.js';
+export {
+  SecBufferType,
+  SecBufferFlag,
+  SECBUFFER_VERSION,
+  secBuffer,
+  secBufferDesc,
+  bufferTypeWord,
+  splitBufferType,
+  isReadOnly,
+  isChecksummed,
+  findBuffer,
+  findBuffers,
+  isValidBufferDesc,
+  writeBuffer,
+  wipe,
+} from './buffers.js';
+export type { SecBuffer, SecBufferDesc } from './buffers.js';
+export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp } from './types.js';
+export type {
+  TimeStamp,
+  LsaSecHandle,
+  Luid,
+  Out,
+  SecPkgInfo,
+  SecWinntAuthIdentity,
+  AuthData,
+  SecGetKeyFn,
+  AccessToken,
+  SecPkgContextSizes,
+  SecPkgContextStreamSizes,
+  SecPkgContextLifespan,
+  SecPkgContextNativeNames,
+  SecPkgContextKeyInfo,
+  SecPkgContextNegotiationInfo,
+  ContextAttributeMap,
+  ContextAttribute,
+  ContextAttributeValue,
+  CredentialAttributeMap,
+  CredentialAttributeValue,
+  MaybePromise,
+} from './types.js';
+export { LSA_TABLE_MEMBERS, USER_TABLE_MEMBERS } from './tables.js';
+export type {
+  SecpkgFunctionTable,
+  SecpkgUserFunctionTable,
+  SecurityPackageModule,
+  SpModeInitializeResult,
+  LsaModeContextResult,
+  AcquireCredentialsResult,
+  StatusWith,
+  LsaDispatchTable,
+  LsaSecpkgFunctionTable,
+  SecpkgDllFunctions,
+  SecpkgParameters,
+  LocatedPackage,
+  ClientRequest,
+  LogonUserResult,
+  CallPackageResult,
+  SecpkgPrimaryCred,
+  SecpkgSupplementalCred,
+  SecpkgTargetInfo,
+  SecpkgPostLogonUserInfo,
+  SecpkgSurrogateLogon,
+  SecurityUserData,
+} from './tables.js';
+export { CredHandle, CtxtHandle } from './handles.js';
+export type { ContextSide } from './handles.js';
+export { Registry, systemEnvironment } from './registry.js';
+export type { RegisteredPackage, LoadReport, RegistryOptions, SecurityEnvironment } from './registry.js';
+export { SspiDispatcher } from './dispatcher.js';
+export type {
+  DispatcherOptions,
+  PackageFaultListener,
+  AcquireCredentialsParams,
+  AddCredentialsParams,
+  InitializeParams,
+  AcceptParams,
+  HandshakeResult,
+  ChangePasswordParams,
+} from './dispatcher.js';
+export { ClientContext, ServerContext, clientContext, serverContext, runHandshake } from './convenience.js';
+export type { LegRecord, ContextOptions, ClientOptions, StepOptions, SealedMessage } from './convenience.js';
+export { createSspi } from './sspi.js';
+export type { CreateSspiOptions } from './sspi.js';
