@@ -1,0 +1,55 @@
+/**
+ * The packages the `sspkit` command knows, and how its `handshake` command turns --user,
+ * --password and --target into client and server credentials for each. Third-party modules
+ * come in with --module.
+ */
+import type { AuthData, SecurityPackageModule } from '@sspkit/core';
+import { MockPackage } from '@sspkit/provider-mock';
+import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
+
+/** What `handshake` was told on the command line. */
+export interface HandshakeInputs {
+  user?: string;
+  password?: string;
+  domain?: string;
+  target?: string;
+}
+
+/** A package the CLI can load, plus its handshake profile. */
+export interface CatalogEntry {
+  readonly name: string;
+  readonly load: () => Promise<SecurityPackageModule | undefined>;
+  /** Client and server AcquireCredentialsHandle auth data for a handshake with both ends here. */
+  readonly credentials: (inputs: HandshakeInputs) => { client?: AuthData; server?: AuthData; target: string };
+}
+
+/** Embedded demo defaults: the Mock's own test user. */
+export const DEMO = { user: 'alice', password: 'alice-password', domain: 'MOCK', target: 'host/sspkit.demo' } as const;
+
+export function catalog(): CatalogEntry[] {
+  return [
+    {
+      name: 'Mock',
+      load: async () => new MockPackage().module,
+      credentials: (i) => ({
+        client: { user: i.user ?? DEMO.user, domain: i.domain ?? DEMO.domain, password: i.password ?? DEMO.password },
+        target: i.target ?? DEMO.target,
+      }),
+    },
+    {
+      name: 'NTLM',
+      // The acceptor's accounts are the one user given on the command line (or the demo user).
+      load: async () => createNtlmModule({}),
+      credentials: (i) => {
+        const user = i.user ?? DEMO.user;
+        const domain = i.domain ?? DEMO.domain;
+        const password = i.password ?? DEMO.password;
+        return {
+          client: { user, domain, password },
+          server: { accounts: new InMemoryAccountStore().addPassword(domain, user, password) },
+          target: i.target ?? 'HTTP/sspkit.demo',
+        };
+      },
+    },
+  ];
+}

@@ -1,0 +1,11 @@
+// @sspkit/cli as a library: the command implementations, for embedding and tests.
+export { handshakeCommand, runHandshakeReport, formatHandshake } from './commands/handshake.js';
+export type { HandshakeJson, LegJson, RoundTripJson } from './commands/handshake.js';
+export { packagesCommand } from './commands/packages.js';
+export type { PackageJson } from './commands/packages.js';
+export { statusCommand, parseStatus } from './commands/status.js';
+export type { StatusJson } from './commands/status.js';
+export { loadSspi, importModule } from './load.js';
+export type { LoadedSspi } from './load.js';
+export { catalog, DEMO } from './catalog.js';
+export type { CatalogEntry, HandshakeInputs } from './catalog.js';

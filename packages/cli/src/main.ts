@@ -1,0 +1,64 @@
+/** The `sspkit` command. */
+import { Command, Option } from 'commander';
+import { handshakeCommand } from './commands/handshake.js';
+import { packagesCommand } from './commands/packages.js';
+import { statusCommand } from './commands/status.js';
+import { loadSspi } from './load.js';
+
+const write = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function program(): Command {
+  const p = new Command('sspkit').description('SSPI security packages for Node: list, handshake, status, conformance').showHelpAfterError();
+  p.exitOverride();
+
+  p.command('packages')
+    .description('EnumerateSecurityPackages, capabilities decoded')
+    .option('--json', 'machine-readable output')
+    .option('--module <path>', 'also load this package module (repeatable)', collect, [])
+    .action(async (o: { json?: boolean; module: string[] }) => {
+      process.exitCode = packagesCommand(await loadSspi(o.module), o, write);
+    });
+
+  p.command('handshake')
+    .description('run client and server in this process through the dispatcher (default: the Mock package)')
+    .option('--package <name>', 'security package', 'Mock')
+    .option('--user <user>', 'client user (default: the demo user)')
+    .option('--password <password>', 'client password')
+    .option('--domain <domain>', 'client domain')
+    .option('--target <target>', 'target name (SPN)')
+    .option('--module <path>', 'also load this package module (repeatable)', collect, [])
+    .option('--json', 'machine-readable output')
+    .action(async (o: { package: string; user?: string; password?: string; domain?: string; target?: string; module: string[]; json?: boolean }) => {
+      process.exitCode = await handshakeCommand(await loadSspi(o.module), o, write);
+    });
+
+  p.command('status')
+    .description('what does 0x80090308 mean: a status by code or name, or every status')
+    .argument('[code]', 'hex, decimal (signed or not) or SEC_E_* name')
+    .addOption(new Option('--all', 'list every known status'))
+    .option('--json', 'machine-readable output')
+    .action((code: string | undefined, o: { all?: boolean; json?: boolean }) => {
+      process.exitCode = statusCommand(code, o, write);
+    });
+
+  return p;
+}
+
+async function main(): Promise<void> {
+  try {
+    await program().parseAsync(process.argv);
+  } catch (e) {
+    const code = (e as { exitCode?: unknown }).exitCode;
+    if (typeof code === 'number') process.exitCode = code === 1 ? 2 : code;
+    else {
+      process.stderr.write(`sspkit: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,95 @@
+/**
+ * @sspkit/container — the composition root. The only package that imports inversify and
+ * reflect-metadata: core and the packages stay free of decorators and containers.
+ *
+ * Bindings (decorator-free, `toResolvedValue`):
+ *   SSPKIT.Environment → SecurityEnvironment (clock, random source)
+ *   SSPKIT.Packages    → readonly PackageBinding[] (the package modules to load, in order)
+ *   SSPKIT.Registry    → Registry, loaded with every package (singleton, async: use getAsync)
+ *   SSPKIT.Dispatcher  → SspiDispatcher over that registry (singleton, async: use getAsync)
+ */
+import 'reflect-metadata';
+import { Container, ContainerModule } from 'inversify';
+import { Registry, SspiDispatcher, systemEnvironment } from '@sspkit/core';
+import type { SecurityEnvironment, SecurityPackageModule } from '@sspkit/core';
+import { MockPackage } from '@sspkit/provider-mock';
+import type { MockPackageOptions } from '@sspkit/provider-mock';
+
+/** Service identifiers; `Symbol.for` so two installed copies agree. */
+export const SSPKIT = {
+  Environment: Symbol.for('sspkit.Environment'),
+  Packages: Symbol.for('sspkit.Packages'),
+  Registry: Symbol.for('sspkit.Registry'),
+  Dispatcher: Symbol.for('sspkit.Dispatcher'),
+} as const;
+
+/** A package module to load, with the name of the package it provides (for swapping). */
+export interface PackageBinding {
+  readonly name: string;
+  readonly module: SecurityPackageModule;
+  readonly source?: string;
+}
+
+export interface SspkitModuleOptions {
+  packages: readonly PackageBinding[];
+  environment?: SecurityEnvironment;
+}
+
+const resolved = new WeakSet<Container>();
+
+/** The bindings of sspkit as one ContainerModule. */
+export function sspkitModule(options: SspkitModuleOptions, owner?: Container): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<SecurityEnvironment>(SSPKIT.Environment).toConstantValue(options.environment ?? systemEnvironment);
+    bind<readonly PackageBinding[]>(SSPKIT.Packages).toConstantValue([...options.packages]);
+    bind<Registry>(SSPKIT.Registry)
+      .toResolvedValue(
+        async (environment: SecurityEnvironment, packages: readonly PackageBinding[]) => {
+          if (owner) resolved.add(owner);
+          const registry = new Registry({ environment });
+          for (const p of packages) await registry.load(p.module, p.source ?? p.name);
+          return registry;
+        },
+        [SSPKIT.Environment, SSPKIT.Packages],
+      )
+      .inSingletonScope();
+    bind<SspiDispatcher>(SSPKIT.Dispatcher)
+      .toResolvedValue((registry: Registry) => new SspiDispatcher(registry), [SSPKIT.Registry])
+      .inSingletonScope();
+  });
+}
+
+/** A container with the sspkit bindings loaded. */
+export function createSspkitContainer(options: SspkitModuleOptions): Container {
+  const container = new Container();
+  container.load(sspkitModule(options, container));
+  return container;
+}
+
+/** Resolves the dispatcher (the registry loads its packages on first resolution). */
+export function resolveDispatcher(container: Container): Promise<SspiDispatcher> {
+  return container.getAsync<SspiDispatcher>(SSPKIT.Dispatcher);
+}
+
+/**
+ * Replaces the package named `name` with another module, before anything was resolved.
+ * This is how a test swaps a real package for a double; the application code is untouched.
+ */
+export function replacePackage(container: Container, name: string, replacement: PackageBinding): void {
+  if (resolved.has(container)) throw new Error('replacePackage: the registry was already resolved; swap packages before the first resolveDispatcher()');
+  const current = container.get<readonly PackageBinding[]>(SSPKIT.Packages);
+  const key = name.toLowerCase();
+  if (!current.some((p) => p.name.toLowerCase() === key)) throw new Error(`replacePackage: no package named "${name}" is bound`);
+  container.rebind<readonly PackageBinding[]>(SSPKIT.Packages).toConstantValue(current.map((p) => (p.name.toLowerCase() === key ? replacement : p)));
+}
+
+/**
+ * Swaps the package named `name` for a Mock package registered under the same name, so the
+ * application's `acquireCredentialsHandle({ package: name })` reaches the Mock. Returns the Mock,
+ * for scripting and for assertions on its call log.
+ */
+export function swapForMock(container: Container, name: string, options: Omit<MockPackageOptions, 'name'> = {}): MockPackage {
+  const mock = new MockPackage({ ...options, name });
+  replacePackage(container, name, { name, module: mock.module, source: `mock for ${name}` });
+  return mock;
+}

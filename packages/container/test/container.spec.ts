@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { clientContext, runHandshake, serverContext } from '@sspkit/core';
+import { MockPackage } from '@sspkit/provider-mock';
+import { SSPKIT, createSspkitContainer, replacePackage, resolveDispatcher, swapForMock } from '@sspkit/container';
+import * as echo from '../../core/examples/echo-package.js';
+
+describe('@sspkit/container', () => {
+  it('resolves one registry and one dispatcher with every bound package loaded', async () => {
+    const mock = new MockPackage();
+    const container = createSspkitContainer({ packages: [{ name: 'Mock', module: mock.module }, { name: 'Echo', module: echo }] });
+    const sspi = await resolveDispatcher(container);
+    expect(sspi.enumerateSecurityPackages().packages.map((p) => p.name)).toEqual(['Mock', 'Echo']);
+    expect(await resolveDispatcher(container)).toBe(sspi);
+    expect(await container.getAsync(SSPKIT.Registry)).toBe(sspi.registry);
+  });
+
+  it('swaps a package for the Mock under the same name, before resolution only', async () => {
+    const container = createSspkitContainer({ packages: [{ name: 'Echo', module: echo }] });
+    const mock = swapForMock(container, 'Echo', { legs: 2 });
+    const sspi = await resolveDispatcher(container);
+    expect(sspi.querySecurityPackageInfo('Echo').packageInfo?.comment).toMatch(/sspkit deterministic test package/);
+    const client = await clientContext(sspi, { package: 'Echo' });
+    const server = await serverContext(sspi, { package: 'Echo' });
+    await runHandshake(client, server);
+    expect(mock.script.calls('acceptLsaModeContext')).toHaveLength(1);
+    expect(() => swapForMock(container, 'Echo')).toThrow(/already resolved/);
+    expect(() => replacePackage(createSspkitContainer({ packages: [] }), 'Nope', { name: 'Nope', module: echo })).toThrow(/no package named/);
+  });
+});

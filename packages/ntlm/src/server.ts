@@ -1,0 +1,217 @@
+import type { AccountStore } from './accounts.js';
+import { channelBindingsHash } from './crypto/channel-bindings.js';
+import type { ChannelBindings } from './crypto/channel-bindings.js';
+import { hmacMd5, safeEqual, wipe } from './crypto/hashes.js';
+import { computeMic } from './crypto/mic.js';
+import { ntowfv2 } from './crypto/owf.js';
+import { rc4k } from './crypto/rc4.js';
+import { computeResponseV1, kxkeyV1 } from './crypto/responses.js';
+import { decodeName, encodeName, NtlmSession } from './context.js';
+import type { Environment, NtlmStatus, StepResult } from './context.js';
+import { fileTime } from './filetime.js';
+import { decodeAuthenticate, MIC_OFFSET } from './messages/authenticate.js';
+import type { AuthenticateMessage } from './messages/authenticate.js';
+import { AvFlag, AvId, decodeAvPairs, encodeAvPairs, findAvPair } from './messages/av-pairs.js';
+import type { AvPair } from './messages/av-pairs.js';
+import { encodeChallenge } from './messages/challenge.js';
+import { hasFlag, NegotiateFlag as F } from './messages/flags.js';
+import { decodeNegotiate } from './messages/negotiate.js';
+import { OUR_VERSION } from './messages/version.js';
+
+/**
+ * How the acceptor treats channel bindings. There is deliberately no default: "none" must be said
+ * out loud, because treating a missing binding as all zeros is a classic interop and security trap.
+ */
+export type ServerChannelBindings = { readonly mode: 'none' } | { readonly mode: 'require'; readonly bindings: ChannelBindings };
+
+/** Acceptor options. */
+export interface NtlmServerOptions {
+  readonly accounts: AccountStore;
+  /** NetBIOS domain (or workgroup) name advertised as TargetName and MsvAvNbDomainName. */
+  readonly domain: string;
+  /** NetBIOS computer name (MsvAvNbComputerName). */
+  readonly computer: string;
+  readonly dnsDomain?: string;
+  readonly dnsComputer?: string;
+  readonly channelBindings: ServerChannelBindings;
+  /** Accept NTLMv1 (24-byte) responses. Off by default. */
+  readonly allowNtlmV1?: boolean;
+  readonly env: Environment;
+}
+
+/** Flags the acceptor is willing to select. */
+const SUPPORTED =
+  (F.UNICODE | F.OEM | F.REQUEST_TARGET | F.SIGN | F.SEAL | F.ALWAYS_SIGN | F.NTLM | F.EXTENDED_SESSIONSECURITY |
+    F.TARGET_INFO | F.VERSION | F.NEGOTIATE_128 | F.KEY_EXCH | F.NEGOTIATE_56) >>> 0;
+
+type State = 'initial' | 'await-authenticate' | 'done' | 'failed';
+
+const ZERO16 = new Uint8Array(16);
+
+/** The NTLM acceptor state machine (MS-NLMP §3.2.5): NEGOTIATE → CHALLENGE, AUTHENTICATE → done. */
+export class NtlmServer {
+  #state: State = 'initial';
+  #negotiate: Uint8Array = new Uint8Array(0);
+  #challenge: Uint8Array = new Uint8Array(0);
+  #serverChallenge: Uint8Array = new Uint8Array(0);
+  #flags = 0;
+  #session: NtlmSession | undefined;
+  #bindings: ServerChannelBindings;
+  readonly #opts: NtlmServerOptions;
+
+  constructor(opts: NtlmServerOptions) {
+    this.#opts = opts;
+    this.#bindings = opts.channelBindings;
+  }
+
+  /** The established session once the handshake is complete. */
+  get session(): NtlmSession | undefined {
+    return this.#session;
+  }
+
+  /**
+   * One AcceptSecurityContext leg. Never throws: every failure is a status. `channelBindings`
+   * overrides the constructor's policy for this and later legs (the SSPI adapter passes what the
+   * caller supplied, or an explicit 'none').
+   */
+  async step(input: Uint8Array, channelBindings?: ServerChannelBindings): Promise<StepResult> {
+    if (channelBindings) this.#bindings = channelBindings;
+    try {
+      if (this.#state === 'initial') return this.#challengeFor(input);
+      if (this.#state === 'await-authenticate') return await this.#verify(input);
+      return this.#fail('SEC_E_OUT_OF_SEQUENCE', `unexpected call in state ${this.#state}`);
+    } catch {
+      return this.#fail('SEC_E_INTERNAL_ERROR', 'internal error while checking a message');
+    }
+  }
+
+  /** Forgets keys. */
+  wipe(): void {
+    this.#session?.wipe();
+  }
+
+  #fail(status: NtlmStatus, reason: string): StepResult {
+    this.#state = 'failed';
+    return { status, reason };
+  }
+
+  #challengeFor(input: Uint8Array): StepResult {
+    const neg = decodeNegotiate(input);
+    if (!neg.ok) return this.#fail('SEC_E_INVALID_TOKEN', neg.error.detail);
+    const asked = neg.value.flags >>> 0;
+    let flags = (asked & SUPPORTED) >>> 0;
+    // One character set: Unicode wins; NTLM and target info are always on for NTLMv2.
+    flags = hasFlag(asked, F.UNICODE) ? (flags & ~F.OEM) >>> 0 : (flags | F.OEM) >>> 0;
+    flags = (flags | F.NTLM | F.TARGET_INFO) >>> 0;
+    if (hasFlag(flags, F.REQUEST_TARGET)) flags = (flags | F.TARGET_TYPE_SERVER) >>> 0;
+    const o = this.#opts;
+    const unicode = hasFlag(flags, F.UNICODE);
+    const pairs: AvPair[] = [
+      { id: AvId.NB_DOMAIN_NAME, value: encodeName(o.domain, true) },
+      { id: AvId.NB_COMPUTER_NAME, value: encodeName(o.computer, true) },
+      { id: AvId.DNS_DOMAIN_NAME, value: encodeName(o.dnsDomain ?? o.domain, true) },
+      { id: AvId.DNS_COMPUTER_NAME, value: encodeName(o.dnsComputer ?? o.computer, true) },
+      { id: AvId.TIMESTAMP, value: fileTime(o.env.now()) },
+    ];
+    this.#serverChallenge = o.env.randomBytes(8);
+    this.#flags = flags;
+    this.#negotiate = input.slice();
+    this.#challenge = encodeChallenge({
+      flags,
+      targetName: hasFlag(flags, F.REQUEST_TARGET) ? encodeName(o.computer, unicode) : new Uint8Array(0),
+      serverChallenge: this.#serverChallenge,
+      targetInfo: encodeAvPairs(pairs),
+      ...(hasFlag(flags, F.VERSION) ? { version: OUR_VERSION } : {}),
+    });
+    this.#state = 'await-authenticate';
+    return { status: 'SEC_I_CONTINUE_NEEDED', token: this.#challenge };
+  }
+
+  async #verify(input: Uint8Array): Promise<StepResult> {
+    const decoded = decodeAuthenticate(input);
+    if (!decoded.ok) return this.#fail('SEC_E_INVALID_TOKEN', decoded.error.detail);
+    const m = decoded.value;
+    // Only flags offered in the CHALLENGE count, whatever the client claims now.
+    const flags = (m.flags & this.#flags) >>> 0;
+    const unicode = hasFlag(flags, F.UNICODE);
+    const user = decodeName(m.userName, unicode);
+    const domain = decodeName(m.domainName, unicode);
+    const workstation = decodeName(m.workstation, unicode);
+    if (user === '' && m.ntChallengeResponse.length === 0) return this.#fail('SEC_E_LOGON_DENIED', 'anonymous logon is not supported');
+
+    const account = await this.#opts.accounts.lookup(user, domain);
+    if (!account) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+
+    let kxkey: Uint8Array;
+    let clientPairs: AvPair[] = [];
+    if (m.ntChallengeResponse.length === 24) {
+      if (this.#opts.allowNtlmV1 !== true) return this.#fail('SEC_E_LOGON_DENIED', 'NTLMv1 is disabled');
+      const r = this.#verifyV1(m, account.ntHash, flags);
+      if (!r) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      kxkey = r;
+    } else {
+      const nt = m.ntChallengeResponse;
+      if (nt.length < 16 + 28 + 4) return this.#fail('SEC_E_INVALID_TOKEN', 'NTLMv2 response too short');
+      const proof = nt.subarray(0, 16);
+      const blob = nt.subarray(16);
+      const parsed = decodeAvPairs(blob.subarray(28));
+      if (!parsed.ok) return this.#fail('SEC_E_INVALID_TOKEN', parsed.error.detail);
+      clientPairs = parsed.value;
+      const key = ntowfv2(account.ntHash, user, domain);
+      const expected = hmacMd5(key, this.#serverChallenge, blob);
+      const good = safeEqual(expected, proof);
+      kxkey = hmacMd5(key, proof);
+      wipe(key, expected);
+      if (!good) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+    }
+
+    let exported = kxkey;
+    if (hasFlag(flags, F.KEY_EXCH)) {
+      if (m.encryptedRandomSessionKey.length !== 16) return this.#fail('SEC_E_INVALID_TOKEN', 'missing encrypted session key');
+      exported = rc4k(kxkey, m.encryptedRandomSessionKey);
+      wipe(kxkey);
+    }
+
+    const avFlagsRaw = findAvPair(clientPairs, AvId.FLAGS);
+    const avFlags = avFlagsRaw?.length === 4 ? new DataView(avFlagsRaw.buffer, avFlagsRaw.byteOffset, 4).getUint32(0, true) : 0;
+    if ((avFlags & AvFlag.MIC_PRESENT) !== 0) {
+      if (!m.mic) return this.#fail('SEC_E_INVALID_TOKEN', 'MsvAvFlags announces a MIC the message lacks');
+      const zeroed = input.slice();
+      zeroed.set(ZERO16, MIC_OFFSET);
+      const mic = computeMic(exported, this.#negotiate, this.#challenge, zeroed);
+      if (!safeEqual(mic, m.mic)) {
+        wipe(exported);
+        return this.#fail('SEC_E_MESSAGE_ALTERED', 'MIC mismatch');
+      }
+    }
+
+    const cb = this.#bindings;
+    if (cb.mode === 'require') {
+      const sent = findAvPair(clientPairs, AvId.CHANNEL_BINDINGS);
+      const want = channelBindingsHash(cb.bindings);
+      // Absent or all-zero bindings from the client never satisfy a server that has bindings.
+      if (!sent || safeEqual(sent, ZERO16) || !safeEqual(sent, want)) {
+        wipe(exported);
+        return this.#fail('SEC_E_BAD_BINDINGS', 'channel bindings mismatch');
+      }
+    }
+
+    this.#session = new NtlmSession(false, flags, { user: account.user, domain: domain || account.domain, workstation }, exported);
+    this.#state = 'done';
+    return { status: 'SEC_E_OK' };
+  }
+
+  /** NTLMv1 check (opt-in): returns the key exchange key, or undefined when the response is wrong. */
+  #verifyV1(m: AuthenticateMessage, ntHashValue: Uint8Array, flags: number): Uint8Array | undefined {
+    const ess = hasFlag(flags, F.EXTENDED_SESSIONSECURITY);
+    const clientChallenge = m.lmChallengeResponse.subarray(0, 8);
+    if (ess && clientChallenge.length !== 8) return undefined;
+    const r = computeResponseV1(ntHashValue, undefined, this.#serverChallenge, clientChallenge, ess);
+    if (!safeEqual(r.ntChallengeResponse, m.ntChallengeResponse)) return undefined;
+    return kxkeyV1(r.sessionBaseKey, m.lmChallengeResponse, this.#serverChallenge, undefined, {
+      ess,
+      lmKey: false,
+      nonNtSessionKey: false,
+    });
+  }
+}

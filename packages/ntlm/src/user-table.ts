@@ -1,0 +1,128 @@
+import { NegotiationState, SecBufferFlag, SecBufferType, SecPkgAttr, SecQop, SecStatus, findBuffer, findBuffers, writeBuffer } from '@sspkit/core';
+import type { SecBuffer, SecBufferDesc, SecpkgUserFunctionTable, SecurityStatus } from '@sspkit/core';
+import type { NtlmSession } from './context.js';
+import { concat } from './crypto/hashes.js';
+import { SIGNATURE_SIZE } from './crypto/protect.js';
+import { hasFlag, NegotiateFlag } from './messages/flags.js';
+import { contextAttributes, NTLM_INFO } from './package-state.js';
+import type { CtxEntry, NtlmPackageState } from './package-state.js';
+
+const SIZES = { maxToken: NTLM_INFO.maxToken, maxSignature: SIGNATURE_SIZE, blockSize: 0, securityTrailer: SIGNATURE_SIZE } as const;
+
+const sessionOf = (ctx: CtxEntry | undefined): NtlmSession | undefined => (ctx?.complete ? (ctx.client ?? ctx.server)?.session : undefined);
+
+/** The message buffers NTLM protects: every DATA buffer, in order. */
+const dataBuffers = (desc: SecBufferDesc): SecBuffer[] => findBuffers(desc, SecBufferType.DATA);
+
+/** READONLY and READONLY_WITH_CHECKSUM buffers are signed but never encrypted. */
+const isConfidential = (b: SecBuffer): boolean => (b.flags & (SecBufferFlag.READONLY | SecBufferFlag.READONLY_WITH_CHECKSUM)) === 0;
+
+/** Builds the user-mode function table of one NTLM package instance. */
+export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
+  const session = (h: number | bigint): NtlmSession | SecurityStatus => {
+    const ctx = state.contexts.get(h);
+    if (!ctx) return SecStatus.SEC_E_INVALID_HANDLE;
+    return sessionOf(ctx) ?? SecStatus.SEC_E_OUT_OF_SEQUENCE;
+  };
+
+  return {
+    instanceInit: () => SecStatus.SEC_E_OK,
+
+    makeSignature(h, qop, desc) {
+      const s = session(h);
+      if (typeof s === 'number') return s;
+      if (qop !== 0) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
+      const token = findBuffer(desc, SecBufferType.TOKEN);
+      if (!token) return SecStatus.SEC_E_INVALID_TOKEN;
+      const sig = s.protector.sign(concat(...dataBuffers(desc).map((b) => b.data)));
+      return writeBuffer(token, sig, false);
+    },
+
+    verifySignature(h, desc, _seq, qopOut) {
+      const s = session(h);
+      if (typeof s === 'number') return s;
+      const token = findBuffer(desc, SecBufferType.TOKEN);
+      if (!token || token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_INVALID_TOKEN;
+      const ok = s.protector.verify(concat(...dataBuffers(desc).map((b) => b.data)), token.data.subarray(0, SIGNATURE_SIZE));
+      if (qopOut) qopOut.value = 0;
+      return ok ? SecStatus.SEC_E_OK : SecStatus.SEC_E_MESSAGE_ALTERED;
+    },
+
+    sealMessage(h, qop, desc) {
+      const s = session(h);
+      if (typeof s === 'number') return s;
+      const signOnly = qop === SecQop.WRAP_NO_ENCRYPT;
+      if (qop !== 0 && !signOnly) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
+      if (!signOnly && !hasFlag(s.flags, NegotiateFlag.SEAL)) return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      const token = findBuffer(desc, SecBufferType.TOKEN);
+      if (!token) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+      const bufs = dataBuffers(desc);
+      const { outputs, signature } = s.protector.seal(bufs.map((b) => ({ data: b.data, confidential: !signOnly && isConfidential(b) })));
+      bufs.forEach((b, i) => {
+        const out = outputs[i];
+        if (out && out !== b.data) b.data.set(out);
+      });
+      return writeBuffer(token, signature, false);
+    },
+
+    unsealMessage(h, desc, _seq, qopOut) {
+      const s = session(h);
+      if (typeof s === 'number') return s;
+      const token = findBuffer(desc, SecBufferType.TOKEN);
+      if (!token || token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_INVALID_TOKEN;
+      const bufs = dataBuffers(desc);
+      const plain = s.protector.unseal(
+        bufs.map((b) => ({ data: b.data, confidential: isConfidential(b) })),
+        token.data.subarray(0, SIGNATURE_SIZE),
+      );
+      if (!plain) return SecStatus.SEC_E_MESSAGE_ALTERED;
+      bufs.forEach((b, i) => {
+        const out = plain[i];
+        if (out && out !== b.data) b.data.set(out);
+      });
+      if (qopOut) qopOut.value = 0;
+      return SecStatus.SEC_E_OK;
+    },
+
+    getContextToken(h) {
+      const ctx = state.contexts.get(h);
+      if (!ctx) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      const s = sessionOf(ctx);
+      if (ctx.side !== 'server' || !s) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      const { user, domain, workstation } = s.names;
+      return {
+        status: SecStatus.SEC_E_OK,
+        token: { authenticationPackage: 'NTLM', user, ...(domain ? { domain } : {}), groups: [], attributes: { workstation } },
+      };
+    },
+
+    queryContextAttributes(h, attribute) {
+      const ctx = state.contexts.get(h);
+      if (!ctx) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      const ok = (buffer: unknown) => ({ status: SecStatus.SEC_E_OK, buffer });
+      if (attribute === SecPkgAttr.SIZES) return ok(SIZES);
+      if (attribute === SecPkgAttr.PACKAGE_INFO) return ok({ packageInfo: NTLM_INFO });
+      if (attribute === SecPkgAttr.NEGOTIATION_INFO) {
+        return ok({ packageInfo: NTLM_INFO, negotiationState: ctx.complete ? NegotiationState.COMPLETE : NegotiationState.IN_PROGRESS });
+      }
+      const s = sessionOf(ctx);
+      if (!s) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
+      const { user, domain } = s.names;
+      switch (attribute) {
+        case SecPkgAttr.NAMES:
+          return ok({ userName: domain ? `${domain}\\${user}` : user });
+        case SecPkgAttr.SESSION_KEY:
+          return ok({ sessionKey: s.sessionKey() });
+        case SecPkgAttr.FLAGS:
+          return ok({ flags: contextAttributes(ctx.side, s.flags, false) });
+        case SecPkgAttr.NATIVE_NAMES:
+          return ok({ clientName: domain ? `${domain}\\${user}` : user, serverName: ctx.targetName ?? '' });
+        default:
+          return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+      }
+    },
+
+    deleteUserModeContext: (h) => (state.contexts.has(h) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE),
+  };
+}

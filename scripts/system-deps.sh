@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the interop tests drive (real KDC, real peers), if any is missing.
+# The one list of system dependencies: .ci/run and `pnpm test` both come through here.
+set -euo pipefail
+
+PACKAGES=(
+  krb5-kdc krb5-admin-server krb5-user krb5-gss-samples   # throwaway MIT realm, gss-client/gss-server
+  python3-gssapi                                          # python-gssapi peer (Kerberos, SPNEGO, NTLM)
+  gss-ntlmssp                                             # NTLM as a GSSAPI mechanism (out-of-process peer)
+  apache2 curl python3-requests                           # HTTP Digest peers
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "sspkit: missing Debian packages: ${missing[*]}" >&2
+  echo "        install them as root (apt-get install ${missing[*]}) or run this as root" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Package scripts must not start system daemons (a KDC on port 88, Apache on 80): the tests start
+# their own, on loopback, and stop them.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+echo "sspkit: installing ${missing[*]}"
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
