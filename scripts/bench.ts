@@ -13,6 +13,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const filter = process.argv[2];
 const dirs = [...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'bench')), join(root, 'test', 'bench')];
 const files = dirs.filter((d) => existsSync(d)).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.bench.ts')).map((f) => join(d, f)));
+// The benchmarks drive the same Debian peers as the interop tests.
+spawnSync('bash', [join(root, 'scripts', 'system-deps.sh')], { stdio: 'inherit' });
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 let failed = 0;
 for (const file of files.filter((f) => !filter || relative(root, f).includes(filter))) {

@@ -8,6 +8,7 @@ PACKAGES=(
   python3-gssapi                                          # python-gssapi peer (Kerberos, SPNEGO, NTLM)
   gss-ntlmssp                                             # NTLM as a GSSAPI mechanism (out-of-process peer)
   apache2 curl python3-requests                           # HTTP Digest peers
+  gcc libkrb5-dev                                         # C drivers the benchmarks compile (gss-ntlmssp, MIT krb5)
 )
 
 missing=()
