@@ -1,5 +1,6 @@
 /** The `sspkit` command. */
 import { Command, Option } from 'commander';
+import { conformanceCommand } from '@sspkit/conformance';
 import { handshakeCommand } from './commands/handshake.js';
 import { packagesCommand } from './commands/packages.js';
 import { statusCommand } from './commands/status.js';
@@ -43,6 +44,22 @@ export function program(): Command {
     .option('--json', 'machine-readable output')
     .action((code: string | undefined, o: { all?: boolean; json?: boolean }) => {
       process.exitCode = statusCommand(code, o, write);
+    });
+
+  p.command('conformance')
+    .description('run the provider conformance suite against a package module (path or package name)')
+    .argument('<module>', 'path to a module exporting spLsaModeInitialize, or a package specifier')
+    .option('--package <name>', 'the package to test when the module holds several')
+    .option('--json', 'machine-readable report (schema sspkit.conformance/1)')
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .action(async (modulePath: string, o: { package?: string; json?: boolean; junit?: string }) => {
+      process.exitCode = await conformanceCommand({
+        modulePath,
+        json: o.json ?? false,
+        write: (s) => process.stdout.write(s),
+        ...(o.package !== undefined ? { packageName: o.package } : {}),
+        ...(o.junit !== undefined ? { junitFile: o.junit } : {}),
+      });
     });
 
   return p;

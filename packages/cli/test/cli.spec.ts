@@ -81,4 +81,15 @@ describe('sspkit handshake', () => {
     const bad = spawnSync(process.execPath, [bin, 'status', 'NOT_A_STATUS'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
   });
+
+  it('sspkit conformance runs the suite on a module: the Mock conforms, the insecure example does not', () => {
+    const bin = fileURLToPath(new URL('../bin/sspkit.mjs', import.meta.url));
+    const mock = spawnSync(process.execPath, [bin, 'conformance', '@sspkit/provider-mock', '--json'], { encoding: 'utf8' });
+    expect(mock.status).toBe(0);
+    expect(JSON.parse(mock.stdout)).toMatchObject({ schema: 'sspkit.conformance/1', package: { name: 'Mock' } });
+    const example = fileURLToPath(new URL('../../core/examples/echo-package.ts', import.meta.url));
+    const echo = spawnSync(process.execPath, [bin, 'conformance', example], { encoding: 'utf8' });
+    expect(echo.status).toBe(1);
+    expect(echo.stdout).toMatch(/FAIL\s+lifetime\.stale-package-handles/);
+  });
 });

@@ -34,6 +34,8 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       if (qop !== 0) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (!token) return SecStatus.SEC_E_INVALID_TOKEN;
+      // Refuse before signing: signing consumes a sequence number and RC4 keystream.
+      if (token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
       const sig = s.protector.sign(concat(...dataBuffers(desc).map((b) => b.data)));
       return writeBuffer(token, sig, false);
     },

@@ -22,3 +22,9 @@ const defaultInstance = new MockPackage();
  */
 export const spLsaModeInitialize: SecurityPackageModule['spLsaModeInitialize'] = (v) => defaultInstance.module.spLsaModeInitialize(v);
 export const spUserModeInitialize: NonNullable<SecurityPackageModule['spUserModeInitialize']> = (v) => defaultInstance.module.spUserModeInitialize!(v);
+
+/**
+ * Credentials for `sspkit conformance @sspkit/provider-mock`: the default instance's demo user.
+ * (A fixture, not a secret.)
+ */
+export const sspkitConformance = { client: { authData: { user: 'alice', password: 'alice-password' } } };

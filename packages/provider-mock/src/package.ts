@@ -18,6 +18,7 @@ import {
   SecStatus,
   SECPKG_ID_NONE,
   findBuffer,
+  isReadOnly,
   timeStampFromMillis,
   writeBuffer,
 } from '@sspkit/core';
@@ -176,12 +177,15 @@ export class MockPackage {
     const state: HandshakeState = entry?.ctx.hs ?? { side, legs: this.legs, nextLeg: 1, transcript: [], caps: 0, complete: false };
     const outcome = run(state);
     if (outcome.status !== S.SEC_E_OK && outcome.status !== S.SEC_I_CONTINUE_NEEDED) return { status: outcome.status };
+    const token = output && findBuffer(output, SecBufferType.TOKEN);
     if (outcome.output) {
-      const token = output && findBuffer(output, SecBufferType.TOKEN);
       if (!token) return { status: S.SEC_E_INVALID_TOKEN };
       if (outcome.output.length > this.info.maxToken) return { status: S.SEC_E_INTERNAL_ERROR };
       const st = writeBuffer(token, outcome.output, allocate);
       if (st !== S.SEC_E_OK) return { status: st };
+    } else if (token && !isReadOnly(token)) {
+      // Nothing to send: cbBuffer = 0, so a caller never sends the untouched buffer.
+      writeBuffer(token, new Uint8Array(0), allocate);
     }
     const { start, expiry } = this.#lifetime();
     let handle = existing;

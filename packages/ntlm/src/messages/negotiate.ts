@@ -1,6 +1,6 @@
 import { hasFlag, NegotiateFlag } from './flags.js';
 import type { DecodeResult } from './result.js';
-import { ok } from './result.js';
+import { fail, ok } from './result.js';
 import type { Version } from './version.js';
 import { decodeVersion, encodeVersion } from './version.js';
 import { checkHeader, fieldAt, MessageWriter, payloadStart, readField } from './wire.js';
@@ -31,7 +31,10 @@ export function decodeNegotiate(buf: Uint8Array): DecodeResult<NegotiateMessage>
   if (!h.ok) return h;
   const v = h.value;
   const flags = v.getUint32(12, true);
-  if (buf.length < FIXED) return ok({ flags, domainName: new Uint8Array(0), workstation: new Uint8Array(0) });
+  // Only the legacy 16-byte form may omit the name fields; anything between was cut short.
+  if (buf.length === 16) return ok({ flags, domainName: new Uint8Array(0), workstation: new Uint8Array(0) });
+  if (buf.length < FIXED) return fail('truncated', `NEGOTIATE_MESSAGE of ${buf.length} bytes ends inside its name fields`);
+  if (hasFlag(flags, NegotiateFlag.VERSION) && buf.length < FIXED + 8) return fail('truncated', 'NEGOTIATE_MESSAGE ends inside its VERSION field');
   const df = fieldAt(v, 16);
   const wf = fieldAt(v, 24);
   const end = payloadStart(buf, [df, wf]);

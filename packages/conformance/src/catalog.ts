@@ -1,0 +1,26 @@
+/** Every check of the suite, in report order (one source file per SSPI area). */
+import { attributeChecks } from './checks/attributes.js';
+import { concurrencyChecks } from './checks/concurrency.js';
+import { credentialChecks } from './checks/credentials.js';
+import { exportImportChecks } from './checks/export-import.js';
+import { handshakeChecks } from './checks/handshake.js';
+import { hygieneChecks } from './checks/hygiene.js';
+import { lifetimeChecks } from './checks/lifetime.js';
+import { packageInfoChecks } from './checks/package-info.js';
+import { perMessageChecks } from './checks/per-message.js';
+import { tokenChecks } from './checks/token.js';
+import type { ConformanceCheck } from './types.js';
+
+/** The whole suite as data. */
+export const ALL_CHECKS: readonly ConformanceCheck[] = [
+  ...packageInfoChecks,
+  ...credentialChecks,
+  ...handshakeChecks,
+  ...perMessageChecks,
+  ...attributeChecks,
+  ...tokenChecks,
+  ...exportImportChecks,
+  ...lifetimeChecks,
+  ...concurrencyChecks,
+  ...hygieneChecks,
+];
