@@ -91,5 +91,9 @@ describe('sspkit handshake', () => {
     const echo = spawnSync(process.execPath, [bin, 'conformance', example], { encoding: 'utf8' });
     expect(echo.status).toBe(1);
     expect(echo.stdout).toMatch(/FAIL\s+lifetime\.stale-package-handles/);
+    const scram = fileURLToPath(new URL('../../../examples/scram-sha-256/conformance-entry.ts', import.meta.url));
+    const third = spawnSync(process.execPath, [bin, 'conformance', scram], { encoding: 'utf8' });
+    expect(third.stdout).toMatch(/CONFORMS/);
+    expect(third.status).toBe(0);
   });
 });
