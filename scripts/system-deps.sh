@@ -7,7 +7,8 @@ PACKAGES=(
   krb5-kdc krb5-admin-server krb5-user krb5-gss-samples   # throwaway MIT realm, gss-client/gss-server
   python3-gssapi                                          # python-gssapi peer (Kerberos, SPNEGO, NTLM)
   gss-ntlmssp                                             # NTLM as a GSSAPI mechanism (out-of-process peer)
-  apache2 curl python3-requests                           # HTTP Digest peers
+  apache2 curl python3-requests                           # HTTP Digest peers (curl, Python, Apache)
+  sasl2-bin libsasl2-modules                              # Cyrus SASL DIGEST-MD5 peer
   gcc libkrb5-dev                                         # C drivers the benchmarks compile (gss-ntlmssp, MIT krb5)
 )
 

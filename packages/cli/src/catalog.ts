@@ -6,6 +6,8 @@
 import type { AuthData, SecurityPackageModule } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
+import { createDigestModule } from '@sspkit/digest';
+import { AscReq, IscReq } from '@sspkit/core';
 
 /** What `handshake` was told on the command line. */
 export interface HandshakeInputs {
@@ -21,6 +23,9 @@ export interface CatalogEntry {
   readonly load: () => Promise<SecurityPackageModule | undefined>;
   /** Client and server AcquireCredentialsHandle auth data for a handshake with both ends here. */
   readonly credentials: (inputs: HandshakeInputs) => { client?: AuthData; server?: AuthData; target: string };
+  /** ISC_REQ_* / ASC_REQ_* bits the package needs for a meaningful demo (Digest: HTTP mode). */
+  readonly clientReq?: number;
+  readonly serverReq?: number;
 }
 
 /** Embedded demo defaults: the Mock's own test user. */
@@ -49,6 +54,19 @@ export function catalog(): CatalogEntry[] {
           server: { accounts: new InMemoryAccountStore().addPassword(domain, user, password) },
           target: i.target ?? 'HTTP/sspkit.demo',
         };
+      },
+    },
+    {
+      name: 'Digest',
+      // HTTP mode (RFC 7616): the server challenges first, and verifies through CompleteAuthToken.
+      load: async () => createDigestModule(),
+      clientReq: IscReq.HTTP,
+      serverReq: AscReq.HTTP,
+      credentials: (i) => {
+        const target = i.target ?? '/index.html';
+        if (i.user === undefined) return { target }; // the module's in-memory demo user, alice
+        const identity = { user: i.user, domain: i.domain ?? 'sspkit', password: i.password ?? '' };
+        return { client: identity, server: identity, target };
       },
     },
   ];

@@ -85,8 +85,8 @@ export async function runHandshakeReport(loaded: LoadedSspi, packageName: string
   let client: ClientContext | undefined;
   let server: ServerContext | undefined;
   try {
-    client = await clientContext(loaded.sspi, { package: name, targetName: creds.target, requirements: CLIENT_REQ, ...(creds.client ? { authData: creds.client } : {}) });
-    server = await serverContext(loaded.sspi, { package: name, requirements: SERVER_REQ, ...(creds.server ? { authData: creds.server } : {}) });
+    client = await clientContext(loaded.sspi, { package: name, targetName: creds.target, requirements: (CLIENT_REQ | (entry?.clientReq ?? 0)) >>> 0, ...(creds.client ? { authData: creds.client } : {}) });
+    server = await serverContext(loaded.sspi, { package: name, requirements: (SERVER_REQ | (entry?.serverReq ?? 0)) >>> 0, ...(creds.server ? { authData: creds.server } : {}) });
     try {
       await runHandshake(client, server);
     } finally {

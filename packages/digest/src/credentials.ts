@@ -1,0 +1,123 @@
+/**
+ * What AcquireCredentialsHandle(Digest) accepts as pAuthData, and the credential records kept
+ * behind the handles. Outbound: a SEC_WINNT_AUTH_IDENTITY (user, domain = realm, password).
+ * Inbound: a {@link DigestServerAuthData} (user store or htdigest file, realm, algorithms …), or a
+ * SEC_WINNT_AUTH_IDENTITY naming the single user to accept, or nothing (the module's defaults).
+ */
+import type { DigestAlgorithmName } from './crypto/algorithms.js';
+import { NonceIssuer } from './crypto/nonce.js';
+import type { DigestClientSecret } from './http/client-context.js';
+import { HttpServerCredential } from './http/server-credential.js';
+import type { HttpQop, SaslQop } from './messages/qop.js';
+import type { SaslCipher } from './sasl/ciphers.js';
+import type { SaslServerOptions } from './sasl/server-context.js';
+import { loadHtdigestStore } from './stores/htdigest.js';
+import { MemoryUserStore } from './stores/memory-user-store.js';
+import type { NonceCountStore } from './stores/nonce-count-store.js';
+import type { DigestUser, UserStore } from './stores/user-store.js';
+
+/** Inbound pAuthData: how a Digest server finds users and what it offers. */
+export interface DigestServerAuthData {
+  readonly kind: 'digest-server';
+  /** Realm named in challenges (default: the module's default realm). */
+  readonly realm?: string;
+  /** The user store; or `htdigestFile` (+ `groupFile`) to read Apache files. */
+  readonly users?: UserStore;
+  readonly htdigestFile?: string;
+  readonly groupFile?: string;
+  /** HTTP: algorithm named in challenges, algorithms accepted, qop offered. */
+  readonly algorithm?: DigestAlgorithmName;
+  readonly acceptAlgorithms?: readonly DigestAlgorithmName[];
+  readonly qop?: readonly HttpQop[];
+  readonly userhash?: boolean;
+  readonly opaque?: string;
+  /** A ready nonce issuer (shared key, custom clock); overrides nonceKey / nonceLifetimeMs. */
+  readonly nonces?: NonceIssuer;
+  /** MAC key of the stateless nonces; share it between instances of one service. */
+  readonly nonceKey?: Uint8Array;
+  readonly nonceLifetimeMs?: number;
+  /** Replay store shared between instances (default: in-memory). */
+  readonly nonceCounts?: NonceCountStore;
+  /** SASL: qop and ciphers offered, the expected digest-uri (`service/host`). */
+  readonly saslQop?: readonly SaslQop[];
+  readonly ciphers?: readonly SaslCipher[];
+  readonly digestUri?: string;
+}
+
+/** The module-wide defaults an application may replace (`createDigestModule`). */
+export interface DigestModuleDefaults {
+  /** Realm used when the inbound auth data names none. */
+  readonly realm: string;
+  /** Users of the default in-memory store. */
+  readonly users: readonly DigestUser[];
+  /** Outbound identity when a client passes no auth data (Windows would use the logged-on user). */
+  readonly defaultClient?: DigestClientSecret;
+}
+
+/** One credential handle's record. */
+export interface DigestCredential {
+  readonly use: number;
+  readonly client?: DigestClientSecret;
+  readonly http?: HttpServerCredential;
+  readonly sasl?: SaslServerOptions;
+  /** Principal shown by QueryCredentialsAttributes(NAMES). */
+  readonly name: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Reads an outbound identity from pAuthData; undefined when it holds none. */
+export function clientSecretFrom(authData: unknown, principal: string | undefined): DigestClientSecret | undefined {
+  if (!isRecord(authData)) return undefined;
+  const user = typeof authData['user'] === 'string' ? authData['user'] : principal;
+  const password = authData['password'];
+  if (user === undefined || typeof password !== 'string') return undefined;
+  const domain = authData['domain'];
+  return typeof domain === 'string' && domain !== '' ? { username: user, password, realm: domain } : { username: user, password };
+}
+
+/** Builds the inbound half (HTTP and SASL settings) from pAuthData and the module defaults. */
+export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDefaults): { http: HttpServerCredential; sasl: SaslServerOptions } {
+  let realm = defaults.realm;
+  let users: UserStore;
+  let d: DigestServerAuthData | undefined;
+  if (isRecord(authData) && authData['kind'] === 'digest-server') {
+    d = authData as unknown as DigestServerAuthData;
+    realm = d.realm ?? realm;
+    if (d.users !== undefined) users = d.users;
+    else if (d.htdigestFile !== undefined) users = loadHtdigestStore(d.htdigestFile, d.groupFile);
+    else users = new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm })));
+  } else {
+    const single = clientSecretFrom(authData, undefined);
+    if (single !== undefined) {
+      realm = single.realm ?? realm;
+      users = new MemoryUserStore([{ username: single.username, realm, password: single.password }]);
+    } else {
+      users = new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm })));
+    }
+  }
+  const http = new HttpServerCredential({
+    realm,
+    users,
+    ...(d?.algorithm !== undefined ? { algorithm: d.algorithm } : {}),
+    ...(d?.acceptAlgorithms !== undefined ? { acceptAlgorithms: d.acceptAlgorithms } : {}),
+    ...(d?.qop !== undefined ? { qop: d.qop } : {}),
+    ...(d?.userhash !== undefined ? { userhash: d.userhash } : {}),
+    ...(d?.opaque !== undefined ? { opaque: d.opaque } : {}),
+    ...(d?.nonceCounts !== undefined ? { nonceCounts: d.nonceCounts } : {}),
+    nonces: d?.nonces ?? new NonceIssuer({
+      ...(d?.nonceKey !== undefined ? { key: d.nonceKey } : {}),
+      ...(d?.nonceLifetimeMs !== undefined ? { lifetimeMs: d.nonceLifetimeMs } : {}),
+    }),
+  });
+  const sasl: SaslServerOptions = {
+    realm,
+    users,
+    ...(d?.saslQop !== undefined ? { qop: d.saslQop } : {}),
+    ...(d?.ciphers !== undefined ? { ciphers: d.ciphers } : {}),
+    ...(d?.digestUri !== undefined ? { digestUri: d.digestUri } : {}),
+  };
+  return { http, sasl };
+}

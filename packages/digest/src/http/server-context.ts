@@ -1,0 +1,225 @@
+/**
+ * Server side of HTTP Digest as an explicit state machine, mirroring the Windows Digest SSP:
+ *
+ *   initial ──accept(no token)──▶ challenged ──accept(response)──▶ established
+ *                                      │                 └─(needs method/body)─▶ pending ──complete──▶ established
+ *   established ──accept(next request's response)──▶ pending ──complete──▶ established
+ *
+ * A response can also arrive on a fresh context (a client reusing a nonce on a new connection): nonces
+ * are stateless, so that works, and the shared nonce-count store still catches replays.
+ */
+import { wireToUnicode } from '../bytes.js';
+import type { DigestAlgorithm } from '../crypto/algorithms.js';
+import { ha2, hashBody, hashHex, responseDigest, sessionHa1 } from '../crypto/http-digest.js';
+import { constantTimeEqual } from '../crypto/timing.js';
+import { DigestErrorCode, fail, ok } from '../errors.js';
+import type { Result } from '../errors.js';
+import { formatAuthenticationInfo } from '../messages/authentication-info.js';
+import { formatChallenge } from '../messages/challenge.js';
+import { parseCredentials } from '../messages/credentials.js';
+import type { DigestCredentials } from '../messages/credentials.js';
+import type { DigestIdentity, HttpRequestParts, Step } from '../step.js';
+import { baseHa1For } from '../stores/user-store.js';
+import type { DigestUser } from '../stores/user-store.js';
+import type { HttpServerCredential } from './server-credential.js';
+
+type State = 'initial' | 'challenged' | 'pending' | 'established';
+
+interface Pending {
+  readonly credentials: DigestCredentials;
+  readonly user: DigestUser;
+  readonly baseHa1: string;
+  readonly parts: HttpRequestParts;
+  /** Whether a mismatch means tampering (a later request, auth-int) rather than a wrong password. */
+  readonly alteredOnMismatch: boolean;
+}
+
+/** One server-side HTTP Digest context. */
+export class HttpServerContext {
+  readonly #cred: HttpServerCredential;
+  #state: State = 'initial';
+  #pending: Pending | undefined;
+  #identity: DigestIdentity | undefined;
+  #algorithm: DigestAlgorithm | undefined;
+  #requests = 0;
+  // The nonce this context last authenticated, and the key it used: later requests on the same
+  // connection reuse both instead of redoing the MAC check and the store lookup.
+  #knownNonce: string | undefined;
+  #knownKey: { username: string; base: string; user: DigestUser; baseHa1: string } | undefined;
+
+  constructor(credential: HttpServerCredential) {
+    this.#cred = credential;
+  }
+
+  /** The realm this context authenticates for. */
+  get realm(): string {
+    return this.#cred.realm;
+  }
+
+  /** Current state, for queries and tests. */
+  get state(): State {
+    return this.#state;
+  }
+
+  /** The authenticated user, once established. */
+  get identity(): DigestIdentity | undefined {
+    return this.#identity;
+  }
+
+  /** Algorithm of the last verified response. */
+  get algorithm(): DigestAlgorithm | undefined {
+    return this.#algorithm;
+  }
+
+  /** Number of requests verified on this context. */
+  get requests(): number {
+    return this.#requests;
+  }
+
+  /** A fresh challenge (`WWW-Authenticate` value). */
+  challenge(stale = false): string {
+    const c = this.#cred;
+    return formatChallenge({
+      realm: c.realm,
+      nonce: c.nonces.issue(c.realm, c.opaque),
+      opaque: c.opaque,
+      ...(c.domain !== undefined ? { domain: c.domain } : {}),
+      stale,
+      algorithm: c.algorithm,
+      qop: c.qop,
+      utf8: c.utf8,
+      userhash: c.userhash,
+    });
+  }
+
+  /** AcceptSecurityContext: no token → challenge; a response → verify now or ask for completion. */
+  async accept(token: string | undefined, parts: HttpRequestParts): Promise<Result<Step>> {
+    if (token === undefined || token.trim() === '') {
+      if (this.#state === 'pending') return fail(DigestErrorCode.InvalidState, 'a response is waiting for CompleteAuthToken');
+      this.#state = 'challenged';
+      try {
+        return ok({ next: 'continue', completeNeeded: false, token: this.challenge() });
+      } catch {
+        return fail(DigestErrorCode.IllegalMessage, 'the realm or opaque value cannot be carried in a header');
+      }
+    }
+    const parsed = parseCredentials(token);
+    if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
+    const creds = parsed.value;
+    const c = this.#cred;
+    if (creds.realm !== c.realm) return fail(DigestErrorCode.LogonDenied, 'response is for another realm');
+    if (!c.accepted.some((a) => a.name === creds.algorithm.name)) return fail(DigestErrorCode.QopNotSupported, 'algorithm not accepted');
+    if (creds.qop === undefined ? !c.allowNoQop : !c.qop.includes(creds.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
+    if (creds.opaque !== undefined && creds.opaque !== c.opaque) return fail(DigestErrorCode.LogonDenied, 'opaque does not match');
+    const verdict = creds.nonce === this.#knownNonce ? (c.nonces.isExpired(creds.nonce) ? 'stale' : 'valid') : c.nonces.check(creds.nonce, c.realm, c.opaque);
+    if (verdict === 'invalid') return fail(DigestErrorCode.LogonDenied, 'nonce was not issued by this server');
+
+    const known = this.#knownKey;
+    const cached = known !== undefined && !creds.userhash && known.username === creds.username && known.base === creds.algorithm.base ? known : undefined;
+    const user = cached?.user ?? (await this.#findUser(creds));
+    const baseHa1 = cached?.baseHa1 ?? (user !== undefined ? baseHa1For(user, creds.algorithm) : undefined);
+    if (user === undefined || baseHa1 === undefined) {
+      // Spend the same hashing work as a real check so unknown names do not answer faster.
+      hashHex(creds.algorithm, creds.nonce, creds.response);
+      return fail(DigestErrorCode.LogonDenied, 'unknown user or no key for this algorithm');
+    }
+    if (this.#identity !== undefined && user.username !== this.#identity.username) {
+      return fail(DigestErrorCode.LogonDenied, 'context belongs to another user');
+    }
+    const later = this.#state === 'established';
+    const pending: Pending = { credentials: creds, user, baseHa1, parts, alteredOnMismatch: later || creds.qop === 'auth-int' };
+    // Windows returns COMPLETE_NEEDED for a later request on an existing context and whenever the
+    // method or (auth-int) the entity body is not known yet.
+    const needsBody = creds.qop === 'auth-int' && parts.body === undefined && parts.bodyHash === undefined;
+    if (later || parts.method === undefined || needsBody) {
+      this.#state = 'pending';
+      this.#pending = pending;
+      return ok({ next: 'done', completeNeeded: true });
+    }
+    return this.#verify(pending, verdict === 'stale');
+  }
+
+  /** CompleteAuthToken: verifies the pending response with the parts the transport now knows. */
+  async complete(parts: HttpRequestParts): Promise<Result<Step>> {
+    const p = this.#pending;
+    if (this.#state !== 'pending' || p === undefined) return fail(DigestErrorCode.InvalidState, 'nothing to complete');
+    // CompleteAuthToken describes the final message: a method never named is GET (the client's
+    // default too), a body never supplied is empty.
+    const known: HttpRequestParts = { method: 'GET', ...p.parts, ...definedOnly(parts) };
+    const merged: HttpRequestParts = known.body === undefined && known.bodyHash === undefined ? { ...known, body: new Uint8Array(0) } : known;
+    const stale = this.#cred.nonces.isExpired(p.credentials.nonce);
+    return this.#verify({ ...p, parts: merged }, stale);
+  }
+
+  async #verify(p: Pending, stale: boolean): Promise<Result<Step>> {
+    const creds = p.credentials;
+    const a = creds.algorithm;
+    if (p.parts.uri !== undefined && p.parts.uri !== creds.uri) {
+      this.#reset();
+      return fail(DigestErrorCode.IllegalMessage, 'uri parameter does not match the request');
+    }
+    const ha1 = sessionHa1(a, p.baseHa1, creds.nonce, creds.cnonce);
+    const bodyHash = p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined);
+    const h2 = ha2(a, { method: p.parts.method ?? '', uri: creds.uri, qop: creds.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) });
+    const expected = responseDigest(a, { ha1, nonce: creds.nonce, qop: creds.qop, ...nonceFields(creds), ha2: h2 });
+    if (!constantTimeEqual(expected, creds.response)) {
+      this.#reset();
+      return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, p.alteredOnMismatch ? 'response does not match the message' : 'response does not match');
+    }
+    if (stale) {
+      // RFC 7616 §3.3: the digest was right, only the nonce is old, so the client may retry silently.
+      this.#state = 'challenged';
+      this.#pending = undefined;
+      return ok({ next: 'continue', completeNeeded: false, token: this.challenge(true) });
+    }
+    if (creds.nc !== undefined) {
+      const seen = await this.#cred.nonceCounts.record(creds.nonce, creds.nc);
+      if (seen === 'replay') {
+        this.#pending = undefined;
+        this.#state = this.#identity !== undefined ? 'established' : 'challenged';
+        return fail(DigestErrorCode.OutOfSequence, 'nonce count already used');
+      }
+    }
+    this.#state = 'established';
+    this.#pending = undefined;
+    this.#algorithm = a;
+    this.#knownNonce = creds.nonce;
+    this.#knownKey = { username: creds.username, base: a.base, user: p.user, baseHa1: p.baseHa1 };
+    this.#requests++;
+    this.#identity = { username: p.user.username, realm: p.user.realm, groups: p.user.groups ?? [] };
+    const rspauth = responseDigest(a, {
+      ha1,
+      nonce: creds.nonce,
+      qop: creds.qop,
+      ...nonceFields(creds),
+      ha2: ha2(a, { method: '', uri: creds.uri, qop: creds.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) }),
+    });
+    const info = formatAuthenticationInfo({
+      rspauth,
+      ...(creds.qop !== undefined ? { qop: creds.qop } : {}),
+      ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}),
+      ...(creds.nc !== undefined ? { nc: creds.nc } : {}),
+    });
+    return ok({ next: 'done', completeNeeded: false, token: info });
+  }
+
+  async #findUser(creds: DigestCredentials): Promise<DigestUser | undefined> {
+    const store = this.#cred.users;
+    if (creds.userhash) return store.lookupByUserhash?.(creds.username.toLowerCase(), this.#cred.realm, creds.algorithm);
+    return store.lookup(wireToUnicode(creds.username), this.#cred.realm);
+  }
+
+  #reset(): void {
+    this.#pending = undefined;
+    this.#state = this.#identity !== undefined ? 'established' : 'challenged';
+  }
+}
+
+function nonceFields(creds: DigestCredentials): { nc?: number; cnonce?: string } {
+  return { ...(creds.nc !== undefined ? { nc: creds.nc } : {}), ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}) };
+}
+
+function definedOnly(parts: HttpRequestParts): HttpRequestParts {
+  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as HttpRequestParts;
+}
+

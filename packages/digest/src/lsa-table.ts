@@ -1,0 +1,167 @@
+/**
+ * The LSA-mode function table of Digest (SECPKG_FUNCTION_TABLE): credentials, the two handshake
+ * legs, deletion, credential queries. Every entry returns a status and never throws; protocol work
+ * is done by the state machines in `http/` and `sasl/`.
+ */
+import { AscReq, IscReq, NtStatus, SecBufferType, SecPkgCred, SecPkgCredAttr, SecStatus, TIMESTAMP_FOREVER, findBuffer } from '@sspkit/core';
+import type { LsaModeContextResult, LsaSecHandle, SecBufferDesc, SecpkgFunctionTable } from '@sspkit/core';
+import { clientAttributes, serverAttributes } from './context.js';
+import type { DigestContextRecord } from './context.js';
+import { clientSecretFrom, serverCredentialFrom } from './credentials.js';
+import type { DigestCredential } from './credentials.js';
+import { HttpClientContext } from './http/client-context.js';
+import { HttpServerContext } from './http/server-context.js';
+import { httpClientInput, httpServerInput, inputToken } from './layout.js';
+import { DIGEST_PACKAGE_INFO, DIGEST_PACKAGE_NAME } from './package-info.js';
+import { SaslClientContext } from './sasl/client-context.js';
+import { SaslServerContext } from './sasl/server-context.js';
+import { emit, errorStatus, stepStatus } from './state.js';
+import type { DigestState } from './state.js';
+
+const HTTP_ISC = IscReq.HTTP | IscReq.USE_HTTP_STYLE;
+
+function handleOf(h: LsaSecHandle | undefined): number | undefined {
+  return typeof h === 'number' ? h : typeof h === 'bigint' ? Number(h) : undefined;
+}
+
+/** Builds the LSA table over one module state. */
+export function createLsaTable(state: DigestState): SecpkgFunctionTable {
+  const outputToken = (output: SecBufferDesc | undefined) => findBuffer(output, SecBufferType.TOKEN);
+
+  function newClientContext(cred: DigestCredential, target: string | undefined, req: number): DigestContextRecord | number {
+    const secret = cred.client;
+    if (secret === undefined) return SecStatus.SEC_E_NO_CREDENTIALS;
+    if ((req & HTTP_ISC) !== 0) {
+      const ctx = new HttpClientContext(secret, { integrity: (req & IscReq.INTEGRITY) !== 0, mutual: (req & IscReq.MUTUAL_AUTH) !== 0 });
+      return { kind: 'http-client', ctx, req, target: target ?? '/', username: secret.username, answered: false };
+    }
+    const ctx = new SaslClientContext(secret, { integrity: (req & IscReq.INTEGRITY) !== 0, confidentiality: (req & IscReq.CONFIDENTIALITY) !== 0 });
+    return { kind: 'sasl-client', ctx, req, target: target ?? '', username: secret.username, answered: false, established: false };
+  }
+
+  return {
+    initialize: () => SecStatus.SEC_E_OK,
+    shutdown: () => SecStatus.SEC_E_OK,
+    getInfo: () => ({ status: SecStatus.SEC_E_OK, packageInfo: DIGEST_PACKAGE_INFO }),
+
+    acquireCredentialsHandle(principal, use, _logonId, authData) {
+      try {
+        if ((use & SecPkgCred.BOTH) === 0) return { status: SecStatus.SEC_E_INVALID_PARAMETER };
+        let client = (use & SecPkgCred.OUTBOUND) !== 0 ? clientSecretFrom(authData, principal) : undefined;
+        if ((use & SecPkgCred.OUTBOUND) !== 0 && client === undefined) {
+          client = state.defaults.defaultClient;
+          if (client === undefined) return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+        }
+        const server = (use & SecPkgCred.INBOUND) !== 0 ? serverCredentialFrom(authData, state.defaults) : undefined;
+        const handle = state.nextHandle();
+        state.credentials.set(handle, {
+          use,
+          ...(client !== undefined ? { client } : {}),
+          ...(server !== undefined ? { http: server.http, sasl: server.sasl } : {}),
+          name: client?.username ?? server?.http.realm ?? DIGEST_PACKAGE_NAME,
+        });
+        return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: TIMESTAMP_FOREVER };
+      } catch {
+        // An unreadable htdigest file or a malformed store lands here; the message may name a path.
+        return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+      }
+    },
+
+    queryCredentialsAttributes(handle, attribute) {
+      const cred = state.credentials.get(handleOf(handle) ?? -1);
+      if (cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      if (attribute !== SecPkgCredAttr.NAMES) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+      return { status: SecStatus.SEC_E_OK, buffer: { userName: cred.name } };
+    },
+
+    freeCredentialsHandle(handle) {
+      return state.credentials.delete(handleOf(handle) ?? -1) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE;
+    },
+
+    async initLsaModeContext(credHandle, ctxHandle, target, req, _rep, input, output): Promise<LsaModeContextResult> {
+      // Reference §7: Digest refuses delegation and credential prompting.
+      if ((req & (IscReq.DELEGATE | IscReq.PROMPT_FOR_CREDS)) !== 0) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+      let handle = handleOf(ctxHandle);
+      let rec = handle !== undefined ? state.contexts.get(handle) : undefined;
+      if (handle !== undefined && rec === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      if (rec === undefined) {
+        const cred = state.credentials.get(handleOf(credHandle) ?? -1);
+        if (cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+        const created = newClientContext(cred, target, req);
+        if (typeof created === 'number') return { status: created };
+        rec = created;
+        handle = state.nextHandle();
+        state.contexts.set(handle, rec);
+      }
+      if (handle === undefined || (rec.kind !== 'http-client' && rec.kind !== 'sasl-client')) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      const allocate = (req & IscReq.ALLOCATE_MEMORY) !== 0;
+      const token = inputToken(input);
+      const done = (status: number): LsaModeContextResult => ({
+        status,
+        newContextHandle: handle,
+        contextAttributes: rec.kind === 'http-client' || rec.kind === 'sasl-client' ? clientAttributes(rec) : 0,
+        expirationTime: TIMESTAMP_FOREVER,
+      });
+      if (token === undefined) {
+        emit(outputToken(output), undefined, allocate);
+        // Before a challenge the client has nothing to say: the request goes out unauthenticated.
+        if (!rec.answered) return done(SecStatus.SEC_I_CONTINUE_NEEDED);
+        if (rec.kind === 'http-client') {
+          // No Authentication-Info came back: fine unless mutual authentication was asked for.
+          return done((rec.req & IscReq.MUTUAL_AUTH) !== 0 && !rec.ctx.serverVerified ? SecStatus.SEC_E_MUTUAL_AUTH_FAILED : SecStatus.SEC_E_OK);
+        }
+        return done(SecStatus.SEC_E_INVALID_TOKEN);
+      }
+      const r = rec.kind === 'http-client' ? rec.ctx.initialize(token, rec.target, httpClientInput(input)) : rec.ctx.initialize(token, rec.target);
+      if (!r.ok) return done(errorStatus(r.error));
+      rec.answered = true;
+      if (rec.kind === 'sasl-client' && r.value.next === 'done') rec.established = true;
+      const st = emit(outputToken(output), r.value.token, allocate);
+      if (st !== SecStatus.SEC_E_OK) return done(st);
+      return done(stepStatus(r.value));
+    },
+
+    async acceptLsaModeContext(credHandle, ctxHandle, input, req, _rep, output): Promise<LsaModeContextResult> {
+      let handle = handleOf(ctxHandle);
+      let rec = handle !== undefined ? state.contexts.get(handle) : undefined;
+      if (handle !== undefined && rec === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      if (rec === undefined) {
+        const cred = state.credentials.get(handleOf(credHandle) ?? -1);
+        if (cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+        if (cred.http === undefined || cred.sasl === undefined) return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+        rec = (req & AscReq.HTTP) !== 0 ? { kind: 'http-server', ctx: new HttpServerContext(cred.http), req } : { kind: 'sasl-server', ctx: new SaslServerContext(cred.sasl), req, established: false };
+        handle = state.nextHandle();
+        state.contexts.set(handle, rec);
+      }
+      if (handle === undefined || (rec.kind !== 'http-server' && rec.kind !== 'sasl-server')) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      const allocate = (req & AscReq.ALLOCATE_MEMORY) !== 0;
+      const server = rec;
+      const done = (status: number): LsaModeContextResult => ({
+        status,
+        newContextHandle: handle,
+        contextAttributes: serverAttributes(server, allocate),
+        expirationTime: TIMESTAMP_FOREVER,
+      });
+      const token = inputToken(input);
+      let r;
+      if (server.kind === 'http-server') {
+        const parts = httpServerInput(input);
+        if (parts.realm !== undefined && parts.realm !== server.ctx.realm) return done(SecStatus.SEC_E_INVALID_PARAMETER);
+        r = await server.ctx.accept(token, parts);
+      } else {
+        // Reference §7: ASC after the context is complete answers STATUS_LOGON_FAILURE.
+        if (server.established) return done(NtStatus.STATUS_LOGON_FAILURE);
+        r = await server.ctx.accept(token);
+        if (r.ok && r.value.next === 'done') server.established = true;
+      }
+      if (!r.ok) return done(errorStatus(r.error));
+      const st = emit(outputToken(output), r.value.token, allocate);
+      if (st !== SecStatus.SEC_E_OK) return done(st);
+      return done(stepStatus(r.value));
+    },
+
+    deleteContext(handle) {
+      return state.contexts.delete(handleOf(handle) ?? -1) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** DigestErrorCode → SECURITY_STATUS, one row per code (reference §5, §7). */
+import { SecStatus } from '@sspkit/core';
+import { DigestErrorCode } from './errors.js';
+
+const STATUS_BY_CODE: Readonly<Record<DigestErrorCode, number>> = {
+  [DigestErrorCode.InvalidToken]: SecStatus.SEC_E_INVALID_TOKEN,
+  [DigestErrorCode.IllegalMessage]: SecStatus.SEC_E_ILLEGAL_MESSAGE,
+  [DigestErrorCode.LogonDenied]: SecStatus.SEC_E_LOGON_DENIED,
+  [DigestErrorCode.OutOfSequence]: SecStatus.SEC_E_OUT_OF_SEQUENCE,
+  [DigestErrorCode.MessageAltered]: SecStatus.SEC_E_MESSAGE_ALTERED,
+  [DigestErrorCode.MutualAuthFailed]: SecStatus.SEC_E_MUTUAL_AUTH_FAILED,
+  [DigestErrorCode.StaleNonce]: SecStatus.SEC_E_CONTEXT_EXPIRED,
+  [DigestErrorCode.QopNotSupported]: SecStatus.SEC_E_QOP_NOT_SUPPORTED,
+  // A call made before (or after) its turn, e.g. MakeSignature on an unfinished context.
+  [DigestErrorCode.InvalidState]: SecStatus.SEC_E_OUT_OF_SEQUENCE,
+  [DigestErrorCode.NoCredentials]: SecStatus.SEC_E_NO_CREDENTIALS,
+  [DigestErrorCode.IncompleteMessage]: SecStatus.SEC_E_INCOMPLETE_MESSAGE,
+  [DigestErrorCode.Unsupported]: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,
+};
+
+/** The SSPI status a Digest failure is reported as. */
+export function statusForCode(code: DigestErrorCode): number {
+  return STATUS_BY_CODE[code];
+}

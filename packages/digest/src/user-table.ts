@@ -1,0 +1,266 @@
+/**
+ * The user-mode function table of Digest (SECPKG_USER_FUNCTION_TABLE): CompleteAuthToken, the
+ * per-message calls, context queries and the context token. HTTP mode uses MakeSignature to answer
+ * later requests (as the Windows Digest SSP does); SASL mode maps the RFC 2831 security layers onto
+ * Make/VerifySignature and Encrypt/DecryptMessage.
+ */
+import { Buffer } from 'node:buffer';
+import { SecBufferType, SecPkgAttr, SecQop, SecStatus, TIMESTAMP_FOREVER, findBuffer, isChecksummed, isReadOnly, writeBuffer } from '@sspkit/core';
+import type { AccessToken, SecBuffer, SecBufferDesc, SecpkgUserFunctionTable } from '@sspkit/core';
+import { clientAttributes, serverAttributes } from './context.js';
+import type { DigestContextRecord } from './context.js';
+import { httpClientInput, httpServerInput, httpSignatureInput } from './layout.js';
+import { DIGEST_MAX_TOKEN, DIGEST_PACKAGE_INFO, DIGEST_PACKAGE_NAME } from './package-info.js';
+import { cipherBlockSize } from './sasl/ciphers.js';
+import type { SaslSecurityLayer } from './sasl/security-layer.js';
+import { TRAILER_LENGTH } from './sasl/security-layer.js';
+import { DigestErrorCode } from './errors.js';
+import { statusForCode } from './status-map.js';
+import { emit, errorStatus } from './state.js';
+import type { DigestState } from './state.js';
+
+function handleOf(h: number | bigint): number {
+  return typeof h === 'bigint' ? Number(h) : h;
+}
+
+function layerOf(rec: DigestContextRecord): SaslSecurityLayer | undefined {
+  return rec.kind === 'sasl-client' || rec.kind === 'sasl-server' ? rec.ctx.layer : undefined;
+}
+
+/** Status of a per-message call on a SASL context without a layer: too early, or qop=auth. */
+function noLayerStatus(rec: DigestContextRecord): number {
+  return rec.kind === 'sasl-client' || rec.kind === 'sasl-server' ? (rec.established ? SecStatus.SEC_E_QOP_NOT_SUPPORTED : SecStatus.SEC_E_OUT_OF_SEQUENCE) : SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+}
+
+/** The bytes a signature covers: every DATA buffer except SECBUFFER_READONLY ones, in order. */
+function signedData(desc: SecBufferDesc): Uint8Array | undefined {
+  const parts = desc.buffers.filter((b) => b.type === SecBufferType.DATA && isChecksummed(b)).map((b) => b.data);
+  return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/** The DATA buffer EncryptMessage/DecryptMessage work on: the first one that may be written. */
+function writableData(desc: SecBufferDesc): SecBuffer | undefined {
+  return desc.buffers.find((b) => b.type === SecBufferType.DATA && !isReadOnly(b));
+}
+
+/** The trailer buffer of EncryptMessage: TOKEN if given (SSPI custom), else PADDING (Digest docs). */
+function trailerBuffer(desc: SecBufferDesc): SecBuffer | undefined {
+  return findBuffer(desc, SecBufferType.TOKEN) ?? findBuffer(desc, SecBufferType.PADDING);
+}
+
+/** Builds the user table over one module state. */
+export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
+  const get = (h: number | bigint): DigestContextRecord | undefined => state.contexts.get(handleOf(h));
+
+  function sizes(rec: DigestContextRecord): { maxToken: number; maxSignature: number; blockSize: number; securityTrailer: number } {
+    if (rec.kind === 'http-client' || rec.kind === 'http-server') return { maxToken: DIGEST_MAX_TOKEN, maxSignature: DIGEST_MAX_TOKEN, blockSize: 0, securityTrailer: 0 };
+    const cipher = rec.ctx.negotiated.cipher;
+    const block = cipher !== undefined ? cipherBlockSize(cipher) : 1;
+    return { maxToken: DIGEST_MAX_TOKEN, maxSignature: TRAILER_LENGTH, blockSize: block, securityTrailer: TRAILER_LENGTH + (block > 1 ? block : 0) };
+  }
+
+  function identity(rec: DigestContextRecord): { user: string; realm: string; groups: readonly string[]; authzid?: string } | undefined {
+    if (rec.kind === 'http-server' || rec.kind === 'sasl-server') {
+      const id = rec.ctx.identity;
+      return id === undefined ? undefined : { user: id.username, realm: id.realm, groups: id.groups, ...(id.authzid !== undefined ? { authzid: id.authzid } : {}) };
+    }
+    const realm = rec.kind === 'http-client' ? (rec.ctx.realm ?? '') : '';
+    return { user: rec.username, realm, groups: [] };
+  }
+
+  return {
+    instanceInit: () => SecStatus.SEC_E_OK,
+    deleteUserModeContext: () => SecStatus.SEC_E_OK,
+
+    async completeAuthToken(h, desc) {
+      const rec = get(h);
+      if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+      const token = findBuffer(desc, SecBufferType.TOKEN);
+      if (rec.kind === 'http-server') {
+        const r = await rec.ctx.complete(httpServerInput(desc));
+        if (!r.ok) return errorStatus(r.error);
+        // Authentication-Info (or a stale challenge) goes into a TOKEN buffer the caller sized for it;
+        // an empty or too small buffer is left empty (the handshake itself is over either way).
+        if (token !== undefined && !isReadOnly(token)) {
+          if (emit(token, r.value.token, false) !== SecStatus.SEC_E_OK) token.data = token.data.subarray(0, 0);
+        }
+        // A stale nonce: the verdict goes out as a status, the stale challenge in the TOKEN buffer.
+        return r.value.next === 'continue' ? statusForCode(DigestErrorCode.StaleNonce) : SecStatus.SEC_E_OK;
+      }
+      if (rec.kind === 'http-client') {
+        const r = rec.ctx.complete(httpClientInput(desc));
+        if (!r.ok) return errorStatus(r.error);
+        return emit(token, r.value, 'if-empty');
+      }
+      // SASL messages are complete when the handshake produces them.
+      return SecStatus.SEC_E_OK;
+    },
+
+    makeSignature(h, _qop, desc) {
+      const rec = get(h);
+      if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+      if (rec.kind === 'http-client') {
+        const p = httpSignatureInput(desc);
+        const r = rec.ctx.nextRequest(p.method ?? 'GET', p.uri ?? rec.target, p.body !== undefined ? { body: p.body } : {});
+        if (!r.ok) return errorStatus(r.error);
+        return emit(p.output, r.value, 'if-empty');
+      }
+      if (rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      const layer = layerOf(rec);
+      if (layer === undefined) return noLayerStatus(rec);
+      const token = findBuffer(desc, SecBufferType.TOKEN);
+      if (token === undefined || isReadOnly(token) || signedData(desc) === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
+      // Refuse before signing, so a refused call does not use up a sequence number.
+      if (token.data.length < TRAILER_LENGTH) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+      return writeBuffer(token, layer.sign(signedData(desc) ?? new Uint8Array(0)), false);
+    },
+
+    verifySignature(h, desc, _seq, qop) {
+      const rec = get(h);
+      if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+      if (rec.kind === 'http-client' || rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      const layer = layerOf(rec);
+      if (layer === undefined) return noLayerStatus(rec);
+      const data = signedData(desc);
+      const token = findBuffer(desc, SecBufferType.TOKEN);
+      if (data === undefined || token === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
+      const r = layer.verify(data, token.data);
+      if (qop !== undefined) qop.value = 0;
+      return r.ok ? SecStatus.SEC_E_OK : errorStatus(r.error);
+    },
+
+    sealMessage(h, qop, desc) {
+      const rec = get(h);
+      if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+      if (rec.kind === 'http-client' || rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      const layer = layerOf(rec);
+      if (layer === undefined) return noLayerStatus(rec);
+      const data = writableData(desc);
+      const trailer = trailerBuffer(desc);
+      if (data === undefined || trailer === undefined || isReadOnly(trailer)) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (!layer.confidential || qop === SecQop.WRAP_NO_ENCRYPT) {
+        if (qop !== SecQop.WRAP_NO_ENCRYPT) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
+        if (trailer.data.length < TRAILER_LENGTH) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+        return writeBuffer(trailer, layer.sign(data.data), false);
+      }
+      if (trailer.data.length < sizes(rec).securityTrailer) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+      const sealed = layer.seal(data.data);
+      // Ciphertext covering the message replaces DATA in place; pad, MAC and framing go to the trailer.
+      data.data.set(sealed.subarray(0, data.data.length));
+      const st = writeBuffer(trailer, sealed.subarray(data.data.length), false);
+      for (const b of desc.buffers) if (b !== trailer && (b.type === SecBufferType.PADDING || b.type === SecBufferType.TOKEN) && !isReadOnly(b)) b.data = b.data.subarray(0, 0);
+      return st;
+    },
+
+    unsealMessage(h, desc, _seq, qop) {
+      const rec = get(h);
+      if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+      if (rec.kind === 'http-client' || rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      const layer = layerOf(rec);
+      if (layer === undefined) return noLayerStatus(rec);
+      const stream = findBuffer(desc, SecBufferType.STREAM);
+      const data = writableData(desc);
+      const parts = stream !== undefined ? [stream.data] : [data?.data, findBuffer(desc, SecBufferType.TOKEN)?.data, findBuffer(desc, SecBufferType.PADDING)?.data].filter((x): x is Uint8Array => x !== undefined);
+      const whole = Buffer.concat(parts);
+      if (!layer.confidential) {
+        if (whole.length < TRAILER_LENGTH) return SecStatus.SEC_E_INCOMPLETE_MESSAGE;
+        const body = whole.subarray(0, whole.length - TRAILER_LENGTH);
+        const r = layer.verify(body, whole.subarray(whole.length - TRAILER_LENGTH));
+        if (!r.ok) return errorStatus(r.error);
+        if (qop !== undefined) qop.value = SecQop.WRAP_NO_ENCRYPT;
+        return placePlaintext(desc, data, stream, body);
+      }
+      const r = layer.unseal(whole);
+      if (!r.ok) return errorStatus(r.error);
+      if (qop !== undefined) qop.value = 0;
+      return placePlaintext(desc, data, stream, r.value);
+    },
+
+    getContextToken(h) {
+      const rec = get(h);
+      if (rec === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      if (rec.kind !== 'http-server' && rec.kind !== 'sasl-server') return { status: SecStatus.SEC_E_NO_IMPERSONATION };
+      const id = identity(rec);
+      if (id === undefined) return { status: SecStatus.SEC_E_NO_IMPERSONATION };
+      const token: AccessToken = {
+        authenticationPackage: DIGEST_PACKAGE_NAME,
+        user: id.user,
+        domain: id.realm,
+        groups: [...id.groups],
+        attributes: {
+          mode: rec.kind === 'http-server' ? 'http' : 'sasl',
+          ...(rec.kind === 'http-server' && rec.ctx.algorithm !== undefined ? { algorithm: rec.ctx.algorithm.name } : {}),
+          ...(rec.kind === 'sasl-server' && rec.ctx.negotiated.qop !== undefined ? { qop: rec.ctx.negotiated.qop } : {}),
+          ...(id.authzid !== undefined ? { authzid: id.authzid } : {}),
+        },
+      };
+      return { status: SecStatus.SEC_E_OK, token };
+    },
+
+    queryContextAttributes(h, attribute) {
+      const rec = get(h);
+      if (rec === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+      const ok = (buffer: unknown) => ({ status: SecStatus.SEC_E_OK, buffer });
+      switch (attribute) {
+        case SecPkgAttr.SIZES:
+          return ok(sizes(rec));
+        case SecPkgAttr.STREAM_SIZES: {
+          const s = sizes(rec);
+          return ok({ header: 0, trailer: s.securityTrailer, maximumMessage: 65536, buffers: 3, blockSize: s.blockSize });
+        }
+        case SecPkgAttr.NAMES: {
+          const id = identity(rec);
+          return id === undefined ? { status: SecStatus.SEC_E_NO_CONTEXT } : ok({ userName: id.realm !== '' ? `${id.realm}\\${id.user}` : id.user });
+        }
+        case SecPkgAttr.NATIVE_NAMES: {
+          const id = identity(rec);
+          const server = rec.kind === 'http-client' || rec.kind === 'sasl-client' ? rec.target : (id?.realm ?? '');
+          return id === undefined ? { status: SecStatus.SEC_E_NO_CONTEXT } : ok({ clientName: id.user, serverName: server });
+        }
+        case SecPkgAttr.LIFESPAN:
+          // Reference §7: Digest contexts never expire.
+          return ok({ start: 0n, expiry: TIMESTAMP_FOREVER });
+        case SecPkgAttr.FLAGS:
+          return ok({ flags: rec.kind === 'http-client' || rec.kind === 'sasl-client' ? clientAttributes(rec) : serverAttributes(rec, false) });
+        case SecPkgAttr.SESSION_KEY: {
+          // SASL: binary H(A1), from which both sides derive the layer keys (RFC 2831 §2.3/§2.4).
+          const key = rec.kind === 'sasl-client' || rec.kind === 'sasl-server' ? rec.ctx.sessionKey : undefined;
+          return key === undefined ? { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION } : ok({ sessionKey: Uint8Array.from(key) });
+        }
+        case SecPkgAttr.PACKAGE_INFO:
+          return ok({ packageInfo: DIGEST_PACKAGE_INFO });
+        case SecPkgAttr.KEY_INFO: {
+          if (rec.kind === 'http-client' || rec.kind === 'http-server') return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+          const cipher = rec.ctx.negotiated.cipher;
+          return ok({ signatureAlgorithmName: 'HMAC-MD5', encryptAlgorithmName: cipher ?? '', keySize: cipher === 'rc4-40' ? 40 : cipher === 'rc4-56' || cipher === 'des' ? 56 : cipher === '3des' ? 112 : 128, signatureAlgorithm: 0, encryptAlgorithm: 0 });
+        }
+        case SecPkgAttr.ACCESS_TOKEN: {
+          const t = this.getContextToken?.(h);
+          return t?.token !== undefined ? ok({ accessToken: t.token }) : { status: t?.status ?? SecStatus.SEC_E_NO_IMPERSONATION };
+        }
+        default:
+          return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+      }
+    },
+  };
+}
+
+function placePlaintext(desc: SecBufferDesc, data: SecBuffer | undefined, stream: SecBuffer | undefined, plain: Uint8Array): number {
+  if (stream !== undefined) {
+    if (data === undefined) {
+      desc.buffers.push({ type: SecBufferType.DATA, flags: 0, data: Uint8Array.from(plain) });
+      return SecStatus.SEC_E_OK;
+    }
+    data.data = Uint8Array.from(plain);
+    return SecStatus.SEC_E_OK;
+  }
+  if (data === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
+  if (data.data.length >= plain.length) {
+    data.data.set(plain);
+    data.data = data.data.subarray(0, plain.length);
+  } else {
+    data.data = Uint8Array.from(plain);
+  }
+  for (const b of desc.buffers) if (b !== data && (b.type === SecBufferType.TOKEN || b.type === SecBufferType.PADDING) && !isReadOnly(b)) b.data = b.data.subarray(0, 0);
+  return SecStatus.SEC_E_OK;
+}

@@ -1,0 +1,75 @@
+import { Buffer } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import type { Result } from '../src/errors.js';
+import { SASL_CIPHERS } from '../src/sasl/ciphers.js';
+import { SaslClientContext } from '../src/sasl/client-context.js';
+import { SaslServerContext } from '../src/sasl/server-context.js';
+import { MemoryUserStore } from '../src/stores/memory-user-store.js';
+
+const users = new MemoryUserStore([{ username: 'chris', realm: 'elwood.innosoft.com', password: 'secret', groups: ['staff'] }]);
+
+function value<T>(r: Result<T>): T {
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+async function handshake(options: { integrity?: boolean; confidentiality?: boolean; ciphers?: (typeof SASL_CIPHERS)[number][] }, password = 'secret') {
+  const server = new SaslServerContext({ realm: 'elwood.innosoft.com', users, digestUri: 'imap/elwood.innosoft.com' });
+  const client = new SaslClientContext({ username: 'chris', password }, options);
+  const challenge = value(await server.accept(undefined));
+  const response = value(client.initialize(challenge.token ?? '', 'imap/elwood.innosoft.com'));
+  expect(response.next).toBe('continue');
+  const final = await server.accept(response.token);
+  return { server, client, final };
+}
+
+describe('SASL DIGEST-MD5 client ↔ server', () => {
+  it('authenticates with qop=auth and mutual rspauth', async () => {
+    const { server, client, final } = await handshake({});
+    const f = value(final);
+    expect(f.token).toMatch(/^rspauth=[0-9a-f]{32}$/);
+    expect(value(client.initialize(f.token ?? '', '')).next).toBe('done');
+    expect(server.identity).toMatchObject({ username: 'chris', groups: ['staff'] });
+    expect(server.layer).toBeUndefined();
+  });
+  it('rejects a wrong password', async () => {
+    const { final } = await handshake({}, 'nope');
+    expect(!final.ok && final.error.code).toBe('LOGON_DENIED');
+  });
+  it('auth-int: signed messages both ways', async () => {
+    const { server, client, final } = await handshake({ integrity: true });
+    value(client.initialize(value(final).token ?? '', ''));
+    expect(server.negotiated.qop).toBe('auth-int');
+    const msg = Buffer.from('A001 SELECT INBOX');
+    expect(server.layer?.verify(msg, client.layer?.sign(msg) ?? Buffer.alloc(0)).ok).toBe(true);
+    const back = Buffer.from('* OK');
+    expect(client.layer?.verify(back, server.layer?.sign(back) ?? Buffer.alloc(0)).ok).toBe(true);
+  });
+  for (const cipher of SASL_CIPHERS) {
+    it(`auth-conf with ${cipher}`, async () => {
+      const { server, client, final } = await handshake({ confidentiality: true, ciphers: [cipher] });
+      value(client.initialize(value(final).token ?? '', ''));
+      expect(server.negotiated).toEqual({ qop: 'auth-conf', cipher });
+      const sealed = client.layer?.seal(Buffer.from('secret mail')) ?? Buffer.alloc(0);
+      expect(value(server.layer?.unseal(sealed) ?? { ok: false as const, error: new Error('x') as never }).toString()).toBe('secret mail');
+    });
+  }
+  it('non-ASCII names and passwords: both sides fold UTF-8 to Latin-1 where RFC 2831 §2.1.2.1 says so', async () => {
+    for (const [username, password] of [['José', 'pässwörd'], ['Jäsøn Ωmega', 'пароль']] as const) {
+      const store = new MemoryUserStore([{ username, realm: 'elwood.innosoft.com', password }]);
+      const server = new SaslServerContext({ realm: 'elwood.innosoft.com', users: store });
+      const client = new SaslClientContext({ username, password });
+      const challenge = value(await server.accept(undefined));
+      const response = value(client.initialize(challenge.token ?? '', 'imap/elwood.innosoft.com'));
+      const final = value(await server.accept(response.token));
+      expect(value(client.initialize(final.token ?? '', '')).next).toBe('done');
+      expect(server.identity?.username).toBe(username);
+    }
+  });
+
+  it('a forged rspauth fails on the client', async () => {
+    const { client } = await handshake({});
+    const r = client.initialize('rspauth=00000000000000000000000000000000', '');
+    expect(!r.ok && r.error.code).toBe('MUTUAL_AUTH_FAILED');
+  });
+});
