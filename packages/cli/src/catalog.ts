@@ -8,6 +8,7 @@ import { MockPackage } from '@sspkit/provider-mock';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
 import { createDigestModule } from '@sspkit/digest';
 import { AscReq, IscReq } from '@sspkit/core';
+import { isAvailable, kerberosModule, negotiateModule } from '@sspkit/provider-native';
 
 /** What `handshake` was told on the command line. */
 export interface HandshakeInputs {
@@ -56,6 +57,22 @@ export function catalog(): CatalogEntry[] {
         };
       },
     },
+    ...(['Kerberos', 'Negotiate'] as const).map(
+      (name): CatalogEntry => ({
+        name,
+        // Not offered (with the reason) where libgssapi_krb5 or koffi is missing.
+        load: async () => {
+          const a = isAvailable();
+          if (!a.available) throw new Error(a.reason);
+          return name === 'Kerberos' ? kerberosModule : negotiateModule;
+        },
+        // Default: the ccache and keytab of the environment (the lab's, after `sspkit lab up`).
+        credentials: (i) => ({
+          ...(i.user !== undefined ? { client: { user: i.user, domain: i.domain ?? '', password: i.password ?? '' } } : {}),
+          target: i.target ?? 'HTTP/localhost',
+        }),
+      }),
+    ),
     {
       name: 'Digest',
       // HTTP mode (RFC 7616): the server challenges first, and verifies through CompleteAuthToken.

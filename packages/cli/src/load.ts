@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Registry, SspiDispatcher } from '@sspkit/core';
 import type { SecurityPackageModule } from '@sspkit/core';
 import { catalog } from './catalog.js';
+import { useLabEnvironment } from './lab-pointer.js';
 import type { CatalogEntry } from './catalog.js';
 
 /** The dispatcher the CLI works with: the catalog's packages plus any --module given. */
@@ -21,7 +22,9 @@ export async function importModule(path: string): Promise<SecurityPackageModule>
   return m as SecurityPackageModule;
 }
 
-export async function loadSspi(modulePaths: readonly string[] = []): Promise<LoadedSspi> {
+export async function loadSspi(modulePaths: readonly string[] = [], labDir?: string): Promise<LoadedSspi> {
+  // Before any GSSAPI call: point MIT krb5 at the lab, when one is running.
+  useLabEnvironment(labDir);
   const registry = new Registry();
   const unavailable: { name: string; reason: string }[] = [];
   const entries = catalog();

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { conformanceCommand } from '@sspkit/conformance';
 import { handshakeCommand } from './commands/handshake.js';
+import { labDownCommand, labUpCommand } from './commands/lab.js';
 import { packagesCommand } from './commands/packages.js';
 import { statusCommand } from './commands/status.js';
 import { loadSspi } from './load.js';
@@ -32,9 +33,29 @@ export function program(): Command {
     .option('--domain <domain>', 'client domain')
     .option('--target <target>', 'target name (SPN)')
     .option('--module <path>', 'also load this package module (repeatable)', collect, [])
+    .option('--lab <dir>', 'use this Kerberos lab (default: the last `sspkit lab up`)')
     .option('--json', 'machine-readable output')
-    .action(async (o: { package: string; user?: string; password?: string; domain?: string; target?: string; module: string[]; json?: boolean }) => {
-      process.exitCode = await handshakeCommand(await loadSspi(o.module), o, write);
+    .action(async (o: { package: string; user?: string; password?: string; domain?: string; target?: string; module: string[]; lab?: string; json?: boolean }) => {
+      process.exitCode = await handshakeCommand(await loadSspi(o.module, o.lab), o, write);
+    });
+
+  const lab = p.command('lab').description('a throwaway MIT Kerberos realm on loopback');
+  lab
+    .command('up')
+    .description('create the realm, start its KDC on a free 127.0.0.1 port, print the environment to use')
+    .option('--dir <dir>', 'directory for the realm (default: a new temp dir)')
+    .option('--realm <realm>', 'realm name', 'SSPKIT.LAB')
+    .option('--json', 'machine-readable output (no password)')
+    .action(async (o: { dir?: string; realm?: string; json?: boolean }) => {
+      process.exitCode = await labUpCommand(o, write);
+    });
+  lab
+    .command('down')
+    .description('stop the KDC by PID and remove the realm')
+    .option('--dir <dir>', 'the lab directory (default: the last `sspkit lab up`)')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { dir?: string; json?: boolean }) => {
+      process.exitCode = await labDownCommand(o, write);
     });
 
   p.command('status')

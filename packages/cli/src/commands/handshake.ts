@@ -152,7 +152,7 @@ export function formatHandshake(r: HandshakeJson): string {
   const t = r.token!;
   lines.push(
     'authenticationPackage' in t
-      ? `QuerySecurityContextToken: ${t.domain ? `${t.domain}\\` : ''}${t.user}${t.groups.length ? ` (groups: ${t.groups.join(', ')})` : ''}`
+      ? `QuerySecurityContextToken: ${t.domain && !t.user.includes('@') ? `${t.domain}\\` : ''}${t.user}${t.groups.length ? ` (groups: ${t.groups.join(', ')})` : ''}`
       : `QuerySecurityContextToken: ${t.status} ${t.statusCode}`,
   );
   lines.push(`MakeSignature → VerifySignature: ${r.signature!.status}${r.signature!.bytes !== undefined ? ` (signature ${r.signature!.bytes} B)` : ''}`);

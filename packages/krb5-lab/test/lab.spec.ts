@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findProgram, labDown, labKinit, labPublicInfo, labShellExports, labStartKdc, labStopKdc, labUp, readLab, renderKdcConf } from '../src/index.js';
+import type { Lab } from '../src/index.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function klist(lab: Lab, ccache: string): string {
+  return execFileSync(findProgram('klist'), ['-c', `FILE:${ccache}`], { env: { ...lab.env, PATH: process.env['PATH'] ?? '' } }).toString();
+}
+
+describe('krb5-lab', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await labUp({ detached: false });
+  });
+  afterAll(async () => {
+    if (existsSync(lab.dir)) await labDown(lab);
+  });
+
+  it('starts krb5kdc on a loopback port and records its PID', () => {
+    expect(lab.pid).toBeGreaterThan(0);
+    expect(alive(lab.pid)).toBe(true);
+    expect(readFileSync(`/proc/${lab.pid}/cmdline`, 'utf8')).toContain('krb5kdc');
+    expect(readFileSync(lab.krb5Conf, 'utf8')).toContain(`kdc = 127.0.0.1:${lab.port}`);
+    expect(readLab(lab.dir).pid).toBe(lab.pid);
+  });
+
+  it('binds only 127.0.0.1 (kdc.conf pins both listeners)', () => {
+    const conf = renderKdcConf({ realm: 'X.TEST', port: 1234, dir: '/d' });
+    expect(conf).toContain('kdc_listen = 127.0.0.1:1234');
+    expect(conf).toContain('kdc_tcp_listen = 127.0.0.1:1234');
+    // /proc/net/tcp lists the listener as 0100007F:PORT (127.0.0.1 in little-endian hex).
+    const hexPort = lab.port.toString(16).toUpperCase().padStart(4, '0');
+    const tcp = readFileSync('/proc/net/tcp', 'utf8');
+    expect(tcp).toContain(`0100007F:${hexPort} 00000000:0000 0A`);
+    expect(tcp).not.toContain(`00000000:${hexPort} 00000000:0000 0A`);
+  });
+
+  it('keeps every path inside the lab directory, none under /etc', () => {
+    for (const value of Object.values(lab.env)) {
+      expect(value.replace(/^FILE:/, '').startsWith(lab.dir)).toBe(true);
+    }
+  });
+
+  it('shows its environment without the password', () => {
+    expect(JSON.stringify(labPublicInfo(lab))).not.toContain(lab.password);
+    expect(labShellExports(lab)).toContain(`export KRB5_CONFIG='${lab.krb5Conf}'`);
+    expect(labShellExports(lab)).not.toContain(lab.password);
+  });
+
+  it('holds a TGT for the user in the private ccache', () => {
+    const out = klist(lab, lab.ccache);
+    expect(out).toContain(`Default principal: ${lab.userPrincipal}`);
+    expect(out).toContain(`krbtgt/${lab.realm}@${lab.realm}`);
+  });
+
+  it('accepts a new kinit with the password, and refuses one after the KDC stops', async () => {
+    const second = join(lab.dir, 'second.ccache');
+    await labKinit(lab, second);
+    expect(klist(lab, second)).toContain(lab.userPrincipal);
+    await labStopKdc(lab);
+    await expect(labKinit(lab, join(lab.dir, 'third.ccache'))).rejects.toThrow(/kinit exited/);
+    await labStartKdc(lab, false);
+    await labKinit(lab, join(lab.dir, 'fourth.ccache'));
+  });
+
+  it('down stops the KDC by PID and removes the directory', async () => {
+    const pid = lab.pid;
+    await labDown(lab.dir);
+    expect(existsSync(lab.dir)).toBe(false);
+    expect(alive(pid)).toBe(false);
+  });
+});

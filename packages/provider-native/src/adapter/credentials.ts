@@ -1,0 +1,135 @@
+/**
+ * AcquireCredentialsHandle over GSSAPI: the default credential, an explicit ccache or keytab (cred
+ * store, never process.env), or a principal with a password.
+ */
+import { SecPkgCred, SecPkgCredAttr, SecStatus, timeStampFromMillis } from '@sspkit/core';
+import type { AcquireCredentialsResult, AuthData, SecWinntAuthIdentity } from '@sspkit/core';
+import { acquireCredFrom, acquireCredWithPassword, importName, inquireCred } from '../ffi/index.js';
+import type { CredStore, CredUsage, GssMech, NativeHandle } from '../ffi/index.js';
+import { statusFromError } from './failure.js';
+import type { HandleTables } from './state.js';
+import { parseTarget } from './target.js';
+
+/**
+ * pAuthData accepted by the native packages besides SEC_WINNT_AUTH_IDENTITY. Paths take MIT
+ * residual syntax (`FILE:/path`, `KCM:`, `KEYRING:…`); a bare path means `FILE:`.
+ */
+export interface NativeAuthData {
+  /** Initiator credentials from this ccache. */
+  readonly ccache?: string;
+  /** Acceptor keys from this keytab. */
+  readonly keytab?: string;
+  /** Initiator keys from this keytab (MIT obtains a TGT with them). */
+  readonly clientKeytab?: string;
+  /** Any further MIT cred-store entries (`rcache`, …). */
+  readonly credStore?: Readonly<Record<string, string>>;
+}
+
+function residual(value: string): string {
+  return value.startsWith('/') ? `FILE:${value}` : value;
+}
+
+function isIdentity(a: AuthData): a is SecWinntAuthIdentity {
+  return 'password' in a && typeof (a as SecWinntAuthIdentity).password === 'string';
+}
+
+function usageOf(flags: number): CredUsage | undefined {
+  const both = SecPkgCred.INBOUND | SecPkgCred.OUTBOUND;
+  if ((flags & both) === both) return 'BOTH';
+  if ((flags & SecPkgCred.INBOUND) !== 0) return 'ACCEPT';
+  if ((flags & SecPkgCred.OUTBOUND) !== 0) return 'INITIATE';
+  return undefined;
+}
+
+/** `user@REALM` from an identity: the domain is the realm (upper-cased as Windows does). */
+function principalOf(id: SecWinntAuthIdentity, fallback: string | undefined): string | undefined {
+  const user = id.user ?? fallback;
+  if (user === undefined || user === '') return undefined;
+  if (user.includes('@') || id.domain === undefined || id.domain === '') return user;
+  return `${user}@${id.domain.toUpperCase()}`;
+}
+
+/** SpAcquireCredentialsHandle. */
+export async function acquire(
+  tables: HandleTables,
+  mech: GssMech,
+  principalName: string | undefined,
+  credentialUse: number,
+  authData: AuthData | undefined,
+): Promise<AcquireCredentialsResult> {
+  const usage = usageOf(credentialUse);
+  if (usage === undefined) return { status: SecStatus.SEC_E_INVALID_PARAMETER };
+  let name: NativeHandle | undefined;
+  let cred: NativeHandle | undefined;
+  let passwordBased = false;
+  try {
+    if (authData !== undefined && isIdentity(authData)) {
+      if (usage === 'ACCEPT') return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+      const principal = principalOf(authData, principalName);
+      if (principal === undefined) return { status: SecStatus.SEC_E_INVALID_PARAMETER };
+      name = importName(principal, 'principal');
+      const password = Buffer.from(authData.password ?? '', 'utf8');
+      try {
+        cred = (await acquireCredWithPassword({ name, password, usage: 'INITIATE', mech })).cred;
+      } finally {
+        password.fill(0);
+      }
+      passwordBased = true;
+    } else {
+      const native = (authData ?? {}) as NativeAuthData;
+      const store: Record<string, string> = { ...(native.credStore ?? {}) };
+      if (native.ccache !== undefined) store['ccache'] = residual(native.ccache);
+      if (native.keytab !== undefined) store['keytab'] = residual(native.keytab);
+      if (native.clientKeytab !== undefined) store['client_keytab'] = residual(native.clientKeytab);
+      if (principalName !== undefined && principalName !== '') {
+        // An acceptor names a service (SPN or host-based form); an initiator names a user principal.
+        const parsed = usage === 'INITIATE' ? { text: principalName, type: 'principal' as const } : parseTarget(principalName);
+        name = importName(parsed.text, parsed.type);
+      }
+      cred = (await acquireCredFrom({ ...(name ? { name } : {}), usage, mech, store: store as CredStore })).cred;
+    }
+    const info = usage === 'ACCEPT' ? acceptorInfo(cred, principalName) : inquireCred(cred);
+    const handle = tables.issue();
+    tables.creds.set(handle, {
+      tickets: new Map(),
+      initiator: usage === 'ACCEPT' ? null : cred,
+      acceptor: usage === 'INITIATE' || passwordBased ? null : cred,
+      owned: cred,
+      usage,
+      principal: info.name,
+    });
+    const lifetimeMs = info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000;
+    return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: timeStampFromMillis(Date.now() + lifetimeMs) };
+  } catch (err) {
+    cred?.release();
+    return { status: statusFromError(err) };
+  } finally {
+    name?.release();
+  }
+}
+
+// A default acceptor credential has no single name (any key in the keytab may be used).
+function acceptorInfo(cred: NativeHandle, principalName: string | undefined): { name: string; lifetime: number } {
+  try {
+    return inquireCred(cred);
+  } catch {
+    return { name: principalName ?? '', lifetime: 0xffffffff };
+  }
+}
+
+/** SpFreeCredentialsHandle. */
+export function free(tables: HandleTables, handle: number): number {
+  const e = tables.creds.get(handle);
+  if (e === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+  tables.creds.delete(handle);
+  e.owned.release();
+  return SecStatus.SEC_E_OK;
+}
+
+/** SpQueryCredentialsAttributes: SECPKG_CRED_ATTR_NAMES only. */
+export function queryCredentialAttribute(tables: HandleTables, handle: number, attribute: number): { status: number; buffer?: unknown } {
+  const e = tables.creds.get(handle);
+  if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+  if (attribute !== SecPkgCredAttr.NAMES) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+  return { status: SecStatus.SEC_E_OK, buffer: { userName: e.principal } };
+}

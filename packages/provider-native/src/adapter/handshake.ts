@@ -1,0 +1,182 @@
+/** SpInitLsaModeContext / SpAcceptLsaModeContext over gss_init/accept_sec_context. */
+import { IscReq, AscReq, SecBufferType, SecStatus, findBuffer, timeStampFromMillis, writeBuffer } from '@sspkit/core';
+import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
+import { acceptSecContext, acceptSecContextAsync, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
+import type { ChannelBindings, GssMech } from '../ffi/index.js';
+import { parseSecChannelBindings } from './bindings.js';
+import { statusFromError } from './failure.js';
+import { ascRetFromGss, gssFlagsFromIscReq, iscRetFromGss } from './flag-table.js';
+import type { CtxEntry, HandleTables } from './state.js';
+
+const INDEFINITE = 0xffffffff;
+const TICKET_MARGIN_MS = 60_000;
+
+function bindingsOf(input: SecBufferDesc | undefined): ChannelBindings | null | 'bad' {
+  const b = findBuffer(input, SecBufferType.CHANNEL_BINDINGS);
+  if (b === undefined) return null;
+  return parseSecChannelBindings(b.data) ?? 'bad';
+}
+
+function lifetimeMs(seconds: number): number {
+  return seconds === INDEFINITE ? 0x7fffffff * 1000 : seconds * 1000;
+}
+
+function emit(output: SecBufferDesc | undefined, token: Uint8Array, allocate: boolean): number {
+  if (token.length === 0) {
+    const out = findBuffer(output, SecBufferType.TOKEN);
+    if (out !== undefined && allocate) out.data = new Uint8Array(0);
+    else if (out !== undefined) out.data = out.data.subarray(0, 0);
+    return SecStatus.SEC_E_OK;
+  }
+  const out = findBuffer(output, SecBufferType.TOKEN);
+  if (out === undefined) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+  return writeBuffer(out, token, allocate);
+}
+
+/** One initiator leg. */
+export async function initLeg(
+  tables: HandleTables,
+  mech: GssMech,
+  credHandle: number | undefined,
+  ctxHandle: number | undefined,
+  targetName: string | undefined,
+  req: number,
+  input: SecBufferDesc | undefined,
+  output: SecBufferDesc | undefined,
+): Promise<LsaModeContextResult> {
+  const bindings = bindingsOf(input);
+  if (bindings === 'bad') return { status: SecStatus.SEC_E_BAD_BINDINGS };
+  let entry: CtxEntry | undefined;
+  let fresh = false;
+  if (ctxHandle !== undefined) {
+    entry = tables.contexts.get(ctxHandle);
+    if (entry === undefined || entry.side !== 'client') return { status: SecStatus.SEC_E_INVALID_HANDLE };
+    if (entry.complete) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
+  } else {
+    const cred = credHandle === undefined ? undefined : tables.creds.get(credHandle);
+    if (credHandle !== undefined && cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+    if (cred !== undefined && cred.usage === 'ACCEPT') return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+    if (targetName === undefined || targetName === '') return { status: SecStatus.SEC_E_TARGET_UNKNOWN };
+    let target: NativeHandle;
+    try {
+      target = tables.targets.acquire(targetName);
+    } catch (err) {
+      return { status: statusFromError(err) };
+    }
+    entry = {
+      side: 'client', ctx: new NativeHandle('context'), mech, target, cred: cred?.initiator ?? null, requested: req >>> 0,
+      complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+      ...(cred !== undefined ? { credEntry: cred, targetName } : {}),
+    };
+    fresh = true;
+  }
+  const token = findBuffer(input, SecBufferType.TOKEN)?.data ?? null;
+  if (!fresh && (token === null || token.length === 0)) return { status: SecStatus.SEC_E_INVALID_TOKEN };
+  try {
+    // A credential freed while a context uses it stays alive (pinned) until the context goes; one
+    // freed during this context's first, in-flight leg may already be gone: continue without it.
+    const ticketEnd = fresh && entry.targetName !== undefined ? entry.credEntry?.tickets.get(entry.targetName) : undefined;
+    const step = await initSecContext({
+      cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
+      flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
+      // A ticket known to be cached (with a minute to spare) means no KDC exchange: run inline.
+      ticketCached: ticketEnd !== undefined && Date.now() < ticketEnd - TICKET_MARGIN_MS,
+      offload: busy(),
+    });
+    if (fresh && entry.targetName !== undefined && entry.credEntry !== undefined && entry.cred !== null) {
+      entry.credEntry.tickets.set(entry.targetName, Date.now() + lifetimeMs(step.lifetime));
+    }
+    const st = emit(output, step.output, (entry.requested & IscReq.ALLOCATE_MEMORY) !== 0);
+    if (st !== SecStatus.SEC_E_OK) throw Object.assign(new Error('output buffer'), { sspiStatus: st });
+    entry.gssFlags = step.flags;
+    entry.complete = !step.continueNeeded;
+    entry.expiry = Date.now() + lifetimeMs(step.lifetime);
+    if (step.mech.length > 0) entry.negotiated = step.mech;
+    const handle = ctxHandle ?? tables.addContext(entry);
+    return {
+      status: step.continueNeeded ? SecStatus.SEC_I_CONTINUE_NEEDED : SecStatus.SEC_E_OK,
+      newContextHandle: handle,
+      contextAttributes: iscRetFromGss(step.flags, entry.requested),
+      expirationTime: timeStampFromMillis(entry.expiry),
+    };
+  } catch (err) {
+    if (fresh) {
+      entry.ctx.release();
+      entry.target?.unpin();
+    }
+    const own = (err as { sspiStatus?: number }).sspiStatus;
+    return { status: own ?? statusFromError(err) };
+  }
+}
+
+/**
+ * True while other native calls are in flight: the process is serving concurrent handshakes, so
+ * CPU-only legs (accept, later init legs) go to worker threads too and the event loop stays
+ * responsive; alone, they run inline, which is faster.
+ */
+function busy(): boolean {
+  return sharedGate().stats().active > 0;
+}
+
+/** One acceptor leg. */
+export async function acceptLeg(
+  tables: HandleTables,
+  mech: GssMech,
+  credHandle: number | undefined,
+  ctxHandle: number | undefined,
+  req: number,
+  input: SecBufferDesc | undefined,
+  output: SecBufferDesc | undefined,
+): Promise<LsaModeContextResult> {
+  const bindings = bindingsOf(input);
+  if (bindings === 'bad') return { status: SecStatus.SEC_E_BAD_BINDINGS };
+  const token = findBuffer(input, SecBufferType.TOKEN)?.data;
+  if (token === undefined || token.length === 0) return { status: SecStatus.SEC_E_INVALID_TOKEN };
+  let entry: CtxEntry | undefined;
+  let fresh = false;
+  if (ctxHandle !== undefined) {
+    entry = tables.contexts.get(ctxHandle);
+    if (entry === undefined || entry.side !== 'server') return { status: SecStatus.SEC_E_INVALID_HANDLE };
+    if (entry.complete) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
+  } else {
+    const cred = credHandle === undefined ? undefined : tables.creds.get(credHandle);
+    if (credHandle !== undefined && cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+    if (cred !== undefined && cred.usage === 'INITIATE') return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+    entry = {
+      side: 'server', ctx: new NativeHandle('context'), mech, target: null, cred: cred?.acceptor ?? null, requested: req >>> 0,
+      complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+    };
+    fresh = true;
+  }
+  try {
+    const accept = { cred: entry.cred, ctx: entry.ctx, input: token, bindings };
+    const step = busy() ? await acceptSecContextAsync(accept) : acceptSecContext(accept);
+    entry.source?.release();
+    entry.source = step.source;
+    if (step.delegated !== null) {
+      entry.delegated?.release();
+      entry.delegated = step.delegated;
+    }
+    const st = emit(output, step.output, (entry.requested & AscReq.ALLOCATE_MEMORY) !== 0);
+    if (st !== SecStatus.SEC_E_OK) throw Object.assign(new Error('output buffer'), { sspiStatus: st });
+    entry.gssFlags = step.flags;
+    entry.complete = !step.continueNeeded;
+    entry.expiry = Date.now() + lifetimeMs(step.lifetime);
+    if (step.mech.length > 0) entry.negotiated = step.mech;
+    const handle = ctxHandle ?? tables.addContext(entry);
+    return {
+      status: step.continueNeeded ? SecStatus.SEC_I_CONTINUE_NEEDED : SecStatus.SEC_E_OK,
+      newContextHandle: handle,
+      contextAttributes: ascRetFromGss(step.flags, entry.requested),
+      expirationTime: timeStampFromMillis(entry.expiry),
+    };
+  } catch (err) {
+    if (fresh) {
+      entry.ctx.release();
+      entry.source?.release();
+      entry.delegated?.release();
+    }
+    const own = (err as { sspiStatus?: number }).sspiStatus;
+    return { status: own ?? statusFromError(err) };
+  }
+}

@@ -1,0 +1,86 @@
+/** The package's own handle tables: LSA_SEC_HANDLE numbers → native credentials and contexts. */
+import type { NativeHandle, GssMech } from '../ffi/index.js';
+import { TargetNameCache } from './target.js';
+
+/**
+ * A credential handle's state. `initiator`/`acceptor` are what ISC/ASC pass to the library (null =
+ * the library's default credential); `owned` is what FreeCredentialsHandle releases. They differ for
+ * a password credential used BOTH ways: MIT can only initiate with a password, so acceptance falls
+ * back to the default keytab, as a Windows password credential accepts with the machine's keys.
+ */
+export interface CredEntry {
+  /**
+   * Targets this credential already holds a service ticket for, with the ticket's end (ms): a
+   * first ISC leg to one of them reads the ticket from the credential's cache and needs no KDC,
+   * so it runs synchronously. Learned from completed first legs, never guessed.
+   */
+  readonly tickets: Map<string, number>;
+  readonly initiator: NativeHandle | null;
+  readonly acceptor: NativeHandle | null;
+  readonly owned: NativeHandle;
+  readonly usage: 'INITIATE' | 'ACCEPT' | 'BOTH';
+  readonly principal: string;
+}
+
+/** A context handle's state. */
+export interface CtxEntry {
+  readonly side: 'client' | 'server';
+  readonly ctx: NativeHandle;
+  readonly mech: GssMech;
+  /** Initiator only: the imported target name, kept for later legs. */
+  target: NativeHandle | null;
+  /** Initiator only: the credential entry, to record the service ticket once obtained. */
+  credEntry?: CredEntry;
+  /** Initiator only: the target as given, the key of `credEntry.tickets`. */
+  targetName?: string;
+  cred: NativeHandle | null;
+  /** ISC_REQ / ASC_REQ bits of the first leg. */
+  readonly requested: number;
+  complete: boolean;
+  gssFlags: number;
+  /** Milliseconds since the epoch when the context was established and when it expires. */
+  start: number;
+  expiry: number;
+  /** Acceptor only: the authenticated initiator's name (owned). */
+  source: NativeHandle | null;
+  /** Acceptor only: a credential the client delegated (owned). */
+  delegated: NativeHandle | null;
+  /** DER of the negotiated mechanism (krb5 under SPNEGO once known). */
+  negotiated: Uint8Array;
+}
+
+/** Handle tables for one package instance. */
+export class HandleTables {
+  readonly creds = new Map<number, CredEntry>();
+  readonly targets = new TargetNameCache();
+  readonly contexts = new Map<number, CtxEntry>();
+  #next = 1;
+
+  /** Registers a new context entry; it keeps its credential alive until the context is deleted. */
+  addContext(entry: CtxEntry): number {
+    const handle = this.issue();
+    entry.cred?.pin();
+    this.contexts.set(handle, entry);
+    return handle;
+  }
+
+  /** A new unique handle number. */
+  issue(): number {
+    return this.#next++;
+  }
+
+  /** Releases every native object of a context. */
+  dropContext(handle: number): boolean {
+    const e = this.contexts.get(handle);
+    if (e === undefined) return false;
+    this.contexts.delete(handle);
+    // The context held its credential pinned (a credential freed while contexts use it lives on).
+    e.cred?.unpin();
+    e.ctx.release();
+    // Target names are shared through the cache: the context only gives back its pin.
+    e.target?.unpin();
+    e.source?.release();
+    e.delegated?.release();
+    return true;
+  }
+}

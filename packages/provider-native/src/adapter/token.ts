@@ -1,0 +1,58 @@
+/**
+ * SpGetContextToken: the server's view of the authenticated client. The token holds the client
+ * principal, its realm, the local account gss_localname maps it to (uid, gid, supplementary groups
+ * from the user database), and what the KDC vouched for: the names of the authorization-data
+ * attributes (PAC buffers as `urn:mspac:*`) and authentication indicators. PAC group SIDs are not
+ * decoded (MIT KDCs issue no logon-info buffer; `nameAttributes()` gives the raw bytes).
+ */
+import { SecStatus } from '@sspkit/core';
+import type { AccessToken } from '@sspkit/core';
+import { displayName, importName, inquireContext, localName, lookupLocalAccount, nameAttributes, oidToDotted } from '../ffi/index.js';
+import type { NativeHandle } from '../ffi/index.js';
+import { statusFromError } from './failure.js';
+import type { NativeKind } from './info.js';
+import type { HandleTables } from './state.js';
+
+/** Builds the token for a complete server-side context. */
+export function contextToken(tables: HandleTables, kind: NativeKind, handle: number): { status: number; token?: AccessToken } {
+  const e = tables.contexts.get(handle);
+  if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+  if (e.side !== 'server' || !e.complete) return { status: SecStatus.SEC_E_NO_IMPERSONATION };
+  let imported: NativeHandle | undefined;
+  try {
+    // An imported context has no source-name handle of its own: re-import the displayed name.
+    const principal = e.source !== null ? displayName(e.source.ptr).text : inquireContext(e.ctx).source;
+    const source = e.source ?? (imported = importName(principal, 'principal'));
+    const at = principal.lastIndexOf('@');
+    const user = at > 0 ? principal.slice(0, at) : principal;
+    const realm = at > 0 ? principal.slice(at + 1) : '';
+    const local = localName(source.ptr, null);
+    // Authorization data the KDC vouched for (RFC 6680 attributes: PAC buffers, indicators…).
+    // Only authenticated attributes count; an imported context's re-imported name has none.
+    const authz = e.source !== null ? nameAttributes(e.source.ptr).filter((a) => a.authenticated) : [];
+    const indicators = authz.find((a) => a.name === 'auth-indicators')?.displayValues ?? [];
+    const account = local === null ? null : lookupLocalAccount(local);
+    const token: AccessToken = {
+      authenticationPackage: kind,
+      user: principal,
+      ...(realm !== '' ? { domain: realm } : {}),
+      groups: account?.groupNames ?? [],
+      ...(account !== null ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: account.groups } } : {}),
+      attributes: {
+        principal,
+        shortName: user,
+        mechanism: oidToDotted(e.negotiated),
+        delegatedCredential: e.delegated !== null,
+        authorizationData: authz.map((a) => a.name),
+        pac: authz.some((a) => a.name.startsWith('urn:mspac:')),
+        ...(indicators.length > 0 ? { authIndicators: indicators } : {}),
+        ...(local !== null ? { localName: local } : {}),
+      },
+    };
+    return { status: SecStatus.SEC_E_OK, token };
+  } catch (err) {
+    return { status: statusFromError(err) };
+  } finally {
+    imported?.release();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * ExportSecurityContext / ImportSecurityContext over gss_export/import_sec_context. The packed form
+ * is a 4-byte tag, one side byte and the GSS interprocess token. GSS consumes the context on export,
+ * so unless SECPKG_CONTEXT_EXPORT_DELETE_OLD is given the old handle is rebuilt from the same
+ * token, keeping it usable as on Windows.
+ */
+import { ContextExport, SecStatus } from '@sspkit/core';
+import { exportSecContext, importSecContext, inquireContext } from '../ffi/index.js';
+import type { GssMech } from '../ffi/index.js';
+import { statusFromError } from './failure.js';
+import type { HandleTables } from './state.js';
+
+const TAG = Buffer.from('SKN1', 'latin1');
+
+/** SpExportSecurityContext. */
+export function exportContext(tables: HandleTables, handle: number, flags: number): { status: number; packedContext?: Uint8Array } {
+  const e = tables.contexts.get(handle);
+  if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+  if (!e.complete) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+  try {
+    const token = exportSecContext(e.ctx);
+    if ((flags & ContextExport.DELETE_OLD) !== 0) tables.dropContext(handle);
+    else e.ctx.update(importSecContext(token).ptrTransfer());
+    const packed = new Uint8Array(TAG.length + 1 + token.length);
+    packed.set(TAG, 0);
+    packed[TAG.length] = e.side === 'client' ? 1 : 2;
+    packed.set(token, TAG.length + 1);
+    token.fill(0);
+    return { status: SecStatus.SEC_E_OK, packedContext: packed };
+  } catch (err) {
+    return { status: statusFromError(err) };
+  }
+}
+
+/** SpImportSecurityContext. */
+export function importContext(tables: HandleTables, mech: GssMech, packed: Uint8Array): { status: number; contextHandle?: number } {
+  if (packed.length <= TAG.length + 1 || !TAG.equals(Buffer.from(packed.subarray(0, TAG.length)))) return { status: SecStatus.SEC_E_INVALID_TOKEN };
+  const side = packed[TAG.length] === 1 ? 'client' : 'server';
+  try {
+    const ctx = importSecContext(packed.subarray(TAG.length + 1));
+    const info = inquireContext(ctx);
+    const now = Date.now();
+    const handle = tables.addContext({
+      side, ctx, mech, target: null, cred: null, requested: 0, complete: true, gssFlags: info.flags, start: now,
+      expiry: now + (info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000), source: null, delegated: null,
+      negotiated: info.mech,
+    });
+    return { status: SecStatus.SEC_E_OK, contextHandle: handle };
+  } catch (err) {
+    return { status: statusFromError(err) };
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Credential acquisition. Both calls may contact the KDC (password → AS exchange; a ccache store
+ * may need none, but the library decides), so both go through koffi's async calls and the gate.
+ */
+import { check } from './errors.js';
+import { NativeHandle } from './handles.js';
+import { gssLibrary } from './library.js';
+import type { GssLibrary } from './library.js';
+import { GssCredUsage, isGssError } from './major.js';
+import { cString, fillBufferDesc, frame, readPtr, retain, takeBufferDesc } from './memory.js';
+import { sharedGate } from './queue.js';
+
+/** Which mechanism a credential is for. */
+export type GssMech = 'krb5' | 'spnego';
+
+/** Direction of use. */
+export type CredUsage = keyof typeof GssCredUsage;
+
+/** A newly acquired credential. */
+export interface AcquiredCred {
+  readonly cred: NativeHandle;
+  /** Seconds of validity reported by the library (0xFFFFFFFF = indefinite). */
+  readonly lifetime: number;
+}
+
+/** Cred store entries (MIT: `ccache`, `client_keytab`, `keytab`, `rcache`, `password`…). */
+export type CredStore = Readonly<Record<string, string>>;
+
+function mechSet(lib: GssLibrary, mech: GssMech): bigint {
+  return mech === 'krb5' ? lib.oids.setKrb5 : lib.oids.setSpnego;
+}
+
+/**
+ * gss_acquire_cred_from: credentials for `name` (or the default principal) from an explicit cred
+ * store. No process-wide environment variable is read or changed for what the store names.
+ */
+export async function acquireCredFrom(options: {
+  readonly name?: NativeHandle;
+  readonly usage: CredUsage;
+  readonly mech: GssMech;
+  readonly store?: CredStore;
+}): Promise<AcquiredCred> {
+  const lib = gssLibrary();
+  const entries = Object.entries(options.store ?? {});
+  const { keyValueElement: kve, keyValueSet: kvs } = lib.layout;
+  // Every Buffer whose address is written below stays referenced by this frame until completion.
+  const strings = entries.map(([k, v]) => [cString(k), cString(v)] as const);
+  const elements = Buffer.alloc(Math.max(1, entries.length) * kve.size);
+  strings.forEach(([k, v], i) => {
+    elements.writeBigUInt64LE(lib.koffi.address(k), i * kve.size + kve.key);
+    elements.writeBigUInt64LE(lib.koffi.address(v), i * kve.size + kve.value);
+  });
+  const store = Buffer.alloc(kvs.size);
+  store.writeUInt32LE(entries.length, kvs.count);
+  store.writeBigUInt64LE(lib.koffi.address(elements), kvs.elements);
+  const [minor, credOut, timeRec] = frame(4, 8, 4) as [Buffer, Buffer, Buffer];
+  const name = options.name?.ptr ?? null;
+  options.name?.pin();
+  let major: number;
+  try {
+    major = await sharedGate().run((done) =>
+      lib.gssAsync.gss_acquire_cred_from(
+        minor, name, 0, mechSet(lib, options.mech), GssCredUsage[options.usage],
+        entries.length > 0 ? store : null, credOut, null, timeRec, done,
+      ),
+    );
+  } finally {
+    options.name?.unpin();
+  }
+  retain(strings, elements, store);
+  return finish(lib, 'gss_acquire_cred_from', major, minor, credOut, timeRec, options.mech);
+}
+
+/** gss_acquire_cred_with_password: an initiator credential from a principal and its password. */
+export async function acquireCredWithPassword(options: {
+  readonly name: NativeHandle;
+  readonly password: Uint8Array;
+  readonly usage: CredUsage;
+  readonly mech: GssMech;
+}): Promise<AcquiredCred> {
+  const lib = gssLibrary();
+  const secret = Buffer.from(options.password);
+  const desc = Buffer.alloc(lib.layout.bufferDesc.size);
+  fillBufferDesc(lib, desc, 0, secret);
+  const minor = Buffer.alloc(4);
+  const credOut = Buffer.alloc(8);
+  const timeRec = Buffer.alloc(4);
+  options.name.pin();
+  try {
+    const major = await sharedGate().run((done) =>
+      lib.gssAsync.gss_acquire_cred_with_password(
+        minor, options.name.ptr, desc, 0, mechSet(lib, options.mech), GssCredUsage[options.usage],
+        credOut, null, timeRec, done,
+      ),
+    );
+    retain(secret);
+    return finish(lib, 'gss_acquire_cred_with_password', major, minor, credOut, timeRec, options.mech);
+  } finally {
+    options.name.unpin();
+    // The copy is ours: wipe it so the password does not linger in the JS heap.
+    secret.fill(0);
+    desc.fill(0);
+  }
+}
+
+function finish(lib: GssLibrary, call: string, major: number, minor: Buffer, credOut: Buffer, timeRec: Buffer, mech: GssMech): AcquiredCred {
+  const cred = new NativeHandle('cred', readPtr(credOut));
+  if (isGssError(major)) cred.release();
+  check(lib, call, major, minor);
+  if (mech === 'spnego') {
+    // SPNEGO would otherwise offer every mechanism the system registers (gss-ntlmssp among them,
+    // which is unreliable inside Node): negotiate Kerberos only.
+    const m = lib.gss.gss_set_neg_mechs(minor, cred.ptr, lib.oids.setKrb5);
+    if (isGssError(m)) cred.release();
+    check(lib, 'gss_set_neg_mechs', m, minor);
+  }
+  return { cred, lifetime: timeRec.readUInt32LE(0) };
+}
+
+/** gss_inquire_cred: the credential's principal name (display form) and remaining lifetime. */
+export function inquireCred(cred: NativeHandle): { readonly name: string; readonly lifetime: number } {
+  const lib = gssLibrary();
+  const minor = Buffer.alloc(4);
+  const nameOut = Buffer.alloc(8);
+  const lifetime = Buffer.alloc(4);
+  const major = lib.gss.gss_inquire_cred(minor, cred.ptr, nameOut, lifetime, null, null);
+  const name = new NativeHandle('name', readPtr(nameOut));
+  try {
+    check(lib, 'gss_inquire_cred', major, minor);
+    const desc = Buffer.alloc(lib.layout.bufferDesc.size);
+    const m2 = lib.gss.gss_display_name(minor, name.ptr, desc, null);
+    check(lib, 'gss_display_name', m2, minor);
+    return { name: takeBufferDesc(lib, minor, desc).toString('utf8'), lifetime: lifetime.readUInt32LE(0) };
+  } finally {
+    name.release();
+  }
+}

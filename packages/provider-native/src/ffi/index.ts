@@ -1,0 +1,25 @@
+/** The FFI layer's public surface (the only code in sspkit that touches koffi). */
+export { isAvailable, gssLibrary } from './library.js';
+export type { Availability, GssLibrary } from './library.js';
+export { NativeHandle, ReleasedHandleError, finalizedHandleCount } from './handles.js';
+export type { HandleKind } from './handles.js';
+export { importName, displayName, localName } from './names.js';
+export type { NameType } from './names.js';
+export { acquireCredFrom, acquireCredWithPassword, inquireCred } from './creds.js';
+export type { AcquiredCred, CredStore, CredUsage, GssMech } from './creds.js';
+export { initSecContext, acceptSecContext, acceptSecContextAsync, inquireContext, exportSecContext, importSecContext, sessionKey } from './context.js';
+export type { AcceptOptions, AcceptStep, ContextInfo, ContextStep } from './context.js';
+export type { ChannelBindings } from './bindings.js';
+export { getMic, verifyMic, wrap, unwrap, wrapSizeLimit, wrapIov, unwrapIov, wrapIovLength, IovType } from './message.js';
+export type { IovSegment } from './message.js';
+export { GssError, isGssErrorObject, displayStatus } from './errors.js';
+export { mapGssStatus, MappedStatus, Krb5Minor, MINOR_ROWS, ROUTINE_ROWS, PER_MESSAGE_ROWS } from './status-map.js';
+export type { CallPhase, MappedStatusName, StatusRow } from './status-map.js';
+export { GssRoutine, GssSupplementary, GssCredUsage } from './major.js';
+export { AsyncGate, sharedGate, DEFAULT_ASYNC_LIMIT, DEFAULT_ASYNC_BURST } from './queue.js';
+export { oidToDotted } from './oids.js';
+export { GssFlag } from './flags.js';
+export { lookupLocalAccount } from './account.js';
+export type { LocalAccount } from './account.js';
+export { nameAttributes } from './name-attributes.js';
+export type { NameAttribute } from './name-attributes.js';

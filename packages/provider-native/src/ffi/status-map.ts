@@ -1,0 +1,186 @@
+/**
+ * GSS outcomes → SSPI statuses, as data. A krb5 minor code, when the table knows it, is more
+ * precise than the major routine error (GSS_S_FAILURE hides "KDC unreachable" and "wrong
+ * password" alike), so rows are tried in order: minor+routine, minor alone, routine alone.
+ * Values are the winerror.h numbers (sspi-reference.md §5).
+ */
+import { GSS_SEQUENCE_PROBLEMS, GssRoutine, routineError } from './major.js';
+
+/** The SEC_E_* values this mapping produces (winerror.h, sspi-reference.md §5). */
+export const MappedStatus = {
+  SEC_E_OK: 0x00000000,
+  SEC_E_INVALID_HANDLE: 0x80090301,
+  SEC_E_UNSUPPORTED_FUNCTION: 0x80090302,
+  SEC_E_TARGET_UNKNOWN: 0x80090303,
+  SEC_E_INTERNAL_ERROR: 0x80090304,
+  SEC_E_SECPKG_NOT_FOUND: 0x80090305,
+  SEC_E_INVALID_TOKEN: 0x80090308,
+  SEC_E_QOP_NOT_SUPPORTED: 0x8009030a,
+  SEC_E_LOGON_DENIED: 0x8009030c,
+  SEC_E_UNKNOWN_CREDENTIALS: 0x8009030d,
+  SEC_E_NO_CREDENTIALS: 0x8009030e,
+  SEC_E_MESSAGE_ALTERED: 0x8009030f,
+  SEC_E_OUT_OF_SEQUENCE: 0x80090310,
+  SEC_E_NO_AUTHENTICATING_AUTHORITY: 0x80090311,
+  SEC_E_CONTEXT_EXPIRED: 0x80090317,
+  SEC_E_WRONG_PRINCIPAL: 0x80090322,
+  SEC_E_TIME_SKEW: 0x80090324,
+  SEC_E_KDC_UNKNOWN_ETYPE: 0x80090342,
+  SEC_E_BAD_BINDINGS: 0x80090346,
+  SEC_E_INVALID_PARAMETER: 0x8009035d,
+} as const;
+
+export type MappedStatusName = keyof typeof MappedStatus;
+
+/** krb5 error codes (krb5.h, com_err table "krb5", signed) and GSS-krb5 minor codes (table "k5g"). */
+export const Krb5Minor = {
+  KRB5KDC_ERR_NAME_EXP: -1765328383,
+  KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN: -1765328378,
+  KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN: -1765328377,
+  KRB5KDC_ERR_ETYPE_NOSUPP: -1765328370,
+  KRB5KDC_ERR_CLIENT_REVOKED: -1765328366,
+  KRB5KDC_ERR_KEY_EXP: -1765328361,
+  KRB5KDC_ERR_PREAUTH_FAILED: -1765328360,
+  KRB5KRB_AP_ERR_BAD_INTEGRITY: -1765328353,
+  KRB5KRB_AP_ERR_TKT_EXPIRED: -1765328352,
+  KRB5KRB_AP_ERR_TKT_NYV: -1765328351,
+  KRB5KRB_AP_ERR_REPEAT: -1765328350,
+  KRB5KRB_AP_ERR_NOT_US: -1765328349,
+  KRB5KRB_AP_ERR_SKEW: -1765328347,
+  KRB5KRB_AP_ERR_MODIFIED: -1765328343,
+  KRB5KRB_AP_ERR_NOKEY: -1765328339,
+  KRB5_CC_NOTFOUND: -1765328243,
+  KRB5_CC_END: -1765328242,
+  KRB5KRB_AP_WRONG_PRINC: -1765328240,
+  KRB5_KDC_UNREACH: -1765328228,
+  KRB5_REALM_UNKNOWN: -1765328230,
+  KRB5_KT_NOTFOUND: -1765328203,
+  KRB5_FCC_NOFILE: -1765328189,
+  KRB5_PREAUTH_FAILED: -1765328174,
+  KRB5_REALM_CANT_RESOLVE: -1765328164,
+  KRB5_KT_KVNONOTFOUND: -1765328154,
+  // gssapi_err_krb5 ("k5g", base 39756032)
+  KG_CCACHE_NOMATCH: 39756032,
+  KG_KEYTAB_NOMATCH: 39756033,
+  KG_TGT_MISSING: 39756034,
+  KG_EMPTY_CCACHE: 39756044,
+} as const;
+
+/** Where a call failed, for rows that depend on it. */
+export type CallPhase = 'accept-first' | 'per-message';
+
+/** One mapping row; absent fields match anything. */
+export interface StatusRow {
+  readonly routine?: number;
+  readonly minor?: number;
+  readonly phase?: CallPhase;
+  readonly status: MappedStatusName;
+}
+
+const M = Krb5Minor;
+const R = GssRoutine;
+
+/** Rows with a minor code, most specific (routine+minor) first. */
+export const MINOR_ROWS: readonly StatusRow[] = [
+  // A ticket whose service key is not in the acceptor's keytab: the client named the wrong principal.
+  { routine: R.FAILURE, minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_WRONG_PRINCIPAL' },
+  { routine: R.DEFECTIVE_CREDENTIAL, minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_WRONG_PRINCIPAL' },
+  { routine: R.NO_CRED, minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KRB5_KDC_UNREACH, status: 'SEC_E_NO_AUTHENTICATING_AUTHORITY' },
+  { minor: M.KRB5_REALM_UNKNOWN, status: 'SEC_E_NO_AUTHENTICATING_AUTHORITY' },
+  { minor: M.KRB5_REALM_CANT_RESOLVE, status: 'SEC_E_NO_AUTHENTICATING_AUTHORITY' },
+  { minor: M.KRB5KDC_ERR_PREAUTH_FAILED, status: 'SEC_E_LOGON_DENIED' },
+  { minor: M.KRB5_PREAUTH_FAILED, status: 'SEC_E_LOGON_DENIED' },
+  { minor: M.KRB5KRB_AP_ERR_BAD_INTEGRITY, status: 'SEC_E_LOGON_DENIED' },
+  { minor: M.KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN, status: 'SEC_E_LOGON_DENIED' },
+  { minor: M.KRB5KDC_ERR_CLIENT_REVOKED, status: 'SEC_E_LOGON_DENIED' },
+  { minor: M.KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN, status: 'SEC_E_TARGET_UNKNOWN' },
+  { minor: M.KRB5KDC_ERR_ETYPE_NOSUPP, status: 'SEC_E_KDC_UNKNOWN_ETYPE' },
+  { minor: M.KRB5KDC_ERR_NAME_EXP, status: 'SEC_E_CONTEXT_EXPIRED' },
+  { minor: M.KRB5KDC_ERR_KEY_EXP, status: 'SEC_E_CONTEXT_EXPIRED' },
+  { minor: M.KRB5KRB_AP_ERR_TKT_EXPIRED, status: 'SEC_E_CONTEXT_EXPIRED' },
+  { minor: M.KRB5KRB_AP_ERR_TKT_NYV, status: 'SEC_E_TIME_SKEW' },
+  { minor: M.KRB5KRB_AP_ERR_SKEW, status: 'SEC_E_TIME_SKEW' },
+  { minor: M.KRB5KRB_AP_ERR_REPEAT, status: 'SEC_E_OUT_OF_SEQUENCE' },
+  // Windows reports a ticket its key cannot decrypt (KRB_AP_ERR_MODIFIED) as a wrong principal.
+  { minor: M.KRB5KRB_AP_ERR_MODIFIED, status: 'SEC_E_WRONG_PRINCIPAL' },
+  { minor: M.KRB5KRB_AP_ERR_NOT_US, status: 'SEC_E_WRONG_PRINCIPAL' },
+  { minor: M.KRB5KRB_AP_WRONG_PRINC, status: 'SEC_E_WRONG_PRINCIPAL' },
+  { minor: M.KRB5KRB_AP_ERR_NOKEY, status: 'SEC_E_WRONG_PRINCIPAL' },
+  { minor: M.KRB5_KT_KVNONOTFOUND, status: 'SEC_E_WRONG_PRINCIPAL' },
+  { minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KRB5_FCC_NOFILE, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KRB5_CC_NOTFOUND, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KRB5_CC_END, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KG_CCACHE_NOMATCH, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KG_KEYTAB_NOMATCH, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KG_TGT_MISSING, status: 'SEC_E_NO_CREDENTIALS' },
+  { minor: M.KG_EMPTY_CCACHE, status: 'SEC_E_NO_CREDENTIALS' },
+];
+
+/**
+ * Rows for received per-message tokens (verify_mic, unwrap), tried first there: a damaged token or
+ * a failed integrity check is a changed message to SSPI (SEC_E_MESSAGE_ALTERED), not a bad
+ * handshake token or a wrong password, which the same GSS codes mean elsewhere.
+ */
+export const PER_MESSAGE_ROWS: readonly StatusRow[] = [
+  { routine: R.DEFECTIVE_TOKEN, status: 'SEC_E_MESSAGE_ALTERED' },
+  { routine: R.BAD_SIG, status: 'SEC_E_MESSAGE_ALTERED' },
+  { minor: M.KRB5KRB_AP_ERR_BAD_INTEGRITY, status: 'SEC_E_MESSAGE_ALTERED' },
+  { minor: M.KRB5KRB_AP_ERR_MODIFIED, status: 'SEC_E_MESSAGE_ALTERED' },
+];
+
+/** Routine errors on their own (phase-qualified rows first). */
+export const ROUTINE_ROWS: readonly StatusRow[] = [
+  // MIT answers an unparsable first token with GSS_S_FAILURE and minor 0: the token is what is wrong.
+  { routine: R.FAILURE, phase: 'accept-first', status: 'SEC_E_INVALID_TOKEN' },
+  { routine: R.BAD_MECH, status: 'SEC_E_SECPKG_NOT_FOUND' },
+  { routine: R.BAD_NAME, status: 'SEC_E_TARGET_UNKNOWN' },
+  { routine: R.BAD_NAMETYPE, status: 'SEC_E_TARGET_UNKNOWN' },
+  { routine: R.BAD_BINDINGS, status: 'SEC_E_BAD_BINDINGS' },
+  { routine: R.BAD_STATUS, status: 'SEC_E_INTERNAL_ERROR' },
+  { routine: R.BAD_SIG, status: 'SEC_E_MESSAGE_ALTERED' },
+  { routine: R.NO_CRED, status: 'SEC_E_NO_CREDENTIALS' },
+  { routine: R.NO_CONTEXT, status: 'SEC_E_INVALID_HANDLE' },
+  { routine: R.DEFECTIVE_TOKEN, status: 'SEC_E_INVALID_TOKEN' },
+  { routine: R.DEFECTIVE_CREDENTIAL, status: 'SEC_E_LOGON_DENIED' },
+  { routine: R.CREDENTIALS_EXPIRED, status: 'SEC_E_CONTEXT_EXPIRED' },
+  { routine: R.CONTEXT_EXPIRED, status: 'SEC_E_CONTEXT_EXPIRED' },
+  { routine: R.FAILURE, status: 'SEC_E_INTERNAL_ERROR' },
+  { routine: R.BAD_QOP, status: 'SEC_E_QOP_NOT_SUPPORTED' },
+  { routine: R.UNAUTHORIZED, status: 'SEC_E_LOGON_DENIED' },
+  { routine: R.UNAVAILABLE, status: 'SEC_E_UNSUPPORTED_FUNCTION' },
+  { routine: R.DUPLICATE_ELEMENT, status: 'SEC_E_INTERNAL_ERROR' },
+  { routine: R.NAME_NOT_MN, status: 'SEC_E_INTERNAL_ERROR' },
+  { routine: R.BAD_MECH_ATTR, status: 'SEC_E_SECPKG_NOT_FOUND' },
+];
+
+/**
+ * The SSPI status for a GSS outcome. Calling errors (bad arguments) map to INVALID_PARAMETER;
+ * a clean routine field with replay/sequence bits set maps to OUT_OF_SEQUENCE.
+ */
+export function mapGssStatus(major: number, minor: number, phase?: CallPhase): MappedStatusName {
+  const m = major >>> 0;
+  if ((m & 0xff000000) !== 0) return 'SEC_E_INVALID_PARAMETER';
+  const routine = routineError(m);
+  if (routine === 0) return (m & GSS_SEQUENCE_PROBLEMS) !== 0 ? 'SEC_E_OUT_OF_SEQUENCE' : 'SEC_E_OK';
+  const signedMinor = minor | 0;
+  if (phase === 'per-message') {
+    for (const row of PER_MESSAGE_ROWS) {
+      if ((row.routine === undefined || row.routine === routine) && (row.minor === undefined || row.minor === signedMinor)) return row.status;
+    }
+  }
+  for (const row of MINOR_ROWS) {
+    if (row.minor === signedMinor && (row.routine === undefined || row.routine === routine)) return row.status;
+  }
+  for (const row of ROUTINE_ROWS) {
+    if (row.routine === routine && (row.phase === undefined || row.phase === phase)) return row.status;
+  }
+  return 'SEC_E_INTERNAL_ERROR';
+}
+
+/** True when the table has a row for this minor code. */
+export function isKnownMinor(minor: number): boolean {
+  const m = minor | 0;
+  return MINOR_ROWS.some((row) => row.minor === m);
+}

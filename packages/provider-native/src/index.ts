@@ -1,0 +1,68 @@
+export {
+  isAvailable,
+  NativeHandle,
+  ReleasedHandleError,
+  finalizedHandleCount,
+  importName,
+  displayName,
+  localName,
+  acquireCredFrom,
+  acquireCredWithPassword,
+  inquireCred,
+  initSecContext,
+  acceptSecContext,
+  inquireContext,
+  exportSecContext,
+  importSecContext,
+  sessionKey,
+  getMic,
+  verifyMic,
+  wrap,
+  unwrap,
+  wrapSizeLimit,
+  wrapIov,
+  unwrapIov,
+  wrapIovLength,
+  IovType,
+  GssError,
+  isGssErrorObject,
+  displayStatus,
+  mapGssStatus,
+  MappedStatus,
+  Krb5Minor,
+  GssRoutine,
+  GssSupplementary,
+  GssFlag,
+  AsyncGate,
+  sharedGate,
+  DEFAULT_ASYNC_LIMIT,
+  DEFAULT_ASYNC_BURST,
+  oidToDotted,
+} from './ffi/index.js';
+export type {
+  Availability,
+  AcquiredCred,
+  CredStore,
+  CredUsage,
+  GssMech,
+  NameType,
+  AcceptStep,
+  ContextInfo,
+  ContextStep,
+  ChannelBindings,
+  IovSegment,
+  MappedStatusName,
+} from './ffi/index.js';
+export { kerberosModule } from './kerberos/index.js';
+export { negotiateModule } from './negotiate/index.js';
+export { nativeModule, nativeTables } from './adapter/tables.js';
+export type { NativeKind } from './adapter/info.js';
+export { packageInfo } from './adapter/info.js';
+export type { NativeAuthData } from './adapter/credentials.js';
+export { lastNativeError } from './adapter/failure.js';
+export { parseTarget } from './adapter/target.js';
+export { parseSecChannelBindings, secChannelBindings } from './adapter/bindings.js';
+export { ISC_REQ_TO_GSS, GSS_TO_ISC_RET, GSS_TO_ASC_RET, gssFlagsFromIscReq, iscRetFromGss, ascRetFromGss } from './adapter/flag-table.js';
+export { lookupLocalAccount, nameAttributes } from './ffi/index.js';
+export type { LocalAccount, NameAttribute } from './ffi/index.js';
+export { spawnAsToken, canSpawnAsOtherUsers } from './process/spawn-as-token.js';

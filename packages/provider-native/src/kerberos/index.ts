@@ -1,0 +1,8 @@
+/** The Kerberos package: the krb5 GSS mechanism behind the SSP/AP tables. */
+import { nativeModule } from '../adapter/tables.js';
+
+/** Module for `Kerberos` (pass it to `createSspi({ modules })` or `Registry.load`). */
+export const kerberosModule = nativeModule('Kerberos');
+
+/** SpLsaModeInitialize of the Kerberos package. */
+export const spLsaModeInitialize = kerberosModule.spLsaModeInitialize;

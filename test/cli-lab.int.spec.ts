@@ -1,0 +1,52 @@
+/**
+ * End to end: `sspkit lab up`, a real Kerberos and Negotiate handshake through `sspkit handshake`
+ * against the lab's KDC, then `sspkit lab down` — the commands as a user runs them.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../packages/cli/bin/sspkit.mjs', import.meta.url));
+const parent = mkdtempSync(join(tmpdir(), 'sspkit-cli-lab-'));
+const dir = join(parent, 'lab');
+// Keep the user's own Kerberos settings and the last-lab pointer out of these runs.
+const env = { ...process.env, SSPKIT_LAB_DIR: dir, KRB5_CONFIG: undefined, KRB5CCNAME: undefined, KRB5_KTNAME: undefined };
+const sspkit = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+
+afterAll(() => {
+  if (existsSync(join(dir, 'lab.json'))) sspkit('lab', 'down', '--dir', dir);
+  rmSync(parent, { recursive: true, force: true });
+});
+
+describe('sspkit lab + handshake against a real KDC', () => {
+  it('lab up → Kerberos and Negotiate handshakes → lab down', () => {
+    const up = sspkit('lab', 'up', '--dir', dir, '--json');
+    expect(up.status).toBe(0);
+    const lab = JSON.parse(up.stdout) as { realm: string; pid: number; port: number; password?: string };
+    expect(lab).toMatchObject({ realm: 'SSPKIT.LAB' });
+    expect(lab.password).toBeUndefined();
+    expect(lab.pid).toBeGreaterThan(0);
+
+    for (const pkg of ['Kerberos', 'Negotiate']) {
+      const r = sspkit('handshake', '--package', pkg, '--json');
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as { ok: boolean; token: { user: string }; encryption: { status: string } };
+      expect(report.ok).toBe(true);
+      expect(report.token.user).toBe('alice@SSPKIT.LAB');
+      expect(report.encryption.status).toBe('SEC_E_OK');
+    }
+    // A wrong password against the real KDC is refused, and never printed.
+    const bad = sspkit('handshake', '--package', 'Kerberos', '--user', 'alice', '--domain', 'SSPKIT.LAB', '--password', 'definitely-wrong-pw', '--json');
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { status: 'SEC_E_LOGON_DENIED' } });
+    expect(bad.stdout + bad.stderr).not.toContain('definitely-wrong-pw');
+
+    const down = sspkit('lab', 'down', '--json');
+    expect(JSON.parse(down.stdout)).toMatchObject({ ok: true, pid: lab.pid });
+    expect(existsSync(dir)).toBe(false);
+    expect(() => process.kill(lab.pid, 0)).toThrow();
+  });
+});
