@@ -7,10 +7,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh || exit 1
-pnpm exec tsc -p tsconfig.json || exit 1
-for e in examples/*/; do pnpm exec tsc -p "$e/tsconfig.json" || exit 1; done
+./node_modules/.bin/tsc -p tsconfig.json || exit 1
+for e in examples/*/; do ./node_modules/.bin/tsc -p "$e/tsconfig.json" || exit 1; done
 mkdir -p .tmp
-pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@"
+./node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@"
 status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".tmp/vitest.json", "utf8"));
