@@ -1,7 +1,10 @@
 /**
  * A step-by-step handshake driver that checks the status sequence as it goes: CONTINUE_NEEDED (or
- * COMPLETE_AND_CONTINUE) always comes with a token for the peer, a side that finishes with a token
- * hands the last word to its peer, and nobody is left waiting. One leg per `step()`, so the
+ * COMPLETE_AND_CONTINUE) hands the turn to the peer, with a token or, for server-first mechanisms
+ * (reference §7: "send output, which may be empty"), without one, in which case the peer is called
+ * with no input; two such legs in a row are a deadlock. A side that finishes with a token hands the
+ * last word to its peer, and nobody is left waiting. COMPLETE_NEEDED / COMPLETE_AND_CONTINUE are
+ * followed by CompleteAuthToken, as the convenience layer does. One leg per `step()`, so the
  * concurrency check can interleave many handshakes.
  */
 import { SecBufferType, SecStatus, isSuccess, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
@@ -17,8 +20,11 @@ export interface Leg {
   readonly side: 'client' | 'server';
   readonly status: number;
   readonly inputLength: number;
+  /** Length of the token sent (after CompleteAuthToken, when it asked for one). */
   readonly outputLength: number;
   readonly attributes: number;
+  /** The token was written by CompleteAuthToken (into a buffer the harness gave it), not by this call. */
+  readonly completedToken?: boolean;
 }
 
 /** Everything one handshake needs. */
@@ -37,6 +43,14 @@ export interface HandshakeSetup {
   readonly monitor?: Monitor;
 }
 
+/** A non-empty token one side produced (after CompleteAuthToken, when it asked for one). */
+export interface SentToken {
+  readonly side: 'client' | 'server';
+  /** 1-based index of the leg that produced it, over all legs. */
+  readonly leg: number;
+  readonly token: Uint8Array;
+}
+
 /** A pending CompleteAuthToken. */
 export interface PendingCompletion {
   readonly side: 'client' | 'server';
@@ -47,7 +61,8 @@ export interface PendingCompletion {
 /** Drives one handshake, one leg per step. */
 export class HandshakeDriver {
   readonly legs: Leg[] = [];
-  readonly tokens: Uint8Array[] = [];
+  /** Every non-empty token, in order, with the side that produced it. */
+  readonly sent: SentToken[] = [];
   readonly pendingCompletions: PendingCompletion[] = [];
   /** Legs that returned without a token and left the caller's output buffer as it was (cbBuffer not set to 0). */
   readonly untouchedOutputs: string[] = [];
@@ -61,9 +76,11 @@ export class HandshakeDriver {
   failed: { side: 'client' | 'server'; leg: number; status: number } | undefined;
   /** Why the status sequence broke the SSPI rules, when it did. */
   illegal: string | undefined;
-  /** The token the next leg consumes. */
+  /** The token the next leg consumes (undefined: the next leg is called with no input). */
   pending: Uint8Array | undefined;
   #turn: 'client' | 'server' = 'client';
+  /** The previous leg asked to continue without producing a token. */
+  #emptyContinue = false;
   readonly #setup: HandshakeSetup;
 
   constructor(setup: HandshakeSetup) {
@@ -92,7 +109,7 @@ export class HandshakeDriver {
     return secBufferDesc(secBuffer(SecBufferType.TOKEN, out === true ? new Uint8Array(0) : new Uint8Array(out)));
   }
 
-  /** Runs one leg with `input` (default: the token the peer produced last). */
+  /** Runs one leg with `input` (default: the token the peer produced last; none when it produced none). */
   async step(input: Uint8Array | undefined = this.pending): Promise<void> {
     if (this.state !== 'running') return;
     if (this.legs.length >= MAX_LEGS) {
@@ -126,7 +143,7 @@ export class HandshakeDriver {
     // would send all of it. Record the violation and read it as "no token" so the handshake goes on.
     const untouched = s.output !== true && token === given && token.length === s.output;
     if (untouched && isSuccess(r.status)) this.untouchedOutputs.push(`${side} leg ${this.legs.length + 1} (${statusName(r.status)})`);
-    const produced = isSuccess(r.status) && token.length > 0 && !untouched ? Uint8Array.from(token) : undefined;
+    let produced = isSuccess(r.status) && token.length > 0 && !untouched ? Uint8Array.from(token) : undefined;
     this.legs.push({ side, status: r.status, inputLength: input?.length ?? 0, outputLength: produced?.length ?? 0, attributes: r.contextAttributes });
     if (!isSuccess(r.status)) {
       this.failed = { side, leg: this.legs.length, status: r.status };
@@ -139,19 +156,19 @@ export class HandshakeDriver {
       if (r.context) this.server = r.context;
       this.serverAttributes = r.contextAttributes;
     }
-    if (produced) {
-      this.tokens.push(produced);
-      s.monitor?.token(`${side} token of leg ${this.legs.length}`, produced);
-    }
+    if (produced) s.monitor?.token(`${side} token of leg ${this.legs.length}`, produced);
     const ctx = side === 'client' ? this.client : this.server;
     const where = `${side} leg ${this.legs.length}`;
     if (!ctx) {
       this.illegal = `${where} returned ${statusName(r.status)} without a context handle`;
       return;
     }
+    const other = side === 'client' ? 'server' : 'client';
+    const otherDone = side === 'client' ? this.serverDone : this.clientDone;
     if (r.status === S.SEC_I_COMPLETE_NEEDED || r.status === S.SEC_I_COMPLETE_AND_CONTINUE) {
       const completion: PendingCompletion = { side, context: ctx, token: secBufferDesc(secBuffer(SecBufferType.TOKEN, produced ?? new Uint8Array(0))) };
-      if (s.deferComplete && r.status === S.SEC_I_COMPLETE_NEEDED) this.pendingCompletions.push(completion);
+      // Deferring is only possible when the peer is not waiting for a token CompleteAuthToken would write.
+      if (s.deferComplete && r.status === S.SEC_I_COMPLETE_NEEDED && (produced !== undefined || otherDone)) this.pendingCompletions.push(completion);
       else {
         const sspi = side === 'client' ? s.clientSspi : s.serverSspi;
         const st = await sspi.completeAuthToken(ctx, completion.token);
@@ -159,15 +176,26 @@ export class HandshakeDriver {
           this.failed = { side, leg: this.legs.length, status: st };
           return;
         }
+        // "Finish building the message, then call CompleteAuthToken": what it leaves in the TOKEN buffer is what is sent.
+        const finished = completion.token.buffers[0]!.data;
+        if (finished.length > 0) {
+          produced = Uint8Array.from(finished);
+          s.monitor?.token(`${side} token of leg ${this.legs.length} (CompleteAuthToken)`, produced);
+          const leg = this.legs.at(-1)!;
+          this.legs[this.legs.length - 1] = { ...leg, outputLength: produced.length, ...(leg.outputLength === 0 ? { completedToken: true } : {}) };
+        }
       }
     }
-    const other = side === 'client' ? 'server' : 'client';
-    const otherDone = side === 'client' ? this.serverDone : this.clientDone;
+    if (produced) this.sent.push({ side, leg: this.legs.length, token: produced });
+    const emptyContinue = this.#emptyContinue;
+    this.#emptyContinue = false;
     switch (r.status) {
       case S.SEC_I_CONTINUE_NEEDED:
       case S.SEC_I_COMPLETE_AND_CONTINUE:
-        if (!produced) this.illegal = `${where} returned ${statusName(r.status)} but produced no token`;
-        else if (otherDone) this.illegal = `${where} asked to continue, but the ${other} had already finished`;
+        if (otherDone) this.illegal = `${where} asked to continue, but the ${other} had already finished`;
+        else if (!produced && emptyContinue) this.illegal = `${where} returned ${statusName(r.status)} without a token right after the ${other} did: neither side has anything to send`;
+        // No token: a server-first mechanism (the client's first leg says "your turn"); the peer is called with no input.
+        this.#emptyContinue = !produced;
         this.pending = produced;
         this.#turn = other;
         return;
@@ -186,6 +214,18 @@ export class HandshakeDriver {
         return;
       default:
         this.illegal = `${where} returned ${statusName(r.status)}, which is not a handshake status`;
+    }
+  }
+
+  /**
+   * Runs legs until `side` is about to consume a token from its peer (a non-empty one: the first
+   * server leg of a server-first mechanism has none); false when the handshake ends first.
+   */
+  async runUntilInputFor(side: 'client' | 'server'): Promise<boolean> {
+    for (;;) {
+      if (this.state !== 'running') return false;
+      if (this.#turn === side && this.pending !== undefined) return true;
+      await this.step();
     }
   }
 

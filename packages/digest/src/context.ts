@@ -71,6 +71,8 @@ export function serverAttributes(rec: HttpServerRecord | SaslServerRecord, alloc
   if (allocate) ret |= AscRet.ALLOCATED_MEMORY;
   if (rec.kind === 'http-server') {
     ret |= AscRet.REPLAY_DETECT | AscRet.SEQUENCE_DETECT;
+    // auth-int covers the entity body: the same integrity the client side reports.
+    if (rec.ctx.qop === 'auth-int') ret |= AscRet.INTEGRITY;
     return ret >>> 0;
   }
   const { qop } = rec.ctx.negotiated;

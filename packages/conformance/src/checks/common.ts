@@ -1,5 +1,5 @@
 /** Small helpers shared by the check files. */
-import { SecPkgFlag, SecStatus, isSuccess } from '@sspkit/core';
+import { AscRet, IscRet, SecPkgFlag, SecStatus, isSuccess } from '@sspkit/core';
 import type { CtxtHandle } from '@sspkit/core';
 import type { Harness, Pair } from '../harness.js';
 import { messageBytes, seal, sign, unseal, verify } from '../messages.js';
@@ -7,18 +7,63 @@ import type { CheckContext } from '../types.js';
 
 export const S = SecStatus;
 
-/** Which protection the package declares: `sign` (INTEGRITY), else `seal` (PRIVACY), else none. */
+/**
+ * Whether `mode` applies: the package declares its capability (INTEGRITY for `sign`, PRIVACY for
+ * `seal`) and the baseline handshake granted the matching ISC_RET and ASC_RET flags. A round trip
+ * needs both sides, and an application must not call per-message functions on a context that was
+ * not granted them (HTTP Digest declares INTEGRITY for its SASL mode and grants none in HTTP mode;
+ * a one-sided grant fails handshake.flags-agree). A failed baseline counts as granted, so the check
+ * runs and fails on its own handshake instead of skipping.
+ */
+export function offers(h: Harness, mode: 'sign' | 'seal'): boolean {
+  const [cap, isc, asc] = mode === 'sign' ? [SecPkgFlag.INTEGRITY, IscRet.INTEGRITY, AscRet.INTEGRITY] : [SecPkgFlag.PRIVACY, IscRet.CONFIDENTIALITY, AscRet.CONFIDENTIALITY];
+  if (!h.declares(cap)) return false;
+  const b = h.probe.baseline;
+  return !b.ok || ((b.clientFlags & isc) !== 0 && (b.serverFlags & asc) !== 0);
+}
+
+/** Which protection applies (see {@link offers}): `sign`, else `seal`, else none. */
 export function protection(h: Harness): 'sign' | 'seal' | undefined {
-  if (h.declares(SecPkgFlag.INTEGRITY)) return 'sign';
-  if (h.declares(SecPkgFlag.PRIVACY)) return 'seal';
+  if (offers(h, 'sign')) return 'sign';
+  if (offers(h, 'seal')) return 'seal';
   return undefined;
 }
 
-/** Skips unless the package declares integrity or confidentiality. */
+/** Skips unless the package declares integrity or confidentiality and the handshake grants it. */
 export function needProtection(h: Harness, t: CheckContext): 'sign' | 'seal' {
   const p = protection(h);
-  if (!p) t.skip('the package declares neither SECPKG_FLAG_INTEGRITY nor SECPKG_FLAG_PRIVACY');
-  return p;
+  if (p) return p;
+  if (!h.declares(SecPkgFlag.INTEGRITY) && !h.declares(SecPkgFlag.PRIVACY)) t.skip('the package declares neither SECPKG_FLAG_INTEGRITY nor SECPKG_FLAG_PRIVACY');
+  t.skip('the handshake granted neither INTEGRITY nor CONFIDENTIALITY on both sides (ISC_RET and ASC_RET): an application may not call the per-message functions');
+}
+
+/** Skips unless `mode` applies (the gate already checked the declared capability). */
+export function needMode(h: Harness, t: CheckContext, mode: 'sign' | 'seal'): void {
+  const [flags, call] = mode === 'sign' ? ['ISC_RET_INTEGRITY and ASC_RET_INTEGRITY', 'MakeSignature'] : ['ISC_RET_CONFIDENTIALITY and ASC_RET_CONFIDENTIALITY', 'EncryptMessage'];
+  if (!offers(h, mode)) t.skip(`the handshake did not grant ${flags}: an application may not call ${call}`);
+}
+
+/**
+ * The protection one context was granted: `sign` when the package declares INTEGRITY and the
+ * handshake returned ISC_RET/ASC_RET_INTEGRITY, else `seal` likewise for CONFIDENTIALITY, else none
+ * (a package may protect messages in one mode and not in another: HTTP Digest).
+ */
+export function grantedProtection(h: Harness, side: 'client' | 'server', attributes: number): 'sign' | 'seal' | undefined {
+  const [integrity, confidentiality] = side === 'client' ? [IscRet.INTEGRITY, IscRet.CONFIDENTIALITY] : [AscRet.INTEGRITY, AscRet.CONFIDENTIALITY];
+  if (h.declares(SecPkgFlag.INTEGRITY) && (attributes & integrity) !== 0) return 'sign';
+  if (h.declares(SecPkgFlag.PRIVACY) && (attributes & confidentiality) !== 0) return 'seal';
+  return undefined;
+}
+
+/** Calls a raw table slot (underneath the dispatcher), turning a throw into a description. */
+export function rawCall(fn: () => unknown): number | string {
+  try {
+    const r = fn();
+    const st = typeof r === 'number' ? r : (r as { status?: unknown } | undefined)?.status;
+    return typeof st === 'number' ? st >>> 0 : 'no status';
+  } catch (e) {
+    return `a throw (${e instanceof Error ? e.name : 'exception'})`;
+  }
 }
 
 /** Sends one message from `from` to `to` with the given protection; records both statuses. */

@@ -2,13 +2,14 @@
  * The handshake state machine: legal status sequences, flags both sides agree on and can honour,
  * bad tokens answered with statuses (never a throw), CompleteAuthToken when asked for.
  */
-import { AscRet, IscRet, SecBufferType, SecPkgFlag, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import { AscRet, IscRet, SecBufferType, SecPkgAttr, SecPkgFlag, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
 import type { HandshakeDriver } from '../handshake.js';
 import type { Harness } from '../harness.js';
 import { messageBytes, seal, sign, unseal, verify } from '../messages.js';
 import { ascName, capName, iscName } from '../probe.js';
 import type { CheckContext, ConformanceCheck } from '../types.js';
-import { S, protection } from './common.js';
+import { S, grantedProtection, ok, rawCall } from './common.js';
+import { statusList } from '../outcome.js';
 
 /** Protection bits both sides must report alike: [ISC_RET, ASC_RET, name]. */
 const SHARED_BITS: readonly (readonly [number, number, string])[] = [
@@ -33,31 +34,28 @@ const BACKING: readonly (readonly [number, number, number])[] = [
 
 const GARBAGE = messageBytes('sspkit conformance: this is not a handshake token', 96);
 
-/** Runs legs until it is `side`'s turn for its `n`-th call; false when the handshake ends first. */
-async function advanceTo(d: HandshakeDriver, side: 'client' | 'server', n: number): Promise<boolean> {
-  for (;;) {
-    if (d.state !== 'running') return false;
-    const calls = d.legs.filter((l) => l.side === side).length;
-    if (d.turn === side && calls === n - 1) return true;
-    await d.step();
-  }
-}
+/** Ordinal of `side`'s next call in `d` (2 = its second Initialize/AcceptSecurityContext). */
+const nextLeg = (d: HandshakeDriver, side: 'client' | 'server'): number => d.legs.filter((l) => l.side === side).length + 1;
 
-/** Feeds `input` to `side`'s `n`-th leg of a fresh handshake; undefined when that leg does not exist. */
-async function feed(h: Harness, side: 'client' | 'server', n: number, input: (d: HandshakeDriver) => Uint8Array): Promise<number | undefined> {
+/**
+ * Feeds `make(token)` instead of the first token `side` receives, in a fresh handshake; undefined
+ * when `side` never receives one.
+ */
+async function feed(h: Harness, side: 'client' | 'server', make: (token: Uint8Array) => Uint8Array): Promise<{ status: number; leg: number } | undefined> {
   const d = await h.handshake();
-  if (!(await advanceTo(d, side, n))) return undefined;
-  await d.step(input(d));
-  return d.legs.at(-1)!.status;
+  if (!(await d.runUntilInputFor(side))) return undefined;
+  const leg = nextLeg(d, side);
+  await d.step(make(d.pending!));
+  return { status: d.legs.at(-1)!.status, leg };
 }
 
-async function badTokens(h: Harness, t: CheckContext, what: string, defaults: readonly number[], make: (d: HandshakeDriver) => Uint8Array): Promise<void> {
+async function badTokens(h: Harness, t: CheckContext, what: string, defaults: readonly number[], make: (token: Uint8Array) => Uint8Array): Promise<void> {
   const accepted = t.accepted('status', defaults);
-  const first = await feed(h, 'server', 1, make);
-  if (first === undefined) t.skip('the handshake never reaches AcceptSecurityContext');
-  t.status(`AcceptSecurityContext (first leg) with a ${what} token`, first, accepted);
-  const second = await feed(h, 'client', 2, make);
-  if (second !== undefined) t.status(`InitializeSecurityContext (second leg) with a ${what} token`, second, accepted);
+  const server = await feed(h, 'server', make);
+  if (server === undefined) t.skip('the server never receives a token from the client');
+  t.status(`AcceptSecurityContext (call ${server.leg}, the first with a client token) with a ${what} token`, server.status, accepted);
+  const client = await feed(h, 'client', make);
+  if (client !== undefined) t.status(`InitializeSecurityContext (call ${client.leg}, the first with a server token) with a ${what} token`, client.status, accepted);
 }
 
 export const handshakeChecks: readonly ConformanceCheck[] = [
@@ -65,7 +63,7 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     id: 'handshake.completes',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'the handshake completes with a legal status sequence (CONTINUE_NEEDED with a token until SEC_E_OK)',
+    title: 'the handshake completes with a legal status sequence (CONTINUE_NEEDED until SEC_E_OK, CompleteAuthToken where asked)',
     required: true,
     gate: { slots: ['lsa.initLsaModeContext', 'lsa.acceptLsaModeContext'] },
     async run(h, t) {
@@ -111,15 +109,20 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     id: 'handshake.output-too-small',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'a 1-byte output buffer without ALLOCATE_MEMORY gives SEC_E_BUFFER_TOO_SMALL (or SEC_E_INSUFFICIENT_MEMORY), and a retry works',
+    title: 'the first leg with a token, given a 1-byte output buffer without ALLOCATE_MEMORY, gives SEC_E_BUFFER_TOO_SMALL (or SEC_E_INSUFFICIENT_MEMORY), and a retry works',
     required: true,
     gate: {},
     async run(h, t) {
       const d = await h.handshake({ output: 1 });
-      await d.step();
-      const st = d.legs[0]!.status;
-      if (st === S.SEC_I_CONTINUE_NEEDED && d.legs[0]!.outputLength <= 1) t.skip('the first token fits in one byte');
-      t.status('InitializeSecurityContext into a 1-byte buffer', st, t.accepted('status', [S.SEC_E_BUFFER_TOO_SMALL, S.SEC_E_INSUFFICIENT_MEMORY]));
+      // Up to the first leg that fails or writes a token itself (a server-first client's first leg
+      // writes none; a token CompleteAuthToken wrote went into a buffer the harness gave it).
+      while (d.state === 'running' && !d.legs.some((l) => l.outputLength > 0 && !l.completedToken)) await d.step();
+      const leg = d.legs.at(-1);
+      if (!leg || (!d.failed && leg.outputLength === 0)) return t.skip('no handshake leg produced a token');
+      const nth = d.legs.filter((l) => l.side === leg.side).length;
+      const call = leg.side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
+      if (!d.failed && leg.outputLength <= 1) t.skip(`the first token (${call} call ${nth}) fits in one byte`);
+      t.status(`${call} (call ${nth}, the first with a token) into a 1-byte buffer`, leg.status, t.accepted('status', [S.SEC_E_BUFFER_TOO_SMALL, S.SEC_E_INSUFFICIENT_MEMORY]));
       const again = await (await h.handshake({ output: h.info.maxToken })).run();
       t.ensure(again.state === 'done', 'a new handshake into cbMaxToken-sized buffers', again.describe(), 'a completed handshake');
     },
@@ -141,7 +144,7 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     id: 'handshake.garbage-token',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'a garbage token gives SEC_E_INVALID_TOKEN (or the documented status), never a throw',
+    title: "a garbage token in place of each side's first received token gives SEC_E_INVALID_TOKEN (or the documented status), never a throw",
     required: true,
     gate: {},
     run: (h, t) => badTokens(h, t, 'garbage', [S.SEC_E_INVALID_TOKEN], () => GARBAGE),
@@ -150,43 +153,58 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     id: 'handshake.truncated-token',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'a truncated token gives SEC_E_INCOMPLETE_MESSAGE or SEC_E_INVALID_TOKEN, never a throw',
+    title: "each side's first received token, truncated, gives SEC_E_INCOMPLETE_MESSAGE or SEC_E_INVALID_TOKEN, never a throw",
     required: true,
     gate: {},
-    run: (h, t) => badTokens(h, t, 'truncated', [S.SEC_E_INCOMPLETE_MESSAGE, S.SEC_E_INVALID_TOKEN], (d) => d.pending!.subarray(0, Math.floor(d.pending!.length / 2))),
+    run: (h, t) => badTokens(h, t, 'truncated', [S.SEC_E_INCOMPLETE_MESSAGE, S.SEC_E_INVALID_TOKEN], (token) => token.subarray(0, Math.floor(token.length / 2))),
   },
   {
     id: 'handshake.replayed-token',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: "the server's second leg refuses the client's first token again with SEC_E_INVALID_TOKEN (or the documented status)",
+    title: "the server leg after the one that took the client's first token refuses that token again with SEC_E_INVALID_TOKEN (or the documented status)",
     required: true,
     gate: {},
     async run(h, t) {
       const d = await h.handshake();
-      if (!(await advanceTo(d, 'server', 2))) t.skip('the server has a single handshake leg');
-      await d.step(d.tokens[0]);
-      t.status("AcceptSecurityContext (second leg) with the client's first token again", d.legs.at(-1)!.status, t.accepted('status', [S.SEC_E_INVALID_TOKEN]));
+      if (!(await d.runUntilInputFor('server'))) t.skip('the server never receives a token from the client');
+      const first = d.pending!;
+      await d.step();
+      while (d.state === 'running' && d.turn !== 'server') await d.step();
+      if (d.state !== 'running') t.skip('the server consumes a single client token: no later server leg to replay it into');
+      const leg = nextLeg(d, 'server');
+      await d.step(first);
+      t.status(`AcceptSecurityContext (call ${leg}) with the client's first token again`, d.legs.at(-1)!.status, t.accepted('status', [S.SEC_E_INVALID_TOKEN]));
     },
   },
   {
     id: 'handshake.complete-needed',
     area: 'handshake',
     group: 'CompleteAuthToken',
-    title: 'after SEC_I_COMPLETE_NEEDED, per-message calls are refused until CompleteAuthToken, which then succeeds',
+    title: 'after SEC_I_COMPLETE_NEEDED, per-message calls (or, without protection, the server\'s token) are refused until CompleteAuthToken, which then succeeds',
     required: true,
     gate: {},
     async run(h, t) {
       const d = await (await h.handshake({ deferComplete: true })).run();
       if (d.state !== 'done') t.fail('handshake', d.describe(), 'a completed handshake');
       const pending = d.pendingCompletions[0];
-      if (!pending) return t.skip('the package never returned SEC_I_COMPLETE_NEEDED');
+      if (!pending) {
+        if (d.legs.some((l) => l.status === S.SEC_I_COMPLETE_NEEDED)) t.skip('SEC_I_COMPLETE_NEEDED came without a token while the peer waited for one: CompleteAuthToken writes it, so it cannot be deferred');
+        return t.skip('the package never returned SEC_I_COMPLETE_NEEDED');
+      }
       const sspi = h.sspiOf(pending.context);
       const peer = pending.side === 'client' ? d.server! : d.client!;
-      const mode = protection(h);
+      // What this context was granted, not only what the package declares (HTTP Digest grants no protection).
+      const mode = grantedProtection(h, pending.side, pending.side === 'client' ? d.clientAttributes : d.serverAttributes);
       const data = messageBytes('before CompleteAuthToken');
+      // Without protection, the server's identity is what CompleteAuthToken completes: no token before it verified the response.
+      const tokenGate = !mode && pending.side === 'server' && h.probe.slots.has('user.getContextToken');
       if (mode === 'sign') t.status('MakeSignature before CompleteAuthToken', sign(sspi, pending.context, data, h.generous).status, t.accepted('refusal', [S.SEC_E_OUT_OF_SEQUENCE]));
       if (mode === 'seal') t.status('EncryptMessage before CompleteAuthToken', seal(sspi, pending.context, data, h.generous).status, t.accepted('refusal', [S.SEC_E_OUT_OF_SEQUENCE]));
+      if (tokenGate) {
+        const early = sspi.querySecurityContextToken(pending.context).status;
+        t.status('QuerySecurityContextToken before CompleteAuthToken', early, t.accepted('token-refusal', [S.SEC_E_OUT_OF_SEQUENCE, S.SEC_E_NO_IMPERSONATION, S.SEC_E_INVALID_HANDLE]));
+      }
       t.status('CompleteAuthToken', await sspi.completeAuthToken(pending.context, pending.token), [S.SEC_E_OK]);
       if (mode === 'sign') {
         const s = sign(sspi, pending.context, data, h.generous);
@@ -198,26 +216,52 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
         t.status('EncryptMessage after CompleteAuthToken', s.status, [S.SEC_E_OK]);
         t.status('DecryptMessage by the peer', unseal(h.sspiOf(peer), peer, s.wire).status, [S.SEC_E_OK]);
       }
+      if (tokenGate) t.status('QuerySecurityContextToken after CompleteAuthToken', sspi.querySecurityContextToken(pending.context).status, [S.SEC_E_OK]);
+      if (!mode && !tokenGate) t.note(`${pending.side} SEC_I_COMPLETE_NEEDED → CompleteAuthToken SEC_E_OK`, 'CompleteAuthToken succeeds (no protection granted and no token slot: nothing to refuse before it)');
     },
   },
   {
     id: 'handshake.missing-input',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'AcceptSecurityContext without an input TOKEN buffer gives SEC_E_INVALID_TOKEN (or the documented status)',
+    title: 'AcceptSecurityContext without an input TOKEN buffer gives SEC_E_INVALID_TOKEN (or the documented status; a documented success, a challenge, creates a context that deletes cleanly)',
     required: false,
     gate: {},
     async run(h, t) {
       const cred = await h.credential('server');
-      const r = await h.serverSspi.acceptSecurityContext({
-        credential: cred,
-        input: secBufferDesc(secBuffer(SecBufferType.EMPTY)),
-        contextReq: h.serverReq,
-        output: secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(h.info.maxToken))),
-      });
+      const output = secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(h.info.maxToken)));
+      const given = output.buffers[0]!.data;
+      const r = await h.serverSspi.acceptSecurityContext({ credential: cred, input: secBufferDesc(secBuffer(SecBufferType.EMPTY)), contextReq: h.serverReq, output });
       if (r.context) h.adopt(r.context);
-      t.status('AcceptSecurityContext with no TOKEN buffer', r.status, t.accepted('status', [S.SEC_E_INVALID_TOKEN]));
-      t.ensure(r.context === undefined, 'AcceptSecurityContext with no TOKEN buffer', `a context (${statusName(r.status)})`, 'no context');
+      const step = 'AcceptSecurityContext with no TOKEN buffer';
+      t.status(step, r.status, t.accepted('status', [S.SEC_E_INVALID_TOKEN]));
+      if (!ok(r.status)) {
+        t.ensure(r.context === undefined, step, `a context (${statusName(r.status)})`, 'no context');
+        return;
+      }
+      // A documented success: a server-first mechanism issues its challenge (Windows Digest: "empty for
+      // the first call"). The context it creates must be a real one, and deleting it must free it.
+      t.ensure(r.context !== undefined, step, `${statusName(r.status)} without a context handle`, 'a context handle');
+      const token = output.buffers[0]!.data;
+      if (r.status === S.SEC_I_CONTINUE_NEEDED || r.status === S.SEC_I_COMPLETE_AND_CONTINUE) {
+        t.ensure(token.length > 0 && !(token === given && token.length === h.info.maxToken), `${step}: output`, 'no token', 'a token for the client (with neither side holding a token, nothing can follow)');
+      }
+      const ctx = r.context!;
+      t.status('DeleteSecurityContext of the context it created', h.serverSspi.deleteSecurityContext(ctx), [S.SEC_E_OK]);
+      t.status('QueryContextAttributes(SIZES) on the deleted context', h.serverSspi.queryContextAttributes(ctx, SecPkgAttr.SIZES).status, [S.SEC_E_INVALID_HANDLE]);
+      // Underneath the dispatcher: the package itself must have forgotten the context (no leak).
+      const lsa = h.tracker.lsa[h.index];
+      const issued = [...(h.tracker.contexts.get(h.index) ?? [])];
+      const serverUnderTest = !h.options.peer || h.options.peerRole === 'client';
+      if (serverUnderTest && lsa?.deleteContext) {
+        for (const hd of issued) {
+          const again = rawCall(() => lsa.deleteContext!(hd));
+          const label = `SpDeleteContext (again) on package handle ${String(hd)}`;
+          if (typeof again === 'string') t.fail(label, again, 'SEC_E_INVALID_HANDLE');
+          else t.status(label, again, [S.SEC_E_INVALID_HANDLE]);
+        }
+      }
+      t.note(`${statusName(r.status)} with a ${token.length}-byte token; the context was deleted cleanly`, `${statusList(t.accepted('status', [S.SEC_E_INVALID_TOKEN]))}; a context deleted cleanly`);
     },
   },
 ];

@@ -10,7 +10,7 @@ import { statusList } from '../outcome.js';
 import { copyWire, messageBytes, sameBytes, seal, sign, unseal, verify } from '../messages.js';
 import type { Wire } from '../messages.js';
 import type { CheckContext, ConformanceCheck } from '../types.js';
-import { S, bothWays, exchange, needProtection, query } from './common.js';
+import { S, bothWays, exchange, needMode, needProtection, offers, query } from './common.js';
 
 type Mode = 'sign' | 'seal';
 const SEND = { sign: 'MakeSignature', seal: 'EncryptMessage' } as const;
@@ -30,6 +30,7 @@ function receive(h: Harness, mode: Mode, ctx: CtxtHandle, wire: Wire): number {
  * fails too, the next flip gets a new context pair.
  */
 async function bitFlips(h: Harness, t: CheckContext, mode: Mode): Promise<void> {
+  needMode(h, t, mode);
   const accepted = t.accepted('status', [S.SEC_E_MESSAGE_ALTERED]);
   const data = Uint8Array.of(0x5a, 0xa5, 0x00, 0xff);
   let flips = 0;
@@ -99,6 +100,7 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     required: true,
     gate: { capabilities: SecPkgFlag.INTEGRITY },
     async run(h, t) {
+      needMode(h, t, 'sign');
       const p = await h.pair();
       for (let i = 1; i <= 3; i++) bothWays(h, t, 'sign', p, `message ${i}`);
     },
@@ -111,6 +113,7 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     required: true,
     gate: { capabilities: SecPkgFlag.PRIVACY },
     async run(h, t) {
+      needMode(h, t, 'seal');
       const p = await h.pair();
       for (let i = 1; i <= 3; i++) bothWays(h, t, 'seal', p, `message ${i}`);
     },
@@ -159,6 +162,7 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     required: true,
     gate: { capabilities: SecPkgFlag.PRIVACY },
     async run(h, t) {
+      needMode(h, t, 'seal');
       const p = await h.pair();
       const plain = new TextEncoder().encode('sspkit conformance plaintext: attack at dawn, bring the documents. '.repeat(2));
       const s = seal(h.clientSspi, p.client, plain, h.generous);
@@ -186,12 +190,12 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
       const fields = ['maxToken', 'maxSignature', 'blockSize', 'securityTrailer'] as const;
       for (const f of fields) t.ensure(Number.isInteger(z?.[f]) && z![f]! >= 0, `SIZES.${f}`, String(z?.[f]), 'a non-negative integer');
       const data = messageBytes('sizes', 40);
-      if (h.declares(SecPkgFlag.INTEGRITY)) {
+      if (offers(h, 'sign')) {
         const s = sign(h.clientSspi, p.client, data, z!.maxSignature!);
         t.status(`MakeSignature into a ${z!.maxSignature} byte TOKEN buffer (cbMaxSignature)`, s.status, [S.SEC_E_OK]);
         t.status('VerifySignature', verify(h.serverSspi, p.server, s.wire), [S.SEC_E_OK]);
       }
-      if (h.declares(SecPkgFlag.PRIVACY)) {
+      if (offers(h, 'seal')) {
         const s = seal(h.clientSspi, p.client, data, z!.securityTrailer!);
         t.status(`EncryptMessage into a ${z!.securityTrailer} byte TOKEN buffer (cbSecurityTrailer)`, s.status, [S.SEC_E_OK]);
         t.status('DecryptMessage', unseal(h.serverSspi, p.server, s.wire).status, [S.SEC_E_OK]);
@@ -210,8 +214,8 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
       needProtection(h, t);
       const p = await h.pair();
       const modes: Mode[] = [];
-      if (h.declares(SecPkgFlag.INTEGRITY)) modes.push('sign');
-      if (h.declares(SecPkgFlag.PRIVACY)) modes.push('seal');
+      if (offers(h, 'sign')) modes.push('sign');
+      if (offers(h, 'seal')) modes.push('seal');
       for (const mode of modes) {
         const call = (desc: ReturnType<typeof secBufferDesc>): number =>
           mode === 'sign' ? h.clientSspi.makeSignature(p.client, 0, desc, 0) : h.clientSspi.encryptMessage(p.client, 0, desc, 0);
@@ -235,7 +239,7 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
       const header = messageBytes('read-only header', 24);
       const body = messageBytes('body', 40);
       const RO = SecBufferFlag.READONLY;
-      if (h.declares(SecPkgFlag.INTEGRITY)) {
+      if (offers(h, 'sign')) {
         const desc = secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.from(header), RO), secBuffer(SecBufferType.DATA, Uint8Array.from(body)), secBuffer(SecBufferType.TOKEN, new Uint8Array(h.generous)));
         t.status('MakeSignature with a read-only DATA buffer', h.clientSspi.makeSignature(p.client, 0, desc, 0), [S.SEC_E_OK]);
         t.ensure(sameBytes(desc.buffers[0]!.data, header), 'MakeSignature read-only buffer', 'changed', 'unchanged');
@@ -243,7 +247,7 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
         t.status('VerifySignature with a read-only DATA buffer', h.serverSspi.verifySignature(p.server, v, 0), [S.SEC_E_OK]);
         t.ensure(sameBytes(v.buffers[0]!.data, header), 'VerifySignature read-only buffer', 'changed', 'unchanged');
       }
-      if (h.declares(SecPkgFlag.PRIVACY)) {
+      if (offers(h, 'seal')) {
         const desc = secBufferDesc(
           secBuffer(SecBufferType.TOKEN, new Uint8Array(h.generous)),
           secBuffer(SecBufferType.DATA, Uint8Array.from(header), RO),
@@ -272,7 +276,8 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     required: true,
     gate: {},
     async run(h, t) {
-      const mode = needProtection(h, t);
+      // Declared, not granted: nothing is granted before the handshake ends, and the call must be refused either way.
+      const mode = h.declares(SecPkgFlag.INTEGRITY) ? 'sign' : h.declares(SecPkgFlag.PRIVACY) ? 'seal' : t.skip('the package declares neither SECPKG_FLAG_INTEGRITY nor SECPKG_FLAG_PRIVACY');
       const d = await h.handshake();
       await d.step();
       if (d.clientDone || !d.client) return t.skip("the client's first leg completes its side");

@@ -42,6 +42,8 @@ export class HttpServerContext {
   #identity: DigestIdentity | undefined;
   #algorithm: DigestAlgorithm | undefined;
   #requests = 0;
+  /** The qop of the client's latest response: what the context's ASC_RET flags report. */
+  #qop: string | undefined;
   // The nonce this context last authenticated, and the key it used: later requests on the same
   // connection reuse both instead of redoing the MAC check and the store lookup.
   #knownNonce: string | undefined;
@@ -52,6 +54,11 @@ export class HttpServerContext {
   }
 
   /** The realm this context authenticates for. */
+  /** The qop the client chose in its latest response (`auth`, `auth-int`), if any. */
+  get qop(): string | undefined {
+    return this.#qop;
+  }
+
   get realm(): string {
     return this.#cred.realm;
   }
@@ -128,6 +135,7 @@ export class HttpServerContext {
     }
     const later = this.#state === 'established';
     const pending: Pending = { credentials: creds, user, baseHa1, parts, alteredOnMismatch: later || creds.qop === 'auth-int' };
+    this.#qop = creds.qop;
     // Windows returns COMPLETE_NEEDED for a later request on an existing context and whenever the
     // method or (auth-int) the entity body is not known yet.
     const needsBody = creds.qop === 'auth-int' && parts.body === undefined && parts.bodyHash === undefined;
