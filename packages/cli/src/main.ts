@@ -29,14 +29,16 @@ export function program(): Command {
     .description('run client and server in this process through the dispatcher (default: the Mock package)')
     .option('--package <name>', 'security package', 'Mock')
     .option('--user <user>', 'client user (default: the demo user)')
-    .option('--password <password>', 'client password')
+    .option('--password <password>', 'client password (visible to other users in ps: prefer SSPKIT_PASSWORD)')
     .option('--domain <domain>', 'client domain')
     .option('--target <target>', 'target name (SPN)')
     .option('--module <path>', 'also load this package module (repeatable)', collect, [])
     .option('--lab <dir>', 'use this Kerberos lab (default: the last `sspkit lab up`)')
     .option('--json', 'machine-readable output')
     .action(async (o: { package: string; user?: string; password?: string; domain?: string; target?: string; module: string[]; lab?: string; json?: boolean }) => {
-      process.exitCode = await handshakeCommand(await loadSspi(o.module, o.lab), o, write);
+      const password = o.password ?? process.env['SSPKIT_PASSWORD'];
+      const inputs = { ...o, ...(password !== undefined ? { password } : {}) };
+      process.exitCode = await handshakeCommand(await loadSspi(o.module, o.lab), inputs, write);
     });
 
   const lab = p.command('lab').description('a throwaway MIT Kerberos realm on loopback');

@@ -62,6 +62,22 @@ describe('sspkit handshake', () => {
     expect(out.text()).not.toContain('not-her-password');
   });
 
+  it('a failing round trip makes the run fail (exit 1), an unsupported one does not', async () => {
+    const { MockPackage } = await import('@sspkit/provider-mock');
+    const { Registry, SspiDispatcher } = await import('@sspkit/core');
+    const mock = new MockPackage();
+    mock.rule({ slot: 'unsealMessage', status: SecStatus.SEC_E_MESSAGE_ALTERED });
+    const registry = new Registry();
+    await registry.load(mock.module, 'mock');
+    const loaded = { sspi: new SspiDispatcher(registry), entries: (await loadSspi()).entries, unavailable: [] };
+    const out = capture();
+    expect(await handshakeCommand(loaded, { json: true }, out.write)).toBe(1);
+    expect(JSON.parse(out.text())).toMatchObject({ ok: false, encryption: { status: 'SEC_E_MESSAGE_ALTERED' } });
+    const digest = capture();
+    expect(await handshakeCommand(await loadSspi(), { package: 'Digest', json: true }, digest.write)).toBe(0);
+    expect(JSON.parse(digest.text())).toMatchObject({ ok: true, signature: { status: 'SEC_E_UNSUPPORTED_FUNCTION' } });
+  });
+
   it('runs NTLM with the given user on both ends', async () => {
     const out = capture();
     expect(await handshakeCommand(await loadSspi(), { package: 'ntlm', user: 'bob', domain: 'CORP', password: 'pw', json: true }, out.write)).toBe(0);
@@ -90,7 +106,7 @@ describe('sspkit handshake', () => {
     const example = fileURLToPath(new URL('../../core/examples/echo-package.ts', import.meta.url));
     const echo = spawnSync(process.execPath, [bin, 'conformance', example], { encoding: 'utf8' });
     expect(echo.status).toBe(1);
-    expect(echo.stdout).toMatch(/FAIL\s+lifetime\.stale-package-handles/);
+    expect(echo.stdout).toMatch(/DOES NOT CONFORM/);
     const scram = fileURLToPath(new URL('../../../examples/scram-sha-256/conformance-entry.ts', import.meta.url));
     const third = spawnSync(process.execPath, [bin, 'conformance', scram], { encoding: 'utf8' });
     expect(third.stdout).toMatch(/CONFORMS/);

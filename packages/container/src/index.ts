@@ -21,7 +21,13 @@ export const SSPKIT = {
   Packages: Symbol.for('sspkit.Packages'),
   Registry: Symbol.for('sspkit.Registry'),
   Dispatcher: Symbol.for('sspkit.Dispatcher'),
+  /** Whether the registry was resolved (packages can no longer be swapped). */
+  State: Symbol.for('sspkit.ContainerState'),
 } as const;
+
+interface ContainerState {
+  resolved: boolean;
+}
 
 /** A package module to load, with the name of the package it provides (for swapping). */
 export interface PackageBinding {
@@ -35,22 +41,21 @@ export interface SspkitModuleOptions {
   environment?: SecurityEnvironment;
 }
 
-const resolved = new WeakSet<Container>();
-
 /** The bindings of sspkit as one ContainerModule. */
-export function sspkitModule(options: SspkitModuleOptions, owner?: Container): ContainerModule {
+export function sspkitModule(options: SspkitModuleOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bind<ContainerState>(SSPKIT.State).toConstantValue({ resolved: false });
     bind<SecurityEnvironment>(SSPKIT.Environment).toConstantValue(options.environment ?? systemEnvironment);
     bind<readonly PackageBinding[]>(SSPKIT.Packages).toConstantValue([...options.packages]);
     bind<Registry>(SSPKIT.Registry)
       .toResolvedValue(
-        async (environment: SecurityEnvironment, packages: readonly PackageBinding[]) => {
-          if (owner) resolved.add(owner);
+        async (environment: SecurityEnvironment, packages: readonly PackageBinding[], state: ContainerState) => {
+          state.resolved = true;
           const registry = new Registry({ environment });
           for (const p of packages) await registry.load(p.module, p.source ?? p.name);
           return registry;
         },
-        [SSPKIT.Environment, SSPKIT.Packages],
+        [SSPKIT.Environment, SSPKIT.Packages, SSPKIT.State],
       )
       .inSingletonScope();
     bind<SspiDispatcher>(SSPKIT.Dispatcher)
@@ -62,7 +67,7 @@ export function sspkitModule(options: SspkitModuleOptions, owner?: Container): C
 /** A container with the sspkit bindings loaded. */
 export function createSspkitContainer(options: SspkitModuleOptions): Container {
   const container = new Container();
-  container.load(sspkitModule(options, container));
+  container.load(sspkitModule(options));
   return container;
 }
 
@@ -76,7 +81,7 @@ export function resolveDispatcher(container: Container): Promise<SspiDispatcher>
  * This is how a test swaps a real package for a double; the application code is untouched.
  */
 export function replacePackage(container: Container, name: string, replacement: PackageBinding): void {
-  if (resolved.has(container)) throw new Error('replacePackage: the registry was already resolved; swap packages before the first resolveDispatcher()');
+  if (container.get<ContainerState>(SSPKIT.State).resolved) throw new Error('replacePackage: the registry was already resolved; swap packages before the first resolveDispatcher()');
   const current = container.get<readonly PackageBinding[]>(SSPKIT.Packages);
   const key = name.toLowerCase();
   if (!current.some((p) => p.name.toLowerCase() === key)) throw new Error(`replacePackage: no package named "${name}" is bound`);

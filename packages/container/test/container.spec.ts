@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clientContext, runHandshake, serverContext } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
-import { SSPKIT, createSspkitContainer, replacePackage, resolveDispatcher, swapForMock } from '@sspkit/container';
+import { Container } from 'inversify';
+import { SSPKIT, createSspkitContainer, replacePackage, resolveDispatcher, sspkitModule, swapForMock } from '@sspkit/container';
 import * as echo from '../../core/examples/echo-package.js';
 
 describe('@sspkit/container', () => {
@@ -25,5 +26,10 @@ describe('@sspkit/container', () => {
     expect(mock.script.calls('acceptLsaModeContext')).toHaveLength(1);
     expect(() => swapForMock(container, 'Echo')).toThrow(/already resolved/);
     expect(() => replacePackage(createSspkitContainer({ packages: [] }), 'Nope', { name: 'Nope', module: echo })).toThrow(/no package named/);
+    // The same guard holds for a container the application assembles itself from sspkitModule().
+    const own = new Container();
+    own.load(sspkitModule({ packages: [{ name: 'Echo', module: echo }] }));
+    await resolveDispatcher(own);
+    expect(() => swapForMock(own, 'Echo')).toThrow(/already resolved/);
   });
 });

@@ -119,6 +119,14 @@ export function findBuffers(desc: SecBufferDesc | undefined, type: number): SecB
  * malformed descriptor from reaching a package.
  */
 export function isValidBufferDesc(desc: unknown): desc is SecBufferDesc {
+  try {
+    return checkDesc(desc);
+  } catch {
+    return false; // a Proxy or getter that throws is as malformed as any other bad descriptor
+  }
+}
+
+function checkDesc(desc: unknown): boolean {
   if (typeof desc !== 'object' || desc === null) return false;
   const d = desc as { version?: unknown; buffers?: unknown };
   if (d.version !== SECBUFFER_VERSION || !Array.isArray(d.buffers)) return false;
@@ -152,6 +160,6 @@ export function writeBuffer(buffer: SecBuffer, bytes: Uint8Array, allocate: bool
 }
 
 /** Overwrites a buffer's bytes with zeros (what FreeContextBuffer does to secret-bearing output). */
-export function wipe(bytes: Uint8Array | undefined): void {
-  bytes?.fill(0);
+export function wipe(bytes: unknown): void {
+  if (bytes instanceof Uint8Array) bytes.fill(0);
 }

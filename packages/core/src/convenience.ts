@@ -5,7 +5,8 @@
  */
 import type { SecBuffer } from './buffers.js';
 import { SecBufferType, findBuffer, secBuffer, secBufferDesc } from './buffers.js';
-import type { AcquireCredentialsParams, HandshakeResult, SspiDispatcher } from './dispatcher.js';
+import type { SspiDispatcher } from './dispatcher.js';
+import type { AcquireCredentialsParams, HandshakeResult } from './dispatcher-types.js';
 import { SspiError } from './errors.js';
 import { AscReq, IscReq, SecPkgAttr, SecPkgCred } from './flags.js';
 import type { CredHandle, CtxtHandle } from './handles.js';

@@ -3,108 +3,48 @@
  * to the owning package's LSA or user table per the reference's routing summary.
  *
  * Faithful API: every method returns a SECURITY_STATUS (alone, or next to its out-values) and never
- * throws — a package that throws or returns garbage yields SEC_E_INTERNAL_ERROR. Calls that may
- * wait on the network (AcquireCredentialsHandle, AddCredentials, Initialize/AcceptSecurityContext,
- * CompleteAuthToken, ApplyControlToken, ChangeAccountPassword) return promises; per-message,
- * query, export/import and free/delete calls are synchronous.
+ * throws, whatever a caller passes — a package that throws or returns garbage yields
+ * SEC_E_INTERNAL_ERROR (reported to `onPackageFault`), a malformed argument SEC_E_INVALID_PARAMETER
+ * or SEC_E_INVALID_TOKEN. Calls that may wait on the network (AcquireCredentialsHandle,
+ * AddCredentials, Initialize/AcceptSecurityContext, CompleteAuthToken, ApplyControlToken,
+ * ChangeAccountPassword) return promises; per-message, query, export/import and free/delete calls are
+ * synchronous. One class for one function table: the methods are short, the file is not.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SecBuffer, SecBufferDesc } from './buffers.js';
 import { isValidBufferDesc, wipe } from './buffers.js';
-import { ContextExport } from './flags.js';
+import type {
+  AcceptParams,
+  AcquireCredentialsParams,
+  AddCredentialsParams,
+  ChangePasswordParams,
+  DispatcherOptions,
+  HandshakeResult,
+  InitializeParams,
+  PackageFaultListener,
+} from './dispatcher-types.js';
+import { ContextExport, SecPkgFlag } from './flags.js';
 import type { ContextEntry, ContextSide, HandleEntry } from './handles.js';
 import { CredHandle, CtxtHandle, liveCredEntry, liveCtxtEntry } from './handles.js';
 import type { RegisteredPackage, Registry } from './registry.js';
 import { SecStatus, isSuccess } from './status.js';
 import type { LsaModeContextResult } from './tables.js';
-import type {
-  AccessToken,
-  AuthData,
-  ContextAttributeValue,
-  CredentialAttributeValue,
-  LsaSecHandle,
-  Luid,
-  Out,
-  SecGetKeyFn,
-  SecPkgInfo,
-  TimeStamp,
-} from './types.js';
+import type { AccessToken, ContextAttributeValue, CredentialAttributeValue, LsaSecHandle, Out, SecPkgInfo, TimeStamp } from './types.js';
 
 const S = SecStatus;
+const MALFORMED = Symbol('malformed');
 
-/** Called with the exception when a package throws; the faithful API still returns a status. */
-export type PackageFaultListener = (fault: { readonly package: string; readonly operation: string; readonly error: unknown }) => void;
-
-export interface DispatcherOptions {
-  /** Observes package faults (thrown exceptions, malformed results). Never receives caller secrets. */
-  onPackageFault?: PackageFaultListener;
-}
-
-/** AcquireCredentialsHandle parameters (pszPrincipal, pszPackage, fCredentialUse, …). */
-export interface AcquireCredentialsParams {
-  package: string;
-  principal?: string;
-  /** SECPKG_CRED_* */
-  credentialUse: number;
-  logonId?: Luid;
-  authData?: AuthData;
-  getKeyFn?: SecGetKeyFn;
-  getKeyArgument?: unknown;
-}
-
-/** AddCredentials parameters. */
-export type AddCredentialsParams = AcquireCredentialsParams;
-
-/** InitializeSecurityContext parameters. `context` is absent on the first call. */
-export interface InitializeParams {
-  credential?: CredHandle;
-  context?: CtxtHandle;
-  targetName?: string;
-  /** ISC_REQ_* */
-  contextReq: number;
-  targetDataRep?: number;
-  input?: SecBufferDesc;
-  output?: SecBufferDesc;
-}
-
-/** AcceptSecurityContext parameters. `context` is absent on the first call. */
-export interface AcceptParams {
-  credential?: CredHandle;
-  context?: CtxtHandle;
-  input?: SecBufferDesc;
-  /** ASC_REQ_* */
-  contextReq: number;
-  targetDataRep?: number;
-  output?: SecBufferDesc;
-}
-
-/** Out-values of Initialize/AcceptSecurityContext. */
-export interface HandshakeResult {
-  status: number;
-  /** The context handle (phNewContext): the same object on every leg of one handshake. */
-  context?: CtxtHandle;
-  /** ISC_RET_* / ASC_RET_* */
-  contextAttributes: number;
-  expiry?: TimeStamp;
-}
-
-/** ChangeAccountPassword parameters. */
-export interface ChangePasswordParams {
-  package: string;
-  domain: string;
-  account: string;
-  oldPassword: string;
-  newPassword: string;
-  impersonating?: boolean;
-  output?: SecBufferDesc;
-}
-
-function statusOf(value: unknown): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0xffffffff ? value >>> 0 : S.SEC_E_INTERNAL_ERROR;
+/** The status a slot returned, or MALFORMED when it is not one. */
+function statusOf(value: unknown): number | typeof MALFORMED {
+  return typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0xffffffff ? value >>> 0 : MALFORMED;
 }
 
 function isInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
+}
+
+function isU32(value: unknown): value is number {
+  return isInt(value) && value >= 0 && value <= 0xffffffff;
 }
 
 /** The SSPI layer over a {@link Registry}: what secur32.dll is to Windows applications. */
@@ -139,6 +79,23 @@ export class SspiDispatcher {
     return S.SEC_E_INTERNAL_ERROR;
   }
 
+  /** A slot's status; SEC_E_INTERNAL_ERROR, reported as a fault, when it returned anything else. */
+  #status(pkg: RegisteredPackage, operation: string, value: unknown): number {
+    const st = statusOf(value);
+    return st === MALFORMED ? this.#fault(pkg, operation, new TypeError(`${operation} returned a value that is not a status`)) : st;
+  }
+
+  /** Runs a synchronous slot: a throw or a malformed status becomes SEC_E_INTERNAL_ERROR. */
+  #call(pkg: RegisteredPackage, operation: string, fn: () => unknown): number {
+    let value: unknown;
+    try {
+      value = fn();
+    } catch (e) {
+      return this.#fault(pkg, operation, e);
+    }
+    return this.#status(pkg, operation, value);
+  }
+
   #issue(pkg: RegisteredPackage, lsaHandle: LsaSecHandle): HandleEntry {
     this.#liveHandles++;
     return { owner: this.#owner, pkg, lsaHandle, live: true };
@@ -148,6 +105,10 @@ export class SspiDispatcher {
     if (!entry.live) return;
     entry.live = false;
     this.#liveHandles--;
+  }
+
+  #ctx(context: unknown): ContextEntry | undefined {
+    return liveCtxtEntry(this.#owner, context);
   }
 
   /** EnumerateSecurityPackagesW. */
@@ -163,18 +124,25 @@ export class SspiDispatcher {
 
   /** AcquireCredentialsHandleW → SpAcquireCredentialsHandle (LSA #12). */
   async acquireCredentialsHandle(params: AcquireCredentialsParams): Promise<{ status: number; credential?: CredHandle; expiry?: TimeStamp }> {
-    const pkg = this.#registry.get(params?.package);
-    if (!pkg) return { status: S.SEC_E_SECPKG_NOT_FOUND };
-    if (!isInt(params.credentialUse)) return { status: S.SEC_E_INVALID_PARAMETER };
+    let pkg: RegisteredPackage | undefined;
+    let args: Parameters<NonNullable<RegisteredPackage['lsa']['acquireCredentialsHandle']>>;
+    try {
+      pkg = this.#registry.get(params.package);
+      if (!pkg) return { status: S.SEC_E_SECPKG_NOT_FOUND };
+      if (!isInt(params.credentialUse)) return { status: S.SEC_E_INVALID_PARAMETER };
+      args = [params.principal, params.credentialUse >>> 0, params.logonId, params.authData, params.getKeyFn, params.getKeyArgument];
+    } catch {
+      return { status: S.SEC_E_INVALID_PARAMETER };
+    }
     const fn = pkg.lsa.acquireCredentialsHandle;
     if (!fn) return { status: S.SEC_E_UNSUPPORTED_FUNCTION };
     let r;
     try {
-      r = await fn(params.principal, params.credentialUse >>> 0, params.logonId, params.authData, params.getKeyFn, params.getKeyArgument);
+      r = await fn(...args);
     } catch (e) {
       return { status: this.#fault(pkg, 'AcquireCredentialsHandle', e) };
     }
-    const status = statusOf(r?.status);
+    const status = this.#status(pkg, 'AcquireCredentialsHandle', r?.status);
     if (!isSuccess(status)) return { status };
     if (r.credentialHandle === undefined) return { status: this.#fault(pkg, 'AcquireCredentialsHandle', new Error('no credential handle returned')) };
     const credential = new CredHandle(this.#issue(pkg, r.credentialHandle));
@@ -185,17 +153,25 @@ export class SspiDispatcher {
   async addCredentials(credential: CredHandle, params: AddCredentialsParams): Promise<{ status: number; expiry?: TimeStamp }> {
     const e = liveCredEntry(this.#owner, credential);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
-    if (typeof params?.package !== 'string' || !this.#registry.get(params.package)) return { status: S.SEC_E_SECPKG_NOT_FOUND };
-    if (!isInt(params.credentialUse)) return { status: S.SEC_E_INVALID_PARAMETER };
+    let args: Parameters<NonNullable<RegisteredPackage['lsa']['addCredentials']>>;
+    try {
+      if (typeof params.package !== 'string' || !this.#registry.get(params.package)) return { status: S.SEC_E_SECPKG_NOT_FOUND };
+      if (!isInt(params.credentialUse)) return { status: S.SEC_E_INVALID_PARAMETER };
+      args = [e.lsaHandle, params.principal, params.package, params.credentialUse >>> 0, params.authData, params.getKeyFn, params.getKeyArgument];
+    } catch {
+      return { status: S.SEC_E_INVALID_PARAMETER };
+    }
     const fn = e.pkg.lsa.addCredentials;
     if (!fn) return { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+    let r;
     try {
-      const r = await fn(e.lsaHandle, params.principal, params.package, params.credentialUse >>> 0, params.authData, params.getKeyFn, params.getKeyArgument);
-      const status = statusOf(r?.status);
-      return r.expirationTime === undefined || !isSuccess(status) ? { status } : { status, expiry: r.expirationTime };
+      r = await fn(...args);
     } catch (err) {
       return { status: this.#fault(e.pkg, 'AddCredentials', err) };
     }
+    if (!e.live) return { status: S.SEC_E_INVALID_HANDLE }; // freed while the call was in flight
+    const status = this.#status(e.pkg, 'AddCredentials', r?.status);
+    return r.expirationTime === undefined || !isSuccess(status) ? { status } : { status, expiry: r.expirationTime };
   }
 
   /** QueryCredentialsAttributesW → LSA #13. */
@@ -205,13 +181,14 @@ export class SspiDispatcher {
     if (!isInt(attribute)) return { status: S.SEC_E_INVALID_PARAMETER };
     const fn = e.pkg.lsa.queryCredentialsAttributes;
     if (!fn) return { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+    let r;
     try {
-      const r = fn(e.lsaHandle, attribute);
-      const status = statusOf(r?.status);
-      return isSuccess(status) ? { status, buffer: r.buffer as CredentialAttributeValue<A> } : { status };
+      r = fn(e.lsaHandle, attribute);
     } catch (err) {
       return { status: this.#fault(e.pkg, 'QueryCredentialsAttributes', err) };
     }
+    const status = this.#status(e.pkg, 'QueryCredentialsAttributes', r?.status);
+    return isSuccess(status) ? { status, buffer: r.buffer as CredentialAttributeValue<A> } : { status };
   }
 
   /** SetCredentialsAttributesW → LSA #28 (table VERSION_3). */
@@ -239,20 +216,28 @@ export class SspiDispatcher {
 
   /** InitializeSecurityContextW → SpInitLsaModeContext (LSA #18), then InitUserModeContext when mapped. */
   async initializeSecurityContext(params: InitializeParams): Promise<HandshakeResult> {
-    if (typeof params !== 'object' || params === null) return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
-    return this.#handshake('client', params.credential, params.context, params.contextReq, params.targetDataRep, params.input, params.output, (pkg, cred, ctx) => {
-      const fn = pkg.lsa.initLsaModeContext;
-      return fn && (() => fn(cred, ctx, params.targetName, params.contextReq >>> 0, params.targetDataRep ?? 0, params.input, params.output));
-    });
+    try {
+      const { credential, context, targetName, contextReq, targetDataRep, input, output } = params;
+      return await this.#handshake('client', credential, context, contextReq, targetDataRep, input, output, (pkg, cred, ctx) => {
+        const fn = pkg.lsa.initLsaModeContext;
+        return fn && (() => fn(cred, ctx, targetName, contextReq >>> 0, targetDataRep ?? 0, input, output));
+      });
+    } catch {
+      return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
+    }
   }
 
   /** AcceptSecurityContext → SpAcceptLsaModeContext (LSA #19), then InitUserModeContext when mapped. */
   async acceptSecurityContext(params: AcceptParams): Promise<HandshakeResult> {
-    if (typeof params !== 'object' || params === null) return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
-    return this.#handshake('server', params.credential, params.context, params.contextReq, params.targetDataRep, params.input, params.output, (pkg, cred, ctx) => {
-      const fn = pkg.lsa.acceptLsaModeContext;
-      return fn && (() => fn(cred, ctx, params.input, params.contextReq >>> 0, params.targetDataRep ?? 0, params.output));
-    });
+    try {
+      const { credential, context, contextReq, targetDataRep, input, output } = params;
+      return await this.#handshake('server', credential, context, contextReq, targetDataRep, input, output, (pkg, cred, ctx) => {
+        const fn = pkg.lsa.acceptLsaModeContext;
+        return fn && (() => fn(cred, ctx, input, contextReq >>> 0, targetDataRep ?? 0, output));
+      });
+    } catch {
+      return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
+    }
   }
 
   async #handshake(
@@ -266,9 +251,9 @@ export class SspiDispatcher {
     bind: (pkg: RegisteredPackage, cred: LsaSecHandle | undefined, ctx: LsaSecHandle | undefined) => (() => LsaModeContextResult | Promise<LsaModeContextResult>) | undefined,
   ): Promise<HandshakeResult> {
     const operation = side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
-    const fail = (status: number): HandshakeResult => ({ status, contextAttributes: 0 });
+    const fail = (status: number, attrs = 0): HandshakeResult => ({ status, contextAttributes: attrs });
     const cred = credential === undefined ? undefined : liveCredEntry(this.#owner, credential);
-    const ctx = context === undefined ? undefined : liveCtxtEntry(this.#owner, context);
+    const ctx = context === undefined ? undefined : this.#ctx(context);
     if (credential !== undefined && !cred) return fail(S.SEC_E_INVALID_HANDLE);
     if (context !== undefined && (!ctx || ctx.side !== side)) return fail(S.SEC_E_INVALID_HANDLE);
     if (!cred && !ctx) return fail(S.SEC_E_INVALID_HANDLE);
@@ -285,26 +270,25 @@ export class SspiDispatcher {
     } catch (e) {
       return fail(this.#fault(pkg, operation, e));
     }
-    const status = statusOf(r?.status);
-    const attrs = isInt(r?.contextAttributes) ? r.contextAttributes >>> 0 : 0;
-    const result = (s: number, handle?: CtxtHandle): HandshakeResult => {
-      const out: HandshakeResult = { status: s, contextAttributes: attrs };
-      if (handle) out.context = handle;
-      if (r.expirationTime !== undefined) out.expiry = r.expirationTime;
-      return out;
-    };
-    const newHandle = r?.newContextHandle;
+    if (typeof r !== 'object' || r === null) return fail(this.#fault(pkg, operation, new TypeError(`${operation} returned no result object`)));
+    const status = this.#status(pkg, operation, r.status);
+    const attrs = isInt(r.contextAttributes) ? r.contextAttributes >>> 0 : 0;
+    const newHandle = r.newContextHandle;
+    const packed = r.contextData;
 
     if (ctx && !ctx.live) {
       // Deleted while this leg was in flight: the package's replacement handle must not leak.
       if (newHandle !== undefined && newHandle !== ctx.lsaHandle) this.#deleteInPackage(pkg, newHandle);
-      wipe(r?.contextData);
+      wipe(packed);
       return fail(S.SEC_E_INVALID_HANDLE);
     }
     if (!isSuccess(status)) {
+      // A failed first leg leaves no context (its handle is deleted); a failed later leg leaves the
+      // context for the caller to delete, under the handle the package now uses.
       if (!ctx && newHandle !== undefined) this.#deleteInPackage(pkg, newHandle);
-      wipe(r?.contextData);
-      return { status, contextAttributes: attrs };
+      if (ctx && newHandle !== undefined) ctx.lsaHandle = newHandle;
+      wipe(packed);
+      return fail(status, attrs);
     }
 
     let entry: ContextEntry;
@@ -312,26 +296,34 @@ export class SspiDispatcher {
       if (newHandle !== undefined) ctx.lsaHandle = newHandle;
       entry = ctx;
     } else {
-      if (newHandle === undefined) return fail(this.#fault(pkg, operation, new Error('no context handle returned')));
-      entry = { ...this.#issue(pkg, newHandle), side };
+      if (newHandle === undefined) {
+        wipe(packed);
+        return fail(this.#fault(pkg, operation, new Error('no context handle returned')));
+      }
+      entry = { ...this.#issue(pkg, newHandle), side, mapped: false };
     }
     const handle = context ?? new CtxtHandle(entry);
 
     if (r.mappedContext) {
       const init = pkg.user?.initUserModeContext;
-      const packed = r.contextData ?? new Uint8Array(0);
-      if (init) {
-        const st = this.#call(pkg, 'InitUserModeContext', () => init(entry.lsaHandle, packed));
-        if (!isSuccess(st)) {
-          wipe(packed);
-          this.#retire(entry);
-          this.#deleteInPackage(pkg, entry.lsaHandle);
-          return { status: st, contextAttributes: attrs };
-        }
+      const st = packed !== undefined && !(packed instanceof Uint8Array)
+        ? this.#fault(pkg, operation, new TypeError('ContextData is not a byte array'))
+        : init
+          ? this.#call(pkg, 'InitUserModeContext', () => init(entry.lsaHandle, packed ?? new Uint8Array(0)))
+          : S.SEC_E_OK; // no user-mode half to hand it to: the package serves both from one process
+      wipe(packed);
+      if (!isSuccess(st)) {
+        this.#retire(entry);
+        this.#deleteInPackage(pkg, entry.lsaHandle);
+        return fail(st, attrs);
       }
+      entry.mapped = true;
+    } else {
       wipe(packed);
     }
-    return result(status, handle);
+    const out: HandshakeResult = { status, context: handle, contextAttributes: attrs };
+    if (r.expirationTime !== undefined) out.expiry = r.expirationTime;
+    return out;
   }
 
   #deleteInPackage(pkg: RegisteredPackage, lsaHandle: LsaSecHandle): number {
@@ -343,18 +335,6 @@ export class SspiDispatcher {
     return isSuccess(lsaStatus) ? userStatus : lsaStatus;
   }
 
-  #call(pkg: RegisteredPackage, operation: string, fn: () => number): number {
-    try {
-      return statusOf(fn());
-    } catch (e) {
-      return this.#fault(pkg, operation, e);
-    }
-  }
-
-  #ctx(context: CtxtHandle): ContextEntry | undefined {
-    return liveCtxtEntry(this.#owner, context);
-  }
-
   /** CompleteAuthToken → the user table's SpCompleteAuthToken (#8). */
   async completeAuthToken(context: CtxtHandle, token: SecBufferDesc): Promise<number> {
     const e = this.#ctx(context);
@@ -362,12 +342,13 @@ export class SspiDispatcher {
     if (!isValidBufferDesc(token)) return S.SEC_E_INVALID_TOKEN;
     const fn = e.pkg.user?.completeAuthToken;
     if (!fn) return S.SEC_E_UNSUPPORTED_FUNCTION;
+    let value: unknown;
     try {
-      const st = statusOf(await fn(e.lsaHandle, token));
-      return e.live ? st : S.SEC_E_INVALID_HANDLE;
+      value = await fn(e.lsaHandle, token);
     } catch (err) {
       return this.#fault(e.pkg, 'CompleteAuthToken', err);
     }
+    return e.live ? this.#status(e.pkg, 'CompleteAuthToken', value) : S.SEC_E_INVALID_HANDLE;
   }
 
   /** ApplyControlToken → LSA #21. */
@@ -377,11 +358,13 @@ export class SspiDispatcher {
     if (!isValidBufferDesc(input)) return S.SEC_E_INVALID_TOKEN;
     const fn = e.pkg.lsa.applyControlToken;
     if (!fn) return S.SEC_E_UNSUPPORTED_FUNCTION;
+    let value: unknown;
     try {
-      return statusOf(await fn(e.lsaHandle, input));
+      value = await fn(e.lsaHandle, input);
     } catch (err) {
       return this.#fault(e.pkg, 'ApplyControlToken', err);
     }
+    return e.live ? this.#status(e.pkg, 'ApplyControlToken', value) : S.SEC_E_INVALID_HANDLE;
   }
 
   /**
@@ -395,20 +378,26 @@ export class SspiDispatcher {
     return this.#deleteInPackage(e.pkg, e.lsaHandle);
   }
 
-  /** QueryContextAttributesW → the user table's #7 when present, else LSA #24. */
+  /**
+   * QueryContextAttributesW → the user table's #7 once the context is mapped to user mode (reference
+   * §3: user-mode calls follow InitUserModeContext), the LSA's #24 before; either, when only one exists.
+   */
   queryContextAttributes<A extends number>(context: CtxtHandle, attribute: A): { status: number; buffer?: ContextAttributeValue<A> } {
     const e = this.#ctx(context);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
     if (!isInt(attribute)) return { status: S.SEC_E_INVALID_PARAMETER };
-    const fn = e.pkg.user?.queryContextAttributes ?? e.pkg.lsa.queryContextAttributes;
+    const user = e.pkg.user?.queryContextAttributes;
+    const lsa = e.pkg.lsa.queryContextAttributes;
+    const fn = e.mapped ? (user ?? lsa) : (lsa ?? user);
     if (!fn) return { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+    let r;
     try {
-      const r = fn(e.lsaHandle, attribute);
-      const status = statusOf(r?.status);
-      return isSuccess(status) ? { status, buffer: r.buffer as ContextAttributeValue<A> } : { status };
+      r = fn(e.lsaHandle, attribute);
     } catch (err) {
       return { status: this.#fault(e.pkg, 'QueryContextAttributes', err) };
     }
+    const status = this.#status(e.pkg, 'QueryContextAttributes', r?.status);
+    return isSuccess(status) ? { status, buffer: r.buffer as ContextAttributeValue<A> } : { status };
   }
 
   /** SetContextAttributesW → LSA #27 (table VERSION_2). */
@@ -427,96 +416,107 @@ export class SspiDispatcher {
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
     const fn = e.pkg.user?.getContextToken;
     if (!fn) return { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+    let r;
     try {
-      const r = fn(e.lsaHandle);
-      const status = statusOf(r?.status);
-      if (!isSuccess(status)) return { status };
-      if (!r.token) return { status: this.#fault(e.pkg, 'QuerySecurityContextToken', new Error('no token returned')) };
-      return { status, token: r.token };
+      r = fn(e.lsaHandle);
     } catch (err) {
       return { status: this.#fault(e.pkg, 'QuerySecurityContextToken', err) };
     }
+    const status = this.#status(e.pkg, 'QuerySecurityContextToken', r?.status);
+    if (!isSuccess(status)) return { status };
+    if (!r.token) return { status: this.#fault(e.pkg, 'QuerySecurityContextToken', new Error('no token returned')) };
+    return { status, token: r.token };
+  }
+
+  /** The client's token, when this server context may be impersonated (reference §7). */
+  #impersonable(context: CtxtHandle): { status: number; token?: AccessToken } {
+    const e = this.#ctx(context);
+    if (!e) return { status: S.SEC_E_INVALID_HANDLE };
+    if (e.side !== 'server' || (e.pkg.info.capabilities & SecPkgFlag.IMPERSONATION) === 0) return { status: S.SEC_E_NO_IMPERSONATION };
+    const r = this.querySecurityContextToken(context);
+    return r.status === S.SEC_E_UNSUPPORTED_FUNCTION ? { status: S.SEC_E_NO_IMPERSONATION } : r;
   }
 
   /**
    * ImpersonateSecurityContext → SpGetContextToken. Node has no thread tokens: the client's token
-   * becomes the current asynchronous context's identity (see {@link impersonationToken}) until
-   * RevertSecurityContext. Work started after this call, in the same async flow, sees it.
+   * becomes the identity of the current asynchronous context (see {@link impersonationToken}) until
+   * RevertSecurityContext, as a thread's does on Windows; it never outlives the security context.
+   * Only server contexts of packages declaring SECPKG_FLAG_IMPERSONATION can be impersonated.
+   * Prefer {@link runImpersonated}, which scopes the identity to one callback.
    */
   impersonateSecurityContext(context: CtxtHandle): number {
-    const r = this.querySecurityContextToken(context);
-    if (!isSuccess(r.status)) return r.status === S.SEC_E_UNSUPPORTED_FUNCTION ? S.SEC_E_NO_IMPERSONATION : r.status;
+    const r = this.#impersonable(context);
+    if (!isSuccess(r.status)) return r.status;
     this.#impersonation.enterWith({ context, token: r.token! });
     return S.SEC_E_OK;
   }
 
   /** RevertSecurityContext: ends the impersonation started on this context. */
   revertSecurityContext(context: CtxtHandle): number {
-    if (!this.#ctx(context)) return S.SEC_E_INVALID_HANDLE;
     const current = this.#impersonation.getStore();
     if (current && current.context === context) this.#impersonation.enterWith(undefined);
-    return S.SEC_E_OK;
+    return this.#ctx(context) ? S.SEC_E_OK : S.SEC_E_INVALID_HANDLE;
   }
 
-  /** The token of the context being impersonated in the current async flow, if any. */
+  /**
+   * Runs `fn` impersonating the client of a server context: `impersonationToken()` returns its token
+   * inside `fn` (and in what `fn` starts), and nowhere else. Returns the refusal status instead of
+   * calling `fn` when the context cannot be impersonated.
+   */
+  runImpersonated<T>(context: CtxtHandle, fn: () => T): { status: number; result?: T } {
+    const r = this.#impersonable(context);
+    if (!isSuccess(r.status)) return { status: r.status };
+    return { status: S.SEC_E_OK, result: this.#impersonation.run({ context, token: r.token! }, fn) };
+  }
+
+  /** The token of the context being impersonated in the current async flow, while that context lives. */
   impersonationToken(): AccessToken | undefined {
-    return this.#impersonation.getStore()?.token;
+    const current = this.#impersonation.getStore();
+    return current && current.context.isValid ? current.token : undefined;
   }
 
   /** MakeSignature → user #2. The signature is written into the caller's TOKEN buffer. */
   makeSignature(context: CtxtHandle, qop: number, message: SecBufferDesc, messageSeqNo: number): number {
-    const e = liveCtxtEntry(this.#owner, context);
+    const e = this.#ctx(context);
     if (e === undefined) return S.SEC_E_INVALID_HANDLE;
     const fn = e.pkg.user?.makeSignature;
     if (fn === undefined) return S.SEC_E_UNSUPPORTED_FUNCTION;
+    if (!isU32(qop) || !isU32(messageSeqNo)) return S.SEC_E_INVALID_PARAMETER;
     if (!isValidBufferDesc(message)) return S.SEC_E_INVALID_TOKEN;
-    try {
-      return statusOf(fn(e.lsaHandle, qop >>> 0, message, messageSeqNo >>> 0));
-    } catch (err) {
-      return this.#fault(e.pkg, 'MakeSignature', err);
-    }
+    return this.#call(e.pkg, 'MakeSignature', () => fn(e.lsaHandle, qop, message, messageSeqNo));
   }
 
   /** VerifySignature → user #3. `qop` receives pfQOP when given. */
   verifySignature(context: CtxtHandle, message: SecBufferDesc, messageSeqNo: number, qop?: Out<number>): number {
-    const e = liveCtxtEntry(this.#owner, context);
+    const e = this.#ctx(context);
     if (e === undefined) return S.SEC_E_INVALID_HANDLE;
     const fn = e.pkg.user?.verifySignature;
     if (fn === undefined) return S.SEC_E_UNSUPPORTED_FUNCTION;
+    if (!isU32(messageSeqNo) || (qop !== undefined && (typeof qop !== 'object' || qop === null))) return S.SEC_E_INVALID_PARAMETER;
     if (!isValidBufferDesc(message)) return S.SEC_E_INVALID_TOKEN;
-    try {
-      return statusOf(fn(e.lsaHandle, message, messageSeqNo >>> 0, qop));
-    } catch (err) {
-      return this.#fault(e.pkg, 'VerifySignature', err);
-    }
+    return this.#call(e.pkg, 'VerifySignature', () => fn(e.lsaHandle, message, messageSeqNo, qop));
   }
 
   /** EncryptMessage → user #4 (SpSealMessage). DATA buffers are encrypted in place. */
   encryptMessage(context: CtxtHandle, qop: number, message: SecBufferDesc, messageSeqNo: number): number {
-    const e = liveCtxtEntry(this.#owner, context);
+    const e = this.#ctx(context);
     if (e === undefined) return S.SEC_E_INVALID_HANDLE;
     const fn = e.pkg.user?.sealMessage;
     if (fn === undefined) return S.SEC_E_UNSUPPORTED_FUNCTION;
+    if (!isU32(qop) || !isU32(messageSeqNo)) return S.SEC_E_INVALID_PARAMETER;
     if (!isValidBufferDesc(message)) return S.SEC_E_INVALID_TOKEN;
-    try {
-      return statusOf(fn(e.lsaHandle, qop >>> 0, message, messageSeqNo >>> 0));
-    } catch (err) {
-      return this.#fault(e.pkg, 'EncryptMessage', err);
-    }
+    return this.#call(e.pkg, 'EncryptMessage', () => fn(e.lsaHandle, qop, message, messageSeqNo));
   }
 
   /** DecryptMessage → user #5 (SpUnsealMessage). `qop` receives pfQOP when given. */
   decryptMessage(context: CtxtHandle, message: SecBufferDesc, messageSeqNo: number, qop?: Out<number>): number {
-    const e = liveCtxtEntry(this.#owner, context);
+    const e = this.#ctx(context);
     if (e === undefined) return S.SEC_E_INVALID_HANDLE;
     const fn = e.pkg.user?.unsealMessage;
     if (fn === undefined) return S.SEC_E_UNSUPPORTED_FUNCTION;
+    if (!isU32(messageSeqNo) || (qop !== undefined && (typeof qop !== 'object' || qop === null))) return S.SEC_E_INVALID_PARAMETER;
     if (!isValidBufferDesc(message)) return S.SEC_E_INVALID_TOKEN;
-    try {
-      return statusOf(fn(e.lsaHandle, message, messageSeqNo >>> 0, qop));
-    } catch (err) {
-      return this.#fault(e.pkg, 'DecryptMessage', err);
-    }
+    return this.#call(e.pkg, 'DecryptMessage', () => fn(e.lsaHandle, message, messageSeqNo, qop));
   }
 
   /** ExportSecurityContext → user #12. With SECPKG_CONTEXT_EXPORT_DELETE_OLD the handle is retired. */
@@ -526,19 +526,23 @@ export class SspiDispatcher {
     if (!isInt(flags)) return { status: S.SEC_E_INVALID_PARAMETER };
     const fn = e.pkg.user?.exportContext;
     if (!fn) return { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+    let r;
     try {
-      const r = fn(e.lsaHandle, flags >>> 0);
-      const status = statusOf(r?.status);
-      if (!isSuccess(status)) return { status };
-      if (!(r.packedContext instanceof Uint8Array)) return { status: this.#fault(e.pkg, 'ExportSecurityContext', new Error('no packed context returned')) };
-      if ((flags & ContextExport.DELETE_OLD) !== 0) this.#retire(e);
-      return r.token ? { status, packedContext: r.packedContext, token: r.token } : { status, packedContext: r.packedContext };
+      r = fn(e.lsaHandle, flags >>> 0);
     } catch (err) {
       return { status: this.#fault(e.pkg, 'ExportSecurityContext', err) };
     }
+    const status = this.#status(e.pkg, 'ExportSecurityContext', r?.status);
+    if (!isSuccess(status)) return { status };
+    if (!(r.packedContext instanceof Uint8Array)) return { status: this.#fault(e.pkg, 'ExportSecurityContext', new Error('no packed context returned')) };
+    if ((flags & ContextExport.DELETE_OLD) !== 0) this.#retire(e);
+    return r.token ? { status, packedContext: r.packedContext, token: r.token } : { status, packedContext: r.packedContext };
   }
 
-  /** ImportSecurityContextW → user #13 of the named package; the new handle keeps the exporter's side. */
+  /**
+   * ImportSecurityContextW → user #13 of the named package. SSPI does not say which side the packed
+   * context was; `side` (default server) says which handshake call may continue it.
+   */
   importSecurityContext(packageName: string, packedContext: Uint8Array, token?: AccessToken, side: ContextSide = 'server'): { status: number; context?: CtxtHandle } {
     const pkg = this.#registry.get(packageName);
     if (!pkg) return { status: S.SEC_E_SECPKG_NOT_FOUND };
@@ -546,29 +550,39 @@ export class SspiDispatcher {
     if (side !== 'client' && side !== 'server') return { status: S.SEC_E_INVALID_PARAMETER };
     const fn = pkg.user?.importContext;
     if (!fn) return { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+    let r;
     try {
-      const r = fn(packedContext, token);
-      const status = statusOf(r?.status);
-      if (!isSuccess(status)) return { status };
-      if (r.contextHandle === undefined) return { status: this.#fault(pkg, 'ImportSecurityContext', new Error('no context handle returned')) };
-      return { status, context: new CtxtHandle({ ...this.#issue(pkg, r.contextHandle), side }) };
+      r = fn(packedContext, token);
     } catch (err) {
       return { status: this.#fault(pkg, 'ImportSecurityContext', err) };
     }
+    const status = this.#status(pkg, 'ImportSecurityContext', r?.status);
+    if (!isSuccess(status)) return { status };
+    if (r.contextHandle === undefined) return { status: this.#fault(pkg, 'ImportSecurityContext', new Error('no context handle returned')) };
+    return { status, context: new CtxtHandle({ ...this.#issue(pkg, r.contextHandle), side, mapped: true }) };
   }
 
   /** ChangeAccountPasswordW → LSA #29 (table VERSION_4). */
   async changeAccountPassword(params: ChangePasswordParams): Promise<number> {
-    const pkg = this.#registry.get(params?.package);
-    if (!pkg) return S.SEC_E_SECPKG_NOT_FOUND;
-    if (params.output !== undefined && !isValidBufferDesc(params.output)) return S.SEC_E_INVALID_TOKEN;
+    let pkg: RegisteredPackage | undefined;
+    let args: Parameters<NonNullable<RegisteredPackage['lsa']['changeAccountPassword']>>;
+    try {
+      pkg = this.#registry.get(params.package);
+      if (!pkg) return S.SEC_E_SECPKG_NOT_FOUND;
+      if (params.output !== undefined && !isValidBufferDesc(params.output)) return S.SEC_E_INVALID_TOKEN;
+      args = [params.domain, params.account, params.oldPassword, params.newPassword, params.impersonating ?? false, params.output];
+    } catch {
+      return S.SEC_E_INVALID_PARAMETER;
+    }
     const fn = pkg.lsa.changeAccountPassword;
     if (!fn) return S.SEC_E_UNSUPPORTED_FUNCTION;
+    let value: unknown;
     try {
-      return statusOf(await fn(params.domain, params.account, params.oldPassword, params.newPassword, params.impersonating ?? false, params.output));
+      value = await fn(...args);
     } catch (err) {
       return this.#fault(pkg, 'ChangeAccountPassword', err);
     }
+    return this.#status(pkg, 'ChangeAccountPassword', value);
   }
 
   /**

@@ -21,6 +21,8 @@ export interface HandleEntry {
 /** Bookkeeping of a context handle: which side created it and whether it was mapped to user mode. */
 export interface ContextEntry extends HandleEntry {
   readonly side: ContextSide;
+  /** The user-mode half knows the context (InitUserModeContext ran, or it was imported). */
+  mapped: boolean;
 }
 
 let credEntryOf: (value: unknown) => HandleEntry | undefined;
@@ -40,9 +42,9 @@ export class CredHandle {
     return this.#entry.pkg.name;
   }
 
-  /** False once FreeCredentialsHandle has run on it. */
+  /** False once FreeCredentialsHandle has run on it (or its package was shut down). */
   get isValid(): boolean {
-    return this.#entry.live;
+    return this.#entry.live && this.#entry.pkg.lifecycle.loaded;
   }
 
   toString(): string {
@@ -77,9 +79,9 @@ export class CtxtHandle {
     return this.#entry.side;
   }
 
-  /** False once DeleteSecurityContext (or an export with DELETE_OLD) has run on it. */
+  /** False once DeleteSecurityContext (or an export with DELETE_OLD) has run on it, or its package was shut down. */
   get isValid(): boolean {
-    return this.#entry.live;
+    return this.#entry.live && this.#entry.pkg.lifecycle.loaded;
   }
 
   toString(): string {
@@ -98,11 +100,11 @@ export class CtxtHandle {
 /** @internal The live entry behind a credential handle issued by `owner`, or undefined. */
 export function liveCredEntry(owner: object, value: unknown): HandleEntry | undefined {
   const e = credEntryOf(value);
-  return e !== undefined && e.live && e.owner === owner ? e : undefined;
+  return e !== undefined && e.live && e.owner === owner && e.pkg.lifecycle.loaded ? e : undefined;
 }
 
 /** @internal The live entry behind a context handle issued by `owner`, or undefined. */
 export function liveCtxtEntry(owner: object, value: unknown): ContextEntry | undefined {
   const e = ctxtEntryOf(value);
-  return e !== undefined && e.live && e.owner === owner ? e : undefined;
+  return e !== undefined && e.live && e.owner === owner && e.pkg.lifecycle.loaded ? e : undefined;
 }

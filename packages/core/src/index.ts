@@ -110,7 +110,7 @@ export type {
   AcceptParams,
   HandshakeResult,
   ChangePasswordParams,
-} from './dispatcher.js';
+} from './dispatcher-types.js';
 export { ClientContext, ServerContext, clientContext, serverContext, runHandshake } from './convenience.js';
 export type { LegRecord, ContextOptions, ClientOptions, StepOptions, SealedMessage } from './convenience.js';
 export { createSspi } from './sspi.js';

@@ -48,6 +48,8 @@ export interface RegisteredPackage {
   readonly userVersion: number | undefined;
   /** Where the module came from (a path or a label), for diagnostics. */
   readonly source: string;
+  /** @internal False once the registry shut the package down: its handles are dead from then on. */
+  readonly lifecycle: { loaded: boolean };
 }
 
 /** What one `load` did: the packages registered and those refused by their own Initialize. */
@@ -64,6 +66,8 @@ export interface RegistryOptions {
 }
 
 const KNOWN_VERSIONS: ReadonlySet<number> = new Set(Object.values(SecPkgInterfaceVersion));
+/** The user table is defined through ImportContext by VERSION, MarshalAttributeData by VERSION_2 (reference §3). */
+const USER_VERSIONS: ReadonlySet<number> = new Set([SecPkgInterfaceVersion.VERSION, SecPkgInterfaceVersion.VERSION_2]);
 
 function versionText(v: number): string {
   return `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
@@ -92,6 +96,8 @@ export class Registry {
   readonly #parameters: SecpkgParameters;
   readonly #lsaVersion: number;
   #nextId = 1;
+  /** Loads run one at a time, so a name checked free is still free when it is registered. */
+  #loading: Promise<unknown> = Promise.resolve();
 
   constructor(options: RegistryOptions = {}) {
     this.#env = options.environment ?? systemEnvironment;
@@ -132,9 +138,21 @@ export class Registry {
    * this registry understands, or a package name is taken; a package whose own Initialize returns
    * an error is left out and reported, as the LSA unloads it.
    */
-  async load(module: SecurityPackageModule, source = 'module'): Promise<LoadReport> {
+  load(module: SecurityPackageModule, source = 'module'): Promise<LoadReport> {
+    const run = this.#loading.then(() => this.#load(module, source));
+    this.#loading = run.catch(() => undefined);
+    return run;
+  }
+
+  async #load(module: SecurityPackageModule, source: string): Promise<LoadReport> {
     if (typeof module?.spLsaModeInitialize !== 'function') throw refuse('SpLsaModeInitialize', `${source} does not export spLsaModeInitialize`);
-    const lsaInit = await module.spLsaModeInitialize(this.#lsaVersion);
+    let lsaInit: Awaited<ReturnType<SecurityPackageModule['spLsaModeInitialize']>>;
+    try {
+      lsaInit = await module.spLsaModeInitialize(this.#lsaVersion);
+    } catch {
+      throw refuse('SpLsaModeInitialize', `${source} threw`);
+    }
+    if (typeof lsaInit !== 'object' || lsaInit === null || typeof lsaInit.status !== 'number') throw refuse('SpLsaModeInitialize', `${source} returned no result`);
     if (!isSuccess(lsaInit.status)) throw refuse('SpLsaModeInitialize', `${source} returned ${statusName(lsaInit.status)}`);
     if (!KNOWN_VERSIONS.has(lsaInit.packageVersion)) {
       throw refuse('SpLsaModeInitialize', `${source} declares SECPKG_FUNCTION_TABLE version ${versionText(lsaInit.packageVersion)}, which this registry does not understand (known: SECPKG_INTERFACE_VERSION … SECPKG_INTERFACE_VERSION_11)`);
@@ -182,11 +200,11 @@ export class Registry {
 
     const seen = new Set<string>();
     for (const p of pending) {
-      const key = p.info.name.toLowerCase();
       if (typeof p.info.name !== 'string' || p.info.name.length === 0) {
         rollback();
         throw refuse('SpGetInfo', `table ${p.index} of ${source} has no package name`);
       }
+      const key = p.info.name.toLowerCase();
       if (this.#byName.has(key) || seen.has(key)) {
         rollback();
         throw refuse('SpGetInfo', `a package named "${p.info.name}" is already registered`);
@@ -204,13 +222,17 @@ export class Registry {
         rollback();
         throw refuse('SpUserModeInitialize', `${source} threw`);
       }
+      if (typeof userInit !== 'object' || userInit === null || typeof userInit.status !== 'number' || !Array.isArray(userInit.tables)) {
+        rollback();
+        throw refuse('SpUserModeInitialize', `${source} returned no result`);
+      }
       if (!isSuccess(userInit.status)) {
         rollback();
         throw refuse('SpUserModeInitialize', `${source} returned ${statusName(userInit.status)}`);
       }
-      if (!KNOWN_VERSIONS.has(userInit.packageVersion)) {
+      if (!USER_VERSIONS.has(userInit.packageVersion)) {
         rollback();
-        throw refuse('SpUserModeInitialize', `${source} declares SECPKG_USER_FUNCTION_TABLE version ${versionText(userInit.packageVersion)}, which this registry does not understand`);
+        throw refuse('SpUserModeInitialize', `${source} declares SECPKG_USER_FUNCTION_TABLE version ${versionText(userInit.packageVersion)}, which this registry does not understand (the user table knows SECPKG_INTERFACE_VERSION and _2)`);
       }
       if (userInit.tables.length > lsaInit.tables.length) {
         rollback();
@@ -228,7 +250,8 @@ export class Registry {
       if (user?.instanceInit) {
         let st: number;
         try {
-          st = user.instanceInit(userVersion ?? this.#lsaVersion, dll);
+          // As secur32 does: InstanceInit gets the interface version the loader speaks.
+          st = user.instanceInit(this.#lsaVersion, dll);
         } catch {
           st = SecStatus.SEC_E_INTERNAL_ERROR;
         }
@@ -247,6 +270,7 @@ export class Registry {
         lsaVersion: lsaInit.packageVersion,
         userVersion,
         source,
+        lifecycle: { loaded: true },
       });
       this.#byName.set(pkg.name.toLowerCase(), pkg);
       this.#byId.set(pkg.packageId, pkg);
@@ -264,6 +288,7 @@ export class Registry {
   }
 
   #forget(pkg: RegisteredPackage): void {
+    pkg.lifecycle.loaded = false;
     this.#byName.delete(pkg.name.toLowerCase());
     this.#byId.delete(pkg.packageId);
   }

@@ -1,5 +1,5 @@
 import { SspiDispatcher } from './dispatcher.js';
-import type { DispatcherOptions } from './dispatcher.js';
+import type { DispatcherOptions } from './dispatcher-types.js';
 import { Registry } from './registry.js';
 import type { RegistryOptions } from './registry.js';
 import type { SecurityPackageModule } from './tables.js';

@@ -144,12 +144,30 @@ describe('packages that misbehave never crash the caller', () => {
     expect(faults).toEqual(['InitializeSecurityContext', 'MakeSignature', 'QueryContextAttributes', 'QuerySecurityContextToken', 'CompleteAuthToken', 'DeleteContext']);
   });
 
-  it('a slot that returns something that is not a status yields SEC_E_INTERNAL_ERROR', async () => {
+  it('a slot that returns something that is not a status yields SEC_E_INTERNAL_ERROR, reported as a fault', async () => {
+    const faults: string[] = [];
+    let first = true;
     const { sspi, cred } = await withTables(
-      { initLsaModeContext: () => ({ status: 'ok' as unknown as number, newContextHandle: 1 }) },
-      { makeSignature: () => 1.5 },
+      { initLsaModeContext: () => (first ? ((first = false), { status: 'ok' as unknown as number, newContextHandle: 1 }) : { status: 0, newContextHandle: 2 }) },
+      { makeSignature: () => 1.5, verifySignature: () => Promise.resolve(0) as unknown as number },
+      (f) => faults.push(f.operation),
     );
     expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).status).toBe(S.SEC_E_INTERNAL_ERROR);
+    const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
+    expect(sspi.makeSignature(ctx, 0, secBufferDesc(), 0)).toBe(S.SEC_E_INTERNAL_ERROR);
+    expect(sspi.verifySignature(ctx, secBufferDesc(), 0)).toBe(S.SEC_E_INTERNAL_ERROR);
+    expect(faults).toEqual(['InitializeSecurityContext', 'MakeSignature', 'VerifySignature']);
+  });
+
+  it('ContextData that is not bytes fails the leg with SEC_E_INTERNAL_ERROR and deletes the context, without throwing', async () => {
+    const deleted: unknown[] = [];
+    const { sspi, cred } = await withTables(
+      { acceptLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 5, mappedContext: true, contextData: 'secret' as unknown as Uint8Array }), deleteContext: (h) => (deleted.push(h), S.SEC_E_OK) },
+      { initUserModeContext: () => S.SEC_E_OK },
+    );
+    const r = await sspi.acceptSecurityContext({ credential: cred, contextReq: 0 });
+    expect(r).toEqual({ status: S.SEC_E_INTERNAL_ERROR, contextAttributes: 0 });
+    expect(deleted).toEqual([5]);
   });
 
   it('a successful handshake with no handle is an internal error, not a half-made context', async () => {
@@ -194,6 +212,48 @@ describe('bad input gets a precise status before it reaches a package', () => {
     expect(sspi.queryContextAttributes(ctx, 1.5).status).toBe(S.SEC_E_INVALID_PARAMETER);
   });
 
+  it('bad qop or sequence numbers are the caller\'s mistake (SEC_E_INVALID_PARAMETER), not a package fault', async () => {
+    const faults: string[] = [];
+    let reached = 0;
+    const { sspi, cred } = await withTables(
+      { initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }) },
+      { makeSignature: () => (reached++, 0), unsealMessage: () => (reached++, 0) },
+      (f) => faults.push(f.operation),
+    );
+    const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
+    const desc = secBufferDesc();
+    for (const bad of [Symbol('q'), 1n, -1, 2 ** 32, 1.5, { valueOf: () => { throw new Error('x'); } }] as unknown[]) {
+      expect(sspi.makeSignature(ctx, bad as number, desc, 0)).toBe(S.SEC_E_INVALID_PARAMETER);
+      expect(sspi.makeSignature(ctx, 0, desc, bad as number)).toBe(S.SEC_E_INVALID_PARAMETER);
+      expect(sspi.decryptMessage(ctx, desc, bad as number)).toBe(S.SEC_E_INVALID_PARAMETER);
+    }
+    expect(reached).toBe(0);
+    expect(faults).toEqual([]);
+  });
+
+  it('arguments whose getters throw never make the dispatcher throw', async () => {
+    const { sspi, cred } = await withTables({ initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }) }, { makeSignature: () => 0 });
+    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); } });
+    const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
+    expect(sspi.makeSignature(ctx, 0, hostile as SecBufferDesc, 0)).toBe(S.SEC_E_INVALID_TOKEN);
+    expect((await sspi.initializeSecurityContext(hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);
+    expect((await sspi.acquireCredentialsHandle(hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);
+    expect(await sspi.changeAccountPassword(hostile as never)).toBe(S.SEC_E_INVALID_PARAMETER);
+    expect((await sspi.addCredentials(cred, hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);
+  });
+
+  it('handles of a package the registry shut down are dead', async () => {
+    let reached = 0;
+    const { sspi, cred } = await withTables({ initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }) }, { makeSignature: () => (reached++, 0) });
+    const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
+    sspi.registry.shutdown();
+    expect(ctx.isValid).toBe(false);
+    expect(cred.isValid).toBe(false);
+    expect(sspi.makeSignature(ctx, 0, secBufferDesc(), 0)).toBe(S.SEC_E_INVALID_HANDLE);
+    expect(sspi.freeCredentialsHandle(cred)).toBe(S.SEC_E_INVALID_HANDLE);
+    expect(reached).toBe(0);
+  });
+
   it('FreeContextBuffer wipes what it is given', async () => {
     const { sspi } = await withTables({});
     const key = Uint8Array.of(9, 9);
@@ -203,5 +263,63 @@ describe('bad input gets a precise status before it reaches a package', () => {
     expect(sspi.freeContextBuffer(desc)).toBe(S.SEC_E_OK);
     expect([...desc.buffers[0]!.data]).toEqual([0]);
     expect(sspi.freeContextBuffer(3 as unknown as Uint8Array)).toBe(S.SEC_E_INVALID_PARAMETER);
+  });
+});
+
+describe('impersonation (reference §7)', () => {
+  const token = { authenticationPackage: 'T', user: 'alice', groups: [] };
+  async function contexts(capabilities = 0x100) {
+    const registry = new Registry();
+    await registry.load({
+      spLsaModeInitialize: () => ({
+        status: 0,
+        packageVersion: SecPkgInterfaceVersion.VERSION,
+        tables: [{
+          getInfo: () => ({ status: 0, packageInfo: { name: 'T', comment: '', capabilities, version: 1, rpcId: 0xffff, maxToken: 10 } }),
+          acquireCredentialsHandle: () => ({ status: 0, credentialHandle: 1 }),
+          initLsaModeContext: () => ({ status: 0, newContextHandle: 2 }),
+          acceptLsaModeContext: () => ({ status: 0, newContextHandle: 3 }),
+          deleteContext: () => 0,
+        }],
+      }),
+      spUserModeInitialize: () => ({ status: 0, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [{ getContextToken: () => ({ status: 0, token }) }] }),
+    });
+    const sspi = new SspiDispatcher(registry);
+    const cred = (await sspi.acquireCredentialsHandle({ package: 'T', credentialUse: 3 })).credential!;
+    const client = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
+    const server = (await sspi.acceptSecurityContext({ credential: cred, contextReq: 0 })).context!;
+    return { sspi, client, server };
+  }
+
+  it('client contexts and packages without SECPKG_FLAG_IMPERSONATION cannot be impersonated', async () => {
+    const { sspi, client } = await contexts();
+    expect(sspi.impersonateSecurityContext(client)).toBe(S.SEC_E_NO_IMPERSONATION);
+    expect(sspi.runImpersonated(client, () => 1)).toEqual({ status: S.SEC_E_NO_IMPERSONATION });
+    const other = await contexts(0);
+    expect(other.sspi.impersonateSecurityContext(other.server)).toBe(S.SEC_E_NO_IMPERSONATION);
+  });
+
+  it('runImpersonated scopes the identity to the callback and what it starts', async () => {
+    const { sspi, server } = await contexts();
+    let later: unknown;
+    const r = sspi.runImpersonated(server, () => {
+      setTimeout(() => (later = sspi.impersonationToken()?.user), 0);
+      return sspi.impersonationToken()?.user;
+    });
+    expect(r).toEqual({ status: S.SEC_E_OK, result: 'alice' });
+    expect(sspi.impersonationToken()).toBeUndefined();
+    await new Promise((res) => setTimeout(res, 5));
+    expect(later).toBe('alice');
+  });
+
+  it('the identity never outlives the security context', async () => {
+    const { sspi, server } = await contexts();
+    await (async () => {
+      expect(sspi.impersonateSecurityContext(server)).toBe(S.SEC_E_OK);
+      expect(sspi.impersonationToken()?.user).toBe('alice');
+      sspi.deleteSecurityContext(server);
+      expect(sspi.impersonationToken()).toBeUndefined();
+      expect(sspi.revertSecurityContext(server)).toBe(S.SEC_E_INVALID_HANDLE);
+    })();
   });
 });

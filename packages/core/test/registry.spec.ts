@@ -101,6 +101,7 @@ describe('Registry', () => {
     ['an unknown LSA table version', { lsaVersion: 0x12345 }, /SECPKG_FUNCTION_TABLE version 0x00012345/],
     ['a future LSA table version (VERSION_12)', { lsaVersion: 0x08000000 }, /does not understand/],
     ['an unknown user table version', { userVersion: 3 }, /SECPKG_USER_FUNCTION_TABLE version 0x00000003/],
+    ['a user table version the user table does not define (VERSION_3)', { userVersion: 0x40000 }, /user table knows SECPKG_INTERFACE_VERSION and _2/],
   ])('refuses %s with SEC_E_CANNOT_INSTALL and registers nothing', async (_label, opts, message) => {
     const log: string[] = [];
     const r = new Registry();
@@ -154,6 +155,25 @@ describe('Registry', () => {
     const throwing: SecpkgFunctionTable = { initialize: () => { throw new Error('boom'); }, getInfo: () => info('T') };
     expect((await refusal(r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [throwing] }) }))).message).toMatch(/threw/);
     expect((await refusal(r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [{}] }) }))).message).toMatch(/no package information/);
+  });
+
+  it('entry points that throw or return nothing are refused with SEC_E_CANNOT_INSTALL, never a TypeError', async () => {
+    const r = new Registry();
+    const bad: SecurityPackageModule[] = [
+      { spLsaModeInitialize: () => { throw new Error('boom'); } },
+      { spLsaModeInitialize: () => undefined as never },
+      { spLsaModeInitialize: () => ({ status: 0, packageVersion: V.VERSION, tables: [{ getInfo: () => ({ status: 0, packageInfo: { ...info('X').packageInfo, name: 5 as unknown as string } }) }] }) },
+      { spLsaModeInitialize: () => ({ status: 0, packageVersion: V.VERSION, tables: [{ getInfo: () => info('Y') }] }), spUserModeInitialize: () => ({ status: 0, packageVersion: V.VERSION }) as never },
+    ];
+    for (const m of bad) expect((await refusal(r.load(m))).status).toBe(S.SEC_E_CANNOT_INSTALL);
+    expect(r.list()).toEqual([]);
+  });
+
+  it('concurrent loads cannot register two packages with one name', async () => {
+    const r = new Registry();
+    const results = await Promise.allSettled([r.load(tracedModule([], ['Twin'])), r.load(tracedModule([], ['TWIN']))]);
+    expect(results.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(r.list().map((p) => p.name)).toHaveLength(1);
   });
 
   it('gives packages the injected clock and random source, and a way to locate each other', async () => {

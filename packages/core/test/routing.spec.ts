@@ -53,8 +53,8 @@ describe('dispatcher routing (reference §2 routing summary)', () => {
     const r1 = await sspi.initializeSecurityContext({ credential: cred, context: client, targetName: 'HTTP/x', contextReq: 0x100, targetDataRep: 0x10, input, output });
     expect(r1).toMatchObject({ status: S.SEC_E_OK, contextAttributes: 0x10000, expiry: 43n });
     expect(r1.context).toBe(client);
-    const c = last(rec);
-    expect(c.slot).toBe('initLsaModeContext');
+    const c = rec.calls.find((x) => x.slot === 'initLsaModeContext')!;
+    expect(rec.calls.map((x) => x.slot)).toEqual(['initLsaModeContext', 'initUserModeContext']);
     expect(c.args.slice(2)).toEqual(['HTTP/x', 0x100, 0x10, input, output]);
     expect(typeof c.args[0]).toBe('number');
     expect(typeof c.args[1]).toBe('number');
@@ -82,15 +82,18 @@ describe('dispatcher routing (reference §2 routing summary)', () => {
     expect(last(rec).args.slice(1)).toEqual([msg, 6, undefined]);
   });
 
-  it('context calls go to the documented slots', async () => {
+  it('context calls go to the documented slots, with their arguments', async () => {
     const { rec, sspi, client, server } = await setup();
     const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.of(9)));
     expect(await sspi.completeAuthToken(client, desc)).toBe(S.SEC_E_OK);
-    expect(last(rec)).toMatchObject({ table: 'user', slot: 'completeAuthToken' });
+    expect(last(rec)).toMatchObject({ table: 'user', slot: 'completeAuthToken', args: [expect.any(Number), desc] });
     expect(await sspi.applyControlToken(client, desc)).toBe(S.SEC_E_OK);
-    expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'applyControlToken' });
+    expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'applyControlToken', args: [expect.any(Number), desc] });
+    // The client context was mapped to user mode: user #7. The server context was not: LSA #24.
     expect(sspi.queryContextAttributes(client, 14)).toEqual({ status: S.SEC_E_OK, buffer: { flags: 7 } });
-    expect(last(rec)).toMatchObject({ table: 'user', slot: 'queryContextAttributes' });
+    expect(last(rec)).toMatchObject({ table: 'user', slot: 'queryContextAttributes', args: [expect.any(Number), 14] });
+    expect(sspi.queryContextAttributes(server, 0).status).toBe(S.SEC_E_OK);
+    expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'queryContextAttributes', args: [expect.any(Number), 0] });
     expect(sspi.setContextAttributes(client, 99, 'v')).toBe(S.SEC_E_OK);
     expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'setContextAttributes' });
     expect(last(rec).args.slice(1)).toEqual([99, 'v']);
@@ -104,12 +107,25 @@ describe('dispatcher routing (reference §2 routing summary)', () => {
     const exp = sspi.exportSecurityContext(client, ContextExport.RESET_NEW);
     expect(exp.packedContext).toEqual(Uint8Array.of(1, 2, 3));
     expect(last(rec)).toMatchObject({ table: 'user', slot: 'exportContext', args: [expect.any(Number), ContextExport.RESET_NEW] });
-    const imp = sspi.importSecurityContext('rec', exp.packedContext!);
+    const token = { authenticationPackage: 'Rec', user: 'u', groups: [] };
+    const imp = sspi.importSecurityContext('rec', exp.packedContext!, token);
     expect(imp.context?.packageName).toBe('Rec');
-    expect(last(rec)).toMatchObject({ table: 'user', slot: 'importContext' });
+    expect(last(rec)).toEqual({ table: 'user', slot: 'importContext', args: [exp.packedContext, token] });
     rec.calls.length = 0;
     expect(sspi.deleteSecurityContext(client)).toBe(S.SEC_E_OK);
     expect(rec.calls.map((c) => `${c.table}.${c.slot}`)).toEqual(['user.deleteUserModeContext', 'lsa.deleteContext']);
+    expect(rec.calls[0]!.args).toEqual(rec.calls[1]!.args);
+  });
+
+  it('a mapped leg hands ContextData to InitUserModeContext with the same handle', async () => {
+    const { rec, sspi, cred } = await setup();
+    const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
+    const [init, user] = rec.calls.slice(-2);
+    expect(init).toMatchObject({ table: 'lsa', slot: 'initLsaModeContext' });
+    expect(user).toMatchObject({ table: 'user', slot: 'initUserModeContext' });
+    expect(user!.args[0]).toBe(rec.nextHandle - 1);
+    expect([...(user!.args[1] as Uint8Array)]).toEqual([0, 0]); // wiped after the hand-over
+    expect(r.context?.isValid).toBe(true);
   });
 
   it('credential calls go to LSA #13, #14, #25, #28; ChangeAccountPassword to #29', async () => {
@@ -139,14 +155,13 @@ describe('dispatcher routing (reference §2 routing summary)', () => {
     expect(await sspi.changeAccountPassword({ package: 'nope', domain: '', account: '', oldPassword: '', newPassword: '' })).toBe(S.SEC_E_SECPKG_NOT_FOUND);
   });
 
-  it('QueryContextAttributes falls back to LSA #24 when the user table lacks #7', async () => {
-    const { rec, sspi, client } = await setup({ omit: ['queryContextAttributes'].map(String) });
-    // omit removes it from both tables: nothing to call
+  it('QueryContextAttributes uses LSA #24 when there is no user table, and nothing when neither table has it', async () => {
+    const { rec, sspi, client } = await setup({ omit: ['queryContextAttributes'] });
     expect(sspi.queryContextAttributes(client, 0).status).toBe(S.SEC_E_UNSUPPORTED_FUNCTION);
+    expect(rec.calls).toHaveLength(0);
     const t = await setup({ noUserTable: true });
     expect(t.sspi.queryContextAttributes(t.client, 0).status).toBe(S.SEC_E_OK);
     expect(last(t.rec)).toMatchObject({ table: 'lsa', slot: 'queryContextAttributes' });
-    expect(rec.calls).toHaveLength(0);
   });
 });
 

@@ -27,7 +27,7 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return h.digest();
 }
 
-/** Constant-time equality of two MACs (false, not a throw, for different lengths). */
+/** Constant-time equality of two MACs or keys (false, not a throw, for different lengths). */
 export function macEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
@@ -46,10 +46,11 @@ export function directionKeys(sessionKey: Uint8Array): { c2s: DirectionKeys; s2c
   };
 }
 
-/** AES-256-CTR keystream applied in place across the given byte ranges, IV = seq ‖ 0. */
-export function cryptInPlace(key: Uint8Array, seq: number, ranges: readonly Uint8Array[]): void {
+/** AES-256-CTR keystream applied in place across the given byte ranges, IV = nonce (8) ‖ seq ‖ 0. */
+export function cryptInPlace(key: Uint8Array, nonce: Uint8Array, seq: number, ranges: readonly Uint8Array[]): void {
   const iv = new Uint8Array(16);
-  new DataView(iv.buffer).setUint32(4, seq >>> 0);
+  iv.set(nonce.subarray(0, 8), 0);
+  new DataView(iv.buffer).setUint32(8, seq >>> 0);
   const cipher = createCipheriv('aes-256-ctr', key, iv);
   for (const r of ranges) {
     if (r.length === 0) continue;

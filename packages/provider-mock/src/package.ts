@@ -37,7 +37,7 @@ import type {
 } from '@sspkit/core';
 import { MockContext } from './context.js';
 import type { MockCredential } from './context.js';
-import { userKey, wipeAll } from './crypto.js';
+import { macEqual, userKey, wipeAll } from './crypto.js';
 import { ascRetFromCaps, capsFromAscReq, capsFromIscReq, iscRetFromCaps } from './flags.js';
 import type { HandshakeState, Identity, LegOutcome } from './handshake.js';
 import { clientContinue, clientStart, serverStep } from './handshake.js';
@@ -309,7 +309,7 @@ export class MockPackage {
         const u = this.users.find(account, domain || MOCK_DOMAIN);
         if (!u) return S.SEC_E_LOGON_DENIED;
         const oldKey = userKey(u.name, u.domain, oldPassword);
-        const ok = Buffer.compare(oldKey, u.key) === 0;
+        const ok = macEqual(oldKey, u.key);
         oldKey.fill(0);
         if (!ok) return S.SEC_E_LOGON_DENIED;
         this.users.add({ name: u.name, domain: u.domain, password: newPassword, groups: u.groups });
@@ -378,7 +378,7 @@ export class MockPackage {
       const ctx = this.#messageContext(h);
       if (typeof ctx === 'number') return ctx;
       if (qop !== 0 && !(seal && qop === SecQop.WRAP_NO_ENCRYPT)) return S.SEC_E_QOP_NOT_SUPPORTED;
-      const st = protect(ctx.keys().send, ctx.sendSeq, msg, seal && qop === 0);
+      const st = protect(ctx.keys().send, ctx.sendSeq, msg, seal && qop === 0, this.#random(8));
       if (st === S.SEC_E_OK) ctx.sendSeq++;
       return st;
     };
@@ -394,7 +394,7 @@ export class MockPackage {
         const e = this.#contexts.get(h);
         if (!e) return S.SEC_E_INVALID_HANDLE;
         const copy = MockContext.import(packed);
-        const same = copy?.hs.sessionKey && e.ctx.hs.sessionKey && Buffer.compare(copy.hs.sessionKey, e.ctx.hs.sessionKey) === 0;
+        const same = copy?.hs.sessionKey !== undefined && e.ctx.hs.sessionKey !== undefined && macEqual(copy.hs.sessionKey, e.ctx.hs.sessionKey);
         copy?.wipe();
         if (!same) return S.SEC_E_INVALID_TOKEN;
         e.mapped = true;

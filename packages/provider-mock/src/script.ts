@@ -25,6 +25,13 @@ export interface ScriptRule {
   delayMs?: number;
 }
 
+/** Slots the contract lets answer with a promise (reference: calls that may wait on the network). */
+const ASYNC_SLOTS: ReadonlySet<MockSlot> = new Set<MockSlot>([
+  'acquireCredentialsHandle', 'addCredentials', 'initLsaModeContext', 'acceptLsaModeContext', 'completeAuthToken',
+  'applyControlToken', 'changeAccountPassword', 'logonUser', 'logonUserEx', 'logonUserEx2', 'logonUserEx3',
+  'callPackage', 'callPackageUntrusted', 'callPackagePassthrough',
+]);
+
 /** One recorded call of a table slot. */
 export interface CallRecord {
   /** Order of the call among all calls of this package instance, from 1. */
@@ -48,8 +55,9 @@ export class Script {
   /** Whether calls are recorded; the benchmark turns this off. */
   recording = true;
 
-  /** Adds a rule. */
+  /** Adds a rule. `delayMs` only for slots that may answer asynchronously (a sync slot must not). */
   add(rule: ScriptRule): void {
+    if (rule.delayMs !== undefined && !ASYNC_SLOTS.has(rule.slot)) throw new RangeError(`delayMs: ${rule.slot} is a synchronous slot`);
     this.#rules.push({ ...rule, fired: 0 });
   }
 

@@ -37,7 +37,7 @@ async function pair(sspi: SspiDispatcher, opts: { password?: string; user?: stri
   return { client, server };
 }
 
-function signed(data: Uint8Array, sigSize = 24): SecBufferDesc {
+function signed(data: Uint8Array, sigSize = 32): SecBufferDesc {
   return secBufferDesc(secBuffer(SecBufferType.DATA, data), secBuffer(SecBufferType.TOKEN, new Uint8Array(sigSize)));
 }
 
@@ -179,7 +179,7 @@ describe('Mock per-message protection', () => {
     const { client, server } = await established();
     const data = enc.encode('the quick brown fox');
     const sig = client.sign(data);
-    expect(sig).toHaveLength(24);
+    expect(sig).toHaveLength(32);
     for (let bit = 0; bit < (data.length + sig.length) * 8; bit++) {
       const d = Uint8Array.from(data);
       const s = Uint8Array.from(sig);
@@ -251,7 +251,7 @@ describe('Mock per-message protection', () => {
     const header = enc.encode('header');
     const checked = enc.encode('checked');
     const body = enc.encode('body body');
-    const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(24));
+    const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(32));
     const msg = secBufferDesc(
       secBuffer(SecBufferType.DATA, header, SecBufferFlag.READONLY),
       secBuffer(SecBufferType.DATA, checked, SecBufferFlag.READONLY_WITH_CHECKSUM),
@@ -280,7 +280,7 @@ describe('Mock per-message protection', () => {
     expect(sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.DATA, data)), 0)).toBe(S.SEC_E_INVALID_TOKEN);
     expect(sspi.makeSignature(client.handle!, 0, signed(data, 10), 0)).toBe(S.SEC_E_BUFFER_TOO_SMALL);
     expect(sspi.verifySignature(server.handle!, signed(data, 10), 0)).toBe(S.SEC_E_INVALID_TOKEN);
-    expect(sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(24))), 0)).toBe(S.SEC_E_INVALID_TOKEN);
+    expect(sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(32))), 0)).toBe(S.SEC_E_INVALID_TOKEN);
   });
 
   it('contexts expire with the injected clock (SEC_E_CONTEXT_EXPIRED)', async () => {
@@ -293,7 +293,7 @@ describe('Mock per-message protection', () => {
 
   it('attributes: SIZES, NAMES, NATIVE_NAMES, FLAGS, LIFESPAN, SESSION_KEY, PACKAGE_INFO', async () => {
     const { client, server } = await established(4);
-    expect(client.query(SecPkgAttr.SIZES)).toEqual({ maxToken: 2048, maxSignature: 24, blockSize: 1, securityTrailer: 24 });
+    expect(client.query(SecPkgAttr.SIZES)).toEqual({ maxToken: 2048, maxSignature: 32, blockSize: 1, securityTrailer: 32 });
     expect(server.query(SecPkgAttr.NAMES)).toEqual({ userName: 'MOCK\\alice' });
     expect(server.query(SecPkgAttr.NATIVE_NAMES)).toEqual({ clientName: 'alice@MOCK', serverName: 'host/server.example' });
     expect(client.query(SecPkgAttr.FLAGS).flags).toBe(client.contextAttributes);
@@ -330,9 +330,30 @@ describe('Mock per-message protection', () => {
     const d2 = enc.encode('after');
     const sig = client.sign(d2);
     expect(sspi.verifySignature(imp.context!, secBufferDesc(secBuffer(SecBufferType.DATA, d2), secBuffer(SecBufferType.TOKEN, sig)), 0)).toBe(S.SEC_E_OK);
-    // The first message cannot be replayed into the imported context either.
+    // The sequence state travelled with the context: the first message cannot be replayed into it.
+    const d1 = enc.encode('first');
+    const s1 = client.sign(d1);
+    expect(sspi.verifySignature(imp.context!, secBufferDesc(secBuffer(SecBufferType.DATA, d1), secBuffer(SecBufferType.TOKEN, s1)), 0)).toBe(S.SEC_E_OK);
+    expect(sspi.verifySignature(imp.context!, secBufferDesc(secBuffer(SecBufferType.DATA, d1), secBuffer(SecBufferType.TOKEN, s1)), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
     expect(sspi.importSecurityContext('Mock', enc.encode('{"v":2}')).status).toBe(S.SEC_E_INVALID_TOKEN);
     expect(sspi.importSecurityContext('Mock', Uint8Array.of(0xff, 0xfe)).status).toBe(S.SEC_E_INVALID_TOKEN);
+  });
+
+  it('two contexts imported from one RESET_NEW export never reuse a keystream', async () => {
+    const { sspi, client } = await established();
+    const exp = sspi.exportSecurityContext(client.handle!, ContextExport.RESET_NEW);
+    const a = sspi.importSecurityContext('Mock', exp.packedContext!, undefined, 'client').context!;
+    const b = sspi.importSecurityContext('Mock', exp.packedContext!, undefined, 'client').context!;
+    const seal = (ctx: typeof a, text: string) => {
+      const data = secBuffer(SecBufferType.DATA, enc.encode(text));
+      expect(sspi.encryptMessage(ctx, 0, secBufferDesc(data, secBuffer(SecBufferType.TOKEN, new Uint8Array(32))), 0)).toBe(S.SEC_E_OK);
+      return data.data;
+    };
+    const c1 = seal(a, 'AAAAAAAAAAAAAAAA');
+    const c2 = seal(b, 'BBBBBBBBBBBBBBBB');
+    // Same keys and sequence number 0 on both: without a fresh nonce c1 ^ c2 would equal A ^ B.
+    const xor = c1.map((x, i) => x ^ c2[i]!);
+    expect([...xor]).not.toEqual(new Array(16).fill(0x41 ^ 0x42));
   });
 
   it('per-message calls before the handshake completes are refused (SEC_E_OUT_OF_SEQUENCE)', async () => {

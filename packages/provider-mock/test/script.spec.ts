@@ -71,7 +71,7 @@ describe('scripted statuses', () => {
     const d = enc.encode('d');
     expect(() => client.sign(d)).toThrow(SspiError);
     expect(() => client.sign(d)).toThrow(expect.objectContaining({ code: 'SEC_E_INSUFFICIENT_MEMORY' }));
-    expect(client.sign(d)).toHaveLength(24);
+    expect(client.sign(d)).toHaveLength(32);
   });
 
   it('a scripted throw becomes SEC_E_INTERNAL_ERROR at the dispatcher, and is logged as thrown', async () => {
@@ -83,14 +83,15 @@ describe('scripted statuses', () => {
     expect(mock.script.calls('queryContextAttributes').at(-1)!.status).toBe('threw');
   });
 
-  it('delayMs makes an asynchronous slot wait without blocking the event loop', async () => {
+  it('delayMs makes an asynchronous slot wait without blocking the event loop; sync slots refuse it', async () => {
     const { sspi, mock } = await mockWorld();
     mock.rule({ slot: 'acquireCredentialsHandle', delayMs: 30 });
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 1);
-    await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: 2 });
-    clearInterval(timer);
-    expect(ticks).toBeGreaterThan(0);
+    let settled = false;
+    const pending = sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: 2 }).then((r) => ((settled = true), r));
+    await new Promise((res) => setImmediate(res)); // the loop turns while the slot waits
+    expect(settled).toBe(false);
+    expect((await pending).status).toBe(S.SEC_E_OK);
+    expect(() => mock.rule({ slot: 'makeSignature', delayMs: 5 })).toThrow(RangeError);
   });
 });
 

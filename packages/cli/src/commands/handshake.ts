@@ -113,7 +113,10 @@ export async function runHandshakeReport(loaded: LoadedSspi, packageName: string
       return { bytes: sealed.token.length, hides };
     });
     report.encryption = 'value' in seal ? { ...statusJson(SecStatus.SEC_E_OK), bytes: seal.value.bytes, hidesPlaintext: seal.value.hides } : statusJson(seal.status);
-    report.ok = true;
+    // A package without message protection (SEC_E_UNSUPPORTED_FUNCTION) has nothing to round-trip;
+    // any other failure of a round trip is a failed run.
+    const fine = (st: number | undefined): boolean => st === undefined || st === SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+    report.ok = fine('status' in sig ? sig.status : undefined) && fine('status' in seal ? seal.status : undefined);
   } catch (e) {
     if (!isSspiError(e)) throw e;
     report.error = { ...statusJson(e.status), operation: e.operation };
