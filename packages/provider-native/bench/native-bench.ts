@@ -1,12 +1,11 @@
 /**
- * Benchmark of the native packages against a C program making the same GSSAPI calls, all against
- * one throwaway KDC. Run: `tsx packages/provider-native/bench/native-bench.ts` (or call
- * `runNativeBench()` from the workspace bench script). Prints rates and ratios; asserts nothing.
+ * Benchmark of the native packages against a C program making the same GSSAPI calls and against
+ * the npm `kerberos` addon, all against one throwaway KDC. Run: `pnpm bench native` (or
+ * `tsx packages/provider-native/bench/native-bench.ts`). Prints rates and ratios; asserts nothing.
+ * Throughput contenders run back to back in interleaved rounds; ratios are per round (see README).
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { AscReq, IscReq, clientContext, createSspi, runHandshake, serverContext } from '@sspkit/core';
@@ -16,24 +15,26 @@ import {
   acceptSecContext, acquireCredFrom, GssFlag, importName, initSecContext, IovType, kerberosModule, NativeHandle, unwrap, unwrapIov, wrap,
   wrapIov, wrapIovLength,
 } from '../src/index.js';
+import { bareKoffiHandshake } from './raw-koffi.js';
+import { addonHandshake, KERBEROS_ADDON_VERSION, loadKerberosAddon } from './kerberos-addon.js';
+import { buildC, eventLoopDelay, idleDelay, interleave, median, rate, ratios, runC } from './measure.js';
+import type { DelayFigure } from './measure.js';
+import { printLines } from './report.js';
+import type { BenchLine } from './report.js';
 
-/** One measured line. */
-export interface BenchLine {
-  readonly name: string;
-  readonly ours: number;
-  readonly baseline?: number;
-  readonly unit: string;
-}
+export type { BenchLine } from './report.js';
 
 const FLAGS = GssFlag.MUTUAL | GssFlag.REPLAY | GssFlag.SEQUENCE | GssFlag.CONF | GssFlag.INTEG;
+const ROUNDS = Number(process.env['SSPKIT_BENCH_ROUNDS'] ?? 7);
+const WINDOWS = 5;
 
-async function ffiHandshake(cred: NativeHandle, server: NativeHandle, target: NativeHandle): Promise<void> {
+/** One in-process handshake through the FFI layer; like the C program, it does not ask for the client's name. */
+async function ffiHandshake(cred: NativeHandle, server: NativeHandle, target: NativeHandle, ticketCached = false): Promise<void> {
   const ctx = new NativeHandle('context');
   const sctx = new NativeHandle('context');
   try {
-    const a = await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: null });
-    const b = acceptSecContext({ cred: server, ctx: sctx, input: a.output });
-    b.source?.release();
+    const a = await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: null, ticketCached });
+    const b = acceptSecContext({ cred: server, ctx: sctx, input: a.output, wantSource: false });
     await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: b.output });
   } finally {
     ctx.release();
@@ -41,54 +42,54 @@ async function ffiHandshake(cred: NativeHandle, server: NativeHandle, target: Na
   }
 }
 
-async function rate(n: number, fn: () => Promise<void> | void): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await fn();
-  return n / (Number(process.hrtime.bigint() - t0) / 1e9);
+function line(name: string, unit: string, series: Record<string, number[]>, ours: string): BenchLine {
+  const o = series[ours] ?? [];
+  return {
+    name,
+    unit,
+    ours: median(o),
+    ...(series['c'] !== undefined ? { c: median(series['c']), ratioC: ratios(o, series['c']) } : {}),
+    ...(series['addon'] !== undefined ? { addon: median(series['addon']), ratioAddon: ratios(o, series['addon']) } : {}),
+  };
 }
 
-function buildC(lab: Lab): string | undefined {
-  const out = join(lab.dir, 'gss-bench');
-  try {
-    execFileSync('gcc', ['-O2', '-o', out, join(import.meta.dirname, 'gss-bench.c'), '-lgssapi_krb5'], { stdio: 'pipe' });
-    return out;
-  } catch {
-    return undefined;
-  }
+/** 200 fresh copies of the lab's TGT-only ccache: each handshake then needs a KDC exchange. */
+function copies(lab: Lab, prefix: string): string[] {
+  const paths = Array.from({ length: 200 }, (_, i) => join(lab.dir, `${prefix}-${i}.ccache`));
+  for (const p of paths) copyFileSync(lab.ccache, p);
+  return paths;
 }
 
-function runC(bin: string | undefined, lab: Lab, args: string[]): number | undefined {
-  if (bin === undefined) return undefined;
-  const env = { PATH: process.env['PATH'] ?? '', ...lab.env };
-  return Number(execFileSync(bin, args, { env }).toString().trim());
+function delayLine(name: string, d: DelayFigure): BenchLine {
+  return { name, unit: 'ms', ours: d.p99, windows: d.windows, max: d.max };
 }
 
 /** Runs every measurement and returns the lines (also printed). */
 export async function runNativeBench(print = true): Promise<BenchLine[]> {
+  // SSPKIT_BENCH_NO_ADDON=1 leaves the addon column out (no npm install, no node-gyp build).
+  const loaded = process.env['SSPKIT_BENCH_NO_ADDON'] === '1' ? { reason: 'SSPKIT_BENCH_NO_ADDON=1' } : loadKerberosAddon();
+  const addon = 'addon' in loaded ? loaded.addon : undefined;
+  const notes: string[] = ['addon' in loaded ? `npm kerberos@${KERBEROS_ADDON_VERSION} loaded` : `npm kerberos addon column empty: ${loaded.reason}`];
   const lab = await labUp({ detached: false });
   for (const [k, v] of Object.entries(lab.env)) process.env[k] = v;
   const lines: BenchLine[] = [];
   try {
-    const c = buildC(lab);
+    const built = buildC(lab);
+    const c = 'bin' in built ? built.bin : undefined;
+    if ('reason' in built) notes.push(`C column empty: ${built.reason}`);
     const server = (await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })).cred;
     const cached = join(lab.dir, 'bench.ccache');
     copyFileSync(lab.ccache, cached);
     const cred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${cached}` } })).cred;
     const target = importName('HTTP@localhost', 'hostbased');
-    await rate(200, () => ffiHandshake(cred, server, target));
-
-    const cHandshake = runC(c, lab, ['handshake', '2000', lab.serviceKeytab, cached]);
-    lines.push({ name: 'handshake, cached ticket (FFI)', ours: await rate(2000, () => ffiHandshake(cred, server, target)), ...(cHandshake !== undefined ? { baseline: cHandshake } : {}), unit: '/s' });
+    // Per-message figures first: the RSS measurement must not see the addon's objects (freed by
+    // its finalizers whenever V8 gets to them) or the handshake phases' allocations settling.
+    const messageLines = await perMessage(cred, server, target, c, lab, cached);
+    // The addon only uses the default ccache and keytab: point them at the cached-ticket copy. No
+    // native call is in flight while process.env changes.
+    process.env['KRB5CCNAME'] = `FILE:${cached}`;
 
     const sspi = await createSspi({ modules: [kerberosModule] });
-    const viaDispatcher = async (): Promise<void> => {
-      const cl = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: cached }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY });
-      const sv = await serverContext(sspi, { package: 'Kerberos', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
-      await runHandshake(cl, sv);
-      cl.dispose();
-      sv.dispose();
-    };
-    lines.push({ name: 'handshake, cached ticket (dispatcher, incl. ACH)', ours: await rate(1000, viaDispatcher), unit: '/s' });
     // Credentials acquired once, as a server or a long-lived client does: the client's first leg
     // then runs inline (its ticket is known to be cached) and only the library's work remains.
     const clientCred = (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 2, authData: { ccache: cached } })).credential!;
@@ -100,19 +101,36 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
       cl.dispose();
       sv.dispose();
     };
-    await rate(200, reused);
-    // Alternating rounds, best of each: the machine is shared, so a single pair of runs can land
-    // on different load.
-    let bestOurs = 0;
-    let bestC: number | undefined;
-    for (let round = 0; round < 4; round++) {
-      const cr = runC(c, lab, ['handshake', '1000', lab.serviceKeytab, cached]);
-      if (cr !== undefined) bestC = Math.max(bestC ?? 0, cr);
-      bestOurs = Math.max(bestOurs, await rate(1000, reused));
-    }
-    lines.push({ name: 'handshake, cached ticket (dispatcher, reused creds)', ours: bestOurs, ...(bestC !== undefined ? { baseline: bestC } : {}), unit: '/s' });
+    const withAch = async (): Promise<void> => {
+      const cl = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: cached }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY });
+      const sv = await serverContext(sspi, { package: 'Kerberos', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+      await runHandshake(cl, sv);
+      cl.dispose();
+      sv.dispose();
+    };
+    const viaAddon = addon === undefined ? undefined : (): Promise<void> => addonHandshake(addon, 'HTTP@localhost', FLAGS);
+    const bare = bareKoffiHandshake(cred, server, target, FLAGS);
+    // Warm-up: JIT, the library's one-time initialisation, the ticket in the cache.
+    await rate(300, reused);
+    await rate(200, () => ffiHandshake(cred, server, target));
+    await rate(200, bare);
+    if (viaAddon !== undefined) await rate(200, viaAddon);
+
+    const n = 600;
+    const cachedRounds = await interleave(ROUNDS, {
+      c: () => runC(c, lab, ['handshake', String(n), lab.serviceKeytab, cached]),
+      reused: () => rate(n, reused),
+      ffiAsync: () => rate(n, () => ffiHandshake(cred, server, target)),
+      ffiInline: () => rate(n, () => ffiHandshake(cred, server, target, true)),
+      bare: () => rate(n, bare),
+      ...(viaAddon !== undefined ? { addon: () => rate(n, viaAddon) } : {}),
+    });
+    lines.push(line('handshake, cached ticket (dispatcher, reused creds)', '/s', cachedRounds, 'reused'));
+    lines.push(line('handshake, cached ticket (FFI, inline first leg)', '/s', cachedRounds, 'ffiInline'));
+    lines.push(line('handshake, cached ticket (FFI, async first leg)', '/s', cachedRounds, 'ffiAsync'));
+    lines.push(line('handshake, cached ticket (bare koffi calls: the ceiling)', '/s', cachedRounds, 'bare'));
+    lines.push(line('handshake, cached ticket (dispatcher, incl. ACH)', '/s', { ours: [await rate(500, withAch)] }, 'ours'));
     sspi.freeCredentialsHandle(clientCred);
-    sspi.freeCredentialsHandle(serverCred);
 
     const fresh = join(lab.dir, 'fresh.ccache');
     const kdcRound = async (): Promise<void> => {
@@ -124,98 +142,112 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
         c1.release();
       }
     };
-    const cKdc = runC(c, lab, ['handshake-kdc', '300', lab.serviceKeytab, lab.ccache]);
-    lines.push({ name: 'handshake, KDC round trip (FFI)', ours: await rate(300, kdcRound), ...(cKdc !== undefined ? { baseline: cKdc } : {}), unit: '/s' });
+    const addonFresh = join(lab.dir, 'addon-fresh.ccache');
+    const kdcAddon = viaAddon === undefined ? undefined : async (): Promise<void> => {
+      copyFileSync(lab.ccache, addonFresh);
+      await viaAddon();
+    };
+    process.env['KRB5CCNAME'] = `FILE:${addonFresh}`;
+    const kdcN = 200;
+    const kdcRounds = await interleave(Math.max(1, ROUNDS - 2), {
+      c: () => runC(c, lab, ['handshake-kdc', String(kdcN), lab.serviceKeytab, lab.ccache]),
+      ours: () => rate(kdcN, kdcRound),
+      ...(kdcAddon !== undefined ? { addon: () => rate(kdcN, kdcAddon) } : {}),
+    });
+    lines.push(line('handshake, KDC round trip each (FFI)', '/s', kdcRounds, 'ours'));
+    process.env['KRB5CCNAME'] = lab.env['KRB5CCNAME'] ?? '';
+    lines.push(...messageLines);
 
-    const ctx = new NativeHandle('context');
-    const sctx = new NativeHandle('context');
-    const a = await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: null });
-    const b = acceptSecContext({ cred: server, ctx: sctx, input: a.output });
-    b.source?.release();
-    await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: b.output });
-    for (const [size, n] of [[64, 100_000], [65536, 5000]] as const) {
-      const msg = Buffer.alloc(size, 7);
-      const once = (): void => {
-        unwrap(sctx.ptr, wrap(ctx.ptr, true, 0, msg).token);
-      };
-      await rate(1000, once);
-      const baseline = runC(c, lab, ['wrap', String(size), String(n), lab.serviceKeytab, cached]);
-      lines.push({ name: `wrap+unwrap ${size} B (FFI, gss_wrap)`, ours: await rate(n, once), ...(baseline !== undefined ? { baseline } : {}), unit: '/s' });
-      // The EncryptMessage path: in place, header sized once, nothing allocated by the library.
-      const header = Buffer.alloc(wrapIovLength(ctx.ptr, true, 0, [
-        { type: IovType.HEADER, data: Buffer.alloc(0) }, { type: IovType.DATA, data: msg }, { type: IovType.PADDING, data: Buffer.alloc(0) },
-      ])[0] ?? 0);
-      const data = Buffer.from(msg);
-      const padding = Buffer.alloc(0);
-      const inPlace = (): void => {
-        wrapIov(ctx.ptr, true, 0, [{ type: IovType.HEADER, data: header }, { type: IovType.DATA, data }, { type: IovType.PADDING, data: padding }]);
-        unwrapIov(sctx.ptr, [{ type: IovType.HEADER, data: header }, { type: IovType.DATA, data }, { type: IovType.PADDING, data: padding }]);
-      };
-      await rate(1000, inPlace);
-      lines.push({ name: `wrap+unwrap ${size} B (FFI, in-place IOV)`, ours: await rate(n, inPlace), ...(baseline !== undefined ? { baseline } : {}), unit: '/s' });
-    }
-
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const msg = Buffer.alloc(64, 1);
-    for (let i = 0; i < 20_000; i++) unwrap(sctx.ptr, wrap(ctx.ptr, true, 0, msg).token);
-    gc();
-    const before = process.memoryUsage().rss;
-    for (let i = 0; i < 100_000; i++) unwrap(sctx.ptr, wrap(ctx.ptr, true, 0, msg).token);
-    gc();
-    lines.push({ name: 'RSS growth over 100,000 wrap+unwrap', ours: (process.memoryUsage().rss - before) / 1024 / 1024, unit: 'MiB' });
-    ctx.release();
-    sctx.release();
-
-    // The ccache copies are made first: the measured window holds only GSS work.
-    const paths = Array.from({ length: 200 }, (_, i) => join(lab.dir, `conc-${i}.ccache`));
-    for (const p of paths) copyFileSync(lab.ccache, p);
-    const histogram = monitorEventLoopDelay({ resolution: 1 });
-    histogram.enable();
-    await Promise.all(
-      paths.map(async (path) => {
-        const c1 = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${path}` } })).cred;
-        try {
-          await ffiHandshake(c1, server, target);
-        } finally {
-          c1.release();
-        }
-      }),
-    );
-    histogram.disable();
-    lines.push({ name: 'event-loop delay p99, 200 concurrent KDC handshakes (FFI)', ours: histogram.percentile(99) / 1e6, unit: 'ms' });
-
-    // The same through the dispatcher, whose adapter moves accept and later init legs to worker
-    // threads while other native calls are in flight.
-    const serverCred2 = (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 1, authData: { keytab: lab.serviceKeytab } })).credential!;
-    const paths2 = Array.from({ length: 200 }, (_, i) => join(lab.dir, `disp-${i}.ccache`));
-    for (const p of paths2) copyFileSync(lab.ccache, p);
-    const histogram2 = monitorEventLoopDelay({ resolution: 1 });
-    histogram2.enable();
-    await Promise.all(
-      paths2.map(async (path) => {
-        const cl = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: path }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
-        const sv = await serverContext(sspi, { package: 'Kerberos', credential: serverCred2, requirements: AscReq.CONNECTION });
-        await runHandshake(cl, sv);
-        cl.dispose();
-        sv.dispose();
-      }),
-    );
-    histogram2.disable();
-    sspi.freeCredentialsHandle(serverCred2);
-    lines.push({ name: 'event-loop delay p99, 200 concurrent KDC handshakes (dispatcher)', ours: histogram2.percentile(99) / 1e6, unit: 'ms' });
+    // The ccache copies are made before each window opens: the window holds only GSS work.
+    const idle = await idleDelay(WINDOWS, 200);
+    lines.push(delayLine('event-loop delay p99, idle process (machine floor)', idle));
+    const ffiDelay = await eventLoopDelay(WINDOWS, (w) => copies(lab, `conc-${w}`), async (paths) => {
+      await Promise.all(
+        paths.map(async (path) => {
+          const c1 = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${path}` } })).cred;
+          try {
+            await ffiHandshake(c1, server, target);
+          } finally {
+            c1.release();
+          }
+        }),
+      );
+    });
+    lines.push(delayLine('event-loop delay p99, 200 concurrent KDC handshakes (FFI)', ffiDelay));
+    const dispDelay = await eventLoopDelay(WINDOWS, (w) => copies(lab, `disp-${w}`), async (paths) => {
+      await Promise.all(
+        paths.map(async (path) => {
+          const cl = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: path }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
+          const sv = await serverContext(sspi, { package: 'Kerberos', credential: serverCred, requirements: AscReq.CONNECTION });
+          await runHandshake(cl, sv);
+          cl.dispose();
+          sv.dispose();
+        }),
+      );
+    });
+    lines.push(delayLine('event-loop delay p99, 200 concurrent KDC handshakes (dispatcher)', dispDelay));
+    sspi.freeCredentialsHandle(serverCred);
     cred.release();
     server.release();
     target.release();
   } finally {
     await labDown(lab);
   }
-  if (print) {
-    for (const l of lines) {
-      const ratio = l.baseline !== undefined && l.baseline > 0 ? `  (${(l.ours / l.baseline).toFixed(2)}× C at ${l.baseline.toFixed(0)}${l.unit})` : '';
-      console.log(`${l.name.padEnd(52)} ${l.ours.toFixed(l.unit === '/s' ? 0 : 2)}${l.unit}${ratio}`);
-    }
+  if (print) printLines(lines, notes, ROUNDS);
+  return lines;
+}
+
+/** wrap+unwrap at 64 B and 64 KiB (gss_wrap and the in-place IOV path) and RSS over 100,000. */
+async function perMessage(cred: NativeHandle, server: NativeHandle, target: NativeHandle, c: string | undefined, lab: Lab, cached: string): Promise<BenchLine[]> {
+  const lines: BenchLine[] = [];
+  const ctx = new NativeHandle('context');
+  const sctx = new NativeHandle('context');
+  const a = await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: null });
+  const b = acceptSecContext({ cred: server, ctx: sctx, input: a.output });
+  b.source?.release();
+  await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: b.output });
+  for (const [size, n] of [[64, 50_000], [65536, 600]] as const) {
+    const msg = Buffer.alloc(size, 7);
+    const once = (): void => {
+      unwrap(sctx.ptr, wrap(ctx.ptr, true, 0, msg).token);
+    };
+    // The EncryptMessage path: in place, header sized once, nothing allocated by the library.
+    const segments = [{ type: IovType.HEADER, data: Buffer.alloc(0) }, { type: IovType.DATA, data: msg }, { type: IovType.PADDING, data: Buffer.alloc(0) }];
+    const header = Buffer.alloc(wrapIovLength(ctx.ptr, true, 0, segments)[0] ?? 0);
+    const data = Buffer.from(msg);
+    const iov = [{ type: IovType.HEADER, data: header }, { type: IovType.DATA, data }, { type: IovType.PADDING, data: Buffer.alloc(0) }];
+    const inPlace = (): void => {
+      wrapIov(ctx.ptr, true, 0, iov);
+      unwrapIov(sctx.ptr, iov);
+    };
+    await rate(5000, once);
+    await rate(5000, inPlace);
+    // Each form against the C program making the same calls.
+    const rounds = await interleave(ROUNDS, {
+      c: () => runC(c, lab, ['wrap', String(size), String(n), lab.serviceKeytab, cached]),
+      wrap: () => rate(n, once),
+      cIov: () => runC(c, lab, ['wrap-iov', String(size), String(n), lab.serviceKeytab, cached]),
+      iov: () => rate(n, inPlace),
+    });
+    lines.push(line(`wrap+unwrap ${size} B (FFI, gss_wrap)`, '/s', rounds, 'wrap'));
+    lines.push(line(`wrap+unwrap ${size} B (FFI, in-place IOV vs C IOV)`, '/s', { iov: rounds['iov'] ?? [], ...(rounds['cIov'] !== undefined ? { c: rounds['cIov'] } : {}) }, 'iov'));
   }
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const msg = Buffer.alloc(64, 1);
+  for (let i = 0; i < 20_000; i++) unwrap(sctx.ptr, wrap(ctx.ptr, true, 0, msg).token);
+  gc();
+  const before = process.memoryUsage();
+  for (let i = 0; i < 100_000; i++) unwrap(sctx.ptr, wrap(ctx.ptr, true, 0, msg).token);
+  gc();
+  const after = process.memoryUsage();
+  const mib = (n: number): number => n / 1024 / 1024;
+  lines.push({ name: 'RSS growth over 100,000 wrap+unwrap', ours: mib(after.rss - before.rss), unit: 'MiB' });
+  // V8 may enlarge its young generation at any time (up to 2 × 16 MiB): that shows in RSS without
+  // being a leak, so the growth outside V8's heap is printed too.
+  lines.push({ name: '  of which outside the V8 heap (native)', ours: mib(after.rss - after.heapTotal - (before.rss - before.heapTotal)), unit: 'MiB' });
+  ctx.release();
+  sctx.release();
   return lines;
 }
 

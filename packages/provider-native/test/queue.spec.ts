@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AsyncGate } from '../src/ffi/queue.js';
+import { AsyncGate, configureSharedGate, DEFAULT_ASYNC_LIMIT, sharedGate, uvPoolSize } from '../src/ffi/queue.js';
 
 describe('AsyncGate', () => {
   it('never runs more than its limit and completes every queued call in order', async () => {
@@ -49,5 +49,29 @@ describe('AsyncGate', () => {
   it('refuses limits koffi itself would reject', () => {
     expect(() => new AsyncGate(0)).toThrow(RangeError);
     expect(() => new AsyncGate(257)).toThrow(RangeError);
+  });
+
+  it('sizes the default limit from libuv\'s pool (UV_THREADPOOL_SIZE, Node\'s default 4)', () => {
+    expect(uvPoolSize({})).toBe(4);
+    expect(uvPoolSize({ UV_THREADPOOL_SIZE: '16' })).toBe(16);
+    expect(uvPoolSize({ UV_THREADPOOL_SIZE: 'x' })).toBe(4);
+    expect(uvPoolSize({ UV_THREADPOOL_SIZE: '4096' })).toBe(1024);
+    expect(DEFAULT_ASYNC_LIMIT).toBe(Math.min(256, Math.max(2, Math.floor(uvPoolSize() / 2))));
+  });
+
+  it('reconfigures the shared gate only while it is idle', async () => {
+    const original = sharedGate();
+    const gate = configureSharedGate({ limit: 1, burst: 1 });
+    expect(sharedGate()).toBe(gate);
+    expect(sharedGate()).not.toBe(original);
+    let finish: (() => void) | undefined;
+    const pending = gate.run((done) => {
+      finish = () => done(null, 0);
+    });
+    expect(() => configureSharedGate({ limit: 2 })).toThrow(/idle/);
+    finish?.();
+    await pending;
+    configureSharedGate({});
+    expect(sharedGate().stats()).toMatchObject({ active: 0, queued: 0 });
   });
 });

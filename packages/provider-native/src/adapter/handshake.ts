@@ -115,7 +115,7 @@ export async function initLeg(
  * responsive; alone, they run inline, which is faster.
  */
 function busy(): boolean {
-  return sharedGate().stats().active > 0;
+  return sharedGate().inFlight > 0;
 }
 
 /** One acceptor leg. */
@@ -149,7 +149,8 @@ export async function acceptLeg(
     fresh = true;
   }
   try {
-    const accept = { cred: entry.cred, ctx: entry.ctx, input: token, bindings };
+    // The initiator's name is fetched only if asked for (token, NAMES): see CtxEntry.source.
+    const accept = { cred: entry.cred, ctx: entry.ctx, input: token, bindings, wantSource: false };
     const step = busy() ? await acceptSecContextAsync(accept) : acceptSecContext(accept);
     entry.source?.release();
     entry.source = step.source;

@@ -41,8 +41,13 @@ export interface CtxEntry {
   /** Milliseconds since the epoch when the context was established and when it expires. */
   start: number;
   expiry: number;
-  /** Acceptor only: the authenticated initiator's name (owned). */
+  /**
+   * Acceptor only: the authenticated initiator's name (owned). Fetched from the context on first
+   * use (accepting without it is faster); null until then, and always for an imported context.
+   */
   source: NativeHandle | null;
+  /** True for a context rebuilt by ImportSecurityContext (its name carries no authorization data). */
+  imported?: boolean;
   /** Acceptor only: a credential the client delegated (owned). */
   delegated: NativeHandle | null;
   /** DER of the negotiated mechanism (krb5 under SPNEGO once known). */

@@ -7,7 +7,7 @@
  */
 import { SecStatus } from '@sspkit/core';
 import type { AccessToken } from '@sspkit/core';
-import { displayName, importName, inquireContext, localName, lookupLocalAccount, nameAttributes, oidToDotted } from '../ffi/index.js';
+import { contextSourceName, displayName, importName, inquireContext, localName, lookupLocalAccount, nameAttributes, oidToDotted } from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
 import { statusFromError } from './failure.js';
 import type { NativeKind } from './info.js';
@@ -20,7 +20,9 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
   if (e.side !== 'server' || !e.complete) return { status: SecStatus.SEC_E_NO_IMPERSONATION };
   let imported: NativeHandle | undefined;
   try {
-    // An imported context has no source-name handle of its own: re-import the displayed name.
+    // The initiator's name is fetched on first use (see CtxEntry.source). An imported context has
+    // no source-name handle of its own: re-import the displayed name.
+    if (e.source === null && e.imported !== true) e.source = contextSourceName(e.ctx);
     const principal = e.source !== null ? displayName(e.source.ptr).text : inquireContext(e.ctx).source;
     const source = e.source ?? (imported = importName(principal, 'principal'));
     const at = principal.lastIndexOf('@');

@@ -5,7 +5,7 @@
  * token, keeping it usable as on Windows.
  */
 import { ContextExport, SecStatus } from '@sspkit/core';
-import { exportSecContext, importSecContext, inquireContext } from '../ffi/index.js';
+import { contextSourceName, exportSecContext, importSecContext, inquireContext } from '../ffi/index.js';
 import type { GssMech } from '../ffi/index.js';
 import { statusFromError } from './failure.js';
 import type { HandleTables } from './state.js';
@@ -18,8 +18,12 @@ export function exportContext(tables: HandleTables, handle: number, flags: numbe
   if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   if (!e.complete) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   try {
+    // The initiator's name is fetched lazily: take it from the original context before GSS
+    // consumes it, so the rebuilt handle keeps the name with its authorization data.
+    const keep = (flags & ContextExport.DELETE_OLD) === 0;
+    if (keep && e.side === 'server' && e.source === null && e.imported !== true) e.source = contextSourceName(e.ctx);
     const token = exportSecContext(e.ctx);
-    if ((flags & ContextExport.DELETE_OLD) !== 0) tables.dropContext(handle);
+    if (!keep) tables.dropContext(handle);
     else e.ctx.update(importSecContext(token).ptrTransfer());
     const packed = new Uint8Array(TAG.length + 1 + token.length);
     packed.set(TAG, 0);
@@ -43,7 +47,7 @@ export function importContext(tables: HandleTables, mech: GssMech, packed: Uint8
     const handle = tables.addContext({
       side, ctx, mech, target: null, cred: null, requested: 0, complete: true, gssFlags: info.flags, start: now,
       expiry: now + (info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000), source: null, delegated: null,
-      negotiated: info.mech,
+      negotiated: info.mech, imported: true,
     });
     return { status: SecStatus.SEC_E_OK, contextHandle: handle };
   } catch (err) {

@@ -11,7 +11,9 @@ import { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
 import type { GssLibrary } from './library.js';
 import { GssSupplementary, isGssError } from './major.js';
-import { dropBufferDesc, fillBufferDesc, frame, oidBytes, readPtr, retain, takeBufferDesc } from './memory.js';
+import { dropBufferDesc, dropDescAt, fillBufferDesc, oidBytes, readPtr, retain, takeBufferDesc, takeDescAt } from './memory.js';
+import { FramePool } from './scratch.js';
+import type { Frame } from './scratch.js';
 import { sharedGate } from './queue.js';
 
 /** Outcome of one init/accept leg. */
@@ -45,6 +47,24 @@ function claim(ctx: NativeHandle): void {
   ctx.busy = true;
 }
 
+let initPool: FramePool | undefined;
+let acceptPool: FramePool | undefined;
+
+/** Frames of gss_init_sec_context: minor, ctx in/out, input, output, actual mech, flags, time. */
+function initFrames(lib: GssLibrary): FramePool {
+  const d = lib.layout.bufferDesc.size;
+  return (initPool ??= new FramePool(lib, [4, 8, d, d, 8, 4, 4]));
+}
+
+/** Frames of gss_accept_sec_context: minor, ctx in/out, input, output, source, mech, flags, time, delegated. */
+function acceptFrames(lib: GssLibrary): FramePool {
+  const d = lib.layout.bufferDesc.size;
+  return (acceptPool ??= new FramePool(lib, [4, 8, d, d, 8, 8, 4, 4, 8]));
+}
+
+type Seven<T> = [T, T, T, T, T, T, T];
+type Nine<T> = [T, T, T, T, T, T, T, T, T];
+
 /**
  * gss_init_sec_context: one initiator leg; `ctx` is updated in place. The first leg may ask the
  * KDC for a service ticket, so it runs async behind the gate; later legs only verify the peer's
@@ -68,46 +88,54 @@ export async function initSecContext(options: {
   readonly offload?: boolean;
 }): Promise<ContextStep> {
   const lib = gssLibrary();
-  const d = lib.layout.bufferDesc.size;
-  const [minor, ctxIo, input, output, actualMech, retFlags, timeRec] = frame(4, 8, d, d, 8, 4, 4) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
-  const inputData = options.input;
-  fillBufferDesc(lib, input, 0, inputData);
-  const cb = options.bindings ? layChannelBindings(lib, options.bindings) : null;
   claim(options.ctx);
+  const pool = initFrames(lib);
+  const f = pool.take();
+  const [minor, ctxIo, input, output, actualMech, retFlags, timeRec] = f.views as Seven<Buffer>;
+  const [minorAt, ctxAt, inputAt, outputAt, mechAt, flagsAt, timeAt] = f.at as Seven<bigint>;
+  const inputData = options.input;
   // The context, credential and target must outlive the worker-thread call even if freed meanwhile.
   const pinned = [options.ctx, options.cred, options.target].filter((h): h is NativeHandle => h !== null);
   for (const h of pinned) h.pin();
+  let cb: ReturnType<typeof layChannelBindings> | null = null;
   let major: number;
   try {
-    const first = options.ctx.isEmpty;
+    // First, so that whatever throws below leaves the handle as it was when `finally` reads it back.
     ctxIo.writeBigUInt64LE(options.ctx.rawOrZero, 0);
+    fillBufferDesc(lib, input, 0, inputData);
+    cb = options.bindings ? layChannelBindings(lib, options.bindings) : null;
+    const first = options.ctx.isEmpty;
     const cred = options.cred?.ptr ?? null;
+    const target = options.target.ptr;
     const mech = mechOid(lib, options.mech);
+    const cbStruct = cb?.struct ?? null;
     const useWorker = first ? options.ticketCached !== true : options.offload === true;
     major = useWorker
       ? await sharedGate().run((done) =>
           lib.gssAsync.gss_init_sec_context(
-            minor, cred, ctxIo, options.target.ptr, mech, options.flags >>> 0, 0, cb?.struct ?? null, input, actualMech, output, retFlags, timeRec, done,
+            minorAt, cred, ctxAt, target, mech, options.flags >>> 0, 0, cbStruct, inputAt, mechAt, outputAt, flagsAt, timeAt, done,
           ),
         )
-      : lib.gss.gss_init_sec_context(
-          minor, cred, ctxIo, options.target.ptr, mech, options.flags >>> 0, 0, cb?.struct ?? null, input, actualMech, output, retFlags, timeRec,
-        );
+      : lib.gss.gss_init_sec_context(minorAt, cred, ctxAt, target, mech, options.flags >>> 0, 0, cbStruct, inputAt, mechAt, outputAt, flagsAt, timeAt);
   } finally {
     options.ctx.busy = false;
     options.ctx.update(readPtr(ctxIo));
     for (const h of pinned) h.unpin();
   }
-  retain(inputData, cb);
-  if (isGssError(major)) dropBufferDesc(lib, minor, output);
-  check(lib, 'gss_init_sec_context', major, minor, mechOid(lib, options.mech));
-  return {
-    output: takeBufferDesc(lib, minor, output),
-    continueNeeded: (major & GssSupplementary.CONTINUE_NEEDED) !== 0,
-    flags: retFlags.readUInt32LE(0),
-    lifetime: timeRec.readUInt32LE(0),
-    mech: oidBytes(lib, readPtr(actualMech)),
-  };
+  try {
+    retain(inputData, cb);
+    if (isGssError(major)) dropDescAt(lib, minorAt, output, outputAt);
+    check(lib, 'gss_init_sec_context', major, minor, mechOid(lib, options.mech));
+    return {
+      output: takeDescAt(lib, minorAt, output, outputAt),
+      continueNeeded: (major & GssSupplementary.CONTINUE_NEEDED) !== 0,
+      flags: retFlags.readUInt32LE(0),
+      lifetime: timeRec.readUInt32LE(0),
+      mech: oidBytes(lib, readPtr(actualMech)),
+    };
+  } finally {
+    pool.give(f);
+  }
 }
 
 /** Options of one acceptor leg. */
@@ -116,75 +144,86 @@ export interface AcceptOptions {
   readonly ctx: NativeHandle;
   readonly input: Uint8Array;
   readonly bindings?: ChannelBindings | null;
+  /**
+   * Ask for the initiator's name (default true). MIT duplicates the name with its authorization
+   * data for this output, and releasing it costs as much again: ~6–12 % of a whole in-process
+   * handshake. Callers that may never need it pass false and use {@link contextSourceName} later.
+   */
+  readonly wantSource?: boolean;
 }
 
-/** The Buffers one accept call reads and writes, kept together so both call modes share them. */
-interface AcceptFrame {
-  readonly minor: Buffer;
-  readonly ctxIo: Buffer;
-  readonly input: Buffer;
-  readonly output: Buffer;
-  readonly srcName: Buffer;
-  readonly mech: Buffer;
-  readonly retFlags: Buffer;
-  readonly timeRec: Buffer;
-  readonly delegated: Buffer;
+/** gss_accept_sec_context's arguments laid out in a frame (both call modes share it). */
+interface AcceptCall {
+  readonly frame: Frame;
+  readonly args: Nine<bigint>;
   readonly cb: ReturnType<typeof layChannelBindings> | null;
   readonly first: boolean;
 }
 
-function acceptFrame(lib: GssLibrary, options: AcceptOptions): AcceptFrame {
-  const d = lib.layout.bufferDesc.size;
-  const [minor, ctxIo, input, output, srcName, mech, retFlags, timeRec, delegated] = frame(4, 8, d, d, 8, 8, 4, 4, 8) as [
-    Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer,
-  ];
-  const f: AcceptFrame = {
-    minor, ctxIo, input, output, srcName, mech, retFlags, timeRec, delegated,
+function acceptCall(lib: GssLibrary, options: AcceptOptions): AcceptCall {
+  const frame = acceptFrames(lib).take();
+  const [, ctxIo, input] = frame.views as Nine<Buffer>;
+  fillBufferDesc(lib, input, 0, options.input);
+  ctxIo.writeBigUInt64LE(options.ctx.rawOrZero, 0);
+  return {
+    frame,
+    args: frame.at as Nine<bigint>,
     cb: options.bindings ? layChannelBindings(lib, options.bindings) : null,
     first: options.ctx.isEmpty,
   };
-  fillBufferDesc(lib, f.input, 0, options.input);
-  f.ctxIo.writeBigUInt64LE(options.ctx.rawOrZero, 0);
-  return f;
 }
 
-function finishAccept(lib: GssLibrary, f: AcceptFrame, major: number): AcceptStep {
-  // Own every output before checking, so an error path releases them too.
-  const source = readPtr(f.srcName) === 0n ? null : new NativeHandle('name', readPtr(f.srcName));
-  const deleg = readPtr(f.delegated) === 0n ? null : new NativeHandle('cred', readPtr(f.delegated));
-  if (isGssError(major)) {
-    dropBufferDesc(lib, f.minor, f.output);
-    source?.release();
-    deleg?.release();
+function finishAccept(lib: GssLibrary, call: AcceptCall, major: number): AcceptStep {
+  const [minor, , , output, srcName, mechOut, retFlags, timeRec, delegated] = call.frame.views as Nine<Buffer>;
+  const [minorAt, , , outputAt] = call.args;
+  try {
+    // Own every output before checking, so an error path releases them too.
+    const source = readPtr(srcName) === 0n ? null : new NativeHandle('name', readPtr(srcName));
+    const deleg = readPtr(delegated) === 0n ? null : new NativeHandle('cred', readPtr(delegated));
+    if (isGssError(major)) {
+      dropDescAt(lib, minorAt, output, outputAt);
+      source?.release();
+      deleg?.release();
+    }
+    const mech = readPtr(mechOut);
+    check(lib, 'gss_accept_sec_context', major, minor, mech === 0n ? null : mech, call.first ? 'accept-first' : undefined);
+    return {
+      output: takeDescAt(lib, minorAt, output, outputAt),
+      continueNeeded: (major & GssSupplementary.CONTINUE_NEEDED) !== 0,
+      flags: retFlags.readUInt32LE(0),
+      lifetime: timeRec.readUInt32LE(0),
+      mech: oidBytes(lib, mech),
+      source,
+      delegated: deleg,
+    };
+  } finally {
+    acceptFrames(lib).give(call.frame);
   }
-  const mech = readPtr(f.mech);
-  check(lib, 'gss_accept_sec_context', major, f.minor, mech === 0n ? null : mech, f.first ? 'accept-first' : undefined);
-  return {
-    output: takeBufferDesc(lib, f.minor, f.output),
-    continueNeeded: (major & GssSupplementary.CONTINUE_NEEDED) !== 0,
-    flags: f.retFlags.readUInt32LE(0),
-    lifetime: f.timeRec.readUInt32LE(0),
-    mech: oidBytes(lib, mech),
-    source,
-    delegated: deleg,
-  };
+}
+
+/** Reads back the context handle the library wrote and releases the claim on it. */
+function settle(ctx: NativeHandle, call: AcceptCall): void {
+  ctx.busy = false;
+  ctx.update(readPtr(call.frame.views[1] as Buffer));
 }
 
 /** gss_accept_sec_context, synchronously: one acceptor leg; `ctx` is updated in place. */
 export function acceptSecContext(options: AcceptOptions): AcceptStep {
   const lib = gssLibrary();
-  const f = acceptFrame(lib, options);
   claim(options.ctx);
+  let call: AcceptCall | undefined;
   let major: number;
   try {
-    major = lib.gss.gss_accept_sec_context(
-      f.minor, f.ctxIo, options.cred?.ptr ?? null, f.input, f.cb?.struct ?? null, f.srcName, f.mech, f.output, f.retFlags, f.timeRec, f.delegated,
-    );
+    call = acceptCall(lib, options);
+    const [minorAt, ctxAt, inputAt, outputAt, srcAt, mechAt, flagsAt, timeAt, delegAt] = call.args;
+    const src = options.wantSource === false ? null : srcAt;
+    major = lib.gss.gss_accept_sec_context(minorAt, ctxAt, options.cred?.ptr ?? null, inputAt, call.cb?.struct ?? null, src, mechAt, outputAt, flagsAt, timeAt, delegAt);
   } finally {
-    options.ctx.busy = false;
-    options.ctx.update(readPtr(f.ctxIo));
+    if (call !== undefined) settle(options.ctx, call);
+    else options.ctx.busy = false;
   }
-  return finishAccept(lib, f, major);
+  retain(options.input);
+  return finishAccept(lib, call, major);
 }
 
 /**
@@ -194,25 +233,39 @@ export function acceptSecContext(options: AcceptOptions): AcceptStep {
  */
 export async function acceptSecContextAsync(options: AcceptOptions): Promise<AcceptStep> {
   const lib = gssLibrary();
-  const f = acceptFrame(lib, options);
   claim(options.ctx);
   const pinned = [options.ctx, options.cred].filter((h): h is NativeHandle => h !== null);
   for (const h of pinned) h.pin();
+  let call: AcceptCall | undefined;
   let major: number;
   try {
+    const c = acceptCall(lib, options);
+    call = c;
+    const [minorAt, ctxAt, inputAt, outputAt, srcAt, mechAt, flagsAt, timeAt, delegAt] = c.args;
     const cred = options.cred?.ptr ?? null;
+    const src = options.wantSource === false ? null : srcAt;
     major = await sharedGate().run((done) =>
-      lib.gssAsync.gss_accept_sec_context(
-        f.minor, f.ctxIo, cred, f.input, f.cb?.struct ?? null, f.srcName, f.mech, f.output, f.retFlags, f.timeRec, f.delegated, done,
-      ),
+      lib.gssAsync.gss_accept_sec_context(minorAt, ctxAt, cred, inputAt, c.cb?.struct ?? null, src, mechAt, outputAt, flagsAt, timeAt, delegAt, done),
     );
   } finally {
-    options.ctx.busy = false;
-    options.ctx.update(readPtr(f.ctxIo));
+    if (call !== undefined) settle(options.ctx, call);
+    else options.ctx.busy = false;
     for (const h of pinned) h.unpin();
   }
-  retain(options.input, f);
-  return finishAccept(lib, f, major);
+  retain(options.input, call);
+  return finishAccept(lib, call, major);
+}
+
+/** The initiator's name of an established context (gss_inquire_context, source only; owned). */
+export function contextSourceName(ctx: NativeHandle): NativeHandle {
+  const lib = gssLibrary();
+  const minor = Buffer.alloc(4);
+  const src = Buffer.alloc(8);
+  const major = lib.gss.gss_inquire_context(minor, ctx.ptr, src, null, null, null, null, null, null);
+  const name = new NativeHandle('name', readPtr(src));
+  if (isGssError(major)) name.release();
+  check(lib, 'gss_inquire_context', major, minor);
+  return name;
 }
 
 /** What gss_inquire_context reports, names already in display form. */

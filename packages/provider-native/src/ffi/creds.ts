@@ -7,8 +7,9 @@ import { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
 import type { GssLibrary } from './library.js';
 import { GssCredUsage, isGssError } from './major.js';
-import { cString, fillBufferDesc, frame, readPtr, retain, takeBufferDesc } from './memory.js';
+import { cString, fillBufferDesc, readPtr, retain, takeBufferDesc } from './memory.js';
 import { sharedGate } from './queue.js';
+import { FramePool } from './scratch.js';
 
 /** Which mechanism a credential is for. */
 export type GssMech = 'krb5' | 'spnego';
@@ -43,32 +44,47 @@ export async function acquireCredFrom(options: {
   const lib = gssLibrary();
   const entries = Object.entries(options.store ?? {});
   const { keyValueElement: kve, keyValueSet: kvs } = lib.layout;
+  const pool = acquireFrames(lib);
+  const f = pool.take();
+  const [minor, credOut, timeRec, store, pooledElements] = f.views as [Buffer, Buffer, Buffer, Buffer, Buffer];
+  const [minorAt, credAt, timeAt, storeAt] = f.at as [bigint, bigint, bigint, bigint];
   // Every Buffer whose address is written below stays referenced by this frame until completion.
   const strings = entries.map(([k, v]) => [cString(k), cString(v)] as const);
-  const elements = Buffer.alloc(Math.max(1, entries.length) * kve.size);
+  const elements = entries.length <= POOLED_STORE_ENTRIES ? pooledElements : Buffer.alloc(entries.length * kve.size);
   strings.forEach(([k, v], i) => {
     elements.writeBigUInt64LE(lib.koffi.address(k), i * kve.size + kve.key);
     elements.writeBigUInt64LE(lib.koffi.address(v), i * kve.size + kve.value);
   });
-  const store = Buffer.alloc(kvs.size);
   store.writeUInt32LE(entries.length, kvs.count);
-  store.writeBigUInt64LE(lib.koffi.address(elements), kvs.elements);
-  const [minor, credOut, timeRec] = frame(4, 8, 4) as [Buffer, Buffer, Buffer];
+  store.writeBigUInt64LE(elements === pooledElements ? (f.at[4] ?? 0n) : lib.koffi.address(elements), kvs.elements);
   const name = options.name?.ptr ?? null;
   options.name?.pin();
   let major: number;
   try {
     major = await sharedGate().run((done) =>
       lib.gssAsync.gss_acquire_cred_from(
-        minor, name, 0, mechSet(lib, options.mech), GssCredUsage[options.usage],
-        entries.length > 0 ? store : null, credOut, null, timeRec, done,
+        minorAt, name, 0, mechSet(lib, options.mech), GssCredUsage[options.usage], entries.length > 0 ? storeAt : null, credAt, null, timeAt, done,
       ),
     );
   } finally {
     options.name?.unpin();
   }
-  retain(strings, elements, store);
-  return finish(lib, 'gss_acquire_cred_from', major, minor, credOut, timeRec, options.mech);
+  retain(strings, elements);
+  try {
+    return finish(lib, 'gss_acquire_cred_from', major, minor, credOut, timeRec, options.mech);
+  } finally {
+    pool.give(f);
+  }
+}
+
+/** Cred-store entries that fit the pooled frame (ccache, keytab, client_keytab, rcache). */
+const POOLED_STORE_ENTRIES = 4;
+let acquirePool: FramePool | undefined;
+
+/** Frames of gss_acquire_cred_from: minor, cred out, time, the key/value set and its elements. */
+function acquireFrames(lib: GssLibrary): FramePool {
+  const { keyValueElement: kve, keyValueSet: kvs } = lib.layout;
+  return (acquirePool ??= new FramePool(lib, [4, 8, 4, kvs.size, POOLED_STORE_ENTRIES * kve.size]));
 }
 
 /** gss_acquire_cred_with_password: an initiator credential from a principal and its password. */

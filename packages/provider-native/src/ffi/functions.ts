@@ -17,7 +17,7 @@ export interface GssFunctions {
   // OM_uint32 gss_display_name(OM_uint32 *minor, gss_name_t name, gss_buffer_t output, gss_OID *output_type)
   readonly gss_display_name: Fn<[Buffer, Ptr, Buffer, Ptr]>;
   // OM_uint32 gss_release_name(OM_uint32 *minor, gss_name_t *name)
-  readonly gss_release_name: Fn<[Buffer, Buffer]>;
+  readonly gss_release_name: Fn<[Ptr, Ptr]>;
   // OM_uint32 gss_localname(OM_uint32 *minor, const gss_name_t name, gss_const_OID mech, gss_buffer_t localname)
   readonly gss_localname: Fn<[Buffer, Ptr, Ptr, Buffer]>;
   // OM_uint32 gss_inquire_name(OM_uint32 *minor, gss_name_t name, int *name_is_MN, gss_OID *MN_mech,
@@ -29,21 +29,21 @@ export interface GssFunctions {
   // OM_uint32 gss_set_neg_mechs(OM_uint32 *minor, gss_cred_id_t cred, const gss_OID_set mech_list)
   readonly gss_set_neg_mechs: Fn<[Buffer, Ptr, Ptr]>;
   // OM_uint32 gss_release_cred(OM_uint32 *minor, gss_cred_id_t *cred)
-  readonly gss_release_cred: Fn<[Buffer, Buffer]>;
+  readonly gss_release_cred: Fn<[Ptr, Ptr]>;
   // OM_uint32 gss_inquire_cred(OM_uint32 *minor, gss_cred_id_t cred, gss_name_t *name, OM_uint32 *lifetime,
   //                            gss_cred_usage_t *usage, gss_OID_set *mechs)
   readonly gss_inquire_cred: Fn<[Buffer, Ptr, Ptr, Ptr, Ptr, Ptr]>;
   // OM_uint32 gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_cred_id_t cred, gss_buffer_t input,
   //   gss_channel_bindings_t cb, gss_name_t *src_name, gss_OID *mech, gss_buffer_t output, OM_uint32 *ret_flags,
   //   OM_uint32 *time_rec, gss_cred_id_t *delegated)
-  readonly gss_accept_sec_context: Fn<[Buffer, Buffer, Ptr, Buffer, Ptr, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer]>;
+  readonly gss_accept_sec_context: Fn<[Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
   // Same prototype as the async entry below; used for legs that only process the peer's token.
-  readonly gss_init_sec_context: Fn<[Buffer, Ptr, Buffer, Ptr, Ptr, number, number, Ptr, Buffer, Buffer, Buffer, Buffer, Buffer]>;
+  readonly gss_init_sec_context: Fn<[Ptr, Ptr, Ptr, Ptr, Ptr, number, number, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
   // OM_uint32 gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_buffer_t output_token)
-  readonly gss_delete_sec_context: Fn<[Buffer, Buffer, Ptr]>;
+  readonly gss_delete_sec_context: Fn<[Ptr, Ptr, Ptr]>;
   // OM_uint32 gss_inquire_context(OM_uint32 *minor, gss_ctx_id_t ctx, gss_name_t *src, gss_name_t *targ,
   //   OM_uint32 *lifetime, gss_OID *mech, OM_uint32 *flags, int *locally_initiated, int *open)
-  readonly gss_inquire_context: Fn<[Buffer, Ptr, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer]>;
+  readonly gss_inquire_context: Fn<[Buffer, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
   // OM_uint32 gss_export_sec_context(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_buffer_t token)
   readonly gss_export_sec_context: Fn<[Buffer, Buffer, Buffer]>;
   // OM_uint32 gss_import_sec_context(OM_uint32 *minor, gss_buffer_t token, gss_ctx_id_t *ctx)
@@ -87,16 +87,16 @@ export interface GssFunctions {
 export interface GssAsyncFunctions {
   // OM_uint32 gss_acquire_cred_from(OM_uint32 *minor, gss_name_t name, OM_uint32 time_req, gss_OID_set mechs,
   //   gss_cred_usage_t usage, gss_const_key_value_set_t store, gss_cred_id_t *cred, gss_OID_set *actual, OM_uint32 *time_rec)
-  readonly gss_acquire_cred_from: AsyncFn<[Buffer, Ptr, number, Ptr, number, Ptr, Buffer, Ptr, Buffer]>;
+  readonly gss_acquire_cred_from: AsyncFn<[Ptr, Ptr, number, Ptr, number, Ptr, Ptr, Ptr, Ptr]>;
   // OM_uint32 gss_acquire_cred_with_password(OM_uint32 *minor, gss_name_t name, gss_buffer_t password,
   //   OM_uint32 time_req, gss_OID_set mechs, gss_cred_usage_t usage, gss_cred_id_t *cred, gss_OID_set *actual, OM_uint32 *time_rec)
   readonly gss_acquire_cred_with_password: AsyncFn<[Buffer, Ptr, Buffer, number, Ptr, number, Buffer, Ptr, Buffer]>;
   // OM_uint32 gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred, gss_ctx_id_t *ctx, gss_name_t target,
   //   gss_OID mech, OM_uint32 req_flags, OM_uint32 time_req, gss_channel_bindings_t cb, gss_buffer_t input,
   //   gss_OID *actual_mech, gss_buffer_t output, OM_uint32 *ret_flags, OM_uint32 *time_rec)
-  readonly gss_init_sec_context: AsyncFn<[Buffer, Ptr, Buffer, Ptr, Ptr, number, number, Ptr, Buffer, Buffer, Buffer, Buffer, Buffer]>;
+  readonly gss_init_sec_context: AsyncFn<[Ptr, Ptr, Ptr, Ptr, Ptr, number, number, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
   // (same prototype as the synchronous entry)
-  readonly gss_accept_sec_context: AsyncFn<[Buffer, Buffer, Ptr, Buffer, Ptr, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer]>;
+  readonly gss_accept_sec_context: AsyncFn<[Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
 }
 
 /** A koffi `.async` call: same arguments, completion through a Node-style callback. */

@@ -23,15 +23,24 @@ const registry = new FinalizationRegistry<Cell>((cell) => {
   releaseNative(cell.kind, ptr);
 });
 
-/** Releases one native handle with the GSSAPI function for its kind. */
+let releaseArea: { readonly holder: Buffer; readonly minorAt: bigint; readonly holderAt: bigint } | undefined;
+
+/**
+ * Releases one native handle with the GSSAPI function for its kind. Release calls are synchronous
+ * and never nest, so one long-lived area (addresses taken once) serves them all.
+ */
 function releaseNative(kind: HandleKind, ptr: bigint): void {
   const lib = gssLibrary();
-  const minor = Buffer.alloc(4);
-  const holder = Buffer.alloc(8);
+  if (releaseArea === undefined) {
+    const area = Buffer.alloc(128);
+    const base = lib.koffi.address(area);
+    releaseArea = { holder: area.subarray(8, 16), minorAt: base, holderAt: base + 8n };
+  }
+  const { holder, minorAt, holderAt } = releaseArea;
   holder.writeBigUInt64LE(ptr, 0);
-  if (kind === 'name') lib.gss.gss_release_name(minor, holder);
-  else if (kind === 'cred') lib.gss.gss_release_cred(minor, holder);
-  else lib.gss.gss_delete_sec_context(minor, holder, null);
+  if (kind === 'name') lib.gss.gss_release_name(minorAt, holderAt);
+  else if (kind === 'cred') lib.gss.gss_release_cred(minorAt, holderAt);
+  else lib.gss.gss_delete_sec_context(minorAt, holderAt, null);
 }
 
 /** Thrown when a released (or never created) handle is used: the call would crash the process. */

@@ -41,6 +41,26 @@ export function takeBufferDesc(lib: GssLibrary, minor: Buffer, desc: Buffer, off
   }
 }
 
+/**
+ * {@link takeBufferDesc} for a descriptor in a frame: `minorAt` and `descAt` are the native
+ * addresses of the minor-status word and of `desc`, passed as taken (no per-call lookup).
+ */
+export function takeDescAt(lib: GssLibrary, minorAt: bigint, desc: Buffer, descAt: bigint): Buffer {
+  const { length, value } = lib.layout.bufferDesc;
+  const ptr = desc.readBigUInt64LE(value);
+  if (ptr === 0n) return Buffer.alloc(0);
+  try {
+    return copyOut(lib, ptr, Number(desc.readBigUInt64LE(length)));
+  } finally {
+    lib.gss.gss_release_buffer(minorAt, descAt);
+  }
+}
+
+/** {@link dropBufferDesc} for a descriptor in a frame. */
+export function dropDescAt(lib: GssLibrary, minorAt: bigint, desc: Buffer, descAt: bigint): void {
+  if (desc.readBigUInt64LE(lib.layout.bufferDesc.value) !== 0n) lib.gss.gss_release_buffer(minorAt, descAt);
+}
+
 /** Releases a library-filled `gss_buffer_desc` without reading it (error paths). */
 export function dropBufferDesc(lib: GssLibrary, minor: Buffer, desc: Buffer): void {
   if (desc.readBigUInt64LE(lib.layout.bufferDesc.value) !== 0n) lib.gss.gss_release_buffer(minor, desc);
@@ -80,20 +100,4 @@ export function cString(text: string): Buffer {
  */
 export function retain(...values: readonly unknown[]): void {
   if (values.length < 0) throw new Error('unreachable');
-}
-
-/**
- * Several zeroed, 8-byte-aligned scratch areas carved from one allocation: one ArrayBuffer per
- * native call instead of one per out-parameter, which keeps young-generation GC cheap when
- * hundreds of handshakes run at once.
- */
-export function frame(...sizes: number[]): Buffer[] {
-  const slots = sizes.map((n) => Math.ceil(n / 8) * 8);
-  const area = Buffer.alloc(slots.reduce((a, b) => a + b, 0));
-  let at = 0;
-  return slots.map((slot, i) => {
-    const view = area.subarray(at, at + (sizes[i] ?? 0));
-    at += slot;
-    return view;
-  });
 }

@@ -8,7 +8,7 @@ import { check } from './errors.js';
 import { gssLibrary } from './library.js';
 import type { GssLibrary } from './library.js';
 import { isGssError } from './major.js';
-import { dropBufferDesc, fillBufferDesc, takeBufferDesc } from './memory.js';
+import { dropDescAt, fillBufferDesc, takeDescAt } from './memory.js';
 
 /** GSS_IOV_BUFFER_TYPE_* (RFC 4121 doesn't define them; MIT gssapi_ext.h does). */
 export const IovType = { EMPTY: 0, DATA: 1, HEADER: 2, MECH_PARAMS: 3, TRAILER: 7, PADDING: 9, STREAM: 10, SIGN_ONLY: 11 } as const;
@@ -73,9 +73,11 @@ export function getMic(ctx: bigint, qop: number, message: Uint8Array): Buffer {
   const { lib, minor, input, output } = s();
   fillBufferDesc(lib, input.buf, 0, message);
   const major = lib.gss.gss_get_mic(minor.at, ctx, qop >>> 0, input.at, output.at);
-  if (isGssError(major)) dropBufferDesc(lib, minor.buf, output.buf);
-  check(lib, 'gss_get_mic', major, minor.buf);
-  return takeBufferDesc(lib, minor.buf, output.buf);
+  if (major !== 0) {
+    if (isGssError(major)) dropDescAt(lib, minor.at, output.buf, output.at);
+    check(lib, 'gss_get_mic', major, minor.buf);
+  }
+  return takeDescAt(lib, minor.at, output.buf, output.at);
 }
 
 /** gss_verify_mic: returns the QOP; throws MESSAGE_ALTERED / OUT_OF_SEQUENCE as GssError. */
@@ -84,7 +86,7 @@ export function verifyMic(ctx: bigint, message: Uint8Array, token: Uint8Array): 
   fillBufferDesc(lib, input.buf, 0, message);
   fillBufferDesc(lib, tok.buf, 0, token);
   const major = lib.gss.gss_verify_mic(minor.at, ctx, input.at, tok.at, qop.at);
-  check(lib, 'gss_verify_mic', major, minor.buf, null, 'per-message');
+  if (major !== 0) check(lib, 'gss_verify_mic', major, minor.buf, null, 'per-message');
   return qop.buf.readUInt32LE(0);
 }
 
@@ -93,9 +95,11 @@ export function wrap(ctx: bigint, encrypt: boolean, qop: number, message: Uint8A
   const { lib, minor, input, output, conf } = s();
   fillBufferDesc(lib, input.buf, 0, message);
   const major = lib.gss.gss_wrap(minor.at, ctx, encrypt ? 1 : 0, qop >>> 0, input.at, conf.at, output.at);
-  if (isGssError(major)) dropBufferDesc(lib, minor.buf, output.buf);
-  check(lib, 'gss_wrap', major, minor.buf);
-  return { token: takeBufferDesc(lib, minor.buf, output.buf), encrypted: conf.buf.readInt32LE(0) !== 0 };
+  if (major !== 0) {
+    if (isGssError(major)) dropDescAt(lib, minor.at, output.buf, output.at);
+    check(lib, 'gss_wrap', major, minor.buf);
+  }
+  return { token: takeDescAt(lib, minor.at, output.buf, output.at), encrypted: conf.buf.readInt32LE(0) !== 0 };
 }
 
 /** gss_unwrap: the message inside a wrap token. */
@@ -103,17 +107,19 @@ export function unwrap(ctx: bigint, token: Uint8Array): { readonly message: Buff
   const { lib, minor, input, output, conf, qop } = s();
   fillBufferDesc(lib, input.buf, 0, token);
   const major = lib.gss.gss_unwrap(minor.at, ctx, input.at, output.at, conf.at, qop.at);
-  // A replay/sequence bit comes with a valid output that is still refused: release it too.
-  if (major !== 0) dropBufferDesc(lib, minor.buf, output.buf);
-  check(lib, 'gss_unwrap', major, minor.buf, null, 'per-message');
-  return { message: takeBufferDesc(lib, minor.buf, output.buf), encrypted: conf.buf.readInt32LE(0) !== 0, qop: qop.buf.readUInt32LE(0) };
+  if (major !== 0) {
+    // A replay/sequence bit comes with a valid output that is still refused: release it too.
+    dropDescAt(lib, minor.at, output.buf, output.at);
+    check(lib, 'gss_unwrap', major, minor.buf, null, 'per-message');
+  }
+  return { message: takeDescAt(lib, minor.at, output.buf, output.at), encrypted: conf.buf.readInt32LE(0) !== 0, qop: qop.buf.readUInt32LE(0) };
 }
 
 /** gss_wrap_size_limit: the largest message whose wrap token fits `outputSize` bytes. */
 export function wrapSizeLimit(ctx: bigint, encrypt: boolean, qop: number, outputSize: number): number {
   const { lib, minor, maxInput } = s();
   const major = lib.gss.gss_wrap_size_limit(minor.at, ctx, encrypt ? 1 : 0, qop >>> 0, outputSize >>> 0, maxInput.at);
-  check(lib, 'gss_wrap_size_limit', major, minor.buf);
+  if (major !== 0) check(lib, 'gss_wrap_size_limit', major, minor.buf);
   return maxInput.buf.readUInt32LE(0);
 }
 
@@ -147,7 +153,7 @@ export function wrapIovLength(ctx: bigint, encrypt: boolean, qop: number, segmen
   const { lib, minor, conf } = s();
   const area = layIov(lib, segments);
   const major = lib.gss.gss_wrap_iov_length(minor.at, ctx, encrypt ? 1 : 0, qop >>> 0, conf.at, area.at, segments.length);
-  check(lib, 'gss_wrap_iov_length', major, minor.buf);
+  if (major !== 0) check(lib, 'gss_wrap_iov_length', major, minor.buf);
   return iovLengths(lib, area.buf, segments.length);
 }
 
@@ -159,7 +165,7 @@ export function wrapIov(ctx: bigint, encrypt: boolean, qop: number, segments: re
   const { lib, minor, conf } = s();
   const area = layIov(lib, segments);
   const major = lib.gss.gss_wrap_iov(minor.at, ctx, encrypt ? 1 : 0, qop >>> 0, conf.at, area.at, segments.length);
-  check(lib, 'gss_wrap_iov', major, minor.buf);
+  if (major !== 0) check(lib, 'gss_wrap_iov', major, minor.buf);
   return { lengths: iovLengths(lib, area.buf, segments.length), encrypted: conf.buf.readInt32LE(0) !== 0 };
 }
 
@@ -172,7 +178,7 @@ export function unwrapIov(ctx: bigint, segments: readonly IovSegment[]): { reado
   const { lib, minor, conf, qop } = s();
   const area = layIov(lib, segments);
   const major = lib.gss.gss_unwrap_iov(minor.at, ctx, conf.at, qop.at, area.at, segments.length);
-  check(lib, 'gss_unwrap_iov', major, minor.buf, null, 'per-message');
+  if (major !== 0) check(lib, 'gss_unwrap_iov', major, minor.buf, null, 'per-message');
   const { size, buffer } = lib.layout.iov;
   const bd = lib.layout.bufferDesc;
   const lengths = iovLengths(lib, area.buf, segments.length);

@@ -1,19 +1,32 @@
 /**
- * A gate in front of koffi's `.async` calls. koffi throws once `max_async_calls` (256) calls are
- * running or queued, and other code in the process may use async calls too, so sspkit keeps its
- * own calls under a lower limit and queues the rest in JS (FIFO, no busy waiting).
+ * A gate in front of koffi's `.async` calls. koffi runs them on libuv's worker pool (4 threads
+ * unless UV_THREADPOOL_SIZE says otherwise) and throws once `max_async_calls` (256) are running or
+ * queued; other code in the process uses that pool too (fs, dns, crypto). sspkit therefore keeps
+ * its own calls to half the pool and queues the rest in JS (FIFO, no busy waiting):
+ * - a call waiting on the KDC never holds more than half of the pool, so the application's file
+ *   and DNS work keeps running (a silent KDC holds a call ~25 s);
+ * - nothing of ours waits in libuv's queue, so a worker finishing a call does not immediately start
+ *   the next one: calls start as the event loop takes completions, and fewer threads compete with
+ *   the main thread for the CPU. Measured on 2 cores with 200 concurrent KDC handshakes: event-loop
+ *   delay p99 7–25 ms with 128 calls in flight, 2–5 ms with 2, for about the same total time
+ *   (the one local KDC was the bottleneck either way; see the package README).
  *
- * Starting an async call costs the main thread ~15 µs (koffi prepares the call), so a burst of
- * hundreds of calls started in one tick would stall the event loop for milliseconds. The gate
- * therefore starts at most `burst` calls per turn of the event loop and defers the rest to the
- * next turn with setImmediate, letting timers and I/O run in between.
+ * Starting an async call costs the main thread ~15–40 µs (koffi prepares the call), so the gate
+ * also starts at most `burst` calls per turn of the event loop and defers the rest to the next turn
+ * with setImmediate, letting timers and I/O run in between.
  */
 
-/** Default ceiling on sspkit's own in-flight async calls. */
-export const DEFAULT_ASYNC_LIMIT = 128;
+/** libuv's worker-pool size as Node sizes it: UV_THREADPOOL_SIZE (1..1024), else 4. */
+export function uvPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['UV_THREADPOOL_SIZE']);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4;
+}
+
+/** Default ceiling on sspkit's own in-flight async calls: half of libuv's pool, at least 2. */
+export const DEFAULT_ASYNC_LIMIT = Math.min(256, Math.max(2, Math.floor(uvPoolSize() / 2)));
 
 /** Default number of calls started per turn of the event loop. */
-export const DEFAULT_ASYNC_BURST = 16;
+export const DEFAULT_ASYNC_BURST = 4;
 
 /** Runs callback-style native calls with at most `limit` in flight. */
 export class AsyncGate {
@@ -78,6 +91,11 @@ export class AsyncGate {
     });
   }
 
+  /** Calls in flight (a cheap read for per-leg decisions; {@link stats} allocates). */
+  get inFlight(): number {
+    return this.active;
+  }
+
   /** Calls in flight and queued, the highest in-flight count seen, and calls started so far. */
   stats(): { readonly active: number; readonly queued: number; readonly peak: number; readonly started: number } {
     return { active: this.active, queued: this.waiting.length, peak: this.peak, started: this.started };
@@ -89,5 +107,16 @@ let shared: AsyncGate | undefined;
 /** The process-wide gate all KDC-reaching calls share. */
 export function sharedGate(): AsyncGate {
   shared ??= new AsyncGate();
+  return shared;
+}
+
+/**
+ * Replaces the process-wide gate with one of another in-flight limit and per-turn burst (e.g. a
+ * server whose remote KDC is slow wants more calls in flight). Only while no call is in flight.
+ */
+export function configureSharedGate(options: { readonly limit?: number; readonly burst?: number }): AsyncGate {
+  const s = shared?.stats();
+  if (s !== undefined && (s.active > 0 || s.queued > 0)) throw new Error('the async gate can only be reconfigured while idle');
+  shared = new AsyncGate(options.limit ?? DEFAULT_ASYNC_LIMIT, options.burst ?? DEFAULT_ASYNC_BURST);
   return shared;
 }
