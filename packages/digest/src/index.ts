@@ -21,7 +21,7 @@ export { hashHex, hashBody, ha2, responseDigest, sessionHa1, userhash, userRealm
 export { NonceIssuer } from './crypto/nonce.js';
 export type { NonceIssuerOptions, NonceVerdict } from './crypto/nonce.js';
 export { constantTimeEqual } from './crypto/timing.js';
-export { Rc4 } from './crypto/rc4.js';
+export { Rc4 } from '@sspkit/legacy-crypto';
 
 export { parseAuthParams, formatAuthParams, DEFAULT_LIMITS } from './messages/auth-params.js';
 export type { AuthParam, AuthParamLimits } from './messages/auth-params.js';

@@ -3,7 +3,7 @@ import type { ChannelBindings } from './crypto/channel-bindings.js';
 import { wipe } from './crypto/hashes.js';
 import { computeMic } from './crypto/mic.js';
 import { ntowfv2 } from './crypto/owf.js';
-import { rc4k } from './crypto/rc4.js';
+import { rc4Once as rc4k } from '@sspkit/legacy-crypto'; // RC4K, MS-NLMP §6
 import { computeResponseV1, computeResponseV2, kxkeyV1 } from './crypto/responses.js';
 import type { ResponseResult } from './crypto/responses.js';
 import { resolveCredentials } from './credentials.js';

@@ -16,7 +16,7 @@ export type { ChannelBindings } from './crypto/channel-bindings.js';
 export { ntHash } from './crypto/owf.js';
 export { MessageProtector } from './crypto/protect.js';
 export { md4 } from './crypto/md4.js';
-export { Rc4 } from './crypto/rc4.js';
+export { Rc4 } from '@sspkit/legacy-crypto';
 export { encodeSecChannelBindings, decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
 export { encodeNegotiate, decodeNegotiate } from './messages/negotiate.js';
 export type { NegotiateMessage } from './messages/negotiate.js';

@@ -4,7 +4,7 @@ import type { ChannelBindings } from './crypto/channel-bindings.js';
 import { hmacMd5, safeEqual, wipe } from './crypto/hashes.js';
 import { computeMic } from './crypto/mic.js';
 import { ntowfv2 } from './crypto/owf.js';
-import { rc4k } from './crypto/rc4.js';
+import { rc4Once as rc4k } from '@sspkit/legacy-crypto'; // RC4K, MS-NLMP §6
 import { computeResponseV1, kxkeyV1 } from './crypto/responses.js';
 import { decodeName, encodeName, NtlmSession } from './context.js';
 import type { Environment, NtlmStatus, StepResult } from './context.js';

@@ -3,7 +3,7 @@ import { channelBindingsHash } from '../src/crypto/channel-bindings.js';
 import { sealKey, signKey } from '../src/crypto/keys.js';
 import { ntHash, ntowfv2 } from '../src/crypto/owf.js';
 import { MessageProtector } from '../src/crypto/protect.js';
-import { rc4k } from '../src/crypto/rc4.js';
+import { rc4Once as rc4k } from '@sspkit/legacy-crypto';
 import { computeResponseV2 } from '../src/crypto/responses.js';
 import { ascii, hex, toHex } from './helpers.js';
 import { V } from './vectors.js';

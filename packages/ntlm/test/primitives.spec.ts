@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { des7, desEncrypt } from '../src/crypto/des.js';
 import { md4 } from '../src/crypto/md4.js';
-import { Rc4 } from '../src/crypto/rc4.js';
 import { ascii, hex, toHex } from './helpers.js';
 
 describe('MD4', () => {
@@ -26,23 +25,7 @@ describe('MD4', () => {
   });
 });
 
-describe('RC4', () => {
-  // RFC 6229 §2, keystream at offsets 0 and 16.
-  it('RFC 6229: 40-bit key 0x0102030405', () => {
-    const ks = new Rc4(hex('0102030405')).update(new Uint8Array(32));
-    expect(toHex(ks)).toBe('b2396305f03dc027ccc3524a0a1118a8' + '6982944f18fc82d589c403a47a0d0919');
-  });
-  it('RFC 6229: 128-bit key 0x0102..10', () => {
-    const ks = new Rc4(hex('0102030405060708090a0b0c0d0e0f10')).update(new Uint8Array(32));
-    expect(toHex(ks)).toBe('9ac7cc9a609d1ef7b2932899cde41b97' + '5248c4959014126a6e8a84f11d1a9e1c');
-  });
-  it('keeps its keystream across calls (connection-oriented sealing)', () => {
-    const a = new Rc4(hex('0102030405'));
-    const first = a.update(new Uint8Array(16));
-    const second = a.update(new Uint8Array(16));
-    expect(toHex(first) + toHex(second)).toBe(toHex(new Rc4(hex('0102030405')).update(new Uint8Array(32))));
-  });
-});
+// RC4 itself (RFC 6229 vectors) is tested in @sspkit/legacy-crypto.
 
 describe('DES via 3DES-EDE with equal keys', () => {
   // FIPS 46 worked example (key 133457799BBCDFF1, plaintext 0123456789ABCDEF), as in the

@@ -12,7 +12,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { createDesStream } from '../crypto/des.js';
-import { Rc4 } from '../crypto/rc4.js';
+import { Rc4 } from '@sspkit/legacy-crypto';
 import { constantTimeEqual } from '../crypto/timing.js';
 import { cipherBlockSize, cipherKeySeedLength } from './ciphers.js';
 import type { SaslCipher } from './ciphers.js';

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import { concat, hmacMd5, safeEqual, wipe } from './hashes.js';
 import { sealKey, signKey } from './keys.js';
 import type { Direction, KeyStrength } from './keys.js';
-import { Rc4 } from './rc4.js';
+import { Rc4 } from '@sspkit/legacy-crypto';
 
 /** Size of NTLMSSP_MESSAGE_SIGNATURE (MS-NLMP §2.2.2.9). */
 export const SIGNATURE_SIZE = 16;

@@ -1,6 +1,8 @@
 /**
- * RC4 (ARCFOUR), written by hand: OpenSSL 3 moved it to the legacy provider, and NTLM sealing needs
- * a long-lived keystream per direction (the handle keeps its state across messages, MS-NLMP §3.4.3).
+ * RC4 (ARCFOUR), written by hand: OpenSSL 3 moved it to the legacy provider, and loading that provider
+ * is a process-wide switch an embedding application may not allow. The state is kept between calls:
+ * NTLM sealing runs one keystream per direction (MS-NLMP §3.4.3), SASL DIGEST-MD5 one per session
+ * (RFC 2831 §2.4). Tested against RFC 6229.
  */
 export class Rc4 {
   readonly #s = new Uint8Array(256);
@@ -48,8 +50,8 @@ export class Rc4 {
   }
 }
 
-/** One-shot RC4K(key, data) from MS-NLMP §6. */
-export function rc4k(key: Uint8Array, data: Uint8Array): Uint8Array {
+/** One-shot RC4 of `data` under `key` (MS-NLMP §6 calls it RC4K); the key schedule is wiped after. */
+export function rc4Once(key: Uint8Array, data: Uint8Array): Uint8Array {
   const c = new Rc4(key);
   const out = c.update(data);
   c.wipe();

@@ -1,0 +1,2 @@
+// @sspkit/legacy-crypto: named exports only.
+export { Rc4, rc4Once } from './rc4.js';
