@@ -161,7 +161,12 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
     },
 
     deleteContext(handle) {
-      return state.contexts.delete(handleOf(handle) ?? -1) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE;
+      const h = handleOf(handle) ?? -1;
+      const rec = state.contexts.get(h);
+      if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+      if (rec.kind === 'sasl-client' || rec.kind === 'sasl-server') rec.ctx.wipe();
+      state.contexts.delete(h);
+      return SecStatus.SEC_E_OK;
     },
   };
 }

@@ -72,3 +72,15 @@ describe('RFC 2831 §2.3/§2.4 security layers', () => {
     });
   }
 });
+
+describe('wiping on DeleteSecurityContext', () => {
+  it('a wiped layer has lost its keys: its MACs no longer verify at the peer', () => {
+    const ha1 = createHash('md5').update('wipe test').digest();
+    const client = new SaslSecurityLayer({ role: 'client', ha1, cipher: 'rc4' });
+    const server = new SaslSecurityLayer({ role: 'server', ha1, cipher: 'rc4' });
+    const msg = Buffer.from('before');
+    expect(server.verify(msg, client.sign(msg)).ok).toBe(true);
+    client.wipe();
+    expect(server.verify(msg, client.sign(msg)).ok).toBe(false);
+  });
+});

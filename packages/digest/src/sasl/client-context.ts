@@ -45,6 +45,11 @@ export class SaslClientContext {
     return this.#layer;
   }
 
+  /** Wipes the security layer's keys (DeleteSecurityContext). */
+  wipe(): void {
+    this.#layer?.wipe();
+  }
+
   /** Binary H(A1), the session key the layers derive from (once established). */
   get sessionKey(): Uint8Array | undefined {
     return this.#state === 'established' && this.#input !== undefined ? saslHa1(this.#input) : undefined;

@@ -49,14 +49,17 @@ export function deriveSaslKeys(ha1: Uint8Array, cipher: SaslCipher | undefined):
 
 interface Stream {
   update(data: Uint8Array): Uint8Array;
+  /** Overwrites key material the stream holds in JavaScript memory (RC4's schedule). */
+  wipe(): void;
 }
 
 function createStream(cipher: SaslCipher, kc: Buffer, encrypt: boolean): Stream {
-  if (cipher === 'des' || cipher === '3des') return createDesStream(cipher, kc, encrypt);
+  // OpenSSL keeps the DES key schedule in its own memory, freed with the cipher object.
+  if (cipher === 'des' || cipher === '3des') return { ...createDesStream(cipher, kc, encrypt), wipe: () => undefined };
   // rc4-40 and rc4-56 weaken Kc by deriving it from 5 or 7 octets of H(A1) (cipherKeySeedLength);
   // the RC4 key itself is all 16 octets of Kc, as Cyrus SASL (the reference peer) keys it.
   const rc4 = new Rc4(kc);
-  return { update: (d) => rc4.update(d) };
+  return { update: (d) => rc4.update(d), wipe: () => rc4.wipe() };
 }
 
 /** Options of a {@link SaslSecurityLayer}. */
@@ -88,6 +91,14 @@ export class SaslSecurityLayer {
       this.#sendCipher = createStream(options.cipher, client ? keys.kcc : keys.kcs, true);
       this.#recvCipher = createStream(options.cipher, client ? keys.kcs : keys.kcc, false);
     }
+  }
+
+  /** Overwrites the integrity keys and the cipher state; the layer is unusable afterwards. */
+  wipe(): void {
+    this.#sendKi.fill(0);
+    this.#recvKi.fill(0);
+    this.#sendCipher?.wipe();
+    this.#recvCipher?.wipe();
   }
 
   /** Whether confidentiality is available (a cipher was negotiated). */

@@ -59,6 +59,12 @@ export class SaslServerContext {
     return this.#layer;
   }
 
+  /** Wipes the session key and the security layer's keys (DeleteSecurityContext). */
+  wipe(): void {
+    this.#layer?.wipe();
+    this.#sessionKey?.fill(0);
+  }
+
   /** Binary H(A1), the session key the layers derive from (once established). */
   get sessionKey(): Uint8Array | undefined {
     return this.#sessionKey;
