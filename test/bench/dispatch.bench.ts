@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   user.initUserModeContext!(direct, c2.contextData!);
 
   const data = new Uint8Array(1024).fill(0x5a);
-  const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(24));
+  const { maxSignature } = client.sizes;
+  const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(maxSignature));
   const desc = secBufferDesc(secBuffer(SecBufferType.DATA, data), token);
   const makeSignature = user.makeSignature!.bind(user);
 
