@@ -95,7 +95,13 @@ export class NtlmPackageState {
     if (this.config.accounts) return this.config.accounts;
     const file = process.env['NTLM_USER_FILE'];
     if (!file) return undefined;
-    return readUserFile(readFileSync(file, 'utf8'));
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined; // unreadable: no accounts (SEC_E_NO_CREDENTIALS), never a throw
+    }
+    return readUserFile(text);
   }
 }
 

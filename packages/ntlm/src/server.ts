@@ -57,6 +57,10 @@ export class NtlmServer {
   #flags = 0;
   #session: NtlmSession | undefined;
   #bindings: ServerChannelBindings;
+  /** A later leg gave other bindings than an earlier one: the context fails at AUTHENTICATE. */
+  #bindingsConflict = false;
+  /** The AV pairs our CHALLENGE carried; an NTLMv2 client must echo them (MS-NLMP §3.1.5.1.2). */
+  #sentPairs: AvPair[] = [];
   readonly #opts: NtlmServerOptions;
 
   constructor(opts: NtlmServerOptions) {
@@ -75,7 +79,7 @@ export class NtlmServer {
    * caller supplied, or an explicit 'none').
    */
   async step(input: Uint8Array, channelBindings?: ServerChannelBindings): Promise<StepResult> {
-    if (channelBindings) this.#bindings = channelBindings;
+    if (channelBindings) this.#adoptBindings(channelBindings);
     try {
       if (this.#state === 'initial') return this.#challengeFor(input);
       if (this.#state === 'await-authenticate') return await this.#verify(input);
@@ -83,6 +87,19 @@ export class NtlmServer {
     } catch {
       return this.#fail('SEC_E_INTERNAL_ERROR', 'internal error while checking a message');
     }
+  }
+
+  /**
+   * Bindings only ever tighten: once a leg required bindings, a later leg without them keeps the
+   * requirement (no downgrade between legs), and different bindings fail the context.
+   */
+  #adoptBindings(next: ServerChannelBindings): void {
+    const current = this.#bindings;
+    if (current.mode !== 'require') {
+      this.#bindings = next;
+      return;
+    }
+    if (next.mode === 'require' && !safeEqual(channelBindingsHash(next.bindings), channelBindingsHash(current.bindings))) this.#bindingsConflict = true;
   }
 
   /** Forgets keys. */
@@ -114,6 +131,7 @@ export class NtlmServer {
       { id: AvId.TIMESTAMP, value: fileTime(o.env.now()) },
     ];
     this.#serverChallenge = o.env.randomBytes(8);
+    this.#sentPairs = pairs;
     this.#flags = flags;
     this.#negotiate = input.slice();
     this.#challenge = encodeChallenge({
@@ -157,6 +175,12 @@ export class NtlmServer {
       const parsed = decodeAvPairs(blob.subarray(28));
       if (!parsed.ok) return this.#fail('SEC_E_INVALID_TOKEN', parsed.error.detail);
       clientPairs = parsed.value;
+      // The blob (covered by the proof) must echo our target info, timestamp included: a client that
+      // saw the timestamp sends a MIC, so a CHALLENGE stripped of it in transit is caught here.
+      for (const ours of this.#sentPairs) {
+        const echoed = findAvPair(clientPairs, ours.id);
+        if (!echoed || !safeEqual(echoed, ours.value)) return this.#fail('SEC_E_LOGON_DENIED', 'the response does not echo our target information');
+      }
       const key = ntowfv2(account.ntHash, user, domain);
       const expected = hmacMd5(key, this.#serverChallenge, blob);
       const good = safeEqual(expected, proof);
@@ -186,6 +210,10 @@ export class NtlmServer {
     }
 
     const cb = this.#bindings;
+    if (this.#bindingsConflict) {
+      wipe(exported);
+      return this.#fail('SEC_E_BAD_BINDINGS', 'channel bindings changed between legs');
+    }
     if (cb.mode === 'require') {
       const sent = findAvPair(clientPairs, AvId.CHANNEL_BINDINGS);
       const want = channelBindingsHash(cb.bindings);

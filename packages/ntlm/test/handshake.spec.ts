@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readUserFile } from '../src/accounts.js';
 import { ntHash } from '../src/crypto/owf.js';
 import { decodeAuthenticate } from '../src/messages/authenticate.js';
-import { AvFlag, AvId, decodeAvPairs, findAvPair } from '../src/messages/av-pairs.js';
+import { AvFlag, AvId, decodeAvPairs, encodeAvPairs, findAvPair } from '../src/messages/av-pairs.js';
+import { decodeChallenge, encodeChallenge } from '../src/messages/challenge.js';
 import { hasFlag, NegotiateFlag } from '../src/messages/flags.js';
 import { NtlmServer } from '../src/server.js';
 import { ascii, toHex } from './helpers.js';
@@ -111,6 +112,32 @@ describe('NTLMv2 handshake (client ↔ server state machines)', () => {
     expect(c.session && hasFlag(c.session.flags, NegotiateFlag.UNICODE)).toBe(false);
     // The client's MIC covers the NEGOTIATE it sent, the server's the one it received.
     expect((await s.step(auth.token ?? new Uint8Array())).status).toBe('SEC_E_MESSAGE_ALTERED');
+  });
+
+  it('a CHALLENGE stripped of its timestamp in transit (so the client sends no MIC) is refused: the "drop the MIC" downgrade', async () => {
+    const c = client();
+    const s = server();
+    const neg = c.step();
+    const chal = decodeChallenge(((await s.step(neg.token ?? new Uint8Array())).token ?? new Uint8Array()));
+    expect(chal.ok).toBe(true);
+    if (!chal.ok) return;
+    const pairs = decodeAvPairs(chal.value.targetInfo);
+    if (!pairs.ok) throw new Error('target info');
+    const stripped = encodeChallenge({ ...chal.value, targetInfo: encodeAvPairs(pairs.value.filter((p) => p.id !== AvId.TIMESTAMP)) });
+    const auth = (c.step(stripped).token ?? new Uint8Array()).slice();
+    const m = decodeAuthenticate(auth);
+    expect(m.ok && m.value.mic).toBeFalsy(); // the honest client saw no timestamp, so no MIC
+    auth[60] = (auth[60] ?? 0) & ~NegotiateFlag.SEAL; // and the attacker now drops SEAL
+    expect((await s.step(auth)).status).toBe('SEC_E_LOGON_DENIED');
+  });
+
+  it('channel bindings required on the first leg cannot be dropped on the second', async () => {
+    const c = client(); // sends no bindings
+    const s = server();
+    const neg = c.step();
+    const chal = await s.step(neg.token ?? new Uint8Array(), { mode: 'require', bindings: cb });
+    const auth = c.step(chal.token ?? new Uint8Array());
+    expect((await s.step(auth.token ?? new Uint8Array(), { mode: 'none' })).status).toBe('SEC_E_BAD_BINDINGS');
   });
 
   it('works with an asynchronous account store', async () => {

@@ -188,3 +188,20 @@ describe('NTLM through the core dispatcher', () => {
     expect(r.status).toBe(SecStatus.SEC_E_NO_CREDENTIALS);
   });
 });
+
+describe('acceptor accounts from NTLM_USER_FILE', () => {
+  it('an unreadable NTLM_USER_FILE gives SEC_E_NO_CREDENTIALS, not a package fault', async () => {
+    const faults: string[] = [];
+    const sspi = await createSspi({ modules: [createNtlmModule({})], onPackageFault: (f) => faults.push(f.operation) });
+    const saved = process.env['NTLM_USER_FILE'];
+    process.env['NTLM_USER_FILE'] = '/nonexistent/sspkit-ntlm-users';
+    try {
+      const r = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
+      expect(r.status).toBe(SecStatus.SEC_E_NO_CREDENTIALS);
+      expect(faults).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env['NTLM_USER_FILE'];
+      else process.env['NTLM_USER_FILE'] = saved;
+    }
+  });
+});
