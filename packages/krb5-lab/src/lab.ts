@@ -1,7 +1,7 @@
 /** Creating, stopping and removing a throwaway MIT Kerberos realm on loopback. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderKdcConf, renderKrb5Conf } from './config.js';
@@ -57,7 +57,7 @@ const STATE_FILE = 'lab.json';
 export async function labUp(options: LabOptions = {}): Promise<Lab> {
   const realm = options.realm ?? 'SSPKIT.LAB';
   if (!/^[A-Z0-9.-]+$/.test(realm)) throw new LabToolError(`invalid realm name ${JSON.stringify(realm)}`);
-  const dir = prepareDir(options.dir);
+  const { dir, created } = prepareDir(options.dir);
   let started: Lab | undefined;
   try {
     const port = await findFreeLoopbackPort();
@@ -98,7 +98,7 @@ export async function labUp(options: LabOptions = {}): Promise<Lab> {
     return full;
   } catch (err) {
     if (started !== undefined) await labStopKdc(started).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    cleanUp(dir, created);
     throw err;
   }
 }
@@ -106,6 +106,8 @@ export async function labUp(options: LabOptions = {}): Promise<Lab> {
 /** Stops the lab's KDC (by PID) and removes its directory. Accepts a Lab or the lab's directory. */
 export async function labDown(labOrDir: Lab | string): Promise<void> {
   const lab = typeof labOrDir === 'string' ? readLab(labOrDir) : labOrDir;
+  // Remove only the directory the state was read from: lab.json must not name some other path.
+  if (typeof labOrDir === 'string' && resolve(labOrDir) !== resolve(lab.dir)) throw new LabToolError(`${labOrDir} holds the state of a lab in ${lab.dir}; not removing either`);
   await labStopKdc(lab);
   rmSync(lab.dir, { recursive: true, force: true });
 }
@@ -177,16 +179,29 @@ function toolEnv(lab: Lab): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C', ...lab.env };
 }
 
+// The query goes on stdin, not the command line: `addprinc -pw` carries the user's password, and a
+// process's arguments are readable by every local user.
 function kadmin(lab: Lab, query: string): Promise<unknown> {
-  return runProgram('kadmin.local', ['-r', lab.realm, '-q', query], toolEnv(lab));
+  return runProgram('kadmin.local', ['-r', lab.realm], toolEnv(lab), `${query}\n`);
 }
 
-function prepareDir(dir: string | undefined): string {
-  if (dir === undefined) return mkdtempSync(join(tmpdir(), 'sspkit-lab-'));
+/** The lab's directory, and whether the lab created it (only then may a failure remove it whole). */
+function prepareDir(dir: string | undefined): { dir: string; created: boolean } {
+  if (dir === undefined) return { dir: mkdtempSync(join(tmpdir(), 'sspkit-lab-')), created: true };
   const abs = resolve(dir);
+  if (existsSync(abs)) {
+    if (existsSync(join(abs, STATE_FILE))) throw new LabToolError(`${abs} already holds a lab`);
+    if (readdirSync(abs).length > 0) throw new LabToolError(`${abs} is not empty: a lab directory must be empty or absent`);
+    return { dir: abs, created: false };
+  }
   mkdirSync(abs, { recursive: true, mode: 0o700 });
-  if (existsSync(join(abs, STATE_FILE))) throw new LabToolError(`${abs} already holds a lab`);
-  return abs;
+  return { dir: abs, created: true };
+}
+
+/** Undoes a failed labUp: the directory if the lab made it, else only what it put inside. */
+function cleanUp(dir: string, created: boolean): void {
+  if (created) rmSync(dir, { recursive: true, force: true });
+  else for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
 function saveState(lab: Lab): void {

@@ -81,3 +81,18 @@ describe('krb5-lab', () => {
     expect(alive(pid)).toBe(false);
   });
 });
+
+describe('krb5-lab and directories it did not create', () => {
+  it('refuses a non-empty directory and leaves its contents alone', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sspkit-lab-user-'));
+    writeFileSync(join(dir, 'important.txt'), 'keep me');
+    try {
+      await expect(labUp({ dir })).rejects.toThrow(/not empty/);
+      expect(readFileSync(join(dir, 'important.txt'), 'utf8')).toBe('keep me');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -91,7 +91,6 @@ export async function acquire(
     const info = usage === 'ACCEPT' ? acceptorInfo(cred, principalName) : inquireCred(cred);
     const handle = tables.issue();
     tables.creds.set(handle, {
-      tickets: new Map(),
       initiator: usage === 'ACCEPT' ? null : cred,
       acceptor: usage === 'INITIATE' || passwordBased ? null : cred,
       owned: cred,

@@ -9,7 +9,6 @@ import { ascRetFromGss, gssFlagsFromIscReq, iscRetFromGss } from './flag-table.j
 import type { CtxEntry, HandleTables } from './state.js';
 
 const INDEFINITE = 0xffffffff;
-const TICKET_MARGIN_MS = 60_000;
 
 function bindingsOf(input: SecBufferDesc | undefined): ChannelBindings | null | 'bad' {
   const b = findBuffer(input, SecBufferType.CHANNEL_BINDINGS);
@@ -75,17 +74,15 @@ export async function initLeg(
   try {
     // A credential freed while a context uses it stays alive (pinned) until the context goes; one
     // freed during this context's first, in-flight leg may already be gone: continue without it.
-    const ticketEnd = fresh && entry.targetName !== undefined ? entry.credEntry?.tickets.get(entry.targetName) : undefined;
     const step = await initSecContext({
       cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
       flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
-      // A ticket known to be cached (with a minute to spare) means no KDC exchange: run inline.
-      ticketCached: ticketEnd !== undefined && Date.now() < ticketEnd - TICKET_MARGIN_MS,
+      // Every first leg runs on a worker thread. Remembering that a ticket was cached is not enough
+      // to run it inline: the ccache can be renewed or replaced under us (kinit, sssd), and MIT may
+      // resolve the host name (dns_canonicalize_hostname) — either would block the event loop.
+      ticketCached: false,
       offload: busy(),
     });
-    if (fresh && entry.targetName !== undefined && entry.credEntry !== undefined && entry.cred !== null) {
-      entry.credEntry.tickets.set(entry.targetName, Date.now() + lifetimeMs(step.lifetime));
-    }
     const st = emit(output, step.output, (entry.requested & IscReq.ALLOCATE_MEMORY) !== 0);
     if (st !== SecStatus.SEC_E_OK) throw Object.assign(new Error('output buffer'), { sspiStatus: st });
     entry.gssFlags = step.flags;

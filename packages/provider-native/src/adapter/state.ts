@@ -9,12 +9,6 @@ import { TargetNameCache } from './target.js';
  * back to the default keytab, as a Windows password credential accepts with the machine's keys.
  */
 export interface CredEntry {
-  /**
-   * Targets this credential already holds a service ticket for, with the ticket's end (ms): a
-   * first ISC leg to one of them reads the ticket from the credential's cache and needs no KDC,
-   * so it runs synchronously. Learned from completed first legs, never guessed.
-   */
-  readonly tickets: Map<string, number>;
   readonly initiator: NativeHandle | null;
   readonly acceptor: NativeHandle | null;
   readonly owned: NativeHandle;
@@ -31,7 +25,7 @@ export interface CtxEntry {
   target: NativeHandle | null;
   /** Initiator only: the credential entry, to record the service ticket once obtained. */
   credEntry?: CredEntry;
-  /** Initiator only: the target as given, the key of `credEntry.tickets`. */
+  /** Initiator only: the target as given. */
   targetName?: string;
   cred: NativeHandle | null;
   /** ISC_REQ / ASC_REQ bits of the first leg. */
