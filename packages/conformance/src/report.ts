@@ -31,7 +31,8 @@ export function formatReport(report: ConformanceReport): string {
   }
   const s = report.summary;
   lines.push('');
-  lines.push(`${s.passed} passed, ${s.failed} failed (${s.requiredFailed} required), ${s.skipped} skipped, ${s.total} checks: ${report.ok ? 'CONFORMS' : 'DOES NOT CONFORM'}`);
+  const verdict = !report.ok ? 'DOES NOT CONFORM' : s.requiredSkipped > 0 ? `CONFORMS, provided the ${s.requiredSkipped} required check(s) skipped by configuration hold` : 'CONFORMS';
+  lines.push(`${s.passed} passed, ${s.failed} failed (${s.requiredFailed} required), ${s.skipped} skipped, ${s.total} checks: ${verdict}`);
   return `${lines.join('\n')}\n`;
 }
 

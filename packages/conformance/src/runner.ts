@@ -2,7 +2,7 @@
  * Runs checks: one fresh harness per check, gates evaluated against the package's declarations,
  * every outcome reduced to pass / fail / skip with the status seen vs the status expected.
  */
-import { SecStatus, flagNames, SecPkgFlag, AscRet, IscRet, statusName } from '@sspkit/core';
+import { SecStatus, flagNames, SecPkgFlag, AscRet, IscRet, isSuccess, statusName } from '@sspkit/core';
 import { ALL_CHECKS } from './catalog.js';
 import { Harness, resolveConfig } from './harness.js';
 import type { ResolvedConfig } from './harness.js';
@@ -11,6 +11,9 @@ import { CheckFailure, CheckSkip, statusList } from './outcome.js';
 import { declarationsOf, gateReason, probeBaseline } from './probe.js';
 import type { Probe } from './probe.js';
 import type { CheckContext, CheckResult, ConformanceCheck, ConformanceOptions, ConformanceReport } from './types.js';
+
+/** Checks whose documented statuses may include a success (see `accepted`). */
+const SUCCESS_DOCUMENTABLE: ReadonlySet<string> = new Set(['handshake.missing-input']);
 
 /** A loaded run: the options, their defaults, and what the package declares. */
 export interface ConformanceSession {
@@ -50,7 +53,16 @@ class Recorder implements CheckContext {
 
   accepted(key: string, defaults: readonly number[]): readonly number[] {
     const d = this.#config.documented;
-    return d[`${this.#check.id}:${key}`] ?? d[this.#check.id] ?? defaults;
+    const documented = d[`${this.#check.id}:${key}`] ?? d[this.#check.id];
+    if (documented === undefined) return defaults;
+    // A check that expects a refusal cannot be documented into accepting: that would make a defect pass.
+    // (Except where accepting is a legitimate protocol shape: a server-first mechanism answers
+    // AcceptSecurityContext without input with its challenge.)
+    const negative = defaults.every((s) => !isSuccess(s)) && !SUCCESS_DOCUMENTABLE.has(this.#check.id);
+    if (negative && documented.some((s) => isSuccess(s))) {
+      throw new CheckFailure(`documented statuses for ${this.#check.id}`, statusList(documented), 'refusals only (this check expects the package to refuse)');
+    }
+    return documented;
   }
 
   status(step: string, seen: number, expected: readonly number[]): void {
@@ -155,6 +167,7 @@ export function buildReport(session: ConformanceSession, results: readonly Check
       failed: failed.length,
       skipped: results.filter((r) => r.outcome === 'skip').length,
       requiredFailed,
+      requiredSkipped: results.filter((r) => r.required && r.outcome === 'skip' && r.reason?.startsWith('skipped by configuration')).length,
     },
     ok: requiredFailed === 0,
     checks: results,

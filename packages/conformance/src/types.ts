@@ -167,7 +167,15 @@ export interface ConformanceReport {
     readonly serverFlags: number;
     readonly serverFlagNames: readonly string[];
   };
-  readonly summary: { readonly total: number; readonly passed: number; readonly failed: number; readonly skipped: number; readonly requiredFailed: number };
+  readonly summary: {
+    readonly total: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly requiredFailed: number;
+    /** Required checks the caller skipped by configuration (`skip`): the verdict is conditional on them. */
+    readonly requiredSkipped: number;
+  };
   /** True when no required check failed. */
   readonly ok: boolean;
   readonly checks: readonly CheckResult[];

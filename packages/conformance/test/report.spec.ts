@@ -67,3 +67,21 @@ describe('report formats', () => {
     for (const text of [JSON.stringify(r), formatReport(r), junitReport(r)]) expect(text).not.toContain('alice-password');
   });
 });
+
+describe('configuration cannot turn a defect into a pass', () => {
+  const client = { authData: { user: 'alice', password: 'alice-password' } };
+  it('a documented success for a check that expects a refusal fails that check', async () => {
+    const { brokenMock } = await import('./fixtures/base.js');
+    const { SecStatus } = await import('@sspkit/core');
+    const report = await runConformance({ module: brokenMock(), client, documented: { 'per-message.sign-bit-flips': [SecStatus.SEC_E_OK] }, only: ['per-message.sign-bit-flips'] });
+    expect(report.checks[0]).toMatchObject({ outcome: 'fail', step: 'documented statuses for per-message.sign-bit-flips' });
+    expect(report.ok).toBe(false);
+  });
+
+  it('required checks skipped by configuration are counted and make the verdict conditional', async () => {
+    const { brokenMock } = await import('./fixtures/base.js');
+    const report = await runConformance({ module: brokenMock(), client, skip: { 'per-message.replay': 'trust me' }, only: ['per-message.replay', 'handshake.completes'] });
+    expect(report.summary).toMatchObject({ requiredSkipped: 1, requiredFailed: 0 });
+    expect(formatReport(report)).toMatch(/CONFORMS, provided the 1 required check\(s\) skipped by configuration hold/);
+  });
+});

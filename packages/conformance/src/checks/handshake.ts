@@ -2,7 +2,7 @@
  * The handshake state machine: legal status sequences, flags both sides agree on and can honour,
  * bad tokens answered with statuses (never a throw), CompleteAuthToken when asked for.
  */
-import { AscRet, IscRet, SecBufferType, SecPkgAttr, SecPkgFlag, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import { AscRet, IscReq, IscRet, SecBufferType, SecPkgAttr, SecPkgFlag, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
 import type { HandshakeDriver } from '../handshake.js';
 import type { Harness } from '../harness.js';
 import { messageBytes, seal, sign, unseal, verify } from '../messages.js';
@@ -20,6 +20,12 @@ const SHARED_BITS: readonly (readonly [number, number, string])[] = [
 ];
 
 /** What a granted bit promises, and the SECPKG_FLAG_* that must back it: [ISC_RET, ASC_RET, SECPKG_FLAG]. */
+/** ISC_REQ bit, the ISC_RET bit that must answer it, and the capability that promises it. */
+const REQUESTED: readonly (readonly [number, number, number])[] = [
+  [IscReq.INTEGRITY, IscRet.INTEGRITY, SecPkgFlag.INTEGRITY],
+  [IscReq.CONFIDENTIALITY, IscRet.CONFIDENTIALITY, SecPkgFlag.PRIVACY],
+];
+
 const BACKING: readonly (readonly [number, number, number])[] = [
   [IscRet.INTEGRITY, AscRet.INTEGRITY, SecPkgFlag.INTEGRITY],
   [IscRet.REPLAY_DETECT, AscRet.REPLAY_DETECT, SecPkgFlag.INTEGRITY],
@@ -103,6 +109,23 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
         if ((p.driver.serverAttributes & asc) !== 0) t.ensure((caps & cap) !== 0, ascName(asc), `granted, but ${capName(cap)} not declared`, `${capName(cap)} declared`);
       }
       t.note(`client ${iscName(p.driver.clientAttributes)}; server ${ascName(p.driver.serverAttributes)}`, 'flags the package declares it can honour');
+    },
+  },
+  {
+    id: 'handshake.requested-protection-granted',
+    area: 'handshake',
+    group: 'InitializeSecurityContext/AcceptSecurityContext',
+    title: 'a protection the package declares and the client requests is granted (ISC_REQ_INTEGRITY with SECPKG_FLAG_INTEGRITY, ISC_REQ_CONFIDENTIALITY with SECPKG_FLAG_PRIVACY)',
+    required: true,
+    gate: {},
+    async run(h, t) {
+      const req = h.clientReq;
+      const wanted = REQUESTED.filter(([r, , cap]) => (req & r) !== 0 && h.declares(cap));
+      if (wanted.length === 0) t.skip('the client requests no protection the package declares');
+      const p = await h.pair();
+      for (const [, ret, cap] of wanted) {
+        t.ensure((p.driver.clientAttributes & ret) !== 0, `client context attributes after requesting ${iscName(ret)}`, `not granted (${iscName(p.driver.clientAttributes) || 'no flags'})`, `${iscName(ret)}, as ${capName(cap)} is declared`);
+      }
     },
   },
   {
