@@ -57,8 +57,11 @@ export async function conformanceCommand(o: ConformanceCommandOptions): Promise<
   }
   let report;
   try {
+    // The module under test describes its credentials and documented statuses; it does not get to
+    // choose which checks run (`only`) — a standalone run is always the whole suite.
+    const { only: _ignored, ...config } = loaded.config as typeof loaded.config & { only?: unknown };
     report = await runConformance({
-      ...loaded.config,
+      ...config,
       module: loaded.module,
       source: o.modulePath,
       ...(o.packageName !== undefined ? { packageName: o.packageName } : {}),
