@@ -11,6 +11,9 @@ import { HttpServerCredential } from './http/server-credential.js';
 import type { HttpQop, SaslQop } from './messages/qop.js';
 import type { SaslCipher } from './sasl/ciphers.js';
 import type { SaslServerOptions } from './sasl/server-context.js';
+import { DigestErrorCode, fail, isDigestError, ok } from './errors.js';
+import type { Result } from './errors.js';
+import { isServerAuthDataRecord, parseServerAuthData } from './server-auth-data.js';
 import { loadHtdigestStore } from './stores/htdigest.js';
 import { MemoryUserStore } from './stores/memory-user-store.js';
 import type { NonceCountStore } from './stores/nonce-count-store.js';
@@ -31,12 +34,12 @@ export interface DigestServerAuthData {
   readonly qop?: readonly HttpQop[];
   readonly userhash?: boolean;
   readonly opaque?: string;
-  /** A ready nonce issuer (shared key, custom clock); overrides nonceKey / nonceLifetimeMs. */
+  /** A ready nonce issuer (custom clock, or a key); overrides nonceKey / nonceLifetimeMs. Keyed: needs nonceCounts. */
   readonly nonces?: NonceIssuer;
-  /** MAC key of the stateless nonces; share it between instances of one service. */
+  /** MAC key of the stateless nonces, shared between instances of one service; needs nonceCounts. */
   readonly nonceKey?: Uint8Array;
   readonly nonceLifetimeMs?: number;
-  /** Replay store shared between instances (default: in-memory). */
+  /** Replay store; every instance holding the nonce key must share it (default: in-memory, per issuer). */
   readonly nonceCounts?: NonceCountStore;
   /** SASL: qop and ciphers offered, the expected digest-uri (`service/host`). */
   readonly saslQop?: readonly SaslQop[];
@@ -78,46 +81,83 @@ export function clientSecretFrom(authData: unknown, principal: string | undefine
   return typeof domain === 'string' && domain !== '' ? { username: user, password, realm: domain } : { username: user, password };
 }
 
-/** Builds the inbound half (HTTP and SASL settings) from pAuthData and the module defaults. */
-export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDefaults): { http: HttpServerCredential; sasl: SaslServerOptions } {
-  let realm = defaults.realm;
-  let users: UserStore;
-  let d: DigestServerAuthData | undefined;
-  if (isRecord(authData) && authData['kind'] === 'digest-server') {
-    d = authData as unknown as DigestServerAuthData;
-    realm = d.realm ?? realm;
-    if (d.users !== undefined) users = d.users;
-    else if (d.htdigestFile !== undefined) users = loadHtdigestStore(d.htdigestFile, d.groupFile);
-    else users = new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm })));
-  } else {
-    const single = clientSecretFrom(authData, undefined);
-    if (single !== undefined) {
-      realm = single.realm ?? realm;
-      users = new MemoryUserStore([{ username: single.username, realm, password: single.password }]);
-    } else {
-      users = new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm })));
-    }
+/** The inbound half of a credential: HTTP and SASL settings over one user store. */
+export interface DigestServerHalf {
+  readonly http: HttpServerCredential;
+  readonly sasl: SaslServerOptions;
+}
+
+/**
+ * Builds the inbound half from pAuthData. The module's default users serve only a caller that
+ * passes no auth data at all; anything else must be a valid {@link DigestServerAuthData} or a
+ * SEC_WINNT_AUTH_IDENTITY with user and password, or it is refused (never a silent fallback).
+ */
+export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDefaults): Result<DigestServerHalf> {
+  if (authData === undefined || authData === null) {
+    return build(defaults.realm, new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm: defaults.realm }))), undefined);
   }
-  const http = new HttpServerCredential({
-    realm,
-    users,
-    ...(d?.algorithm !== undefined ? { algorithm: d.algorithm } : {}),
-    ...(d?.acceptAlgorithms !== undefined ? { acceptAlgorithms: d.acceptAlgorithms } : {}),
-    ...(d?.qop !== undefined ? { qop: d.qop } : {}),
-    ...(d?.userhash !== undefined ? { userhash: d.userhash } : {}),
-    ...(d?.opaque !== undefined ? { opaque: d.opaque } : {}),
-    ...(d?.nonceCounts !== undefined ? { nonceCounts: d.nonceCounts } : {}),
-    nonces: d?.nonces ?? new NonceIssuer({
-      ...(d?.nonceKey !== undefined ? { key: d.nonceKey } : {}),
-      ...(d?.nonceLifetimeMs !== undefined ? { lifetimeMs: d.nonceLifetimeMs } : {}),
-    }),
-  });
-  const sasl: SaslServerOptions = {
-    realm,
-    users,
-    ...(d?.saslQop !== undefined ? { qop: d.saslQop } : {}),
-    ...(d?.ciphers !== undefined ? { ciphers: d.ciphers } : {}),
-    ...(d?.digestUri !== undefined ? { digestUri: d.digestUri } : {}),
+  if (isServerAuthDataRecord(authData)) {
+    const parsed = parseServerAuthData(authData as object);
+    if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
+    const d = parsed.value;
+    let users: UserStore;
+    if (d.users !== undefined) {
+      users = d.users;
+    } else {
+      try {
+        users = loadHtdigestStore(d.htdigestFile ?? '', d.groupFile);
+      } catch {
+        // Unreadable or malformed file; the error text may name a path, so it stays here.
+        return fail(DigestErrorCode.NoCredentials, 'the htdigest or group file cannot be read');
+      }
+    }
+    return build(d.realm ?? defaults.realm, users, d);
+  }
+  const single = clientSecretFrom(authData, undefined);
+  if (single === undefined || !isIdentityShape(authData)) return fail(DigestErrorCode.UnknownCredentials, 'inbound auth data is neither a Digest server record nor a user identity');
+  const realm = single.realm ?? defaults.realm;
+  return build(realm, new MemoryUserStore([{ username: single.username, realm, password: single.password }]), undefined);
+}
+
+// Only the fields of SEC_WINNT_AUTH_IDENTITY(_EX): a record carrying others is something else.
+const IDENTITY_FIELDS = new Set(['user', 'domain', 'password', 'packageList', 'flags']);
+
+/** Whether pAuthData has the SEC_WINNT_AUTH_IDENTITY shape (and nothing else). */
+export function isIdentityShape(authData: unknown): boolean {
+  return isRecord(authData) && Object.keys(authData).every((k) => IDENTITY_FIELDS.has(k));
+}
+
+// HttpServerCredential refuses some combinations by throwing a DigestError; that becomes a status.
+function build(realm: string, users: UserStore, d: DigestServerAuthData | undefined): Result<DigestServerHalf> {
+  const make = (): DigestServerHalf => {
+    const http = new HttpServerCredential({
+      realm,
+      users,
+      ...(d?.algorithm !== undefined ? { algorithm: d.algorithm } : {}),
+      ...(d?.acceptAlgorithms !== undefined ? { acceptAlgorithms: d.acceptAlgorithms } : {}),
+      ...(d?.qop !== undefined ? { qop: d.qop } : {}),
+      ...(d?.userhash !== undefined ? { userhash: d.userhash } : {}),
+      ...(d?.opaque !== undefined ? { opaque: d.opaque } : {}),
+      ...(d?.nonceCounts !== undefined ? { nonceCounts: d.nonceCounts } : {}),
+      nonces:
+        d?.nonces ??
+        new NonceIssuer({
+          ...(d?.nonceKey !== undefined ? { key: d.nonceKey } : {}),
+          ...(d?.nonceLifetimeMs !== undefined ? { lifetimeMs: d.nonceLifetimeMs } : {}),
+        }),
+    });
+    const sasl: SaslServerOptions = {
+      realm,
+      users,
+      ...(d?.saslQop !== undefined ? { qop: d.saslQop } : {}),
+      ...(d?.ciphers !== undefined ? { ciphers: d.ciphers } : {}),
+      ...(d?.digestUri !== undefined ? { digestUri: d.digestUri } : {}),
+    };
+    return { http, sasl };
   };
-  return { http, sasl };
+  try {
+    return ok(make());
+  } catch (e) {
+    return isDigestError(e) ? fail(e.code, e.message) : fail(DigestErrorCode.UnknownCredentials, 'Digest server auth data is not usable');
+  }
 }

@@ -24,6 +24,8 @@ export const DigestErrorCode = {
   QopNotSupported: 'QOP_NOT_SUPPORTED',
   /** A call that does not fit the state of the context. */
   InvalidState: 'INVALID_STATE',
+  /** Credentials (or server settings) in a shape or combination this package refuses. */
+  UnknownCredentials: 'UNKNOWN_CREDENTIALS',
   /** The operation needs credentials that were not supplied. */
   NoCredentials: 'NO_CREDENTIALS',
   /** A protected message shorter than its framing. */

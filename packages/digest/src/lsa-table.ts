@@ -7,8 +7,10 @@ import { AscReq, IscReq, NtStatus, SecBufferType, SecPkgCred, SecPkgCredAttr, Se
 import type { LsaModeContextResult, LsaSecHandle, SecBufferDesc, SecpkgFunctionTable } from '@sspkit/core';
 import { clientAttributes, serverAttributes } from './context.js';
 import type { DigestContextRecord } from './context.js';
-import { clientSecretFrom, serverCredentialFrom } from './credentials.js';
-import type { DigestCredential } from './credentials.js';
+import { clientSecretFrom, isIdentityShape, serverCredentialFrom } from './credentials.js';
+import type { DigestCredential, DigestServerHalf } from './credentials.js';
+import type { DigestClientSecret } from './http/client-context.js';
+import { isServerAuthDataRecord } from './server-auth-data.js';
 import { HttpClientContext } from './http/client-context.js';
 import { HttpServerContext } from './http/server-context.js';
 import { httpClientInput, httpServerInput, inputToken } from './layout.js';
@@ -47,12 +49,27 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
     acquireCredentialsHandle(principal, use, _logonId, authData) {
       try {
         if ((use & SecPkgCred.BOTH) === 0) return { status: SecStatus.SEC_E_INVALID_PARAMETER };
-        let client = (use & SecPkgCred.OUTBOUND) !== 0 ? clientSecretFrom(authData, principal) : undefined;
-        if ((use & SecPkgCred.OUTBOUND) !== 0 && client === undefined) {
-          client = state.defaults.defaultClient;
-          if (client === undefined) return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+        const noAuthData = authData === undefined || authData === null;
+        let client: DigestClientSecret | undefined;
+        if ((use & SecPkgCred.OUTBOUND) !== 0) {
+          // The default client identity stands in only when no auth data was passed at all. A server
+          // record (with INBOUND) carries no client identity; anything else must be a usable one.
+          if (noAuthData) {
+            client = state.defaults.defaultClient;
+            if (client === undefined) return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+          } else if (isIdentityShape(authData)) {
+            client = clientSecretFrom(authData, principal);
+            if (client === undefined) return { status: SecStatus.SEC_E_UNKNOWN_CREDENTIALS };
+          } else if ((use & SecPkgCred.INBOUND) === 0 || !isServerAuthDataRecord(authData)) {
+            return { status: SecStatus.SEC_E_UNKNOWN_CREDENTIALS };
+          }
         }
-        const server = (use & SecPkgCred.INBOUND) !== 0 ? serverCredentialFrom(authData, state.defaults) : undefined;
+        let server: DigestServerHalf | undefined;
+        if ((use & SecPkgCred.INBOUND) !== 0) {
+          const built = serverCredentialFrom(authData, state.defaults);
+          if (!built.ok) return { status: errorStatus(built.error) };
+          server = built.value;
+        }
         const handle = state.nextHandle();
         state.credentials.set(handle, {
           use,
@@ -62,7 +79,7 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
         });
         return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: TIMESTAMP_FOREVER };
       } catch {
-        // An unreadable htdigest file or a malformed store lands here; the message may name a path.
+        // A user store that throws lands here; its message may name a path or a user.
         return { status: SecStatus.SEC_E_NO_CREDENTIALS };
       }
     },
@@ -146,7 +163,7 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
       let r;
       if (server.kind === 'http-server') {
         const parts = httpServerInput(input);
-        if (parts.realm !== undefined && parts.realm !== server.ctx.realm) return done(SecStatus.SEC_E_INVALID_PARAMETER);
+        if (parts.realm !== undefined && parts.realm !== server.ctx.wireRealm) return done(SecStatus.SEC_E_INVALID_PARAMETER);
         r = await server.ctx.accept(token, parts);
       } else {
         // Reference §7: ASC after the context is complete answers STATUS_LOGON_FAILURE.

@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Readonly<Record<DigestErrorCode, number>> = {
   [DigestErrorCode.QopNotSupported]: SecStatus.SEC_E_QOP_NOT_SUPPORTED,
   // A call made before (or after) its turn, e.g. MakeSignature on an unfinished context.
   [DigestErrorCode.InvalidState]: SecStatus.SEC_E_OUT_OF_SEQUENCE,
+  [DigestErrorCode.UnknownCredentials]: SecStatus.SEC_E_UNKNOWN_CREDENTIALS,
   [DigestErrorCode.NoCredentials]: SecStatus.SEC_E_NO_CREDENTIALS,
   [DigestErrorCode.IncompleteMessage]: SecStatus.SEC_E_INCOMPLETE_MESSAGE,
   [DigestErrorCode.Unsupported]: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,

@@ -14,6 +14,7 @@ import { DIGEST_MAX_TOKEN, DIGEST_PACKAGE_INFO, DIGEST_PACKAGE_NAME } from './pa
 import { cipherBlockSize } from './sasl/ciphers.js';
 import type { SaslSecurityLayer } from './sasl/security-layer.js';
 import { TRAILER_LENGTH } from './sasl/security-layer.js';
+import { wireToUnicode } from './bytes.js';
 import { DigestErrorCode } from './errors.js';
 import { statusForCode } from './status-map.js';
 import { emit, errorStatus } from './state.js';
@@ -64,7 +65,8 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
       const id = rec.ctx.identity;
       return id === undefined ? undefined : { user: id.username, realm: id.realm, groups: id.groups, ...(id.authzid !== undefined ? { authzid: id.authzid } : {}) };
     }
-    const realm = rec.kind === 'http-client' ? (rec.ctx.realm ?? '') : '';
+    // The client context holds the challenge's realm in wire form (UTF-8 octets).
+    const realm = rec.kind === 'http-client' ? wireToUnicode(rec.ctx.realm ?? '') : '';
     return { user: rec.username, realm, groups: [] };
   }
 

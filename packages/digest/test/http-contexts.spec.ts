@@ -180,3 +180,28 @@ describe('values that cannot travel in a header', () => {
     expect(!r.ok && r.error.code).toBe('ILLEGAL_MESSAGE');
   });
 });
+
+describe('non-ASCII realms (one wire form for challenge, comparison and nonce MAC)', () => {
+  it('authenticates in realms beyond ASCII and beyond Latin-1', async () => {
+    // Regression: 'zoö' went out as Latin-1 but was hashed as UTF-8 (LOGON_DENIED); 'Zoo Ω' could not be challenged.
+    for (const realm of ['zoö', 'Zoo Ω']) {
+      const cred = new HttpServerCredential({ realm, users: new MemoryUserStore([{ username: 'v', realm, password: 'pw' }]) });
+      const server = new HttpServerContext(cred);
+      const c = await challenge(server);
+      expect(c).toContain(`realm="${Buffer.from(realm, 'utf8').toString('latin1')}"`);
+      const client = new HttpClientContext({ username: 'v', password: 'pw', realm }, {});
+      const step = value(client.initialize(c, '/', { method: 'GET' }));
+      expect(value(await server.accept(step.token, { method: 'GET', uri: '/' })).next).toBe('done');
+      expect(server.identity).toMatchObject({ username: 'v', realm });
+    }
+  });
+  it('binds nonces to the realm octets: a nonce of realm "x©" is not one of realm "xΩ"', async () => {
+    // Latin-1 folding would map Ω to 0xA9 (©), making the two realms share nonces under one key.
+    const nonces = new NonceIssuer();
+    const a = new HttpServerCredential({ realm: 'x©', users, nonces, opaque: 'o' });
+    const b = new HttpServerCredential({ realm: 'xΩ', users, nonces, opaque: 'o' });
+    const nonce = /nonce="([^"]+)"/.exec(await challenge(new HttpServerContext(a)))?.[1] ?? '';
+    expect(nonces.check(nonce, a.wireRealm, 'o')).toBe('valid');
+    expect(nonces.check(nonce, b.wireRealm, 'o')).toBe('invalid');
+  });
+});

@@ -67,6 +67,43 @@ describe('SASL DIGEST-MD5 client ↔ server', () => {
     }
   });
 
+  it('fails with QOP_NOT_SUPPORTED instead of dropping a requested layer the server cannot give', async () => {
+    // Regression: the client used to fall back to auth-int or auth, sending "sealed" data in clear.
+    const cases = [
+      { server: { qop: ['auth', 'auth-int'] as const }, client: { confidentiality: true } },
+      { server: { qop: ['auth', 'auth-int', 'auth-conf'] as const, ciphers: ['rc4-40'] as const }, client: { confidentiality: true, ciphers: ['3des', 'rc4'] as const } },
+      { server: { qop: ['auth'] as const }, client: { integrity: true } },
+    ];
+    for (const c of cases) {
+      const server = new SaslServerContext({ realm: 'elwood.innosoft.com', users, ...c.server });
+      const client = new SaslClientContext({ username: 'chris', password: 'secret' }, c.client);
+      const r = client.initialize(value(await server.accept(undefined)).token ?? '', 'imap/elwood.innosoft.com');
+      expect(!r.ok && r.error.code, JSON.stringify(c)).toBe('QOP_NOT_SUPPORTED');
+    }
+  });
+  it('prefers 3des, then rc4, over the weak ciphers by default', async () => {
+    for (const [offered, chosen] of [[['rc4-40', 'des', 'rc4', '3des'], '3des'], [['rc4-40', 'rc4-56', 'des', 'rc4'], 'rc4'], [['rc4-40', 'des'], 'des']] as const) {
+      const server = new SaslServerContext({ realm: 'elwood.innosoft.com', users, ciphers: offered });
+      const client = new SaslClientContext({ username: 'chris', password: 'secret' }, { confidentiality: true });
+      value(client.initialize(value(await server.accept(undefined)).token ?? '', 'imap/elwood.innosoft.com'));
+      expect(client.negotiated.cipher).toBe(chosen);
+    }
+  });
+
+  it('non-ASCII realms: one wire form (UTF-8) in the challenge, the response and the comparison', async () => {
+    for (const realm of ['zoö', 'Zoo Ω']) {
+      const server = new SaslServerContext({ realm, users: new MemoryUserStore([{ username: 'v', realm, password: 'pw' }]) });
+      for (const secret of [{ username: 'v', password: 'pw' }, { username: 'v', password: 'pw', realm }]) {
+        const s = new SaslServerContext({ realm, users: new MemoryUserStore([{ username: 'v', realm, password: 'pw' }]) });
+        const client = new SaslClientContext(secret);
+        const response = value(client.initialize(value(await s.accept(undefined)).token ?? '', 'imap/h'));
+        expect(value(client.initialize(value(await s.accept(response.token)).token ?? '', '')).next).toBe('done');
+        expect(s.identity?.realm).toBe(realm);
+      }
+      expect(value(await server.accept(undefined)).token).toContain(`realm="${Buffer.from(realm, 'utf8').toString('latin1')}"`);
+    }
+  });
+
   it('a forged rspauth fails on the client', async () => {
     const { client } = await handshake({});
     const r = client.initialize('rspauth=00000000000000000000000000000000', '');

@@ -40,33 +40,63 @@ describe('NonceIssuer', () => {
   });
 });
 
+// A retention time that never passes, for tests about counts alone.
+const LIVE = Number.MAX_SAFE_INTEGER;
+
 describe('MemoryNonceCountStore', () => {
   it('accepts increasing counts and rejects replays', () => {
     const s = new MemoryNonceCountStore({ window: 0 });
-    expect(s.record('n', 1)).toBe('fresh');
-    expect(s.record('n', 1)).toBe('replay');
-    expect(s.record('n', 2)).toBe('fresh');
-    expect(s.record('n', 1)).toBe('replay');
-    expect(s.record('m', 1)).toBe('fresh');
-    expect(s.record('n', 0)).toBe('replay');
+    expect(s.record('n', 1, LIVE)).toBe('fresh');
+    expect(s.record('n', 1, LIVE)).toBe('replay');
+    expect(s.record('n', 2, LIVE)).toBe('fresh');
+    expect(s.record('n', 1, LIVE)).toBe('replay');
+    expect(s.record('m', 1, LIVE)).toBe('fresh');
+    expect(s.record('n', 0, LIVE)).toBe('replay');
   });
   it('accepts late counts once inside the window', () => {
     const s = new MemoryNonceCountStore({ window: 2 });
-    expect(s.record('n', 5)).toBe('fresh');
-    expect(s.record('n', 3)).toBe('fresh');
-    expect(s.record('n', 3)).toBe('replay');
+    expect(s.record('n', 5, LIVE)).toBe('fresh');
+    expect(s.record('n', 3, LIVE)).toBe('fresh');
+    expect(s.record('n', 3, LIVE)).toBe('replay');
     expect(s.peek('n', 4)).toBe('fresh');
-    expect(s.record('n', 2)).toBe('replay');
-    expect(s.record('n', 40)).toBe('fresh');
-    expect(s.record('n', 5)).toBe('replay');
+    expect(s.record('n', 2, LIVE)).toBe('replay');
+    expect(s.record('n', 40, LIVE)).toBe('fresh');
+    expect(s.record('n', 5, LIVE)).toBe('replay');
   });
-  it('forgets the oldest nonce beyond its capacity', () => {
-    const s = new MemoryNonceCountStore({ maxNonces: 2 });
-    s.record('a', 1);
-    s.record('b', 1);
-    s.record('c', 1);
+  it('never forgets a live nonce: once full it refuses new nonces and old counts stay replays', () => {
+    // Regression: the store used to evict the oldest nonce at capacity, reopening its counts to replay.
+    let now = 1_000;
+    const s = new MemoryNonceCountStore({ maxNonces: 2, now: () => now });
+    expect(s.record('a', 1, 5_000)).toBe('fresh');
+    expect(s.record('b', 1, 5_000)).toBe('fresh');
+    expect(s.record('c', 1, 5_000)).toBe('full');
     expect(s.size).toBe(2);
-    expect(s.peek('a', 1)).toBe('fresh');
+    expect(s.record('a', 1, 5_000)).toBe('replay');
+    // Known nonces still advance while the store is full.
+    expect(s.record('a', 2, 5_000)).toBe('fresh');
+    now = 5_000;
+    expect(s.record('c', 1, 9_000)).toBe('full');
+    now = 5_001;
+    expect(s.record('c', 1, 9_000)).toBe('fresh');
+    expect(s.size).toBe(1);
+  });
+  it('drops each nonce after its own retention time, whatever the order it arrived in', () => {
+    let now = 0;
+    const s = new MemoryNonceCountStore({ maxNonces: 3, now: () => now });
+    s.record('late', 1, 300);
+    s.record('early', 1, 100);
+    s.record('mid', 1, 200);
+    now = 150;
+    expect(s.record('x', 1, 1_000)).toBe('fresh');
+    expect(s.peek('early', 1)).toBe('fresh');
+    expect(s.record('late', 1, 300)).toBe('replay');
+    expect(s.record('mid', 1, 200)).toBe('replay');
+    expect(s.record('y', 1, 1_000)).toBe('full');
+  });
+  it('refuses to vouch for a nonce already past its retention', () => {
+    const s = new MemoryNonceCountStore({ now: () => 10_000 });
+    expect(s.record('old', 1, 9_999)).toBe('replay');
+    expect(s.size).toBe(0);
   });
 });
 
@@ -84,6 +114,39 @@ describe('user stores', () => {
     const h = userhash(SHA256, Buffer.from('Jäsøn Doe', 'utf8').toString('latin1'), 'api@example.org');
     expect(store.lookupByUserhash(h, 'api@example.org', SHA256)?.username).toBe('Jäsøn Doe');
     expect(store.lookupByUserhash(h, 'other', SHA256)).toBeUndefined();
+  });
+  it('finds userhash users through an index kept current by add and remove', () => {
+    const store = new MemoryUserStore([{ username: 'a', realm: 'r', password: 'x' }]);
+    const hashOf = (name: string, realm = 'r') => userhash(SHA256, name, realm);
+    expect(store.lookupByUserhash(hashOf('a'), 'r', SHA256)?.username).toBe('a');
+    store.add({ username: 'b', realm: 'r', password: 'y' });
+    store.add({ username: 'c', realm: 'other', password: 'z' });
+    expect(store.lookupByUserhash(hashOf('b').toUpperCase(), 'r', SHA256)?.username).toBe('b');
+    expect(store.lookupByUserhash(hashOf('c'), 'r', SHA256)).toBeUndefined();
+    expect(store.lookupByUserhash(hashOf('c', 'other'), 'other', SHA256)?.username).toBe('c');
+    store.remove('a', 'r');
+    expect(store.lookupByUserhash(hashOf('a'), 'r', SHA256)).toBeUndefined();
+    // -sess shares its base algorithm's index; MD5 has its own.
+    const sess = lookupAlgorithm('SHA-256-sess');
+    if (sess === undefined) throw new Error('table');
+    expect(store.lookupByUserhash(hashOf('b'), 'r', sess)?.username).toBe('b');
+    expect(store.lookupByUserhash(hashOf('b'), 'r', MD5)).toBeUndefined();
+    expect(store.lookupByUserhash(userhash(MD5, 'b', 'r'), 'r', MD5)?.username).toBe('b');
+  });
+  it('does not rehash the users on each userhash lookup (precomputed index)', () => {
+    let reads = 0;
+    const users = Array.from({ length: 50 }, (_, i) => ({ username: `u${i}`, realm: 'r', password: 'p' }));
+    const store = new MemoryUserStore(users);
+    // Count how often the store reads user records: an index reads each once, a scan every time.
+    for (const u of store.users()) {
+      const name = u.username;
+      Object.defineProperty(u, 'username', { get: () => (reads++, name) });
+    }
+    const wanted = userhash(SHA256, 'u7', 'r');
+    store.lookupByUserhash(wanted, 'r', SHA256);
+    const first = reads;
+    for (let i = 0; i < 10; i++) expect(store.lookupByUserhash(i % 2 === 0 ? wanted : '0'.repeat(64), 'r', SHA256)?.username).toBe(i % 2 === 0 ? 'u7' : undefined);
+    expect(reads - first).toBeLessThanOrEqual(5);
   });
   it('reads htdigest and group files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'digest-store-'));

@@ -32,9 +32,15 @@ export class NonceIssuer {
   readonly #key: Buffer;
   readonly #lifetimeMs: number;
   readonly #now: () => number;
+  /**
+   * Whether the MAC key came from the caller: other issuers (other instances) may then hold it and
+   * accept the same nonces, so replay detection needs a nonce-count store they all share.
+   */
+  readonly sharedKey: boolean;
 
   constructor(options: NonceIssuerOptions = {}) {
     if (options.key !== undefined && options.key.length < 16) throw new RangeError('nonce key must be at least 16 octets');
+    this.sharedKey = options.key !== undefined;
     this.#key = options.key !== undefined ? Buffer.from(options.key) : randomBytes(32);
     this.#lifetimeMs = options.lifetimeMs ?? 300_000;
     this.#now = options.now ?? Date.now;
@@ -64,6 +70,19 @@ export class NonceIssuer {
     const age = this.#now() - issued;
     if (age < -MAX_SKEW_MS) return 'invalid';
     return age > this.#lifetimeMs ? 'stale' : 'valid';
+  }
+
+  /** The issuer's clock, in milliseconds since the epoch (nonce-count stores share it). */
+  now(): number {
+    return this.#now();
+  }
+
+  /**
+   * Until when a nonce-count store must remember a nonce that {@link check} accepted: its expiry plus
+   * the clock skew tolerated between instances, so no instance still taking the nonce finds it gone.
+   */
+  retainUntil(nonce: string): number {
+    return this.issuedAt(nonce) + this.#lifetimeMs + MAX_SKEW_MS;
   }
 
   /** Whether a nonce that {@link check} accepted earlier has expired since (no MAC work). */

@@ -95,7 +95,7 @@ export class HttpClientContext {
     if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
     const c = parsed.value;
     if (this.#session !== undefined && !c.stale) return fail(DigestErrorCode.LogonDenied, 'server rejected the credentials');
-    if (this.#secret.realm !== undefined && this.#secret.realm !== c.realm) return fail(DigestErrorCode.NoCredentials, 'no credentials for this realm');
+    if (this.#secret.realm !== undefined && unicodeToWire(this.#secret.realm) !== c.realm) return fail(DigestErrorCode.NoCredentials, 'no credentials for this realm');
     let qop: HttpQop | undefined;
     if (c.qop.length > 0) {
       const wantInt = this.#options.integrity === true && c.qop.includes('auth-int');

@@ -63,6 +63,11 @@ export class HttpServerContext {
     return this.#cred.realm;
   }
 
+  /** The realm as it travels in headers (UTF-8 octets as a byte string). */
+  get wireRealm(): string {
+    return this.#cred.wireRealm;
+  }
+
   /** Current state, for queries and tests. */
   get state(): State {
     return this.#state;
@@ -87,8 +92,8 @@ export class HttpServerContext {
   challenge(stale = false): string {
     const c = this.#cred;
     return formatChallenge({
-      realm: c.realm,
-      nonce: c.nonces.issue(c.realm, c.opaque),
+      realm: c.wireRealm,
+      nonce: c.nonces.issue(c.wireRealm, c.opaque),
       opaque: c.opaque,
       ...(c.domain !== undefined ? { domain: c.domain } : {}),
       stale,
@@ -114,11 +119,13 @@ export class HttpServerContext {
     if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
     const creds = parsed.value;
     const c = this.#cred;
-    if (creds.realm !== c.realm) return fail(DigestErrorCode.LogonDenied, 'response is for another realm');
+    if (creds.realm !== c.wireRealm) return fail(DigestErrorCode.LogonDenied, 'response is for another realm');
+    // RFC 7616 §3.4.4: userhash is the server's offer; unasked, it would only buy a store-wide search.
+    if (creds.userhash && !c.userhash) return fail(DigestErrorCode.IllegalMessage, 'userhash was not offered');
     if (!c.accepted.some((a) => a.name === creds.algorithm.name)) return fail(DigestErrorCode.QopNotSupported, 'algorithm not accepted');
     if (creds.qop === undefined ? !c.allowNoQop : !c.qop.includes(creds.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
     if (creds.opaque !== undefined && creds.opaque !== c.opaque) return fail(DigestErrorCode.LogonDenied, 'opaque does not match');
-    const verdict = creds.nonce === this.#knownNonce ? (c.nonces.isExpired(creds.nonce) ? 'stale' : 'valid') : c.nonces.check(creds.nonce, c.realm, c.opaque);
+    const verdict = creds.nonce === this.#knownNonce ? (c.nonces.isExpired(creds.nonce) ? 'stale' : 'valid') : c.nonces.check(creds.nonce, c.wireRealm, c.opaque);
     if (verdict === 'invalid') return fail(DigestErrorCode.LogonDenied, 'nonce was not issued by this server');
 
     const known = this.#knownKey;
@@ -174,19 +181,17 @@ export class HttpServerContext {
       this.#reset();
       return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, p.alteredOnMismatch ? 'response does not match the message' : 'response does not match');
     }
-    if (stale) {
-      // RFC 7616 §3.3: the digest was right, only the nonce is old, so the client may retry silently.
-      this.#state = 'challenged';
-      this.#pending = undefined;
-      return ok({ next: 'continue', completeNeeded: false, token: this.challenge(true) });
-    }
+    if (stale) return this.#staleChallenge();
     if (creds.nc !== undefined) {
-      const seen = await this.#cred.nonceCounts.record(creds.nonce, creds.nc);
+      const seen = await this.#cred.nonceCounts.record(creds.nonce, creds.nc, this.#cred.nonces.retainUntil(creds.nonce));
       if (seen === 'replay') {
         this.#pending = undefined;
         this.#state = this.#identity !== undefined ? 'established' : 'challenged';
         return fail(DigestErrorCode.OutOfSequence, 'nonce count already used');
       }
+      // The store cannot take another live nonce without forgetting one (which would reopen it to
+      // replay): treat this nonce as used up, so the client retries with a fresh one later.
+      if (seen === 'full') return this.#staleChallenge();
     }
     this.#state = 'established';
     this.#pending = undefined;
@@ -209,6 +214,13 @@ export class HttpServerContext {
       ...(creds.nc !== undefined ? { nc: creds.nc } : {}),
     });
     return ok({ next: 'done', completeNeeded: false, token: info });
+  }
+
+  // RFC 7616 §3.3: the digest was right, only the nonce is unusable, so the client may retry silently.
+  #staleChallenge(): Result<Step> {
+    this.#state = 'challenged';
+    this.#pending = undefined;
+    return ok({ next: 'continue', completeNeeded: false, token: this.challenge(true) });
   }
 
   async #findUser(creds: DigestCredentials): Promise<DigestUser | undefined> {

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_ALGORITHM, DIGEST_ALGORITHMS, lookupAlgorithm } from '../crypto/algorithms.js';
 import type { DigestAlgorithm, DigestAlgorithmName } from '../crypto/algorithms.js';
 import { NonceIssuer } from '../crypto/nonce.js';
+import { unicodeToWire } from '../bytes.js';
+import { DigestError, DigestErrorCode } from '../errors.js';
 import type { HttpQop } from '../messages/qop.js';
 import { MemoryNonceCountStore } from '../stores/nonce-count-store.js';
 import type { NonceCountStore } from '../stores/nonce-count-store.js';
@@ -23,7 +25,13 @@ export interface HttpServerOptions {
   readonly qop?: readonly HttpQop[];
   /** Accept RFC 2069 responses without qop (no replay protection; default false). */
   readonly allowNoQop?: boolean;
+  /** Nonce issuer; one built with an explicit key requires `nonceCounts` (see below). */
   readonly nonces?: NonceIssuer;
+  /**
+   * Replay store. Required when `nonces` has an explicit (shared) key: every instance accepting those
+   * nonces must record their counts in the same store, or a response replays on another instance.
+   * Default: one in-memory store per nonce issuer.
+   */
   readonly nonceCounts?: NonceCountStore;
   /** Opaque value echoed by clients (default: random per credential). */
   readonly opaque?: string;
@@ -34,9 +42,28 @@ export interface HttpServerOptions {
   readonly domain?: readonly string[];
 }
 
-/** Resolved server configuration. */
+// One default replay store per issuer: credentials sharing an issuer accept the same nonces, so
+// they must also share the record of counts.
+const defaultStores = new WeakMap<NonceIssuer, NonceCountStore>();
+
+function defaultStoreFor(issuer: NonceIssuer): NonceCountStore {
+  let store = defaultStores.get(issuer);
+  if (store === undefined) {
+    store = new MemoryNonceCountStore({ now: () => issuer.now() });
+    defaultStores.set(issuer, store);
+  }
+  return store;
+}
+
+/** Resolved server configuration; throws UNKNOWN_CREDENTIALS for a shared nonce key without a shared store. */
 export class HttpServerCredential {
+  /** Realm as the application names it (Unicode); the user store is keyed by it. */
   readonly realm: string;
+  /**
+   * The realm's one wire form (UTF-8 octets as a byte string), used for the challenge, the comparison
+   * with the response's `realm` and the nonce MAC, so non-ASCII realms round-trip and cannot collide.
+   */
+  readonly wireRealm: string;
   readonly users: UserStore;
   readonly algorithm: DigestAlgorithm;
   readonly accepted: readonly DigestAlgorithm[];
@@ -51,13 +78,17 @@ export class HttpServerCredential {
 
   constructor(options: HttpServerOptions) {
     this.realm = options.realm;
+    this.wireRealm = unicodeToWire(options.realm);
     this.users = options.users;
     this.algorithm = (options.algorithm !== undefined ? lookupAlgorithm(options.algorithm) : undefined) ?? DEFAULT_ALGORITHM;
     this.accepted = options.acceptAlgorithms?.map((n) => lookupAlgorithm(n)).filter((a): a is DigestAlgorithm => a !== undefined) ?? DIGEST_ALGORITHMS;
     this.qop = options.qop ?? ['auth', 'auth-int'];
     this.allowNoQop = options.allowNoQop ?? false;
     this.nonces = options.nonces ?? new NonceIssuer();
-    this.nonceCounts = options.nonceCounts ?? new MemoryNonceCountStore();
+    if (options.nonceCounts === undefined && this.nonces.sharedKey) {
+      throw new DigestError(DigestErrorCode.UnknownCredentials, 'a nonce issuer with an explicit key needs a shared nonceCounts store');
+    }
+    this.nonceCounts = options.nonceCounts ?? defaultStoreFor(this.nonces);
     this.opaque = options.opaque ?? randomBytes(16).toString('base64');
     this.userhash = options.userhash ?? false;
     this.utf8 = options.utf8 ?? true;

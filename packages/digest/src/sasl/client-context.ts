@@ -21,7 +21,7 @@ import { SaslSecurityLayer } from './security-layer.js';
 export interface SaslClientOptions {
   readonly integrity?: boolean;
   readonly confidentiality?: boolean;
-  /** Ciphers the client accepts, in preference order (default all). */
+  /** Ciphers the client accepts, in preference order (default {@link SASL_CIPHERS}: 3des, rc4, then the weak des, rc4-56, rc4-40). */
   readonly ciphers?: readonly SaslCipher[];
   readonly authzid?: string;
 }
@@ -79,22 +79,28 @@ export class SaslClientContext {
     const parsed = parseSaslChallenge(token);
     if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
     const c = parsed.value;
-    const realm = this.#secret.realm ?? c.realms[0] ?? '';
-    if (c.realms.length > 0 && !c.realms.includes(realm)) return fail(DigestErrorCode.NoCredentials, 'no credentials for the offered realms');
+    // Realms travel as UTF-8 octets (byte strings); the secret's realm is Unicode.
+    const realmWire = this.#secret.realm !== undefined ? unicodeToWire(this.#secret.realm) : (c.realms[0] ?? '');
+    if (c.realms.length > 0 && !c.realms.includes(realmWire)) return fail(DigestErrorCode.NoCredentials, 'no credentials for the offered realms');
     let qop: SaslQop = 'auth';
-    if (this.#options.confidentiality === true && c.qop.includes('auth-conf')) {
+    // A requested layer the server cannot give fails the handshake: continuing with less than
+    // ISC_REQ_CONFIDENTIALITY / ISC_REQ_INTEGRITY asked for would send "protected" data in clear.
+    if (this.#options.confidentiality === true) {
+      if (!c.qop.includes('auth-conf')) return fail(DigestErrorCode.QopNotSupported, 'confidentiality requested but the server offers no auth-conf');
       const mine = this.#options.ciphers ?? SASL_CIPHERS;
       this.#cipher = mine.find((x) => c.ciphers.includes(x));
-      if (this.#cipher !== undefined) qop = 'auth-conf';
+      if (this.#cipher === undefined) return fail(DigestErrorCode.QopNotSupported, 'confidentiality requested but the server offers no acceptable cipher');
+      qop = 'auth-conf';
+    } else if (this.#options.integrity === true) {
+      if (!c.qop.includes('auth-int')) return fail(DigestErrorCode.QopNotSupported, 'integrity requested but the server offers no auth-int');
+      qop = 'auth-int';
     }
-    if (qop === 'auth' && (this.#options.integrity === true || this.#options.confidentiality === true) && c.qop.includes('auth-int')) qop = 'auth-int';
     if (!c.qop.includes(qop)) {
       // Only stronger protection is offered; take the strongest we can run.
       if (c.qop.includes('auth-int')) qop = 'auth-int';
       else return fail(DigestErrorCode.QopNotSupported, 'no acceptable qop offered');
     }
     const username = unicodeToWire(this.#secret.username);
-    const realmWire = unicodeToWire(realm);
     const password = hashOctets(unicodeToWire(this.#secret.password), c.utf8);
     const authzid = this.#options.authzid !== undefined ? unicodeToWire(this.#options.authzid) : undefined;
     this.#input = {
@@ -109,7 +115,7 @@ export class SaslClientContext {
     this.#state = 'responded';
     const response = formatSaslResponse({
       username,
-      ...(c.realms.length > 0 || realm !== '' ? { realm: realmWire } : {}),
+      ...(c.realms.length > 0 || realmWire !== '' ? { realm: realmWire } : {}),
       nonce: c.nonce,
       cnonce: this.#input.cnonce,
       nc: 1,

@@ -85,7 +85,7 @@ export class SaslServerContext {
         next: 'continue',
         completeNeeded: false,
         token: formatSaslChallenge({
-          realms: [this.#options.realm],
+          realms: [unicodeToWire(this.#options.realm)],
           nonce: this.#nonce,
           qop,
           ciphers: this.#options.ciphers ?? SASL_CIPHERS,
@@ -104,8 +104,9 @@ export class SaslServerContext {
     const r = parsed.value;
     if (r.nonce !== this.#nonce) return fail(DigestErrorCode.LogonDenied, 'nonce does not match the challenge');
     if (r.nc !== 1) return fail(DigestErrorCode.OutOfSequence, 'nonce count must be 1');
+    // One wire form (UTF-8 octets) for the challenge and this comparison; the store is keyed by Unicode.
     const realm = r.realm ?? '';
-    if (realm !== this.#options.realm) return fail(DigestErrorCode.LogonDenied, 'realm does not match');
+    if (realm !== unicodeToWire(this.#options.realm)) return fail(DigestErrorCode.LogonDenied, 'realm does not match');
     const offered = this.#options.qop ?? ['auth', 'auth-int', 'auth-conf'];
     if (!offered.includes(r.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
     if (r.cipher !== undefined && !(this.#options.ciphers ?? SASL_CIPHERS).includes(r.cipher)) return fail(DigestErrorCode.QopNotSupported, 'cipher not offered');

@@ -1,17 +1,30 @@
 /**
  * Replay detection for nonce counts (RFC 7616 §3.4: the server remembers which `nc` values each nonce
  * has seen). The interface is tiny so a multi-instance server can back it with a shared store.
+ *
+ * The one rule every implementation must keep: a nonce's counts are remembered for as long as the
+ * nonce can still be accepted (`retainUntil`). A store that must forget a live nonce to make room
+ * would let its old counts be replayed, so a full store refuses the new nonce (`full`) instead; the
+ * server then answers `stale=true` and the client retries with a fresh nonce.
  */
 import type { MaybePromise } from './maybe-promise.js';
+import { ExpiryHeap } from './expiry-heap.js';
 
-/** What a store says about one (nonce, nc) pair. */
-export type NonceCountVerdict = 'fresh' | 'replay';
+/**
+ * What a store says about one (nonce, nc) pair: `fresh` (first use), `replay` (already used, or too
+ * old), `full` (a new nonce the store has no room for without forgetting a live one).
+ */
+export type NonceCountVerdict = 'fresh' | 'replay' | 'full';
 
 /** Records nonce counts; `record` must be atomic per nonce. */
 export interface NonceCountStore {
-  /** Records `nc` for `nonce`: `fresh` the first time, `replay` if already used or too old. */
-  record(nonce: string, nc: number): MaybePromise<NonceCountVerdict>;
-  /** Whether `nc` would be fresh, without recording it (used before the body is verified). */
+  /**
+   * Records `nc` for `nonce`. `retainUntil` (milliseconds since the epoch) is how long the store must
+   * keep the nonce's counts: until then it must neither forget them nor evict them for room (a shared
+   * store sets it as the entry's expiry time).
+   */
+  record(nonce: string, nc: number, retainUntil: number): MaybePromise<NonceCountVerdict>;
+  /** Whether `nc` would be fresh, without recording it. */
   peek(nonce: string, nc: number): MaybePromise<NonceCountVerdict>;
 }
 
@@ -23,42 +36,60 @@ export interface MemoryNonceCountStoreOptions {
    * parallel connections sharing a nonce finish out of order.
    */
   readonly window?: number;
-  /** Most nonces remembered; the oldest are forgotten first (default 100 000). */
+  /**
+   * Most live nonces remembered (default 100 000). Expired nonces are dropped as time passes; once
+   * this many are still live, new nonces are refused (`full`) until some expire.
+   */
   readonly maxNonces?: number;
+  /** Clock in milliseconds since the epoch; must be the nonce issuer's (default `Date.now`). */
+  readonly now?: () => number;
 }
 
 interface Entry {
   highest: number;
   // Bit i set: count (highest - i) was seen.
   seen: number;
+  retainUntil: number;
 }
 
 /** In-process {@link NonceCountStore} with a sliding window per nonce. */
 export class MemoryNonceCountStore implements NonceCountStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #expiries = new ExpiryHeap();
   readonly #window: number;
   readonly #maxNonces: number;
+  readonly #now: () => number;
 
   constructor(options: MemoryNonceCountStoreOptions = {}) {
     const window = options.window ?? 31;
     if (!Number.isInteger(window) || window < 0 || window > 31) throw new RangeError('window must be an integer in 0..31');
+    const maxNonces = options.maxNonces ?? 100_000;
+    if (!Number.isInteger(maxNonces) || maxNonces < 1) throw new RangeError('maxNonces must be a positive integer');
     this.#window = window;
-    this.#maxNonces = options.maxNonces ?? 100_000;
+    this.#maxNonces = maxNonces;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Records a count; see {@link NonceCountStore.record}. */
-  record(nonce: string, nc: number): NonceCountVerdict {
+  record(nonce: string, nc: number, retainUntil: number): NonceCountVerdict {
     const verdict = this.peek(nonce, nc);
-    if (verdict === 'replay') return verdict;
+    if (verdict !== 'fresh') return verdict;
+    const now = this.#now();
+    this.#sweep(now);
     const entry = this.#entries.get(nonce);
     if (entry === undefined) {
-      this.#entries.set(nonce, { highest: nc, seen: 1 });
-      // Map iteration order is insertion order, so the first key is the oldest nonce.
-      if (this.#entries.size > this.#maxNonces) {
-        const oldest = this.#entries.keys().next();
-        if (oldest.done !== true) this.#entries.delete(oldest.value);
-      }
-    } else if (nc > entry.highest) {
+      // Already past its retention: the store could not keep it, so it cannot vouch for it.
+      if (!(retainUntil >= now)) return 'replay';
+      if (this.#entries.size >= this.#maxNonces) return 'full';
+      this.#entries.set(nonce, { highest: nc, seen: 1, retainUntil });
+      this.#expiries.push(retainUntil, nonce);
+      return 'fresh';
+    }
+    if (retainUntil > entry.retainUntil) {
+      entry.retainUntil = retainUntil;
+      this.#expiries.push(retainUntil, nonce);
+    }
+    if (nc > entry.highest) {
       const shift = nc - entry.highest;
       entry.seen = shift >= 32 ? 1 : ((entry.seen << shift) | 1) >>> 0;
       entry.highest = nc;
@@ -78,13 +109,23 @@ export class MemoryNonceCountStore implements NonceCountStore {
     return (entry.seen & (1 << back)) !== 0 ? 'replay' : 'fresh';
   }
 
-  /** Forgets a nonce (for instance when it expires). */
+  /** Forgets a nonce the caller knows can never be accepted again (revoked, or expired). */
   forget(nonce: string): void {
     this.#entries.delete(nonce);
   }
 
-  /** Number of nonces remembered. */
+  /** Number of nonces remembered (expired ones count until the next `record`). */
   get size(): number {
     return this.#entries.size;
+  }
+
+  // Drops the nonces whose retention has passed; heap items left behind by forget() or by a later
+  // retainUntil are recognised by their time and skipped.
+  #sweep(now: number): void {
+    for (let top = this.#expiries.peek(); top !== undefined && top.at < now; top = this.#expiries.peek()) {
+      this.#expiries.pop();
+      const entry = this.#entries.get(top.key);
+      if (entry !== undefined && entry.retainUntil === top.at) this.#entries.delete(top.key);
+    }
   }
 }

@@ -1,0 +1,135 @@
+/**
+ * Replay protection of the HTTP Digest server (RFC 7616 §3.4 and §5.4: a server should not accept
+ * the same nonce count twice). Regressions for review findings: a full nonce-count store that forgot
+ * a live nonce, credentials sharing a nonce key but not the record of counts, and `userhash=true`
+ * accepted although the server never offered it.
+ */
+import { describe, expect, it } from 'vitest';
+import { userhash } from '../src/crypto/http-digest.js';
+import { NonceIssuer } from '../src/crypto/nonce.js';
+import { DigestErrorCode, isDigestError } from '../src/errors.js';
+import type { Result } from '../src/errors.js';
+import { HttpClientContext } from '../src/http/client-context.js';
+import { HttpServerContext } from '../src/http/server-context.js';
+import { HttpServerCredential } from '../src/http/server-credential.js';
+import { MemoryUserStore } from '../src/stores/memory-user-store.js';
+import { MemoryNonceCountStore } from '../src/stores/nonce-count-store.js';
+import type { DigestAlgorithm } from '../src/crypto/algorithms.js';
+import type { Step } from '../src/step.js';
+import type { DigestUser, UserStore } from '../src/stores/user-store.js';
+
+const users = new MemoryUserStore([
+  { username: 'victim', realm: 'zoo', password: 'v-pass' },
+  { username: 'eve', realm: 'zoo', password: 'e-pass' },
+]);
+const PASSWORDS: Record<string, string> = { victim: 'v-pass', eve: 'e-pass' };
+
+function value<T>(r: Result<T>): T {
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+/** A fresh challenge from `cred`, answered by `username`: the Authorization value. */
+async function authorization(cred: HttpServerCredential, username: string, uri = '/x'): Promise<string> {
+  const challenge = value(await new HttpServerContext(cred).accept(undefined, {})).token ?? '';
+  return value(new HttpClientContext({ username, password: PASSWORDS[username] ?? '' }, {}).initialize(challenge, uri, { method: 'GET' })).token ?? '';
+}
+
+/** What a server context answers to an Authorization value: OK, a stale challenge, or an error code. */
+async function verdict(cred: HttpServerCredential, authz: string, uri = '/x'): Promise<string> {
+  const r: Result<Step> = await new HttpServerContext(cred).accept(authz, { method: 'GET', uri });
+  if (!r.ok) return r.error.code;
+  if (r.value.next === 'continue') return (r.value.token ?? '').includes('stale=true') ? 'stale' : 'continue';
+  return 'ok';
+}
+
+describe('a full nonce-count store never reopens a live nonce to replay', () => {
+  it('refuses new nonces with stale=true while old counts stay replays, until the nonces expire', async () => {
+    let now = 1_000_000_000;
+    const nonces = new NonceIssuer({ lifetimeMs: 60_000, now: () => now });
+    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces, nonceCounts: new MemoryNonceCountStore({ maxNonces: 3, now: () => now }) });
+    const victim = await authorization(cred, 'victim', '/secret');
+    expect(await verdict(cred, victim, '/secret')).toBe('ok');
+    expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
+    // A legitimate low-privilege user fills the store with fresh nonces...
+    for (let i = 0; i < 2; i++) expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
+    // ...the next new nonce finds it full. The victim's nonce is still live, so it is not forgotten:
+    // its used count stays a replay, and the new nonce is refused with a stale challenge instead.
+    const full = await verdict(cred, await authorization(cred, 'eve'));
+    expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
+    expect(full).toBe('stale');
+    // Once the nonces expired (lifetime plus the inter-instance skew) they are dropped and new ones fit.
+    now += 60_000 + 60_000 + 1;
+    expect(await verdict(cred, victim, '/secret')).toBe('stale');
+    expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
+  });
+
+  it('the default store follows the nonce issuer clock', async () => {
+    let now = 1_000_000_000;
+    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces: new NonceIssuer({ lifetimeMs: 1_000, now: () => now }) });
+    const victim = await authorization(cred, 'victim');
+    expect(await verdict(cred, victim)).toBe('ok');
+    now += 500;
+    expect(await verdict(cred, victim)).toBe(DigestErrorCode.OutOfSequence);
+    now += 2_000;
+    expect(await verdict(cred, victim)).toBe('stale');
+  });
+});
+
+describe('credentials that accept the same nonces share one record of counts', () => {
+  const key = new Uint8Array(32).fill(7);
+
+  it('refuses a keyed nonce issuer without a nonceCounts store (UNKNOWN_CREDENTIALS)', () => {
+    try {
+      new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces: new NonceIssuer({ key }) });
+      expect.unreachable();
+    } catch (e) {
+      expect(isDigestError(e) && e.code).toBe(DigestErrorCode.UnknownCredentials);
+    }
+  });
+
+  it('a response accepted by instance A is a replay on instance B when they share the store', async () => {
+    const nonceCounts = new MemoryNonceCountStore();
+    const a = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces: new NonceIssuer({ key }), nonceCounts });
+    const b = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces: new NonceIssuer({ key }), nonceCounts });
+    const authz = await authorization(a, 'victim');
+    expect(await verdict(a, authz)).toBe('ok');
+    expect(await verdict(b, authz)).toBe(DigestErrorCode.OutOfSequence);
+  });
+
+  it('two credentials given one (unkeyed) issuer get one default store', async () => {
+    const nonces = new NonceIssuer();
+    const a = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces });
+    const b = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces });
+    expect(a.nonceCounts).toBe(b.nonceCounts);
+    const authz = await authorization(a, 'victim');
+    expect(await verdict(a, authz)).toBe('ok');
+    expect(await verdict(b, authz)).toBe(DigestErrorCode.OutOfSequence);
+  });
+});
+
+describe('userhash only when offered', () => {
+  it('rejects userhash=true unasked with ILLEGAL_MESSAGE, before any store lookup', async () => {
+    let hashLookups = 0;
+    const store: UserStore = {
+      lookup: (u, r) => users.lookup(u, r),
+      lookupByUserhash: (h: string, r: string, a: DigestAlgorithm): DigestUser | undefined => {
+        hashLookups++;
+        return users.lookupByUserhash(h, r, a);
+      },
+    };
+    for (const offered of [false, true]) {
+      const cred = new HttpServerCredential({ realm: 'zoo', users: store, userhash: offered });
+      const challenge = value(await new HttpServerContext(cred).accept(undefined, {})).token ?? '';
+      const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+      const opaque = /opaque="([^"]+)"/.exec(challenge)?.[1] ?? '';
+      const hashed = userhash(cred.algorithm, 'victim', 'zoo');
+      const header = `Digest username="${hashed}", realm="zoo", uri="/", nonce="${nonce}", nc=00000001, cnonce="x", qop=auth, response="${'0'.repeat(32)}", opaque="${opaque}", userhash=true`;
+      const r = await new HttpServerContext(cred).accept(header, { method: 'GET', uri: '/' });
+      expect(r.ok).toBe(false);
+      // Offered: the user is found and only the (wrong) response fails.
+      expect(!r.ok && r.error.code).toBe(offered ? DigestErrorCode.LogonDenied : DigestErrorCode.IllegalMessage);
+      expect(hashLookups).toBe(offered ? 1 : 0);
+    }
+  });
+});
