@@ -201,6 +201,37 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     },
   },
   {
+    id: 'handshake.replay-into-fresh-context',
+    area: 'handshake',
+    group: 'InitializeSecurityContext/AcceptSecurityContext',
+    title: "the client token that completed the server's authentication, replayed into a fresh server context, does not authenticate again",
+    required: true,
+    gate: {},
+    async run(h, t) {
+      // A complete handshake: remember the client token on which the server finished.
+      const d = await h.handshake();
+      let finishing: Uint8Array | undefined;
+      while (d.state === 'running') {
+        const input = d.turn === 'server' ? d.pending : undefined;
+        const wasDone = d.serverDone;
+        await d.step();
+        if (!wasDone && d.serverDone) finishing = input;
+      }
+      if (d.state !== 'done') t.fail('handshake', d.describe(), 'a completed handshake');
+      if (finishing === undefined) t.skip('the server finished without consuming a client token');
+      // The same token as the first client token of a fresh handshake.
+      const fresh = await h.handshake();
+      if (!(await fresh.runUntilInputFor('server'))) t.skip('the server never receives a token from the client');
+      const leg = nextLeg(fresh, 'server');
+      await fresh.step(finishing);
+      const last = fresh.legs.at(-1)!;
+      // Authenticated again = the replayed leg finished the server (SEC_E_OK, or SEC_I_COMPLETE_NEEDED
+      // whose CompleteAuthToken then succeeded).
+      const authenticated = fresh.serverDone && fresh.failed === undefined;
+      t.ensure(!authenticated, `AcceptSecurityContext (call ${leg} of a fresh server context) with the replayed token`, `${statusName(last.status)}: the replay authenticated`, 'a refusal, or a further leg that a replay cannot answer');
+    },
+  },
+  {
     id: 'handshake.complete-needed',
     area: 'handshake',
     group: 'CompleteAuthToken',
