@@ -233,8 +233,13 @@ describe.each(['Kerberos', 'Negotiate'] as const)('%s through the dispatcher', (
     client.dispose();
     server.dispose();
     sspi.freeCredentialsHandle(ok.credential!);
-    const bad = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: 2, authData: { user: 'nobody', domain: lab.realm, password: 'wrong' } });
+    const bad = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: 2, authData: { user: 'nobody', domain: lab.realm, password: 'wrong-pw-xyz' } });
     expect(bad.status).toBe(SecStatus.SEC_E_LOGON_DENIED);
+    // The library's own text travels as the cause (the convenience layer's SspiError.cause), never the password.
+    expect(String((bad.cause as Error | undefined)?.message)).toMatch(/password|preauth|integrity/i);
+    expect(JSON.stringify(bad.cause) + String(bad.cause)).not.toContain('wrong-pw-xyz');
+    const thrown = await clientContext(sspi, { package: pkg, authData: { user: 'nobody', domain: lab.realm, password: 'wrong-pw-xyz' } }).catch((e: unknown) => e);
+    expect(thrown).toMatchObject({ code: 'SEC_E_LOGON_DENIED', cause: expect.any(Error) });
     await labStopKdc(lab);
     try {
       const down = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: 2, authData: { user: 'nobody', domain: lab.realm, password: lab.password } });

@@ -50,8 +50,8 @@ export interface StepOptions {
   completeWith?: SecBuffer[];
 }
 
-function check(status: number, operation: string): void {
-  if (!isSuccess(status)) throw new SspiError(status, operation);
+function check(status: number, operation: string, cause?: unknown): void {
+  if (!isSuccess(status)) throw new SspiError(status, operation, cause === undefined ? undefined : { cause });
 }
 
 /** Encrypted message parts, as EncryptMessage leaves them (TOKEN, DATA, PADDING). */
@@ -85,7 +85,7 @@ abstract class HandshakeContext {
     if (options.principal !== undefined) params.principal = options.principal;
     if (options.authData !== undefined) params.authData = options.authData;
     const r = await sspi.acquireCredentialsHandle(params);
-    check(r.status, 'AcquireCredentialsHandle');
+    check(r.status, 'AcquireCredentialsHandle', r.cause);
     return { credential: r.credential!, owned: true };
   }
 
@@ -135,7 +135,7 @@ abstract class HandshakeContext {
       outputLength: outToken.data.length,
       ...(complete ? { completeAuthToken: complete } : {}),
     });
-    check(r.status, operation);
+    check(r.status, operation, r.cause);
     if (complete) check(complete.status, 'CompleteAuthToken');
     if (r.status === SecStatus.SEC_E_OK || r.status === SecStatus.SEC_I_COMPLETE_NEEDED) this.#complete = true;
     return outToken.data.length > 0 ? outToken.data : undefined;

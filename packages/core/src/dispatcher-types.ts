@@ -57,6 +57,8 @@ export interface HandshakeResult {
   /** ISC_RET_* / ASC_RET_* */
   contextAttributes: number;
   expiry?: TimeStamp;
+  /** With an error status: the package's diagnostic (the native library's message, a thrown error). */
+  cause?: unknown;
 }
 
 /** ChangeAccountPassword parameters. */

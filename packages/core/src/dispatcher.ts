@@ -123,7 +123,7 @@ export class SspiDispatcher {
   }
 
   /** AcquireCredentialsHandleW → SpAcquireCredentialsHandle (LSA #12). */
-  async acquireCredentialsHandle(params: AcquireCredentialsParams): Promise<{ status: number; credential?: CredHandle; expiry?: TimeStamp }> {
+  async acquireCredentialsHandle(params: AcquireCredentialsParams): Promise<{ status: number; credential?: CredHandle; expiry?: TimeStamp; cause?: unknown }> {
     let pkg: RegisteredPackage | undefined;
     let args: Parameters<NonNullable<RegisteredPackage['lsa']['acquireCredentialsHandle']>>;
     try {
@@ -143,7 +143,7 @@ export class SspiDispatcher {
       return { status: this.#fault(pkg, 'AcquireCredentialsHandle', e) };
     }
     const status = this.#status(pkg, 'AcquireCredentialsHandle', r?.status);
-    if (!isSuccess(status)) return { status };
+    if (!isSuccess(status)) return r.cause === undefined ? { status } : { status, cause: r.cause };
     if (r.credentialHandle === undefined) return { status: this.#fault(pkg, 'AcquireCredentialsHandle', new Error('no credential handle returned')) };
     const credential = new CredHandle(this.#issue(pkg, r.credentialHandle));
     return r.expirationTime === undefined ? { status, credential } : { status, credential, expiry: r.expirationTime };
@@ -268,7 +268,7 @@ export class SspiDispatcher {
     try {
       r = await call();
     } catch (e) {
-      return fail(this.#fault(pkg, operation, e));
+      return fail(this.#fault(pkg, operation, e)); // thrown errors go to onPackageFault only
     }
     if (typeof r !== 'object' || r === null) return fail(this.#fault(pkg, operation, new TypeError(`${operation} returned no result object`)));
     const status = this.#status(pkg, operation, r.status);
@@ -288,7 +288,7 @@ export class SspiDispatcher {
       if (!ctx && newHandle !== undefined) this.#deleteInPackage(pkg, newHandle);
       if (ctx && newHandle !== undefined) ctx.lsaHandle = newHandle;
       wipe(packed);
-      return fail(status, attrs);
+      return r.cause === undefined ? fail(status, attrs) : { ...fail(status, attrs), cause: r.cause };
     }
 
     let entry: ContextEntry;

@@ -161,6 +161,8 @@ export interface LsaModeContextResult {
   mappedContext?: boolean;
   /** ContextData: the packed context for InitUserModeContext; wiped by the dispatcher afterwards. */
   contextData?: Uint8Array;
+  /** With an error status: the package's diagnostic (e.g. the native library's message), never a secret. */
+  cause?: unknown;
 }
 
 /** Out-values of SpAcquireCredentialsHandle. */
@@ -168,6 +170,8 @@ export interface AcquireCredentialsResult {
   status: SecurityStatus;
   credentialHandle?: LsaSecHandle;
   expirationTime?: TimeStamp;
+  /** With an error status: the package's diagnostic, never a secret. */
+  cause?: unknown;
 }
 
 /** A status with one out-value. */

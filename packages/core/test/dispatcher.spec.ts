@@ -323,3 +323,16 @@ describe('impersonation (reference §7)', () => {
     })();
   });
 });
+
+describe('a package diagnostic travels as the cause', () => {
+  it('an error status with a cause reaches HandshakeResult.cause and SspiError.cause', async () => {
+    const diagnostic = new Error('KDC has no support for encryption type');
+    const { sspi } = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_NO_AUTHENTICATING_AUTHORITY, cause: diagnostic }) });
+    const { clientContext } = await import('@sspkit/core');
+    const cred = (await sspi.acquireCredentialsHandle({ package: 'T', credentialUse: 2 })).credential!;
+    const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
+    expect(r).toMatchObject({ status: S.SEC_E_NO_AUTHENTICATING_AUTHORITY, cause: diagnostic });
+    const client = await clientContext(sspi, { package: 'T', credential: cred });
+    await expect(client.step()).rejects.toMatchObject({ code: 'SEC_E_NO_AUTHENTICATING_AUTHORITY', cause: diagnostic });
+  });
+});

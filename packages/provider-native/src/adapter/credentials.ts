@@ -6,7 +6,7 @@ import { SecPkgCred, SecPkgCredAttr, SecStatus, timeStampFromMillis } from '@ssp
 import type { AcquireCredentialsResult, AuthData, SecWinntAuthIdentity } from '@sspkit/core';
 import { acquireCredFrom, acquireCredWithPassword, importName, inquireCred } from '../ffi/index.js';
 import type { CredStore, CredUsage, GssMech, NativeHandle } from '../ffi/index.js';
-import { statusFromError } from './failure.js';
+import { failure } from './failure.js';
 import type { HandleTables } from './state.js';
 import { parseTarget } from './target.js';
 
@@ -101,7 +101,7 @@ export async function acquire(
     return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: timeStampFromMillis(Date.now() + lifetimeMs) };
   } catch (err) {
     cred?.release();
-    return { status: statusFromError(err) };
+    return failure(err);
   } finally {
     name?.release();
   }

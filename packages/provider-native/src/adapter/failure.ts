@@ -20,6 +20,15 @@ export function statusFromError(err: unknown): number {
   return SecStatus.SEC_E_INTERNAL_ERROR;
 }
 
+/**
+ * The status and the diagnostic for an error thrown by the FFI layer: handshake and credential slots
+ * return both, so the dispatcher hands the library's own text to the caller as the error's cause.
+ */
+export function failure(err: unknown): { status: number; cause?: unknown } {
+  const status = statusFromError(err);
+  return isGssErrorObject(err) ? { status, cause: err } : { status };
+}
+
 /** The most recent native failure (a GssError with major/minor and the library's messages). */
 export function lastNativeError(): GssError | Error | undefined {
   return last;

@@ -4,7 +4,7 @@ import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
 import { acceptSecContext, acceptSecContextAsync, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
 import type { ChannelBindings, GssMech } from '../ffi/index.js';
 import { parseSecChannelBindings } from './bindings.js';
-import { statusFromError } from './failure.js';
+import { failure } from './failure.js';
 import { ascRetFromGss, gssFlagsFromIscReq, iscRetFromGss } from './flag-table.js';
 import type { CtxEntry, HandleTables } from './state.js';
 
@@ -60,7 +60,7 @@ export async function initLeg(
     try {
       target = tables.targets.acquire(targetName);
     } catch (err) {
-      return { status: statusFromError(err) };
+      return failure(err);
     }
     entry = {
       side: 'client', ctx: new NativeHandle('context'), mech, target, cred: cred?.initiator ?? null, requested: req >>> 0,
@@ -102,7 +102,7 @@ export async function initLeg(
       entry.target?.unpin();
     }
     const own = (err as { sspiStatus?: number }).sspiStatus;
-    return { status: own ?? statusFromError(err) };
+    return own !== undefined ? { status: own } : failure(err);
   }
 }
 
@@ -175,6 +175,6 @@ export async function acceptLeg(
       entry.delegated?.release();
     }
     const own = (err as { sspiStatus?: number }).sspiStatus;
-    return { status: own ?? statusFromError(err) };
+    return own !== undefined ? { status: own } : failure(err);
   }
 }
