@@ -3,8 +3,6 @@
  * SPNEGO, speaking their framing (gss-misc.c): our client to gss-server with a sealed message and
  * the server's MIC back; gss-client to our server, which unwraps and signs.
  */
-import { createServer } from 'node:net';
-import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AscReq, IscReq, SecStatus, clientContext, createSspi, serverContext } from '@sspkit/core';
 import type { SspiDispatcher } from '@sspkit/core';
@@ -13,7 +11,7 @@ import type { Lab } from '@sspkit/krb5-lab';
 import { kerberosModule, negotiateModule } from '@sspkit/provider-native';
 import { FramedSocket, SampleFlag, connectFramed, waitForListener } from './native/framing.js';
 import { startLab, stopLab } from './native/lab.js';
-import { startPeer } from './native/peers.js';
+import { listenOnce, startPeer } from './native/peers.js';
 import { initiatorHandshake, openToken, sealToken } from './native/sessions.js';
 
 const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
@@ -59,11 +57,7 @@ describe.each([
   });
 
   it('gss-client authenticates to our server, which unwraps its message and signs it', async () => {
-    const listener = createServer();
-    const accepted = new Promise<Socket>((resolve) => listener.once('connection', resolve));
-    await new Promise<void>((resolve) => listener.listen({ host: '127.0.0.1', port: 0 }, resolve));
-    const address = listener.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const { port, accepted, close: closeListener } = await listenOnce();
     const peer = startPeer(lab, '/usr/bin/gss-client', [...clientArgs, '-port', String(port), '127.0.0.1', 'HTTP@localhost', 'hello from gss-client']);
     const conn = new FramedSocket(await accepted, true);
     const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
@@ -89,7 +83,7 @@ describe.each([
     } finally {
       conn.close();
       server.dispose();
-      listener.close();
+      closeListener();
       peer.child.kill();
     }
   });

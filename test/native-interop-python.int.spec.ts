@@ -9,10 +9,8 @@ import type { Lab } from '@sspkit/krb5-lab';
 import { kerberosModule, negotiateModule } from '@sspkit/provider-native';
 import { FramedSocket, connectFramed } from './native/framing.js';
 import { startLab, stopLab } from './native/lab.js';
-import { DEBIAN_PYTHON, PYTHON_PEER, startPeer, waitForLine } from './native/peers.js';
+import { DEBIAN_PYTHON, PYTHON_PEER, listenOnce, startPeer, waitForLine } from './native/peers.js';
 import { acceptorHandshake, initiatorHandshake, openToken, sealToken } from './native/sessions.js';
-import { createServer } from 'node:net';
-import type { Socket } from 'node:net';
 
 const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
 
@@ -56,11 +54,7 @@ describe.each([
   });
 
   it('a python client authenticates to our server and exchanges sealed messages and MICs', async () => {
-    const listener = createServer();
-    const accepted = new Promise<Socket>((resolve) => listener.once('connection', resolve));
-    await new Promise<void>((resolve) => listener.listen({ host: '127.0.0.1', port: 0 }, resolve));
-    const address = listener.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const { port, accepted, close: closeListener } = await listenOnce();
     const peer = startPeer(lab, DEBIAN_PYTHON, [PYTHON_PEER, 'client', mech, String(port), 'HTTP@localhost']);
     const conn = new FramedSocket(await accepted, false);
     const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
@@ -79,7 +73,7 @@ describe.each([
     } finally {
       conn.close();
       server.dispose();
-      listener.close();
+      closeListener();
       peer.child.kill();
     }
   });

@@ -1,6 +1,8 @@
 /** Test helper: starting the foreign peers (MIT gss-sample programs, python3-gssapi) with the lab's environment. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Lab } from '@sspkit/krb5-lab';
 
@@ -43,4 +45,14 @@ export async function waitForLine(peer: Peer, pattern: RegExp, timeoutMs = 10000
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A listener on a free 127.0.0.1 port and the first connection it accepts (for peers that connect to us). */
+export async function listenOnce(): Promise<{ port: number; accepted: Promise<Socket>; close: () => void }> {
+  const listener = createServer();
+  const accepted = new Promise<Socket>((resolve) => listener.once('connection', resolve));
+  await new Promise<void>((resolve) => listener.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const address = listener.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { port, accepted, close: () => void listener.close() };
 }

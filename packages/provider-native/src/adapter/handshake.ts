@@ -83,19 +83,7 @@ export async function initLeg(
       ticketCached: false,
       offload: busy(),
     });
-    const st = emit(output, step.output, (entry.requested & IscReq.ALLOCATE_MEMORY) !== 0);
-    if (st !== SecStatus.SEC_E_OK) throw Object.assign(new Error('output buffer'), { sspiStatus: st });
-    entry.gssFlags = step.flags;
-    entry.complete = !step.continueNeeded;
-    entry.expiry = Date.now() + lifetimeMs(step.lifetime);
-    if (step.mech.length > 0) entry.negotiated = step.mech;
-    const handle = ctxHandle ?? tables.addContext(entry);
-    return {
-      status: step.continueNeeded ? SecStatus.SEC_I_CONTINUE_NEEDED : SecStatus.SEC_E_OK,
-      newContextHandle: handle,
-      contextAttributes: iscRetFromGss(step.flags, entry.requested),
-      expirationTime: timeStampFromMillis(entry.expiry),
-    };
+    return settle(tables, ctxHandle, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
   } catch (err) {
     if (fresh) {
       entry.ctx.release();
@@ -113,6 +101,35 @@ export async function initLeg(
  */
 function busy(): boolean {
   return sharedGate().inFlight > 0;
+}
+
+/**
+ * The common end of a successful leg on either side: write the output token, record what the library
+ * granted, register a new context, and answer the SSPI result. Throws (with `sspiStatus`) when the
+ * output cannot be written, so the caller's cleanup runs.
+ */
+function settle(
+  tables: HandleTables,
+  ctxHandle: number | undefined,
+  entry: CtxEntry,
+  step: { readonly output: Uint8Array; readonly flags: number; readonly continueNeeded: boolean; readonly lifetime: number; readonly mech: Uint8Array },
+  output: SecBufferDesc | undefined,
+  allocateFlag: number,
+  retFromGss: (flags: number, requested: number) => number,
+): LsaModeContextResult {
+  const st = emit(output, step.output, (entry.requested & allocateFlag) !== 0);
+  if (st !== SecStatus.SEC_E_OK) throw Object.assign(new Error('output buffer'), { sspiStatus: st });
+  entry.gssFlags = step.flags;
+  entry.complete = !step.continueNeeded;
+  entry.expiry = Date.now() + lifetimeMs(step.lifetime);
+  if (step.mech.length > 0) entry.negotiated = step.mech;
+  const handle = ctxHandle ?? tables.addContext(entry);
+  return {
+    status: step.continueNeeded ? SecStatus.SEC_I_CONTINUE_NEEDED : SecStatus.SEC_E_OK,
+    newContextHandle: handle,
+    contextAttributes: retFromGss(step.flags, entry.requested),
+    expirationTime: timeStampFromMillis(entry.expiry),
+  };
 }
 
 /** One acceptor leg. */
@@ -155,19 +172,7 @@ export async function acceptLeg(
       entry.delegated?.release();
       entry.delegated = step.delegated;
     }
-    const st = emit(output, step.output, (entry.requested & AscReq.ALLOCATE_MEMORY) !== 0);
-    if (st !== SecStatus.SEC_E_OK) throw Object.assign(new Error('output buffer'), { sspiStatus: st });
-    entry.gssFlags = step.flags;
-    entry.complete = !step.continueNeeded;
-    entry.expiry = Date.now() + lifetimeMs(step.lifetime);
-    if (step.mech.length > 0) entry.negotiated = step.mech;
-    const handle = ctxHandle ?? tables.addContext(entry);
-    return {
-      status: step.continueNeeded ? SecStatus.SEC_I_CONTINUE_NEEDED : SecStatus.SEC_E_OK,
-      newContextHandle: handle,
-      contextAttributes: ascRetFromGss(step.flags, entry.requested),
-      expirationTime: timeStampFromMillis(entry.expiry),
-    };
+    return settle(tables, ctxHandle, entry, step, output, AscReq.ALLOCATE_MEMORY, ascRetFromGss);
   } catch (err) {
     if (fresh) {
       entry.ctx.release();
