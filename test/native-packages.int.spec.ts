@@ -2,6 +2,7 @@
  * The Kerberos and Negotiate packages through the core dispatcher against the lab KDC. The lab
  * user is `nobody`, so gss_localname maps the principal to an account every Debian system has.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -182,26 +183,43 @@ describe.each(['Kerberos', 'Negotiate'] as const)('%s through the dispatcher', (
     }
   });
 
-  it('runs every first leg on a worker thread, even with the service ticket cached (a renewed ccache or DNS canonicalisation would block the event loop)', async () => {
-    const acquired = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.OUTBOUND, authData: { ccache: labCopyCcache(lab, join(lab.dir, `inline-${pkg}.ccache`)) } });
-    const credential = acquired.credential!;
+  it('runs first legs on a worker thread until the service ticket is pinned, then inline; a pinned leg needs neither the ccache nor the KDC', async () => {
+    const path = labCopyCcache(lab, join(lab.dir, `inline-${pkg}.ccache`));
+    const credential = (await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.OUTBOUND, authData: { ccache: path } })).credential!;
+    const serverCred = (await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.INBOUND, authData: { keytab: lab.serviceKeytab } })).credential!;
     const gate = sharedGate();
-    try {
-      const legs: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        const before = gate.stats().started;
-        const client = await clientContext(sspi, { package: pkg, credential, targetName: 'HTTP/localhost', requirements: REQ });
-        const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab } });
+    const once = async (requirements = REQ): Promise<number> => {
+      const before = gate.stats().started;
+      const client = await clientContext(sspi, { package: pkg, credential, targetName: 'HTTP/localhost', requirements });
+      const server = await serverContext(sspi, { package: pkg, credential: serverCred, requirements: AscReq.CONNECTION });
+      try {
         await runHandshake(client, server);
-        legs.push(gate.stats().started - before);
+        expect(server.query(SecPkgAttr.NAMES).userName).toBe(lab.userPrincipal);
+        return gate.stats().started - before;
+      } finally {
         client.dispose();
         server.dispose();
       }
-      // Each handshake: the server's acceptor credential (1 async call) and the client's first leg
-      // (1 async call), whether or not the service ticket is already cached.
-      expect(legs).toEqual([2, 2, 2]);
+    };
+    try {
+      // Async calls per handshake. 1st: the first leg on a worker. 2nd: the same, then the pin (the
+      // credential's ccache read on a worker, a credential acquired over the private copy). Later:
+      // none — the first leg runs inline from the pinned ticket.
+      expect([await once(), await once(), await once(), await once()]).toEqual([1, 3, 0, 0]);
+      // Delegation forwards a TGT, which the pin does not hold: a worker thread again.
+      expect(await once(REQ | IscReq.DELEGATE)).toBe(1);
+      // The pin is a private copy of the service ticket: the credential's ccache removed and the
+      // KDC stopped, it still authenticates, inline.
+      rmSync(path);
+      await labStopKdc(lab);
+      try {
+        expect(await once()).toBe(0);
+      } finally {
+        await labStartKdc(lab, false);
+      }
     } finally {
       sspi.freeCredentialsHandle(credential);
+      sspi.freeCredentialsHandle(serverCred);
     }
   });
 

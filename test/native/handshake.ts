@@ -20,6 +20,8 @@ export async function gssHandshake(options: {
   readonly flags: number;
   readonly clientBindings?: ChannelBindings | null;
   readonly serverBindings?: ChannelBindings | null;
+  /** Make the first leg on the main thread (a pinned ticket: it cannot need the KDC). */
+  readonly ticketCached?: boolean;
 }): Promise<Established> {
   const client = new NativeHandle('context');
   const server = new NativeHandle('context');
@@ -31,7 +33,7 @@ export async function gssHandshake(options: {
     for (let leg = 0; leg < 6; leg++) {
       const step = await initSecContext({
         cred: options.clientCred, ctx: client, target: options.target, mech: options.mech, flags: options.flags,
-        input: token, bindings: options.clientBindings ?? null,
+        input: token, bindings: options.clientBindings ?? null, ticketCached: options.ticketCached === true,
       });
       clientFlags = step.flags;
       clientMech = step.mech;

@@ -90,8 +90,8 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
     process.env['KRB5CCNAME'] = `FILE:${cached}`;
 
     const sspi = await createSspi({ modules: [kerberosModule] });
-    // Credentials acquired once, as a server or a long-lived client does: the client's first leg
-    // then runs inline (its ticket is known to be cached) and only the library's work remains.
+    // Credentials acquired once, as a server or a long-lived client does: after the warm-up the
+    // client's service ticket is pinned (adapter/pins.ts), so first legs run inline.
     const clientCred = (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 2, authData: { ccache: cached } })).credential!;
     const serverCred = (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 1, authData: { keytab: lab.serviceKeytab } })).credential!;
     const reused = async (): Promise<void> => {

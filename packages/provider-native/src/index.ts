@@ -40,6 +40,7 @@ export {
   DEFAULT_ASYNC_LIMIT,
   DEFAULT_ASYNC_BURST,
   oidToDotted,
+  pinServiceTicket,
 } from './ffi/index.js';
 export type {
   Availability,
@@ -54,6 +55,7 @@ export type {
   ChannelBindings,
   IovSegment,
   MappedStatusName,
+  TicketPin,
 } from './ffi/index.js';
 export { kerberosModule } from './kerberos/index.js';
 export { negotiateModule } from './negotiate/index.js';

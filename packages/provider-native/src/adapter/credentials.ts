@@ -7,6 +7,7 @@ import type { AcquireCredentialsResult, AuthData, SecWinntAuthIdentity } from '@
 import { acquireCredFrom, acquireCredWithPassword, importName, inquireCred } from '../ffi/index.js';
 import type { CredStore, CredUsage, GssMech, NativeHandle } from '../ffi/index.js';
 import { failure } from './failure.js';
+import { TicketPins } from './pins.js';
 import type { HandleTables } from './state.js';
 import { parseTarget } from './target.js';
 
@@ -96,6 +97,7 @@ export async function acquire(
       owned: cred,
       usage,
       principal: info.name,
+      pins: usage === 'ACCEPT' ? null : new TicketPins(mech),
     });
     const lifetimeMs = info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000;
     return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: timeStampFromMillis(Date.now() + lifetimeMs) };
@@ -121,6 +123,7 @@ export function free(tables: HandleTables, handle: number): number {
   const e = tables.creds.get(handle);
   if (e === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
   tables.creds.delete(handle);
+  e.pins?.clear();
   e.owned.release();
   return SecStatus.SEC_E_OK;
 }

@@ -1,14 +1,16 @@
 /** SpInitLsaModeContext / SpAcceptLsaModeContext over gss_init/accept_sec_context. */
 import { IscReq, AscReq, SecBufferType, SecStatus, findBuffer, timeStampFromMillis, writeBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
-import { acceptSecContext, acceptSecContextAsync, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
-import type { ChannelBindings, GssMech } from '../ffi/index.js';
+import { acceptSecContext, acceptSecContextAsync, GssFlag, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
+import type { ChannelBindings, GssMech, TicketPin } from '../ffi/index.js';
 import { parseSecChannelBindings } from './bindings.js';
 import { failure } from './failure.js';
 import { ascRetFromGss, gssFlagsFromIscReq, iscRetFromGss } from './flag-table.js';
-import type { CtxEntry, HandleTables } from './state.js';
+import type { CredEntry, CtxEntry, HandleTables } from './state.js';
 
 const INDEFINITE = 0xffffffff;
+/** Delegation forwards a TGT, which only the KDC can issue: never made from a pinned ticket. */
+const NEEDS_TGT = GssFlag.DELEG | GssFlag.DELEG_POLICY;
 
 function bindingsOf(input: SecBufferDesc | undefined): ChannelBindings | null | 'bad' {
   const b = findBuffer(input, SecBufferType.CHANNEL_BINDINGS);
@@ -56,34 +58,36 @@ export async function initLeg(
     if (credHandle !== undefined && cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
     if (cred !== undefined && cred.usage === 'ACCEPT') return { status: SecStatus.SEC_E_NO_CREDENTIALS };
     if (targetName === undefined || targetName === '') return { status: SecStatus.SEC_E_TARGET_UNKNOWN };
+    const pin = cred?.pins?.usable(targetName);
+    if (pin !== undefined && cred !== undefined && (gssFlagsFromIscReq(req >>> 0) & NEEDS_TGT) === 0) {
+      const pinned = await pinnedFirstLeg(tables, mech, cred, pin, targetName, req, bindings, output);
+      if (pinned !== undefined) return pinned;
+    }
     let target: NativeHandle;
     try {
       target = tables.targets.acquire(targetName);
     } catch (err) {
       return failure(err);
     }
-    entry = {
-      side: 'client', ctx: new NativeHandle('context'), mech, target, cred: cred?.initiator ?? null, requested: req >>> 0,
-      complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
-      ...(cred !== undefined ? { credEntry: cred, targetName } : {}),
-    };
+    entry = newClientEntry(mech, target, cred, cred?.initiator ?? null, req, targetName);
     fresh = true;
   }
   const token = findBuffer(input, SecBufferType.TOKEN)?.data ?? null;
   if (!fresh && (token === null || token.length === 0)) return { status: SecStatus.SEC_E_INVALID_TOKEN };
+  let result: LsaModeContextResult;
   try {
     // A credential freed while a context uses it stays alive (pinned) until the context goes; one
     // freed during this context's first, in-flight leg may already be gone: continue without it.
     const step = await initSecContext({
       cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
       flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
-      // Every first leg runs on a worker thread. Remembering that a ticket was cached is not enough
-      // to run it inline: the ccache can be renewed or replaced under us (kinit, sssd), and MIT may
-      // resolve the host name (dns_canonicalize_hostname) — either would block the event loop.
+      // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
+      // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
+      // the host name through DNS), and either would block the event loop.
       ticketCached: false,
       offload: busy(),
     });
-    return settle(tables, ctxHandle, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
+    result = settle(tables, ctxHandle, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
   } catch (err) {
     if (fresh) {
       entry.ctx.release();
@@ -91,6 +95,56 @@ export async function initLeg(
     }
     const own = (err as { sspiStatus?: number }).sspiStatus;
     return own !== undefined ? { status: own } : failure(err);
+  }
+  const pins = entry.credEntry?.pins;
+  if (entry.complete && pins != null && entry.pinned !== true && entry.targetName !== undefined && entry.cred !== null && !entry.cred.isEmpty
+    && (gssFlagsFromIscReq(entry.requested) & NEEDS_TGT) === 0) {
+    await pins.completed(entry.targetName, entry.cred, entry.ctx);
+  }
+  return result;
+}
+
+function newClientEntry(
+  mech: GssMech, target: NativeHandle, credEntry: CredEntry | undefined, cred: NativeHandle | null, req: number, targetName: string,
+): CtxEntry {
+  return {
+    side: 'client', ctx: new NativeHandle('context'), mech, target, cred, requested: req >>> 0,
+    complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+    ...(credEntry !== undefined ? { credEntry, targetName } : {}),
+  };
+}
+
+/**
+ * A first leg made with a pinned service ticket, on the main thread (it cannot reach a KDC or
+ * DNS: see ffi/ticket-pin.ts). Undefined when the pin no longer works (the caller then makes the
+ * leg the ordinary way and the pin is dropped).
+ */
+async function pinnedFirstLeg(
+  tables: HandleTables,
+  mech: GssMech,
+  cred: CredEntry,
+  pin: TicketPin,
+  targetName: string,
+  req: number,
+  bindings: ChannelBindings | null,
+  output: SecBufferDesc | undefined,
+): Promise<LsaModeContextResult | undefined> {
+  pin.target.pin();
+  const entry = newClientEntry(mech, pin.target, cred, pin.cred, req, targetName);
+  entry.pinned = true;
+  try {
+    const step = await initSecContext({
+      cred: pin.cred, ctx: entry.ctx, target: pin.target, mech, flags: gssFlagsFromIscReq(entry.requested), input: null, bindings,
+      ticketCached: true, offload: busy(),
+    });
+    return settle(tables, undefined, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
+  } catch (err) {
+    entry.ctx.release();
+    pin.target.unpin();
+    const own = (err as { sspiStatus?: number }).sspiStatus;
+    if (own !== undefined) return { status: own };
+    cred.pins?.drop(targetName);
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 /** The package's own handle tables: LSA_SEC_HANDLE numbers → native credentials and contexts. */
 import type { NativeHandle, GssMech } from '../ffi/index.js';
+import type { TicketPins } from './pins.js';
 import { TargetNameCache } from './target.js';
 
 /**
@@ -14,6 +15,8 @@ export interface CredEntry {
   readonly owned: NativeHandle;
   readonly usage: 'INITIATE' | 'ACCEPT' | 'BOTH';
   readonly principal: string;
+  /** Service tickets this credential obtained, pinned for inline first legs (initiators only). */
+  readonly pins: TicketPins | null;
 }
 
 /** A context handle's state. */
@@ -27,6 +30,8 @@ export interface CtxEntry {
   credEntry?: CredEntry;
   /** Initiator only: the target as given. */
   targetName?: string;
+  /** Initiator only: the first leg used a pinned service ticket (see adapter/pins.ts). */
+  pinned?: boolean;
   cred: NativeHandle | null;
   /** ISC_REQ / ASC_REQ bits of the first leg. */
   readonly requested: number;

@@ -84,7 +84,7 @@ export async function initSecContext(options: {
    * run synchronously and skip the worker-thread hop. Later legs are always synchronous.
    */
   readonly ticketCached?: boolean;
-  /** Run a later (normally inline) leg on a worker thread anyway, e.g. while the process is busy. */
+  /** Run an inline leg (a later one, or a first one with `ticketCached`) on a worker thread anyway, e.g. while the process is busy. */
   readonly offload?: boolean;
 }): Promise<ContextStep> {
   const lib = gssLibrary();
@@ -109,7 +109,7 @@ export async function initSecContext(options: {
     const target = options.target.ptr;
     const mech = mechOid(lib, options.mech);
     const cbStruct = cb?.struct ?? null;
-    const useWorker = first ? options.ticketCached !== true : options.offload === true;
+    const useWorker = first ? options.ticketCached !== true || options.offload === true : options.offload === true;
     major = useWorker
       ? await sharedGate().run((done) =>
           lib.gssAsync.gss_init_sec_context(

@@ -11,6 +11,8 @@ export type HandleKind = 'name' | 'cred' | 'context';
 interface Cell {
   ptr: bigint;
   readonly kind: HandleKind;
+  /** Runs once, right after the native object is freed (by release or by the finalizer). */
+  after?: (() => void) | undefined;
 }
 
 let finalized = 0;
@@ -21,7 +23,14 @@ const registry = new FinalizationRegistry<Cell>((cell) => {
   cell.ptr = 0n;
   finalized++;
   releaseNative(cell.kind, ptr);
+  runAfter(cell);
 });
+
+function runAfter(cell: Cell): void {
+  const after = cell.after;
+  cell.after = undefined;
+  after?.();
+}
 
 let releaseArea: { readonly holder: Buffer; readonly minorAt: bigint; readonly holderAt: bigint } | undefined;
 
@@ -130,6 +139,15 @@ export class NativeHandle {
     this.cell.ptr = 0n;
     this.untrack();
     releaseNative(this.cell.kind, ptr);
+    runAfter(this.cell);
+  }
+
+  /**
+   * Runs `fn` once the native object has really been freed (after a deferred release too): what
+   * the object depends on (a private ccache under a credential) goes only after it.
+   */
+  afterRelease(fn: () => void): void {
+    this.cell.after = fn;
   }
 
   private track(): void {

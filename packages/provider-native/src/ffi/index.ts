@@ -23,3 +23,5 @@ export { lookupLocalAccount } from './account.js';
 export type { LocalAccount } from './account.js';
 export { nameAttributes } from './name-attributes.js';
 export type { NameAttribute } from './name-attributes.js';
+export { pinServiceTicket } from './ticket-pin.js';
+export type { TicketPin } from './ticket-pin.js';

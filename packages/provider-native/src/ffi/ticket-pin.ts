@@ -1,0 +1,195 @@
+/**
+ * Service-ticket pins. A first ISC leg can reach the KDC (no service ticket cached yet, an expired
+ * one, a TGT to renew through a client keytab) or DNS (host-name canonicalisation), so it runs on a
+ * worker thread — which costs a thread round trip per handshake even when the ticket is cached. A
+ * pin removes the uncertainty instead of guessing: once a credential has obtained a ticket for a
+ * target, the ticket alone is copied into a private MEMORY ccache that holds no TGT, and an
+ * initiator credential is acquired over that ccache with an empty client keytab. A first leg made
+ * with the pinned credential and the ticket's exact server principal (no host-based name, so no
+ * canonicalisation) can only find its ticket in memory or fail: with no TGT and no keys there is
+ * nothing it could ask a KDC with. Such a leg is safe to run on the main thread.
+ *
+ * The ccache of the credential the ticket came from is only read (on a worker thread: a KCM or
+ * network-mounted ccache may wait), never modified.
+ */
+import { check } from './errors.js';
+import { acquireCredFrom } from './creds.js';
+import type { GssMech } from './creds.js';
+import { inquireContext } from './context.js';
+import { NativeHandle } from './handles.js';
+import { gssLibrary } from './library.js';
+import type { GssLibrary } from './library.js';
+import { importName } from './names.js';
+import { readPtr } from './memory.js';
+import { sharedGate } from './queue.js';
+
+/** A service ticket held in a private ccache, and what a first leg needs to use it. */
+export interface TicketPin {
+  /** Initiator credential over the private ccache (owned; contexts pin it). */
+  readonly cred: NativeHandle;
+  /** The ticket's server principal, imported as a Kerberos principal name (owned). */
+  readonly target: NativeHandle;
+  /** The ticket's server principal in display form. */
+  readonly server: string;
+  /** When the ticket ends (milliseconds since the epoch). */
+  readonly endsAt: number;
+  /** Releases the credential and name; the private ccache is destroyed once the credential is freed. */
+  release(): void;
+}
+
+interface Krb5 {
+  readonly ctx: bigint;
+  // krb5_error_code krb5_cc_new_unique(krb5_context, const char *type, const char *hint, krb5_ccache *id)
+  readonly newUnique: (ctx: bigint, type: string, hint: null, out: Buffer) => number;
+  // krb5_error_code krb5_cc_initialize(krb5_context, krb5_ccache, krb5_principal)
+  readonly initialize: (ctx: bigint, cc: bigint, princ: bigint) => number;
+  // krb5_error_code krb5_cc_retrieve_cred(krb5_context, krb5_ccache, krb5_flags, krb5_creds *mcreds, krb5_creds *creds)
+  readonly retrieve: (ctx: bigint, cc: bigint, flags: number, mcreds: Buffer, creds: Buffer) => number;
+  // krb5_error_code krb5_cc_store_cred(krb5_context, krb5_ccache, krb5_creds *)
+  readonly store: (ctx: bigint, cc: bigint, creds: Buffer) => number;
+  // krb5_error_code krb5_cc_destroy(krb5_context, krb5_ccache)
+  readonly destroy: (ctx: bigint, cc: bigint) => number;
+  // const char *krb5_cc_get_name(krb5_context, krb5_ccache)
+  readonly getName: (ctx: bigint, cc: bigint) => string;
+  // krb5_error_code krb5_parse_name(krb5_context, const char *name, krb5_principal *out)
+  readonly parseName: (ctx: bigint, name: string, out: Buffer) => number;
+  // void krb5_free_principal(krb5_context, krb5_principal)
+  readonly freePrincipal: (ctx: bigint, princ: bigint) => void;
+  // void krb5_free_cred_contents(krb5_context, krb5_creds *)
+  readonly freeCredContents: (ctx: bigint, creds: Buffer) => void;
+  // OM_uint32 gss_krb5_copy_ccache(OM_uint32 *minor, gss_cred_id_t cred, krb5_ccache out_ccache), async
+  readonly copyCcache: (minor: Buffer, cred: bigint, cc: bigint, done: (err: unknown, major: number) => void) => void;
+}
+
+const KRB5_CANDIDATES = ['libkrb5.so.3', 'libkrb5.so', 'libkrb5.3.3.dylib'];
+let krb5: Krb5 | undefined;
+
+/** libkrb5's ccache functions and one krb5_context for them (used on the main thread only). */
+function bindKrb5(lib: GssLibrary): Krb5 {
+  if (krb5 !== undefined) return krb5;
+  const { koffi } = lib;
+  let handle: ReturnType<typeof koffi.load> | undefined;
+  const failures: string[] = [];
+  for (const name of KRB5_CANDIDATES) {
+    try {
+      handle = koffi.load(name);
+      break;
+    } catch (err) {
+      failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (handle === undefined) throw new Error(`libkrb5 is not loadable: ${failures.join('; ')}`);
+  const init = handle.func('int32_t krb5_init_context(void *ctx_out)') as (out: Buffer) => number;
+  const out = Buffer.alloc(8);
+  const rc = init(out);
+  if (rc !== 0) throw new Error(`krb5_init_context failed (${rc})`);
+  const copy = koffi.load(lib.path).func('uint32_t gss_krb5_copy_ccache(void *minor, void *cred, void *cc)');
+  krb5 = {
+    ctx: readPtr(out),
+    newUnique: handle.func('int32_t krb5_cc_new_unique(void *ctx, const char *type, const char *hint, void *out)') as Krb5['newUnique'],
+    initialize: handle.func('int32_t krb5_cc_initialize(void *ctx, void *cc, void *princ)') as Krb5['initialize'],
+    retrieve: handle.func('int32_t krb5_cc_retrieve_cred(void *ctx, void *cc, int32_t flags, void *mcreds, void *creds)') as Krb5['retrieve'],
+    store: handle.func('int32_t krb5_cc_store_cred(void *ctx, void *cc, void *creds)') as Krb5['store'],
+    destroy: handle.func('int32_t krb5_cc_destroy(void *ctx, void *cc)') as Krb5['destroy'],
+    getName: handle.func('const char *krb5_cc_get_name(void *ctx, void *cc)') as Krb5['getName'],
+    parseName: handle.func('int32_t krb5_parse_name(void *ctx, const char *name, void *out)') as Krb5['parseName'],
+    freePrincipal: handle.func('void krb5_free_principal(void *ctx, void *princ)') as Krb5['freePrincipal'],
+    freeCredContents: handle.func('void krb5_free_cred_contents(void *ctx, void *creds)') as Krb5['freeCredContents'],
+    copyCcache: (minor, cred, cc, done) => void copy.async(minor, cred, cc, done),
+  };
+  return krb5;
+}
+
+/** A client keytab that never holds keys: a pinned credential must not obtain a TGT by itself. */
+const NO_CLIENT_KEYS = 'MEMORY:sspkit-pin-no-client-keys';
+
+function krb5Check(call: string, rc: number): void {
+  if (rc !== 0) throw new Error(`${call} failed (krb5 error ${rc})`);
+}
+
+/** A new empty MEMORY ccache initialised for `client`. */
+function memoryCcache(k: Krb5, client: bigint): bigint {
+  const out = Buffer.alloc(8);
+  krb5Check('krb5_cc_new_unique', k.newUnique(k.ctx, 'MEMORY', null, out));
+  const cc = readPtr(out);
+  const rc = k.initialize(k.ctx, cc, client);
+  if (rc !== 0) k.destroy(k.ctx, cc);
+  krb5Check('krb5_cc_initialize', rc);
+  return cc;
+}
+
+/**
+ * Pins the service ticket an initiator context was established with (after its first leg): reads
+ * `source`'s ccache on a worker thread, keeps the one ticket, and acquires a credential over it.
+ * Throws when the ticket cannot be found or copied; the caller then simply does not pin.
+ */
+export async function pinServiceTicket(source: NativeHandle, ctx: NativeHandle, mech: GssMech): Promise<TicketPin> {
+  const lib = gssLibrary();
+  const k = bindKrb5(lib);
+  const { source: client, target: server } = inquireContext(ctx);
+  if (client === '' || server === '' || !server.includes('@')) throw new Error('context names are not Kerberos principals');
+  const principals: bigint[] = [];
+  const parse = (name: string): bigint => {
+    const out = Buffer.alloc(8);
+    krb5Check('krb5_parse_name', k.parseName(k.ctx, name, out));
+    const p = readPtr(out);
+    principals.push(p);
+    return p;
+  };
+  let scratch = 0n;
+  let pinned = 0n;
+  const layout = lib.layout.krb5Creds;
+  const creds = Buffer.alloc(layout.size);
+  let haveCreds = false;
+  try {
+    const clientPrincipal = parse(client);
+    const serverPrincipal = parse(server);
+    scratch = memoryCcache(k, clientPrincipal);
+    const minor = Buffer.alloc(4);
+    source.pin();
+    let major: number;
+    try {
+      const cc = scratch;
+      major = await sharedGate().run((done) => k.copyCcache(minor, source.ptr, cc, done));
+    } finally {
+      source.unpin();
+    }
+    check(lib, 'gss_krb5_copy_ccache', major, minor);
+    const match = Buffer.alloc(layout.size);
+    match.writeBigUInt64LE(clientPrincipal, layout.client);
+    match.writeBigUInt64LE(serverPrincipal, layout.server);
+    krb5Check('krb5_cc_retrieve_cred', k.retrieve(k.ctx, scratch, 0, match, creds));
+    haveCreds = true;
+    const endsAt = creds.readUInt32LE(layout.endtime) * 1000;
+    pinned = memoryCcache(k, clientPrincipal);
+    krb5Check('krb5_cc_store_cred', k.store(k.ctx, pinned, creds));
+    const ccacheName = `MEMORY:${k.getName(k.ctx, pinned)}`;
+    const acquired = await acquireCredFrom({ usage: 'INITIATE', mech, store: { ccache: ccacheName, client_keytab: NO_CLIENT_KEYS } });
+    const cc = pinned;
+    pinned = 0n;
+    acquired.cred.afterRelease(() => void k.destroy(k.ctx, cc));
+    let target: NativeHandle;
+    try {
+      target = importName(server, 'principal');
+    } catch (err) {
+      acquired.cred.release();
+      throw err;
+    }
+    return {
+      cred: acquired.cred,
+      target,
+      server,
+      endsAt,
+      release: () => {
+        acquired.cred.release();
+        target.release();
+      },
+    };
+  } finally {
+    // The scratch copy held the TGT too: destroyed at once (MIT zeroes the keys it frees).
+    if (haveCreds) k.freeCredContents(k.ctx, creds);
+    if (scratch !== 0n) k.destroy(k.ctx, scratch);
+    if (pinned !== 0n) k.destroy(k.ctx, pinned);
+    for (const p of principals) k.freePrincipal(k.ctx, p);
+  }
+}
