@@ -8,7 +8,7 @@ import { labCopyCcache, labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
 import {
   acquireCredFrom, acquireCredWithPassword, displayName, exportSecContext, getMic, GssFlag, importName,
-  importSecContext, inquireContext, inquireCred, isAvailable, isGssErrorObject, MappedStatus, oidToDotted, sessionKey,
+  importSecContext, inlineStore, inquireContext, inquireCred, isAvailable, NO_CLIENT_KEYS, sharedGate, isGssErrorObject, MappedStatus, oidToDotted, sessionKey,
   unwrap, unwrapIov, verifyMic, wrap, wrapIov, wrapIovLength, wrapSizeLimit, IovType, NativeHandle,
 } from '@sspkit/provider-native';
 import type { MappedStatusName } from '@sspkit/provider-native';
@@ -264,6 +264,31 @@ describe('GSSAPI through koffi against the lab KDC', () => {
       name.release();
       await labStartKdc(lab, false);
     }
+  });
+
+  it('acquires on the main thread only what cannot reach a KDC or a daemon', async () => {
+    const local = { ccache: `FILE:${join(lab.dir, 'ffi.ccache')}` };
+    expect(inlineStore('ACCEPT', { keytab: `FILE:${lab.serviceKeytab}` })).toEqual({ keytab: `FILE:${lab.serviceKeytab}` });
+    // The store names an empty client keytab: MIT can then never fetch a TGT with this credential.
+    expect(inlineStore('INITIATE', local)).toEqual({ ...local, client_keytab: NO_CLIENT_KEYS });
+    expect(inlineStore('INITIATE', { ccache: 'KCM:' })).toBeNull();
+    expect(inlineStore('INITIATE', {})).toBeNull();
+    expect(inlineStore('INITIATE', { ...local, client_keytab: `FILE:${lab.serviceKeytab}` })).toBeNull();
+    expect(inlineStore('BOTH', { ...local, keytab: `FILE:${lab.serviceKeytab}` })).toBeNull();
+    // A default client keytab with keys lets MIT obtain TGTs by itself: a worker thread again.
+    const previous = process.env['KRB5_CLIENT_KTNAME'];
+    process.env['KRB5_CLIENT_KTNAME'] = `FILE:${lab.serviceKeytab}`;
+    try {
+      expect(inlineStore('INITIATE', local)).toBeNull();
+    } finally {
+      if (previous === undefined) delete process.env['KRB5_CLIENT_KTNAME'];
+      else process.env['KRB5_CLIENT_KTNAME'] = previous;
+    }
+    const before = sharedGate().stats().started;
+    const cred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: local })).cred;
+    expect(sharedGate().stats().started).toBe(before);
+    expect(inquireCred(cred).name).toBe(lab.userPrincipal);
+    cred.release();
   });
 
   it('reports a missing ccache as NO_CREDENTIALS', async () => {

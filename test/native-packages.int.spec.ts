@@ -203,9 +203,9 @@ describe.each(['Kerberos', 'Negotiate'] as const)('%s through the dispatcher', (
     };
     try {
       // Async calls per handshake. 1st: the first leg on a worker. 2nd: the same, then the pin (the
-      // credential's ccache read on a worker, a credential acquired over the private copy). Later:
-      // none — the first leg runs inline from the pinned ticket.
-      expect([await once(), await once(), await once(), await once()]).toEqual([1, 3, 0, 0]);
+      // credential's ccache read on a worker; the credential over the private copy is acquired
+      // inline). Later: none — the first leg runs inline from the pinned ticket.
+      expect([await once(), await once(), await once(), await once()]).toEqual([1, 2, 0, 0]);
       // Delegation forwards a TGT, which the pin does not hold: a worker thread again.
       expect(await once(REQ | IscReq.DELEGATE)).toBe(1);
       // The pin is a private copy of the service ticket: the credential's ccache removed and the

@@ -41,6 +41,8 @@ export {
   DEFAULT_ASYNC_BURST,
   oidToDotted,
   pinServiceTicket,
+  inlineStore,
+  NO_CLIENT_KEYS,
 } from './ffi/index.js';
 export type {
   Availability,

@@ -1,8 +1,10 @@
 /**
- * Credential acquisition. Both calls may contact the KDC (password → AS exchange; a ccache store
- * may need none, but the library decides), so both go through koffi's async calls and the gate.
+ * Credential acquisition. A password means an AS exchange with the KDC, and MIT obtains or
+ * refreshes a TGT by itself wherever a client keytab holds keys, so acquisition goes through
+ * koffi's async calls and the gate — unless the store is provably local ({@link inlineStore}).
  */
 import { check } from './errors.js';
+import { defaultClientKeytabHasKeys, NO_CLIENT_KEYS } from './krb5.js';
 import { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
 import type { GssLibrary } from './library.js';
@@ -31,18 +33,44 @@ function mechSet(lib: GssLibrary, mech: GssMech): bigint {
   return mech === 'krb5' ? lib.oids.setKrb5 : lib.oids.setSpnego;
 }
 
+/** ccache types held in this process or on a local filesystem (KCM, API: a daemon may wait). */
+const LOCAL_CCACHE_TYPES = ['FILE:', 'DIR:', 'MEMORY:'];
+
+/**
+ * The store to acquire with on the main thread, or null when acquisition could wait on a KDC or
+ * a daemon. An acceptor only opens a keytab (every keytab type is a local file or memory). An
+ * initiator is local when its store names a ccache of a local type and neither a password nor a
+ * client keytab, and the default client keytab holds no key. The returned store then names an
+ * empty client keytab ({@link NO_CLIENT_KEYS}), so no later call with the credential can fetch a
+ * TGT either — not even if a default client keytab appears afterwards.
+ */
+export function inlineStore(usage: CredUsage, store: CredStore): CredStore | null {
+  if (usage === 'ACCEPT') return store;
+  if (usage !== 'INITIATE' || 'password' in store) return null;
+  if (store['client_keytab'] !== undefined && store['client_keytab'] !== NO_CLIENT_KEYS) return null;
+  const ccache = store['ccache'];
+  if (ccache === undefined || !LOCAL_CCACHE_TYPES.some((t) => ccache.startsWith(t))) return null;
+  if (defaultClientKeytabHasKeys()) return null;
+  return { ...store, client_keytab: NO_CLIENT_KEYS };
+}
+
 /**
  * gss_acquire_cred_from: credentials for `name` (or the default principal) from an explicit cred
- * store. No process-wide environment variable is read or changed for what the store names.
+ * store. No process-wide environment variable is read or changed for what the store names. Runs
+ * on the main thread when {@link inlineStore} proves the store local (unless `offload`), else on a
+ * worker thread.
  */
 export async function acquireCredFrom(options: {
   readonly name?: NativeHandle;
   readonly usage: CredUsage;
   readonly mech: GssMech;
   readonly store?: CredStore;
+  readonly offload?: boolean;
 }): Promise<AcquiredCred> {
   const lib = gssLibrary();
-  const entries = Object.entries(options.store ?? {});
+  const given = options.store ?? {};
+  const local = options.offload === true ? null : inlineStore(options.usage, given);
+  const entries = Object.entries(local ?? given);
   const { keyValueElement: kve, keyValueSet: kvs } = lib.layout;
   const pool = acquireFrames(lib);
   const f = pool.take();
@@ -61,11 +89,12 @@ export async function acquireCredFrom(options: {
   options.name?.pin();
   let major: number;
   try {
-    major = await sharedGate().run((done) =>
-      lib.gssAsync.gss_acquire_cred_from(
-        minorAt, name, 0, mechSet(lib, options.mech), GssCredUsage[options.usage], entries.length > 0 ? storeAt : null, credAt, null, timeAt, done,
-      ),
-    );
+    const mechs = mechSet(lib, options.mech);
+    const usage = GssCredUsage[options.usage];
+    const storeArg = entries.length > 0 ? storeAt : null;
+    major = local !== null
+      ? lib.gss.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt)
+      : await sharedGate().run((done) => lib.gssAsync.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt, done));
   } finally {
     options.name?.unpin();
   }

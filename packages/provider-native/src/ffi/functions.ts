@@ -37,6 +37,8 @@ export interface GssFunctions {
   //   gss_channel_bindings_t cb, gss_name_t *src_name, gss_OID *mech, gss_buffer_t output, OM_uint32 *ret_flags,
   //   OM_uint32 *time_rec, gss_cred_id_t *delegated)
   readonly gss_accept_sec_context: Fn<[Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
+  // Same prototype as the async entry below; used when the store is local (see creds.ts).
+  readonly gss_acquire_cred_from: Fn<[Ptr, Ptr, number, Ptr, number, Ptr, Ptr, Ptr, Ptr]>;
   // Same prototype as the async entry below; used for legs that only process the peer's token.
   readonly gss_init_sec_context: Fn<[Ptr, Ptr, Ptr, Ptr, Ptr, number, number, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
   // OM_uint32 gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_buffer_t output_token)
@@ -123,6 +125,8 @@ const SYNC_PROTOTYPES: Readonly<Record<keyof GssFunctions, string>> = {
   gss_inquire_cred: 'uint32_t gss_inquire_cred(void *minor, void *cred, void *name, void *lifetime, void *usage, void *mechs)',
   gss_accept_sec_context:
     'uint32_t gss_accept_sec_context(void *minor, void *ctx, void *cred, void *input, void *cb, void *src_name, void *mech, void *output, void *ret_flags, void *time_rec, void *delegated)',
+  gss_acquire_cred_from:
+    'uint32_t gss_acquire_cred_from(void *minor, void *name, uint32_t time_req, void *mechs, int usage, void *store, void *cred, void *actual, void *time_rec)',
   gss_init_sec_context:
     'uint32_t gss_init_sec_context(void *minor, void *cred, void *ctx, void *target, void *mech, uint32_t req_flags, uint32_t time_req, void *cb, void *input, void *actual_mech, void *output, void *ret_flags, void *time_rec)',
   gss_delete_sec_context: 'uint32_t gss_delete_sec_context(void *minor, void *ctx, void *output)',

@@ -5,7 +5,8 @@ export { NativeHandle, ReleasedHandleError, finalizedHandleCount } from './handl
 export type { HandleKind } from './handles.js';
 export { importName, displayName, localName } from './names.js';
 export type { NameType } from './names.js';
-export { acquireCredFrom, acquireCredWithPassword, inquireCred } from './creds.js';
+export { acquireCredFrom, acquireCredWithPassword, inlineStore, inquireCred } from './creds.js';
+export { NO_CLIENT_KEYS } from './krb5.js';
 export type { AcquiredCred, CredStore, CredUsage, GssMech } from './creds.js';
 export { initSecContext, acceptSecContext, acceptSecContextAsync, contextSourceName, inquireContext, exportSecContext, importSecContext, sessionKey } from './context.js';
 export type { AcceptOptions, AcceptStep, ContextInfo, ContextStep } from './context.js';

@@ -18,10 +18,11 @@ import type { GssMech } from './creds.js';
 import { inquireContext } from './context.js';
 import { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
-import type { GssLibrary } from './library.js';
 import { importName } from './names.js';
 import { readPtr } from './memory.js';
 import { sharedGate } from './queue.js';
+import { bindKrb5, krb5Check, NO_CLIENT_KEYS } from './krb5.js';
+import type { Krb5 } from './krb5.js';
 
 /** A service ticket held in a private ccache, and what a first leg needs to use it. */
 export interface TicketPin {
@@ -35,76 +36,6 @@ export interface TicketPin {
   readonly endsAt: number;
   /** Releases the credential and name; the private ccache is destroyed once the credential is freed. */
   release(): void;
-}
-
-interface Krb5 {
-  readonly ctx: bigint;
-  // krb5_error_code krb5_cc_new_unique(krb5_context, const char *type, const char *hint, krb5_ccache *id)
-  readonly newUnique: (ctx: bigint, type: string, hint: null, out: Buffer) => number;
-  // krb5_error_code krb5_cc_initialize(krb5_context, krb5_ccache, krb5_principal)
-  readonly initialize: (ctx: bigint, cc: bigint, princ: bigint) => number;
-  // krb5_error_code krb5_cc_retrieve_cred(krb5_context, krb5_ccache, krb5_flags, krb5_creds *mcreds, krb5_creds *creds)
-  readonly retrieve: (ctx: bigint, cc: bigint, flags: number, mcreds: Buffer, creds: Buffer) => number;
-  // krb5_error_code krb5_cc_store_cred(krb5_context, krb5_ccache, krb5_creds *)
-  readonly store: (ctx: bigint, cc: bigint, creds: Buffer) => number;
-  // krb5_error_code krb5_cc_destroy(krb5_context, krb5_ccache)
-  readonly destroy: (ctx: bigint, cc: bigint) => number;
-  // const char *krb5_cc_get_name(krb5_context, krb5_ccache)
-  readonly getName: (ctx: bigint, cc: bigint) => string;
-  // krb5_error_code krb5_parse_name(krb5_context, const char *name, krb5_principal *out)
-  readonly parseName: (ctx: bigint, name: string, out: Buffer) => number;
-  // void krb5_free_principal(krb5_context, krb5_principal)
-  readonly freePrincipal: (ctx: bigint, princ: bigint) => void;
-  // void krb5_free_cred_contents(krb5_context, krb5_creds *)
-  readonly freeCredContents: (ctx: bigint, creds: Buffer) => void;
-  // OM_uint32 gss_krb5_copy_ccache(OM_uint32 *minor, gss_cred_id_t cred, krb5_ccache out_ccache), async
-  readonly copyCcache: (minor: Buffer, cred: bigint, cc: bigint, done: (err: unknown, major: number) => void) => void;
-}
-
-const KRB5_CANDIDATES = ['libkrb5.so.3', 'libkrb5.so', 'libkrb5.3.3.dylib'];
-let krb5: Krb5 | undefined;
-
-/** libkrb5's ccache functions and one krb5_context for them (used on the main thread only). */
-function bindKrb5(lib: GssLibrary): Krb5 {
-  if (krb5 !== undefined) return krb5;
-  const { koffi } = lib;
-  let handle: ReturnType<typeof koffi.load> | undefined;
-  const failures: string[] = [];
-  for (const name of KRB5_CANDIDATES) {
-    try {
-      handle = koffi.load(name);
-      break;
-    } catch (err) {
-      failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (handle === undefined) throw new Error(`libkrb5 is not loadable: ${failures.join('; ')}`);
-  const init = handle.func('int32_t krb5_init_context(void *ctx_out)') as (out: Buffer) => number;
-  const out = Buffer.alloc(8);
-  const rc = init(out);
-  if (rc !== 0) throw new Error(`krb5_init_context failed (${rc})`);
-  const copy = koffi.load(lib.path).func('uint32_t gss_krb5_copy_ccache(void *minor, void *cred, void *cc)');
-  krb5 = {
-    ctx: readPtr(out),
-    newUnique: handle.func('int32_t krb5_cc_new_unique(void *ctx, const char *type, const char *hint, void *out)') as Krb5['newUnique'],
-    initialize: handle.func('int32_t krb5_cc_initialize(void *ctx, void *cc, void *princ)') as Krb5['initialize'],
-    retrieve: handle.func('int32_t krb5_cc_retrieve_cred(void *ctx, void *cc, int32_t flags, void *mcreds, void *creds)') as Krb5['retrieve'],
-    store: handle.func('int32_t krb5_cc_store_cred(void *ctx, void *cc, void *creds)') as Krb5['store'],
-    destroy: handle.func('int32_t krb5_cc_destroy(void *ctx, void *cc)') as Krb5['destroy'],
-    getName: handle.func('const char *krb5_cc_get_name(void *ctx, void *cc)') as Krb5['getName'],
-    parseName: handle.func('int32_t krb5_parse_name(void *ctx, const char *name, void *out)') as Krb5['parseName'],
-    freePrincipal: handle.func('void krb5_free_principal(void *ctx, void *princ)') as Krb5['freePrincipal'],
-    freeCredContents: handle.func('void krb5_free_cred_contents(void *ctx, void *creds)') as Krb5['freeCredContents'],
-    copyCcache: (minor, cred, cc, done) => void copy.async(minor, cred, cc, done),
-  };
-  return krb5;
-}
-
-/** A client keytab that never holds keys: a pinned credential must not obtain a TGT by itself. */
-const NO_CLIENT_KEYS = 'MEMORY:sspkit-pin-no-client-keys';
-
-function krb5Check(call: string, rc: number): void {
-  if (rc !== 0) throw new Error(`${call} failed (krb5 error ${rc})`);
 }
 
 /** A new empty MEMORY ccache initialised for `client`. */
