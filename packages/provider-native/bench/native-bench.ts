@@ -15,7 +15,7 @@ import {
   acceptSecContext, acquireCredFrom, GssFlag, importName, initSecContext, IovType, kerberosModule, NativeHandle, unwrap, unwrapIov, wrap,
   wrapIov, wrapIovLength,
 } from '../src/index.js';
-import { bareKoffiHandshake } from './raw-koffi.js';
+import { bareKoffiHandshake, bareKoffiIov, bareKoffiKdcHandshake } from './raw-koffi.js';
 import { addonHandshake, KERBEROS_ADDON_VERSION, loadKerberosAddon } from './kerberos-addon.js';
 import { buildC, eventLoopDelay, idleDelay, interleave, median, rate, ratios, runC } from './measure.js';
 import type { DelayFigure } from './measure.js';
@@ -148,13 +148,21 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
       await viaAddon();
     };
     process.env['KRB5CCNAME'] = `FILE:${addonFresh}`;
+    const bareFresh = join(lab.dir, 'bare-fresh.ccache');
+    const bareKdc = bareKoffiKdcHandshake(bareFresh, server, target, FLAGS);
+    const kdcBare = (): void => {
+      copyFileSync(lab.ccache, bareFresh);
+      bareKdc();
+    };
     const kdcN = 200;
     const kdcRounds = await interleave(Math.max(1, ROUNDS - 2), {
       c: () => runC(c, lab, ['handshake-kdc', String(kdcN), lab.serviceKeytab, lab.ccache]),
       ours: () => rate(kdcN, kdcRound),
+      bare: () => rate(kdcN, kdcBare),
       ...(kdcAddon !== undefined ? { addon: () => rate(kdcN, kdcAddon) } : {}),
     });
     lines.push(line('handshake, KDC round trip each (FFI)', '/s', kdcRounds, 'ours'));
+    lines.push(line('handshake, KDC round trip each (bare koffi, all on the main thread: the ceiling)', '/s', kdcRounds, 'bare'));
     process.env['KRB5CCNAME'] = lab.env['KRB5CCNAME'] ?? '';
     lines.push(...messageLines);
 
@@ -223,14 +231,19 @@ async function perMessage(cred: NativeHandle, server: NativeHandle, target: Nati
     await rate(5000, once);
     await rate(5000, inPlace);
     // Each form against the C program making the same calls.
+    const bare = bareKoffiIov(ctx, sctx, header.length, msg, IovType);
+    await rate(5000, bare);
     const rounds = await interleave(ROUNDS, {
       c: () => runC(c, lab, ['wrap', String(size), String(n), lab.serviceKeytab, cached]),
       wrap: () => rate(n, once),
       cIov: () => runC(c, lab, ['wrap-iov', String(size), String(n), lab.serviceKeytab, cached]),
       iov: () => rate(n, inPlace),
+      bareIov: () => rate(n, bare),
     });
+    const vsCIov = (key: string): Record<string, number[]> => ({ [key]: rounds[key] ?? [], ...(rounds['cIov'] !== undefined ? { c: rounds['cIov'] } : {}) });
     lines.push(line(`wrap+unwrap ${size} B (FFI, gss_wrap)`, '/s', rounds, 'wrap'));
-    lines.push(line(`wrap+unwrap ${size} B (FFI, in-place IOV vs C IOV)`, '/s', { iov: rounds['iov'] ?? [], ...(rounds['cIov'] !== undefined ? { c: rounds['cIov'] } : {}) }, 'iov'));
+    lines.push(line(`wrap+unwrap ${size} B (FFI, in-place IOV vs C IOV)`, '/s', vsCIov('iov'), 'iov'));
+    lines.push(line(`wrap+unwrap ${size} B (bare koffi IOV vs C IOV: the ceiling)`, '/s', vsCIov('bareIov'), 'bareIov'));
   }
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;

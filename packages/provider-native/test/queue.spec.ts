@@ -46,6 +46,25 @@ describe('AsyncGate', () => {
     expect(await Promise.all(all)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('allows at most `burst` inline calls per turn, none while calls are queued', async () => {
+    const gate = new AsyncGate(1, 3);
+    expect([gate.claimInline(), gate.claimInline(), gate.claimInline(), gate.claimInline()]).toEqual([true, true, true, false]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gate.claimInline()).toBe(true);
+    // One call in flight, one queued behind it: inline work would jump the queue.
+    let finish: (err: unknown, major: number) => void = () => undefined;
+    const first = gate.run((done) => {
+      finish = done;
+    });
+    const second = gate.run((done) => done(null, 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gate.claimInline()).toBe(false);
+    finish(null, 0);
+    await Promise.all([first, second]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gate.claimInline()).toBe(true);
+  });
+
   it('refuses limits koffi itself would reject', () => {
     expect(() => new AsyncGate(0)).toThrow(RangeError);
     expect(() => new AsyncGate(257)).toThrow(RangeError);

@@ -75,11 +75,18 @@ export function queryAttribute(tables: HandleTables, kind: NativeKind, handle: n
         return ok({ authorityName: source.includes('@') ? source.slice(source.lastIndexOf('@') + 1) : '' });
       }
       case SecPkgAttr.SESSION_KEY:
-        return ok({ sessionKey: new Uint8Array(sessionKey(e.ctx).key) });
+        return ok({ sessionKey: ownedKey(sessionKey(e.ctx).key) });
       default:
         return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
     }
   } catch (err) {
     return { status: statusFromError(err) };
   }
+}
+
+/** The caller's copy of a session key; the intermediate Buffer is wiped. */
+function ownedKey(key: Buffer): Uint8Array {
+  const copy = new Uint8Array(key);
+  key.fill(0);
+  return copy;
 }

@@ -6,7 +6,7 @@
  */
 import { ContextExport, SecStatus } from '@sspkit/core';
 import { contextSourceName, exportSecContext, importSecContext, inquireContext } from '../ffi/index.js';
-import type { GssMech } from '../ffi/index.js';
+import type { GssMech, NativeHandle } from '../ffi/index.js';
 import { statusFromError } from './failure.js';
 import type { HandleTables } from './state.js';
 
@@ -24,7 +24,16 @@ export function exportContext(tables: HandleTables, handle: number, flags: numbe
     if (keep && e.side === 'server' && e.source === null && e.imported !== true) e.source = contextSourceName(e.ctx);
     const token = exportSecContext(e.ctx);
     if (!keep) tables.dropContext(handle);
-    else e.ctx.update(importSecContext(token).ptrTransfer());
+    else {
+      try {
+        e.ctx.update(importSecContext(token).ptrTransfer());
+      } catch (err) {
+        // GSS consumed the context: this handle is dead now, so it goes (and the token is wiped).
+        token.fill(0);
+        tables.dropContext(handle);
+        throw err;
+      }
+    }
     const packed = new Uint8Array(TAG.length + 1 + token.length);
     packed.set(TAG, 0);
     packed[TAG.length] = e.side === 'client' ? 1 : 2;
@@ -40,8 +49,9 @@ export function exportContext(tables: HandleTables, handle: number, flags: numbe
 export function importContext(tables: HandleTables, mech: GssMech, packed: Uint8Array): { status: number; contextHandle?: number } {
   if (packed.length <= TAG.length + 1 || !TAG.equals(Buffer.from(packed.subarray(0, TAG.length)))) return { status: SecStatus.SEC_E_INVALID_TOKEN };
   const side = packed[TAG.length] === 1 ? 'client' : 'server';
+  let ctx: NativeHandle | undefined;
   try {
-    const ctx = importSecContext(packed.subarray(TAG.length + 1));
+    ctx = importSecContext(packed.subarray(TAG.length + 1));
     const info = inquireContext(ctx);
     const now = Date.now();
     const handle = tables.addContext({
@@ -51,6 +61,8 @@ export function importContext(tables: HandleTables, mech: GssMech, packed: Uint8
     });
     return { status: SecStatus.SEC_E_OK, contextHandle: handle };
   } catch (err) {
+    // Not registered: nothing else will release the imported context.
+    ctx?.release();
     return { status: statusFromError(err) };
   }
 }

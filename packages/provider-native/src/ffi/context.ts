@@ -345,7 +345,10 @@ export function importSecContext(token: Uint8Array): NativeHandle {
   return ctx;
 }
 
-/** The context's session key (GSS_C_INQ_SSPI_SESSION_KEY): key bytes and the enctype OID bytes. */
+/**
+ * The context's session key (GSS_C_INQ_SSPI_SESSION_KEY): key bytes and the enctype OID bytes. The
+ * returned key is the only copy left (the library's is wiped before release): wipe it when done.
+ */
 export function sessionKey(ctx: NativeHandle): { readonly key: Buffer; readonly enctypeOid: Buffer } {
   const lib = gssLibrary();
   const minor = Buffer.alloc(4);
@@ -359,15 +362,18 @@ export function sessionKey(ctx: NativeHandle): { readonly key: Buffer; readonly 
     lib.libc.memcpy(header, setPtr, bs.size);
     const count = Number(header.readBigUInt64LE(bs.count));
     const elements = header.readBigUInt64LE(bs.elements);
-    const read = (i: number): Buffer => {
+    const read = (i: number, secret: boolean): Buffer => {
       const desc = Buffer.allocUnsafe(bd.size);
       lib.libc.memcpy(desc, elements + BigInt(i * bd.size), bd.size);
       const len = Number(desc.readBigUInt64LE(bd.length));
       const out = Buffer.alloc(len);
-      if (len > 0) lib.libc.memcpy(out, desc.readBigUInt64LE(bd.value), len);
+      const value = desc.readBigUInt64LE(bd.value);
+      if (len > 0) lib.libc.memcpy(out, value, len);
+      // gss_release_buffer_set frees without zeroing: the library's copy of the key is wiped first.
+      if (secret && len > 0) lib.libc.memcpy(value, Buffer.alloc(len), len);
       return out;
     };
-    return { key: count > 0 ? read(0) : Buffer.alloc(0), enctypeOid: count > 1 ? read(1) : Buffer.alloc(0) };
+    return { key: count > 0 ? read(0, true) : Buffer.alloc(0), enctypeOid: count > 1 ? read(1, false) : Buffer.alloc(0) };
   } finally {
     if (readPtr(setOut) !== 0n) lib.gss.gss_release_buffer_set(minor, setOut);
   }

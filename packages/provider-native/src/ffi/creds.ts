@@ -57,8 +57,8 @@ export function inlineStore(usage: CredUsage, store: CredStore): CredStore | nul
 /**
  * gss_acquire_cred_from: credentials for `name` (or the default principal) from an explicit cred
  * store. No process-wide environment variable is read or changed for what the store names. Runs
- * on the main thread when {@link inlineStore} proves the store local (unless `offload`), else on a
- * worker thread.
+ * on the main thread when {@link inlineStore} proves the store local (unless `offload`, or the
+ * gate's per-turn allowance is used up: `AsyncGate.claimInline`), else on a worker thread.
  */
 export async function acquireCredFrom(options: {
   readonly name?: NativeHandle;
@@ -69,7 +69,8 @@ export async function acquireCredFrom(options: {
 }): Promise<AcquiredCred> {
   const lib = gssLibrary();
   const given = options.store ?? {};
-  const local = options.offload === true ? null : inlineStore(options.usage, given);
+  const inline = options.offload === true ? null : inlineStore(options.usage, given);
+  const local = inline !== null && sharedGate().claimInline() ? inline : null;
   const entries = Object.entries(local ?? given);
   const { keyValueElement: kve, keyValueSet: kvs } = lib.layout;
   const pool = acquireFrames(lib);

@@ -34,6 +34,7 @@ export class AsyncGate {
   private peak = 0;
   private started = 0;
   private startedThisTurn = 0;
+  private inlineThisTurn = 0;
   private turnScheduled = false;
   private readonly waiting: Array<() => void> = [];
 
@@ -87,8 +88,22 @@ export class AsyncGate {
     setImmediate(() => {
       this.turnScheduled = false;
       this.startedThisTurn = 0;
+      this.inlineThisTurn = 0;
       this.drain();
     });
+  }
+
+  /**
+   * Claims one main-thread call that could also run on a worker (a local credential acquisition):
+   * at most `burst` per turn of the event loop and none while calls wait in the queue, so a burst
+   * of such calls (200 handshakes starting together) does not hold the event loop for all of
+   * them; the rest go through the gate.
+   */
+  claimInline(): boolean {
+    if (this.waiting.length > 0 || this.inlineThisTurn >= this.burst) return false;
+    this.inlineThisTurn++;
+    this.scheduleTurn();
+    return true;
   }
 
   /** Calls in flight (a cheap read for per-leg decisions; {@link stats} allocates). */
