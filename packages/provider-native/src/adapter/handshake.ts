@@ -34,6 +34,22 @@ function emit(output: SecBufferDesc | undefined, token: Uint8Array, allocate: bo
   return writeBuffer(out, token, allocate);
 }
 
+/** The context a later leg continues, or the status refusing it. */
+function continuing(tables: HandleTables, ctxHandle: number, side: CtxEntry['side']): CtxEntry | number {
+  const entry = tables.contexts.get(ctxHandle);
+  if (entry === undefined || entry.side !== side) return SecStatus.SEC_E_INVALID_HANDLE;
+  if (entry.complete) return SecStatus.SEC_E_OUT_OF_SEQUENCE;
+  return entry;
+}
+
+/** A first leg's credential entry (undefined: the default credential), or the status refusing it. */
+function credentialFor(tables: HandleTables, credHandle: number | undefined, wrongUsage: CredEntry['usage']): CredEntry | undefined | number {
+  if (credHandle === undefined) return undefined;
+  const cred = tables.creds.get(credHandle);
+  if (cred === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
+  return cred.usage === wrongUsage ? SecStatus.SEC_E_NO_CREDENTIALS : cred;
+}
+
 /** One initiator leg. */
 export async function initLeg(
   tables: HandleTables,
@@ -50,13 +66,12 @@ export async function initLeg(
   let entry: CtxEntry | undefined;
   let fresh = false;
   if (ctxHandle !== undefined) {
-    entry = tables.contexts.get(ctxHandle);
-    if (entry === undefined || entry.side !== 'client') return { status: SecStatus.SEC_E_INVALID_HANDLE };
-    if (entry.complete) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
+    const found = continuing(tables, ctxHandle, 'client');
+    if (typeof found === 'number') return { status: found };
+    entry = found;
   } else {
-    const cred = credHandle === undefined ? undefined : tables.creds.get(credHandle);
-    if (credHandle !== undefined && cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
-    if (cred !== undefined && cred.usage === 'ACCEPT') return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+    const cred = credentialFor(tables, credHandle, 'ACCEPT');
+    if (typeof cred === 'number') return { status: cred };
     if (targetName === undefined || targetName === '') return { status: SecStatus.SEC_E_TARGET_UNKNOWN };
     const pin = cred?.pins?.usable(targetName);
     if (pin !== undefined && cred !== undefined && (gssFlagsFromIscReq(req >>> 0) & NEEDS_TGT) === 0) {
@@ -203,13 +218,12 @@ export async function acceptLeg(
   let entry: CtxEntry | undefined;
   let fresh = false;
   if (ctxHandle !== undefined) {
-    entry = tables.contexts.get(ctxHandle);
-    if (entry === undefined || entry.side !== 'server') return { status: SecStatus.SEC_E_INVALID_HANDLE };
-    if (entry.complete) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
+    const found = continuing(tables, ctxHandle, 'server');
+    if (typeof found === 'number') return { status: found };
+    entry = found;
   } else {
-    const cred = credHandle === undefined ? undefined : tables.creds.get(credHandle);
-    if (credHandle !== undefined && cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
-    if (cred !== undefined && cred.usage === 'INITIATE') return { status: SecStatus.SEC_E_NO_CREDENTIALS };
+    const cred = credentialFor(tables, credHandle, 'INITIATE');
+    if (typeof cred === 'number') return { status: cred };
     entry = {
       side: 'server', ctx: new NativeHandle('context'), mech, target: null, cred: cred?.acceptor ?? null, requested: req >>> 0,
       complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
