@@ -7,7 +7,7 @@ import { pinServiceTicket } from '../ffi/index.js';
 import type { GssMech, NativeHandle, TicketPin } from '../ffi/index.js';
 
 /** A ticket this close to its end is not used from a pin (clock skew; MIT renews it then). */
-export const PIN_MARGIN_MS = 60_000;
+const PIN_MARGIN_MS = 60_000;
 /** After a failed pin attempt, the target is not tried again for this long. */
 const RETRY_MS = 30_000;
 /** Pins kept per credential; the oldest goes first. */
@@ -80,13 +80,6 @@ export class TicketPins {
     this.#closed = true;
     for (const slot of this.#slots.values()) slot.pin?.release();
     this.#slots.clear();
-  }
-
-  /** How many targets hold a pin now (diagnostics and tests). */
-  get size(): number {
-    let n = 0;
-    for (const slot of this.#slots.values()) if (slot.pin !== undefined) n++;
-    return n;
   }
 
   #evict(): void {

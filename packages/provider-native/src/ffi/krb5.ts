@@ -2,6 +2,7 @@
  * The few libkrb5 functions the GSSAPI lacks: ccache copies for service-ticket pins, and the
  * default client keytab probe that decides whether acquiring a credential can reach a KDC.
  */
+import { firstUsable } from './koffi.js';
 import { gssLibrary } from './library.js';
 import type { GssLibrary } from './library.js';
 import { readPtr } from './memory.js';
@@ -44,17 +45,9 @@ let krb5: Krb5 | undefined;
 export function bindKrb5(lib: GssLibrary): Krb5 {
   if (krb5 !== undefined) return krb5;
   const { koffi } = lib;
-  let handle: ReturnType<typeof koffi.load> | undefined;
-  const failures: string[] = [];
-  for (const name of KRB5_CANDIDATES) {
-    try {
-      handle = koffi.load(name);
-      break;
-    } catch (err) {
-      failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (handle === undefined) throw new Error(`libkrb5 is not loadable: ${failures.join('; ')}`);
+  const found = firstUsable(KRB5_CANDIDATES, (name) => koffi.load(name));
+  if ('reason' in found) throw new Error(`libkrb5 is not loadable: ${found.reason}`);
+  const handle = found.value;
   const init = handle.func('int32_t krb5_init_context(void *ctx_out)') as (out: Buffer) => number;
   const out = Buffer.alloc(8);
   const rc = init(out);

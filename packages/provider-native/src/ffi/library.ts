@@ -1,7 +1,7 @@
 /** Lazy loading of libgssapi_krb5 behind an availability probe that says why when it fails. */
 import { bindGss, bindGssAsync, bindLibc } from './functions.js';
 import type { GssAsyncFunctions, GssFunctions, LibcFunctions } from './functions.js';
-import { loadKoffi } from './koffi.js';
+import { firstUsable, loadKoffi } from './koffi.js';
 import type { Koffi } from './koffi.js';
 import { declareLayout } from './layout.js';
 import type { GssLayout } from './layout.js';
@@ -48,24 +48,17 @@ function probe(): { lib: GssLibrary } | { reason: string } {
   const override = process.env['SSPKIT_GSSAPI_LIBRARY'];
   const names = override !== undefined && override !== '' ? [override, ...CANDIDATES] : CANDIDATES;
   const layout = declareLayout(koffi);
-  const failures: string[] = [];
-  for (const name of names) {
-    try {
-      const handle = koffi.load(name);
-      const libc = bindLibc(koffi.load(process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6'));
-      const lib: GssLibrary = {
-        koffi,
-        gss: bindGss(handle),
-        gssAsync: bindGssAsync(handle),
-        libc,
-        layout,
-        oids: resolveOids(koffi, handle),
-        path: name,
-      };
-      return (state = { lib });
-    } catch (err) {
-      failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  return (state = { reason: `MIT GSSAPI (libgssapi_krb5) is not usable: ${failures.join('; ')}` });
+  const found = firstUsable(names, (name): GssLibrary => {
+    const handle = koffi.load(name);
+    return {
+      koffi,
+      gss: bindGss(handle),
+      gssAsync: bindGssAsync(handle),
+      libc: bindLibc(koffi.load(process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6')),
+      layout,
+      oids: resolveOids(koffi, handle),
+      path: name,
+    };
+  });
+  return (state = 'value' in found ? { lib: found.value } : { reason: `MIT GSSAPI (libgssapi_krb5) is not usable: ${found.reason}` });
 }

@@ -16,7 +16,7 @@ import { check } from './errors.js';
 import { acquireCredFrom } from './creds.js';
 import type { GssMech } from './creds.js';
 import { inquireContext } from './context.js';
-import { NativeHandle } from './handles.js';
+import type { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
 import { importName } from './names.js';
 import { readPtr } from './memory.js';
