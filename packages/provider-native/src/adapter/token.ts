@@ -2,13 +2,17 @@
  * SpGetContextToken: the server's view of the authenticated client. The token holds the client
  * principal, its realm, the local account gss_localname maps it to (uid, gid, supplementary groups
  * from the user database), and what the KDC vouched for: the names of the authorization-data
- * attributes (PAC buffers as `urn:mspac:*`) and authentication indicators. PAC group SIDs are not
- * decoded (MIT KDCs issue no logon-info buffer; `nameAttributes()` gives the raw bytes).
+ * attributes (PAC buffers as `urn:mspac:*`) and authentication indicators, and — when the ticket
+ * carries a PAC with logon information, as Active Directory and Samba AD issue — the user's SID and
+ * every group SID the PAC grants (decoded by ../pac/logon-info.ts; MIT KDCs issue no such buffer).
+ * Only attributes the library marks authenticated count: an unverified PAC grants nothing.
  */
 import { SecStatus } from '@sspkit/core';
 import type { AccessToken } from '@sspkit/core';
 import { contextSourceName, displayName, importName, inquireContext, localName, lookupLocalAccount, nameAttributes, oidToDotted } from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
+import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
+import type { PacLogonInfo } from '../pac/logon-info.js';
 import { statusFromError } from './failure.js';
 import type { NativeKind } from './info.js';
 import type { HandleTables } from './state.js';
@@ -34,11 +38,12 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
     const authz = e.source !== null ? nameAttributes(e.source.ptr).filter((a) => a.authenticated) : [];
     const indicators = authz.find((a) => a.name === 'auth-indicators')?.displayValues ?? [];
     const account = local === null ? null : lookupLocalAccount(local);
+    const logon = logonInfo(authz.find((a) => a.name === 'urn:mspac:logon-info')?.values[0]);
     const token: AccessToken = {
       authenticationPackage: kind,
       user: principal,
       ...(realm !== '' ? { domain: realm } : {}),
-      groups: account?.groupNames ?? [],
+      groups: [...(account?.groupNames ?? []), ...('info' in logon ? logon.info.groupSids : [])],
       ...(account !== null ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: account.groups } } : {}),
       attributes: {
         principal,
@@ -49,6 +54,7 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
         pac: authz.some((a) => a.name.startsWith('urn:mspac:')),
         ...(indicators.length > 0 ? { authIndicators: indicators } : {}),
         ...(local !== null ? { localName: local } : {}),
+        ...pacAttributes(logon),
       },
     };
     return { status: SecStatus.SEC_E_OK, token };
@@ -57,4 +63,32 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
   } finally {
     imported?.release();
   }
+}
+
+type Logon = { readonly info: PacLogonInfo } | { readonly error: string } | Record<string, never>;
+
+/** The decoded logon-information buffer, the reason it could not be decoded, or nothing. */
+function logonInfo(raw: Buffer | undefined): Logon {
+  if (raw === undefined) return {};
+  try {
+    return { info: decodeLogonInfo(raw) };
+  } catch (err) {
+    if (err instanceof PacDecodeError) return { error: err.message };
+    throw err;
+  }
+}
+
+/** What the token says about the PAC's logon information (an undecodable one grants no group). */
+function pacAttributes(logon: Logon): Record<string, string | readonly string[]> {
+  if ('error' in logon) return { pacLogonInfoError: logon.error };
+  if (!('info' in logon)) return {};
+  const k = logon.info;
+  return {
+    ...(k.userSid !== null ? { userSid: k.userSid } : {}),
+    pacGroupSids: k.groupSids,
+    pacEffectiveName: k.effectiveName,
+    ...(k.fullName !== '' ? { pacFullName: k.fullName } : {}),
+    pacLogonDomain: k.logonDomainName,
+    pacLogonServer: k.logonServer,
+  };
 }
