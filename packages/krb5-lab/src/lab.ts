@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderKdcConf, renderKrb5Conf } from './config.js';
 import { findFreeLoopbackPort, waitForTcp } from './port.js';
-import { findProgram, LabToolError, runProgram } from './tools.js';
+import { findProgram, LabToolError, locate, runProgram } from './tools.js';
 
 /** Options for {@link labUp}; every field has a default. */
 export interface LabOptions {
@@ -20,7 +20,10 @@ export interface LabOptions {
   readonly password?: string;
   /** Service principal (without realm); default `HTTP/localhost`. */
   readonly service?: string;
-  /** Keep the KDC running after this process exits (the CLI); default true. */
+  /**
+   * Keep the KDC running after this process exits (the CLI); default true. When false the KDC is
+   * stopped by the kernel if this process dies without `labDown` (util-linux `setpriv`).
+   */
   readonly detached?: boolean;
 }
 
@@ -135,7 +138,13 @@ export function labCopyCcache(lab: Lab, dest: string): string {
 /** Starts (or restarts) the lab's KDC on its port and waits until it accepts connections. */
 export async function labStartKdc(lab: Lab, detached = true): Promise<void> {
   if (lab.pid !== 0 && isLabKdc(lab)) return;
-  const child = spawn(findProgram('krb5kdc'), ['-n', '-r', lab.realm], {
+  const kdc = [findProgram('krb5kdc'), '-n', '-r', lab.realm];
+  // A KDC tied to this process must not outlive it, not even a SIGKILL or a crash: util-linux
+  // setpriv asks the kernel to send it SIGTERM when its parent dies (PR_SET_PDEATHSIG, kept
+  // across the exec). Node forks from the main thread, whose end is the process's end.
+  const setpriv = detached ? null : locate('setpriv');
+  const [file, ...args] = setpriv === null ? kdc : [setpriv, '--pdeathsig', 'TERM', '--', ...kdc];
+  const child = spawn(file ?? 'krb5kdc', args, {
     env: toolEnv(lab),
     stdio: 'ignore',
     detached,

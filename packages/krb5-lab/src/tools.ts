@@ -27,6 +27,13 @@ const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin', '/usr/bin', '/usr/l
 
 /** Absolute path of a krb5 program, or a LabToolError naming the package to install. */
 export function findProgram(program: LabProgram): string {
+  const found = locate(program);
+  if (found === null) throw new LabToolError(`${program} not found (install the Debian package ${LAB_PROGRAMS[program]})`);
+  return found;
+}
+
+/** Absolute path of an executable found in PATH or the sbin/bin directories, or null. */
+export function locate(program: string): string | null {
   const dirs = [...(process.env['PATH'] ?? '').split(':').filter((d) => d !== ''), ...EXTRA_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, program);
@@ -37,7 +44,7 @@ export function findProgram(program: LabProgram): string {
       // not here; keep looking
     }
   }
-  throw new LabToolError(`${program} not found (install the Debian package ${LAB_PROGRAMS[program]})`);
+  return null;
 }
 
 /** Which lab programs are missing; empty when a lab can be created. */

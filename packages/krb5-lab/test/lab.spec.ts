@@ -1,6 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgram, labDown, labKinit, labPublicInfo, labShellExports, labStartKdc, labStopKdc, labUp, readLab, renderKdcConf } from '../src/index.js';
 import type { Lab } from '../src/index.js';
@@ -95,4 +97,34 @@ describe('krb5-lab and directories it did not create', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('krb5-lab tied to its process (detached: false)', () => {
+  it('has its KDC stopped by the kernel when the owner is SIGKILLed before labDown', async () => {
+    // A child process starts a lab, prints its PID and directory, then waits to be killed.
+    // tsx's loader in this very process (its CLI would relaunch node in a grandchild).
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+    const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    const code = `const { labUp } = await import(${JSON.stringify(entry)}); const lab = await labUp({ detached: false }); console.log(JSON.stringify({ pid: lab.pid, dir: lab.dir })); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const started = await new Promise<{ pid: number; dir: string }>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line !== undefined) resolve(JSON.parse(line) as { pid: number; dir: string });
+      });
+      child.once('exit', (c) => reject(new Error(`lab owner exited early (${String(c)})`)));
+    });
+    try {
+      expect(alive(started.pid)).toBe(true);
+      child.kill('SIGKILL');
+      const deadline = Date.now() + 5000;
+      while (alive(started.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(alive(started.pid)).toBe(false);
+    } finally {
+      if (alive(started.pid)) process.kill(started.pid, 'SIGKILL');
+      rmSync(started.dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
