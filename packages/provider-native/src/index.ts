@@ -69,7 +69,7 @@ export { lastNativeError } from './adapter/failure.js';
 export { parseTarget } from './adapter/target.js';
 export { parseSecChannelBindings, secChannelBindings } from './adapter/bindings.js';
 export { ISC_REQ_TO_GSS, GSS_TO_ISC_RET, GSS_TO_ASC_RET, gssFlagsFromIscReq, iscRetFromGss, ascRetFromGss } from './adapter/flag-table.js';
-export { lookupLocalAccount, nameAttributes } from './ffi/index.js';
+export { accountLookupIsLocal, lookupLocalAccount, lookupLocalAccountAsync, nameAttributes, nssIsLocal, useNssConfigForTests } from './ffi/index.js';
 export { decodeLogonInfo, LOGON_EXTRA_SIDS, LOGON_RESOURCE_GROUPS, PacDecodeError } from './pac/logon-info.js';
 export type { GroupMembership, PacLogonInfo, SidAndAttributes } from './pac/logon-info.js';
 export type { LocalAccount, NameAttribute } from './ffi/index.js';

@@ -1,12 +1,13 @@
 /** SpInitLsaModeContext / SpAcceptLsaModeContext over gss_init/accept_sec_context. */
 import { IscReq, AscReq, SecBufferType, SecStatus, findBuffer, timeStampFromMillis, writeBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
-import { acceptSecContext, acceptSecContextAsync, GssFlag, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
+import { acceptSecContext, acceptSecContextAsync, accountLookupIsLocal, GssFlag, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
 import type { ChannelBindings, GssMech, TicketPin } from '../ffi/index.js';
 import { parseSecChannelBindings } from './bindings.js';
 import { failure } from './failure.js';
 import { ascRetFromGss, gssFlagsFromIscReq, iscRetFromGss } from './flag-table.js';
 import type { CredEntry, CtxEntry, HandleTables } from './state.js';
+import { prefetchAccount } from './token.js';
 
 const INDEFINITE = 0xffffffff;
 /** Delegation forwards a TGT, which only the KDC can issue: never made from a pinned ticket. */
@@ -240,7 +241,11 @@ export async function acceptLeg(
       entry.delegated?.release();
       entry.delegated = step.delegated;
     }
-    return settle(tables, ctxHandle, entry, step, output, AscReq.ALLOCATE_MEMORY, ascRetFromGss);
+    const result = settle(tables, ctxHandle, entry, step, output, AscReq.ALLOCATE_MEMORY, ascRetFromGss);
+    // Where the user database may wait on a directory server, the token's account lookup runs now,
+    // on worker threads, so that QuerySecurityContextToken (synchronous) never waits on it.
+    if (entry.complete && result.status >= 0 && !accountLookupIsLocal()) await prefetchAccount(entry);
+    return result;
   } catch (err) {
     if (fresh) {
       entry.ctx.release();

@@ -1,5 +1,5 @@
 /** The package's own handle tables: LSA_SEC_HANDLE numbers → native credentials and contexts. */
-import type { NativeHandle, GssMech } from '../ffi/index.js';
+import type { NativeHandle, GssMech, LocalAccount } from '../ffi/index.js';
 import type { TicketPins } from './pins.js';
 import { TargetNameCache } from './target.js';
 
@@ -51,6 +51,17 @@ export interface CtxEntry {
   delegated: NativeHandle | null;
   /** DER of the negotiated mechanism (krb5 under SPNEGO once known). */
   negotiated: Uint8Array;
+  /**
+   * Acceptor only: the client's local name and account, resolved on worker threads when the
+   * context completed because the user database may wait on a network (see token.ts).
+   */
+  account?: ResolvedAccount;
+}
+
+/** What gss_localname and the user database say about an authenticated client. */
+export interface ResolvedAccount {
+  readonly local: string | null;
+  readonly account: LocalAccount | null;
 }
 
 /** Handle tables for one package instance. */

@@ -9,13 +9,13 @@
  */
 import { SecStatus } from '@sspkit/core';
 import type { AccessToken } from '@sspkit/core';
-import { contextSourceName, displayName, importName, inquireContext, localName, lookupLocalAccount, nameAttributes, oidToDotted } from '../ffi/index.js';
+import { contextSourceName, displayName, importName, inquireContext, localName, localNameAsync, lookupLocalAccount, lookupLocalAccountAsync, nameAttributes, oidToDotted } from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
 import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
 import type { PacLogonInfo } from '../pac/logon-info.js';
 import { statusFromError } from './failure.js';
 import type { NativeKind } from './info.js';
-import type { HandleTables } from './state.js';
+import type { CtxEntry, HandleTables, ResolvedAccount } from './state.js';
 
 /** Builds the token for a complete server-side context. */
 export function contextToken(tables: HandleTables, kind: NativeKind, handle: number): { status: number; token?: AccessToken } {
@@ -32,12 +32,14 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
     const at = principal.lastIndexOf('@');
     const user = at > 0 ? principal.slice(0, at) : principal;
     const realm = at > 0 ? principal.slice(at + 1) : '';
-    const local = localName(source.ptr, null);
+    // Resolved on worker threads when the context completed if the user database may wait on a
+    // network (prefetchAccount); otherwise here, synchronously (local files only). An imported
+    // context was not prefetched and is looked up here either way.
+    const { local, account } = e.account ?? resolveAccount(source);
     // Authorization data the KDC vouched for (RFC 6680 attributes: PAC buffers, indicators…).
     // Only authenticated attributes count; an imported context's re-imported name has none.
     const authz = e.source !== null ? nameAttributes(e.source.ptr).filter((a) => a.authenticated) : [];
     const indicators = authz.find((a) => a.name === 'auth-indicators')?.displayValues ?? [];
-    const account = local === null ? null : lookupLocalAccount(local);
     const logon = logonInfo(authz.find((a) => a.name === 'urn:mspac:logon-info')?.values[0]);
     const token: AccessToken = {
       authenticationPackage: kind,
@@ -62,6 +64,28 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
     return { status: statusFromError(err) };
   } finally {
     imported?.release();
+  }
+}
+
+function resolveAccount(source: NativeHandle): ResolvedAccount {
+  const local = localName(source.ptr, null);
+  return { local, account: local === null ? null : lookupLocalAccount(local) };
+}
+
+/**
+ * Resolves a completed server context's local name and account on worker threads (gss_localname
+ * and getpwnam_r/getgrouplist/getgrgid_r through koffi's async calls) and keeps them on the entry.
+ * A failure leaves the entry unresolved: the token then falls back to the synchronous lookup.
+ */
+export async function prefetchAccount(e: CtxEntry): Promise<void> {
+  try {
+    if (e.source === null && e.imported !== true) e.source = contextSourceName(e.ctx);
+    const source = e.source;
+    if (source === null) return;
+    const local = await localNameAsync(source);
+    e.account = { local, account: local === null ? null : await lookupLocalAccountAsync(local) };
+  } catch {
+    // The synchronous path in contextToken reports whatever went wrong.
   }
 }
 

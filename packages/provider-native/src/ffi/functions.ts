@@ -99,6 +99,8 @@ export interface GssAsyncFunctions {
   readonly gss_init_sec_context: AsyncFn<[Ptr, Ptr, Ptr, Ptr, Ptr, number, number, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
   // (same prototype as the synchronous entry)
   readonly gss_accept_sec_context: AsyncFn<[Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr]>;
+  // (same prototype as the synchronous entry; a localauth plugin such as SSSD's may ask a daemon)
+  readonly gss_localname: AsyncFn<[Buffer, Ptr, Ptr, Buffer]>;
 }
 
 /** A koffi `.async` call: same arguments, completion through a Node-style callback. */
@@ -161,6 +163,7 @@ const ASYNC_PROTOTYPES: Readonly<Record<keyof GssAsyncFunctions, string>> = {
     'uint32_t gss_acquire_cred_with_password(void *minor, void *name, void *password, uint32_t time_req, void *mechs, int usage, void *cred, void *actual, void *time_rec)',
   gss_init_sec_context:
     'uint32_t gss_init_sec_context(void *minor, void *cred, void *ctx, void *target, void *mech, uint32_t req_flags, uint32_t time_req, void *cb, void *input, void *actual_mech, void *output, void *ret_flags, void *time_rec)',
+  gss_localname: 'uint32_t gss_localname(void *minor, void *name, void *mech, void *localname)',
 };
 
 type LibraryHandle = ReturnType<Koffi['load']>;

@@ -1,8 +1,10 @@
-/** GSS names: import, display, local account mapping. All synchronous (no KDC traffic). */
+/** GSS names: import, display, local account mapping. Synchronous (no KDC traffic), but for
+ * {@link localNameAsync}. */
 import { check } from './errors.js';
 import { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
 import { isGssError } from './major.js';
+import { sharedGate } from './queue.js';
 import { fillBufferDesc, oidBytes, readPtr, takeBufferDesc } from './memory.js';
 
 /** Name syntaxes sspkit imports. */
@@ -46,6 +48,25 @@ export function localName(name: bigint, mech: bigint | null): string | null {
   const minor = Buffer.alloc(4);
   const desc = Buffer.alloc(lib.layout.bufferDesc.size);
   const major = lib.gss.gss_localname(minor, name, mech, desc);
+  if (isGssError(major)) return null;
+  return takeBufferDesc(lib, minor, desc).toString('utf8');
+}
+
+/**
+ * {@link localName} on a worker thread: for systems whose user database or localauth plugin may
+ * wait on a directory server (nss.ts decides). The name stays pinned while the call runs.
+ */
+export async function localNameAsync(name: NativeHandle): Promise<string | null> {
+  const lib = gssLibrary();
+  const minor = Buffer.alloc(4);
+  const desc = Buffer.alloc(lib.layout.bufferDesc.size);
+  name.pin();
+  let major: number;
+  try {
+    major = await sharedGate().run((done) => lib.gssAsync.gss_localname(minor, name.ptr, null, desc, done));
+  } finally {
+    name.unpin();
+  }
   if (isGssError(major)) return null;
   return takeBufferDesc(lib, minor, desc).toString('utf8');
 }
