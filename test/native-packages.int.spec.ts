@@ -12,7 +12,7 @@ import {
 import type { ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import { labCopyCcache, labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
-import { kerberosModule, negotiateModule, secChannelBindings, sharedGate } from '@sspkit/provider-native';
+import { isGssErrorObject, kerberosModule, negotiateModule, secChannelBindings, sharedGate } from '@sspkit/provider-native';
 import { startLab, stopLab } from './native/lab.js';
 
 const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY | IscReq.CONNECTION;
@@ -75,12 +75,21 @@ describe.each(['Kerberos', 'Negotiate'] as const)('%s through the dispatcher', (
       client.verify(data, server.sign(data));
       const sig = client.sign(data);
       let code = '';
+      let cause: unknown;
       try {
         server.verify(Buffer.from('signed by the clienT'), sig);
       } catch (err) {
         code = isSspiError(err) ? err.code : 'other';
+        cause = (err as Error).cause;
       }
       expect(code).toBe('SEC_E_MESSAGE_ALTERED');
+      // The library's own account of it travels as the cause (failureCause), and is forgotten by
+      // the next per-message call on the context.
+      expect(isGssErrorObject(cause)).toBe(true);
+      expect(String((cause as Error).message)).toMatch(/MIC|integrity/i);
+      expect(sspi.failureCause(server.handle!)).toBe(cause);
+      server.sign(data);
+      expect(sspi.failureCause(server.handle!)).toBeUndefined();
     });
 
     it('encrypts TOKEN+DATA+PADDING in place and decrypts both ways', () => {

@@ -159,18 +159,23 @@ abstract class HandshakeContext {
     return this.#sizes;
   }
 
+  /** A per-message status; a failure is thrown with the package's account of it as the cause. */
+  #check(status: number, operation: string): void {
+    if (!isSuccess(status)) check(status, operation, this.sspi.failureCause(this.#ctx()));
+  }
+
   /** MakeSignature over `data` with the next sequence number; returns the signature. */
   sign(data: Uint8Array): Uint8Array {
     const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(this.sizes.maxSignature));
     const desc = secBufferDesc(secBuffer(SecBufferType.DATA, data), token);
-    check(this.sspi.makeSignature(this.#ctx(), 0, desc, this.#sendSeq++), 'MakeSignature');
+    this.#check(this.sspi.makeSignature(this.#ctx(), 0, desc, this.#sendSeq++), 'MakeSignature');
     return token.data;
   }
 
   /** VerifySignature; throws SspiError (SEC_E_MESSAGE_ALTERED, SEC_E_OUT_OF_SEQUENCE…) on failure. */
   verify(data: Uint8Array, signature: Uint8Array): void {
     const desc = secBufferDesc(secBuffer(SecBufferType.DATA, data), secBuffer(SecBufferType.TOKEN, signature));
-    check(this.sspi.verifySignature(this.#ctx(), desc, this.#recvSeq++), 'VerifySignature');
+    this.#check(this.sspi.verifySignature(this.#ctx(), desc, this.#recvSeq++), 'VerifySignature');
   }
 
   /** EncryptMessage over a copy of `data`; returns TOKEN, DATA and PADDING as the package left them. */
@@ -179,7 +184,7 @@ abstract class HandshakeContext {
     const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(sizes.securityTrailer));
     const body = secBuffer(SecBufferType.DATA, Uint8Array.from(data));
     const padding = secBuffer(SecBufferType.PADDING, new Uint8Array(sizes.blockSize));
-    check(this.sspi.encryptMessage(this.#ctx(), qop, secBufferDesc(token, body, padding), this.#sendSeq++), 'EncryptMessage');
+    this.#check(this.sspi.encryptMessage(this.#ctx(), qop, secBufferDesc(token, body, padding), this.#sendSeq++), 'EncryptMessage');
     return { token: token.data, data: body.data, padding: padding.data };
   }
 
@@ -188,7 +193,7 @@ abstract class HandshakeContext {
     const body = secBuffer(SecBufferType.DATA, Uint8Array.from(message.data));
     const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.from(message.token)), body);
     if (message.padding.length > 0) desc.buffers.push(secBuffer(SecBufferType.PADDING, Uint8Array.from(message.padding)));
-    check(this.sspi.decryptMessage(this.#ctx(), desc, this.#recvSeq++), 'DecryptMessage');
+    this.#check(this.sspi.decryptMessage(this.#ctx(), desc, this.#recvSeq++), 'DecryptMessage');
     return findBuffer(desc, SecBufferType.DATA)!.data;
   }
 

@@ -486,6 +486,22 @@ export class SspiDispatcher {
     return this.#call(e.pkg, 'MakeSignature', () => fn(e.lsaHandle, qop, message, messageSeqNo));
   }
 
+  /**
+   * sspkit extension (no SecurityFunctionTableW entry): what the package says caused the last
+   * failed per-message call on `context`, or undefined (unknown handle, no such slot, a throwing
+   * slot). The convenience layer uses it as its SspiError's `cause`.
+   */
+  failureCause(context: CtxtHandle): unknown {
+    const e = this.#ctx(context);
+    const fn = e?.pkg.user?.failureCause;
+    if (e === undefined || fn === undefined) return undefined;
+    try {
+      return fn(e.lsaHandle);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** VerifySignature → user #3. `qop` receives pfQOP when given. */
   verifySignature(context: CtxtHandle, message: SecBufferDesc, messageSeqNo: number, qop?: Out<number>): number {
     const e = this.#ctx(context);

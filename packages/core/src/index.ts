@@ -72,7 +72,7 @@ export type {
   CredentialAttributeValue,
   MaybePromise,
 } from './types.js';
-export { LSA_TABLE_MEMBERS, USER_TABLE_MEMBERS } from './tables.js';
+export { LSA_TABLE_MEMBERS, USER_TABLE_EXTENSIONS, USER_TABLE_MEMBERS } from './tables.js';
 export type {
   SecpkgFunctionTable,
   SecpkgUserFunctionTable,

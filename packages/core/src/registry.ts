@@ -6,7 +6,7 @@
 import { SspiError } from './errors.js';
 import { SecPkgInterfaceVersion } from './flags.js';
 import { SecStatus, isSuccess, statusName } from './status.js';
-import { LSA_TABLE_MEMBERS, USER_TABLE_MEMBERS } from './tables.js';
+import { LSA_TABLE_MEMBERS, USER_TABLE_EXTENSIONS, USER_TABLE_MEMBERS } from './tables.js';
 import type {
   LocatedPackage,
   LsaSecpkgFunctionTable,
@@ -246,7 +246,7 @@ export class Registry {
     const dll = this.#dllFunctions();
     for (const p of pending) {
       const rawUser = userTables[p.index];
-      const user = rawUser && userVersion !== undefined ? maskTable(rawUser, USER_TABLE_MEMBERS, userVersion) : undefined;
+      const user = rawUser && userVersion !== undefined ? maskTable(rawUser, [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], userVersion) : undefined;
       if (user?.instanceInit) {
         let st: number;
         try {

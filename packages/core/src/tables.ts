@@ -390,6 +390,14 @@ export interface SecpkgUserFunctionTable {
   importContext?(packedContext: Uint8Array, token: AccessToken | undefined): StatusWith<'contextHandle', LsaSecHandle>;
   /** #14 MarshalAttributeData (user table VERSION_2). */
   marshalAttributeData?(attributeInfo: number, attribute: number, attributeData: Uint8Array): StatusWith<'marshaledAttributeData', Uint8Array>;
+  /**
+   * sspkit extension, no Windows counterpart (see {@link USER_TABLE_EXTENSIONS}): what caused the
+   * failure of the last per-message call (MakeSignature, VerifySignature, SealMessage,
+   * UnsealMessage) on this context — e.g. an Error carrying the underlying library's own message —
+   * or undefined. The faithful API still returns only the status; the convenience layer attaches
+   * this as its SspiError's `cause`. Must never hold key material or message contents.
+   */
+  failureCause?(contextHandle: LsaSecHandle): unknown;
 }
 
 /** What SpLsaModeInitialize / SpUserModeInitialize return: status, PackageVersion and the tables. */
@@ -427,6 +435,9 @@ export const LSA_TABLE_MEMBERS = [
   ['logonUserEx3', 0x2000000], ['preLogonUserSurrogate', 0x2000000], ['postLogonUserSurrogate', 0x2000000],
   ['extractTargetInfo', 0x4000000],
 ] as const satisfies readonly (readonly [keyof SecpkgFunctionTable, number])[];
+
+/** sspkit's own user-table members (no Windows counterpart), kept at every table version. */
+export const USER_TABLE_EXTENSIONS = [['failureCause', 0]] as const satisfies readonly (readonly [keyof SecpkgUserFunctionTable, number])[];
 
 /** Member names of SECPKG_USER_FUNCTION_TABLE in header order, with the version that defines each. */
 export const USER_TABLE_MEMBERS = [

@@ -336,3 +336,26 @@ describe('a package diagnostic travels as the cause', () => {
     await expect(client.step()).rejects.toMatchObject({ code: 'SEC_E_NO_AUTHENTICATING_AUTHORITY', cause: diagnostic });
   });
 });
+
+describe('failureCause (sspkit extension): the cause behind a failed per-message call', () => {
+  it('reaches the package slot for a live context; undefined for a stale handle, a missing or throwing slot', async () => {
+    const cause = new Error('library: bad MIC');
+    const { sspi, cred } = await withTables(
+      { initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 7 }), deleteContext: () => S.SEC_E_OK },
+      { verifySignature: () => S.SEC_E_MESSAGE_ALTERED, failureCause: (h) => (h === 7 ? cause : undefined) },
+    );
+    const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
+    expect(sspi.verifySignature(ctx, secBufferDesc(), 0)).toBe(S.SEC_E_MESSAGE_ALTERED);
+    expect(sspi.failureCause(ctx)).toBe(cause);
+    sspi.deleteSecurityContext(ctx);
+    expect(sspi.failureCause(ctx)).toBeUndefined();
+
+    const plain = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 1 }) }, { verifySignature: () => S.SEC_E_MESSAGE_ALTERED });
+    const c2 = (await plain.sspi.initializeSecurityContext({ credential: plain.cred, contextReq: 0 })).context!;
+    expect(plain.sspi.failureCause(c2)).toBeUndefined();
+
+    const throwing = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 1 }) }, { failureCause: () => { throw new Error('boom'); } });
+    const c3 = (await throwing.sspi.initializeSecurityContext({ credential: throwing.cred, contextReq: 0 })).context!;
+    expect(throwing.sspi.failureCause(c3)).toBeUndefined();
+  });
+});

@@ -19,7 +19,14 @@ function live(tables: HandleTables, handle: number): CtxEntry | number {
   if (e === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
   if (!e.complete) return SecStatus.SEC_E_INVALID_HANDLE;
   if (Date.now() >= e.expiry) return SecStatus.SEC_E_CONTEXT_EXPIRED;
+  e.lastFailure = undefined;
   return e;
+}
+
+/** A per-message call's failure: its status, with the error kept for SpFailureCause. */
+function failed(e: CtxEntry, err: unknown): number {
+  e.lastFailure = err instanceof Error ? err : new Error(String(err));
+  return statusFromError(err);
 }
 
 function signedBytes(desc: SecBufferDesc): Uint8Array {
@@ -46,7 +53,7 @@ export function makeSignature(tables: HandleTables, handle: number, qop: number,
     token.data = token.data.subarray(0, mic.length);
     return SecStatus.SEC_E_OK;
   } catch (err) {
-    return statusFromError(err);
+    return failed(e, err);
   }
 }
 
@@ -61,7 +68,7 @@ export function verifySignature(tables: HandleTables, handle: number, desc: SecB
     if (qop !== undefined) qop.value = q;
     return SecStatus.SEC_E_OK;
   } catch (err) {
-    return statusFromError(err);
+    return failed(e, err);
   }
 }
 
@@ -143,7 +150,7 @@ export function sealMessage(tables: HandleTables, handle: number, qop: number, d
     });
     return SecStatus.SEC_E_OK;
   } catch (err) {
-    return statusFromError(err);
+    return failed(e, err);
   }
 }
 
@@ -176,6 +183,6 @@ export function unsealMessage(tables: HandleTables, handle: number, desc: SecBuf
     if (qop !== undefined) qop.value = encrypted ? 0 : SecQop.WRAP_NO_ENCRYPT;
     return SecStatus.SEC_E_OK;
   } catch (err) {
-    return statusFromError(err);
+    return failed(e, err);
   }
 }

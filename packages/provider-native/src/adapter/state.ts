@@ -56,6 +56,8 @@ export interface CtxEntry {
    * context completed because the user database may wait on a network (see token.ts).
    */
   account?: ResolvedAccount;
+  /** The error behind the last failed per-message call (the user table's failureCause). */
+  lastFailure?: Error | undefined;
 }
 
 /** What gss_localname and the user database say about an authenticated client. */

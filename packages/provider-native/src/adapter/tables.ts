@@ -56,6 +56,7 @@ export function nativeTables(kind: NativeKind): { lsa: SecpkgFunctionTable; user
     queryContextAttributes: (h, attr) => queryAttribute(tables, kind, num(h), attr),
     exportContext: (h, flags) => exportContext(tables, num(h), flags),
     importContext: (packed) => importContext(tables, mech, packed),
+    failureCause: (h) => tables.contexts.get(num(h))?.lastFailure,
   };
   return { lsa, user, tables };
 }
