@@ -4,7 +4,7 @@
  * as a host without the dispatcher's handle checks would), and every value its slots return (for
  * the hygiene checks). Behaviour is unchanged: results and exceptions pass through as they are.
  */
-import { LSA_TABLE_MEMBERS, USER_TABLE_MEMBERS, isSuccess } from '@sspkit/core';
+import { LSA_TABLE_MEMBERS, USER_TABLE_EXTENSIONS, USER_TABLE_MEMBERS, isSuccess } from '@sspkit/core';
 import type { LsaSecHandle, SecurityPackageModule, SecpkgFunctionTable, SecpkgUserFunctionTable } from '@sspkit/core';
 import type { Monitor } from './monitor.js';
 
@@ -92,7 +92,7 @@ export function trackModule(module: SecurityPackageModule, tracker: TableTracker
       if (!Array.isArray(r?.tables)) return r;
       tracker.user.length = 0;
       tracker.user.push(...r.tables);
-      return { ...r, tables: r.tables.map((t, i) => wrapTable(t, 'user', USER_TABLE_MEMBERS, i, tracker, monitor)) };
+      return { ...r, tables: r.tables.map((t, i) => wrapTable(t, 'user', [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], i, tracker, monitor)) };
     };
   }
   return wrapped;
