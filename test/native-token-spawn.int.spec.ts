@@ -47,13 +47,17 @@ describe('spawnAsToken', () => {
 
   if (canSpawnAsOtherUsers().allowed) {
     it('runs a child as the token user (uid, gid, supplementary groups)', async () => {
-      const { code, stdout } = await output(spawnAsToken(token, 'sh', ['-c', 'id -u; id -g; id -G; echo $USER'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+      const { code, stdout } = await output(spawnAsToken(token, 'sh', ['-c', 'id -u; id -g; id -G; echo $USER; echo $HOME'], { stdio: ['ignore', 'pipe', 'inherit'] }));
       expect(code).toBe(0);
-      const [uid, gid, groups, user] = stdout.trim().split('\n');
+      const [uid, gid, groups, user, home] = stdout.trim().split('\n');
       expect(Number(uid)).toBe(65534);
       expect(Number(gid)).toBe(65534);
       expect(groups?.split(' ').map(Number).sort()).toEqual([...(token.localAccount?.groups ?? [])].sort());
       expect(user).toBe('nobody');
+      // HOME comes from the token (localHome), as the user database has it.
+      const passwdHome = execFileSync('getent', ['passwd', 'nobody']).toString().trim().split(':')[5];
+      expect(token.attributes?.['localHome']).toBe(passwdHome);
+      expect(home).toBe(passwdHome);
     });
   } else {
     it('refuses clearly without the privilege', () => {

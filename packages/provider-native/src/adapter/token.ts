@@ -56,6 +56,7 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
         pac: authz.some((a) => a.name.startsWith('urn:mspac:')),
         ...(indicators.length > 0 ? { authIndicators: indicators } : {}),
         ...(local !== null ? { localName: local } : {}),
+        ...(account !== null ? { localHome: account.home } : {}),
         ...pacAttributes(logon),
       },
     };

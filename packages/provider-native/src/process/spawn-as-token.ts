@@ -46,11 +46,14 @@ export function spawnAsToken(token: AccessToken, command: string, args: readonly
   }
   const can = canSpawnAsOtherUsers();
   if (!can.allowed) throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail: can.reason });
-  const details = lookupLocalAccount(account.name);
+  // The token carries the home directory (looked up with the account, off the main thread where
+  // the user database may wait on a network); a token made elsewhere is looked up here.
+  const given = token.attributes?.['localHome'];
+  const home = typeof given === 'string' ? given : lookupLocalAccount(account.name)?.home;
   const groups = account.groups.length > 0 ? ['--groups', account.groups.join(',')] : ['--clear-groups'];
   const env = {
     ...(options.env ?? {}),
-    HOME: details?.home ?? '/',
+    HOME: home ?? '/',
     USER: account.name,
     LOGNAME: account.name,
     PATH: options.env?.['PATH'] ?? process.env['PATH'] ?? '/usr/bin:/bin',
