@@ -15,7 +15,7 @@ import {
   acceptSecContext, acquireCredFrom, GssFlag, importName, initSecContext, IovType, kerberosModule, NativeHandle, unwrap, unwrapIov, wrap,
   wrapIov, wrapIovLength,
 } from '../src/index.js';
-import { bareKoffiHandshake, bareKoffiIov, bareKoffiKdcHandshake } from './raw-koffi.js';
+import { bareKoffiHandshake, bareKoffiIov, bareKoffiKdcHandshake, bareKoffiKdcHandshakeAsync } from './raw-koffi.js';
 import { addonHandshake, KERBEROS_ADDON_VERSION, loadKerberosAddon } from './kerberos-addon.js';
 import { buildC, eventLoopDelay, idleDelay, interleave, median, rate, ratios, runC } from './measure.js';
 import type { DelayFigure } from './measure.js';
@@ -154,15 +154,23 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
       copyFileSync(lab.ccache, bareFresh);
       bareKdc();
     };
+    const bareAsyncFresh = join(lab.dir, 'bare-async-fresh.ccache');
+    const bareKdcAsync = bareKoffiKdcHandshakeAsync(bareAsyncFresh, server, target, FLAGS);
+    const kdcBareAsync = async (): Promise<void> => {
+      copyFileSync(lab.ccache, bareAsyncFresh);
+      await bareKdcAsync();
+    };
     const kdcN = 200;
     const kdcRounds = await interleave(Math.max(1, ROUNDS - 2), {
       c: () => runC(c, lab, ['handshake-kdc', String(kdcN), lab.serviceKeytab, lab.ccache]),
       ours: () => rate(kdcN, kdcRound),
       bare: () => rate(kdcN, kdcBare),
+      bareAsync: () => rate(kdcN, kdcBareAsync),
       ...(kdcAddon !== undefined ? { addon: () => rate(kdcN, kdcAddon) } : {}),
     });
     lines.push(line('handshake, KDC round trip each (FFI)', '/s', kdcRounds, 'ours'));
     lines.push(line('handshake, KDC round trip each (bare koffi, all on the main thread: the ceiling)', '/s', kdcRounds, 'bare'));
+    lines.push(line('handshake, KDC round trip each (bare koffi, first leg async: the ceiling without blocking the loop)', '/s', kdcRounds, 'bareAsync'));
     process.env['KRB5CCNAME'] = lab.env['KRB5CCNAME'] ?? '';
     lines.push(...messageLines);
 

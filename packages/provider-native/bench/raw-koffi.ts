@@ -78,6 +78,56 @@ export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, targ
 }
 
 /**
+ * The ceiling for the KDC round-trip line under sspkit's rule (a call that may wait on the KDC
+ * must not block the event loop): like {@link bareKoffiKdcHandshake}, but the first
+ * gss_init_sec_context goes through koffi's async call (one worker-thread hop, no queue, no
+ * handles); acquisition, accept and the second leg stay on the main thread. Benchmark-only.
+ */
+export function bareKoffiKdcHandshakeAsync(ccache: string, server: NativeHandle, target: NativeHandle, flags: number): () => Promise<void> {
+  const lib = gssLibrary();
+  const { koffi } = lib;
+  const key = Buffer.from('ccache\0');
+  const value = Buffer.from(`FILE:${ccache}\0`);
+  const kve = lib.layout.keyValueElement;
+  const kvs = lib.layout.keyValueSet;
+  const area = Buffer.alloc(128);
+  const element = area.subarray(0, kve.size);
+  const store = area.subarray(64, 64 + kvs.size);
+  element.writeBigUInt64LE(koffi.address(key), kve.key);
+  element.writeBigUInt64LE(koffi.address(value), kve.value);
+  store.writeUInt32LE(1, kvs.count);
+  store.writeBigUInt64LE(koffi.address(area), kvs.elements);
+  const d = lib.layout.bufferDesc.size;
+  const [minor, credOut, ictx, actx, t1, t2, t3, mech, retFlags, time, mechOut, deleg] = [4, 8, 8, 8, d, d, d, 8, 4, 4, 8, 8].map((n) => Buffer.alloc(Math.max(n, 128))) as [
+    Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer,
+  ];
+  const krb5 = lib.oids.mechKrb5;
+  return async () => {
+    if (lib.gss.gss_acquire_cred_from(minor, null, 0, lib.oids.setKrb5, 1, store, credOut, null, null) !== 0) throw new Error('bare koffi acquire failed');
+    const credPtr = credOut.readBigUInt64LE(0);
+    ictx.fill(0);
+    actx.fill(0);
+    try {
+      const first = await new Promise<number>((resolve, reject) =>
+        lib.gssAsync.gss_init_sec_context(minor, credPtr, ictx, target.ptr, krb5, flags, 0, null, null, mech, t1, retFlags, time, (err, major) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(major))),
+      );
+      if ((first & 0xffff0000) !== 0) throw new Error(`bare koffi first leg failed: major 0x${first.toString(16)}`);
+      lib.gss.gss_accept_sec_context(minor, actx, server.ptr, t1, null, null, mechOut, t2, retFlags, time, deleg);
+      const last = lib.gss.gss_init_sec_context(minor, credPtr, ictx, target.ptr, krb5, flags, 0, null, t2, mech, t3, retFlags, time);
+      if (last !== 0) throw new Error(`bare koffi handshake failed: major 0x${last.toString(16)}`);
+    } finally {
+      for (const t of [t1, t2, t3]) lib.gss.gss_release_buffer(minor, t);
+      lib.gss.gss_delete_sec_context(minor, ictx, null);
+      lib.gss.gss_delete_sec_context(minor, actx, null);
+      credOut.writeBigUInt64LE(credPtr, 0);
+      lib.gss.gss_release_cred(minor, credOut);
+    }
+    // Keep the store's strings reachable for the next call.
+    if (key.length === 0 || value.length === 0) throw new Error('unreachable');
+  };
+}
+
+/**
  * The ceiling for the 64 B in-place line: gss_wrap_iov + gss_unwrap_iov on a preallocated
  * HEADER/DATA/PADDING descriptor array, no sspkit code. Benchmark-only.
  */
