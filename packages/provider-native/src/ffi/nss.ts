@@ -26,25 +26,32 @@ export function nssIsLocal(conf: string): boolean {
 }
 
 let configPath = '/etc/nsswitch.conf';
-let cached: { readonly path: string; readonly mtimeMs: number; readonly local: boolean } | undefined;
+let cached: { readonly path: string; readonly mtimeMs: number; readonly local: boolean; checkedAt: number } | undefined;
+/** How long an answer stands before the file's mtime is looked at again (accepts are a hot path). */
+const RECHECK_MS = 1000;
 
 /** Whether account lookups stay local (re-read when the file changes; no file means `files`). */
 export function accountLookupIsLocal(): boolean {
+  const now = Date.now();
+  if (cached?.path === configPath && now - cached.checkedAt < RECHECK_MS) return cached.local;
   let mtimeMs: number;
   try {
     mtimeMs = statSync(configPath).mtimeMs;
   } catch {
-    return true;
+    mtimeMs = -1;
   }
   if (cached?.path !== configPath || cached.mtimeMs !== mtimeMs) {
     let local = true;
-    try {
-      local = nssIsLocal(readFileSync(configPath, 'utf8'));
-    } catch {
-      local = false;
+    if (mtimeMs >= 0) {
+      try {
+        local = nssIsLocal(readFileSync(configPath, 'utf8'));
+      } catch {
+        local = false;
+      }
     }
-    cached = { path: configPath, mtimeMs, local };
+    cached = { path: configPath, mtimeMs, local, checkedAt: now };
   }
+  cached.checkedAt = now;
   return cached.local;
 }
 
