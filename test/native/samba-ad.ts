@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreeLoopbackPort, locate, waitForTcp } from '@sspkit/krb5-lab';
+import { findFreeLoopbackPort, isAlive, locate, waitForTcp } from '@sspkit/krb5-lab';
 
 const run = promisify(execFile);
 
@@ -145,21 +145,12 @@ export async function sambaDown(dc: SambaDc | undefined): Promise<void> {
     try {
       process.kill(dc.pid, 'SIGTERM');
       const deadline = Date.now() + 5000;
-      while (Date.now() < deadline && alive(dc.pid)) await new Promise((r) => setTimeout(r, 20));
-      if (alive(dc.pid)) process.kill(dc.pid, 'SIGKILL');
+      while (Date.now() < deadline && isAlive(dc.pid)) await new Promise((r) => setTimeout(r, 20));
+      if (isAlive(dc.pid)) process.kill(dc.pid, 'SIGKILL');
     } catch {
       // already gone
     }
     dc.pid = 0;
   }
   rmSync(dc.dir, { recursive: true, force: true });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

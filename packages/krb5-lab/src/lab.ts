@@ -218,7 +218,8 @@ function saveState(lab: Lab): void {
   writeFileSync(join(lab.dir, STATE_FILE), JSON.stringify(lab, null, 2), { mode: 0o600 });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this PID exists (signal 0). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

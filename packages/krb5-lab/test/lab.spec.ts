@@ -4,17 +4,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProgram, labDown, labKinit, labPublicInfo, labShellExports, labStartKdc, labStopKdc, labUp, readLab, renderKdcConf } from '../src/index.js';
+import { findProgram, isAlive, labDown, labKinit, labPublicInfo, labShellExports, labStartKdc, labStopKdc, labUp, readLab, renderKdcConf } from '../src/index.js';
 import type { Lab } from '../src/index.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function klist(lab: Lab, ccache: string): string {
   return execFileSync(findProgram('klist'), ['-c', `FILE:${ccache}`], { env: { ...lab.env, PATH: process.env['PATH'] ?? '' } }).toString();
@@ -31,7 +22,7 @@ describe('krb5-lab', () => {
 
   it('starts krb5kdc on a loopback port and records its PID', () => {
     expect(lab.pid).toBeGreaterThan(0);
-    expect(alive(lab.pid)).toBe(true);
+    expect(isAlive(lab.pid)).toBe(true);
     expect(readFileSync(`/proc/${lab.pid}/cmdline`, 'utf8')).toContain('krb5kdc');
     expect(readFileSync(lab.krb5Conf, 'utf8')).toContain(`kdc = 127.0.0.1:${lab.port}`);
     expect(readLab(lab.dir).pid).toBe(lab.pid);
@@ -80,7 +71,7 @@ describe('krb5-lab', () => {
     const pid = lab.pid;
     await labDown(lab.dir);
     expect(existsSync(lab.dir)).toBe(false);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 });
 
@@ -117,13 +108,13 @@ describe('krb5-lab tied to its process (detached: false)', () => {
       child.once('exit', (c) => reject(new Error(`lab owner exited early (${String(c)})`)));
     });
     try {
-      expect(alive(started.pid)).toBe(true);
+      expect(isAlive(started.pid)).toBe(true);
       child.kill('SIGKILL');
       const deadline = Date.now() + 5000;
-      while (alive(started.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(alive(started.pid)).toBe(false);
+      while (isAlive(started.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(isAlive(started.pid)).toBe(false);
     } finally {
-      if (alive(started.pid)) process.kill(started.pid, 'SIGKILL');
+      if (isAlive(started.pid)) process.kill(started.pid, 'SIGKILL');
       rmSync(started.dir, { recursive: true, force: true });
     }
   }, 30_000);

@@ -40,11 +40,10 @@ function bareHandshakeWith(server: NativeHandle, target: NativeHandle, flags: nu
 }
 
 /**
- * The ceiling for the KDC round-trip line: a fresh initiator credential from `ccache` per handshake
- * (gss_acquire_cred_from, synchronous) and the bare handshake, all on the main thread — which
- * sspkit must not do, since the first leg waits on the KDC. Benchmark-only.
+ * A one-entry cred store naming `FILE:<ccache>`, laid out once. The store holds addresses of the
+ * strings in `keep`: the caller must keep `keep` referenced for as long as it uses the store.
  */
-export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, target: NativeHandle, flags: number): () => void {
+function ccacheStore(ccache: string): { readonly store: Buffer; readonly keep: readonly Buffer[] } {
   const lib = gssLibrary();
   const { koffi } = lib;
   const key = Buffer.from('ccache\0');
@@ -59,6 +58,17 @@ export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, targ
   element.writeBigUInt64LE(koffi.address(value), kve.value);
   store.writeUInt32LE(1, kvs.count);
   store.writeBigUInt64LE(koffi.address(area), kvs.elements);
+  return { store, keep: [key, value, area] };
+}
+
+/**
+ * The ceiling for the KDC round-trip line: a fresh initiator credential from `ccache` per handshake
+ * (gss_acquire_cred_from, synchronous) and the bare handshake, all on the main thread — which
+ * sspkit must not do, since the first leg waits on the KDC. Benchmark-only.
+ */
+export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, target: NativeHandle, flags: number): () => void {
+  const lib = gssLibrary();
+  const { store, keep } = ccacheStore(ccache);
   const minor = Buffer.alloc(8);
   const credOut = Buffer.alloc(8);
   const handshake = bareHandshakeWith(server, target, flags);
@@ -73,7 +83,7 @@ export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, targ
       lib.gss.gss_release_cred(minor, credOut);
     }
     // Keep the store's strings reachable for the next call.
-    if (key.length === 0 || value.length === 0) throw new Error('unreachable');
+    if (keep.length === 0) throw new Error('unreachable');
   };
 }
 
@@ -85,18 +95,7 @@ export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, targ
  */
 export function bareKoffiKdcHandshakeAsync(ccache: string, server: NativeHandle, target: NativeHandle, flags: number): () => Promise<void> {
   const lib = gssLibrary();
-  const { koffi } = lib;
-  const key = Buffer.from('ccache\0');
-  const value = Buffer.from(`FILE:${ccache}\0`);
-  const kve = lib.layout.keyValueElement;
-  const kvs = lib.layout.keyValueSet;
-  const area = Buffer.alloc(128);
-  const element = area.subarray(0, kve.size);
-  const store = area.subarray(64, 64 + kvs.size);
-  element.writeBigUInt64LE(koffi.address(key), kve.key);
-  element.writeBigUInt64LE(koffi.address(value), kve.value);
-  store.writeUInt32LE(1, kvs.count);
-  store.writeBigUInt64LE(koffi.address(area), kvs.elements);
+  const { store, keep } = ccacheStore(ccache);
   const d = lib.layout.bufferDesc.size;
   const [minor, credOut, ictx, actx, t1, t2, t3, mech, retFlags, time, mechOut, deleg] = [4, 8, 8, 8, d, d, d, 8, 4, 4, 8, 8].map((n) => Buffer.alloc(Math.max(n, 128))) as [
     Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer,
@@ -123,7 +122,7 @@ export function bareKoffiKdcHandshakeAsync(ccache: string, server: NativeHandle,
       lib.gss.gss_release_cred(minor, credOut);
     }
     // Keep the store's strings reachable for the next call.
-    if (key.length === 0 || value.length === 0) throw new Error('unreachable');
+    if (keep.length === 0) throw new Error('unreachable');
   };
 }
 

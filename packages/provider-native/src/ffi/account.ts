@@ -119,6 +119,24 @@ async function reentrant(size: number, call: (rec: Buffer, buf: Buffer, result: 
   return false;
 }
 
+/**
+ * getgrouplist's grow-and-retry, shared by both lookups: each step yields the buffers to call it
+ * with and receives its return code; the result is the group ids (none after four short buffers).
+ */
+function* groupListAttempts(): Generator<{ readonly buf: Buffer; readonly count: Buffer }, number[], number> {
+  let size = 64;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const buf = Buffer.alloc(size * 4);
+    const count = Buffer.alloc(4);
+    count.writeInt32LE(size, 0);
+    const rc = yield { buf, count };
+    const n = count.readInt32LE(0);
+    if (rc >= 0) return Array.from({ length: n }, (_, i) => buf.readUInt32LE(i * 4));
+    size = Math.max(n, size * 2);
+  }
+  return [];
+}
+
 /** {@link lookupLocalAccount} on worker threads: for a user database that may wait on a network. */
 export async function lookupLocalAccountAsync(name: string): Promise<LocalAccount | null> {
   const c = bindAsync();
@@ -126,20 +144,10 @@ export async function lookupLocalAccountAsync(name: string): Promise<LocalAccoun
   const found = await reentrant(PASSWD_SIZE, (rec, buf, result) => c.getpwnam_r(name, rec, buf, buf.length, result), (rec) => (pw = c.decodePasswd(rec)));
   if (!found || pw === undefined) return null;
   const user = pw;
-  let size = 64;
-  let groups: number[] = [];
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const buf = Buffer.alloc(size * 4);
-    const count = Buffer.alloc(4);
-    count.writeInt32LE(size, 0);
-    const rc = await c.getgrouplist(user.pw_name, user.pw_gid, buf, count);
-    const n = count.readInt32LE(0);
-    if (rc >= 0) {
-      groups = Array.from({ length: n }, (_, i) => buf.readUInt32LE(i * 4));
-      break;
-    }
-    size = Math.max(n, size * 2);
-  }
+  const attempts = groupListAttempts();
+  let step = attempts.next();
+  while (step.done !== true) step = attempts.next(await c.getgrouplist(user.pw_name, user.pw_gid, step.value.buf, step.value.count));
+  const groups = step.value;
   const names = await Promise.all(groups.map(async (gid) => {
     let groupName: string | undefined;
     await reentrant(GROUP_SIZE, (rec, buf, result) => c.getgrgid_r(gid, rec, buf, buf.length, result), (rec) => (groupName = c.decodeGroupName(rec)));
@@ -155,20 +163,10 @@ export function lookupLocalAccount(name: string): LocalAccount | null {
   const ptr = c.getpwnam(name);
   if (ptr === null || ptr === 0n) return null;
   const pw = c.decodePasswd(ptr);
-  let size = 64;
-  let groups: number[] = [];
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const buf = Buffer.alloc(size * 4);
-    const count = Buffer.alloc(4);
-    count.writeInt32LE(size, 0);
-    const rc = c.getgrouplist(pw.pw_name, pw.pw_gid, buf, count);
-    const n = count.readInt32LE(0);
-    if (rc >= 0) {
-      groups = Array.from({ length: n }, (_, i) => buf.readUInt32LE(i * 4));
-      break;
-    }
-    size = Math.max(n, size * 2);
-  }
+  const attempts = groupListAttempts();
+  let step = attempts.next();
+  while (step.done !== true) step = attempts.next(c.getgrouplist(pw.pw_name, pw.pw_gid, step.value.buf, step.value.count));
+  const groups = step.value;
   const groupNames = groups.flatMap((gid) => {
     const g = c.getgrgid(gid);
     return g === null || g === 0n ? [] : [c.decodeGroupName(g)];
