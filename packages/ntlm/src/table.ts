@@ -11,7 +11,7 @@ import { contextAttributes, NTLM_INFO } from './package-state.js';
 import type { CredEntry, NtlmAuthData, NtlmPackageState } from './package-state.js';
 
 /** Maps a state-machine status name to its SECURITY_STATUS. */
-export const statusOf = (s: NtlmStatus): SecurityStatus => SecStatus[s];
+const statusOf = (s: NtlmStatus): SecurityStatus => SecStatus[s];
 
 /** Reads a SECBUFFER_CHANNEL_BINDINGS buffer; 'bad' when present but malformed. */
 function bindingsFrom(input: SecBufferDesc | undefined): ChannelBindings | 'bad' | undefined {

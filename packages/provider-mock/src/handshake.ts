@@ -16,7 +16,7 @@ import { Kind, concat, decodeToken, encodeBody, encodeProof } from './wire.js';
 const S = SecStatus;
 
 /** Who speaks last for a given number of legs. */
-export function clientLastLeg(legs: number): number {
+function clientLastLeg(legs: number): number {
   return legs % 2 === 1 ? legs : legs - 1;
 }
 

@@ -160,7 +160,7 @@ export class MockPackage {
   }
 
   #token(ctx: MockContext): AccessToken {
-    const u = this.users.find(ctx.hs.user!, ctx.hs.domain!);
+    const u = this.users.find(ctx.hs.user!, ctx.hs.domain);
     return { authenticationPackage: this.info.name, user: ctx.hs.user!, domain: ctx.hs.domain!, groups: [...(u?.groups ?? [])], attributes: { target: ctx.hs.target ?? '' } };
   }
 
@@ -325,7 +325,7 @@ export class MockPackage {
       const a = authData as { user?: unknown; domain?: unknown; password?: unknown };
       if (typeof a.user !== 'string' || a.user.length === 0 || typeof a.password !== 'string') return S.SEC_E_UNKNOWN_CREDENTIALS;
       if (a.domain !== undefined && typeof a.domain !== 'string') return S.SEC_E_UNKNOWN_CREDENTIALS;
-      const domain = (a.domain as string | undefined) || MOCK_DOMAIN;
+      const domain = a.domain || MOCK_DOMAIN;
       return { user: a.user, domain, key: userKey(a.user, domain, a.password) };
     }
     const name = principal ?? this.#options.defaultUser?.name ?? 'alice';

@@ -6,14 +6,14 @@
  *
  * The proof, when present, is always the last field, so a receiver can MAC the bytes before it.
  */
-export const TOKEN_MAGIC = [0x4d, 0x4f, 0x43, 0x4b] as const; // "MOCK"
-export const TOKEN_VERSION = 1;
+const TOKEN_MAGIC = [0x4d, 0x4f, 0x43, 0x4b] as const; // "MOCK"
+const TOKEN_VERSION = 1;
 const HEADER = 8;
 /** Largest value a field may carry; anything longer is a malformed token. */
-export const MAX_FIELD = 1024;
+const MAX_FIELD = 1024;
 
 export const Kind = { HELLO: 1, ROUND: 2, FINAL: 3 } as const;
-export const Tag = { USER: 1, DOMAIN: 2, NONCE: 3, FLAGS: 4, TARGET: 5, PROOF: 0x7f } as const;
+const Tag = { USER: 1, DOMAIN: 2, NONCE: 3, FLAGS: 4, TARGET: 5, PROOF: 0x7f } as const;
 
 export interface MockToken {
   leg: number;

@@ -38,7 +38,7 @@ function oddParity(v: number): boolean {
 export type DesVariant = 'des' | '3des';
 
 /** The 24-octet des-ede3 key for a DIGEST-MD5 cipher key Kc (16 octets). */
-export function desEde3Key(variant: DesVariant, kc: Uint8Array): Buffer {
+function desEde3Key(variant: DesVariant, kc: Uint8Array): Buffer {
   const k1 = expandDesKey(kc.subarray(0, 7));
   if (variant === 'des') return Buffer.concat([k1, k1, k1]);
   const k2 = expandDesKey(kc.subarray(7, 14));

@@ -144,6 +144,7 @@ export class HttpClientContext {
 
   // A user name, URI or method with CR/LF or other control characters cannot travel in a header.
   #safeRespond(method: string, uri: string, parts: HttpRequestParts): Result<string> {
+    // eslint-disable-next-line no-control-regex -- control characters cannot travel in a header
     if (/[\u0000-\u001f\u007f]/.test(method + uri)) return fail(DigestErrorCode.IllegalMessage, 'method or URI contains control characters');
     try {
       return ok(this.#respond(method, uri, parts));

@@ -240,6 +240,6 @@ function nonceFields(creds: DigestCredentials): { nc?: number; cnonce?: string }
 }
 
 function definedOnly(parts: HttpRequestParts): HttpRequestParts {
-  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as HttpRequestParts;
+  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
 }
 

@@ -81,7 +81,7 @@ const M = Krb5Minor;
 const R = GssRoutine;
 
 /** Rows with a minor code, most specific (routine+minor) first. */
-export const MINOR_ROWS: readonly StatusRow[] = [
+const MINOR_ROWS: readonly StatusRow[] = [
   // A ticket whose service key is not in the acceptor's keytab: the client named the wrong principal.
   { routine: R.FAILURE, minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_WRONG_PRINCIPAL' },
   { routine: R.DEFECTIVE_CREDENTIAL, minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_WRONG_PRINCIPAL' },
@@ -123,7 +123,7 @@ export const MINOR_ROWS: readonly StatusRow[] = [
  * a failed integrity check is a changed message to SSPI (SEC_E_MESSAGE_ALTERED), not a bad
  * handshake token or a wrong password, which the same GSS codes mean elsewhere.
  */
-export const PER_MESSAGE_ROWS: readonly StatusRow[] = [
+const PER_MESSAGE_ROWS: readonly StatusRow[] = [
   { routine: R.DEFECTIVE_TOKEN, status: 'SEC_E_MESSAGE_ALTERED' },
   { routine: R.BAD_SIG, status: 'SEC_E_MESSAGE_ALTERED' },
   { minor: M.KRB5KRB_AP_ERR_BAD_INTEGRITY, status: 'SEC_E_MESSAGE_ALTERED' },
@@ -131,7 +131,7 @@ export const PER_MESSAGE_ROWS: readonly StatusRow[] = [
 ];
 
 /** Routine errors on their own (phase-qualified rows first). */
-export const ROUTINE_ROWS: readonly StatusRow[] = [
+const ROUTINE_ROWS: readonly StatusRow[] = [
   // MIT answers an unparsable first token with GSS_S_FAILURE and minor 0: the token is what is wrong.
   { routine: R.FAILURE, phase: 'accept-first', status: 'SEC_E_INVALID_TOKEN' },
   { routine: R.BAD_MECH, status: 'SEC_E_SECPKG_NOT_FOUND' },
