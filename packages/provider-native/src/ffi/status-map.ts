@@ -2,32 +2,32 @@
  * GSS outcomes → SSPI statuses, as data. A krb5 minor code, when the table knows it, is more
  * precise than the major routine error (GSS_S_FAILURE hides "KDC unreachable" and "wrong
  * password" alike), so rows are tried in order: minor+routine, minor alone, routine alone.
- * Values are the winerror.h numbers (sspi-reference.md §5).
  */
+import { SecStatus } from '@sspkit/core';
 import { GSS_SEQUENCE_PROBLEMS, GssRoutine, routineError } from './major.js';
 
-/** The SEC_E_* values this mapping produces (winerror.h, sspi-reference.md §5). */
+/** The SEC_E_* statuses this mapping produces: core's values (one table, winerror.h). */
 export const MappedStatus = {
-  SEC_E_OK: 0x00000000,
-  SEC_E_INVALID_HANDLE: 0x80090301,
-  SEC_E_UNSUPPORTED_FUNCTION: 0x80090302,
-  SEC_E_TARGET_UNKNOWN: 0x80090303,
-  SEC_E_INTERNAL_ERROR: 0x80090304,
-  SEC_E_SECPKG_NOT_FOUND: 0x80090305,
-  SEC_E_INVALID_TOKEN: 0x80090308,
-  SEC_E_QOP_NOT_SUPPORTED: 0x8009030a,
-  SEC_E_LOGON_DENIED: 0x8009030c,
-  SEC_E_UNKNOWN_CREDENTIALS: 0x8009030d,
-  SEC_E_NO_CREDENTIALS: 0x8009030e,
-  SEC_E_MESSAGE_ALTERED: 0x8009030f,
-  SEC_E_OUT_OF_SEQUENCE: 0x80090310,
-  SEC_E_NO_AUTHENTICATING_AUTHORITY: 0x80090311,
-  SEC_E_CONTEXT_EXPIRED: 0x80090317,
-  SEC_E_WRONG_PRINCIPAL: 0x80090322,
-  SEC_E_TIME_SKEW: 0x80090324,
-  SEC_E_KDC_UNKNOWN_ETYPE: 0x80090342,
-  SEC_E_BAD_BINDINGS: 0x80090346,
-  SEC_E_INVALID_PARAMETER: 0x8009035d,
+  SEC_E_OK: SecStatus.SEC_E_OK,
+  SEC_E_INVALID_HANDLE: SecStatus.SEC_E_INVALID_HANDLE,
+  SEC_E_UNSUPPORTED_FUNCTION: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,
+  SEC_E_TARGET_UNKNOWN: SecStatus.SEC_E_TARGET_UNKNOWN,
+  SEC_E_INTERNAL_ERROR: SecStatus.SEC_E_INTERNAL_ERROR,
+  SEC_E_SECPKG_NOT_FOUND: SecStatus.SEC_E_SECPKG_NOT_FOUND,
+  SEC_E_INVALID_TOKEN: SecStatus.SEC_E_INVALID_TOKEN,
+  SEC_E_QOP_NOT_SUPPORTED: SecStatus.SEC_E_QOP_NOT_SUPPORTED,
+  SEC_E_LOGON_DENIED: SecStatus.SEC_E_LOGON_DENIED,
+  SEC_E_UNKNOWN_CREDENTIALS: SecStatus.SEC_E_UNKNOWN_CREDENTIALS,
+  SEC_E_NO_CREDENTIALS: SecStatus.SEC_E_NO_CREDENTIALS,
+  SEC_E_MESSAGE_ALTERED: SecStatus.SEC_E_MESSAGE_ALTERED,
+  SEC_E_OUT_OF_SEQUENCE: SecStatus.SEC_E_OUT_OF_SEQUENCE,
+  SEC_E_NO_AUTHENTICATING_AUTHORITY: SecStatus.SEC_E_NO_AUTHENTICATING_AUTHORITY,
+  SEC_E_CONTEXT_EXPIRED: SecStatus.SEC_E_CONTEXT_EXPIRED,
+  SEC_E_WRONG_PRINCIPAL: SecStatus.SEC_E_WRONG_PRINCIPAL,
+  SEC_E_TIME_SKEW: SecStatus.SEC_E_TIME_SKEW,
+  SEC_E_KDC_UNKNOWN_ETYPE: SecStatus.SEC_E_KDC_UNKNOWN_ETYPE,
+  SEC_E_BAD_BINDINGS: SecStatus.SEC_E_BAD_BINDINGS,
+  SEC_E_INVALID_PARAMETER: SecStatus.SEC_E_INVALID_PARAMETER,
 } as const;
 
 export type MappedStatusName = keyof typeof MappedStatus;
