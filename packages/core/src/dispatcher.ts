@@ -12,7 +12,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SecBuffer, SecBufferDesc } from './buffers.js';
-import { isValidBufferDesc, wipe } from './buffers.js';
+import { isValidBufferDesc } from './buffers.js';
+import { wipe } from './bytes.js';
 import type {
   AcceptParams,
   AcquireCredentialsParams,

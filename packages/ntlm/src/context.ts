@@ -1,4 +1,4 @@
-import { wipe } from './crypto/hashes.js';
+import { wipe } from '@sspkit/core';
 import type { KeyStrength } from './crypto/keys.js';
 import { MessageProtector } from './crypto/protect.js';
 import { hasFlag, NegotiateFlag } from './messages/flags.js';

@@ -1,9 +1,8 @@
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, findBuffer, writeBuffer } from '@sspkit/core';
+import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, findBuffer, wipe, writeBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc, SecpkgFunctionTable, SecurityStatus } from '@sspkit/core';
 import { NtlmClient } from './client.js';
 import type { NtlmStatus, StepResult } from './context.js';
 import { ntHash } from './crypto/owf.js';
-import { wipe } from './crypto/hashes.js';
 import type { ChannelBindings } from './crypto/channel-bindings.js';
 import { decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
 import { NtlmServer } from './server.js';

@@ -17,9 +17,11 @@ import {
   SecQop,
   SecStatus,
   SECPKG_ID_NONE,
+  constantTimeEqual as macEqual,
   findBuffer,
   isReadOnly,
   timeStampFromMillis,
+  wipe as wipeAll,
   writeBuffer,
 } from '@sspkit/core';
 import type {
@@ -37,7 +39,7 @@ import type {
 } from '@sspkit/core';
 import { MockContext } from './context.js';
 import type { MockCredential } from './context.js';
-import { macEqual, userKey, wipeAll } from './crypto.js';
+import { userKey } from './crypto.js';
 import { ascRetFromCaps, capsFromAscReq, capsFromIscReq, iscRetFromCaps } from './flags.js';
 import type { HandshakeState, Identity, LegOutcome } from './handshake.js';
 import { clientContinue, clientStart, serverStep } from './handshake.js';

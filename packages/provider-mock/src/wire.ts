@@ -6,6 +6,8 @@
  *
  * The proof, when present, is always the last field, so a receiver can MAC the bytes before it.
  */
+import { concat } from '@sspkit/core';
+
 const TOKEN_MAGIC = [0x4d, 0x4f, 0x43, 0x4b] as const; // "MOCK"
 const TOKEN_VERSION = 1;
 const HEADER = 8;
@@ -57,23 +59,12 @@ export function encodeBody(t: MockToken): Uint8Array {
     parts.push(field(Tag.FLAGS, f));
   }
   if (t.target !== undefined) parts.push(field(Tag.TARGET, enc.encode(t.target)));
-  return concat(parts);
+  return concat(...parts);
 }
 
 /** The proof field, appended after the body. */
 export function encodeProof(proof: Uint8Array): Uint8Array {
   return field(Tag.PROOF, proof);
-}
-
-/** Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Decodes a token; returns 'truncated' or 'invalid' instead of throwing. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { unicodeToWire } from '../bytes.js';
 import { ha2, hashBody, responseDigest, sessionHa1, userhash, userRealmPasswordHash } from '../crypto/http-digest.js';
-import { constantTimeEqual } from '../crypto/timing.js';
+import { constantTimeEqual } from '@sspkit/core';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { parseAuthenticationInfo } from '../messages/authentication-info.js';

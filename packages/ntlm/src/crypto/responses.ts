@@ -1,5 +1,6 @@
 import { des7, desl } from './des.js';
-import { concat, hmacMd5, md5 } from './hashes.js';
+import { concat } from '@sspkit/core';
+import { hmacMd5, md5 } from './hashes.js';
 import { md4 } from './md4.js';
 
 /** The result of ComputeResponse (MS-NLMP §3.3.1 / §3.3.2). */
