@@ -31,7 +31,7 @@ export interface ConformanceCommandOptions {
 export const ConformanceExit = { OK: 0, FAILED: 1, ERROR: 2 } as const;
 
 /** Loads a package module and its `sspkitConformance` config (an object, or a function returning one). */
-export async function loadConformanceModule(modulePath: string, cwd = process.cwd()): Promise<{ module: SecurityPackageModule; config: ConformanceConfig }> {
+async function loadConformanceModule(modulePath: string, cwd = process.cwd()): Promise<{ module: SecurityPackageModule; config: ConformanceConfig }> {
   const file = resolve(cwd, modulePath);
   const specifier = existsSync(file) ? pathToFileURL(file).href : modulePath;
   const ns = (await import(specifier)) as Record<string, unknown>;
