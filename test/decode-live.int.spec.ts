@@ -1,8 +1,10 @@
 /**
  * `sspkit decode` on live tokens: a throwaway MIT realm's AP-REQ (raw Kerberos and inside MIT's
- * SPNEGO) decrypted with the service keytab, and a Samba AD DC's ticket whose PAC logon information
+ * SPNEGO) and an rc4-hmac ticket decrypted with the service keytab, and a Samba AD DC's ticket whose PAC logon information
  * must name the user's SID as samba-tool reports it.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AscReq, IscReq, SecBufferType, clientContext, createSspi, secBuffer, serverContext } from '@sspkit/core';
 import type { Lab } from '@sspkit/krb5-lab';
@@ -61,6 +63,36 @@ describe('decode against a live MIT realm', () => {
     } finally {
       client.dispose();
       server.dispose();
+    }
+  });
+});
+
+describe('decode an rc4-hmac ticket (RFC 4757) from a live MIT realm', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+  });
+  afterAll(async () => {
+    await stopLab(lab);
+  });
+
+  it('a service with only an rc4-hmac key gets an rc4-hmac ticket, and it decrypts', async () => {
+    const keytab = join(lab.dir, 'rc4.keytab');
+    const kadmin = (q: string): void => {
+      execFileSync('kadmin.local', ['-r', lab.realm, '-q', q], { env: { ...process.env, ...lab.env }, stdio: 'ignore' });
+    };
+    kadmin('addprinc -randkey -e rc4-hmac:normal HTTP/rc4.localhost');
+    kadmin(`ktadd -k ${keytab} -e rc4-hmac:normal HTTP/rc4.localhost`);
+    const sspi = await createSspi({ modules: [kerberosModule] });
+    const client = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: lab.ccache }, targetName: 'HTTP/rc4.localhost', requirements: IscReq.MUTUAL_AUTH });
+    try {
+      const d = decode((await client.step())!, keytab);
+      expect(d.values.get('etype')?.[0]).toBe('rc4-hmac (23)');
+      expect(d.code).toBe(0);
+      expect(d.values.get('cname')?.[0]).toMatch(/^alice/);
+      expect(d.values.get('decryption')).toBeUndefined();
+    } finally {
+      client.dispose();
     }
   });
 });
