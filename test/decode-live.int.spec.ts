@@ -1,7 +1,7 @@
 /**
- * `sspkit decode` on live tokens: a throwaway MIT realm's AP-REQ (raw Kerberos and inside MIT's
- * SPNEGO) and an rc4-hmac ticket decrypted with the service keytab, and a Samba AD DC's ticket whose PAC logon information
- * must name the user's SID as samba-tool reports it.
+ * `sspkit decode` on live tokens from a throwaway MIT realm: AP-REQs (raw Kerberos and inside MIT's
+ * SPNEGO) and an rc4-hmac ticket, decrypted with the service keytab. (The Samba AD PAC case is in
+ * decode-pac-samba.int.spec.ts.)
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
