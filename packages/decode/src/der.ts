@@ -123,7 +123,7 @@ export const UTag = {
 } as const;
 
 /** An INTEGER's value (two's complement), or undefined when it is not one. */
-export function integer(t: Tlv | undefined): bigint | undefined {
+function integer(t: Tlv | undefined): bigint | undefined {
   if (t === undefined || t.content.length === 0 || t.content.length > 16) return undefined;
   let v = 0n;
   for (const b of t.content) v = (v << 8n) | BigInt(b);

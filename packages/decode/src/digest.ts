@@ -22,7 +22,7 @@ const NOTES: Readonly<Record<string, string>> = {
 };
 
 /** Which kind of Digest message a header or a parameter set is. */
-export function digestKind(header: string | undefined, names: ReadonlySet<string>): TokenKind {
+function digestKind(header: string | undefined, names: ReadonlySet<string>): TokenKind {
   const h = header?.toLowerCase();
   if (h === 'authentication-info' || h === 'proxy-authentication-info') return 'digest-authentication-info';
   if (h === 'authorization' || h === 'proxy-authorization') return 'digest-credentials';

@@ -113,7 +113,7 @@ function bare(s: string, opts: ExplainOptions): Explanation {
 const unknown = (reason: string): TokenExplanation => ({ kind: 'unknown', summary: 'unrecognised input', fields: [], stopped: { reason } });
 
 /** Explains binary token bytes found at offset `at` of the whole input. */
-export function explainBytes(b: Uint8Array, at: number, opts: ExplainOptions): TokenExplanation {
+function explainBytes(b: Uint8Array, at: number, opts: ExplainOptions): TokenExplanation {
   if (b.length === 0) return unknown('an empty token');
   if (isNtlm(b)) return explainNtlm(b);
   const first = b[0] ?? 0;

@@ -69,7 +69,7 @@ const num = (t: Tlv | undefined): string => {
   return n === undefined ? '(missing)' : String(n);
 };
 
-export function principal(t: Tlv | undefined): string {
+function principal(t: Tlv | undefined): string {
   const type = int(ctx(t, 0));
   const parts = (ctx(t, 1)?.children ?? []).map((c) => text(c) ?? '?');
   const typeName = type === undefined ? '' : ` (${named(NAME_TYPES, type)})`;
