@@ -1,6 +1,6 @@
-// The public surface of @sspkit/digest: the package module, what configures it, and the stores. The
-// HTTP and SASL protocol layers, the codecs and the crypto are internal; the tests and benchmarks
-// import them by relative path.
+// The public surface of @sspkit/digest: the package module, what configures it, the stores, and the
+// auth-param parser (@sspkit/decode explains headers with it). The HTTP and SASL protocol layers,
+// the other codecs and the crypto are internal; the tests and benchmarks import them by relative path.
 import { createDigestModule } from './module.js';
 
 const defaultModule = createDigestModule();
@@ -26,3 +26,5 @@ export type { NonceCountStore, NonceCountVerdict, MemoryNonceCountStoreOptions }
 export type { UserStore, DigestUser } from './stores/user-store.js';
 export type { MaybePromise } from './stores/maybe-promise.js';
 export { sspkitConformance, digestHttpConformance } from './conformance-config.js';
+export { parseAuthParams } from './messages/auth-params.js';
+export type { AuthParam, AuthParamLimits } from './messages/auth-params.js';

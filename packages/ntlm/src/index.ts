@@ -1,8 +1,21 @@
-// The public surface of @sspkit/ntlm: the package module and what configures it. The client and
-// server state machines, the message codecs and the crypto are internal; the tests and benchmarks
-// import them by relative path.
+// The public surface of @sspkit/ntlm: the package module and what configures it, and the message
+// decoders (@sspkit/decode explains tokens with them). The client and server state machines, the
+// encoders and the crypto are internal; the tests and benchmarks import them by relative path.
 export { spLsaModeInitialize, spUserModeInitialize, createNtlmModule } from './module.js';
 export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
 export { InMemoryAccountStore, readUserFile } from './accounts.js';
 export type { AccountStore, NtlmAccount } from './accounts.js';
-export { encodeSecChannelBindings } from './messages/sec-channel-bindings.js';
+export { encodeSecChannelBindings, decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
+export { channelBindingsHash } from './crypto/channel-bindings.js';
+export type { ChannelBindings } from './crypto/channel-bindings.js';
+export { decodeNegotiate } from './messages/negotiate.js';
+export type { NegotiateMessage } from './messages/negotiate.js';
+export { decodeChallenge } from './messages/challenge.js';
+export type { ChallengeMessage } from './messages/challenge.js';
+export { decodeAuthenticate } from './messages/authenticate.js';
+export type { AuthenticateMessage } from './messages/authenticate.js';
+export { AvId, AvFlag, decodeAvPairs } from './messages/av-pairs.js';
+export type { AvPair } from './messages/av-pairs.js';
+export { NegotiateFlag } from './messages/flags.js';
+export type { DecodeResult, DecodeError, DecodeErrorCode } from './messages/result.js';
+export type { Version } from './messages/version.js';
