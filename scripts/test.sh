@@ -12,7 +12,8 @@ bash scripts/system-deps.sh || exit 1
 ./node_modules/.bin/tsc -p tsconfig.json || exit 1
 for e in examples/*/; do ./node_modules/.bin/tsc -p "$e/tsconfig.json" || exit 1; done
 lint=0
-./node_modules/.bin/eslint --max-warnings=0 . && ./node_modules/.bin/knip || lint=1
+./node_modules/.bin/eslint --max-warnings=0 . || lint=1
+./node_modules/.bin/knip || lint=1
 [ "$lint" = 0 ] || echo "lint: failed (eslint or knip, above); \`pnpm lint\` repeats it" >&2
 mkdir -p .tmp
 ./node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@"
@@ -21,7 +22,10 @@ status=$?
 LINT_FAILED=$lint node -e '
   const r = JSON.parse(require("fs").readFileSync(".tmp/vitest.json", "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  const failed = r.numFailedTests + (process.env.LINT_FAILED === "1" ? 1 : 0);
+  // A file that fails before any test runs (an import or setup error) counts as one failed test.
+  const brokenFiles = r.testResults
+    .filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
+  const failed = r.numFailedTests + brokenFiles + (process.env.LINT_FAILED === "1" ? 1 : 0);
   console.log(`tests: ${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
   const interopSkips = r.testResults
     .filter((f) => f.name.endsWith(".int.spec.ts") && !f.name.includes("conformance"))
