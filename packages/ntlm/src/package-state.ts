@@ -5,6 +5,7 @@ import type { LsaSecHandle, LsaSecpkgFunctionTable, SecPkgInfo } from '@sspkit/c
 import type { AccountStore } from './accounts.js';
 import { readUserFile } from './accounts.js';
 import type { NtlmClient } from './client.js';
+import type { NtlmFailure } from './failure.js';
 import type { Environment } from './context.js';
 import { hasFlag, NegotiateFlag } from './messages/flags.js';
 import type { NtlmServer } from './server.js';
@@ -45,6 +46,8 @@ export interface CtxEntry {
   readonly server?: NtlmServer;
   readonly targetName?: string;
   complete: boolean;
+  /** The cause of the last failed per-message call (the user table's failureCause). */
+  lastFailure?: NtlmFailure | undefined;
 }
 
 /** NTLM's SecPkgInfo; cbMaxToken as Windows reports it (2888). */
