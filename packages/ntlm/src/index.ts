@@ -2,7 +2,8 @@
 export { spLsaModeInitialize, spUserModeInitialize, createNtlmModule } from './module.js';
 export { NTLM_INFO } from './package-state.js';
 export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
-export { InMemoryAccountStore, readUserFile } from './accounts.js';
+export { InMemoryAccountStore } from './accounts.js';
+export { readUserFile } from './user-file.js';
 export type { AccountStore, NtlmAccount } from './accounts.js';
 export { NtlmClient, CLIENT_FLAGS } from './client.js';
 export type { NtlmClientOptions } from './client.js';

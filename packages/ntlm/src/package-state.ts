@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { AscRet, IscRet, SecPkgFlag } from '@sspkit/core';
 import type { LsaSecHandle, LsaSecpkgFunctionTable, SecPkgInfo } from '@sspkit/core';
 import type { AccountStore } from './accounts.js';
-import { readUserFile } from './accounts.js';
+import { readUserFile } from './user-file.js';
 import type { NtlmClient } from './client.js';
 import type { NtlmFailure } from './failure.js';
 import type { Environment } from './context.js';
