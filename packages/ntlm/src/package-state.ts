@@ -20,6 +20,11 @@ export interface NtlmPackageConfig {
   readonly computer?: string;
   /** Opt in to NTLMv1: the initiator sends v1 responses and the acceptor accepts them. Off by default. */
   readonly ntlmV1?: boolean;
+  /**
+   * Let acceptor accounts with an empty password log on. Off by default (Windows' LimitBlankPasswordUse
+   * refuses blank-password network logons).
+   */
+  readonly allowBlankPasswords?: boolean;
 }
 
 /** pAuthData NTLM understands besides SEC_WINNT_AUTH_IDENTITY: an NT hash, a workstation, or (inbound) an account store. */

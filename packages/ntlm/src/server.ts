@@ -1,9 +1,10 @@
-import type { AccountStore } from './accounts.js';
+import { randomBytes } from 'node:crypto';
+import type { AccountStore, NtlmAccount } from './accounts.js';
 import { channelBindingsHash } from './crypto/channel-bindings.js';
 import type { ChannelBindings } from './crypto/channel-bindings.js';
 import { hmacMd5, safeEqual, wipe } from './crypto/hashes.js';
 import { computeMic } from './crypto/mic.js';
-import { ntowfv2 } from './crypto/owf.js';
+import { ntHash, ntowfv2 } from './crypto/owf.js';
 import { rc4Once as rc4k } from '@sspkit/legacy-crypto'; // RC4K, MS-NLMP §6
 import { computeResponseV1, kxkeyV1 } from './crypto/responses.js';
 import { decodeName, encodeName, NtlmSession } from './context.js';
@@ -36,6 +37,11 @@ export interface NtlmServerOptions {
   readonly channelBindings: ServerChannelBindings;
   /** Accept NTLMv1 (24-byte) responses. Off by default. */
   readonly allowNtlmV1?: boolean;
+  /**
+   * Let accounts whose password is empty log on. Off by default, as Windows' LimitBlankPasswordUse
+   * refuses blank-password logons over the network.
+   */
+  readonly allowBlankPasswords?: boolean;
   readonly env: Environment;
 }
 
@@ -47,6 +53,16 @@ const SUPPORTED =
 type State = 'initial' | 'await-authenticate' | 'done' | 'failed';
 
 const ZERO16 = new Uint8Array(16);
+
+/** NTOWFv1("") (MS-NLMP §3.3.1), the NT hash of an empty password. */
+const BLANK_NT_HASH = ntHash('');
+
+/**
+ * The key an unknown user is checked against: random, of the same kind as an NT hash, so that an
+ * unknown user costs the same NTOWFv2, HMAC and comparisons as a known one with a wrong password and
+ * the answer's timing does not tell them apart.
+ */
+const UNKNOWN_USER_HASH = new Uint8Array(randomBytes(16));
 
 /** The NTLM acceptor state machine (MS-NLMP §3.2.5): NEGOTIATE → CHALLENGE, AUTHENTICATE → done. */
 export class NtlmServer {
@@ -157,15 +173,16 @@ export class NtlmServer {
     const workstation = decodeName(m.workstation, unicode);
     if (user === '' && m.ntChallengeResponse.length === 0) return this.#fail('SEC_E_LOGON_DENIED', 'anonymous logon is not supported');
 
-    const account = await this.#opts.accounts.lookup(user, domain);
-    if (!account) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+    const found = await this.#opts.accounts.lookup(user, domain);
+    // An unknown user goes through the same work as a known one, against a key nobody has.
+    const account: NtlmAccount = found ?? { user, domain, ntHash: UNKNOWN_USER_HASH };
 
     let kxkey: Uint8Array;
     let clientPairs: AvPair[] = [];
     if (m.ntChallengeResponse.length === 24) {
       if (this.#opts.allowNtlmV1 !== true) return this.#fail('SEC_E_LOGON_DENIED', 'NTLMv1 is disabled');
       const r = this.#verifyV1(m, account.ntHash, flags);
-      if (!r) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      if (!r || !found) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
       kxkey = r;
     } else {
       const nt = m.ntChallengeResponse;
@@ -186,7 +203,16 @@ export class NtlmServer {
       const good = safeEqual(expected, proof);
       kxkey = hmacMd5(key, proof);
       wipe(key, expected);
-      if (!good) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      if (!good || !found) {
+        wipe(kxkey);
+        return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      }
+    }
+    // Only now, with the proof checked: a blank password is refused like a wrong one would not be,
+    // so telling the two apart needs the (empty) password.
+    if (safeEqual(account.ntHash, BLANK_NT_HASH) && this.#opts.allowBlankPasswords !== true) {
+      wipe(kxkey);
+      return this.#fail('SEC_E_LOGON_DENIED', 'the account has a blank password, refused over the network (LimitBlankPasswordUse)');
     }
 
     let exported = kxkey;
@@ -224,7 +250,10 @@ export class NtlmServer {
       }
     }
 
-    this.#session = new NtlmSession(false, flags, { user: account.user, domain: domain || account.domain, workstation }, exported);
+    // The token names the account as stored, never as the client spelt it; a domainless account is
+    // one of this server's own, named by the TargetName our CHALLENGE announced (TARGET_TYPE_SERVER).
+    const names = { user: account.user, domain: account.domain || this.#opts.computer, workstation };
+    this.#session = new NtlmSession(false, flags, names, exported);
     this.#state = 'done';
     return { status: 'SEC_E_OK' };
   }

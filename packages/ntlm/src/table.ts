@@ -174,6 +174,7 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
           computer: state.config.computer ?? 'SSPKIT',
           channelBindings: policy,
           ...(state.config.ntlmV1 ? { allowNtlmV1: true } : {}),
+          ...(state.config.allowBlankPasswords ? { allowBlankPasswords: true } : {}),
           env: state.env,
         });
         const r = await server.step(token.data, policy);
