@@ -97,19 +97,26 @@ export class NtlmPackageState {
     return { now: () => Date.now(), randomBytes: (n) => new Uint8Array(randomBytes(n)) };
   }
 
-  /** The acceptor's account store: per-credential, then package config, then NTLM_USER_FILE. */
-  accountsFor(fromAuthData: AccountStore | undefined): AccountStore | undefined {
+  /**
+   * The acceptor's account store: per-credential, then package config, then NTLM_USER_FILE; a
+   * string says why there is none.
+   */
+  accountsFor(fromAuthData: AccountStore | undefined): AccountStore | string {
     if (fromAuthData) return fromAuthData;
     if (this.config.accounts) return this.config.accounts;
     const file = process.env['NTLM_USER_FILE'];
-    if (!file) return undefined;
+    if (!file) return 'no acceptor accounts: none given, and NTLM_USER_FILE is unset';
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {
-      return undefined; // unreadable: no accounts (SEC_E_NO_CREDENTIALS), never a throw
+      return 'the file named by NTLM_USER_FILE cannot be read'; // a status, never a throw
     }
-    return readUserFile(text);
+    try {
+      return readUserFile(text);
+    } catch (e) {
+      return e instanceof Error ? e.message : 'NTLM_USER_FILE cannot be parsed';
+    }
   }
 }
 

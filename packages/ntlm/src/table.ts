@@ -62,7 +62,7 @@ function credentialFrom(state: NtlmPackageState, use: number, authData: unknown)
   let accounts;
   if ((use & SecPkgCred.INBOUND) !== 0) {
     accounts = state.accountsFor(a.accounts);
-    if (!accounts) return failed(SecStatus.SEC_E_NO_CREDENTIALS, 'no acceptor accounts: none given, and NTLM_USER_FILE is unset or unreadable');
+    if (typeof accounts === 'string') return failed(SecStatus.SEC_E_NO_CREDENTIALS, accounts);
   }
   return { use, ...(identity ? { identity } : {}), ...(accounts ? { accounts } : {}) };
 }
