@@ -30,6 +30,11 @@ export interface NtlmClientOptions {
    * and exists only for legacy peers that cannot do v2.
    */
   readonly useNtlmV1?: boolean;
+  /**
+   * What the caller asked for (ISC_REQ_INTEGRITY / ISC_REQ_CONFIDENTIALITY): a CHALLENGE that does not
+   * grant NTLMSSP_NEGOTIATE_SIGN / SEAL fails the handshake instead of completing without them.
+   */
+  readonly require?: { readonly integrity?: boolean; readonly confidentiality?: boolean };
   readonly env: Environment;
 }
 
@@ -108,6 +113,13 @@ export class NtlmClient {
     // The server's CHALLENGE flags are its choice among ours; never take a flag we did not offer.
     const flags = (ch.flags & (CLIENT_FLAGS | (this.#lmKeyUsable() ? F.LM_KEY : 0))) >>> 0;
     if (!hasFlag(flags, F.NTLM)) return this.#fail('SEC_E_INVALID_TOKEN', 'server did not select NTLM');
+    const need = this.#opts.require;
+    if (need?.confidentiality === true && !hasFlag(flags, F.SEAL)) {
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', 'confidentiality was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SEAL');
+    }
+    if (need?.integrity === true && !hasFlag(flags, F.SIGN)) {
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', 'integrity was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SIGN');
+    }
     const unicode = hasFlag(flags, F.UNICODE);
     const c = this.#creds;
     const clientChallenge = env.randomBytes(8);

@@ -139,6 +139,10 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
           credentials: { user: id.user, domain: id.domain, ntHash: id.ntHash, workstation: id.workstation },
           ...(targetName ? { targetName } : {}),
           ...(state.config.ntlmV1 ? { useNtlmV1: true } : {}),
+          require: {
+            integrity: (req & (IscReq.INTEGRITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT)) !== 0,
+            confidentiality: (req & IscReq.CONFIDENTIALITY) !== 0,
+          },
           env: state.env,
         });
         const r = client.step(undefined, cb);
