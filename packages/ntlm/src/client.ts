@@ -17,6 +17,7 @@ import { decodeChallenge } from './messages/challenge.js';
 import { hasFlag, NegotiateFlag as F } from './messages/flags.js';
 import { encodeNegotiate } from './messages/negotiate.js';
 import { OUR_VERSION } from './messages/version.js';
+import type { ChallengeLedger } from './reflection.js';
 
 /** Initiator options. */
 export interface NtlmClientOptions {
@@ -35,6 +36,12 @@ export interface NtlmClientOptions {
    * grant NTLMSSP_NEGOTIATE_SIGN / SEAL fails the handshake instead of completing without them.
    */
   readonly require?: { readonly integrity?: boolean; readonly confidentiality?: boolean };
+  /**
+   * Server challenges this process's acceptors issued (reflection protection): a CHALLENGE carrying
+   * one of them is refused rather than answered. Absent: no check (the package always passes one
+   * unless created with `allowReflection`).
+   */
+  readonly refuseChallenges?: ChallengeLedger;
   readonly env: Environment;
 }
 
@@ -108,6 +115,13 @@ export class NtlmClient {
     const decoded = decodeChallenge(challengeBytes);
     if (!decoded.ok) return this.#fail('SEC_E_INVALID_TOKEN', decoded.error.detail);
     const ch = decoded.value;
+    if (this.#opts.refuseChallenges?.wasIssued(ch.serverChallenge) === true) {
+      return this.#fail(
+        'SEC_E_LOGON_DENIED',
+        'reflected CHALLENGE: its server challenge was issued by an NTLM acceptor in this process ' +
+          '(in-process client/server pairs opt out with createNtlmModule({ allowReflection: true }))',
+      );
+    }
     const env = this.#opts.env;
     const v1 = this.#opts.useNtlmV1 === true;
     // The server's CHALLENGE flags are its choice among ours; never take a flag we did not offer.

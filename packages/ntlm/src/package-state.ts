@@ -8,7 +8,7 @@ import type { NtlmClient } from './client.js';
 import type { NtlmFailure } from './failure.js';
 import type { Environment } from './context.js';
 import { hasFlag, NegotiateFlag } from './messages/flags.js';
-import type { NtlmServer } from './server.js';
+import type { NtlmServer, TargetNamePolicy } from './server.js';
 
 /** Package-wide settings for {@link createNtlmModule}. */
 export interface NtlmPackageConfig {
@@ -25,6 +25,15 @@ export interface NtlmPackageConfig {
    * refuses blank-password network logons).
    */
   readonly allowBlankPasswords?: boolean;
+  /**
+   * Let this instance's clients answer CHALLENGEs issued by NTLM acceptors of this process
+   * (reflection). Off by default: a client refuses them with SEC_E_LOGON_DENIED. For in-process
+   * client/server pairs only (demos, tests, conformance harnesses); never in a service that both
+   * accepts NTLM and authenticates elsewhere with NTLM.
+   */
+  readonly allowReflection?: boolean;
+  /** The acceptor's SPN check on MsvAvTargetName (default `{ mode: 'off' }`). */
+  readonly targetNames?: TargetNamePolicy;
 }
 
 /** pAuthData NTLM understands besides SEC_WINNT_AUTH_IDENTITY: an NT hash, a workstation, or (inbound) an account store. */

@@ -18,12 +18,28 @@ import { encodeChallenge } from './messages/challenge.js';
 import { hasFlag, NegotiateFlag as F } from './messages/flags.js';
 import { decodeNegotiate } from './messages/negotiate.js';
 import { OUR_VERSION } from './messages/version.js';
+import type { ChallengeLedger } from './reflection.js';
+import { upcase } from './upcase.js';
 
 /**
  * How the acceptor treats channel bindings. There is deliberately no default: "none" must be said
  * out loud, because treating a missing binding as all zeros is a classic interop and security trap.
  */
 export type ServerChannelBindings = { readonly mode: 'none' } | { readonly mode: 'require'; readonly bindings: ChannelBindings };
+
+/**
+ * Whether the client's MsvAvTargetName (the SPN it meant to reach, covered by its NTProofStr) must
+ * name one of this server's service names — Windows' SPN check of Extended Protection
+ * (SmbServerNameHardeningLevel 0 / 1 / 2 has the same three levels):
+ * - `off`: not checked (the default, as on Windows);
+ * - `allow-missing`: a client that sends a target name must name one of `spns`; one that sends none
+ *   (older clients) is accepted;
+ * - `required`: the client must send a target name, and it must be one of `spns`.
+ * Names compare as account names do (Windows upper-casing, then ordinal).
+ */
+export type TargetNamePolicy =
+  | { readonly mode: 'off' }
+  | { readonly mode: 'allow-missing' | 'required'; readonly spns: readonly string[] };
 
 /** Acceptor options. */
 export interface NtlmServerOptions {
@@ -42,6 +58,10 @@ export interface NtlmServerOptions {
    * refuses blank-password logons over the network.
    */
   readonly allowBlankPasswords?: boolean;
+  /** The SPN check on MsvAvTargetName (default `off`). */
+  readonly targetNames?: TargetNamePolicy;
+  /** Where this acceptor records the server challenges it issues, so local clients refuse to answer them. */
+  readonly issuedChallenges?: ChallengeLedger;
   readonly env: Environment;
 }
 
@@ -120,11 +140,13 @@ export class NtlmServer {
 
   /** Forgets keys. */
   wipe(): void {
+    this.#opts.issuedChallenges?.forget(this.#serverChallenge);
     this.#session?.wipe();
   }
 
   #fail(status: NtlmStatus, reason: string): StepResult {
     this.#state = 'failed';
+    this.#opts.issuedChallenges?.forget(this.#serverChallenge);
     return { status, reason };
   }
 
@@ -147,6 +169,7 @@ export class NtlmServer {
       { id: AvId.TIMESTAMP, value: fileTime(o.env.now()) },
     ];
     this.#serverChallenge = o.env.randomBytes(8);
+    o.issuedChallenges?.issued(this.#serverChallenge);
     this.#sentPairs = pairs;
     this.#flags = flags;
     this.#negotiate = input.slice();
@@ -235,6 +258,12 @@ export class NtlmServer {
       }
     }
 
+    const spnProblem = this.#targetNameProblem(clientPairs);
+    if (spnProblem !== undefined) {
+      wipe(exported);
+      return this.#fail('SEC_E_WRONG_PRINCIPAL', spnProblem);
+    }
+
     const cb = this.#bindings;
     if (this.#bindingsConflict) {
       wipe(exported);
@@ -255,7 +284,20 @@ export class NtlmServer {
     const names = { user: account.user, domain: account.domain || this.#opts.computer, workstation };
     this.#session = new NtlmSession(false, flags, names, exported);
     this.#state = 'done';
+    this.#opts.issuedChallenges?.forget(this.#serverChallenge);
     return { status: 'SEC_E_OK' };
+  }
+
+  /** Why the client's MsvAvTargetName fails the SPN policy, or undefined when it passes. */
+  #targetNameProblem(clientPairs: readonly AvPair[]): string | undefined {
+    const policy = this.#opts.targetNames ?? { mode: 'off' };
+    if (policy.mode === 'off') return undefined;
+    const raw = findAvPair(clientPairs, AvId.TARGET_NAME);
+    const sent = raw ? decodeName(raw, true) : '';
+    if (sent === '') return policy.mode === 'required' ? 'the AUTHENTICATE names no target SPN (MsvAvTargetName), which this server requires' : undefined;
+    const want = upcase(sent);
+    if (policy.spns.some((spn) => upcase(spn) === want)) return undefined;
+    return `the client meant to reach "${sent}", which is not one of this server's service names`;
   }
 
   /** NTLMv1 check (opt-in): returns the key exchange key, or undefined when the response is wrong. */

@@ -27,7 +27,7 @@ function expectCause(cause: unknown): void {
 }
 
 async function sspiWith(config: NtlmPackageConfig = {}): Promise<SspiDispatcher> {
-  const module = createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', ...config });
+  const module = createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true, ...config });
   return createSspi({ modules: [module] });
 }
 

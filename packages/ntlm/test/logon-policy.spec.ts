@@ -24,7 +24,7 @@ describe('blank passwords (LimitBlankPasswordUse)', () => {
 
   it('through the package: refused by default, createNtlmModule({ allowBlankPasswords: true }) opts in', async () => {
     for (const allow of [false, true]) {
-      const module = createNtlmModule({ accounts: withBlank(), domain: 'EXAMPLE', computer: 'SRV1', allowBlankPasswords: allow });
+      const module = createNtlmModule({ accounts: withBlank(), domain: 'EXAMPLE', computer: 'SRV1', allowBlankPasswords: allow, allowReflection: true });
       const sspi = await createSspi({ modules: [module] });
       const c = await clientContext(sspi, { package: 'NTLM', authData: { user: 'guest', domain: 'EXAMPLE', password: '' } });
       const s = await serverContext(sspi, { package: 'NTLM' });

@@ -28,7 +28,7 @@ const alice = { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!', worksta
 const faults: string[] = [];
 const sspiWith = (): Promise<SspiDispatcher> =>
   createSspi({
-    modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1' })],
+    modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true })],
     onPackageFault: (f) => faults.push(f.operation),
   });
 afterEach(() => {
