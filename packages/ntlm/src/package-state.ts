@@ -62,6 +62,11 @@ export interface CtxEntry {
   complete: boolean;
   /** The cause of the last failed per-message call (the user table's failureCause). */
   lastFailure?: NtlmFailure | undefined;
+  /**
+   * A verify or unseal was refused: the inbound RC4 keystream and sequence number moved on past a
+   * message the peer may never have sent, so no later inbound message can be checked.
+   */
+  inboundDesynchronised?: boolean;
 }
 
 /** NTLM's SecPkgInfo; cbMaxToken as Windows reports it (2888). */

@@ -33,8 +33,32 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     return sessionOf(ctx) ?? fail(h, SecStatus.SEC_E_OUT_OF_SEQUENCE, 'the handshake has not completed on this context');
   };
   const noToken = (h: number | bigint): SecurityStatus => fail(h, SecStatus.SEC_E_INVALID_TOKEN, 'no TOKEN buffer of at least 16 bytes (the signature)');
-  const altered = (h: number | bigint): SecurityStatus =>
-    fail(h, SecStatus.SEC_E_MESSAGE_ALTERED, 'the signature does not match: the message was altered, replayed, reordered or is from another context');
+  /**
+   * A refused inbound message has already run through the inbound RC4 handle and sequence number
+   * (MS-NLMP §3.4.3: one keystream per direction for the whole session, no way to rewind), so the
+   * direction is marked unusable rather than failing every later genuine message as altered.
+   */
+  const altered = (h: number | bigint): SecurityStatus => {
+    const ctx = state.contexts.get(h);
+    if (ctx) ctx.inboundDesynchronised = true;
+    return fail(
+      h,
+      SecStatus.SEC_E_MESSAGE_ALTERED,
+      'the signature does not match: the message was altered, replayed, reordered or is from another context; ' +
+        'the inbound sealing state has moved past it, so this context cannot check further inbound messages',
+    );
+  };
+  /** Verify / unseal on a context whose inbound state a refused message desynchronised. */
+  const inbound = (h: number | bigint): NtlmSession | SecurityStatus => {
+    const s = session(h);
+    if (typeof s === 'number' || state.contexts.get(h)?.inboundDesynchronised !== true) return s;
+    return fail(
+      h,
+      SecStatus.SEC_E_CONTEXT_EXPIRED,
+      'the inbound sealing state is desynchronised: an earlier message was refused after the RC4 keystream and ' +
+        'sequence number had moved on (MS-NLMP §3.4); delete this context and authenticate again',
+    );
+  };
   const qopRefused = (h: number | bigint): SecurityStatus => fail(h, SecStatus.SEC_E_QOP_NOT_SUPPORTED, 'unsupported quality of protection');
   const tooSmall = (h: number | bigint): SecurityStatus => fail(h, SecStatus.SEC_E_BUFFER_TOO_SMALL, 'the TOKEN buffer is smaller than the 16-byte signature');
 
@@ -54,7 +78,7 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     },
 
     verifySignature(h, desc, _seq, qopOut) {
-      const s = session(h);
+      const s = inbound(h);
       if (typeof s === 'number') return s;
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
@@ -84,7 +108,7 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     },
 
     unsealMessage(h, desc, _seq, qopOut) {
-      const s = session(h);
+      const s = inbound(h);
       if (typeof s === 'number') return s;
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
