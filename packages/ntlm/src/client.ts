@@ -129,10 +129,12 @@ export class NtlmClient {
     if (!hasFlag(flags, F.NTLM)) return this.#fail('SEC_E_INVALID_TOKEN', 'server did not select NTLM');
     const need = this.#opts.require;
     if (need?.confidentiality === true && !hasFlag(flags, F.SEAL)) {
-      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', 'confidentiality was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SEAL');
+      const why = 'confidentiality was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SEAL';
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', why);
     }
     if (need?.integrity === true && !hasFlag(flags, F.SIGN)) {
-      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', 'integrity was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SIGN');
+      const why = 'integrity was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SIGN';
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', why);
     }
     const unicode = hasFlag(flags, F.UNICODE);
     const c = this.#creds;

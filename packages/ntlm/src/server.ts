@@ -235,7 +235,8 @@ export class NtlmServer {
     // so telling the two apart needs the (empty) password.
     if (safeEqual(account.ntHash, BLANK_NT_HASH) && this.#opts.allowBlankPasswords !== true) {
       wipe(kxkey);
-      return this.#fail('SEC_E_LOGON_DENIED', 'the account has a blank password, refused over the network (LimitBlankPasswordUse)');
+      const why = 'the account has a blank password, refused over the network (LimitBlankPasswordUse)';
+      return this.#fail('SEC_E_LOGON_DENIED', why);
     }
 
     let exported = kxkey;
@@ -294,7 +295,10 @@ export class NtlmServer {
     if (policy.mode === 'off') return undefined;
     const raw = findAvPair(clientPairs, AvId.TARGET_NAME);
     const sent = raw ? decodeName(raw, true) : '';
-    if (sent === '') return policy.mode === 'required' ? 'the AUTHENTICATE names no target SPN (MsvAvTargetName), which this server requires' : undefined;
+    if (sent === '') {
+      if (policy.mode === 'allow-missing') return undefined;
+      return 'the AUTHENTICATE names no target SPN (MsvAvTargetName), which this server requires';
+    }
     const want = upcase(sent);
     if (policy.spns.some((spn) => upcase(spn) === want)) return undefined;
     return `the client meant to reach "${sent}", which is not one of this server's service names`;

@@ -1,5 +1,11 @@
 import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, findBuffer, writeBuffer } from '@sspkit/core';
-import type { AcquireCredentialsResult, LsaModeContextResult, SecBufferDesc, SecpkgFunctionTable, SecurityStatus } from '@sspkit/core';
+import type {
+  AcquireCredentialsResult,
+  LsaModeContextResult,
+  SecBufferDesc,
+  SecpkgFunctionTable,
+  SecurityStatus,
+} from '@sspkit/core';
 import { NtlmClient } from './client.js';
 import type { NtlmStatus, StepResult } from './context.js';
 import { ntHash } from './crypto/owf.js';
@@ -37,19 +43,32 @@ function emit(output: SecBufferDesc | undefined, token: Uint8Array | undefined, 
 
 /** Why writing the output token failed. */
 const emitFailure = (w: SecurityStatus): string =>
-  w === SecStatus.SEC_E_BUFFER_TOO_SMALL ? 'the output TOKEN buffer is too small for the token' : 'no output TOKEN buffer for the token';
+  w === SecStatus.SEC_E_BUFFER_TOO_SMALL
+    ? 'the output TOKEN buffer is too small for the token'
+    : 'no output TOKEN buffer for the token';
 
 /** A failed handshake call with its cause. */
 const failed = (status: SecurityStatus, reason: string): LsaModeContextResult => ({ status, cause: because(reason) });
 
+/** A malformed SECBUFFER_CHANNEL_BINDINGS input buffer. */
+const badBindings = (): LsaModeContextResult =>
+  failed(SecStatus.SEC_E_BAD_BINDINGS, 'the SECBUFFER_CHANNEL_BINDINGS buffer is not a SEC_CHANNEL_BINDINGS structure');
+
 /** Resolves pAuthData into a credential entry; the password is hashed at once and dropped. */
-function credentialFrom(state: NtlmPackageState, use: number, authData: unknown): CredEntry | AcquireCredentialsResult {
+function credentialFrom(
+  state: NtlmPackageState,
+  use: number,
+  authData: unknown,
+): CredEntry | AcquireCredentialsResult {
   const a = (typeof authData === 'object' && authData !== null ? authData : {}) as NtlmAuthData;
   let identity: CredEntry['identity'];
   if ((use & SecPkgCred.OUTBOUND) !== 0) {
-    if (typeof a.user !== 'string') return failed(SecStatus.SEC_E_NO_CREDENTIALS, 'outbound credentials need a user name');
-    if (a.password === undefined && a.ntHash === undefined) return failed(SecStatus.SEC_E_NO_CREDENTIALS, 'outbound credentials need a password or an NT hash');
-    if (a.ntHash !== undefined && (!(a.ntHash instanceof Uint8Array) || a.ntHash.length !== 16)) return failed(SecStatus.SEC_E_UNKNOWN_CREDENTIALS, 'an NT hash is 16 bytes');
+    const noCreds = (why: string) => failed(SecStatus.SEC_E_NO_CREDENTIALS, why);
+    if (typeof a.user !== 'string') return noCreds('outbound credentials need a user name');
+    if (a.password === undefined && a.ntHash === undefined) return noCreds('outbound credentials need a password or an NT hash');
+    if (a.ntHash !== undefined && (!(a.ntHash instanceof Uint8Array) || a.ntHash.length !== 16)) {
+      return failed(SecStatus.SEC_E_UNKNOWN_CREDENTIALS, 'an NT hash is 16 bytes');
+    }
     let user = a.user;
     let domain = a.domain ?? '';
     const slash = user.indexOf('\\');
@@ -130,7 +149,7 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
     initLsaModeContext(credH, ctxH, targetName, req, _rep, input, output) {
       const allocate = (req & IscReq.ALLOCATE_MEMORY) !== 0;
       const cb = bindingsFrom(input);
-      if (cb === 'bad') return failed(SecStatus.SEC_E_BAD_BINDINGS, 'the SECBUFFER_CHANNEL_BINDINGS buffer is not a SEC_CHANNEL_BINDINGS structure');
+      if (cb === 'bad') return badBindings();
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
         if (!cred) return failed(SecStatus.SEC_E_INVALID_HANDLE, 'unknown credential handle');
@@ -165,7 +184,7 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
     async acceptLsaModeContext(credH, ctxH, input, req, _rep, output) {
       const allocate = (req & AscReq.ALLOCATE_MEMORY) !== 0;
       const cb = bindingsFrom(input);
-      if (cb === 'bad') return failed(SecStatus.SEC_E_BAD_BINDINGS, 'the SECBUFFER_CHANNEL_BINDINGS buffer is not a SEC_CHANNEL_BINDINGS structure');
+      if (cb === 'bad') return badBindings();
       const token = findBuffer(input, SecBufferType.TOKEN);
       if (!token) return failed(SecStatus.SEC_E_INVALID_TOKEN, 'no input TOKEN buffer');
       // No bindings from the caller is an explicit "none", never an all-zero binding.
@@ -173,7 +192,9 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
         if (!cred) return failed(SecStatus.SEC_E_INVALID_HANDLE, 'unknown credential handle');
-        if (!cred.accounts) return failed(SecStatus.SEC_E_NO_CREDENTIALS, 'the credential is not inbound (no account store)');
+        if (!cred.accounts) {
+          return failed(SecStatus.SEC_E_NO_CREDENTIALS, 'the credential is not inbound (no account store)');
+        }
         const server = new NtlmServer({
           accounts: cred.accounts,
           domain: state.config.domain ?? 'WORKGROUP',

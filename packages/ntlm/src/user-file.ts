@@ -17,7 +17,10 @@ const FLAGS_FIELD = /^\[[A-Z ]*\]$/;
  * line, or an ambiguous pair of accounts, throws an Error naming the line (never its contents past the
  * user name). Blank lines and `#` comments are skipped. Only NT hashes are kept in memory.
  */
-export function readUserFile(text: string, into: InMemoryAccountStore = new InMemoryAccountStore()): InMemoryAccountStore {
+export function readUserFile(
+  text: string,
+  into: InMemoryAccountStore = new InMemoryAccountStore(),
+): InMemoryAccountStore {
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     if (raw.trim() === '' || raw.startsWith('#')) return;
@@ -42,8 +45,12 @@ function addPassword(into: InMemoryAccountStore, raw: string): void {
 function addSmbpasswd(into: InMemoryAccountStore, fields: readonly string[]): void {
   const [user = '', , lm = '', nt = '', flags = ''] = fields;
   if (user === '') throw new Error('smbpasswd entry without a user name');
-  if (!HASH_FIELD.test(lm) || !HASH_FIELD.test(nt)) throw new Error(`smbpasswd entry for "${user}": the LM and NT hash fields must be 32 hex digits or X's`);
-  if (!FLAGS_FIELD.test(flags)) throw new Error(`smbpasswd entry for "${user}": the account flags must look like [U          ]`);
+  if (!HASH_FIELD.test(lm) || !HASH_FIELD.test(nt)) {
+    throw new Error(`smbpasswd entry for "${user}": the LM and NT hash fields must be 32 hex digits or X's`);
+  }
+  if (!FLAGS_FIELD.test(flags)) {
+    throw new Error(`smbpasswd entry for "${user}": the account flags must look like [U          ]`);
+  }
   if (flags.includes('D') || !/^[0-9A-Fa-f]{32}$/.test(nt)) return; // disabled, or no NT hash: cannot log on
   into.addHash('', user, Uint8Array.from(Buffer.from(nt, 'hex')));
 }

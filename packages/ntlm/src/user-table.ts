@@ -30,9 +30,11 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     const ctx = state.contexts.get(h);
     if (!ctx) return SecStatus.SEC_E_INVALID_HANDLE;
     ctx.lastFailure = undefined;
-    return sessionOf(ctx) ?? fail(h, SecStatus.SEC_E_OUT_OF_SEQUENCE, 'the handshake has not completed on this context');
+    const s = sessionOf(ctx);
+    return s ?? fail(h, SecStatus.SEC_E_OUT_OF_SEQUENCE, 'the handshake has not completed on this context');
   };
-  const noToken = (h: number | bigint): SecurityStatus => fail(h, SecStatus.SEC_E_INVALID_TOKEN, 'no TOKEN buffer of at least 16 bytes (the signature)');
+  const noToken = (h: number | bigint): SecurityStatus =>
+    fail(h, SecStatus.SEC_E_INVALID_TOKEN, 'no TOKEN buffer of at least 16 bytes (the signature)');
   /**
    * A refused inbound message has already run through the inbound RC4 handle and sequence number
    * (MS-NLMP §3.4.3: one keystream per direction for the whole session, no way to rewind), so the
@@ -59,8 +61,10 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
         'sequence number had moved on (MS-NLMP §3.4); delete this context and authenticate again',
     );
   };
-  const qopRefused = (h: number | bigint): SecurityStatus => fail(h, SecStatus.SEC_E_QOP_NOT_SUPPORTED, 'unsupported quality of protection');
-  const tooSmall = (h: number | bigint): SecurityStatus => fail(h, SecStatus.SEC_E_BUFFER_TOO_SMALL, 'the TOKEN buffer is smaller than the 16-byte signature');
+  const qopRefused = (h: number | bigint): SecurityStatus =>
+    fail(h, SecStatus.SEC_E_QOP_NOT_SUPPORTED, 'unsupported quality of protection');
+  const tooSmall = (h: number | bigint): SecurityStatus =>
+    fail(h, SecStatus.SEC_E_BUFFER_TOO_SMALL, 'the TOKEN buffer is smaller than the 16-byte signature');
 
   return {
     instanceInit: () => SecStatus.SEC_E_OK,
@@ -93,7 +97,8 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       const signOnly = qop === SecQop.WRAP_NO_ENCRYPT;
       if (qop !== 0 && !signOnly) return qopRefused(h);
       if (!signOnly && !hasFlag(s.flags, NegotiateFlag.SEAL)) {
-        return fail(h, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'confidentiality (NTLMSSP_NEGOTIATE_SEAL) was not negotiated');
+        const why = 'confidentiality (NTLMSSP_NEGOTIATE_SEAL) was not negotiated';
+        return fail(h, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, why);
       }
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (!token) return noToken(h);
