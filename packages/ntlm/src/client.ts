@@ -17,6 +17,7 @@ import { decodeChallenge } from './messages/challenge.js';
 import { hasFlag, NegotiateFlag as F } from './messages/flags.js';
 import { encodeNegotiate } from './messages/negotiate.js';
 import { OUR_VERSION } from './messages/version.js';
+import { processChallenges } from './reflection.js';
 import type { ChallengeLedger } from './reflection.js';
 
 /** Initiator options. */
@@ -37,11 +38,12 @@ export interface NtlmClientOptions {
    */
   readonly require?: { readonly integrity?: boolean; readonly confidentiality?: boolean };
   /**
-   * Server challenges this process's acceptors issued (reflection protection): a CHALLENGE carrying
-   * one of them is refused rather than answered. Absent: no check (the package always passes one
-   * unless created with `allowReflection`).
+   * Answer CHALLENGEs issued by this process's own acceptors (reflection). Off by default: such a
+   * CHALLENGE is refused with SEC_E_LOGON_DENIED. For in-process client/server pairs only.
    */
-  readonly refuseChallenges?: ChallengeLedger;
+  readonly allowReflection?: boolean;
+  /** Where the acceptors' issued challenges are looked up (default: the process-wide ledger). */
+  readonly challenges?: ChallengeLedger;
   readonly env: Environment;
 }
 
@@ -115,7 +117,8 @@ export class NtlmClient {
     const decoded = decodeChallenge(challengeBytes);
     if (!decoded.ok) return this.#fail('SEC_E_INVALID_TOKEN', decoded.error.detail);
     const ch = decoded.value;
-    if (this.#opts.refuseChallenges?.wasIssued(ch.serverChallenge) === true) {
+    const ledger = this.#opts.challenges ?? processChallenges;
+    if (this.#opts.allowReflection !== true && ledger.wasIssued(ch.serverChallenge)) {
       return this.#fail(
         'SEC_E_LOGON_DENIED',
         'reflected CHALLENGE: its server challenge was issued by an NTLM acceptor in this process ' +

@@ -9,7 +9,7 @@ export { NtlmClient, CLIENT_FLAGS } from './client.js';
 export type { NtlmClientOptions } from './client.js';
 export { NtlmServer } from './server.js';
 export type { NtlmServerOptions, ServerChannelBindings, TargetNamePolicy } from './server.js';
-export { ChallengeLedger } from './reflection.js';
+export { ChallengeLedger, processChallenges } from './reflection.js';
 export { NtlmFailure } from './failure.js';
 export { NtlmSession } from './context.js';
 export type { NtlmStatus, StepResult, SessionNames, Environment } from './context.js';

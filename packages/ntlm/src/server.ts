@@ -18,6 +18,7 @@ import { encodeChallenge } from './messages/challenge.js';
 import { hasFlag, NegotiateFlag as F } from './messages/flags.js';
 import { decodeNegotiate } from './messages/negotiate.js';
 import { OUR_VERSION } from './messages/version.js';
+import { processChallenges } from './reflection.js';
 import type { ChallengeLedger } from './reflection.js';
 import { upcase } from './upcase.js';
 
@@ -60,8 +61,11 @@ export interface NtlmServerOptions {
   readonly allowBlankPasswords?: boolean;
   /** The SPN check on MsvAvTargetName (default `off`). */
   readonly targetNames?: TargetNamePolicy;
-  /** Where this acceptor records the server challenges it issues, so local clients refuse to answer them. */
-  readonly issuedChallenges?: ChallengeLedger;
+  /**
+   * Where this acceptor records the server challenges it issues while it waits for the AUTHENTICATE,
+   * so that clients of this process refuse to answer them (default: the process-wide ledger).
+   */
+  readonly challenges?: ChallengeLedger;
   readonly env: Environment;
 }
 
@@ -98,9 +102,11 @@ export class NtlmServer {
   /** The AV pairs our CHALLENGE carried; an NTLMv2 client must echo them (MS-NLMP §3.1.5.1.2). */
   #sentPairs: AvPair[] = [];
   readonly #opts: NtlmServerOptions;
+  readonly #ledger: ChallengeLedger;
 
   constructor(opts: NtlmServerOptions) {
     this.#opts = opts;
+    this.#ledger = opts.challenges ?? processChallenges;
     this.#bindings = opts.channelBindings;
   }
 
@@ -140,13 +146,13 @@ export class NtlmServer {
 
   /** Forgets keys. */
   wipe(): void {
-    this.#opts.issuedChallenges?.forget(this.#serverChallenge);
+    this.#ledger.forget(this.#serverChallenge);
     this.#session?.wipe();
   }
 
   #fail(status: NtlmStatus, reason: string): StepResult {
     this.#state = 'failed';
-    this.#opts.issuedChallenges?.forget(this.#serverChallenge);
+    this.#ledger.forget(this.#serverChallenge);
     return { status, reason };
   }
 
@@ -169,7 +175,7 @@ export class NtlmServer {
       { id: AvId.TIMESTAMP, value: fileTime(o.env.now()) },
     ];
     this.#serverChallenge = o.env.randomBytes(8);
-    o.issuedChallenges?.issued(this.#serverChallenge);
+    this.#ledger.issued(this.#serverChallenge);
     this.#sentPairs = pairs;
     this.#flags = flags;
     this.#negotiate = input.slice();
@@ -285,7 +291,7 @@ export class NtlmServer {
     const names = { user: account.user, domain: account.domain || this.#opts.computer, workstation };
     this.#session = new NtlmSession(false, flags, names, exported);
     this.#state = 'done';
-    this.#opts.issuedChallenges?.forget(this.#serverChallenge);
+    this.#ledger.forget(this.#serverChallenge);
     return { status: 'SEC_E_OK' };
   }
 

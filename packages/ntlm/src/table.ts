@@ -14,7 +14,6 @@ import type { ChannelBindings } from './crypto/channel-bindings.js';
 import { decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
 import { NtlmServer } from './server.js';
 import { because } from './failure.js';
-import { processChallenges } from './reflection.js';
 import { contextAttributes, NTLM_INFO } from './package-state.js';
 import type { CredEntry, NtlmAuthData, NtlmPackageState } from './package-state.js';
 
@@ -159,7 +158,7 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
           credentials: { user: id.user, domain: id.domain, ntHash: id.ntHash, workstation: id.workstation },
           ...(targetName ? { targetName } : {}),
           ...(state.config.ntlmV1 ? { useNtlmV1: true } : {}),
-          ...(state.config.allowReflection === true ? {} : { refuseChallenges: processChallenges }),
+          ...(state.config.allowReflection === true ? { allowReflection: true } : {}),
           require: {
             integrity: (req & (IscReq.INTEGRITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT)) !== 0,
             confidentiality: (req & IscReq.CONFIDENTIALITY) !== 0,
@@ -203,7 +202,6 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
           ...(state.config.ntlmV1 ? { allowNtlmV1: true } : {}),
           ...(state.config.allowBlankPasswords ? { allowBlankPasswords: true } : {}),
           ...(state.config.targetNames ? { targetNames: state.config.targetNames } : {}),
-          issuedChallenges: processChallenges,
           env: state.env,
         });
         const r = await server.step(token.data, policy);

@@ -68,6 +68,13 @@ describe('NTLM reflection', () => {
     expect(processChallenges.size).toBe(before);
   });
 
+  it('the low-level NtlmClient refuses an NtlmServer\'s challenge by default, and answers with allowReflection', async () => {
+    const refused = await handshake(client({ allowReflection: false }), server());
+    expect(refused.auth.status).toBe('SEC_E_LOGON_DENIED');
+    expect(refused.auth.reason).toMatch(/reflected CHALLENGE/);
+    expect((await handshake(client({ allowReflection: true }), server())).done.status).toBe('SEC_E_OK');
+  });
+
   it('the ledger is bounded and expiring', () => {
     let now = 0;
     const ledger = new ChallengeLedger({ capacity: 2, ttlMs: 1000, now: () => now });
