@@ -59,6 +59,11 @@ export interface NtlmServerOptions {
    * refuses blank-password logons over the network.
    */
   readonly allowBlankPasswords?: boolean;
+  /**
+   * What the caller asked for (ASC_REQ_INTEGRITY / ASC_REQ_CONFIDENTIALITY): an AUTHENTICATE that
+   * does not keep NTLMSSP_NEGOTIATE_SIGN / SEAL fails instead of completing without them.
+   */
+  readonly require?: { readonly integrity?: boolean; readonly confidentiality?: boolean };
   /** The SPN check on MsvAvTargetName (default `off`). */
   readonly targetNames?: TargetNamePolicy;
   /**
@@ -252,6 +257,12 @@ export class NtlmServer {
       wipe(kxkey);
     }
 
+    const missing = this.#missingProtection(flags);
+    if (missing !== undefined) {
+      wipe(exported);
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', `${missing} was requested but the client did not negotiate it`);
+    }
+
     const avFlagsRaw = findAvPair(clientPairs, AvId.FLAGS);
     const avFlags = avFlagsRaw?.length === 4 ? new DataView(avFlagsRaw.buffer, avFlagsRaw.byteOffset, 4).getUint32(0, true) : 0;
     if ((avFlags & AvFlag.MIC_PRESENT) !== 0) {
@@ -293,6 +304,14 @@ export class NtlmServer {
     this.#state = 'done';
     this.#ledger.forget(this.#serverChallenge);
     return { status: 'SEC_E_OK' };
+  }
+
+  /** The protection the acceptor's caller required that the negotiated flags lack, if any. */
+  #missingProtection(flags: number): string | undefined {
+    const need = this.#opts.require;
+    if (need?.confidentiality === true && !hasFlag(flags, F.SEAL)) return 'confidentiality (NTLMSSP_NEGOTIATE_SEAL)';
+    if (need?.integrity === true && !hasFlag(flags, F.SIGN)) return 'integrity (NTLMSSP_NEGOTIATE_SIGN)';
+    return undefined;
   }
 
   /** Why the client's MsvAvTargetName fails the SPN policy, or undefined when it passes. */

@@ -202,6 +202,10 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
           ...(state.config.ntlmV1 ? { allowNtlmV1: true } : {}),
           ...(state.config.allowBlankPasswords ? { allowBlankPasswords: true } : {}),
           ...(state.config.targetNames ? { targetNames: state.config.targetNames } : {}),
+          require: {
+            integrity: (req & (AscReq.INTEGRITY | AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT)) !== 0,
+            confidentiality: (req & AscReq.CONFIDENTIALITY) !== 0,
+          },
           env: state.env,
         });
         const r = await server.step(token.data, policy);

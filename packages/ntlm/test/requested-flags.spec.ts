@@ -6,7 +6,7 @@ import { IscReq, SecStatus, clientContext, createSspi, isSspiError, serverContex
 import { describe, expect, it } from 'vitest';
 import { NegotiateFlag } from '../src/messages/flags.js';
 import { createNtlmModule } from '../src/module.js';
-import { accounts } from './fixtures.js';
+import { accounts, client, server } from './fixtures.js';
 
 const alice = { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!' };
 
@@ -51,5 +51,25 @@ describe('requested ISC_REQ_CONFIDENTIALITY / INTEGRITY that the CHALLENGE does 
     const r = await clientAnswer(0, NegotiateFlag.SEAL | NegotiateFlag.SIGN);
     expect(r.status).toBe(SecStatus.SEC_E_OK);
     expect(r.attrs & IscReq.CONFIDENTIALITY).toBe(0);
+  });
+});
+
+describe('requested ASC_REQ_CONFIDENTIALITY / INTEGRITY that the client does not negotiate', () => {
+  /** A client that asks only for what `flags` keep (as a minimal peer would). */
+  async function acceptFrom(requirements: number, drop: number): Promise<string> {
+    const c = client();
+    const s = server({ require: { confidentiality: (requirements & 1) !== 0, integrity: (requirements & 2) !== 0 } });
+    const neg = c.step().token!;
+    const chal = await s.step(neg);
+    // The client answers a CHALLENGE without those flags, so its AUTHENTICATE does not carry them
+    // (and its MIC covers the CHALLENGE it saw: the acceptor's check must come first to be reached).
+    const auth = c.step(strip(chal.token!, drop));
+    return (await s.step(auth.token!)).status;
+  }
+
+  it('an acceptor that requires confidentiality refuses a client without SEAL', async () => {
+    expect(await acceptFrom(1, NegotiateFlag.SEAL)).toBe('SEC_E_UNSUPPORTED_FUNCTION');
+    expect(await acceptFrom(2, NegotiateFlag.SIGN | NegotiateFlag.SEAL)).toBe('SEC_E_UNSUPPORTED_FUNCTION');
+    expect(await acceptFrom(0, NegotiateFlag.SEAL)).not.toBe('SEC_E_UNSUPPORTED_FUNCTION');
   });
 });
