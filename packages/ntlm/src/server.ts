@@ -216,7 +216,10 @@ export class NtlmServer {
     if (m.ntChallengeResponse.length === 24) {
       if (this.#opts.allowNtlmV1 !== true) return this.#fail('SEC_E_LOGON_DENIED', 'NTLMv1 is disabled');
       const r = this.#verifyV1(m, account.ntHash, flags);
-      if (!r || !found) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      if (!r || !found) {
+        wipe(r);
+        return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      }
       kxkey = r;
     } else {
       const nt = m.ntChallengeResponse;
