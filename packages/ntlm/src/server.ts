@@ -329,7 +329,8 @@ export class NtlmServer {
     }
     const want = upcase(sent);
     if (policy.spns.some((spn) => upcase(spn) === want)) return undefined;
-    return `the client meant to reach "${sent}", which is not one of this server's service names`;
+    // JSON quoting: the name is the client's text, and causes end up in logs.
+    return `the client meant to reach ${JSON.stringify(sent)}, which is not one of this server's service names`;
   }
 
   /** NTLMv1 check (opt-in): returns the key exchange key, or undefined when the response is wrong. */
