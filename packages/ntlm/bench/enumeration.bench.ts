@@ -24,13 +24,21 @@ const accounts = new InMemoryAccountStore().addPassword('EXAMPLE', 'alice', 'Pas
 type Case = 'known user, wrong password' | 'unknown user';
 const CASES: readonly Case[] = ['known user, wrong password', 'unknown user'];
 const credentialsOf = (c: Case) =>
-  c === 'unknown user' ? { user: 'mallory', domain: 'EXAMPLE', password: 'Passw0rd!' } : { user: 'alice', domain: 'EXAMPLE', password: 'wrong' };
+  c === 'unknown user'
+    ? { user: 'mallory', domain: 'EXAMPLE', password: 'Passw0rd!' }
+    : { user: 'alice', domain: 'EXAMPLE', password: 'wrong' };
 
 /** Servers awaiting AUTHENTICATE, each with the AUTHENTICATE that answers its CHALLENGE. */
 async function prepare(c: Case, n: number): Promise<[NtlmServer, Uint8Array][]> {
   const out: [NtlmServer, Uint8Array][] = [];
   for (let i = 0; i < n; i++) {
-    const server = new NtlmServer({ accounts, domain: 'EXAMPLE', computer: 'SRV1', channelBindings: { mode: 'none' }, env });
+    const server = new NtlmServer({
+      accounts,
+      domain: 'EXAMPLE',
+      computer: 'SRV1',
+      channelBindings: { mode: 'none' },
+      env,
+    });
     const client = new NtlmClient({
       credentials: { ...credentialsOf(c), workstation: 'WS1' },
       targetName: 'HTTP/srv1.example',
@@ -43,7 +51,8 @@ async function prepare(c: Case, n: number): Promise<[NtlmServer, Uint8Array][]> 
   return out;
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Times one refusal; every answer must be SEC_E_LOGON_DENIED. */
 async function verify(c: Case, server: NtlmServer, auth: Uint8Array): Promise<number> {
@@ -86,7 +95,14 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const c of CASES) per[c].push(t[c]);
   ratios.push(t['unknown user'] / t['known user, wrong password']);
 }
-process.stdout.write(`NTLM acceptor, refusing an AUTHENTICATE (NtlmServer.step), ${ROUNDS} rounds × ${BATCH} per case\n`);
-for (const c of CASES) process.stdout.write(`  ${c.padEnd(28)} ${median(per[c]).toFixed(1).padStart(7)} µs per verification (median call)\n`);
-process.stdout.write(`  unknown / known ratio        ${median(ratios).toFixed(3).padStart(7)} (median of per-round ratios; 1.0 = indistinguishable)\n`);
+process.stdout.write(
+  `NTLM acceptor, refusing an AUTHENTICATE (NtlmServer.step), ${ROUNDS} rounds × ${BATCH} per case\n`,
+);
+for (const c of CASES)
+  process.stdout.write(
+    `  ${c.padEnd(28)} ${median(per[c]).toFixed(1).padStart(7)} µs per verification (median call)\n`,
+  );
+process.stdout.write(
+  `  unknown / known ratio        ${median(ratios).toFixed(3).padStart(7)} (median of per-round ratios; 1.0 = indistinguishable)\n`,
+);
 process.stdout.write(`  load average ${load0.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)} (1 min)\n`);

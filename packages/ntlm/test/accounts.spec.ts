@@ -28,8 +28,12 @@ describe('Windows upper-casing of account names', () => {
 });
 
 describe('the account store under Windows folding', () => {
-  const store = () => new InMemoryAccountStore().addPassword('EXAMPLE', 'strasse', 'strasse-pw').addPassword('EXAMPLE', 'straße', 'strasse-eszett-pw')
-    .addPassword('EXAMPLE', 'alice', 'alice-pw').addPassword('EXAMPLE', 'alıce', 'dotless-pw');
+  const store = () =>
+    new InMemoryAccountStore()
+      .addPassword('EXAMPLE', 'strasse', 'strasse-pw')
+      .addPassword('EXAMPLE', 'straße', 'strasse-eszett-pw')
+      .addPassword('EXAMPLE', 'alice', 'alice-pw')
+      .addPassword('EXAMPLE', 'alıce', 'dotless-pw');
 
   it('"straße" and "alıce" are their own accounts, not strasse and alice', () => {
     const s = store();
@@ -39,9 +43,10 @@ describe('the account store under Windows folding', () => {
     expect(s.lookup('ALICE', 'EXAMPLE')?.user).toBe('alice');
   });
 
-  it('straße logs on with its own password, not with strasse\'s (and the other way round)', async () => {
+  it("straße logs on with its own password, not with strasse's (and the other way round)", async () => {
     const accounts = store();
-    const as = (user: string, password: string) => handshake(client({ credentials: { user, domain: 'EXAMPLE', password } }), server({ accounts }));
+    const as = (user: string, password: string) =>
+      handshake(client({ credentials: { user, domain: 'EXAMPLE', password } }), server({ accounts }));
     expect((await as('straße', 'strasse-pw')).done.status).toBe('SEC_E_LOGON_DENIED');
     expect((await as('straße', 'strasse-eszett-pw')).done.status).toBe('SEC_E_OK');
     expect((await as('STRAßE', 'strasse-eszett-pw')).done.status).toBe('SEC_E_OK');
@@ -51,10 +56,16 @@ describe('the account store under Windows folding', () => {
   });
 
   it('refuses to hold two accounts that fold to the same name', () => {
-    expect(() => new InMemoryAccountStore().addPassword('EXAMPLE', 'Alice', 'a').addPassword('example', 'ALICE', 'b')).toThrow(/ambiguous accounts/);
-    expect(() => new InMemoryAccountStore().addPassword('', 'Élodie', 'a').addPassword('', 'élodie', 'b')).toThrow(/ambiguous accounts/);
+    expect(() =>
+      new InMemoryAccountStore().addPassword('EXAMPLE', 'Alice', 'a').addPassword('example', 'ALICE', 'b'),
+    ).toThrow(/ambiguous accounts/);
+    expect(() => new InMemoryAccountStore().addPassword('', 'Élodie', 'a').addPassword('', 'élodie', 'b')).toThrow(
+      /ambiguous accounts/,
+    );
     // Different domains are different accounts.
-    expect(() => new InMemoryAccountStore().addPassword('A', 'alice', 'a').addPassword('B', 'alice', 'b')).not.toThrow();
+    expect(() =>
+      new InMemoryAccountStore().addPassword('A', 'alice', 'a').addPassword('B', 'alice', 'b'),
+    ).not.toThrow();
   });
 
   it('a client that names no domain finds no account when several domains hold that name', () => {

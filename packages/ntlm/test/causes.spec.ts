@@ -2,7 +2,16 @@
  * Every failure says why (issue 16 §5): each handshake failure class carries a `cause` through the
  * dispatcher, each failed per-message call fills `failureCause`, and no cause holds a secret.
  */
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, createSspi, secBuffer, secBufferDesc } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  createSspi,
+  secBuffer,
+  secBufferDesc,
+} from '@sspkit/core';
 import type { CtxtHandle, SspiDispatcher } from '@sspkit/core';
 import { describe, expect, it } from 'vitest';
 import { ntHash } from '../src/crypto/owf.js';
@@ -16,18 +25,26 @@ import { ascii, toHex } from './helpers.js';
 const PASSWORD = 'Passw0rd!';
 const alice = { user: 'alice', domain: 'EXAMPLE', password: PASSWORD, workstation: 'WS1' };
 const tok = (data?: Uint8Array) => secBuffer(SecBufferType.TOKEN, data);
-const cb = (s: string) => secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: ascii(s) }));
+const cb = (s: string) =>
+  secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: ascii(s) }));
 
 /** A cause is an Error with a message that names no secret: not the password, not its NT hash. */
 function expectCause(cause: unknown): void {
   expect(cause).toBeInstanceOf(Error);
   const text = String((cause as Error).message);
   expect(text.length).toBeGreaterThan(0);
-  for (const secret of [PASSWORD, toHex(ntHash(PASSWORD)), toHex(ntHash(PASSWORD)).toUpperCase()]) expect(text).not.toContain(secret);
+  for (const secret of [PASSWORD, toHex(ntHash(PASSWORD)), toHex(ntHash(PASSWORD)).toUpperCase()])
+    expect(text).not.toContain(secret);
 }
 
 async function sspiWith(config: NtlmPackageConfig = {}): Promise<SspiDispatcher> {
-  const module = createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true, ...config });
+  const module = createNtlmModule({
+    accounts: accounts(),
+    domain: 'EXAMPLE',
+    computer: 'SRV1',
+    allowReflection: true,
+    ...config,
+  });
   return createSspi({ modules: [module] });
 }
 
@@ -42,17 +59,36 @@ interface Legs {
 async function threeLegs(sspi: SspiDispatcher, authData: object = alice): Promise<Legs> {
   const cc = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.OUTBOUND, authData });
   const o1 = tok();
-  const c = await sspi.initializeSecurityContext({ credential: cc.credential!, contextReq: IscReq.ALLOCATE_MEMORY, output: secBufferDesc(o1) });
+  const c = await sspi.initializeSecurityContext({
+    credential: cc.credential!,
+    contextReq: IscReq.ALLOCATE_MEMORY,
+    output: secBufferDesc(o1),
+  });
   const sc = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
   const o2 = tok();
-  const s = await sspi.acceptSecurityContext({ credential: sc.credential!, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(tok(o1.data)), output: secBufferDesc(o2) });
+  const s = await sspi.acceptSecurityContext({
+    credential: sc.credential!,
+    contextReq: AscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(tok(o1.data)),
+    output: secBufferDesc(o2),
+  });
   const o3 = tok();
-  await sspi.initializeSecurityContext({ context: c.context!, contextReq: IscReq.ALLOCATE_MEMORY, input: secBufferDesc(tok(o2.data)), output: secBufferDesc(o3) });
+  await sspi.initializeSecurityContext({
+    context: c.context!,
+    contextReq: IscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(tok(o2.data)),
+    output: secBufferDesc(o3),
+  });
   return { sspi, client: c.context!, server: s.context!, authenticate: o3.data };
 }
 
 const accept = (l: Legs, auth: Uint8Array, ...extra: ReturnType<typeof cb>[]) =>
-  l.sspi.acceptSecurityContext({ context: l.server, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(tok(auth), ...extra), output: secBufferDesc(tok()) });
+  l.sspi.acceptSecurityContext({
+    context: l.server,
+    contextReq: AscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(tok(auth), ...extra),
+    output: secBufferDesc(tok()),
+  });
 
 describe('every NTLM handshake failure carries a cause', () => {
   it('SEC_E_LOGON_DENIED (wrong password)', async () => {
@@ -65,7 +101,12 @@ describe('every NTLM handshake failure carries a cause', () => {
   it('SEC_E_INVALID_TOKEN (garbage NEGOTIATE and truncated AUTHENTICATE)', async () => {
     const sspi = await sspiWith();
     const sc = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
-    const r1 = await sspi.acceptSecurityContext({ credential: sc.credential!, contextReq: 0, input: secBufferDesc(tok(ascii('junk'))), output: secBufferDesc(tok()) });
+    const r1 = await sspi.acceptSecurityContext({
+      credential: sc.credential!,
+      contextReq: 0,
+      input: secBufferDesc(tok(ascii('junk'))),
+      output: secBufferDesc(tok()),
+    });
     expect(r1.status).toBe(SecStatus.SEC_E_INVALID_TOKEN);
     expectCause(r1.cause);
     const l = await threeLegs(sspi);
@@ -100,7 +141,11 @@ describe('every NTLM handshake failure carries a cause', () => {
     const again = await accept(l, l.authenticate);
     expect(again.status).toBe(SecStatus.SEC_E_OUT_OF_SEQUENCE);
     expectCause(again.cause);
-    const cred = await l.sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.OUTBOUND, authData: { user: 'x' } });
+    const cred = await l.sspi.acquireCredentialsHandle({
+      package: 'NTLM',
+      credentialUse: SecPkgCred.OUTBOUND,
+      authData: { user: 'x' },
+    });
     expect(cred.status).toBe(SecStatus.SEC_E_NO_CREDENTIALS);
     expectCause(cred.cause);
   });
@@ -112,16 +157,27 @@ describe('every failed NTLM per-message call fills failureCause', () => {
     expect((await accept(l, l.authenticate)).status).toBe(SecStatus.SEC_E_OK);
     const { sspi, client, server } = l;
     const sig = tok(new Uint8Array(16));
-    expect(sspi.makeSignature(client, 0, secBufferDesc(secBuffer(SecBufferType.DATA, ascii('m1')), sig), 0)).toBe(SecStatus.SEC_E_OK);
+    expect(sspi.makeSignature(client, 0, secBufferDesc(secBuffer(SecBufferType.DATA, ascii('m1')), sig), 0)).toBe(
+      SecStatus.SEC_E_OK,
+    );
     expect(sspi.failureCause(client)).toBeUndefined();
-    expect(sspi.decryptMessage(server, secBufferDesc(secBuffer(SecBufferType.DATA, ascii('x'))), 0)).toBe(SecStatus.SEC_E_INVALID_TOKEN);
+    expect(sspi.decryptMessage(server, secBufferDesc(secBuffer(SecBufferType.DATA, ascii('x'))), 0)).toBe(
+      SecStatus.SEC_E_INVALID_TOKEN,
+    );
     expectCause(sspi.failureCause(server));
     const forged = secBufferDesc(secBuffer(SecBufferType.DATA, ascii('m2')), tok(sig.data));
     expect(sspi.verifySignature(server, forged, 0)).toBe(SecStatus.SEC_E_MESSAGE_ALTERED);
     expectCause(sspi.failureCause(server));
     expect(sspi.verifySignature(server, forged, 0)).toBe(SecStatus.SEC_E_CONTEXT_EXPIRED);
     expectCause(sspi.failureCause(server));
-    expect(sspi.makeSignature(client, 7, secBufferDesc(secBuffer(SecBufferType.DATA, ascii('m')), tok(new Uint8Array(16))), 0)).toBe(SecStatus.SEC_E_QOP_NOT_SUPPORTED);
+    expect(
+      sspi.makeSignature(
+        client,
+        7,
+        secBufferDesc(secBuffer(SecBufferType.DATA, ascii('m')), tok(new Uint8Array(16))),
+        0,
+      ),
+    ).toBe(SecStatus.SEC_E_QOP_NOT_SUPPORTED);
     expectCause(sspi.failureCause(client));
   });
 });

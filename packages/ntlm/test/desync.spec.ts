@@ -3,7 +3,16 @@
  * §3.4.3: one stream per direction for the session); the context then says it is unusable for
  * inbound messages instead of failing every later genuine one as "altered".
  */
-import { SecBufferType, SecStatus, clientContext, createSspi, runHandshake, secBuffer, secBufferDesc, serverContext } from '@sspkit/core';
+import {
+  SecBufferType,
+  SecStatus,
+  clientContext,
+  createSspi,
+  runHandshake,
+  secBuffer,
+  secBufferDesc,
+  serverContext,
+} from '@sspkit/core';
 import type { ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import { describe, expect, it } from 'vitest';
 import { createNtlmModule } from '../src/module.js';
@@ -21,13 +30,18 @@ async function pair(sspi: SspiDispatcher): Promise<{ client: ClientContext; serv
 
 /** DecryptMessage on the server's raw handle; returns the status. */
 function decrypt(sspi: SspiDispatcher, server: ServerContext, sealed: { token: Uint8Array; data: Uint8Array }): number {
-  const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, sealed.token.slice()), secBuffer(SecBufferType.DATA, sealed.data.slice()));
+  const desc = secBufferDesc(
+    secBuffer(SecBufferType.TOKEN, sealed.token.slice()),
+    secBuffer(SecBufferType.DATA, sealed.data.slice()),
+  );
   return sspi.decryptMessage(server.handle!, desc, 0);
 }
 
 describe('a sealed message refused on receipt', () => {
   it('a foreign message injected before a genuine one: the genuine one gets SEC_E_CONTEXT_EXPIRED, saying why', async () => {
-    const sspi = await createSspi({ modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true })] });
+    const sspi = await createSspi({
+      modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true })],
+    });
     const victim = await pair(sspi);
     const other = await pair(sspi);
     const genuine = victim.client.encrypt(ascii('genuine'));

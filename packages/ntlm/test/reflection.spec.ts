@@ -2,7 +2,16 @@
  * NTLM reflection (the MS08-068 class): our acceptor's CHALLENGE, handed to an NTLM client of the
  * same process, must not be answered; and the acceptor's SPN check on MsvAvTargetName.
  */
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, createSspi, secBuffer, secBufferDesc } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  createSspi,
+  secBuffer,
+  secBufferDesc,
+} from '@sspkit/core';
 import type { SspiDispatcher } from '@sspkit/core';
 import { describe, expect, it } from 'vitest';
 import { createNtlmModule } from '../src/module.js';
@@ -25,15 +34,39 @@ async function reflect(victimServer: SspiDispatcher, victimClient: SspiDispatche
   const attackerNegotiate = client({ credentials: { user: 'mallory', password: 'x' } }).step().token!;
   const sc = await victimServer.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
   const chal = tok();
-  const s = await victimServer.acceptSecurityContext({ credential: sc.credential!, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(tok(attackerNegotiate)), output: secBufferDesc(chal) });
+  const s = await victimServer.acceptSecurityContext({
+    credential: sc.credential!,
+    contextReq: AscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(tok(attackerNegotiate)),
+    output: secBufferDesc(chal),
+  });
   expect(s.status).toBe(SecStatus.SEC_I_CONTINUE_NEEDED);
 
-  const cc = await victimClient.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.OUTBOUND, authData: alice });
-  const c = await victimClient.initializeSecurityContext({ credential: cc.credential!, targetName: 'cifs/attacker.example', contextReq: IscReq.ALLOCATE_MEMORY, output: secBufferDesc(tok()) });
+  const cc = await victimClient.acquireCredentialsHandle({
+    package: 'NTLM',
+    credentialUse: SecPkgCred.OUTBOUND,
+    authData: alice,
+  });
+  const c = await victimClient.initializeSecurityContext({
+    credential: cc.credential!,
+    targetName: 'cifs/attacker.example',
+    contextReq: IscReq.ALLOCATE_MEMORY,
+    output: secBufferDesc(tok()),
+  });
   const auth = tok();
-  const answer = await victimClient.initializeSecurityContext({ context: c.context!, contextReq: IscReq.ALLOCATE_MEMORY, input: secBufferDesc(tok(chal.data)), output: secBufferDesc(auth) });
+  const answer = await victimClient.initializeSecurityContext({
+    context: c.context!,
+    contextReq: IscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(tok(chal.data)),
+    output: secBufferDesc(auth),
+  });
   if (answer.status !== SecStatus.SEC_E_OK) return { client: answer.status, cause: answer.cause, relay: undefined };
-  const relay = await victimServer.acceptSecurityContext({ context: s.context!, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(tok(auth.data)), output: secBufferDesc(tok()) });
+  const relay = await victimServer.acceptSecurityContext({
+    context: s.context!,
+    contextReq: AscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(tok(auth.data)),
+    output: secBufferDesc(tok()),
+  });
   return { client: answer.status, cause: answer.cause, relay: relay.status };
 }
 
@@ -62,13 +95,18 @@ describe('NTLM reflection', () => {
     const sspi = await sspiWith({ allowReflection: true });
     const sc = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
     const neg = client().step().token!;
-    const s = await sspi.acceptSecurityContext({ credential: sc.credential!, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(tok(neg)), output: secBufferDesc(tok()) });
+    const s = await sspi.acceptSecurityContext({
+      credential: sc.credential!,
+      contextReq: AscReq.ALLOCATE_MEMORY,
+      input: secBufferDesc(tok(neg)),
+      output: secBufferDesc(tok()),
+    });
     expect(processChallenges.size).toBe(before + 1);
     sspi.deleteSecurityContext(s.context!);
     expect(processChallenges.size).toBe(before);
   });
 
-  it('the low-level NtlmClient refuses an NtlmServer\'s challenge by default, and answers with allowReflection', async () => {
+  it("the low-level NtlmClient refuses an NtlmServer's challenge by default, and answers with allowReflection", async () => {
     const refused = await handshake(client({ allowReflection: false }), server());
     expect(refused.auth.status).toBe('SEC_E_LOGON_DENIED');
     expect(refused.auth.reason).toMatch(/reflected CHALLENGE/);
@@ -89,7 +127,7 @@ describe('NTLM reflection', () => {
   });
 });
 
-describe('the acceptor\'s SPN check on MsvAvTargetName', () => {
+describe("the acceptor's SPN check on MsvAvTargetName", () => {
   const spns = ['HTTP/srv1.example', 'HOST/SRV1'];
   const run = async (mode: 'off' | 'allow-missing' | 'required', targetName: string | undefined) => {
     const c = client(targetName === undefined ? {} : { targetName });
@@ -97,7 +135,7 @@ describe('the acceptor\'s SPN check on MsvAvTargetName', () => {
     return (await handshake(c, server({ targetNames: policy }))).done;
   };
 
-  it('required: the client must name one of the server\'s SPNs (case-insensitively)', async () => {
+  it("required: the client must name one of the server's SPNs (case-insensitively)", async () => {
     expect((await run('required', 'HTTP/srv1.example')).status).toBe('SEC_E_OK');
     expect((await run('required', 'http/SRV1.EXAMPLE')).status).toBe('SEC_E_OK');
     const wrong = await run('required', 'cifs/attacker.example');

@@ -18,9 +18,19 @@ function strip(challenge: Uint8Array, bits: number): Uint8Array {
   return out;
 }
 
-async function clientAnswer(requirements: number, bits: number): Promise<{ status: number; cause: unknown; attrs: number }> {
-  const sspi = await createSspi({ modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true })] });
-  const client = await clientContext(sspi, { package: 'NTLM', authData: alice, targetName: 'HTTP/srv1.example', requirements });
+async function clientAnswer(
+  requirements: number,
+  bits: number,
+): Promise<{ status: number; cause: unknown; attrs: number }> {
+  const sspi = await createSspi({
+    modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true })],
+  });
+  const client = await clientContext(sspi, {
+    package: 'NTLM',
+    authData: alice,
+    targetName: 'HTTP/srv1.example',
+    requirements,
+  });
   const server = await serverContext(sspi, { package: 'NTLM' });
   const challenge = await server.step(await client.step());
   try {

@@ -11,7 +11,8 @@ import { client, handshake, server } from './fixtures.js';
 import { toHex } from './helpers.js';
 
 // 8846F7EAEE8FB117AD06BDD830B7586C is NTOWFv1("password").
-const SMBPASSWD = 'user:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:8846F7EAEE8FB117AD06BDD830B7586C:[U          ]:LCT-00000000:';
+const SMBPASSWD =
+  'user:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:8846F7EAEE8FB117AD06BDD830B7586C:[U          ]:LCT-00000000:';
 
 describe('smbpasswd lines in NTLM_USER_FILE', () => {
   it('are read with the NT hash as the key and no domain, and that account logs on', async () => {
@@ -19,7 +20,10 @@ describe('smbpasswd lines in NTLM_USER_FILE', () => {
     expect(toHex(store.lookup('USER', 'ANY')?.ntHash ?? new Uint8Array())).toBe(toHex(ntHash('password')));
     // Not misread as DOMAIN:user:password (domain "user", account "1000").
     expect(store.lookup('1000', 'user')).toBeUndefined();
-    const r = await handshake(client({ credentials: { user: 'user', domain: 'SRV1', password: 'password' } }), server({ accounts: store }));
+    const r = await handshake(
+      client({ credentials: { user: 'user', domain: 'SRV1', password: 'password' } }),
+      server({ accounts: store }),
+    );
     expect(r.done.status).toBe('SEC_E_OK');
     expect(store.lookup('alice', 'EXAMPLE')).toBeDefined();
   });
@@ -34,8 +38,14 @@ describe('smbpasswd lines in NTLM_USER_FILE', () => {
   });
 
   it('a malformed smbpasswd line is refused with an error naming the line, not read as a strange account', () => {
-    expect(() => readUserFile(`EXAMPLE:alice:pw\nuser:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:8846F7EA:[U          ]:LCT-00000000:\n`)).toThrow(/line 2: .*"user"/);
-    expect(() => readUserFile('user:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:8846F7EAEE8FB117AD06BDD830B7586C:U:LCT-00000000:')).toThrow(/line 1/);
+    expect(() =>
+      readUserFile(
+        `EXAMPLE:alice:pw\nuser:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:8846F7EA:[U          ]:LCT-00000000:\n`,
+      ),
+    ).toThrow(/line 2: .*"user"/);
+    expect(() =>
+      readUserFile('user:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:8846F7EAEE8FB117AD06BDD830B7586C:U:LCT-00000000:'),
+    ).toThrow(/line 1/);
     expect(() => readUserFile('just-a-word')).toThrow(/line 1/);
   });
 
