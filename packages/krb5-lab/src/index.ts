@@ -1,4 +1,4 @@
-export { labUp, labDown, readLab, labKinit, labCopyCcache, labStartKdc, labStopKdc, labEnvironment, labPublicInfo, labShellExports, isAlive } from './lab.js';
+export { labUp, labDown, readLab, labKinit, labAddUser, labCopyCcache, labStartKdc, labStopKdc, labEnvironment, labPublicInfo, labShellExports, isAlive } from './lab.js';
 export type { Lab, LabOptions } from './lab.js';
 export { findProgram, locate, missingPrograms, LabToolError, LAB_PROGRAMS } from './tools.js';
 export type { LabProgram } from './tools.js';

@@ -128,6 +128,19 @@ export async function labKinit(lab: Lab, ccachePath: string, lifetime?: string):
   await runProgram('kinit', [...life, '-c', `FILE:${ccachePath}`, lab.userPrincipal], toolEnv(lab), `${lab.password}\n`);
 }
 
+/**
+ * Adds another user principal (`name@REALM`, a random password that is never stored) and puts its
+ * TGT into `ccachePath`. Returns the principal. For tests of how principals map to local accounts.
+ */
+export async function labAddUser(lab: Lab, name: string, ccachePath: string): Promise<string> {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new LabToolError(`invalid user name ${JSON.stringify(name)}`);
+  const principal = `${name}@${lab.realm}`;
+  const password = randomBytes(18).toString('base64url');
+  await kadmin(lab, `addprinc -pw ${password} ${principal}`);
+  await runProgram('kinit', ['-c', `FILE:${ccachePath}`, principal], toolEnv(lab), `${password}\n`);
+  return principal;
+}
+
 /** Copies the lab's TGT-only ccache to `dest`, so each use starts without cached service tickets. */
 export function labCopyCcache(lab: Lab, dest: string): string {
   copyFileSync(lab.ccache, dest);

@@ -228,6 +228,7 @@ export async function acceptLeg(
     entry = {
       side: 'server', ctx: new NativeHandle('context'), mech, target: null, cred: cred?.acceptor ?? null, requested: req >>> 0,
       complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+      ...(cred?.allowSystemAccounts === true ? { allowSystemAccounts: true } : {}),
     };
     fresh = true;
   }
