@@ -58,6 +58,8 @@ export interface CtxEntry {
    * context completed because the user database may wait on a network (see token.ts).
    */
   account?: ResolvedAccount;
+  /** Acceptor only: a leg's input carried channel bindings, which the client must then have sent. */
+  bindingsGiven?: boolean;
   /** Acceptor only: copied from the credential (CredEntry.allowSystemAccounts). */
   allowSystemAccounts?: boolean;
   /** The error behind the last failed per-message call (the user table's failureCause). */
