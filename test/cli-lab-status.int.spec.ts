@@ -41,6 +41,12 @@ describe('sspkit lab with several labs', () => {
     const [labA, labB] = both as [StatusEntry, StatusEntry];
     expect(box.sspkit('lab', 'status').stdout).toContain(`${b}  realm B.LAB, KDC pid ${labB.pid}`);
 
+    // A handshake picks one with --lab; without, it says so instead of guessing.
+    const picked = box.sspkit('handshake', '--package', 'Kerberos', '--lab', b, '--json');
+    expect(picked.status, picked.stderr).toBe(0);
+    expect(JSON.parse(picked.stdout)).toMatchObject({ ok: true, token: { user: 'alice@B.LAB' } });
+    expect(box.sspkit('packages').stderr).toContain('give --lab DIR');
+
     const guess = box.sspkit('lab', 'down');
     expect(guess.status).toBe(2);
     expect(guess.stdout).toContain('2 labs are running');

@@ -34,7 +34,12 @@ export function severalLabsMessage(labs: readonly LabStatus[], flag: string): st
 export function useLabEnvironment(given?: string): string | undefined {
   if (!given && process.env['KRB5_CONFIG'] !== undefined) return undefined;
   const choice = chooseLab(given);
-  if ('several' in choice) throw new Error(severalLabsMessage(choice.several, '--lab'));
+  // Every command loads the packages: with several labs, only a Kerberos handshake needs one, so
+  // this says which flag picks it instead of failing `sspkit packages` as well.
+  if ('several' in choice) {
+    process.stderr.write(`sspkit: no lab used: ${severalLabsMessage(choice.several, '--lab')}\n`);
+    return undefined;
+  }
   if ('none' in choice) return undefined;
   for (const [k, v] of Object.entries(readLab(choice.dir).env)) process.env[k] = v;
   return choice.dir;
