@@ -63,5 +63,18 @@ describe('sspkit lab with several labs', () => {
     expect(alive(labB.pid)).toBe(false);
     expect(status()).toEqual([]);
     expect(box.sspkit('lab', 'down').stdout).toContain('no lab running');
-  }, 90_000);
+  }, 120_000);
+
+  it('a lab whose KDC died is listed as not running, and plain lab down still removes it', async () => {
+    const c = join(box.root, 'c');
+    const up = box.sspkit('lab', 'up', '--dir', c, '--json');
+    expect(up.status, up.stderr).toBe(0);
+    const { pid } = JSON.parse(up.stdout) as { pid: number };
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    const status = JSON.parse(box.sspkit('lab', 'status', '--json').stdout) as StatusEntry[];
+    expect(status.map((l) => [l.dir, l.running])).toEqual([[c, false]]);
+    expect(JSON.parse(box.sspkit('lab', 'down', '--json').stdout)).toMatchObject({ ok: true, dir: c });
+    expect(existsSync(c)).toBe(false);
+  }, 60_000);
 });

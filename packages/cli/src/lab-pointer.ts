@@ -9,12 +9,17 @@ import type { LabStatus } from '@sspkit/krb5-lab';
 /** The lab to use, or why there is none to pick without a directory. */
 export type LabChoice = { readonly dir: string } | { readonly none: true } | { readonly several: readonly LabStatus[] };
 
-/** The lab directory: the one given, else SSPKIT_LAB_DIR, else this user's only running lab. */
-export function chooseLab(given?: string): LabChoice {
+/**
+ * The lab directory: the one given, else SSPKIT_LAB_DIR, else this user's only running lab. With
+ * `orStopped` (for `lab down`), when none runs, the only recorded lab whose KDC died.
+ */
+export function chooseLab(given?: string, orStopped = false): LabChoice {
   if (given) return { dir: given };
   const env = process.env['SSPKIT_LAB_DIR'];
   if (env) return { dir: env };
-  const running = labList().filter((l) => l.running);
+  const labs = labList();
+  let running = labs.filter((l) => l.running);
+  if (running.length === 0 && orStopped) running = labs;
   const [only] = running;
   if (only === undefined) return { none: true };
   if (running.length > 1) return { several: running };

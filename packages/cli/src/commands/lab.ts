@@ -28,7 +28,7 @@ export async function labUpCommand(options: { dir?: string; realm?: string; json
  * the one lab this user has running; with several, nothing is stopped and they are listed.
  */
 export async function labDownCommand(options: { dir?: string; json?: boolean }, write: (s: string) => void): Promise<number> {
-  const choice = chooseLab(options.dir);
+  const choice = chooseLab(options.dir, true);
   if (!('dir' in choice)) {
     const error = 'none' in choice ? 'no lab running (give --dir)' : severalLabsMessage(choice.several, '--dir');
     write(options.json ? toJson({ ok: false, error }) : `sspkit lab down: ${error}`);
