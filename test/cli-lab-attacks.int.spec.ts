@@ -5,7 +5,16 @@
  * trust whatever lab.json it named. Each test plants the files as another uid (nobody) and checks
  * that the victim directory, process and file survive.
  */
-import { chownSync, existsSync, lchownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_UID, sandbox } from './cli/sandbox.js';
@@ -54,7 +63,10 @@ describe.skipIf(!asRoot)('lab state planted by another local user', () => {
     expect(down.status).not.toBe(0);
     const explicit = box.sspkit('lab', 'down', '--dir', evil, '--json');
     expect(explicit.status).not.toBe(0);
-    expect(JSON.parse(explicit.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/not a lab this user started/) });
+    expect(JSON.parse(explicit.stdout)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not a lab this user started/),
+    });
     expect(readFileSync(join(victim, 'keep'), 'utf8')).toBe('precious');
     expect(existsSync(evil)).toBe(true);
     expect(alive(decoy.pid)).toBe(true);

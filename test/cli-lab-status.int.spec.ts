@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandbox } from './cli/sandbox.js';
 import type { Sandbox } from './cli/sandbox.js';
 
-interface StatusEntry { dir: string; realm: string; port: number; pid: number; running: boolean; created: string }
+interface StatusEntry {
+  dir: string;
+  realm: string;
+  port: number;
+  pid: number;
+  running: boolean;
+  created: string;
+}
 
 function alive(pid: number): boolean {
   try {
@@ -36,7 +43,10 @@ describe('sspkit lab with several labs', () => {
     expect(box.sspkit('lab', 'up', '--dir', b, '--realm', 'B.LAB', '--json').status).toBe(0);
 
     const both = status();
-    expect(both.map((l) => [l.dir, l.realm, l.running])).toEqual([[a, 'SSPKIT.LAB', true], [b, 'B.LAB', true]]);
+    expect(both.map((l) => [l.dir, l.realm, l.running])).toEqual([
+      [a, 'SSPKIT.LAB', true],
+      [b, 'B.LAB', true],
+    ]);
     expect(JSON.stringify(both)).not.toMatch(/password/);
     const [labA, labB] = both as [StatusEntry, StatusEntry];
     expect(box.sspkit('lab', 'status').stdout).toContain(`${b}  realm B.LAB, KDC pid ${labB.pid}`);
@@ -53,13 +63,22 @@ describe('sspkit lab with several labs', () => {
     expect(guess.stdout).toContain('--dir');
     expect(alive(labA.pid) && alive(labB.pid)).toBe(true);
 
-    expect(JSON.parse(box.sspkit('lab', 'down', '--dir', a, '--json').stdout)).toMatchObject({ ok: true, dir: a, pid: labA.pid });
+    expect(JSON.parse(box.sspkit('lab', 'down', '--dir', a, '--json').stdout)).toMatchObject({
+      ok: true,
+      dir: a,
+      pid: labA.pid,
+    });
     expect(existsSync(a)).toBe(false);
     expect(alive(labA.pid)).toBe(false);
     expect(alive(labB.pid)).toBe(true);
     expect(status().map((l) => l.dir)).toEqual([b]);
 
-    expect(JSON.parse(box.sspkit('lab', 'down', '--json').stdout)).toMatchObject({ ok: true, dir: b, realm: 'B.LAB', pid: labB.pid });
+    expect(JSON.parse(box.sspkit('lab', 'down', '--json').stdout)).toMatchObject({
+      ok: true,
+      dir: b,
+      realm: 'B.LAB',
+      pid: labB.pid,
+    });
     expect(alive(labB.pid)).toBe(false);
     expect(status()).toEqual([]);
     expect(box.sspkit('lab', 'down').stdout).toContain('no lab running');

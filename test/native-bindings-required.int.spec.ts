@@ -6,7 +6,16 @@
  * GSS_C_CHANNEL_BOUND_FLAG, MIT >= 1.19). Without bindings on the server nothing is checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AscReq, IscReq, SecBufferType, clientContext, createSspi, isSspiError, secBuffer, serverContext } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  clientContext,
+  createSspi,
+  isSspiError,
+  secBuffer,
+  serverContext,
+} from '@sspkit/core';
 import type { SspiDispatcher } from '@sspkit/core';
 import { labCopyCcache } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
@@ -29,8 +38,18 @@ afterAll(async () => {
 const cb = (s: string) => [secBuffer(SecBufferType.CHANNEL_BINDINGS, secChannelBindings(Buffer.from(s)))];
 
 /** Runs a handshake; the status name of the first failure, or 'SEC_E_OK'. */
-async function outcome(pkg: string, client: string | null, server: string | null, allowMissing = false): Promise<string> {
-  const c = await clientContext(sspi, { package: pkg, authData: { ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
+async function outcome(
+  pkg: string,
+  client: string | null,
+  server: string | null,
+  allowMissing = false,
+): Promise<string> {
+  const c = await clientContext(sspi, {
+    package: pkg,
+    authData: { ccache },
+    targetName: 'HTTP/localhost',
+    requirements: IscReq.MUTUAL_AUTH,
+  });
   const requirements = AscReq.CONNECTION | (allowMissing ? AscReq.ALLOW_MISSING_BINDINGS : 0);
   const s = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements });
   const clientExtra = client === null ? {} : { extraInput: cb(client) };

@@ -27,10 +27,19 @@ afterAll(async () => {
   await stopLab(lab);
 });
 
-async function tokenOf(pkg: 'Kerberos' | 'Negotiate', user: string, allowSystemAccounts?: boolean): Promise<AccessToken> {
+async function tokenOf(
+  pkg: 'Kerberos' | 'Negotiate',
+  user: string,
+  allowSystemAccounts?: boolean,
+): Promise<AccessToken> {
   const sspi = await createSspi({ modules: [kerberosModule, negotiateModule] });
   const ccache = ccaches[user] ?? '';
-  const client = await clientContext(sspi, { package: pkg, authData: { ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
+  const client = await clientContext(sspi, {
+    package: pkg,
+    authData: { ccache },
+    targetName: 'HTTP/localhost',
+    requirements: IscReq.MUTUAL_AUTH,
+  });
   const authData = { keytab: lab.serviceKeytab, ...(allowSystemAccounts !== undefined ? { allowSystemAccounts } : {}) };
   const server = await serverContext(sspi, { package: pkg, authData, requirements: AscReq.CONNECTION });
   try {
@@ -53,7 +62,10 @@ function refusal(run: () => unknown): string {
 
 describe('a principal named root or daemon', () => {
   for (const pkg of ['Kerberos', 'Negotiate'] as const) {
-    for (const [user, uid] of [['root', 0], ['daemon', 1]] as const) {
+    for (const [user, uid] of [
+      ['root', 0],
+      ['daemon', 1],
+    ] as const) {
       it(`${pkg}: ${user}@REALM maps to no local account by default, and the token says why`, async () => {
         const token = await tokenOf(pkg, user);
         expect(token.user).toBe(`${user}@${lab.realm}`);
@@ -81,9 +93,13 @@ describe('a principal named root or daemon', () => {
       groups: [],
       localAccount: { name: uid === 0 ? 'root' : 'daemon', uid, gid: uid, groups: [uid] },
     });
-    for (const uid of [0, 1]) expect(refusal(() => spawnAsToken(forged(uid), 'id'))).toMatch(/SEC_E_NO_IMPERSONATION.*system account/);
+    for (const uid of [0, 1])
+      expect(refusal(() => spawnAsToken(forged(uid), 'id'))).toMatch(/SEC_E_NO_IMPERSONATION.*system account/);
     if (!canSpawnAsOtherUsers().allowed) return;
-    const child = spawnAsToken(forged(1), 'id', ['-u'], { allowSystemAccounts: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnAsToken(forged(1), 'id', ['-u'], {
+      allowSystemAccounts: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));

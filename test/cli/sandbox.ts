@@ -34,8 +34,13 @@ export function sandbox(): Sandbox {
   const runtime = join(root, 'run');
   mkdirSync(runtime, { mode: 0o700 });
   const env = {
-    ...process.env, TMPDIR: tmp, XDG_RUNTIME_DIR: runtime,
-    SSPKIT_LAB_DIR: undefined, KRB5_CONFIG: undefined, KRB5CCNAME: undefined, KRB5_KTNAME: undefined,
+    ...process.env,
+    TMPDIR: tmp,
+    XDG_RUNTIME_DIR: runtime,
+    SSPKIT_LAB_DIR: undefined,
+    KRB5_CONFIG: undefined,
+    KRB5CCNAME: undefined,
+    KRB5_KTNAME: undefined,
   };
   const decoys: ChildProcess[] = [];
   return {
@@ -67,14 +72,15 @@ export function sandbox(): Sandbox {
 }
 
 /** PIDs of krb5kdc processes whose KRB5_KDC_PROFILE lies under `dir`. */
-export function kdcsUnder(dir: string): number[] {
+function kdcsUnder(dir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const environ = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0');
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'latin1');
-      if (cmd.includes('krb5kdc') && environ.some((v) => v.startsWith(`KRB5_KDC_PROFILE=${dir}/`))) pids.push(Number(entry));
+      if (cmd.includes('krb5kdc') && environ.some((v) => v.startsWith(`KRB5_KDC_PROFILE=${dir}/`)))
+        pids.push(Number(entry));
     } catch {
       // gone, or not ours to read
     }

@@ -6,8 +6,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync,
-  rmSync, writeSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { LabToolError } from './tools.js';
@@ -85,7 +95,7 @@ export function writePrivateFile(path: string, data: string | Uint8Array): void 
   try {
     fchmodSync(fd, 0o600);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
     closeSync(fd);
     renameSync(tmp, path);
   } catch (err) {

@@ -7,7 +7,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,7 +32,10 @@ mkdirSync(shims);
 const argvLog = join(work, 'argv.log');
 for (const program of ['kdb5_util', 'kadmin.local', 'kinit', 'krb5kdc'] as const) {
   const real = findProgram(program);
-  writeFileSync(join(shims, program), `#!/bin/sh\nprintf '%s %s\\n' "${program}" "$*" >> '${argvLog}'\nexec '${real}' "$@"\n`);
+  writeFileSync(
+    join(shims, program),
+    `#!/bin/sh\nprintf '%s %s\\n' "${program}" "$*" >> '${argvLog}'\nexec '${real}' "$@"\n`,
+  );
   chmodSync(join(shims, program), 0o755);
 }
 
@@ -56,11 +68,18 @@ describe('a lab started under umask 000', () => {
     ].join('\n');
     const node = [process.execPath, '--import', tsx, '--input-type=module', '-e', code];
     const env = { ...process.env, PATH: `${shims}:${process.env['PATH'] ?? ''}`, XDG_RUNTIME_DIR: runtime };
-    const r = spawnSync('/bin/sh', ['-c', 'umask 000 && exec "$@"', 'sh', ...node], { encoding: 'utf8', env, timeout: 60_000 });
+    const r = spawnSync('/bin/sh', ['-c', 'umask 000 && exec "$@"', 'sh', ...node], {
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     started = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as { dir: string; pid: number; password: string };
 
-    const entries = [{ path: started.dir, mode: lstatSync(started.dir).mode & 0o7777, dir: true }, ...walk(started.dir)];
+    const entries = [
+      { path: started.dir, mode: lstatSync(started.dir).mode & 0o7777, dir: true },
+      ...walk(started.dir),
+    ];
     expect(entries.map((e) => e.path)).toContain(join(started.dir, 'kdc.log'));
     for (const e of entries) expect([e.path, e.mode.toString(8)]).toEqual([e.path, e.dir ? '700' : '600']);
     for (const e of [{ path: labStateDir(), mode: 0, dir: true }, ...walk(labStateDir())]) {
