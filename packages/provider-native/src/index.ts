@@ -74,3 +74,4 @@ export { decodeLogonInfo, LOGON_EXTRA_SIDS, LOGON_RESOURCE_GROUPS, PacDecodeErro
 export type { GroupMembership, PacLogonInfo, SidAndAttributes } from './pac/logon-info.js';
 export type { LocalAccount, NameAttribute } from './ffi/index.js';
 export { spawnAsToken, canSpawnAsOtherUsers } from './process/spawn-as-token.js';
+export type { SpawnAsTokenOptions } from './process/spawn-as-token.js';
