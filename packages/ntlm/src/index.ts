@@ -1,11 +1,22 @@
-// The public surface of @sspkit/ntlm: the package module and what configures it, and the message
-// decoders (@sspkit/decode explains tokens with them). The client and server state machines, the
-// encoders and the crypto are internal; the tests and benchmarks import them by relative path.
+// The public surface of @sspkit/ntlm: the package module and what configures it, the low-level
+// client and server (for composing packages, with the reflection ledger), and the message decoders
+// (@sspkit/decode explains tokens with them). The encoders and the crypto are internal; the tests
+// and benchmarks import them by relative path.
 export { spLsaModeInitialize, spUserModeInitialize, createNtlmModule } from './module.js';
 export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
-export { InMemoryAccountStore, readUserFile } from './accounts.js';
+export { InMemoryAccountStore } from './accounts.js';
+export { readUserFile } from './user-file.js';
 export type { AccountStore, NtlmAccount } from './accounts.js';
 export { encodeSecChannelBindings, decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
+export { NtlmClient } from './client.js';
+export type { NtlmClientOptions } from './client.js';
+export { NtlmServer } from './server.js';
+export type { NtlmServerOptions, ServerChannelBindings, TargetNamePolicy } from './server.js';
+export { ChallengeLedger, processChallenges } from './reflection.js';
+export { NtlmFailure } from './failure.js';
+export { NtlmSession } from './context.js';
+export type { NtlmStatus, StepResult, SessionNames, Environment } from './context.js';
+export type { NtlmCredentials } from './credentials.js';
 export { channelBindingsHash } from './crypto/channel-bindings.js';
 export type { ChannelBindings } from './crypto/channel-bindings.js';
 export { decodeNegotiate } from './messages/negotiate.js';

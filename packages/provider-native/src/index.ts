@@ -11,5 +11,6 @@ export type { NativeAuthData } from './adapter/credentials.js';
 export { secChannelBindings } from './adapter/bindings.js';
 export { lastNativeError } from './adapter/failure.js';
 export { spawnAsToken, canSpawnAsOtherUsers } from './process/spawn-as-token.js';
+export type { SpawnAsTokenOptions } from './process/spawn-as-token.js';
 export { decodeLogonInfo, LOGON_EXTRA_SIDS, LOGON_RESOURCE_GROUPS, PacDecodeError } from './pac/logon-info.js';
 export type { GroupMembership, PacLogonInfo, SidAndAttributes } from './pac/logon-info.js';

@@ -24,6 +24,12 @@ export interface NativeAuthData {
   readonly clientKeytab?: string;
   /** Any further MIT cred-store entries (`rcache`, …). */
   readonly credStore?: Readonly<Record<string, string>>;
+  /**
+   * Acceptors: let a client's token map to root or a system account (uid below UID_MIN of
+   * /etc/login.defs). Default false: such a token names no local account and says
+   * `localAccountRefused: 'system-account'`, so `root@REALM` never becomes uid 0.
+   */
+  readonly allowSystemAccounts?: boolean;
 }
 
 function residual(value: string): string {
@@ -63,6 +69,7 @@ export async function acquire(
   let name: NativeHandle | undefined;
   let cred: NativeHandle | undefined;
   let passwordBased = false;
+  const allowSystem = authData !== undefined && !isIdentity(authData) && (authData as NativeAuthData).allowSystemAccounts === true;
   try {
     if (authData !== undefined && isIdentity(authData)) {
       if (usage === 'ACCEPT') return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
@@ -98,6 +105,7 @@ export async function acquire(
       usage,
       principal: info.name,
       pins: usage === 'ACCEPT' ? null : new TicketPins(mech),
+      ...(allowSystem ? { allowSystemAccounts: true } : {}),
     });
     const lifetimeMs = info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000;
     return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: timeStampFromMillis(Date.now() + lifetimeMs) };

@@ -202,6 +202,26 @@ function settle(
   };
 }
 
+/**
+ * Windows semantics for a server that supplies channel bindings (RFC 5056): they are required, so
+ * a client that sent none is refused unless the server asked for ASC_REQ_ALLOW_MISSING_BINDINGS.
+ * MIT accepts a client without bindings silently and says so only by leaving
+ * GSS_C_CHANNEL_BOUND_FLAG out of ret_flags (MIT >= 1.19); different bindings already fail in the
+ * library (GSS_S_BAD_BINDINGS).
+ * Returns the cause of the refusal, or undefined.
+ */
+function missingBindings(
+  entry: CtxEntry,
+  step: { readonly continueNeeded: boolean; readonly flags: number },
+  req: number,
+): Error | undefined {
+  if (step.continueNeeded || entry.bindingsGiven !== true) return undefined;
+  if (((req | entry.requested) & AscReq.ALLOW_MISSING_BINDINGS) !== 0) return undefined;
+  if ((step.flags & GssFlag.CHANNEL_BOUND) !== 0) return undefined;
+  return new Error('the server requires channel bindings and the client sent none '
+    + '(ASC_REQ_ALLOW_MISSING_BINDINGS allows that)');
+}
+
 /** One acceptor leg. */
 export async function acceptLeg(
   tables: HandleTables,
@@ -228,6 +248,7 @@ export async function acceptLeg(
     entry = {
       side: 'server', ctx: new NativeHandle('context'), mech, target: null, cred: cred?.acceptor ?? null, requested: req >>> 0,
       complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+      ...(cred?.allowSystemAccounts === true ? { allowSystemAccounts: true } : {}),
     };
     fresh = true;
   }
@@ -235,6 +256,15 @@ export async function acceptLeg(
     // The initiator's name is fetched only if asked for (token, NAMES): see CtxEntry.source.
     const accept = { cred: entry.cred, ctx: entry.ctx, input: token, bindings, wantSource: false };
     const step = busy() ? await acceptSecContextAsync(accept) : acceptSecContext(accept);
+    if (bindings !== null) entry.bindingsGiven = true;
+    const missing = missingBindings(entry, step, req);
+    if (missing !== undefined) {
+      step.source?.release();
+      step.delegated?.release();
+      // A continued context stays incomplete, so nothing can use it; the caller deletes it.
+      if (fresh) entry.ctx.release();
+      return { status: SecStatus.SEC_E_BAD_BINDINGS, cause: missing };
+    }
     entry.source?.release();
     entry.source = step.source;
     if (step.delegated !== null) {
