@@ -17,6 +17,8 @@ export interface CredEntry {
   readonly principal: string;
   /** Service tickets this credential obtained, pinned for inline first legs (initiators only). */
   readonly pins: TicketPins | null;
+  /** Deadline of this credential's KDC-reaching first legs (`kdcTimeoutMs` in its auth data). */
+  readonly kdcTimeoutMs?: number;
 }
 
 /** A context handle's state. */
