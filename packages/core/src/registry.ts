@@ -66,7 +66,10 @@ export interface RegistryOptions {
 }
 
 const KNOWN_VERSIONS: ReadonlySet<number> = new Set(Object.values(SecPkgInterfaceVersion));
-/** The user table is defined through ImportContext by VERSION, MarshalAttributeData by VERSION_2 (reference §3). */
+/**
+ * The user table is defined through ImportContext by VERSION, MarshalAttributeData by VERSION_2
+ * (ntsecpkg.h, SECPKG_INTERFACE_VERSION_*).
+ */
 const USER_VERSIONS: ReadonlySet<number> = new Set([SecPkgInterfaceVersion.VERSION, SecPkgInterfaceVersion.VERSION_2]);
 
 function versionText(v: number): string {

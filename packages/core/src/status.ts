@@ -1,5 +1,5 @@
 /**
- * SECURITY_STATUS values, exactly as winerror.h defines them (reference §5).
+ * SECURITY_STATUS values, exactly as winerror.h defines them (FACILITY_SECURITY, 0x0009).
  *
  * Values are kept as the unsigned 32-bit numbers the header prints (`0x80090308`), so that
  * `switch (status) { case SecStatus.SEC_E_INVALID_TOKEN: … }` narrows and reads like C. A negative
@@ -108,7 +108,7 @@ export const SecStatusAlias = {
   SEC_E_NOT_SUPPORTED: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,
 } as const;
 
-/** NTSTATUS values that SSP/AP packages return where the reference says so (e.g. Digest ASC). */
+/** NTSTATUS values that SSP/AP packages return where Microsoft documents it (e.g. AcceptSecurityContext (Digest)). */
 export const NtStatus = {
   STATUS_SUCCESS: 0x00000000,
   STATUS_LOGON_FAILURE: 0xc000006d,

@@ -1,4 +1,4 @@
-/** Shared value types of the SSPI contract (reference §6). */
+/** Shared value types of the SSPI contract (sspi.h). */
 
 /**
  * TimeStamp: a FILETIME (100 ns units since 1601-01-01 UTC) as a bigint, as Windows stores it in a
