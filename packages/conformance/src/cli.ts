@@ -2,10 +2,9 @@
  * `sspkit conformance <module> [--package NAME] [--json] [--junit FILE]`: loads a package module by
  * path (or package specifier), runs every check and prints the table or the JSON report.
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importPackageModule } from '@sspkit/core';
 import type { SecurityPackageModule } from '@sspkit/core';
 import { formatReport, junitReport } from './report.js';
 import { runConformance } from './runner.js';
@@ -32,14 +31,7 @@ export const ConformanceExit = { OK: 0, FAILED: 1, ERROR: 2 } as const;
 
 /** Loads a package module and its `sspkitConformance` config (an object, or a function returning one). */
 export async function loadConformanceModule(modulePath: string, cwd = process.cwd()): Promise<{ module: SecurityPackageModule; config: ConformanceConfig }> {
-  const file = resolve(cwd, modulePath);
-  const specifier = existsSync(file) ? pathToFileURL(file).href : modulePath;
-  const ns = (await import(specifier)) as Record<string, unknown>;
-  const lsa = ns['spLsaModeInitialize'];
-  const user = ns['spUserModeInitialize'];
-  if (typeof lsa !== 'function') throw new Error(`${modulePath} does not export spLsaModeInitialize`);
-  const module: SecurityPackageModule = { spLsaModeInitialize: lsa as SecurityPackageModule['spLsaModeInitialize'] };
-  if (typeof user === 'function') module.spUserModeInitialize = user as NonNullable<SecurityPackageModule['spUserModeInitialize']>;
+  const { module, namespace: ns } = await importPackageModule(modulePath, cwd);
   const raw = ns[CONFIG_EXPORT];
   const config = (typeof raw === 'function' ? await (raw as () => unknown)() : raw ?? {}) as ConformanceConfig;
   if (typeof config !== 'object' || config === null) throw new Error(`${modulePath}: ${CONFIG_EXPORT} must be an object or a function returning one`);

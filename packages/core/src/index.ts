@@ -99,6 +99,8 @@ export type {
 export { CredHandle, CtxtHandle } from './handles.js';
 export type { ContextSide } from './handles.js';
 export { Registry, systemEnvironment } from './registry.js';
+export { importPackageModule, resolveModuleSpecifier } from './module-loader.js';
+export type { LoadedPackageModule } from './module-loader.js';
 export type { RegisteredPackage, LoadReport, RegistryOptions, SecurityEnvironment } from './registry.js';
 export { SspiDispatcher } from './dispatcher.js';
 export type {

@@ -6,3 +6,10 @@ export const kerberosModule = nativeModule('Kerberos');
 
 /** SpLsaModeInitialize of the Kerberos package. */
 export const spLsaModeInitialize = kerberosModule.spLsaModeInitialize;
+/**
+ * SpUserModeInitialize of the Kerberos package: with both initialisers this file is a complete package
+ * module (`sspkit conformance packages/provider-native/src/kerberos/index.ts`, `Registry.load`).
+ */
+const userModeInitialize = kerberosModule.spUserModeInitialize;
+if (userModeInitialize === undefined) throw new Error('the Kerberos module has no user table');
+export const spUserModeInitialize = userModeInitialize;

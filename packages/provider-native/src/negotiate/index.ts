@@ -6,3 +6,10 @@ export const negotiateModule = nativeModule('Negotiate');
 
 /** SpLsaModeInitialize of the Negotiate package. */
 export const spLsaModeInitialize = negotiateModule.spLsaModeInitialize;
+/**
+ * SpUserModeInitialize of the Negotiate package: with both initialisers this file is a complete package
+ * module (`sspkit conformance packages/provider-native/src/negotiate/index.ts`, `Registry.load`).
+ */
+const userModeInitialize = negotiateModule.spUserModeInitialize;
+if (userModeInitialize === undefined) throw new Error('the Negotiate module has no user table');
+export const spUserModeInitialize = userModeInitialize;
