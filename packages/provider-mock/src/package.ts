@@ -66,6 +66,8 @@ export interface MockPackageOptions {
   lifetimeMs?: number;
   /** Rules installed from the start. */
   script?: readonly ScriptRule[];
+  /** Call records the log keeps, newest last (default DEFAULT_LOG_LIMIT, 1000; 0 none, Infinity all). */
+  logLimit?: number;
 }
 
 const DEFAULT_CAPABILITIES =
@@ -81,7 +83,7 @@ interface Entry {
 
 /** One instance of the Mock package; `module` is what a registry loads. */
 export class MockPackage {
-  readonly script = new Script();
+  readonly script: Script;
   readonly users: MockUserDatabase;
   readonly info: SecPkgInfo;
   readonly legs: number;
@@ -96,6 +98,7 @@ export class MockPackage {
     const legs = options.legs ?? 3;
     if (!Number.isInteger(legs) || legs < 2 || legs > 16) throw new RangeError('legs must be an integer from 2 to 16');
     this.#options = options;
+    this.script = new Script(options.logLimit);
     this.legs = legs;
     this.users = new MockUserDatabase(options.users ?? DEFAULT_USERS);
     this.info = Object.freeze({
