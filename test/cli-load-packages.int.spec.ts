@@ -46,7 +46,9 @@ afterAll(async () => {
 const packages = [
   { name: 'Mock', file: 'packages/provider-mock/src/index.ts', dir: 'packages/provider-mock', verdict: true },
   { name: 'NTLM', file: 'packages/ntlm/src/index.ts', dir: 'packages/ntlm', verdict: false },
-  { name: 'Digest', file: 'packages/digest/src/index.ts', dir: 'packages/digest', verdict: true },
+  // Digest's one known defect (see test/conformance-digest.spec.ts): the run must fail exactly there.
+  { name: 'Digest', file: 'packages/digest/src/index.ts', dir: 'packages/digest', verdict: true,
+    known: ['per-message.multi-buffer-seal'] },
   { name: 'SCRAM-SHA-256', file: 'examples/scram-sha-256/src/index.ts', dir: 'examples/scram-sha-256', verdict: true },
   { name: 'Kerberos', file: 'packages/provider-native/src/kerberos/index.ts', dir: 'packages/provider-native/src/kerberos',
     verdict: false, native: true },
@@ -67,9 +69,10 @@ describe('sspkit conformance loads every package by file and by directory', () =
         expect(loading.map((c) => [c.id, c.outcome, c.seen])).toEqual(loading.map((c) => [c.id, 'pass', c.seen]));
         expect(loading.map((c) => c.id)).toContain('package-info.capabilities-match-slots');
         if (p.verdict) {
-          expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => [c.id, c.seen])).toEqual([]);
-          expect(report.ok).toBe(true);
-          expect(run.code).toBe(0);
+          const known: readonly string[] = 'known' in p ? p.known : [];
+          expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => c.id)).toEqual(known);
+          expect(report.ok).toBe(known.length === 0);
+          expect(run.code).toBe(known.length === 0 ? 0 : 1);
         }
       }, 180_000);
     }
