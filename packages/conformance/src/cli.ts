@@ -55,7 +55,10 @@ export async function loadConformanceModule(modulePath: string, cwd = process.cw
 /** Runs the suite for the CLI and returns the process exit code ({@link ConformanceExit}). */
 export async function conformanceCommand(o: ConformanceCommandOptions): Promise<number> {
   const failWith = (stage: 'load' | 'run', e: unknown): number => {
-    const message = e instanceof Error ? e.message : String(e);
+    // The package's own exception (kept by the registry as the cause) says what the author must fix.
+    const cause = e instanceof Error && e.cause !== undefined ? e.cause : undefined;
+    const because = cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
+    const message = `${e instanceof Error ? e.message : String(e)}${because === undefined ? '' : `: ${because}`}`;
     if (o.json) {
       const report: ConformanceErrorReport = { schema: 'sspkit.conformance/1', ok: false, error: { stage, source: o.modulePath, message } };
       o.write(`${JSON.stringify(report, null, 2)}\n`);

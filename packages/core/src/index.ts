@@ -1,6 +1,6 @@
 // The public surface of @sspkit/core: named exports only.
 export { SecStatus, SecStatusAlias, NtStatus, statusName, statusFromName, isSuccess, isKnownStatus, formatStatus } from './status.js';
-export type { SecStatusName, SecurityStatus } from './status.js';
+export type { SecStatusName, SecurityStatus, StatusName } from './status.js';
 export { allStatuses, describeStatus } from './status-text.js';
 export type { StatusInfo } from './status-text.js';
 export { SspiError, isSspiError } from './errors.js';
@@ -48,7 +48,7 @@ export {
   wipe,
 } from './buffers.js';
 export type { SecBuffer, SecBufferDesc } from './buffers.js';
-export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp } from './types.js';
+export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp, contextAttribute } from './types.js';
 export type {
   TimeStamp,
   LsaSecHandle,
@@ -65,6 +65,12 @@ export type {
   SecPkgContextNativeNames,
   SecPkgContextKeyInfo,
   SecPkgContextNegotiationInfo,
+  SecPkgContextNames,
+  SecPkgContextSessionKey,
+  SecPkgContextPackageInfo,
+  SecPkgContextFlags,
+  SecPkgContextAuthority,
+  SecPkgContextAccessToken,
   ContextAttributeMap,
   ContextAttribute,
   ContextAttributeValue,

@@ -115,16 +115,18 @@ export const NtStatus = {
 } as const;
 
 export type SecStatusName = keyof typeof SecStatus;
+/** A status's name as {@link statusName} gives it: a SEC_E_/SEC_I_ name, an NTSTATUS name, or hex. */
+export type StatusName = SecStatusName | keyof typeof NtStatus | `0x${string}`;
 /** A SECURITY_STATUS or NTSTATUS value (unsigned 32-bit view). */
 export type SecurityStatus = number;
 
-const names = new Map<number, string>();
-for (const [name, value] of Object.entries(NtStatus)) names.set(value, name);
+const names = new Map<number, StatusName>();
+for (const [name, value] of Object.entries(NtStatus)) names.set(value, name as keyof typeof NtStatus);
 // SecStatus last so SEC_E_OK wins over STATUS_SUCCESS for 0.
-for (const [name, value] of Object.entries(SecStatus)) names.set(value, name);
+for (const [name, value] of Object.entries(SecStatus)) names.set(value, name as SecStatusName);
 
 /** The canonical symbolic name of a status (`statusName(0x80090310) === 'SEC_E_OUT_OF_SEQUENCE'`). */
-export function statusName(status: number): string {
+export function statusName(status: number): StatusName {
   const value = status >>> 0;
   return names.get(value) ?? `0x${value.toString(16).toUpperCase().padStart(8, '0')}`;
 }
