@@ -2,7 +2,8 @@
 // N files failed". A file that fails to load or collect (an import error, a throwing beforeAll) has no
 // failed test of its own, so it is counted as a failed file; the line and the exit status are never
 // green when vitest was not. Usage: node scripts/test-summary.mjs <vitest.json> <vitest exit status>
-// (with SSPKIT_STRICT=1, a skipped test in an interop file fails the run: CI installs every peer).
+// (with SSPKIT_STRICT=1, a skipped test in an interop file fails the run: CI installs every peer;
+// with LINT_FAILED=1, the lint step failed: one more failed test, and the run fails).
 import { readFileSync } from 'node:fs';
 
 const [, , reportPath, vitestStatusText = '0'] = process.argv;
@@ -19,14 +20,16 @@ const files = report.testResults ?? [];
 // A file whose status is failed but none of whose tests failed: it never ran (or a hook threw).
 const failedFiles = files.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
 const skipped = report.numPendingTests + report.numTodoTests;
+const lintFailed = process.env.LINT_FAILED === '1';
+const failedTests = report.numFailedTests + (lintFailed ? 1 : 0);
 console.log(
-  `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped, ` +
+  `tests: ${report.numPassedTests} passed, ${failedTests} failed, ${skipped} skipped, ` +
     `${failedFiles.length} files failed`,
 );
 for (const f of failedFiles) console.error(`  file failed: ${f.name}: ${String(f.message ?? '').split('\n')[0]}`);
 
-let ok = report.success !== false && report.numFailedTests === 0 && failedFiles.length === 0 && vitestStatus === 0;
-if (ok === false && report.numFailedTests === 0 && failedFiles.length === 0) {
+let ok = report.success !== false && failedTests === 0 && failedFiles.length === 0 && vitestStatus === 0;
+if (ok === false && failedTests === 0 && failedFiles.length === 0) {
   // vitest failed for a reason the report does not count (an unhandled error, a crash after the run).
   console.error(`vitest did not pass (exit status ${vitestStatus}, success: ${String(report.success)})`);
 }

@@ -48,6 +48,12 @@ describe('test summary', () => {
     expect(crashed.stderr).toContain('vitest did not pass (exit status 1');
   });
 
+  it('counts a failed lint step as one failed test, and fails', () => {
+    const r = summarize({ ...base, success: true, testResults: [passing] }, 0, { LINT_FAILED: '1' });
+    expect(r.stdout.trim()).toBe('tests: 1 passed, 1 failed, 0 skipped, 0 files failed');
+    expect(r.status).toBe(1);
+  });
+
   it('fails on a missing report', () => {
     const r = spawnSync(process.execPath, [summary, join(dir, 'absent.json'), '1'], { encoding: 'utf8' });
     expect(r.stdout).toMatch(/^tests: no report/);

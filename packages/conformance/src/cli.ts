@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { importPackageModule } from '@sspkit/core';
 import type { SecurityPackageModule } from '@sspkit/core';
 import { formatReport, junitReport } from './report.js';
@@ -57,7 +58,7 @@ export async function conformanceCommand(o: ConformanceCommandOptions): Promise<
   const failWith = (stage: 'load' | 'run', e: unknown): number => {
     // The package's own exception (kept by the registry as the cause) says what the author must fix.
     const cause = e instanceof Error && e.cause !== undefined ? e.cause : undefined;
-    const because = cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
+    const because = cause instanceof Error ? cause.message : cause === undefined ? undefined : inspect(cause);
     const message = `${e instanceof Error ? e.message : String(e)}${because === undefined ? '' : `: ${because}`}`;
     if (o.json) {
       const report: ConformanceErrorReport = { schema: 'sspkit.conformance/1', ok: false, error: { stage, source: o.modulePath, message } };

@@ -1,5 +1,5 @@
 /** Shared value types of the SSPI contract (sspi.h). */
-import { SecPkgAttr, SecPkgCredAttr } from './flags.js';
+import type { SecPkgAttr, SecPkgCredAttr } from './flags.js';
 
 /**
  * TimeStamp: a FILETIME (100 ns units since 1601-01-01 UTC) as a bigint, as Windows stores it in a
@@ -195,8 +195,8 @@ export function contextAttribute<A extends keyof ContextAttributeMap>(
   return { status: 0, buffer };
 }
 
-/** A context attribute number, known or not. */
-export type ContextAttribute = keyof ContextAttributeMap | number;
+/** A context attribute number, known (a key of ContextAttributeMap) or not. */
+export type ContextAttribute = number;
 
 /** The value type for a context attribute. */
 export type ContextAttributeValue<A extends number> = A extends keyof ContextAttributeMap ? ContextAttributeMap[A] : unknown;

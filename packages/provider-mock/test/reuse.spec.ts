@@ -19,7 +19,7 @@ describe('a reused outbound credential', () => {
       client.dispose();
       server.dispose();
     }
-    expect(await sspi.freeCredentialsHandle(credential)).toBe(0);
+    expect(sspi.freeCredentialsHandle(credential)).toBe(0);
     expect(mock.liveContexts).toBe(0);
   });
 });
@@ -52,7 +52,7 @@ describe('the call log', () => {
     const none = new MockPackage({ logLimit: 0 });
     const all = new MockPackage({ logLimit: Number.POSITIVE_INFINITY });
     for (const m of [none, all]) {
-      m.module.spLsaModeInitialize(0x10000);
+      await m.module.spLsaModeInitialize(0x10000);
       for (let i = 0; i < DEFAULT_LOG_LIMIT + 10; i++) m.script.begin('lsa', 'getInfo', () => ({}));
     }
     expect(none.script.log).toHaveLength(0);

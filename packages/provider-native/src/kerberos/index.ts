@@ -4,12 +4,16 @@ import { nativeModule } from '../adapter/tables.js';
 /** Module for `Kerberos` (pass it to `createSspi({ modules })` or `Registry.load`). */
 export const kerberosModule = nativeModule('Kerberos');
 
-/** SpLsaModeInitialize of the Kerberos package. */
-export const spLsaModeInitialize = kerberosModule.spLsaModeInitialize;
 /**
- * SpUserModeInitialize of the Kerberos package: with both initialisers this file is a complete package
- * module (`sspkit conformance packages/provider-native/src/kerberos/index.ts`, `Registry.load`).
+ * SpLsaModeInitialize of the Kerberos package, so this file is itself a loadable package module.
+ * @public
  */
+export const spLsaModeInitialize = kerberosModule.spLsaModeInitialize;
 const userModeInitialize = kerberosModule.spUserModeInitialize;
 if (userModeInitialize === undefined) throw new Error('the Kerberos module has no user table');
+/**
+ * SpUserModeInitialize of the Kerberos package: with both initialisers this file is a complete package
+ * module, loaded by path (`sspkit conformance packages/provider-native/src/kerberos/index.ts`).
+ * @public
+ */
 export const spUserModeInitialize = userModeInitialize;

@@ -4,12 +4,16 @@ import { nativeModule } from '../adapter/tables.js';
 /** Module for `Negotiate`. */
 export const negotiateModule = nativeModule('Negotiate');
 
-/** SpLsaModeInitialize of the Negotiate package. */
-export const spLsaModeInitialize = negotiateModule.spLsaModeInitialize;
 /**
- * SpUserModeInitialize of the Negotiate package: with both initialisers this file is a complete package
- * module (`sspkit conformance packages/provider-native/src/negotiate/index.ts`, `Registry.load`).
+ * SpLsaModeInitialize of the Negotiate package, so this file is itself a loadable package module.
+ * @public
  */
+export const spLsaModeInitialize = negotiateModule.spLsaModeInitialize;
 const userModeInitialize = negotiateModule.spUserModeInitialize;
 if (userModeInitialize === undefined) throw new Error('the Negotiate module has no user table');
+/**
+ * SpUserModeInitialize of the Negotiate package: with both initialisers this file is a complete package
+ * module, loaded by path (`sspkit conformance packages/provider-native/src/negotiate/index.ts`).
+ * @public
+ */
 export const spUserModeInitialize = userModeInitialize;
