@@ -18,7 +18,9 @@ try {
 
 const files = report.testResults ?? [];
 // A file whose status is failed but none of whose tests failed: it never ran (or a hook threw).
-const failedFiles = files.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
+const failedFiles = files.filter(
+  (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+);
 const skipped = report.numPendingTests + report.numTodoTests;
 const lintFailed = process.env.LINT_FAILED === '1';
 const failedTests = report.numFailedTests + (lintFailed ? 1 : 0);
@@ -35,11 +37,15 @@ if (ok === false && failedTests === 0 && failedFiles.length === 0) {
 }
 const interopSkips = files
   .filter((f) => f.name.endsWith('.int.spec.ts') && !f.name.includes('conformance'))
-  .flatMap((f) => f.assertionResults
-    .filter((a) => a.status !== 'passed' && a.status !== 'failed')
-    .map((a) => `${f.name}: ${a.fullName}`));
+  .flatMap((f) =>
+    f.assertionResults
+      .filter((a) => a.status !== 'passed' && a.status !== 'failed')
+      .map((a) => `${f.name}: ${a.fullName}`),
+  );
 if (process.env.SSPKIT_STRICT === '1' && interopSkips.length > 0) {
-  console.error(`strict: ${interopSkips.length} interop test(s) skipped (a peer is missing):\n  ${interopSkips.join('\n  ')}`);
+  console.error(
+    `strict: ${interopSkips.length} interop test(s) skipped (a peer is missing):\n  ${interopSkips.join('\n  ')}`,
+  );
   ok = false;
 }
 process.exit(ok ? 0 : 1);

@@ -22,7 +22,11 @@ interface Report {
   readonly package: { readonly name: string };
   readonly checks: readonly { readonly id: string; readonly outcome: string; readonly seen?: string }[];
 }
-interface Run { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 function sspkit(args: readonly string[]): Promise<Run> {
   return new Promise((done, fail) => {
@@ -47,34 +51,55 @@ const packages = [
   { name: 'Mock', file: 'packages/provider-mock/src/index.ts', dir: 'packages/provider-mock', verdict: true },
   { name: 'NTLM', file: 'packages/ntlm/src/index.ts', dir: 'packages/ntlm', verdict: false },
   // Digest's one known defect (see test/conformance-digest.spec.ts): the run must fail exactly there.
-  { name: 'Digest', file: 'packages/digest/src/index.ts', dir: 'packages/digest', verdict: true,
-    known: ['per-message.multi-buffer-seal'] },
+  {
+    name: 'Digest',
+    file: 'packages/digest/src/index.ts',
+    dir: 'packages/digest',
+    verdict: true,
+    known: ['per-message.multi-buffer-seal'],
+  },
   { name: 'SCRAM-SHA-256', file: 'examples/scram-sha-256/src/index.ts', dir: 'examples/scram-sha-256', verdict: true },
-  { name: 'Kerberos', file: 'packages/provider-native/src/kerberos/index.ts', dir: 'packages/provider-native/src/kerberos',
-    verdict: false, native: true },
-  { name: 'Negotiate', file: 'packages/provider-native/src/negotiate/index.ts',
-    dir: 'packages/provider-native/src/negotiate', verdict: false, native: true },
+  {
+    name: 'Kerberos',
+    file: 'packages/provider-native/src/kerberos/index.ts',
+    dir: 'packages/provider-native/src/kerberos',
+    verdict: false,
+    native: true,
+  },
+  {
+    name: 'Negotiate',
+    file: 'packages/provider-native/src/negotiate/index.ts',
+    dir: 'packages/provider-native/src/negotiate',
+    verdict: false,
+    native: true,
+  },
 ] as const;
 
 describe('sspkit conformance loads every package by file and by directory', () => {
   for (const p of packages) {
     for (const target of [p.file, p.dir]) {
       const skip = 'native' in p && !native;
-      it.skipIf(skip).concurrent(`${p.name}: ${target}`, async () => {
-        const run = await sspkit(['conformance', target, '--json']);
-        expect(run.stdout, run.stderr).toMatch(/^\{/);
-        const report = JSON.parse(run.stdout) as Report;
-        expect(report.package.name).toBe(p.name);
-        const loading = report.checks.filter((c) => c.id.startsWith('package-info.') && c.id !== 'package-info.max-token');
-        expect(loading.map((c) => [c.id, c.outcome, c.seen])).toEqual(loading.map((c) => [c.id, 'pass', c.seen]));
-        expect(loading.map((c) => c.id)).toContain('package-info.capabilities-match-slots');
-        if (p.verdict) {
-          const known: readonly string[] = 'known' in p ? p.known : [];
-          expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => c.id)).toEqual(known);
-          expect(report.ok).toBe(known.length === 0);
-          expect(run.code).toBe(known.length === 0 ? 0 : 1);
-        }
-      }, 180_000);
+      it.skipIf(skip).concurrent(
+        `${p.name}: ${target}`,
+        async () => {
+          const run = await sspkit(['conformance', target, '--json']);
+          expect(run.stdout, run.stderr).toMatch(/^\{/);
+          const report = JSON.parse(run.stdout) as Report;
+          expect(report.package.name).toBe(p.name);
+          const loading = report.checks.filter(
+            (c) => c.id.startsWith('package-info.') && c.id !== 'package-info.max-token',
+          );
+          expect(loading.map((c) => [c.id, c.outcome, c.seen])).toEqual(loading.map((c) => [c.id, 'pass', c.seen]));
+          expect(loading.map((c) => c.id)).toContain('package-info.capabilities-match-slots');
+          if (p.verdict) {
+            const known: readonly string[] = 'known' in p ? p.known : [];
+            expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => c.id)).toEqual(known);
+            expect(report.ok).toBe(known.length === 0);
+            expect(run.code).toBe(known.length === 0 ? 0 : 1);
+          }
+        },
+        180_000,
+      );
     }
   }
 });

@@ -14,20 +14,33 @@ const summary = join(repo, 'scripts/test-summary.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'sspkit-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { readonly status: number | null; readonly stdout: string; readonly stderr: string }
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 function summarize(report: unknown, vitestStatus: number, env: NodeJS.ProcessEnv = {}): Run {
   const path = join(dir, `report-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(path, JSON.stringify(report));
   const r = spawnSync(process.execPath, [summary, path, String(vitestStatus)], {
-    encoding: 'utf8', env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const passing = { name: '/r/packages/a/test/a.spec.ts', status: 'passed', message: '',
-  assertionResults: [{ status: 'passed', fullName: 'a works' }] };
-const unloadable = { name: '/r/packages/b/test/b.spec.ts', status: 'failed',
-  message: "Cannot find module './gone.js' imported from /r/packages/b/test/b.spec.ts", assertionResults: [] };
+const passing = {
+  name: '/r/packages/a/test/a.spec.ts',
+  status: 'passed',
+  message: '',
+  assertionResults: [{ status: 'passed', fullName: 'a works' }],
+};
+const unloadable = {
+  name: '/r/packages/b/test/b.spec.ts',
+  status: 'failed',
+  message: "Cannot find module './gone.js' imported from /r/packages/b/test/b.spec.ts",
+  assertionResults: [],
+};
 const base = { numPassedTests: 1, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0 };
 
 describe('test summary', () => {
@@ -61,8 +74,12 @@ describe('test summary', () => {
   });
 
   it('with SSPKIT_STRICT=1, a skipped interop test fails the run', () => {
-    const interop = { name: '/r/test/x.int.spec.ts', status: 'passed', message: '',
-      assertionResults: [{ status: 'skipped', fullName: 'needs a peer' }] };
+    const interop = {
+      name: '/r/test/x.int.spec.ts',
+      status: 'passed',
+      message: '',
+      assertionResults: [{ status: 'skipped', fullName: 'needs a peer' }],
+    };
     const report = { ...base, numPendingTests: 1, success: true, testResults: [passing, interop] };
     expect(summarize(report, 0).status).toBe(0);
     const strict = summarize(report, 0, { SSPKIT_STRICT: '1' });
@@ -75,8 +92,11 @@ describe('test summary', () => {
     writeFileSync(join(root, 'ok.spec.ts'), "import { it } from 'vitest';\nit('runs', () => {});\n");
     writeFileSync(join(root, 'broken.spec.ts'), "import './does-not-exist.js';\n");
     const out = join(root, 'vitest.json');
-    const vitest = spawnSync(join(repo, 'node_modules/.bin/vitest'),
-      ['run', '--root', root, '--reporter=json', `--outputFile.json=${out}`], { encoding: 'utf8' });
+    const vitest = spawnSync(
+      join(repo, 'node_modules/.bin/vitest'),
+      ['run', '--root', root, '--reporter=json', `--outputFile.json=${out}`],
+      { encoding: 'utf8' },
+    );
     expect(vitest.status).not.toBe(0);
     const r = spawnSync(process.execPath, [summary, out, String(vitest.status)], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('tests: 1 passed, 0 failed, 0 skipped, 1 files failed');

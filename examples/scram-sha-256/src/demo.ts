@@ -6,8 +6,10 @@
 import { InMemoryScramUsers, createScramModule } from './package.js';
 import { makeVerifier } from './scram.js';
 
-const users = new InMemoryScramUsers()
-  .add('alice', makeVerifier('correct horse battery staple', Buffer.from('sspkit-example-salt')));
+const users = new InMemoryScramUsers().add(
+  'alice',
+  makeVerifier('correct horse battery staple', Buffer.from('sspkit-example-salt')),
+);
 const module = createScramModule({ users });
 
 /** SpLsaModeInitialize of the default instance. */

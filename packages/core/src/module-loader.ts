@@ -35,8 +35,8 @@ function packageEntry(dir: string): string {
   let target: string | undefined;
   if (pkg.exports !== undefined) {
     const exp = pkg.exports;
-    const isMap = typeof exp === 'object' && exp !== null && !Array.isArray(exp) &&
-      Object.keys(exp).some((k) => k.startsWith('.'));
+    const isMap =
+      typeof exp === 'object' && exp !== null && !Array.isArray(exp) && Object.keys(exp).some((k) => k.startsWith('.'));
     target = exportTarget(isMap ? (exp as Record<string, unknown>)['.'] : exp);
     if (target === undefined) throw new Error(`${manifest}: exports has no "." entry for import`);
   } else if (typeof pkg.main === 'string') {
@@ -106,12 +106,16 @@ export interface LoadedPackageModule {
  * Imports a package module ({@link resolveModuleSpecifier}) and picks its `spLsaModeInitialize` and
  * `spUserModeInitialize` named exports (or those of its default export).
  */
-export async function importPackageModule(pathOrSpecifier: string, cwd: string = process.cwd()): Promise<LoadedPackageModule> {
+export async function importPackageModule(
+  pathOrSpecifier: string,
+  cwd: string = process.cwd(),
+): Promise<LoadedPackageModule> {
   const namespace = (await import(resolveModuleSpecifier(pathOrSpecifier, cwd))) as Record<string, unknown>;
   const fallback = namespace['default'];
-  const source = typeof namespace['spLsaModeInitialize'] === 'function' || typeof fallback !== 'object' || fallback === null
-    ? namespace
-    : (fallback as Record<string, unknown>);
+  const source =
+    typeof namespace['spLsaModeInitialize'] === 'function' || typeof fallback !== 'object' || fallback === null
+      ? namespace
+      : (fallback as Record<string, unknown>);
   const lsa = source['spLsaModeInitialize'];
   const user = source['spUserModeInitialize'];
   if (typeof lsa !== 'function') throw new Error(`${pathOrSpecifier} does not export spLsaModeInitialize`);

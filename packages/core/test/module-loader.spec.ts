@@ -29,10 +29,17 @@ describe('resolveModuleSpecifier', () => {
   });
 
   it('a package directory: exports["."] (string, then import/node/default conditions), then main', () => {
-    const s = pkg('s', { exports: { '.': './dist/a.mjs' }, main: './dist/b.mjs' }, { 'dist/a.mjs': entry, 'dist/b.mjs': entry });
+    const s = pkg(
+      's',
+      { exports: { '.': './dist/a.mjs' }, main: './dist/b.mjs' },
+      { 'dist/a.mjs': entry, 'dist/b.mjs': entry },
+    );
     expect(resolveModuleSpecifier(s)).toBe(url(s, 'dist/a.mjs'));
-    const c = pkg('c', { exports: { '.': { types: './dist/a.d.ts', import: './dist/a.mjs', require: './dist/a.cjs' } } },
-      { 'dist/a.mjs': entry });
+    const c = pkg(
+      'c',
+      { exports: { '.': { types: './dist/a.d.ts', import: './dist/a.mjs', require: './dist/a.cjs' } } },
+      { 'dist/a.mjs': entry },
+    );
     expect(resolveModuleSpecifier(c)).toBe(url(c, 'dist/a.mjs'));
     const sugar = pkg('sugar', { exports: { default: './dist/a.mjs' } }, { 'dist/a.mjs': entry });
     expect(resolveModuleSpecifier(sugar)).toBe(url(sugar, 'dist/a.mjs'));

@@ -32,7 +32,9 @@ describe('typed attribute results', () => {
     contextAttribute(SecPkgAttr.FLAGS, { flag: 1 });
     // @ts-expect-error the wrong shape for the attribute
     contextAttribute(SecPkgAttr.SESSION_KEY, { sessionKey: 'not bytes' });
-    const v: ContextAttributeValue<typeof SecPkgAttr.PACKAGE_INFO> = { packageInfo: { name: 'x', comment: '', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 1 } };
+    const v: ContextAttributeValue<typeof SecPkgAttr.PACKAGE_INFO> = {
+      packageInfo: { name: 'x', comment: '', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 1 },
+    };
     expect(v.packageInfo.name).toBe('x');
     expect(typeOnly).toBeTypeOf('function');
   });

@@ -8,7 +8,9 @@ describe('a reused outbound credential', () => {
   it('still authenticates after a context made from it is deleted (each context copies the key)', async () => {
     const { sspi, mock } = await mockWorld();
     const acquired = await sspi.acquireCredentialsHandle({
-      package: 'Mock', credentialUse: SecPkgCred.OUTBOUND, authData: { user: 'alice', password: 'alice-password' },
+      package: 'Mock',
+      credentialUse: SecPkgCred.OUTBOUND,
+      authData: { user: 'alice', password: 'alice-password' },
     });
     const credential = acquired.credential!;
     for (let round = 0; round < 3; round++) {
@@ -30,7 +32,7 @@ describe('the call log', () => {
     const credential = (await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: SecPkgCred.OUTBOUND }))
       .credential!;
     let handshakes = 0;
-    while (mock.script.log.length < DEFAULT_LOG_LIMIT || handshakes < 2 * DEFAULT_LOG_LIMIT / 5) {
+    while (mock.script.log.length < DEFAULT_LOG_LIMIT || handshakes < (2 * DEFAULT_LOG_LIMIT) / 5) {
       const client = await clientContext(sspi, { package: 'Mock', credential });
       const server = await serverContext(sspi, { package: 'Mock' });
       await runHandshake(client, server);

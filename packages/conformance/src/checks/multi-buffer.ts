@@ -21,7 +21,9 @@ const copy = (desc: SecBufferDesc): SecBufferDesc =>
   secBufferDesc(...desc.buffers.map((b): SecBuffer => secBuffer(b.type, Uint8Array.from(b.data), b.flags)));
 
 function describe(layout: Layout): string {
-  return layout.map(([, flags, , name]) => `${name}${flags & RO_CHECKSUM ? ' (READONLY_WITH_CHECKSUM)' : ''}`).join(', ');
+  return layout
+    .map(([, flags, , name]) => `${name}${flags & RO_CHECKSUM ? ' (READONLY_WITH_CHECKSUM)' : ''}`)
+    .join(', ');
 }
 
 /** Builds the sender's descriptor: TOKEN first for sealing (trailer), last for signing, PADDING after sealing. */
@@ -64,7 +66,12 @@ async function multiBuffer(h: Harness, t: CheckContext, mode: 'sign' | 'seal', l
   const wire = copy(sent);
   t.status(`${RECEIVE} of ${what}`, receive(h, mode, p, wire), [S.SEC_E_OK]);
   layout.forEach(([, , bytes, name], i) => {
-    t.ensure(sameBytes(wire.buffers[first + i]!.data, bytes), `${RECEIVE}: ${name}`, 'different bytes', 'the bytes sent');
+    t.ensure(
+      sameBytes(wire.buffers[first + i]!.data, bytes),
+      `${RECEIVE}: ${name}`,
+      'different bytes',
+      'the bytes sent',
+    );
   });
   // Each covered buffer: one bit flipped must be refused. A refused message may end the context
   // (RC4 keystreams advance), so each flip is sent on a fresh pair.
@@ -77,7 +84,10 @@ async function multiBuffer(h: Harness, t: CheckContext, mode: 'sign' | 'seal', l
     bad.buffers[first + i]!.data[0]! ^= 0x04;
     t.status(`${RECEIVE} with a bit of ${name} flipped`, receive(h, mode, p, bad), altered);
   }
-  t.note(`${what}: sealed or signed as required, each covered buffer's bit flip refused`, 'every covered buffer protected');
+  t.note(
+    `${what}: sealed or signed as required, each covered buffer's bit flip refused`,
+    'every covered buffer protected',
+  );
 }
 
 const twoData: Layout = [

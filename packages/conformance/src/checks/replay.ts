@@ -15,7 +15,7 @@ export const replayChecks: readonly ConformanceCheck[] = [
     id: 'handshake.replayed-sequence',
     area: 'handshake',
     group: 'AcceptSecurityContext',
-    title: "every client token of a recorded handshake, replayed in order into a fresh server context, does not authenticate",
+    title: 'the client tokens of a recorded handshake, replayed in order into a fresh server, do not authenticate',
     required: true,
     gate: { slots: ['lsa.acceptLsaModeContext'] },
     async run(h, t) {
