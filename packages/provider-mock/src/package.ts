@@ -367,7 +367,9 @@ export class MockPackage {
       case SecPkgAttr.LIFESPAN:
         return contextAttribute(SecPkgAttr.LIFESPAN, { start: ctx.start, expiry: ctx.expiry });
       case SecPkgAttr.SESSION_KEY:
-        return need(() => contextAttribute(SecPkgAttr.SESSION_KEY, { sessionKey: Uint8Array.from(ctx.hs.sessionKey!) }));
+        return need(() =>
+          contextAttribute(SecPkgAttr.SESSION_KEY, { sessionKey: Uint8Array.from(ctx.hs.sessionKey!) }),
+        );
       case SecPkgAttr.PACKAGE_INFO:
         return contextAttribute(SecPkgAttr.PACKAGE_INFO, { packageInfo: this.info });
       case SecPkgAttr.FLAGS:
