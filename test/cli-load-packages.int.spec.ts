@@ -103,3 +103,14 @@ describe('sspkit conformance loads every package by file and by directory', () =
     }
   }
 });
+
+describe('sspkit conformance --json, spawned, when there is no report', () => {
+  it.concurrent('a directory that is no package prints a JSON error and exits 2', async () => {
+    const run = await sspkit(['conformance', 'packages/core/test', '--json']);
+    expect(run.code).toBe(2);
+    const error = JSON.parse(run.stdout) as { ok: boolean; error: { stage: string; message: string } };
+    expect(error.ok).toBe(false);
+    expect(error.error.stage).toBe('load');
+    expect(error.error.message).toMatch(/neither a package.json nor an index file/);
+  });
+});
