@@ -99,6 +99,7 @@ export function program(): Command {
         modulePath,
         json: o.json ?? false,
         write: (s) => process.stdout.write(s),
+        writeError: (s) => process.stderr.write(s),
         ...(o.package !== undefined ? { packageName: o.package } : {}),
         ...(o.junit !== undefined ? { junitFile: o.junit } : {}),
       });

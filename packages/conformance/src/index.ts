@@ -5,6 +5,7 @@ export { defineConformanceSuite } from './suite.js';
 export type { ConformanceSuiteOptions, TestFramework } from './suite.js';
 export { runConformance } from './runner.js';
 export { conformanceCommand, ConformanceExit, CONFIG_EXPORT } from './cli.js';
+export type { ConformanceErrorReport } from './cli.js';
 export type { ConformanceCommandOptions } from './cli.js';
 export { formatReport, junitReport } from './report.js';
 export { ALL_CHECKS } from './catalog.js';

@@ -1,7 +1,8 @@
 /** SpInitLsaModeContext / SpAcceptLsaModeContext over gss_init/accept_sec_context. */
 import { IscReq, AscReq, SecBufferType, SecStatus, findBuffer, timeStampFromMillis, writeBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
-import { acceptSecContext, acceptSecContextAsync, accountLookupIsLocal, GssFlag, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
+import { acceptSecContext, acceptSecContextAsync, accountLookupIsLocal, GssFlag, initSecContext, localGate, NativeHandle, sharedGate } from '../ffi/index.js';
+import { KdcDeadlineError, kdcTimeout, withKdcDeadline, yieldIfDue } from './deadline.js';
 import type { ChannelBindings, GssMech, TicketPin } from '../ffi/index.js';
 import { parseSecChannelBindings } from './bindings.js';
 import { failure } from './failure.js';
@@ -94,21 +95,27 @@ export async function initLeg(
   try {
     // A credential freed while a context uses it stays alive (pinned) until the context goes; one
     // freed during this context's first, in-flight leg may already be gone: continue without it.
-    const step = await initSecContext({
-      cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
-      flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
-      // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
-      // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
-      // the host name through DNS), and either would block the event loop.
-      ticketCached: false,
-      offload: busy(),
-    });
+    const leg = (signal?: AbortSignal): ReturnType<typeof initSecContext> =>
+      initSecContext({
+        cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
+        flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
+        // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
+        // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
+        // the host name through DNS), and either would block the event loop.
+        ticketCached: false,
+        offload: busy(),
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    // Only a first leg can wait on the KDC; what it returns late is plain data, and the context it
+    // writes stays pinned (released with the entry below) until the library returns.
+    const step = fresh ? await withKdcDeadline(kdcTimeout(entry.credEntry?.kdcTimeoutMs), 'InitializeSecurityContext', leg, () => undefined) : await leg();
     result = settle(tables, ctxHandle, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
   } catch (err) {
     if (fresh) {
       entry.ctx.release();
       entry.target?.unpin();
     }
+    if (err instanceof KdcDeadlineError) return { status: err.sspiStatus, cause: err };
     const own = (err as { sspiStatus?: number }).sspiStatus;
     return own !== undefined ? { status: own } : failure(err);
   }
@@ -117,6 +124,7 @@ export async function initLeg(
     && (gssFlagsFromIscReq(entry.requested) & NEEDS_TGT) === 0) {
     await pins.completed(entry.targetName, entry.cred, entry.ctx);
   }
+  await yieldIfDue();
   return result;
 }
 
@@ -153,7 +161,9 @@ async function pinnedFirstLeg(
       cred: pin.cred, ctx: entry.ctx, target: pin.target, mech, flags: gssFlagsFromIscReq(entry.requested), input: null, bindings,
       ticketCached: true, offload: busy(),
     });
-    return settle(tables, undefined, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
+    const result = settle(tables, undefined, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
+    await yieldIfDue();
+    return result;
   } catch (err) {
     entry.ctx.release();
     pin.target.unpin();
@@ -170,7 +180,7 @@ async function pinnedFirstLeg(
  * responsive; alone, they run inline, which is faster.
  */
 function busy(): boolean {
-  return sharedGate().inFlight > 0;
+  return sharedGate().inFlight > 0 || localGate().inFlight > 0;
 }
 
 /**
@@ -275,6 +285,7 @@ export async function acceptLeg(
     // Where the user database may wait on a directory server, the token's account lookup runs now,
     // on worker threads, so that QuerySecurityContextToken (synchronous) never waits on it.
     if (entry.complete && result.status >= 0 && !accountLookupIsLocal()) await prefetchAccount(entry);
+    await yieldIfDue();
     return result;
   } catch (err) {
     if (fresh) {

@@ -19,6 +19,8 @@ export interface CredEntry {
   readonly pins: TicketPins | null;
   /** Acceptors: a client may map to root or a system account (NativeAuthData.allowSystemAccounts). */
   readonly allowSystemAccounts?: boolean;
+  /** Deadline of this credential's KDC-reaching first legs (`kdcTimeoutMs` in its auth data). */
+  readonly kdcTimeoutMs?: number;
 }
 
 /** A context handle's state. */

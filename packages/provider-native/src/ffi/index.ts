@@ -16,7 +16,7 @@ export { GssError, isGssErrorObject } from './errors.js';
 export { mapGssStatus, MappedStatus, Krb5Minor } from './status-map.js';
 export type { MappedStatusName } from './status-map.js';
 export { GssRoutine, GssSupplementary } from './major.js';
-export { sharedGate, configureSharedGate, DEFAULT_ASYNC_LIMIT } from './queue.js';
+export { sharedGate, localGate, nativeCallStats, configureSharedGate, DEFAULT_ASYNC_LIMIT } from './queue.js';
 export { oidToDotted } from './oids.js';
 export { GssFlag } from './flags.js';
 export { lookupLocalAccount, lookupLocalAccountAsync } from './account.js';
