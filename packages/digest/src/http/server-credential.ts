@@ -3,7 +3,7 @@
  * yields): realm, user store, nonce issuer and nonce-count store, reused by every context.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_ALGORITHM, DIGEST_ALGORITHMS, lookupAlgorithm } from '../crypto/algorithms.js';
+import { DEFAULT_ALGORITHM, lookupAlgorithm } from '../crypto/algorithms.js';
 import type { DigestAlgorithm, DigestAlgorithmName } from '../crypto/algorithms.js';
 import { NonceIssuer } from '../crypto/nonce.js';
 import { unicodeToWire } from '../bytes.js';
@@ -19,7 +19,11 @@ export interface HttpServerOptions {
   readonly users: UserStore;
   /** Algorithm named in challenges (default MD5, what every client and the Windows SSP speak). */
   readonly algorithm?: DigestAlgorithmName;
-  /** Algorithms accepted in responses (default: all). */
+  /**
+   * Algorithms accepted in responses (default: only `algorithm`, the one the challenge offers). The
+   * challenge is not authenticated, so every extra name here is one a man in the middle can force
+   * the client down to by rewriting it (README, *Security policy*).
+   */
   readonly acceptAlgorithms?: readonly DigestAlgorithmName[];
   /** qop values offered (default auth, auth-int). */
   readonly qop?: readonly HttpQop[];
@@ -81,7 +85,8 @@ export class HttpServerCredential {
     this.wireRealm = unicodeToWire(options.realm);
     this.users = options.users;
     this.algorithm = (options.algorithm !== undefined ? lookupAlgorithm(options.algorithm) : undefined) ?? DEFAULT_ALGORITHM;
-    this.accepted = options.acceptAlgorithms?.map((n) => lookupAlgorithm(n)).filter((a): a is DigestAlgorithm => a !== undefined) ?? DIGEST_ALGORITHMS;
+    const listed = options.acceptAlgorithms?.map((n) => lookupAlgorithm(n)).filter((a): a is DigestAlgorithm => a !== undefined);
+    this.accepted = listed ?? [this.algorithm];
     this.qop = options.qop ?? ['auth', 'auth-int'];
     this.allowNoQop = options.allowNoQop ?? false;
     this.nonces = options.nonces ?? new NonceIssuer();
