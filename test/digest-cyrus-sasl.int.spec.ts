@@ -13,7 +13,7 @@ import { Buffer } from 'node:buffer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, createSspi, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
 import type { CtxtHandle, SspiDispatcher } from '@sspkit/core';
-import { MemoryUserStore, createDigestModule } from '@sspkit/digest';
+import { DEFAULT_DIGEST_DEFAULTS, MemoryUserStore, SASL_CIPHERS, createDigestModule } from '@sspkit/digest';
 import { SamplePeer, cyrusAvailable, frame, makeSaslDir, removeSaslDir, unframe } from './digest/cyrus.js';
 
 const available = cyrusAvailable();
@@ -60,7 +60,8 @@ describe.skipIf(!available)('sspkit Digest (SASL) client → Cyrus sasl-sample-s
       const dir = makeSaslDir(REALM, 'chris', 'secret');
       const server = new SamplePeer('server', ['-s', 'imap', '-m', 'DIGEST-MD5', '-d', REALM, '-b', c.bits], dir);
       cleanup.push(() => server.stop(), () => removeSaslDir(dir));
-      const sspi = await createSspi({ modules: [createDigestModule()] });
+      // Weak ciphers are opt-in (packages/digest README, Security policy): these cases list them.
+      const sspi = await createSspi({ modules: [createDigestModule({ ...DEFAULT_DIGEST_DEFAULTS, saslClientCiphers: SASL_CIPHERS })] });
       const ctx = await clientHandshake(sspi, server, c.req);
       const key = sspi.queryContextAttributes(ctx, 5);
       if (c.cipher !== undefined) expect(key.buffer).toMatchObject({ encryptAlgorithmName: c.cipher });
@@ -119,7 +120,7 @@ describe.skipIf(!available)('Cyrus sasl-sample-client → sspkit Digest (SASL) s
       cleanup.push(() => client.stop(), () => removeSaslDir(dir));
       const sspi = await createSspi({ modules: [createDigestModule()] });
       const users = new MemoryUserStore([{ username: 'chris', realm: REALM, password: 'secret', groups: ['imap-users'] }]);
-      const cred = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.INBOUND, authData: { kind: 'digest-server', realm: REALM, users, digestUri: `imap/${REALM}` } });
+      const cred = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.INBOUND, authData: { kind: 'digest-server', realm: REALM, users, digestUri: `imap/${REALM}`, ciphers: SASL_CIPHERS } });
       if (cred.credential === undefined) throw new Error(statusName(cred.status));
       client.send('S', Buffer.from('DIGEST-MD5'));
       const mech = await client.receive('C');

@@ -55,6 +55,11 @@ export interface DigestModuleDefaults {
   readonly users: readonly DigestUser[];
   /** Outbound identity when a client passes no auth data (Windows would use the logged-on user). */
   readonly defaultClient?: DigestClientSecret;
+  /**
+   * SASL clients: ciphers accepted for auth-conf, in preference order (default 3des, rc4). Listing a
+   * weak one (des, rc4-56, rc4-40) is the opt-out README *Security policy* describes.
+   */
+  readonly saslClientCiphers?: readonly SaslCipher[];
 }
 
 /** One credential handle's record. */

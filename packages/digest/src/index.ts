@@ -45,7 +45,7 @@ export type { SaslServerOptions } from './sasl/server-context.js';
 export { SaslClientContext } from './sasl/client-context.js';
 export type { SaslClientOptions } from './sasl/client-context.js';
 export { SaslSecurityLayer, deriveSaslKeys } from './sasl/security-layer.js';
-export { SASL_CIPHERS } from './sasl/ciphers.js';
+export { SASL_CIPHERS, STRONG_SASL_CIPHERS } from './sasl/ciphers.js';
 export type { SaslCipher } from './sasl/ciphers.js';
 export { parseSaslChallenge, formatSaslChallenge, parseSaslResponse, formatSaslResponse } from './sasl/messages.js';
 

@@ -37,7 +37,12 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
       const ctx = new HttpClientContext(secret, { integrity: (req & IscReq.INTEGRITY) !== 0, mutual: (req & IscReq.MUTUAL_AUTH) !== 0 });
       return { kind: 'http-client', ctx, req, target: target ?? '/', username: secret.username, answered: false };
     }
-    const ctx = new SaslClientContext(secret, { integrity: (req & IscReq.INTEGRITY) !== 0, confidentiality: (req & IscReq.CONFIDENTIALITY) !== 0 });
+    const ciphers = state.defaults.saslClientCiphers;
+    const ctx = new SaslClientContext(secret, {
+      integrity: (req & IscReq.INTEGRITY) !== 0,
+      confidentiality: (req & IscReq.CONFIDENTIALITY) !== 0,
+      ...(ciphers !== undefined ? { ciphers } : {}),
+    });
     return { kind: 'sasl-client', ctx, req, target: target ?? '', username: secret.username, answered: false, established: false };
   }
 

@@ -10,7 +10,7 @@ import type { Result } from '../errors.js';
 import type { SaslQop } from '../messages/qop.js';
 import type { DigestClientSecret } from '../http/client-context.js';
 import type { Step } from '../step.js';
-import { SASL_CIPHERS } from './ciphers.js';
+import { STRONG_SASL_CIPHERS } from './ciphers.js';
 import type { SaslCipher } from './ciphers.js';
 import { hashOctets, saslHa1, saslResponse, saslRspauth, saslUserHash } from './compute.js';
 import type { SaslDigestInput } from './compute.js';
@@ -21,7 +21,11 @@ import { SaslSecurityLayer } from './security-layer.js';
 export interface SaslClientOptions {
   readonly integrity?: boolean;
   readonly confidentiality?: boolean;
-  /** Ciphers the client accepts, in preference order (default {@link SASL_CIPHERS}: 3des, rc4, then the weak des, rc4-56, rc4-40). */
+  /**
+   * Ciphers the client accepts, in preference order (default {@link STRONG_SASL_CIPHERS}: 3des, rc4).
+   * A challenge offering only others fails with QOP_NOT_SUPPORTED: a rewritten challenge must not buy
+   * a man in the middle a 40-bit key.
+   */
   readonly ciphers?: readonly SaslCipher[];
   readonly authzid?: string;
 }
@@ -87,7 +91,7 @@ export class SaslClientContext {
     // ISC_REQ_CONFIDENTIALITY / ISC_REQ_INTEGRITY asked for would send "protected" data in clear.
     if (this.#options.confidentiality === true) {
       if (!c.qop.includes('auth-conf')) return fail(DigestErrorCode.QopNotSupported, 'confidentiality requested but the server offers no auth-conf');
-      const mine = this.#options.ciphers ?? SASL_CIPHERS;
+      const mine = this.#options.ciphers ?? STRONG_SASL_CIPHERS;
       this.#cipher = mine.find((x) => c.ciphers.includes(x));
       if (this.#cipher === undefined) return fail(DigestErrorCode.QopNotSupported, 'confidentiality requested but the server offers no acceptable cipher');
       qop = 'auth-conf';

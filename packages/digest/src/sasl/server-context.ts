@@ -13,7 +13,7 @@ import type { SaslQop } from '../messages/qop.js';
 import type { DigestIdentity, Step } from '../step.js';
 import { baseHa1For } from '../stores/user-store.js';
 import type { UserStore } from '../stores/user-store.js';
-import { SASL_CIPHERS } from './ciphers.js';
+import { STRONG_SASL_CIPHERS } from './ciphers.js';
 import type { SaslCipher } from './ciphers.js';
 import { hashOctets, saslHa1, saslResponse, saslRspauth, saslUserHash } from './compute.js';
 import { formatSaslChallenge, parseSaslResponse } from './messages.js';
@@ -25,7 +25,7 @@ export interface SaslServerOptions {
   readonly users: UserStore;
   /** qop values offered (default auth, auth-int, auth-conf). */
   readonly qop?: readonly SaslQop[];
-  /** Ciphers offered for auth-conf (default all). */
+  /** Ciphers offered for auth-conf (default {@link STRONG_SASL_CIPHERS}: 3des, rc4). */
   readonly ciphers?: readonly SaslCipher[];
   /** Expected digest-uri (`service/host`); unchecked when absent. */
   readonly digestUri?: string;
@@ -88,7 +88,7 @@ export class SaslServerContext {
           realms: [unicodeToWire(this.#options.realm)],
           nonce: this.#nonce,
           qop,
-          ciphers: this.#options.ciphers ?? SASL_CIPHERS,
+          ciphers: this.#options.ciphers ?? STRONG_SASL_CIPHERS,
           stale: false,
           maxbuf: this.#options.maxbuf ?? 65536,
           utf8: true,
@@ -109,7 +109,7 @@ export class SaslServerContext {
     if (realm !== unicodeToWire(this.#options.realm)) return fail(DigestErrorCode.LogonDenied, 'realm does not match');
     const offered = this.#options.qop ?? ['auth', 'auth-int', 'auth-conf'];
     if (!offered.includes(r.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
-    if (r.cipher !== undefined && !(this.#options.ciphers ?? SASL_CIPHERS).includes(r.cipher)) return fail(DigestErrorCode.QopNotSupported, 'cipher not offered');
+    if (r.cipher !== undefined && !(this.#options.ciphers ?? STRONG_SASL_CIPHERS).includes(r.cipher)) return fail(DigestErrorCode.QopNotSupported, 'cipher not offered');
     if (this.#options.digestUri !== undefined && r.digestUri.toLowerCase() !== this.#options.digestUri.toLowerCase()) {
       return fail(DigestErrorCode.LogonDenied, 'digest-uri names another service');
     }
