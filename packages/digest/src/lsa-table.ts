@@ -151,7 +151,13 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
         const cred = state.credentials.get(handleOf(credHandle) ?? -1);
         if (cred === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
         if (cred.http === undefined || cred.sasl === undefined) return { status: SecStatus.SEC_E_NO_CREDENTIALS };
-        rec = (req & AscReq.HTTP) !== 0 ? { kind: 'http-server', ctx: new HttpServerContext(cred.http), req } : { kind: 'sasl-server', ctx: new SaslServerContext(cred.sasl), req, established: false };
+        // The context requirements bind every response the context accepts (reference §7).
+        const integrity = (req & AscReq.INTEGRITY) !== 0;
+        const confidentiality = (req & AscReq.CONFIDENTIALITY) !== 0;
+        rec =
+          (req & AscReq.HTTP) !== 0
+            ? { kind: 'http-server', ctx: new HttpServerContext(cred.http, { integrity }), req }
+            : { kind: 'sasl-server', ctx: new SaslServerContext(cred.sasl, { integrity, confidentiality }), req, established: false };
         handle = state.nextHandle();
         state.contexts.set(handle, rec);
       }

@@ -243,7 +243,8 @@ describe('SASL mode via the convenience layer', () => {
     it(`handshakes with qop=${name} and protects messages`, async () => {
       const sspi = await sspiWith();
       const client = await clientContext(sspi, { package: 'Digest', requirements: req, targetName: 'imap/mail.example' });
-      const server = await serverContext(sspi, { package: 'Digest', requirements: AscReq.INTEGRITY });
+      // A server asking for integrity offers no qop=auth (context-requirements.spec.ts).
+      const server = await serverContext(sspi, { package: 'Digest', requirements: name === 'auth' ? 0 : AscReq.INTEGRITY });
       const legs = await runHandshake(client, server);
       expect(legs.map((l) => l.statusName)).toEqual(['SEC_I_CONTINUE_NEEDED', 'SEC_I_CONTINUE_NEEDED', 'SEC_I_CONTINUE_NEEDED', 'SEC_E_OK', 'SEC_E_OK']);
       expect(server.token().user).toBe('alice');

@@ -18,6 +18,7 @@ import { formatAuthenticationInfo } from '../messages/authentication-info.js';
 import { formatChallenge } from '../messages/challenge.js';
 import { parseCredentials } from '../messages/credentials.js';
 import type { DigestCredentials } from '../messages/credentials.js';
+import type { HttpQop } from '../messages/qop.js';
 import type { DigestIdentity, HttpRequestParts, Step } from '../step.js';
 import { baseHa1For } from '../stores/user-store.js';
 import type { DigestUser } from '../stores/user-store.js';
@@ -34,9 +35,16 @@ interface Pending {
   readonly alteredOnMismatch: boolean;
 }
 
+/** What the server's context requirements ask of every response (from ASC_REQ_* flags). */
+export interface HttpServerRequirements {
+  /** ASC_REQ_INTEGRITY: only qop=auth-int (which covers the entity body) will do. */
+  readonly integrity?: boolean;
+}
+
 /** One server-side HTTP Digest context. */
 export class HttpServerContext {
   readonly #cred: HttpServerCredential;
+  readonly #require: HttpServerRequirements;
   #state: State = 'initial';
   #pending: Pending | undefined;
   #identity: DigestIdentity | undefined;
@@ -49,8 +57,14 @@ export class HttpServerContext {
   #knownNonce: string | undefined;
   #knownKey: { username: string; base: string; user: DigestUser; baseHa1: string } | undefined;
 
-  constructor(credential: HttpServerCredential) {
+  constructor(credential: HttpServerCredential, require: HttpServerRequirements = {}) {
     this.#cred = credential;
+    this.#require = require;
+  }
+
+  /** The qop values this context offers: the credential's, narrowed by the context requirements. */
+  get #offeredQop(): readonly HttpQop[] {
+    return this.#require.integrity === true ? this.#cred.qop.filter((q) => q === 'auth-int') : this.#cred.qop;
   }
 
   /** The realm this context authenticates for. */
@@ -98,7 +112,7 @@ export class HttpServerContext {
       ...(c.domain !== undefined ? { domain: c.domain } : {}),
       stale,
       algorithm: c.algorithm,
-      qop: c.qop,
+      qop: this.#offeredQop,
       utf8: c.utf8,
       userhash: c.userhash,
     });
@@ -108,6 +122,7 @@ export class HttpServerContext {
   async accept(token: string | undefined, parts: HttpRequestParts): Promise<Result<Step>> {
     if (token === undefined || token.trim() === '') {
       if (this.#state === 'pending') return fail(DigestErrorCode.InvalidState, 'a response is waiting for CompleteAuthToken');
+      if (this.#offeredQop.length === 0) return fail(DigestErrorCode.QosFailed, 'ASC_REQ_INTEGRITY asked for, but the credential does not offer qop=auth-int');
       this.#state = 'challenged';
       try {
         return ok({ next: 'continue', completeNeeded: false, token: this.challenge() });
@@ -123,6 +138,7 @@ export class HttpServerContext {
     // RFC 7616 §3.4.4: userhash is the server's offer; unasked, it would only buy a store-wide search.
     if (creds.userhash && !c.userhash) return fail(DigestErrorCode.IllegalMessage, 'userhash was not offered');
     if (!c.accepted.some((a) => a.name === creds.algorithm.name)) return fail(DigestErrorCode.QopNotSupported, 'algorithm not accepted');
+    if (this.#require.integrity === true && creds.qop !== 'auth-int') return fail(DigestErrorCode.QosFailed, 'ASC_REQ_INTEGRITY asked for, but the response is not qop=auth-int');
     if (creds.qop === undefined ? !c.allowNoQop : !c.qop.includes(creds.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
     if (creds.opaque !== undefined && creds.opaque !== c.opaque) return fail(DigestErrorCode.LogonDenied, 'opaque does not match');
     const verdict = creds.nonce === this.#knownNonce ? (c.nonces.isExpired(creds.nonce) ? 'stale' : 'valid') : c.nonces.check(creds.nonce, c.wireRealm, c.opaque);

@@ -34,9 +34,23 @@ export interface SaslServerOptions {
 
 const MD5 = lookupAlgorithm('MD5');
 
+/** What the server's context requirements ask of the negotiated layer (from ASC_REQ_* flags). */
+export interface SaslServerRequirements {
+  /** ASC_REQ_INTEGRITY: auth-int or auth-conf. */
+  readonly integrity?: boolean;
+  /** ASC_REQ_CONFIDENTIALITY: auth-conf. */
+  readonly confidentiality?: boolean;
+}
+
+function satisfies(qop: SaslQop, require: SaslServerRequirements): boolean {
+  if (require.confidentiality === true) return qop === 'auth-conf';
+  return require.integrity !== true || qop !== 'auth';
+}
+
 /** One server-side DIGEST-MD5 context. */
 export class SaslServerContext {
   readonly #options: SaslServerOptions;
+  readonly #require: SaslServerRequirements;
   #state: 'initial' | 'challenged' | 'established' | 'failed' = 'initial';
   #nonce = '';
   #identity: DigestIdentity | undefined;
@@ -45,8 +59,9 @@ export class SaslServerContext {
   #cipher: SaslCipher | undefined;
   #sessionKey: Uint8Array | undefined;
 
-  constructor(options: SaslServerOptions) {
+  constructor(options: SaslServerOptions, require: SaslServerRequirements = {}) {
     this.#options = options;
+    this.#require = require;
   }
 
   /** The authenticated user, once established. */
@@ -78,9 +93,11 @@ export class SaslServerContext {
   /** AcceptSecurityContext: first call yields the challenge, second verifies and yields rspauth. */
   async accept(token: string | undefined): Promise<Result<Step>> {
     if (this.#state === 'initial' && (token === undefined || token === '')) {
+      // Offer only what the context requirements allow, so a client never picks a qop we then refuse.
+      const qop = (this.#options.qop ?? ['auth', 'auth-int', 'auth-conf']).filter((q) => satisfies(q, this.#require));
+      if (qop.length === 0) return fail(DigestErrorCode.QosFailed, 'the context requirements ask for a layer the credential does not offer');
       this.#nonce = randomBytes(24).toString('base64');
       this.#state = 'challenged';
-      const qop = this.#options.qop ?? ['auth', 'auth-int', 'auth-conf'];
       return ok({
         next: 'continue',
         completeNeeded: false,
@@ -109,6 +126,7 @@ export class SaslServerContext {
     if (realm !== unicodeToWire(this.#options.realm)) return fail(DigestErrorCode.LogonDenied, 'realm does not match');
     const offered = this.#options.qop ?? ['auth', 'auth-int', 'auth-conf'];
     if (!offered.includes(r.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
+    if (!satisfies(r.qop, this.#require)) return fail(DigestErrorCode.QosFailed, `the context requirements refuse qop=${r.qop}`);
     if (r.cipher !== undefined && !(this.#options.ciphers ?? STRONG_SASL_CIPHERS).includes(r.cipher)) return fail(DigestErrorCode.QopNotSupported, 'cipher not offered');
     if (this.#options.digestUri !== undefined && r.digestUri.toLowerCase() !== this.#options.digestUri.toLowerCase()) {
       return fail(DigestErrorCode.LogonDenied, 'digest-uri names another service');
