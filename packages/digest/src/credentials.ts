@@ -34,6 +34,8 @@ export interface DigestServerAuthData {
   readonly qop?: readonly HttpQop[];
   readonly userhash?: boolean;
   readonly opaque?: string;
+  /** Verify responses without a request URI buffer (README, Security policy; default false). */
+  readonly allowMissingUri?: boolean;
   /** A ready nonce issuer (custom clock, or a key); overrides nonceKey / nonceLifetimeMs. Keyed: needs nonceCounts. */
   readonly nonces?: NonceIssuer;
   /** MAC key of the stateless nonces, shared between instances of one service; needs nonceCounts. */
@@ -99,7 +101,10 @@ export interface DigestServerHalf {
  */
 export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDefaults): Result<DigestServerHalf> {
   if (authData === undefined || authData === null) {
-    return build(defaults.realm, new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm: defaults.realm }))), undefined);
+    // The demo users' passwords are public fixtures: requiring the URI would protect nothing, and
+    // generic SSPI loops (the CLI demo, the conformance suite) have no HTTP request to name.
+    const demo = new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm: defaults.realm })));
+    return build(defaults.realm, demo, { kind: 'digest-server', allowMissingUri: true });
   }
   if (isServerAuthDataRecord(authData)) {
     const parsed = parseServerAuthData(authData as object);
@@ -143,6 +148,7 @@ function build(realm: string, users: UserStore, d: DigestServerAuthData | undefi
       ...(d?.qop !== undefined ? { qop: d.qop } : {}),
       ...(d?.userhash !== undefined ? { userhash: d.userhash } : {}),
       ...(d?.opaque !== undefined ? { opaque: d.opaque } : {}),
+      ...(d?.allowMissingUri !== undefined ? { allowMissingUri: d.allowMissingUri } : {}),
       ...(d?.nonceCounts !== undefined ? { nonceCounts: d.nonceCounts } : {}),
       nonces:
         d?.nonces ??

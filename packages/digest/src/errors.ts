@@ -24,6 +24,8 @@ export const DigestErrorCode = {
   QopNotSupported: 'QOP_NOT_SUPPORTED',
   /** The peer's answer does not give what the context requirements (ASC_REQ_*) ask for. */
   QosFailed: 'SECURITY_QOS_FAILED',
+  /** The caller left out an input the call needs (e.g. the request URI buffer). */
+  InvalidParameter: 'INVALID_PARAMETER',
   /** A call that does not fit the state of the context. */
   InvalidState: 'INVALID_STATE',
   /** Credentials (or server settings) in a shape or combination this package refuses. */

@@ -40,6 +40,7 @@ const FIELDS: Readonly<Record<string, Check>> = {
   acceptAlgorithms: listOf(isAlgorithm),
   qop: listOf(oneOf('auth', 'auth-int')),
   userhash: isBoolean,
+  allowMissingUri: isBoolean,
   // Echoed verbatim in a quoted header value and the nonce MAC: printable ASCII only.
   opaque: (v) => typeof v === 'string' && /^[\x20-\x7e]*$/.test(v),
   nonces: (v) => v instanceof NonceIssuer,

@@ -4,10 +4,11 @@
  * recognise is refused (SEC_E_UNKNOWN_CREDENTIALS), an unusable user source too (SEC_E_NO_CREDENTIALS),
  * never replaced by the defaults.
  */
+import { Buffer } from 'node:buffer';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AscReq, IscReq, SecPkgCred, SecStatus, clientContext, createSspi, isSspiError, runHandshake, serverContext, statusName } from '@sspkit/core';
+import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, clientContext, createSspi, isSspiError, secBuffer, serverContext, statusName } from '@sspkit/core';
 import type { SspiDispatcher } from '@sspkit/core';
 import { describe, expect, it } from 'vitest';
 import { NonceIssuer } from '../src/crypto/nonce.js';
@@ -29,8 +30,10 @@ async function logOn(sspi: SspiDispatcher, serverAuth: object | undefined, clien
   const c = await clientContext(sspi, { package: 'Digest', requirements: IscReq.HTTP, targetName: '/', authData: client });
   const s = await serverContext(sspi, { package: 'Digest', requirements: AscReq.HTTP, credential: sc.credential });
   try {
-    const legs = await runHandshake(c, s);
-    const last = legs[legs.length - 1];
+    // The server's last leg names the request (method, URI), as an HTTP server must.
+    const request = [secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('GET')), secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('/'))];
+    await s.step(await c.step(await s.step(await c.step())), { extraInput: request });
+    const last = s.legs[s.legs.length - 1];
     return last?.completeAuthToken?.statusName ?? last?.statusName ?? 'none';
   } catch (e) {
     if (isSspiError(e)) return e.code;

@@ -92,6 +92,8 @@ describe('HTTP mode via the faithful API (Windows buffer layout)', () => {
     return { sspi, sc: sc.credential, cc: cc.credential };
   }
   const REQ = AscReq.HTTP | AscReq.ALLOCATE_MEMORY;
+  // [2] PKG_PARAMS: the request URI an HTTP server must name (README, Security policy).
+  const URI = secBuffer(SecBufferType.PKG_PARAMS, text('/dir/index.html'));
   const out = (): SecBufferDesc => secBufferDesc(secBuffer(SecBufferType.TOKEN));
 
   async function firstRequest(sspi: SspiDispatcher, sc: CredHandle, cc: CredHandle, method = 'GET', body: string | null = '') {
@@ -133,7 +135,7 @@ describe('HTTP mode via the faithful API (Windows buffer layout)', () => {
     expect(sspi.makeSignature(client.context as CtxtHandle, 0, sig, 0)).toBe(SecStatus.SEC_E_OK);
     const second = sig.buffers[4]?.data ?? new Uint8Array();
     expect(str(second)).toContain('nc=00000002');
-    const input2 = secBufferDesc(secBuffer(SecBufferType.TOKEN, second), secBuffer(SecBufferType.PKG_PARAMS, text('GET')));
+    const input2 = secBufferDesc(secBuffer(SecBufferType.TOKEN, second), secBuffer(SecBufferType.PKG_PARAMS, text('GET')), secBuffer(SecBufferType.PKG_PARAMS, text('/second')));
     const a2 = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: input2, output: out() });
     expect(a2.status).toBe(SecStatus.SEC_I_COMPLETE_NEEDED);
     expect(await sspi.completeAuthToken(server, secBufferDesc(secBuffer(SecBufferType.PKG_PARAMS, text('GET')), secBuffer(SecBufferType.PKG_PARAMS, text('/second'))))).toBe(SecStatus.SEC_E_OK);
@@ -155,7 +157,7 @@ describe('HTTP mode via the faithful API (Windows buffer layout)', () => {
     expect(await sspi.completeAuthToken(client.context as CtxtHandle, secBufferDesc(respOut.buffers[0] ?? secBuffer(SecBufferType.TOKEN), secBuffer(SecBufferType.DATA, text('the body'))))).toBe(SecStatus.SEC_E_OK);
     const authorization = respOut.buffers[0]?.data ?? new Uint8Array();
     expect(str(authorization)).toContain('qop=auth-int');
-    const a = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, authorization), secBuffer(SecBufferType.PKG_PARAMS, text('PUT'))), output: out() });
+    const a = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, authorization), secBuffer(SecBufferType.PKG_PARAMS, text('PUT')), URI), output: out() });
     expect(a.status).toBe(SecStatus.SEC_I_COMPLETE_NEEDED);
     expect(await sspi.completeAuthToken(server, secBufferDesc(secBuffer(SecBufferType.DATA, text('the b0dy'))))).toBe(SecStatus.SEC_E_MESSAGE_ALTERED);
   });
@@ -183,7 +185,7 @@ describe('HTTP mode via the faithful API (Windows buffer layout)', () => {
     const bad = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.OUTBOUND, authData: { user: 'Mufasa', password: 'nope' } });
     if (bad.credential === undefined) throw new Error('credential');
     const { server, authorization } = await firstRequest(sspi, sc, bad.credential);
-    const r = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, authorization), secBuffer(SecBufferType.PKG_PARAMS, text('GET'))), output: out() });
+    const r = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, authorization), secBuffer(SecBufferType.PKG_PARAMS, text('GET')), URI), output: out() });
     expect(r.status).toBe(SecStatus.SEC_E_LOGON_DENIED);
     for (const [token, status] of [
       ['Digest username="x', SecStatus.SEC_E_INVALID_TOKEN],
@@ -203,7 +205,7 @@ describe('HTTP mode via the faithful API (Windows buffer layout)', () => {
     const { server, client, authorization } = await firstRequest(sspi, sc, cc);
     now += 120_000;
     const staleOut = out();
-    const r = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, authorization), secBuffer(SecBufferType.PKG_PARAMS, text('GET'))), output: staleOut });
+    const r = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, authorization), secBuffer(SecBufferType.PKG_PARAMS, text('GET')), URI), output: staleOut });
     expect(r.status).toBe(SecStatus.SEC_I_CONTINUE_NEEDED);
     const staleChallenge = staleOut.buffers[0]?.data ?? new Uint8Array();
     expect(str(staleChallenge)).toContain('stale=true');
@@ -211,7 +213,7 @@ describe('HTTP mode via the faithful API (Windows buffer layout)', () => {
     const retryOut = out();
     const retry = await sspi.initializeSecurityContext({ context: client.context as CtxtHandle, targetName: '/dir/index.html', contextReq: IscReq.HTTP | IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, staleChallenge), secBuffer(SecBufferType.PKG_PARAMS, text('GET')), secBuffer(SecBufferType.PKG_PARAMS)), output: retryOut });
     expect(retry.status).toBe(SecStatus.SEC_E_OK);
-    const ok = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, retryOut.buffers[0]?.data ?? new Uint8Array()), secBuffer(SecBufferType.PKG_PARAMS, text('GET'))), output: out() });
+    const ok = await sspi.acceptSecurityContext({ credential: sc, context: server, contextReq: REQ, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, retryOut.buffers[0]?.data ?? new Uint8Array()), secBuffer(SecBufferType.PKG_PARAMS, text('GET')), URI), output: out() });
     expect(ok.status).toBe(SecStatus.SEC_E_OK);
 
     // Later request on the established context after the nonce expired: CompleteAuthToken says so.

@@ -162,7 +162,8 @@ export class HttpServerContext {
     // Windows returns COMPLETE_NEEDED for a later request on an existing context and whenever the
     // method or (auth-int) the entity body is not known yet.
     const needsBody = creds.qop === 'auth-int' && parts.body === undefined && parts.bodyHash === undefined;
-    if (later || parts.method === undefined || needsBody) {
+    const needsUri = parts.uri === undefined && !c.allowMissingUri;
+    if (later || parts.method === undefined || needsBody || needsUri) {
       this.#state = 'pending';
       this.#pending = pending;
       return ok({ next: 'done', completeNeeded: true });
@@ -185,6 +186,10 @@ export class HttpServerContext {
   async #verify(p: Pending, stale: boolean): Promise<Result<Step>> {
     const creds = p.credentials;
     const a = creds.algorithm;
+    if (p.parts.uri === undefined && !this.#cred.allowMissingUri) {
+      this.#reset();
+      return fail(DigestErrorCode.InvalidParameter, 'no request URI was given ([2] PKG_PARAMS): the response cannot be bound to the request');
+    }
     if (p.parts.uri !== undefined && p.parts.uri !== creds.uri) {
       this.#reset();
       return fail(DigestErrorCode.IllegalMessage, 'uri parameter does not match the request');

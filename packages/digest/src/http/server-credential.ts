@@ -29,6 +29,11 @@ export interface HttpServerOptions {
   readonly qop?: readonly HttpQop[];
   /** Accept RFC 2069 responses without qop (no replay protection; default false). */
   readonly allowNoQop?: boolean;
+  /**
+   * Verify a response although the caller gave no request URI (the `[2] PKG_PARAMS` buffer). Default
+   * false: without the URI a response computed for another resource would be accepted for this one.
+   */
+  readonly allowMissingUri?: boolean;
   /** Nonce issuer; one built with an explicit key requires `nonceCounts` (see below). */
   readonly nonces?: NonceIssuer;
   /**
@@ -73,6 +78,7 @@ export class HttpServerCredential {
   readonly accepted: readonly DigestAlgorithm[];
   readonly qop: readonly HttpQop[];
   readonly allowNoQop: boolean;
+  readonly allowMissingUri: boolean;
   readonly nonces: NonceIssuer;
   readonly nonceCounts: NonceCountStore;
   readonly opaque: string;
@@ -89,6 +95,7 @@ export class HttpServerCredential {
     this.accepted = listed ?? [this.algorithm];
     this.qop = options.qop ?? ['auth', 'auth-int'];
     this.allowNoQop = options.allowNoQop ?? false;
+    this.allowMissingUri = options.allowMissingUri ?? false;
     this.nonces = options.nonces ?? new NonceIssuer();
     if (options.nonceCounts === undefined && this.nonces.sharedKey) {
       throw new DigestError(DigestErrorCode.UnknownCredentials, 'a nonce issuer with an explicit key needs a shared nonceCounts store');
