@@ -5,7 +5,8 @@
  * accepted although the server never offered it.
  */
 import { describe, expect, it } from 'vitest';
-import { userhash } from '../src/crypto/http-digest.js';
+import { ha2, responseDigest, userhash, userRealmPasswordHash } from '../src/crypto/http-digest.js';
+import { formatCredentials } from '../src/messages/credentials.js';
 import { NonceIssuer } from '../src/crypto/nonce.js';
 import { DigestErrorCode, isDigestError } from '../src/errors.js';
 import type { Result } from '../src/errors.js';
@@ -131,5 +132,29 @@ describe('userhash only when offered', () => {
       expect(!r.ok && r.error.code).toBe(offered ? DigestErrorCode.LogonDenied : DigestErrorCode.IllegalMessage);
       expect(hashLookups).toBe(offered ? 1 : 0);
     }
+  });
+});
+
+describe('nonce counts are kept per (nonce, user)', () => {
+  it("another user answering the victim's nonce with nc=ffffffff does not deny the victim", async () => {
+    const cred = new HttpServerCredential({ realm: 'zoo', users });
+    const server = new HttpServerContext(cred);
+    const challenge = value(await server.accept(undefined, {})).token ?? '';
+    const client = new HttpClientContext({ username: 'victim', password: 'v-pass' }, {});
+    const first = value(client.initialize(challenge, '/x', { method: 'GET' })).token ?? '';
+    expect(value(await server.accept(first, { method: 'GET', uri: '/x' })).next).toBe('done');
+    // Eve saw the nonce (it travels in clear) and answers it with her own password at the last count.
+    const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+    const opaque = /opaque="([^"]+)"/.exec(challenge)?.[1] ?? '';
+    const a = cred.algorithm;
+    const nc = 0xffffffff;
+    const ha1 = userRealmPasswordHash(a, 'eve', 'zoo', 'e-pass');
+    const response = responseDigest(a, { ha1, nonce, qop: 'auth', nc, cnonce: 'c', ha2: ha2(a, { method: 'GET', uri: '/x', qop: 'auth' }) });
+    const burn = formatCredentials({ username: 'eve', usernameExt: false, realm: 'zoo', uri: '/x', nonce, response, algorithm: a, opaque, qop: 'auth', nc, cnonce: 'c', userhash: false });
+    expect(await verdict(cred, burn)).toBe('ok');
+    // The victim's next request on its nonce (nc=2) still goes through.
+    const next = value(client.nextRequest('GET', '/x', {}));
+    expect(await verdict(cred, next)).toBe('ok');
+    expect(await verdict(cred, next)).toBe(DigestErrorCode.OutOfSequence);
   });
 });

@@ -8,6 +8,7 @@
  * A response can also arrive on a fresh context (a client reusing a nonce on a new connection): nonces
  * are stateless, so that works, and the shared nonce-count store still catches replays.
  */
+import { Buffer } from 'node:buffer';
 import { wireToUnicode } from '../bytes.js';
 import type { DigestAlgorithm } from '../crypto/algorithms.js';
 import { ha2, hashBody, hashHex, responseDigest, sessionHa1 } from '../crypto/http-digest.js';
@@ -20,6 +21,7 @@ import { parseCredentials } from '../messages/credentials.js';
 import type { DigestCredentials } from '../messages/credentials.js';
 import type { HttpQop } from '../messages/qop.js';
 import type { DigestIdentity, HttpRequestParts, Step } from '../step.js';
+import { nonceCountKey } from '../stores/count-key.js';
 import { baseHa1For } from '../stores/user-store.js';
 import type { DigestUser } from '../stores/user-store.js';
 import type { HttpServerCredential } from './server-credential.js';
@@ -204,7 +206,9 @@ export class HttpServerContext {
     }
     if (stale) return this.#staleChallenge();
     if (creds.nc !== undefined) {
-      const seen = await this.#cred.nonceCounts.record(creds.nonce, creds.nc, this.#cred.nonces.retainUntil(creds.nonce));
+      // One record per (nonce, user): another user's counts on a (public) nonce cannot burn ours.
+      const key = nonceCountKey(creds.nonce, p.user.username, p.user.realm);
+      const seen = await this.#cred.nonceCounts.record(key, creds.nc, this.#cred.nonces.retainUntil(creds.nonce));
       if (seen === 'replay') {
         this.#pending = undefined;
         this.#state = this.#identity !== undefined ? 'established' : 'challenged';
@@ -217,7 +221,8 @@ export class HttpServerContext {
     this.#state = 'established';
     this.#pending = undefined;
     this.#algorithm = a;
-    this.#knownNonce = creds.nonce;
+    // A flat copy: the parsed nonce is a slice that would keep the whole header alive.
+    this.#knownNonce = Buffer.from(creds.nonce, 'latin1').toString('latin1');
     this.#knownKey = { username: creds.username, base: a.base, user: p.user, baseHa1: p.baseHa1 };
     this.#requests++;
     this.#identity = { username: p.user.username, realm: p.user.realm, groups: p.user.groups ?? [] };

@@ -16,7 +16,10 @@ import { ExpiryHeap } from './expiry-heap.js';
  */
 export type NonceCountVerdict = 'fresh' | 'replay' | 'full';
 
-/** Records nonce counts; `record` must be atomic per nonce. */
+/**
+ * Records nonce counts; `record` must be atomic per key. The server passes as `nonce` an opaque
+ * fixed-size key of (nonce, user, realm) (`count-key.ts`), so each user's counts on a nonce are its own.
+ */
 export interface NonceCountStore {
   /**
    * Records `nc` for `nonce`. `retainUntil` (milliseconds since the epoch) is how long the store must
