@@ -153,7 +153,7 @@ describe('HTTP Digest client ↔ server', () => {
     const { server } = setup({ users: store, algorithm: 'SHA-256' });
     const client = new HttpClientContext({ username: 'u', password: 'p' });
     const step: Step = value(client.initialize(await challenge(server), '/', { method: 'GET' }));
-    const r = await server.accept(step.token, { method: 'GET' });
+    const r = await server.accept(step.token, { method: 'GET', uri: '/' });
     expect(!r.ok && r.error.code).toBe('LOGON_DENIED');
   });
 });

@@ -47,3 +47,20 @@ describe('the request URI is required', () => {
     expect(outcome(await server.accept(await answerFor(server, '/public'), { method: 'GET' }))).toBe('done');
   });
 });
+
+describe('an unknown user is refused where and how a wrong password is (no enumeration)', () => {
+  const setup = () => new HttpServerContext(new HttpServerCredential({ realm: 'zoo', users }));
+  const answer = async (server: HttpServerContext, username: string, password: string) => {
+    const challenge = value(await server.accept(undefined, {})).token ?? '';
+    return value(new HttpClientContext({ username, password }).initialize(challenge, '/a', { method: 'GET' })).token ?? '';
+  };
+
+  it('with the method still unknown, both get COMPLETE_NEEDED first, then the same status', async () => {
+    for (const [username, password] of [['Mufasa', 'wrong'], ['Nobody', 'wrong']] as const) {
+      const server = setup();
+      expect(outcome(await server.accept(await answer(server, username, password), { uri: '/a' })), username).toBe('complete-needed');
+      expect(outcome(await server.complete({ method: 'GET' })), username).toBe('LOGON_DENIED');
+    }
+  });
+
+});

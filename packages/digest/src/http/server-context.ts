@@ -11,7 +11,7 @@
 import { Buffer } from 'node:buffer';
 import { wireToUnicode } from '../bytes.js';
 import type { DigestAlgorithm } from '../crypto/algorithms.js';
-import { ha2, hashBody, hashHex, responseDigest, sessionHa1 } from '../crypto/http-digest.js';
+import { ha2, hashBody, responseDigest, sessionHa1, userRealmPasswordHash } from '../crypto/http-digest.js';
 import { constantTimeEqual } from '../crypto/timing.js';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
@@ -35,6 +35,8 @@ interface Pending {
   readonly parts: HttpRequestParts;
   /** Whether a mismatch means tampering (a later request, auth-int) rather than a wrong password. */
   readonly alteredOnMismatch: boolean;
+  /** The store knows no such user (or no key for the algorithm): `user` is a decoy, always refused. */
+  readonly decoy: boolean;
 }
 
 /** What the server's context requirements ask of every response (from ASC_REQ_* flags). */
@@ -148,18 +150,19 @@ export class HttpServerContext {
 
     const known = this.#knownKey;
     const cached = known !== undefined && !creds.userhash && known.username === creds.username && known.base === creds.algorithm.base ? known : undefined;
-    const user = cached?.user ?? (await this.#findUser(creds));
-    const baseHa1 = cached?.baseHa1 ?? (user !== undefined ? baseHa1For(user, creds.algorithm) : undefined);
-    if (user === undefined || baseHa1 === undefined) {
-      // Spend the same hashing work as a real check so unknown names do not answer faster.
-      hashHex(creds.algorithm, creds.nonce, creds.response);
-      return fail(DigestErrorCode.LogonDenied, 'unknown user or no key for this algorithm');
-    }
+    const found = cached?.user ?? (await this.#findUser(creds));
+    const foundHa1 = cached?.baseHa1 ?? (found !== undefined ? baseHa1For(found, creds.algorithm) : undefined);
+    // An unknown user (or one without a key for this algorithm) goes down the same path as a known
+    // one, against a decoy key hashed like a password user's: the refusal takes the same work and
+    // comes at the same step (COMPLETE_NEEDED included), so neither time nor status names users.
+    const decoy = found === undefined || foundHa1 === undefined;
+    const user: DigestUser = found !== undefined && !decoy ? found : { username: wireToUnicode(creds.username), realm: c.realm };
+    const baseHa1 = foundHa1 ?? userRealmPasswordHash(creds.algorithm, creds.username, c.wireRealm, c.decoyPassword);
     if (this.#identity !== undefined && user.username !== this.#identity.username) {
       return fail(DigestErrorCode.LogonDenied, 'context belongs to another user');
     }
     const later = this.#state === 'established';
-    const pending: Pending = { credentials: creds, user, baseHa1, parts, alteredOnMismatch: later || creds.qop === 'auth-int' };
+    const pending: Pending = { credentials: creds, user, baseHa1, parts, alteredOnMismatch: later || creds.qop === 'auth-int', decoy };
     this.#qop = creds.qop;
     // Windows returns COMPLETE_NEEDED for a later request on an existing context and whenever the
     // method or (auth-int) the entity body is not known yet.
@@ -200,9 +203,11 @@ export class HttpServerContext {
     const bodyHash = p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined);
     const h2 = ha2(a, { method: p.parts.method ?? '', uri: creds.uri, qop: creds.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) });
     const expected = responseDigest(a, { ha1, nonce: creds.nonce, qop: creds.qop, ...nonceFields(creds), ha2: h2 });
-    if (!constantTimeEqual(expected, creds.response)) {
+    const matches = constantTimeEqual(expected, creds.response);
+    if (!matches || p.decoy) {
       this.#reset();
-      return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, p.alteredOnMismatch ? 'response does not match the message' : 'response does not match');
+      const why = p.decoy ? 'unknown user, or no key for this algorithm' : p.alteredOnMismatch ? 'response does not match the message' : 'response does not match';
+      return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, why);
     }
     if (stale) return this.#staleChallenge();
     if (creds.nc !== undefined) {

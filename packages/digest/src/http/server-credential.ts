@@ -85,6 +85,11 @@ export class HttpServerCredential {
   readonly userhash: boolean;
   readonly utf8: boolean;
   readonly domain: readonly string[] | undefined;
+  /**
+   * Password of the stand-in user an unknown name is checked against (random per credential), so
+   * refusing an unknown user costs the same hashing as refusing a wrong password.
+   */
+  readonly decoyPassword = randomBytes(16).toString('base64');
 
   constructor(options: HttpServerOptions) {
     this.realm = options.realm;

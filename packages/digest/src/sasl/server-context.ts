@@ -33,6 +33,8 @@ export interface SaslServerOptions {
 }
 
 const MD5 = lookupAlgorithm('MD5');
+// Per process, never a valid password: the decoy key only has to cost what a real one costs.
+const DECOY_PASSWORD = randomBytes(16).toString('base64');
 
 /** What the server's context requirements ask of the negotiated layer (from ASC_REQ_* flags). */
 export interface SaslServerRequirements {
@@ -131,8 +133,11 @@ export class SaslServerContext {
     if (this.#options.digestUri !== undefined && r.digestUri.toLowerCase() !== this.#options.digestUri.toLowerCase()) {
       return fail(DigestErrorCode.LogonDenied, 'digest-uri names another service');
     }
-    const user = await this.#options.users.lookup(wireToUnicode(r.username), wireToUnicode(realm));
-    if (user === undefined) return fail(DigestErrorCode.LogonDenied, 'unknown user');
+    const found = await this.#options.users.lookup(wireToUnicode(r.username), wireToUnicode(realm));
+    // An unknown name is checked against a decoy password, so its refusal costs the same work as a
+    // wrong password's (no user enumeration by timing).
+    const decoy = found === undefined;
+    const user = found ?? { username: wireToUnicode(r.username), realm: this.#options.realm, password: DECOY_PASSWORD };
     // With the password at hand, hash exactly as RFC 2831 §2.1.2.1 clients do (Latin-1 folding of
     // UTF-8 names); a stored MD5 HA1 (htdigest) is the same value for ASCII names.
     const hex = user.password === undefined && MD5 !== undefined ? baseHa1For(user, MD5) : undefined;
@@ -148,7 +153,8 @@ export class SaslServerContext {
       digestUri: r.digestUri,
       ...(r.authzid !== undefined ? { authzid: r.authzid } : {}),
     };
-    if (!constantTimeEqual(saslResponse(input), r.response)) return fail(DigestErrorCode.LogonDenied, 'response does not match');
+    const matches = constantTimeEqual(saslResponse(input), r.response);
+    if (!matches || decoy) return fail(DigestErrorCode.LogonDenied, decoy ? 'unknown user' : 'response does not match');
     this.#state = 'established';
     this.#sessionKey = saslHa1(input);
     this.#qop = r.qop;
