@@ -5,7 +5,7 @@
  * Make/VerifySignature and Encrypt/DecryptMessage.
  */
 import { Buffer } from 'node:buffer';
-import { SecBufferType, SecPkgAttr, SecQop, SecStatus, TIMESTAMP_FOREVER, findBuffer, isChecksummed, isReadOnly, writeBuffer } from '@sspkit/core';
+import { SecBufferType, SecPkgAttr, SecQop, SecStatus, TIMESTAMP_FOREVER, findBuffer, isChecksummed, isReadOnly, isSuccess, writeBuffer } from '@sspkit/core';
 import type { AccessToken, SecBuffer, SecBufferDesc, SecpkgUserFunctionTable } from '@sspkit/core';
 import { clientAttributes, serverAttributes } from './context.js';
 import type { DigestContextRecord } from './context.js';
@@ -15,7 +15,9 @@ import { cipherBlockSize } from './sasl/ciphers.js';
 import type { SaslSecurityLayer } from './sasl/security-layer.js';
 import { TRAILER_LENGTH } from './sasl/security-layer.js';
 import { wireToUnicode } from './bytes.js';
+import { causeOf } from './cause.js';
 import { DigestErrorCode } from './errors.js';
+import type { DigestError } from './errors.js';
 import { statusForCode } from './status-map.js';
 import { emit, errorStatus } from './state.js';
 import type { DigestState } from './state.js';
@@ -31,6 +33,11 @@ function layerOf(rec: DigestContextRecord): SaslSecurityLayer | undefined {
 /** Status of a per-message call on a SASL context without a layer: too early, or qop=auth. */
 function noLayerStatus(rec: DigestContextRecord): number {
   return rec.kind === 'sasl-client' || rec.kind === 'sasl-server' ? (rec.established ? SecStatus.SEC_E_QOP_NOT_SUPPORTED : SecStatus.SEC_E_OUT_OF_SEQUENCE) : SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+}
+
+function noLayerWhy(rec: DigestContextRecord): string {
+  if (rec.kind !== 'sasl-client' && rec.kind !== 'sasl-server') return 'HTTP Digest has no message protection';
+  return rec.established ? 'the context negotiated qop=auth: no security layer' : 'the handshake is not finished';
 }
 
 /** The bytes a signature covers: every DATA buffer except SECBUFFER_READONLY ones, in order. */
@@ -52,6 +59,17 @@ function trailerBuffer(desc: SecBufferDesc): SecBuffer | undefined {
 /** Builds the user table over one module state. */
 export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
   const get = (h: number | bigint): DigestContextRecord | undefined => state.contexts.get(handleOf(h));
+  // Per-message failures leave their cause on the context (failureCause); a success clears it.
+  const fault = (rec: DigestContextRecord, status: number, why: string | DigestError): number => {
+    rec.lastFailure = causeOf(why);
+    return status;
+  };
+  const track = (rec: DigestContextRecord | undefined, status: number, call: string): number => {
+    if (rec === undefined) return status;
+    if (isSuccess(status)) rec.lastFailure = undefined;
+    else rec.lastFailure ??= causeOf(`${call} failed`);
+    return status;
+  };
 
   function sizes(rec: DigestContextRecord): { maxToken: number; maxSignature: number; blockSize: number; securityTrailer: number } {
     if (rec.kind === 'http-client' || rec.kind === 'http-server') return { maxToken: DIGEST_MAX_TOKEN, maxSignature: DIGEST_MAX_TOKEN, blockSize: 0, securityTrailer: 0 };
@@ -70,7 +88,7 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
     return { user: rec.username, realm, groups: [] };
   }
 
-  return {
+  const table: SecpkgUserFunctionTable = {
     instanceInit: () => SecStatus.SEC_E_OK,
     deleteUserModeContext: () => SecStatus.SEC_E_OK,
 
@@ -80,18 +98,19 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (rec.kind === 'http-server') {
         const r = await rec.ctx.complete(httpServerInput(desc));
-        if (!r.ok) return errorStatus(r.error);
+        if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
         // Authentication-Info (or a stale challenge) goes into a TOKEN buffer the caller sized for it;
         // an empty or too small buffer is left empty (the handshake itself is over either way).
         if (token !== undefined && !isReadOnly(token)) {
           if (emit(token, r.value.token, false) !== SecStatus.SEC_E_OK) token.data = token.data.subarray(0, 0);
         }
         // A stale nonce: the verdict goes out as a status, the stale challenge in the TOKEN buffer.
-        return r.value.next === 'continue' ? statusForCode(DigestErrorCode.StaleNonce) : SecStatus.SEC_E_OK;
+        if (r.value.next === 'continue') return fault(rec, statusForCode(DigestErrorCode.StaleNonce), 'the nonce is stale (or the nonce-count store had no room): a stale=true challenge was issued');
+        return SecStatus.SEC_E_OK;
       }
       if (rec.kind === 'http-client') {
         const r = rec.ctx.complete(httpClientInput(desc));
-        if (!r.ok) return errorStatus(r.error);
+        if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
         return emit(token, r.value, 'if-empty');
       }
       // SASL messages are complete when the handshake produces them.
@@ -104,44 +123,44 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
       if (rec.kind === 'http-client') {
         const p = httpSignatureInput(desc);
         const r = rec.ctx.nextRequest(p.method ?? 'GET', p.uri ?? rec.target, p.body !== undefined ? { body: p.body } : {});
-        if (!r.ok) return errorStatus(r.error);
+        if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
         return emit(p.output, r.value, 'if-empty');
       }
-      if (rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      if (rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'an HTTP server context signs nothing');
       const layer = layerOf(rec);
-      if (layer === undefined) return noLayerStatus(rec);
+      if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (token === undefined || isReadOnly(token) || signedData(desc) === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (token === undefined || isReadOnly(token) || signedData(desc) === undefined) return fault(rec, SecStatus.SEC_E_INVALID_TOKEN, 'MakeSignature needs a DATA buffer and a writable TOKEN buffer');
       // Refuse before signing, so a refused call does not use up a sequence number.
-      if (token.data.length < TRAILER_LENGTH) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+      if (token.data.length < TRAILER_LENGTH) return fault(rec, SecStatus.SEC_E_BUFFER_TOO_SMALL, `the TOKEN buffer is shorter than ${TRAILER_LENGTH} octets`);
       return writeBuffer(token, layer.sign(signedData(desc) ?? new Uint8Array(0)), false);
     },
 
     verifySignature(h, desc, _seq, qop) {
       const rec = get(h);
       if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
-      if (rec.kind === 'http-client' || rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      if (rec.kind === 'http-client' || rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
       const layer = layerOf(rec);
-      if (layer === undefined) return noLayerStatus(rec);
+      if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const data = signedData(desc);
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (data === undefined || token === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (data === undefined || token === undefined) return fault(rec, SecStatus.SEC_E_INVALID_TOKEN, 'VerifySignature needs a DATA and a TOKEN buffer');
       const r = layer.verify(data, token.data);
       if (qop !== undefined) qop.value = 0;
-      return r.ok ? SecStatus.SEC_E_OK : errorStatus(r.error);
+      return r.ok ? SecStatus.SEC_E_OK : fault(rec, errorStatus(r.error), r.error);
     },
 
     sealMessage(h, qop, desc) {
       const rec = get(h);
       if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
-      if (rec.kind === 'http-client' || rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      if (rec.kind === 'http-client' || rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
       const layer = layerOf(rec);
-      if (layer === undefined) return noLayerStatus(rec);
+      if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const data = writableData(desc);
       const trailer = trailerBuffer(desc);
       if (data === undefined || trailer === undefined || isReadOnly(trailer)) return SecStatus.SEC_E_INVALID_TOKEN;
       if (!layer.confidential || qop === SecQop.WRAP_NO_ENCRYPT) {
-        if (qop !== SecQop.WRAP_NO_ENCRYPT) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
+        if (qop !== SecQop.WRAP_NO_ENCRYPT) return fault(rec, SecStatus.SEC_E_QOP_NOT_SUPPORTED, 'no auth-conf layer: only SECQOP_WRAP_NO_ENCRYPT is possible');
         if (trailer.data.length < TRAILER_LENGTH) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
         return writeBuffer(trailer, layer.sign(data.data), false);
       }
@@ -157,23 +176,23 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
     unsealMessage(h, desc, _seq, qop) {
       const rec = get(h);
       if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
-      if (rec.kind === 'http-client' || rec.kind === 'http-server') return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      if (rec.kind === 'http-client' || rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
       const layer = layerOf(rec);
-      if (layer === undefined) return noLayerStatus(rec);
+      if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const stream = findBuffer(desc, SecBufferType.STREAM);
       const data = writableData(desc);
       const parts = stream !== undefined ? [stream.data] : [data?.data, findBuffer(desc, SecBufferType.TOKEN)?.data, findBuffer(desc, SecBufferType.PADDING)?.data].filter((x): x is Uint8Array => x !== undefined);
       const whole = Buffer.concat(parts);
       if (!layer.confidential) {
-        if (whole.length < TRAILER_LENGTH) return SecStatus.SEC_E_INCOMPLETE_MESSAGE;
+        if (whole.length < TRAILER_LENGTH) return fault(rec, SecStatus.SEC_E_INCOMPLETE_MESSAGE, 'the message is shorter than its 16-octet trailer');
         const body = whole.subarray(0, whole.length - TRAILER_LENGTH);
         const r = layer.verify(body, whole.subarray(whole.length - TRAILER_LENGTH));
-        if (!r.ok) return errorStatus(r.error);
+        if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
         if (qop !== undefined) qop.value = SecQop.WRAP_NO_ENCRYPT;
         return placePlaintext(desc, data, stream, body);
       }
       const r = layer.unseal(whole);
-      if (!r.ok) return errorStatus(r.error);
+      if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
       if (qop !== undefined) qop.value = 0;
       return placePlaintext(desc, data, stream, r.value);
     },
@@ -244,6 +263,18 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
           return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
       }
     },
+  };
+  const { completeAuthToken, makeSignature, verifySignature, sealMessage, unsealMessage } = table;
+  if (!completeAuthToken || !makeSignature || !verifySignature || !sealMessage || !unsealMessage) throw new Error('unreachable');
+  // Every per-message entry leaves its cause (or clears the last one); failureCause reads it back.
+  return {
+    ...table,
+    completeAuthToken: async (h, desc) => track(get(h), await completeAuthToken(h, desc), 'CompleteAuthToken'),
+    makeSignature: (h, qop, desc, seq) => track(get(h), makeSignature(h, qop, desc, seq), 'MakeSignature'),
+    verifySignature: (h, desc, seq, qop) => track(get(h), verifySignature(h, desc, seq, qop), 'VerifySignature'),
+    sealMessage: (h, qop, desc, seq) => track(get(h), sealMessage(h, qop, desc, seq), 'EncryptMessage'),
+    unsealMessage: (h, desc, seq, qop) => track(get(h), unsealMessage(h, desc, seq, qop), 'DecryptMessage'),
+    failureCause: (h) => get(h)?.lastFailure,
   };
 }
 
