@@ -105,6 +105,34 @@ describe.skipIf(!available)('sspkit Digest client → Apache mod_auth_digest', (
     sspi.deleteSecurityContext(ctx);
   });
 
+  it('a later request that meets stale=true is re-answered for its own URI (Apache checks uri)', async () => {
+    // A second Apache whose nonces live one second, so the MakeSignature request meets stale=true.
+    const short = await startApache(REALM, [{ username: 'Mufasa', password: 'Circle of Life' }], 1);
+    try {
+      const unauth = await get(short.port, '/index.html');
+      const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
+      const r = await sspi.initializeSecurityContext({ credential: cred, targetName: '/index.html', contextReq: IscReq.HTTP | IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, bytes(String(unauth.headers['www-authenticate'])))), output: out });
+      if (r.context === undefined) throw new Error('no context');
+      expect((await get(short.port, '/index.html', str(out.buffers[0]?.data))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const sig = secBufferDesc(secBuffer(SecBufferType.TOKEN), secBuffer(SecBufferType.PKG_PARAMS, bytes('GET')), secBuffer(SecBufferType.PKG_PARAMS, bytes('/second.txt')), secBuffer(SecBufferType.PKG_PARAMS), secBuffer(SecBufferType.PADDING, new Uint8Array(4096)));
+      expect(statusName(sspi.makeSignature(r.context, 0, sig, 0))).toBe('SEC_E_OK');
+      const stale = await get(short.port, '/second.txt', str(sig.buffers[4]?.data));
+      expect(stale.status).toBe(401);
+      expect(String(stale.headers['www-authenticate'])).toMatch(/stale=true/i);
+      // A generic caller passes the context's original target again; the re-answer is for /second.txt.
+      const reOut = secBufferDesc(secBuffer(SecBufferType.TOKEN));
+      const again = await sspi.initializeSecurityContext({ context: r.context, targetName: '/index.html', contextReq: IscReq.HTTP | IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, bytes(String(stale.headers['www-authenticate'])))), output: reOut });
+      expect(statusName(again.status)).toBe('SEC_E_OK');
+      const res = await get(short.port, '/second.txt', str(reOut.buffers[0]?.data));
+      expect(res.status).toBe(200);
+      expect(res.body).toBe('apache second\n');
+      sspi.deleteSecurityContext(r.context);
+    } finally {
+      await short.stop();
+    }
+  });
+
   it('Apache refuses a wrong password and a forged rspauth is caught by the client', async () => {
     const { ctx, first } = await authenticate('not the password');
     expect(first.status).toBe(401);

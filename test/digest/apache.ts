@@ -63,7 +63,7 @@ export interface ApacheServer {
 }
 
 /** Starts Apache protecting `/` with Digest for the given users (passwords hashed into htdigest). */
-export async function startApache(realm: string, users: ReadonlyArray<{ username: string; password: string }>): Promise<ApacheServer> {
+export async function startApache(realm: string, users: ReadonlyArray<{ username: string; password: string }>, nonceLifetimeSeconds = 300): Promise<ApacheServer> {
   const dir = mkdtempSync(join(tmpdir(), 'digest-apache-'));
   const docs = join(dir, 'htdocs');
   mkdirSync(docs);
@@ -98,7 +98,7 @@ AuthDigestShmemSize 65536
   AuthDigestProvider file
   AuthUserFile ${dir}/htdigest
   AuthDigestQop auth
-  AuthDigestNonceLifetime 300
+  AuthDigestNonceLifetime ${nonceLifetimeSeconds}
   Require valid-user
 </Location>
 `;

@@ -138,7 +138,18 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
         }
         return done(SecStatus.SEC_E_INVALID_TOKEN, 'the SASL server sent no token where response-auth was expected');
       }
-      const r = rec.kind === 'http-client' ? rec.ctx.initialize(token, rec.target, httpClientInput(input)) : rec.ctx.initialize(token, rec.target);
+      let r;
+      if (rec.kind === 'http-client') {
+        // A stale challenge answers the *current* request: the target this call names if it names a
+        // new one, else the request last signed (MakeSignature), else the context's first target.
+        const last = rec.ctx.lastRequest;
+        const uri = target !== undefined && target !== '' && target !== rec.target ? target : (last?.uri ?? rec.target);
+        const parts = httpClientInput(input);
+        const method = parts.method ?? last?.method;
+        r = rec.ctx.initialize(token, uri, { ...parts, ...(method !== undefined ? { method } : {}) });
+      } else {
+        r = rec.ctx.initialize(token, rec.target);
+      }
       if (!r.ok) return done(errorStatus(r.error), r.error);
       rec.answered = true;
       if (rec.kind === 'sasl-client' && r.value.next === 'done') rec.established = true;

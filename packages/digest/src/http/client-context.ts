@@ -42,6 +42,7 @@ interface Session {
 }
 
 interface LastRequest {
+  readonly method: string;
   readonly uri: string;
   readonly nonce: string;
   readonly nc: number;
@@ -75,6 +76,11 @@ export class HttpClientContext {
   /** The realm being authenticated to, once a challenge was answered. */
   get realm(): string | undefined {
     return this.#session?.challenge.realm;
+  }
+
+  /** Method and URI of the last request this context answered (a stale re-answer is for it). */
+  get lastRequest(): { readonly method: string; readonly uri: string } | undefined {
+    return this.#last !== undefined ? { method: this.#last.method, uri: this.#last.uri } : undefined;
   }
 
   /** Name of the algorithm in use. */
@@ -167,7 +173,7 @@ export class HttpClientContext {
       ...qopFields,
       ha2: ha2(a, { method, uri, qop: s.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) }),
     });
-    this.#last = { uri, nonce: s.nonce, nc: s.nc, bodyHash };
+    this.#last = { method, uri, nonce: s.nonce, nc: s.nc, bodyHash };
     const wireUser = unicodeToWire(this.#secret.username);
     const hashed = s.challenge.userhash;
     // RFC 7616 §3.4.4: a name that cannot travel as ASCII goes as username* when the server said UTF-8.
