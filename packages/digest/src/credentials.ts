@@ -62,6 +62,8 @@ export interface DigestModuleDefaults {
    * weak one (des, rc4-56, rc4-40) is the opt-out README *Security policy* describes.
    */
   readonly saslClientCiphers?: readonly SaslCipher[];
+  /** HTTP clients: algorithms answered (default all; the strongest offered one is chosen). */
+  readonly httpClientAlgorithms?: readonly DigestAlgorithmName[];
 }
 
 /** One credential handle's record. */

@@ -26,6 +26,8 @@ export { Rc4 } from '@sspkit/legacy-crypto';
 export { parseAuthParams, formatAuthParams, DEFAULT_LIMITS } from './messages/auth-params.js';
 export type { AuthParam, AuthParamLimits } from './messages/auth-params.js';
 export { parseChallenge, formatChallenge } from './messages/challenge.js';
+export { parseChallengeList, selectDigestChallenge } from './messages/challenge-list.js';
+export type { AuthChallenge } from './messages/challenge-list.js';
 export type { DigestChallenge } from './messages/challenge.js';
 export { parseCredentials, formatCredentials } from './messages/credentials.js';
 export type { DigestCredentials } from './messages/credentials.js';

@@ -36,7 +36,12 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
     const secret = cred.client;
     if (secret === undefined) return SecStatus.SEC_E_NO_CREDENTIALS;
     if ((req & HTTP_ISC) !== 0) {
-      const ctx = new HttpClientContext(secret, { integrity: (req & IscReq.INTEGRITY) !== 0, mutual: (req & IscReq.MUTUAL_AUTH) !== 0 });
+      const algorithms = state.defaults.httpClientAlgorithms;
+      const ctx = new HttpClientContext(secret, {
+        integrity: (req & IscReq.INTEGRITY) !== 0,
+        mutual: (req & IscReq.MUTUAL_AUTH) !== 0,
+        ...(algorithms !== undefined ? { algorithms } : {}),
+      });
       return { kind: 'http-client', ctx, req, target: target ?? '/', username: secret.username, answered: false };
     }
     const ciphers = state.defaults.saslClientCiphers;

@@ -6,11 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { unicodeToWire } from '../bytes.js';
 import { ha2, hashBody, responseDigest, sessionHa1, userhash, userRealmPasswordHash } from '../crypto/http-digest.js';
+import type { DigestAlgorithmName } from '../crypto/algorithms.js';
 import { constantTimeEqual } from '../crypto/timing.js';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { parseAuthenticationInfo } from '../messages/authentication-info.js';
-import { parseChallenge } from '../messages/challenge.js';
+import { selectDigestChallenge } from '../messages/challenge-list.js';
 import type { DigestChallenge } from '../messages/challenge.js';
 import { formatCredentials } from '../messages/credentials.js';
 import type { HttpQop } from '../messages/qop.js';
@@ -30,6 +31,11 @@ export interface HttpClientOptions {
   readonly integrity?: boolean;
   /** Expect and check the server's rspauth (ISC_REQ_MUTUAL_AUTH). */
   readonly mutual?: boolean;
+  /**
+   * Algorithms the client answers with (default: all). Of the Digest challenges a field value lists,
+   * the strongest allowed one is answered; a client that must not fall back to MD5 leaves it out.
+   */
+  readonly algorithms?: readonly DigestAlgorithmName[];
 }
 
 interface Session {
@@ -97,7 +103,11 @@ export class HttpClientContext {
     if (this.#session !== undefined && !/^digest[ \t]/i.test(trimmed) && /\brspauth\b|\bnextnonce\b/i.test(trimmed)) {
       return this.#checkInfo(trimmed);
     }
-    const parsed = parseChallenge(/^digest[ \t]/i.test(trimmed) ? trimmed : `Digest ${trimmed}`);
+    // A field value may list several challenges (RFC 7235 §4.1); a bare parameter list is one
+    // Digest challenge without its scheme.
+    const allowed = this.#options.algorithms;
+    const listed = selectDigestChallenge(trimmed, allowed);
+    const parsed = listed.ok || /^digest[ \t]/i.test(trimmed) || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+[ \t]*=/.test(trimmed) ? listed : selectDigestChallenge(`Digest ${trimmed}`, allowed);
     if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
     const c = parsed.value;
     if (this.#session !== undefined && !c.stale) return fail(DigestErrorCode.LogonDenied, 'server rejected the credentials');

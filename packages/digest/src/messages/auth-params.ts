@@ -121,12 +121,12 @@ export function parseAuthParams(input: string, limits: AuthParamLimits = DEFAULT
 }
 
 // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text (RFC 7230 §3.2.6)
-function isQdText(code: number): boolean {
+export function isQdText(code: number): boolean {
   return code === 0x09 || code === 0x20 || code === 0x21 || (code >= 0x23 && code <= 0x5b) || (code >= 0x5d && code <= 0x7e) || (code >= 0x80 && code <= 0xff);
 }
 
 // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
-function isQuotedPairChar(code: number): boolean {
+export function isQuotedPairChar(code: number): boolean {
   return code === 0x09 || (code >= 0x20 && code <= 0x7e) || (code >= 0x80 && code <= 0xff);
 }
 
