@@ -64,3 +64,16 @@ describe('an unknown user is refused where and how a wrong password is (no enume
   });
 
 });
+
+describe('a tampered URI: mismatch versus rewritten digest-uri', () => {
+  it('on a later request, uri= rewritten together with the request line is MESSAGE_ALTERED', async () => {
+    const server = new HttpServerContext(new HttpServerCredential({ realm: 'zoo', users }));
+    const challenge = value(await server.accept(undefined, {})).token ?? '';
+    const client = new HttpClientContext({ username: 'Mufasa', password: 'Circle of Life' });
+    const first = value(client.initialize(challenge, '/public', { method: 'GET' })).token ?? '';
+    expect(outcome(await server.accept(first, { method: 'GET', uri: '/public' }))).toBe('done');
+    const later = value(client.nextRequest('GET', '/public', {})).replace('uri="/public"', 'uri="/admin"');
+    expect(outcome(await server.accept(later, { method: 'GET', uri: '/admin' }))).toBe('complete-needed');
+    expect(outcome(await server.complete({}))).toBe('MESSAGE_ALTERED');
+  });
+});
