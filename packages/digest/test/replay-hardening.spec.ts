@@ -45,23 +45,36 @@ async function verdict(cred: HttpServerCredential, authz: string, uri = '/x'): P
 }
 
 describe('a full nonce-count store never reopens a live nonce to replay', () => {
-  it('refuses new nonces with stale=true while old counts stay replays, until the nonces expire', async () => {
+  it('serves new clients by retiring the oldest nonce early: its old counts are never accepted again', async () => {
     let now = 1_000_000_000;
     const nonces = new NonceIssuer({ lifetimeMs: 60_000, now: () => now });
     const cred = new HttpServerCredential({ realm: 'zoo', users, nonces, nonceCounts: new MemoryNonceCountStore({ maxNonces: 3, now: () => now }) });
     const victim = await authorization(cred, 'victim', '/secret');
     expect(await verdict(cred, victim, '/secret')).toBe('ok');
     expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
-    // A legitimate low-privilege user fills the store with fresh nonces...
-    for (let i = 0; i < 2; i++) expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
-    // ...the next new nonce finds it full. The victim's nonce is still live, so it is not forgotten:
-    // its used count stays a replay, and the new nonce is refused with a stale challenge instead.
-    const full = await verdict(cred, await authorization(cred, 'eve'));
-    expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
-    expect(full).toBe('stale');
-    // Once the nonces expired (lifetime plus the inter-instance skew) they are dropped and new ones fit.
-    now += 60_000 + 60_000 + 1;
+    // A legitimate user fills the store with fresh nonces, issued later than the victim's...
+    for (let i = 0; i < 2; i++) {
+      now += 10;
+      expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
+    }
+    // ...and the next new client is still served (no cliff): the victim's nonce, the oldest, is
+    // retired. Its recorded count is forgotten, so the nonce is refused as stale, never replayed.
+    now += 10;
+    expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
     expect(await verdict(cred, victim, '/secret')).toBe('stale');
+  });
+
+  it('refuse-new keeps the old behaviour: new nonces get stale=true until the old ones expire', async () => {
+    let now = 1_000_000_000;
+    const nonces = new NonceIssuer({ lifetimeMs: 60_000, now: () => now });
+    const store = new MemoryNonceCountStore({ maxNonces: 3, now: () => now, whenFull: 'refuse-new' });
+    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces, nonceCounts: store });
+    const victim = await authorization(cred, 'victim', '/secret');
+    expect(await verdict(cred, victim, '/secret')).toBe('ok');
+    for (let i = 0; i < 2; i++) expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
+    expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('stale');
+    expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
+    now += 60_000 + 60_000 + 1;
     expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
   });
 
