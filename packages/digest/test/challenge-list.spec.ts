@@ -32,6 +32,10 @@ describe('parseChallengeList', () => {
 
   it('tolerates empty list elements and whitespace (RFC 7230 §7), refuses what is not a challenge list', () => {
     expect(value(parseChallengeList(` , ${SHA} ,, Negotiate ,`)).map((c) => c.scheme)).toEqual(['Digest', 'Negotiate']);
+    // A truncated challenge must not read as "a challenge plus a bare scheme" (conformance: truncated tokens).
+    const truncated = `${SHA.slice(0, SHA.indexOf('qop') + 2)}`;
+    expect(truncated.endsWith(', qo')).toBe(true);
+    expect(parseChallengeList(truncated).ok).toBe(false);
     for (const bad of ['', ',', '=x', 'Digest realm="a', 'Digest realm=a, =b', 'Digest realm=a b', 'Digest\x01']) {
       expect(parseChallengeList(bad).ok, JSON.stringify(bad)).toBe(false);
     }

@@ -30,6 +30,11 @@ export interface AuthChallenge {
 // token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*/;
 const MAX_CHALLENGES = 16;
+// A scheme with neither token68 nor auth-params is grammatical (`Negotiate`), but after a comma it is
+// also exactly what a truncated or mangled auth-param looks like (`…, nonce="x", op`). Such a bare word
+// is taken as a challenge only when it names a scheme of the IANA HTTP Authentication Scheme Registry
+// (plus NTLM and Kerberos, which servers send bare); anything else is an INVALID_TOKEN.
+const BARE_SCHEMES = new Set(['basic', 'bearer', 'concealed', 'digest', 'dpop', 'gnap', 'hoba', 'kerberos', 'mutual', 'negotiate', 'ntlm', 'oauth', 'privatetoken', 'scram-sha-1', 'scram-sha-256', 'vapid']);
 
 /** Parses an RFC 7235 challenge list; never throws. */
 export function parseChallengeList(header: string, limits: AuthParamLimits = DEFAULT_LIMITS): Result<AuthChallenge[]> {
@@ -57,6 +62,7 @@ export function parseChallengeList(header: string, limits: AuthParamLimits = DEF
     const afterScheme = i;
     ws();
     if (i >= n || header[i] === ',') {
+      if (!BARE_SCHEMES.has(scheme.toLowerCase())) return fail(DigestErrorCode.InvalidToken, `"${scheme}" is neither an auth-param nor a known auth-scheme`);
       out.push({ scheme, params: [], text: header.slice(start, afterScheme) });
       continue;
     }
