@@ -48,7 +48,15 @@ function simulate(whenFull: 'refuse-new' | 'expire-oldest', perSecond: number) {
     }
   }
   const ms = performance.now() - t0;
-  return { newServed, newRefused, laterServed, laterStale, replays, nsPerRecord: (ms * 1e6) / (clients * 3), size: store.size };
+  return {
+    newServed,
+    newRefused,
+    laterServed,
+    laterStale,
+    replays,
+    nsPerRecord: (ms * 1e6) / (clients * 3),
+    size: store.size,
+  };
 }
 
 function heapPerEntry(): number {
@@ -64,7 +72,11 @@ function heapPerEntry(): number {
   return bytes;
 }
 
-console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} simulated s, store default 100 000 entries, retention ${RETAIN / 1000} s`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${SECONDS} simulated s, store default 100 000 entries, retention ${RETAIN / 1000} s`,
+);
 for (const perSecond of [200, 400, 1000, 4000]) {
   for (const policy of ['refuse-new', 'expire-oldest'] as const) {
     const r = simulate(policy, perSecond);
@@ -76,4 +88,6 @@ for (const perSecond of [200, 400, 1000, 4000]) {
     );
   }
 }
-console.log(`heap per remembered nonce (16-octet key as 22 base64url chars, entry, heap item): ≈ ${Math.round(heapPerEntry())} bytes`);
+console.log(
+  `heap per remembered nonce (16-octet key as 22 base64url chars, entry, heap item): ≈ ${Math.round(heapPerEntry())} bytes`,
+);

@@ -21,9 +21,18 @@ const MD5 = 'Digest realm="a", nonce="n2", qop="auth, auth-int", algorithm=MD5';
 
 describe('parseChallengeList', () => {
   it('splits schemes, auth-params (commas inside quotes included) and token68', () => {
-    const list = value(parseChallengeList(`Negotiate, ${MD5}, Basic realm="x, y", NTLM TlRMTVNTUAABAAAAB4IIAAAAAAAAAAAAAAAAAAAAAAA=,Bearer abc.def-ghi~+/==`));
+    const list = value(
+      parseChallengeList(
+        `Negotiate, ${MD5}, Basic realm="x, y", NTLM TlRMTVNTUAABAAAAB4IIAAAAAAAAAAAAAAAAAAAAAAA=,Bearer abc.def-ghi~+/==`,
+      ),
+    );
     expect(list.map((c) => c.scheme)).toEqual(['Negotiate', 'Digest', 'Basic', 'NTLM', 'Bearer']);
-    expect(list[1]?.params.map((p) => `${p.name}=${p.value}`)).toEqual(['realm=a', 'nonce=n2', 'qop=auth, auth-int', 'algorithm=MD5']);
+    expect(list[1]?.params.map((p) => `${p.name}=${p.value}`)).toEqual([
+      'realm=a',
+      'nonce=n2',
+      'qop=auth, auth-int',
+      'algorithm=MD5',
+    ]);
     expect(list[1]?.text).toBe(MD5);
     expect(list[2]?.params).toEqual([{ name: 'realm', value: 'x, y', quoted: true }]);
     expect(list[3]?.token68).toBe('TlRMTVNTUAABAAAAB4IIAAAAAAAAAAAAAAAAAAAAAAA=');
@@ -72,13 +81,18 @@ describe('the HTTP client answers a joined WWW-Authenticate value', () => {
   });
 
   it('a client limited to SHA-256 refuses a list that offers only MD5 (no silent fallback)', () => {
-    const client = new HttpClientContext({ username: 'Mufasa', password: 'Circle of Life' }, { algorithms: ['SHA-256'] });
+    const client = new HttpClientContext(
+      { username: 'Mufasa', password: 'Circle of Life' },
+      { algorithms: ['SHA-256'] },
+    );
     const r = client.initialize(`Negotiate, ${MD5}`, '/a', { method: 'GET' });
     expect(!r.ok && r.error.code).toBe('QOP_NOT_SUPPORTED');
   });
 
   it('a bare parameter list (no scheme) is still one Digest challenge', () => {
     const client = new HttpClientContext({ username: 'Mufasa', password: 'Circle of Life' });
-    expect(value(client.initialize('realm="a", nonce="n", qop="auth"', '/a', { method: 'GET' })).token).toContain('Digest username="Mufasa"');
+    expect(value(client.initialize('realm="a", nonce="n", qop="auth"', '/a', { method: 'GET' })).token).toContain(
+      'Digest username="Mufasa"',
+    );
   });
 });

@@ -37,9 +37,17 @@ describe('HTTP Digest algorithm downgrade', () => {
   });
 
   it('acceptAlgorithms is the explicit opt-out: listed algorithms are accepted too', async () => {
-    const cred = new HttpServerCredential({ realm: 'zoo', users, algorithm: 'SHA-256', acceptAlgorithms: ['SHA-256', 'MD5'] });
+    const cred = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      algorithm: 'SHA-256',
+      acceptAlgorithms: ['SHA-256', 'MD5'],
+    });
     const server = new HttpServerContext(cred);
-    const challenge = (value(await server.accept(undefined, {})).token ?? '').replace('algorithm=SHA-256', 'algorithm=MD5');
+    const challenge = (value(await server.accept(undefined, {})).token ?? '').replace(
+      'algorithm=SHA-256',
+      'algorithm=MD5',
+    );
     const client = new HttpClientContext({ username: 'Mufasa', password: 'Circle of Life' });
     const answer = value(client.initialize(challenge, '/a', { method: 'GET' })).token ?? '';
     expect(value(await server.accept(answer, { method: 'GET', uri: '/a' })).next).toBe('done');
@@ -65,16 +73,27 @@ describe('SASL DIGEST-MD5 cipher downgrade', () => {
     const challenge = value(await server.accept(undefined)).token ?? '';
     expect(/cipher="([^"]*)"/.exec(challenge)?.[1]).toBe('3des,rc4');
     // A client willing to go weak, answering a challenge rewritten to list rc4-40.
-    const client = new SaslClientContext({ username: 'chris', password: 'secret' }, { confidentiality: true, ciphers: ['rc4-40'] });
-    const answer = value(client.initialize(challenge.replace(/cipher="[^"]*"/, 'cipher="rc4-40"'), `imap/${realm}`)).token ?? '';
+    const client = new SaslClientContext(
+      { username: 'chris', password: 'secret' },
+      { confidentiality: true, ciphers: ['rc4-40'] },
+    );
+    const answer =
+      value(client.initialize(challenge.replace(/cipher="[^"]*"/, 'cipher="rc4-40"'), `imap/${realm}`)).token ?? '';
     const r = await server.accept(answer);
     expect(r.ok ? 'ok' : r.error.code).toBe('QOP_NOT_SUPPORTED');
   });
 
   it('through the package: a module lists weak client ciphers only when told to (saslClientCiphers)', async () => {
-    for (const [defaults, expected] of [[DEFAULT_DIGEST_DEFAULTS, 'SEC_E_QOP_NOT_SUPPORTED'], [{ ...DEFAULT_DIGEST_DEFAULTS, saslClientCiphers: SASL_CIPHERS }, 'SEC_I_CONTINUE_NEEDED']] as const) {
+    for (const [defaults, expected] of [
+      [DEFAULT_DIGEST_DEFAULTS, 'SEC_E_QOP_NOT_SUPPORTED'],
+      [{ ...DEFAULT_DIGEST_DEFAULTS, saslClientCiphers: SASL_CIPHERS }, 'SEC_I_CONTINUE_NEEDED'],
+    ] as const) {
       const sspi = await createSspi({ modules: [createDigestModule(defaults)] });
-      const cred = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.OUTBOUND, authData: { user: 'chris', password: 'secret' } });
+      const cred = await sspi.acquireCredentialsHandle({
+        package: 'Digest',
+        credentialUse: SecPkgCred.OUTBOUND,
+        authData: { user: 'chris', password: 'secret' },
+      });
       const server = new SaslServerContext({ realm, users: saslUsers, ciphers: ['rc4-40'] });
       const challenge = Buffer.from(value(await server.accept(undefined)).token ?? '', 'latin1');
       const r = await sspi.initializeSecurityContext({

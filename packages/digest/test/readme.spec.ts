@@ -15,12 +15,31 @@ import { server } from '../examples/readme-server.js';
 
 const dir = new URL('../', import.meta.url);
 
-function get(port: number, path: string, authorization?: string, agent?: Agent): Promise<{ status: number; header: string }> {
+function get(
+  port: number,
+  path: string,
+  authorization?: string,
+  agent?: Agent,
+): Promise<{ status: number; header: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ...(agent ? { agent } : {}), headers: authorization !== undefined ? { authorization } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, header: String(res.headers['www-authenticate'] ?? res.headers['authentication-info'] ?? '') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        ...(agent ? { agent } : {}),
+        headers: authorization !== undefined ? { authorization } : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            header: String(res.headers['www-authenticate'] ?? res.headers['authentication-info'] ?? ''),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -44,9 +63,19 @@ describe('README snippets', () => {
       const first = await get(port, '/a', undefined, agent);
       expect(first.status).toBe(401);
       const sspi = await createSspi({ modules: [createDigestModule()] });
-      const cc = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.OUTBOUND, authData: { user: 'Mufasa', password: 'Circle of Life' } });
+      const cc = await sspi.acquireCredentialsHandle({
+        package: 'Digest',
+        credentialUse: SecPkgCred.OUTBOUND,
+        authData: { user: 'Mufasa', password: 'Circle of Life' },
+      });
       const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-      const i = await sspi.initializeSecurityContext({ ...(cc.credential ? { credential: cc.credential } : {}), targetName: '/a', contextReq: IscReq.HTTP | IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, Buffer.from(first.header, 'latin1'))), output: out });
+      const i = await sspi.initializeSecurityContext({
+        ...(cc.credential ? { credential: cc.credential } : {}),
+        targetName: '/a',
+        contextReq: IscReq.HTTP | IscReq.ALLOCATE_MEMORY,
+        input: secBufferDesc(secBuffer(SecBufferType.TOKEN, Buffer.from(first.header, 'latin1'))),
+        output: out,
+      });
       expect(statusName(i.status)).toBe('SEC_E_OK');
       const ok = await get(port, '/a', Buffer.from(out.buffers[0]?.data ?? []).toString('latin1'), agent);
       expect(ok.status).toBe(200);

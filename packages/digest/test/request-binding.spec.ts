@@ -19,13 +19,21 @@ function value<T>(r: Result<T>): T {
 
 async function answerFor(server: HttpServerContext, uri: string): Promise<string> {
   const challenge = value(await server.accept(undefined, {})).token ?? '';
-  return value(new HttpClientContext({ username: 'Mufasa', password: 'Circle of Life' }).initialize(challenge, uri, { method: 'GET' })).token ?? '';
+  return (
+    value(
+      new HttpClientContext({ username: 'Mufasa', password: 'Circle of Life' }).initialize(challenge, uri, {
+        method: 'GET',
+      }),
+    ).token ?? ''
+  );
 }
 
-const outcome = (r: Result<{ next: string; completeNeeded: boolean }>) => (r.ok ? (r.value.completeNeeded ? 'complete-needed' : r.value.next) : r.error.code);
+const outcome = (r: Result<{ next: string; completeNeeded: boolean }>) =>
+  r.ok ? (r.value.completeNeeded ? 'complete-needed' : r.value.next) : r.error.code;
 
 describe('the request URI is required', () => {
-  const setup = (options: Partial<HttpServerOptions> = {}) => new HttpServerContext(new HttpServerCredential({ realm: 'zoo', users, ...options }));
+  const setup = (options: Partial<HttpServerOptions> = {}) =>
+    new HttpServerContext(new HttpServerCredential({ realm: 'zoo', users, ...options }));
 
   it('a response for /public presented on a request whose URI the caller did not pass is not accepted', async () => {
     const server = setup();
@@ -52,17 +60,23 @@ describe('an unknown user is refused where and how a wrong password is (no enume
   const setup = () => new HttpServerContext(new HttpServerCredential({ realm: 'zoo', users }));
   const answer = async (server: HttpServerContext, username: string, password: string) => {
     const challenge = value(await server.accept(undefined, {})).token ?? '';
-    return value(new HttpClientContext({ username, password }).initialize(challenge, '/a', { method: 'GET' })).token ?? '';
+    return (
+      value(new HttpClientContext({ username, password }).initialize(challenge, '/a', { method: 'GET' })).token ?? ''
+    );
   };
 
   it('with the method still unknown, both get COMPLETE_NEEDED first, then the same status', async () => {
-    for (const [username, password] of [['Mufasa', 'wrong'], ['Nobody', 'wrong']] as const) {
+    for (const [username, password] of [
+      ['Mufasa', 'wrong'],
+      ['Nobody', 'wrong'],
+    ] as const) {
       const server = setup();
-      expect(outcome(await server.accept(await answer(server, username, password), { uri: '/a' })), username).toBe('complete-needed');
+      expect(outcome(await server.accept(await answer(server, username, password), { uri: '/a' })), username).toBe(
+        'complete-needed',
+      );
       expect(outcome(await server.complete({ method: 'GET' })), username).toBe('LOGON_DENIED');
     }
   });
-
 });
 
 describe('a tampered URI: mismatch versus rewritten digest-uri', () => {

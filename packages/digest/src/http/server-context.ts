@@ -11,8 +11,8 @@
 import { Buffer } from 'node:buffer';
 import { wireToUnicode } from '../bytes.js';
 import type { DigestAlgorithm } from '../crypto/algorithms.js';
+import { constantTimeEqual } from '@sspkit/core';
 import { ha2, hashBody, responseDigest, sessionHa1, userRealmPasswordHash } from '../crypto/http-digest.js';
-import { constantTimeEqual } from '../crypto/timing.js';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { formatAuthenticationInfo } from '../messages/authentication-info.js';
@@ -271,6 +271,6 @@ function nonceFields(creds: DigestCredentials): { nc?: number; cnonce?: string }
 }
 
 function definedOnly(parts: HttpRequestParts): HttpRequestParts {
-  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as HttpRequestParts;
+  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
 }
 

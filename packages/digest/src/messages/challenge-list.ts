@@ -34,11 +34,29 @@ const MAX_CHALLENGES = 16;
 // also exactly what a truncated or mangled auth-param looks like (`…, nonce="x", op`). Such a bare word
 // is taken as a challenge only when it names a scheme of the IANA HTTP Authentication Scheme Registry
 // (plus NTLM and Kerberos, which servers send bare); anything else is an INVALID_TOKEN.
-const BARE_SCHEMES = new Set(['basic', 'bearer', 'concealed', 'digest', 'dpop', 'gnap', 'hoba', 'kerberos', 'mutual', 'negotiate', 'ntlm', 'oauth', 'privatetoken', 'scram-sha-1', 'scram-sha-256', 'vapid']);
+const BARE_SCHEMES = new Set([
+  'basic',
+  'bearer',
+  'concealed',
+  'digest',
+  'dpop',
+  'gnap',
+  'hoba',
+  'kerberos',
+  'mutual',
+  'negotiate',
+  'ntlm',
+  'oauth',
+  'privatetoken',
+  'scram-sha-1',
+  'scram-sha-256',
+  'vapid',
+]);
 
 /** Parses an RFC 7235 challenge list; never throws. */
 export function parseChallengeList(header: string, limits: AuthParamLimits = DEFAULT_LIMITS): Result<AuthChallenge[]> {
-  if (header.length > limits.maxLength) return fail(DigestErrorCode.InvalidToken, `header longer than ${limits.maxLength} octets`);
+  if (header.length > limits.maxLength)
+    return fail(DigestErrorCode.InvalidToken, `header longer than ${limits.maxLength} octets`);
   const n = header.length;
   let i = 0;
   const ws = (): void => {
@@ -62,7 +80,8 @@ export function parseChallengeList(header: string, limits: AuthParamLimits = DEF
     const afterScheme = i;
     ws();
     if (i >= n || header[i] === ',') {
-      if (!BARE_SCHEMES.has(scheme.toLowerCase())) return fail(DigestErrorCode.InvalidToken, `"${scheme}" is neither an auth-param nor a known auth-scheme`);
+      if (!BARE_SCHEMES.has(scheme.toLowerCase()))
+        return fail(DigestErrorCode.InvalidToken, `"${scheme}" is neither an auth-param nor a known auth-scheme`);
       out.push({ scheme, params: [], text: header.slice(start, afterScheme) });
       continue;
     }
@@ -100,7 +119,8 @@ export function parseChallengeList(header: string, limits: AuthParamLimits = DEF
         value = token();
         if (value === '') return bad(`auth-param "${name}" has an empty or invalid value`);
       }
-      if (value.length > limits.maxValueLength) return fail(DigestErrorCode.InvalidToken, `auth-param "${name}" longer than ${limits.maxValueLength} octets`);
+      if (value.length > limits.maxValueLength)
+        return fail(DigestErrorCode.InvalidToken, `auth-param "${name}" longer than ${limits.maxValueLength} octets`);
       params.push({ name, value, quoted });
       if (params.length > limits.maxParams) return fail(DigestErrorCode.InvalidToken, 'too many auth-params');
       end = i;
@@ -126,7 +146,7 @@ export function parseChallengeList(header: string, limits: AuthParamLimits = DEF
 function readQuoted(s: string, from: number): Result<{ value: string; next: number }> {
   const parts: string[] = [];
   let run = from;
-  for (let i = from; i < s.length; ) {
+  for (let i = from; i < s.length;) {
     const code = s.charCodeAt(i);
     if (code === 0x22) {
       parts.push(s.slice(run, i));
@@ -151,7 +171,10 @@ function readQuoted(s: string, from: number): Result<{ value: string; next: numb
  * (one that cannot be, e.g. an unknown algorithm, is skipped), and of those whose algorithm is in
  * `allowed` the strongest is picked (order of {@link DIGEST_ALGORITHMS}).
  */
-export function selectDigestChallenge(header: string, allowed: readonly DigestAlgorithmName[] = DIGEST_ALGORITHMS.map((a) => a.name)): Result<DigestChallenge> {
+export function selectDigestChallenge(
+  header: string,
+  allowed: readonly DigestAlgorithmName[] = DIGEST_ALGORITHMS.map((a) => a.name),
+): Result<DigestChallenge> {
   const list = parseChallengeList(header);
   if (!list.ok) return fail(list.error.code, list.error.message);
   let firstError: DigestError | undefined;

@@ -11,5 +11,9 @@ import { createHash } from 'node:crypto';
 
 /** Store key of (nonce, user, realm): base64url of SHA-256(nonce ‖ 0 ‖ user ‖ 0 ‖ realm)[0..16]. */
 export function nonceCountKey(nonce: string, username: string, realm: string): string {
-  return createHash('sha256').update(`${nonce}\0${username}\0${realm}`, 'utf8').digest().subarray(0, 16).toString('base64url');
+  return createHash('sha256')
+    .update(`${nonce}\0${username}\0${realm}`, 'utf8')
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }
