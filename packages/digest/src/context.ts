@@ -68,7 +68,8 @@ export function clientAttributes(rec: HttpClientRecord | SaslClientRecord): numb
   }
   const { qop } = rec.ctx.negotiated;
   if (rec.established) ret |= IscRet.MUTUAL_AUTH;
-  if (qop === 'auth-int' || qop === 'auth-conf') ret |= IscRet.INTEGRITY | IscRet.REPLAY_DETECT | IscRet.SEQUENCE_DETECT;
+  if (qop === 'auth-int' || qop === 'auth-conf')
+    ret |= IscRet.INTEGRITY | IscRet.REPLAY_DETECT | IscRet.SEQUENCE_DETECT;
   if (qop === 'auth-conf') ret |= IscRet.CONFIDENTIALITY;
   return ret >>> 0;
 }
@@ -85,7 +86,8 @@ export function serverAttributes(rec: HttpServerRecord | SaslServerRecord, alloc
   }
   const { qop } = rec.ctx.negotiated;
   if (rec.established) ret |= AscRet.MUTUAL_AUTH;
-  if (qop === 'auth-int' || qop === 'auth-conf') ret |= AscRet.INTEGRITY | AscRet.REPLAY_DETECT | AscRet.SEQUENCE_DETECT;
+  if (qop === 'auth-int' || qop === 'auth-conf')
+    ret |= AscRet.INTEGRITY | AscRet.REPLAY_DETECT | AscRet.SEQUENCE_DETECT;
   if (qop === 'auth-conf') ret |= AscRet.CONFIDENTIALITY;
   return ret >>> 0;
 }

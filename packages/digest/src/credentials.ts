@@ -87,7 +87,9 @@ export function clientSecretFrom(authData: unknown, principal: string | undefine
   const password = authData['password'];
   if (user === undefined || typeof password !== 'string') return undefined;
   const domain = authData['domain'];
-  return typeof domain === 'string' && domain !== '' ? { username: user, password, realm: domain } : { username: user, password };
+  return typeof domain === 'string' && domain !== ''
+    ? { username: user, password, realm: domain }
+    : { username: user, password };
 }
 
 /** The inbound half of a credential: HTTP and SASL settings over one user store. */
@@ -126,9 +128,17 @@ export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDe
     return build(d.realm ?? defaults.realm, users, d);
   }
   const single = clientSecretFrom(authData, undefined);
-  if (single === undefined || !isIdentityShape(authData)) return fail(DigestErrorCode.UnknownCredentials, 'inbound auth data is neither a Digest server record nor a user identity');
+  if (single === undefined || !isIdentityShape(authData))
+    return fail(
+      DigestErrorCode.UnknownCredentials,
+      'inbound auth data is neither a Digest server record nor a user identity',
+    );
   const realm = single.realm ?? defaults.realm;
-  return build(realm, new MemoryUserStore([{ username: single.username, realm, password: single.password }]), undefined);
+  return build(
+    realm,
+    new MemoryUserStore([{ username: single.username, realm, password: single.password }]),
+    undefined,
+  );
 }
 
 // Only the fields of SEC_WINNT_AUTH_IDENTITY(_EX): a record carrying others is something else.
@@ -171,6 +181,8 @@ function build(realm: string, users: UserStore, d: DigestServerAuthData | undefi
   try {
     return ok(make());
   } catch (e) {
-    return isDigestError(e) ? fail(e.code, e.message) : fail(DigestErrorCode.UnknownCredentials, 'Digest server auth data is not usable');
+    return isDigestError(e)
+      ? fail(e.code, e.message)
+      : fail(DigestErrorCode.UnknownCredentials, 'Digest server auth data is not usable');
   }
 }

@@ -17,7 +17,15 @@ export { statusForCode } from './status-map.js';
 
 export { DIGEST_ALGORITHMS, lookupAlgorithm } from './crypto/algorithms.js';
 export type { DigestAlgorithm, DigestAlgorithmName } from './crypto/algorithms.js';
-export { hashHex, hashBody, ha2, responseDigest, sessionHa1, userhash, userRealmPasswordHash } from './crypto/http-digest.js';
+export {
+  hashHex,
+  hashBody,
+  ha2,
+  responseDigest,
+  sessionHa1,
+  userhash,
+  userRealmPasswordHash,
+} from './crypto/http-digest.js';
 export { NonceIssuer } from './crypto/nonce.js';
 export type { NonceIssuerOptions, NonceVerdict } from './crypto/nonce.js';
 export { Rc4 } from '@sspkit/legacy-crypto';

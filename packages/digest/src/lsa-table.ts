@@ -3,7 +3,17 @@
  * legs, deletion, credential queries. Every entry returns a status and never throws; protocol work
  * is done by the state machines in `http/` and `sasl/`.
  */
-import { AscReq, IscReq, NtStatus, SecBufferType, SecPkgCred, SecPkgCredAttr, SecStatus, TIMESTAMP_FOREVER, findBuffer } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  NtStatus,
+  SecBufferType,
+  SecPkgCred,
+  SecPkgCredAttr,
+  SecStatus,
+  TIMESTAMP_FOREVER,
+  findBuffer,
+} from '@sspkit/core';
 import type { LsaModeContextResult, LsaSecHandle, SecBufferDesc, SecpkgFunctionTable } from '@sspkit/core';
 import { clientAttributes, serverAttributes } from './context.js';
 import type { DigestContextRecord } from './context.js';
@@ -32,7 +42,11 @@ function handleOf(h: LsaSecHandle | undefined): number | undefined {
 export function createLsaTable(state: DigestState): SecpkgFunctionTable {
   const outputToken = (output: SecBufferDesc | undefined) => findBuffer(output, SecBufferType.TOKEN);
 
-  function newClientContext(cred: DigestCredential, target: string | undefined, req: number): DigestContextRecord | number {
+  function newClientContext(
+    cred: DigestCredential,
+    target: string | undefined,
+    req: number,
+  ): DigestContextRecord | number {
     const secret = cred.client;
     if (secret === undefined) return SecStatus.SEC_E_NO_CREDENTIALS;
     if ((req & HTTP_ISC) !== 0) {
@@ -50,7 +64,15 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
       confidentiality: (req & IscReq.CONFIDENTIALITY) !== 0,
       ...(ciphers !== undefined ? { ciphers } : {}),
     });
-    return { kind: 'sasl-client', ctx, req, target: target ?? '', username: secret.username, answered: false, established: false };
+    return {
+      kind: 'sasl-client',
+      ctx,
+      req,
+      target: target ?? '',
+      username: secret.username,
+      answered: false,
+      established: false,
+    };
   }
 
   return {
@@ -60,7 +82,8 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
 
     acquireCredentialsHandle(principal, use, _logonId, authData) {
       try {
-        if ((use & SecPkgCred.BOTH) === 0) return failure(SecStatus.SEC_E_INVALID_PARAMETER, 'credential use names neither INBOUND nor OUTBOUND');
+        if ((use & SecPkgCred.BOTH) === 0)
+          return failure(SecStatus.SEC_E_INVALID_PARAMETER, 'credential use names neither INBOUND nor OUTBOUND');
         const noAuthData = authData === undefined || authData === null;
         let client: DigestClientSecret | undefined;
         if ((use & SecPkgCred.OUTBOUND) !== 0) {
@@ -68,10 +91,12 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
           // record (with INBOUND) carries no client identity; anything else must be a usable one.
           if (noAuthData) {
             client = state.defaults.defaultClient;
-            if (client === undefined) return failure(SecStatus.SEC_E_NO_CREDENTIALS, 'no auth data and no default client identity');
+            if (client === undefined)
+              return failure(SecStatus.SEC_E_NO_CREDENTIALS, 'no auth data and no default client identity');
           } else if (isIdentityShape(authData)) {
             client = clientSecretFrom(authData, principal);
-            if (client === undefined) return failure(SecStatus.SEC_E_UNKNOWN_CREDENTIALS, 'outbound identity without a user or password');
+            if (client === undefined)
+              return failure(SecStatus.SEC_E_UNKNOWN_CREDENTIALS, 'outbound identity without a user or password');
           } else if ((use & SecPkgCred.INBOUND) === 0 || !isServerAuthDataRecord(authData)) {
             return failure(SecStatus.SEC_E_UNKNOWN_CREDENTIALS, 'outbound auth data is not a SEC_WINNT_AUTH_IDENTITY');
           }
@@ -109,20 +134,24 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
 
     async initLsaModeContext(credHandle, ctxHandle, target, req, _rep, input, output): Promise<LsaModeContextResult> {
       // Reference §7: Digest refuses delegation and credential prompting.
-      if ((req & (IscReq.DELEGATE | IscReq.PROMPT_FOR_CREDS)) !== 0) return failure(SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'Digest cannot delegate or prompt for credentials');
+      if ((req & (IscReq.DELEGATE | IscReq.PROMPT_FOR_CREDS)) !== 0)
+        return failure(SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'Digest cannot delegate or prompt for credentials');
       let handle = handleOf(ctxHandle);
       let rec = handle !== undefined ? state.contexts.get(handle) : undefined;
-      if (handle !== undefined && rec === undefined) return failure(SecStatus.SEC_E_INVALID_HANDLE, 'unknown context handle');
+      if (handle !== undefined && rec === undefined)
+        return failure(SecStatus.SEC_E_INVALID_HANDLE, 'unknown context handle');
       if (rec === undefined) {
         const cred = state.credentials.get(handleOf(credHandle) ?? -1);
         if (cred === undefined) return failure(SecStatus.SEC_E_INVALID_HANDLE, 'unknown credential handle');
         const created = newClientContext(cred, target, req);
-        if (typeof created === 'number') return failure(created, 'the credential has no client identity (an inbound-only server record)');
+        if (typeof created === 'number')
+          return failure(created, 'the credential has no client identity (an inbound-only server record)');
         rec = created;
         handle = state.nextHandle();
         state.contexts.set(handle, rec);
       }
-      if (handle === undefined || (rec.kind !== 'http-client' && rec.kind !== 'sasl-client')) return failure(SecStatus.SEC_E_INVALID_HANDLE, 'the handle is a server context');
+      if (handle === undefined || (rec.kind !== 'http-client' && rec.kind !== 'sasl-client'))
+        return failure(SecStatus.SEC_E_INVALID_HANDLE, 'the handle is a server context');
       const allocate = (req & IscReq.ALLOCATE_MEMORY) !== 0;
       const token = inputToken(input);
       const done = (status: number, why?: string | DigestError): LsaModeContextResult => ({
@@ -138,7 +167,11 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
         if (!rec.answered) return done(SecStatus.SEC_I_CONTINUE_NEEDED);
         if (rec.kind === 'http-client') {
           // No Authentication-Info came back: fine unless mutual authentication was asked for.
-          if ((rec.req & IscReq.MUTUAL_AUTH) !== 0 && !rec.ctx.serverVerified) return done(SecStatus.SEC_E_MUTUAL_AUTH_FAILED, 'ISC_REQ_MUTUAL_AUTH, but no Authentication-Info with rspauth came back');
+          if ((rec.req & IscReq.MUTUAL_AUTH) !== 0 && !rec.ctx.serverVerified)
+            return done(
+              SecStatus.SEC_E_MUTUAL_AUTH_FAILED,
+              'ISC_REQ_MUTUAL_AUTH, but no Authentication-Info with rspauth came back',
+            );
           return done(SecStatus.SEC_E_OK);
         }
         return done(SecStatus.SEC_E_INVALID_TOKEN, 'the SASL server sent no token where response-auth was expected');
@@ -159,29 +192,38 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
       rec.answered = true;
       if (rec.kind === 'sasl-client' && r.value.next === 'done') rec.established = true;
       const st = emit(outputToken(output), r.value.token, allocate);
-      if (st !== SecStatus.SEC_E_OK) return done(st, 'the output token does not fit the output buffer (or it is read-only)');
+      if (st !== SecStatus.SEC_E_OK)
+        return done(st, 'the output token does not fit the output buffer (or it is read-only)');
       return done(stepStatus(r.value));
     },
 
     async acceptLsaModeContext(credHandle, ctxHandle, input, req, _rep, output): Promise<LsaModeContextResult> {
       let handle = handleOf(ctxHandle);
       let rec = handle !== undefined ? state.contexts.get(handle) : undefined;
-      if (handle !== undefined && rec === undefined) return failure(SecStatus.SEC_E_INVALID_HANDLE, 'unknown context handle');
+      if (handle !== undefined && rec === undefined)
+        return failure(SecStatus.SEC_E_INVALID_HANDLE, 'unknown context handle');
       if (rec === undefined) {
         const cred = state.credentials.get(handleOf(credHandle) ?? -1);
         if (cred === undefined) return failure(SecStatus.SEC_E_INVALID_HANDLE, 'unknown credential handle');
-        if (cred.http === undefined || cred.sasl === undefined) return failure(SecStatus.SEC_E_NO_CREDENTIALS, 'the credential has no server half (OUTBOUND only)');
+        if (cred.http === undefined || cred.sasl === undefined)
+          return failure(SecStatus.SEC_E_NO_CREDENTIALS, 'the credential has no server half (OUTBOUND only)');
         // The context requirements bind every response the context accepts (reference §7).
         const integrity = (req & AscReq.INTEGRITY) !== 0;
         const confidentiality = (req & AscReq.CONFIDENTIALITY) !== 0;
         rec =
           (req & AscReq.HTTP) !== 0
             ? { kind: 'http-server', ctx: new HttpServerContext(cred.http, { integrity }), req }
-            : { kind: 'sasl-server', ctx: new SaslServerContext(cred.sasl, { integrity, confidentiality }), req, established: false };
+            : {
+                kind: 'sasl-server',
+                ctx: new SaslServerContext(cred.sasl, { integrity, confidentiality }),
+                req,
+                established: false,
+              };
         handle = state.nextHandle();
         state.contexts.set(handle, rec);
       }
-      if (handle === undefined || (rec.kind !== 'http-server' && rec.kind !== 'sasl-server')) return failure(SecStatus.SEC_E_INVALID_HANDLE, 'the handle is a client context');
+      if (handle === undefined || (rec.kind !== 'http-server' && rec.kind !== 'sasl-server'))
+        return failure(SecStatus.SEC_E_INVALID_HANDLE, 'the handle is a client context');
       const allocate = (req & AscReq.ALLOCATE_MEMORY) !== 0;
       const server = rec;
       const done = (status: number, why?: string | DigestError): LsaModeContextResult => ({
@@ -195,17 +237,23 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
       let r;
       if (server.kind === 'http-server') {
         const parts = httpServerInput(input);
-        if (parts.realm !== undefined && parts.realm !== server.ctx.wireRealm) return done(SecStatus.SEC_E_INVALID_PARAMETER, 'the realm buffer ([4] PKG_PARAMS) names another realm than the credential');
+        if (parts.realm !== undefined && parts.realm !== server.ctx.wireRealm)
+          return done(
+            SecStatus.SEC_E_INVALID_PARAMETER,
+            'the realm buffer ([4] PKG_PARAMS) names another realm than the credential',
+          );
         r = await server.ctx.accept(token, parts);
       } else {
         // Reference §7: ASC after the context is complete answers STATUS_LOGON_FAILURE.
-        if (server.established) return done(NtStatus.STATUS_LOGON_FAILURE, 'AcceptSecurityContext on a completed SASL context');
+        if (server.established)
+          return done(NtStatus.STATUS_LOGON_FAILURE, 'AcceptSecurityContext on a completed SASL context');
         r = await server.ctx.accept(token);
         if (r.ok && r.value.next === 'done') server.established = true;
       }
       if (!r.ok) return done(errorStatus(r.error), r.error);
       const st = emit(outputToken(output), r.value.token, allocate);
-      if (st !== SecStatus.SEC_E_OK) return done(st, 'the output token does not fit the output buffer (or it is read-only)');
+      if (st !== SecStatus.SEC_E_OK)
+        return done(st, 'the output token does not fit the output buffer (or it is read-only)');
       return done(stepStatus(r.value));
     },
 

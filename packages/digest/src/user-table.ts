@@ -5,7 +5,18 @@
  * Make/VerifySignature and Encrypt/DecryptMessage.
  */
 import { Buffer } from 'node:buffer';
-import { SecBufferType, SecPkgAttr, SecQop, SecStatus, TIMESTAMP_FOREVER, findBuffer, isChecksummed, isReadOnly, isSuccess, writeBuffer } from '@sspkit/core';
+import {
+  SecBufferType,
+  SecPkgAttr,
+  SecQop,
+  SecStatus,
+  TIMESTAMP_FOREVER,
+  findBuffer,
+  isChecksummed,
+  isReadOnly,
+  isSuccess,
+  writeBuffer,
+} from '@sspkit/core';
 import type { AccessToken, SecBuffer, SecBufferDesc, SecpkgUserFunctionTable } from '@sspkit/core';
 import { clientAttributes, serverAttributes } from './context.js';
 import type { DigestContextRecord } from './context.js';
@@ -32,7 +43,11 @@ function layerOf(rec: DigestContextRecord): SaslSecurityLayer | undefined {
 
 /** Status of a per-message call on a SASL context without a layer: too early, or qop=auth. */
 function noLayerStatus(rec: DigestContextRecord): number {
-  return rec.kind === 'sasl-client' || rec.kind === 'sasl-server' ? (rec.established ? SecStatus.SEC_E_QOP_NOT_SUPPORTED : SecStatus.SEC_E_OUT_OF_SEQUENCE) : SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+  return rec.kind === 'sasl-client' || rec.kind === 'sasl-server'
+    ? rec.established
+      ? SecStatus.SEC_E_QOP_NOT_SUPPORTED
+      : SecStatus.SEC_E_OUT_OF_SEQUENCE
+    : SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
 }
 
 function noLayerWhy(rec: DigestContextRecord): string {
@@ -71,17 +86,37 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
     return status;
   };
 
-  function sizes(rec: DigestContextRecord): { maxToken: number; maxSignature: number; blockSize: number; securityTrailer: number } {
-    if (rec.kind === 'http-client' || rec.kind === 'http-server') return { maxToken: DIGEST_MAX_TOKEN, maxSignature: DIGEST_MAX_TOKEN, blockSize: 0, securityTrailer: 0 };
+  function sizes(rec: DigestContextRecord): {
+    maxToken: number;
+    maxSignature: number;
+    blockSize: number;
+    securityTrailer: number;
+  } {
+    if (rec.kind === 'http-client' || rec.kind === 'http-server')
+      return { maxToken: DIGEST_MAX_TOKEN, maxSignature: DIGEST_MAX_TOKEN, blockSize: 0, securityTrailer: 0 };
     const cipher = rec.ctx.negotiated.cipher;
     const block = cipher !== undefined ? cipherBlockSize(cipher) : 1;
-    return { maxToken: DIGEST_MAX_TOKEN, maxSignature: TRAILER_LENGTH, blockSize: block, securityTrailer: TRAILER_LENGTH + (block > 1 ? block : 0) };
+    return {
+      maxToken: DIGEST_MAX_TOKEN,
+      maxSignature: TRAILER_LENGTH,
+      blockSize: block,
+      securityTrailer: TRAILER_LENGTH + (block > 1 ? block : 0),
+    };
   }
 
-  function identity(rec: DigestContextRecord): { user: string; realm: string; groups: readonly string[]; authzid?: string } | undefined {
+  function identity(
+    rec: DigestContextRecord,
+  ): { user: string; realm: string; groups: readonly string[]; authzid?: string } | undefined {
     if (rec.kind === 'http-server' || rec.kind === 'sasl-server') {
       const id = rec.ctx.identity;
-      return id === undefined ? undefined : { user: id.username, realm: id.realm, groups: id.groups, ...(id.authzid !== undefined ? { authzid: id.authzid } : {}) };
+      return id === undefined
+        ? undefined
+        : {
+            user: id.username,
+            realm: id.realm,
+            groups: id.groups,
+            ...(id.authzid !== undefined ? { authzid: id.authzid } : {}),
+          };
     }
     // The client context holds the challenge's realm in wire form (UTF-8 octets).
     const realm = rec.kind === 'http-client' ? wireToUnicode(rec.ctx.realm ?? '') : '';
@@ -105,7 +140,12 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
           if (emit(token, r.value.token, false) !== SecStatus.SEC_E_OK) token.data = token.data.subarray(0, 0);
         }
         // A stale nonce: the verdict goes out as a status, the stale challenge in the TOKEN buffer.
-        if (r.value.next === 'continue') return fault(rec, statusForCode(DigestErrorCode.StaleNonce), 'the nonce is stale (or the nonce-count store had no room): a stale=true challenge was issued');
+        if (r.value.next === 'continue')
+          return fault(
+            rec,
+            statusForCode(DigestErrorCode.StaleNonce),
+            'the nonce is stale (or the nonce-count store had no room): a stale=true challenge was issued',
+          );
         return SecStatus.SEC_E_OK;
       }
       if (rec.kind === 'http-client') {
@@ -122,29 +162,46 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
       if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
       if (rec.kind === 'http-client') {
         const p = httpSignatureInput(desc);
-        const r = rec.ctx.nextRequest(p.method ?? 'GET', p.uri ?? rec.target, p.body !== undefined ? { body: p.body } : {});
+        const r = rec.ctx.nextRequest(
+          p.method ?? 'GET',
+          p.uri ?? rec.target,
+          p.body !== undefined ? { body: p.body } : {},
+        );
         if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
         return emit(p.output, r.value, 'if-empty');
       }
-      if (rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'an HTTP server context signs nothing');
+      if (rec.kind === 'http-server')
+        return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'an HTTP server context signs nothing');
       const layer = layerOf(rec);
       if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (token === undefined || isReadOnly(token) || signedData(desc) === undefined) return fault(rec, SecStatus.SEC_E_INVALID_TOKEN, 'MakeSignature needs a DATA buffer and a writable TOKEN buffer');
+      if (token === undefined || isReadOnly(token) || signedData(desc) === undefined)
+        return fault(
+          rec,
+          SecStatus.SEC_E_INVALID_TOKEN,
+          'MakeSignature needs a DATA buffer and a writable TOKEN buffer',
+        );
       // Refuse before signing, so a refused call does not use up a sequence number.
-      if (token.data.length < TRAILER_LENGTH) return fault(rec, SecStatus.SEC_E_BUFFER_TOO_SMALL, `the TOKEN buffer is shorter than ${TRAILER_LENGTH} octets`);
+      if (token.data.length < TRAILER_LENGTH)
+        return fault(
+          rec,
+          SecStatus.SEC_E_BUFFER_TOO_SMALL,
+          `the TOKEN buffer is shorter than ${TRAILER_LENGTH} octets`,
+        );
       return writeBuffer(token, layer.sign(signedData(desc) ?? new Uint8Array(0)), false);
     },
 
     verifySignature(h, desc, _seq, qop) {
       const rec = get(h);
       if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
-      if (rec.kind === 'http-client' || rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
+      if (rec.kind === 'http-client' || rec.kind === 'http-server')
+        return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
       const layer = layerOf(rec);
       if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const data = signedData(desc);
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (data === undefined || token === undefined) return fault(rec, SecStatus.SEC_E_INVALID_TOKEN, 'VerifySignature needs a DATA and a TOKEN buffer');
+      if (data === undefined || token === undefined)
+        return fault(rec, SecStatus.SEC_E_INVALID_TOKEN, 'VerifySignature needs a DATA and a TOKEN buffer');
       const r = layer.verify(data, token.data);
       if (qop !== undefined) qop.value = 0;
       return r.ok ? SecStatus.SEC_E_OK : fault(rec, errorStatus(r.error), r.error);
@@ -153,14 +210,20 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
     sealMessage(h, qop, desc) {
       const rec = get(h);
       if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
-      if (rec.kind === 'http-client' || rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
+      if (rec.kind === 'http-client' || rec.kind === 'http-server')
+        return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
       const layer = layerOf(rec);
       if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const data = writableData(desc);
       const trailer = trailerBuffer(desc);
       if (data === undefined || trailer === undefined || isReadOnly(trailer)) return SecStatus.SEC_E_INVALID_TOKEN;
       if (!layer.confidential || qop === SecQop.WRAP_NO_ENCRYPT) {
-        if (qop !== SecQop.WRAP_NO_ENCRYPT) return fault(rec, SecStatus.SEC_E_QOP_NOT_SUPPORTED, 'no auth-conf layer: only SECQOP_WRAP_NO_ENCRYPT is possible');
+        if (qop !== SecQop.WRAP_NO_ENCRYPT)
+          return fault(
+            rec,
+            SecStatus.SEC_E_QOP_NOT_SUPPORTED,
+            'no auth-conf layer: only SECQOP_WRAP_NO_ENCRYPT is possible',
+          );
         if (trailer.data.length < TRAILER_LENGTH) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
         return writeBuffer(trailer, layer.sign(data.data), false);
       }
@@ -169,22 +232,33 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
       // Ciphertext covering the message replaces DATA in place; pad, MAC and framing go to the trailer.
       data.data.set(sealed.subarray(0, data.data.length));
       const st = writeBuffer(trailer, sealed.subarray(data.data.length), false);
-      for (const b of desc.buffers) if (b !== trailer && (b.type === SecBufferType.PADDING || b.type === SecBufferType.TOKEN) && !isReadOnly(b)) b.data = b.data.subarray(0, 0);
+      for (const b of desc.buffers)
+        if (b !== trailer && (b.type === SecBufferType.PADDING || b.type === SecBufferType.TOKEN) && !isReadOnly(b))
+          b.data = b.data.subarray(0, 0);
       return st;
     },
 
     unsealMessage(h, desc, _seq, qop) {
       const rec = get(h);
       if (rec === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
-      if (rec.kind === 'http-client' || rec.kind === 'http-server') return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
+      if (rec.kind === 'http-client' || rec.kind === 'http-server')
+        return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
       const layer = layerOf(rec);
       if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const stream = findBuffer(desc, SecBufferType.STREAM);
       const data = writableData(desc);
-      const parts = stream !== undefined ? [stream.data] : [data?.data, findBuffer(desc, SecBufferType.TOKEN)?.data, findBuffer(desc, SecBufferType.PADDING)?.data].filter((x): x is Uint8Array => x !== undefined);
+      const parts =
+        stream !== undefined
+          ? [stream.data]
+          : [
+              data?.data,
+              findBuffer(desc, SecBufferType.TOKEN)?.data,
+              findBuffer(desc, SecBufferType.PADDING)?.data,
+            ].filter((x): x is Uint8Array => x !== undefined);
       const whole = Buffer.concat(parts);
       if (!layer.confidential) {
-        if (whole.length < TRAILER_LENGTH) return fault(rec, SecStatus.SEC_E_INCOMPLETE_MESSAGE, 'the message is shorter than its 16-octet trailer');
+        if (whole.length < TRAILER_LENGTH)
+          return fault(rec, SecStatus.SEC_E_INCOMPLETE_MESSAGE, 'the message is shorter than its 16-octet trailer');
         const body = whole.subarray(0, whole.length - TRAILER_LENGTH);
         const r = layer.verify(body, whole.subarray(whole.length - TRAILER_LENGTH));
         if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
@@ -210,8 +284,12 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
         groups: [...id.groups],
         attributes: {
           mode: rec.kind === 'http-server' ? 'http' : 'sasl',
-          ...(rec.kind === 'http-server' && rec.ctx.algorithm !== undefined ? { algorithm: rec.ctx.algorithm.name } : {}),
-          ...(rec.kind === 'sasl-server' && rec.ctx.negotiated.qop !== undefined ? { qop: rec.ctx.negotiated.qop } : {}),
+          ...(rec.kind === 'http-server' && rec.ctx.algorithm !== undefined
+            ? { algorithm: rec.ctx.algorithm.name }
+            : {}),
+          ...(rec.kind === 'sasl-server' && rec.ctx.negotiated.qop !== undefined
+            ? { qop: rec.ctx.negotiated.qop }
+            : {}),
           ...(id.authzid !== undefined ? { authzid: id.authzid } : {}),
         },
       };
@@ -227,37 +305,64 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
           return ok(sizes(rec));
         case SecPkgAttr.STREAM_SIZES: {
           const s = sizes(rec);
-          return ok({ header: 0, trailer: s.securityTrailer, maximumMessage: 65536, buffers: 3, blockSize: s.blockSize });
+          return ok({
+            header: 0,
+            trailer: s.securityTrailer,
+            maximumMessage: 65536,
+            buffers: 3,
+            blockSize: s.blockSize,
+          });
         }
         case SecPkgAttr.NAMES: {
           const id = identity(rec);
-          return id === undefined ? { status: SecStatus.SEC_E_NO_CONTEXT } : ok({ userName: id.realm !== '' ? `${id.realm}\\${id.user}` : id.user });
+          return id === undefined
+            ? { status: SecStatus.SEC_E_NO_CONTEXT }
+            : ok({ userName: id.realm !== '' ? `${id.realm}\\${id.user}` : id.user });
         }
         case SecPkgAttr.NATIVE_NAMES: {
           const id = identity(rec);
           const server = rec.kind === 'http-client' || rec.kind === 'sasl-client' ? rec.target : (id?.realm ?? '');
-          return id === undefined ? { status: SecStatus.SEC_E_NO_CONTEXT } : ok({ clientName: id.user, serverName: server });
+          return id === undefined
+            ? { status: SecStatus.SEC_E_NO_CONTEXT }
+            : ok({ clientName: id.user, serverName: server });
         }
         case SecPkgAttr.LIFESPAN:
           // Reference §7: Digest contexts never expire.
           return ok({ start: 0n, expiry: TIMESTAMP_FOREVER });
         case SecPkgAttr.FLAGS:
-          return ok({ flags: rec.kind === 'http-client' || rec.kind === 'sasl-client' ? clientAttributes(rec) : serverAttributes(rec, false) });
+          return ok({
+            flags:
+              rec.kind === 'http-client' || rec.kind === 'sasl-client'
+                ? clientAttributes(rec)
+                : serverAttributes(rec, false),
+          });
         case SecPkgAttr.SESSION_KEY: {
           // SASL: binary H(A1), from which both sides derive the layer keys (RFC 2831 §2.3/§2.4).
           const key = rec.kind === 'sasl-client' || rec.kind === 'sasl-server' ? rec.ctx.sessionKey : undefined;
-          return key === undefined ? { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION } : ok({ sessionKey: Uint8Array.from(key) });
+          return key === undefined
+            ? { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION }
+            : ok({ sessionKey: Uint8Array.from(key) });
         }
         case SecPkgAttr.PACKAGE_INFO:
           return ok({ packageInfo: DIGEST_PACKAGE_INFO });
         case SecPkgAttr.KEY_INFO: {
-          if (rec.kind === 'http-client' || rec.kind === 'http-server') return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
+          if (rec.kind === 'http-client' || rec.kind === 'http-server')
+            return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
           const cipher = rec.ctx.negotiated.cipher;
-          return ok({ signatureAlgorithmName: 'HMAC-MD5', encryptAlgorithmName: cipher ?? '', keySize: cipher === 'rc4-40' ? 40 : cipher === 'rc4-56' || cipher === 'des' ? 56 : cipher === '3des' ? 112 : 128, signatureAlgorithm: 0, encryptAlgorithm: 0 });
+          return ok({
+            signatureAlgorithmName: 'HMAC-MD5',
+            encryptAlgorithmName: cipher ?? '',
+            keySize:
+              cipher === 'rc4-40' ? 40 : cipher === 'rc4-56' || cipher === 'des' ? 56 : cipher === '3des' ? 112 : 128,
+            signatureAlgorithm: 0,
+            encryptAlgorithm: 0,
+          });
         }
         case SecPkgAttr.ACCESS_TOKEN: {
           const t = this.getContextToken?.(h);
-          return t?.token !== undefined ? ok({ accessToken: t.token }) : { status: t?.status ?? SecStatus.SEC_E_NO_IMPERSONATION };
+          return t?.token !== undefined
+            ? ok({ accessToken: t.token })
+            : { status: t?.status ?? SecStatus.SEC_E_NO_IMPERSONATION };
         }
         default:
           return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
@@ -265,7 +370,8 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
     },
   };
   const { completeAuthToken, makeSignature, verifySignature, sealMessage, unsealMessage } = table;
-  if (!completeAuthToken || !makeSignature || !verifySignature || !sealMessage || !unsealMessage) throw new Error('unreachable');
+  if (!completeAuthToken || !makeSignature || !verifySignature || !sealMessage || !unsealMessage)
+    throw new Error('unreachable');
   // Every per-message entry leaves its cause (or clears the last one); failureCause reads it back.
   return {
     ...table,
@@ -278,7 +384,12 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
   };
 }
 
-function placePlaintext(desc: SecBufferDesc, data: SecBuffer | undefined, stream: SecBuffer | undefined, plain: Uint8Array): number {
+function placePlaintext(
+  desc: SecBufferDesc,
+  data: SecBuffer | undefined,
+  stream: SecBuffer | undefined,
+  plain: Uint8Array,
+): number {
   if (stream !== undefined) {
     if (data === undefined) {
       desc.buffers.push({ type: SecBufferType.DATA, flags: 0, data: Uint8Array.from(plain) });
@@ -294,6 +405,8 @@ function placePlaintext(desc: SecBufferDesc, data: SecBuffer | undefined, stream
   } else {
     data.data = Uint8Array.from(plain);
   }
-  for (const b of desc.buffers) if (b !== data && (b.type === SecBufferType.TOKEN || b.type === SecBufferType.PADDING) && !isReadOnly(b)) b.data = b.data.subarray(0, 0);
+  for (const b of desc.buffers)
+    if (b !== data && (b.type === SecBufferType.TOKEN || b.type === SecBufferType.PADDING) && !isReadOnly(b))
+      b.data = b.data.subarray(0, 0);
   return SecStatus.SEC_E_OK;
 }

@@ -134,7 +134,13 @@ describe('HTTP Digest client ↔ server', () => {
 
   it('malformed headers fail with typed errors, never a throw', async () => {
     const { server } = setup();
-    for (const bad of ['Digest username="a', 'Digest a=b, a=c', 'Digest username="x"', 'Basic abc', `Digest username="${'x'.repeat(20000)}"`]) {
+    for (const bad of [
+      'Digest username="a',
+      'Digest a=b, a=c',
+      'Digest username="x"',
+      'Basic abc',
+      `Digest username="${'x'.repeat(20000)}"`,
+    ]) {
       const r = await server.accept(bad, { method: 'GET' });
       expect(r.ok).toBe(false);
       expect(['INVALID_TOKEN', 'ILLEGAL_MESSAGE']).toContain(!r.ok && r.error.code);
@@ -185,7 +191,10 @@ describe('non-ASCII realms (one wire form for challenge, comparison and nonce MA
   it('authenticates in realms beyond ASCII and beyond Latin-1', async () => {
     // Regression: 'zoö' went out as Latin-1 but was hashed as UTF-8 (LOGON_DENIED); 'Zoo Ω' could not be challenged.
     for (const realm of ['zoö', 'Zoo Ω']) {
-      const cred = new HttpServerCredential({ realm, users: new MemoryUserStore([{ username: 'v', realm, password: 'pw' }]) });
+      const cred = new HttpServerCredential({
+        realm,
+        users: new MemoryUserStore([{ username: 'v', realm, password: 'pw' }]),
+      });
       const server = new HttpServerContext(cred);
       const c = await challenge(server);
       expect(c).toContain(`realm="${Buffer.from(realm, 'utf8').toString('latin1')}"`);

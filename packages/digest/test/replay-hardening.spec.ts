@@ -33,7 +33,13 @@ function value<T>(r: Result<T>): T {
 /** A fresh challenge from `cred`, answered by `username`: the Authorization value. */
 async function authorization(cred: HttpServerCredential, username: string, uri = '/x'): Promise<string> {
   const challenge = value(await new HttpServerContext(cred).accept(undefined, {})).token ?? '';
-  return value(new HttpClientContext({ username, password: PASSWORDS[username] ?? '' }, {}).initialize(challenge, uri, { method: 'GET' })).token ?? '';
+  return (
+    value(
+      new HttpClientContext({ username, password: PASSWORDS[username] ?? '' }, {}).initialize(challenge, uri, {
+        method: 'GET',
+      }),
+    ).token ?? ''
+  );
 }
 
 /** What a server context answers to an Authorization value: OK, a stale challenge, or an error code. */
@@ -48,7 +54,12 @@ describe('a full nonce-count store never reopens a live nonce to replay', () => 
   it('serves new clients by retiring the oldest nonce early: its old counts are never accepted again', async () => {
     let now = 1_000_000_000;
     const nonces = new NonceIssuer({ lifetimeMs: 60_000, now: () => now });
-    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces, nonceCounts: new MemoryNonceCountStore({ maxNonces: 3, now: () => now }) });
+    const cred = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      nonces,
+      nonceCounts: new MemoryNonceCountStore({ maxNonces: 3, now: () => now }),
+    });
     const victim = await authorization(cred, 'victim', '/secret');
     expect(await verdict(cred, victim, '/secret')).toBe('ok');
     expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
@@ -80,7 +91,11 @@ describe('a full nonce-count store never reopens a live nonce to replay', () => 
 
   it('the default store follows the nonce issuer clock', async () => {
     let now = 1_000_000_000;
-    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces: new NonceIssuer({ lifetimeMs: 1_000, now: () => now }) });
+    const cred = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      nonces: new NonceIssuer({ lifetimeMs: 1_000, now: () => now }),
+    });
     const victim = await authorization(cred, 'victim');
     expect(await verdict(cred, victim)).toBe('ok');
     now += 500;
@@ -104,8 +119,20 @@ describe('credentials that accept the same nonces share one record of counts', (
 
   it('a response accepted by instance A is a replay on instance B when they share the store', async () => {
     const nonceCounts = new MemoryNonceCountStore();
-    const a = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces: new NonceIssuer({ key }), nonceCounts });
-    const b = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces: new NonceIssuer({ key }), nonceCounts });
+    const a = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      opaque: 'o',
+      nonces: new NonceIssuer({ key }),
+      nonceCounts,
+    });
+    const b = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      opaque: 'o',
+      nonces: new NonceIssuer({ key }),
+      nonceCounts,
+    });
     const authz = await authorization(a, 'victim');
     expect(await verdict(a, authz)).toBe('ok');
     expect(await verdict(b, authz)).toBe(DigestErrorCode.OutOfSequence);
@@ -162,8 +189,28 @@ describe('nonce counts are kept per (nonce, user)', () => {
     const a = cred.algorithm;
     const nc = 0xffffffff;
     const ha1 = userRealmPasswordHash(a, 'eve', 'zoo', 'e-pass');
-    const response = responseDigest(a, { ha1, nonce, qop: 'auth', nc, cnonce: 'c', ha2: ha2(a, { method: 'GET', uri: '/x', qop: 'auth' }) });
-    const burn = formatCredentials({ username: 'eve', usernameExt: false, realm: 'zoo', uri: '/x', nonce, response, algorithm: a, opaque, qop: 'auth', nc, cnonce: 'c', userhash: false });
+    const response = responseDigest(a, {
+      ha1,
+      nonce,
+      qop: 'auth',
+      nc,
+      cnonce: 'c',
+      ha2: ha2(a, { method: 'GET', uri: '/x', qop: 'auth' }),
+    });
+    const burn = formatCredentials({
+      username: 'eve',
+      usernameExt: false,
+      realm: 'zoo',
+      uri: '/x',
+      nonce,
+      response,
+      algorithm: a,
+      opaque,
+      qop: 'auth',
+      nc,
+      cnonce: 'c',
+      userhash: false,
+    });
     expect(await verdict(cred, burn)).toBe('ok');
     // The victim's next request on its nonce (nc=2) still goes through.
     const next = value(client.nextRequest('GET', '/x', {}));

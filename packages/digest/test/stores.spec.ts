@@ -162,7 +162,10 @@ describe('user stores', () => {
     const wanted = userhash(SHA256, 'u7', 'r');
     store.lookupByUserhash(wanted, 'r', SHA256);
     const first = reads;
-    for (let i = 0; i < 10; i++) expect(store.lookupByUserhash(i % 2 === 0 ? wanted : '0'.repeat(64), 'r', SHA256)?.username).toBe(i % 2 === 0 ? 'u7' : undefined);
+    for (let i = 0; i < 10; i++)
+      expect(store.lookupByUserhash(i % 2 === 0 ? wanted : '0'.repeat(64), 'r', SHA256)?.username).toBe(
+        i % 2 === 0 ? 'u7' : undefined,
+      );
     expect(reads - first).toBeLessThanOrEqual(5);
   });
   it('reads htdigest and group files', () => {

@@ -125,8 +125,13 @@ export class HttpServerContext {
   /** AcceptSecurityContext: no token → challenge; a response → verify now or ask for completion. */
   async accept(token: string | undefined, parts: HttpRequestParts): Promise<Result<Step>> {
     if (token === undefined || token.trim() === '') {
-      if (this.#state === 'pending') return fail(DigestErrorCode.InvalidState, 'a response is waiting for CompleteAuthToken');
-      if (this.#offeredQop.length === 0) return fail(DigestErrorCode.QosFailed, 'ASC_REQ_INTEGRITY asked for, but the credential does not offer qop=auth-int');
+      if (this.#state === 'pending')
+        return fail(DigestErrorCode.InvalidState, 'a response is waiting for CompleteAuthToken');
+      if (this.#offeredQop.length === 0)
+        return fail(
+          DigestErrorCode.QosFailed,
+          'ASC_REQ_INTEGRITY asked for, but the credential does not offer qop=auth-int',
+        );
       this.#state = 'challenged';
       try {
         return ok({ next: 'continue', completeNeeded: false, token: this.challenge() });
@@ -141,28 +146,48 @@ export class HttpServerContext {
     if (creds.realm !== c.wireRealm) return fail(DigestErrorCode.LogonDenied, 'response is for another realm');
     // RFC 7616 §3.4.4: userhash is the server's offer; unasked, it would only buy a store-wide search.
     if (creds.userhash && !c.userhash) return fail(DigestErrorCode.IllegalMessage, 'userhash was not offered');
-    if (!c.accepted.some((a) => a.name === creds.algorithm.name)) return fail(DigestErrorCode.QopNotSupported, 'algorithm not accepted');
-    if (this.#require.integrity === true && creds.qop !== 'auth-int') return fail(DigestErrorCode.QosFailed, 'ASC_REQ_INTEGRITY asked for, but the response is not qop=auth-int');
-    if (creds.qop === undefined ? !c.allowNoQop : !c.qop.includes(creds.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
-    if (creds.opaque !== undefined && creds.opaque !== c.opaque) return fail(DigestErrorCode.LogonDenied, 'opaque does not match');
-    const verdict = creds.nonce === this.#knownNonce ? (c.nonces.isExpired(creds.nonce) ? 'stale' : 'valid') : c.nonces.check(creds.nonce, c.wireRealm, c.opaque);
+    if (!c.accepted.some((a) => a.name === creds.algorithm.name))
+      return fail(DigestErrorCode.QopNotSupported, 'algorithm not accepted');
+    if (this.#require.integrity === true && creds.qop !== 'auth-int')
+      return fail(DigestErrorCode.QosFailed, 'ASC_REQ_INTEGRITY asked for, but the response is not qop=auth-int');
+    if (creds.qop === undefined ? !c.allowNoQop : !c.qop.includes(creds.qop))
+      return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
+    if (creds.opaque !== undefined && creds.opaque !== c.opaque)
+      return fail(DigestErrorCode.LogonDenied, 'opaque does not match');
+    const verdict =
+      creds.nonce === this.#knownNonce
+        ? c.nonces.isExpired(creds.nonce)
+          ? 'stale'
+          : 'valid'
+        : c.nonces.check(creds.nonce, c.wireRealm, c.opaque);
     if (verdict === 'invalid') return fail(DigestErrorCode.LogonDenied, 'nonce was not issued by this server');
 
     const known = this.#knownKey;
-    const cached = known !== undefined && !creds.userhash && known.username === creds.username && known.base === creds.algorithm.base ? known : undefined;
+    const cached =
+      known !== undefined && !creds.userhash && known.username === creds.username && known.base === creds.algorithm.base
+        ? known
+        : undefined;
     const found = cached?.user ?? (await this.#findUser(creds));
     const foundHa1 = cached?.baseHa1 ?? (found !== undefined ? baseHa1For(found, creds.algorithm) : undefined);
     // An unknown user (or one without a key for this algorithm) goes down the same path as a known
     // one, against a decoy key hashed like a password user's: the refusal takes the same work and
     // comes at the same step (COMPLETE_NEEDED included), so neither time nor status names users.
     const decoy = found === undefined || foundHa1 === undefined;
-    const user: DigestUser = found !== undefined && !decoy ? found : { username: wireToUnicode(creds.username), realm: c.realm };
+    const user: DigestUser =
+      found !== undefined && !decoy ? found : { username: wireToUnicode(creds.username), realm: c.realm };
     const baseHa1 = foundHa1 ?? userRealmPasswordHash(creds.algorithm, creds.username, c.wireRealm, c.decoyPassword);
     if (this.#identity !== undefined && user.username !== this.#identity.username) {
       return fail(DigestErrorCode.LogonDenied, 'context belongs to another user');
     }
     const later = this.#state === 'established';
-    const pending: Pending = { credentials: creds, user, baseHa1, parts, alteredOnMismatch: later || creds.qop === 'auth-int', decoy };
+    const pending: Pending = {
+      credentials: creds,
+      user,
+      baseHa1,
+      parts,
+      alteredOnMismatch: later || creds.qop === 'auth-int',
+      decoy,
+    };
     this.#qop = creds.qop;
     // Windows returns COMPLETE_NEEDED for a later request on an existing context and whenever the
     // method or (auth-int) the entity body is not known yet.
@@ -183,7 +208,8 @@ export class HttpServerContext {
     // CompleteAuthToken describes the final message: a method never named is GET (the client's
     // default too), a body never supplied is empty.
     const known: HttpRequestParts = { method: 'GET', ...p.parts, ...definedOnly(parts) };
-    const merged: HttpRequestParts = known.body === undefined && known.bodyHash === undefined ? { ...known, body: new Uint8Array(0) } : known;
+    const merged: HttpRequestParts =
+      known.body === undefined && known.bodyHash === undefined ? { ...known, body: new Uint8Array(0) } : known;
     const stale = this.#cred.nonces.isExpired(p.credentials.nonce);
     return this.#verify({ ...p, parts: merged }, stale);
   }
@@ -193,20 +219,33 @@ export class HttpServerContext {
     const a = creds.algorithm;
     if (p.parts.uri === undefined && !this.#cred.allowMissingUri) {
       this.#reset();
-      return fail(DigestErrorCode.InvalidParameter, 'no request URI was given ([2] PKG_PARAMS): the response cannot be bound to the request');
+      return fail(
+        DigestErrorCode.InvalidParameter,
+        'no request URI was given ([2] PKG_PARAMS): the response cannot be bound to the request',
+      );
     }
     if (p.parts.uri !== undefined && p.parts.uri !== creds.uri) {
       this.#reset();
       return fail(DigestErrorCode.IllegalMessage, 'uri parameter does not match the request');
     }
     const ha1 = sessionHa1(a, p.baseHa1, creds.nonce, creds.cnonce);
-    const bodyHash = p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined);
-    const h2 = ha2(a, { method: p.parts.method ?? '', uri: creds.uri, qop: creds.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) });
+    const bodyHash =
+      p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined);
+    const h2 = ha2(a, {
+      method: p.parts.method ?? '',
+      uri: creds.uri,
+      qop: creds.qop,
+      ...(bodyHash !== undefined ? { bodyHash } : {}),
+    });
     const expected = responseDigest(a, { ha1, nonce: creds.nonce, qop: creds.qop, ...nonceFields(creds), ha2: h2 });
     const matches = constantTimeEqual(expected, creds.response);
     if (!matches || p.decoy) {
       this.#reset();
-      const why = p.decoy ? 'unknown user, or no key for this algorithm' : p.alteredOnMismatch ? 'response does not match the message' : 'response does not match';
+      const why = p.decoy
+        ? 'unknown user, or no key for this algorithm'
+        : p.alteredOnMismatch
+          ? 'response does not match the message'
+          : 'response does not match';
       return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, why);
     }
     if (stale) return this.#staleChallenge();
@@ -256,7 +295,8 @@ export class HttpServerContext {
 
   async #findUser(creds: DigestCredentials): Promise<DigestUser | undefined> {
     const store = this.#cred.users;
-    if (creds.userhash) return store.lookupByUserhash?.(creds.username.toLowerCase(), this.#cred.realm, creds.algorithm);
+    if (creds.userhash)
+      return store.lookupByUserhash?.(creds.username.toLowerCase(), this.#cred.realm, creds.algorithm);
     return store.lookup(wireToUnicode(creds.username), this.#cred.realm);
   }
 
@@ -267,10 +307,12 @@ export class HttpServerContext {
 }
 
 function nonceFields(creds: DigestCredentials): { nc?: number; cnonce?: string } {
-  return { ...(creds.nc !== undefined ? { nc: creds.nc } : {}), ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}) };
+  return {
+    ...(creds.nc !== undefined ? { nc: creds.nc } : {}),
+    ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}),
+  };
 }
 
 function definedOnly(parts: HttpRequestParts): HttpRequestParts {
   return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
 }
-

@@ -95,15 +95,21 @@ export class HttpServerCredential {
     this.realm = options.realm;
     this.wireRealm = unicodeToWire(options.realm);
     this.users = options.users;
-    this.algorithm = (options.algorithm !== undefined ? lookupAlgorithm(options.algorithm) : undefined) ?? DEFAULT_ALGORITHM;
-    const listed = options.acceptAlgorithms?.map((n) => lookupAlgorithm(n)).filter((a): a is DigestAlgorithm => a !== undefined);
+    this.algorithm =
+      (options.algorithm !== undefined ? lookupAlgorithm(options.algorithm) : undefined) ?? DEFAULT_ALGORITHM;
+    const listed = options.acceptAlgorithms
+      ?.map((n) => lookupAlgorithm(n))
+      .filter((a): a is DigestAlgorithm => a !== undefined);
     this.accepted = listed ?? [this.algorithm];
     this.qop = options.qop ?? ['auth', 'auth-int'];
     this.allowNoQop = options.allowNoQop ?? false;
     this.allowMissingUri = options.allowMissingUri ?? false;
     this.nonces = options.nonces ?? new NonceIssuer();
     if (options.nonceCounts === undefined && this.nonces.sharedKey) {
-      throw new DigestError(DigestErrorCode.UnknownCredentials, 'a nonce issuer with an explicit key needs a shared nonceCounts store');
+      throw new DigestError(
+        DigestErrorCode.UnknownCredentials,
+        'a nonce issuer with an explicit key needs a shared nonceCounts store',
+      );
     }
     this.nonceCounts = options.nonceCounts ?? defaultStoreFor(this.nonces);
     this.opaque = options.opaque ?? randomBytes(16).toString('base64');

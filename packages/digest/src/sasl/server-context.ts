@@ -97,7 +97,11 @@ export class SaslServerContext {
     if (this.#state === 'initial' && (token === undefined || token === '')) {
       // Offer only what the context requirements allow, so a client never picks a qop we then refuse.
       const qop = (this.#options.qop ?? ['auth', 'auth-int', 'auth-conf']).filter((q) => satisfies(q, this.#require));
-      if (qop.length === 0) return fail(DigestErrorCode.QosFailed, 'the context requirements ask for a layer the credential does not offer');
+      if (qop.length === 0)
+        return fail(
+          DigestErrorCode.QosFailed,
+          'the context requirements ask for a layer the credential does not offer',
+        );
       this.#nonce = randomBytes(24).toString('base64');
       this.#state = 'challenged';
       return ok({
@@ -116,7 +120,8 @@ export class SaslServerContext {
     }
     // DIGEST-MD5 has no initial response (subsequent authentication is not supported).
     if (this.#state === 'initial') return fail(DigestErrorCode.InvalidToken, 'DIGEST-MD5 expects no initial response');
-    if (this.#state !== 'challenged' || token === undefined) return fail(DigestErrorCode.InvalidState, 'no digest-response expected now');
+    if (this.#state !== 'challenged' || token === undefined)
+      return fail(DigestErrorCode.InvalidState, 'no digest-response expected now');
     this.#state = 'failed';
     const parsed = parseSaslResponse(token);
     if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
@@ -128,8 +133,10 @@ export class SaslServerContext {
     if (realm !== unicodeToWire(this.#options.realm)) return fail(DigestErrorCode.LogonDenied, 'realm does not match');
     const offered = this.#options.qop ?? ['auth', 'auth-int', 'auth-conf'];
     if (!offered.includes(r.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
-    if (!satisfies(r.qop, this.#require)) return fail(DigestErrorCode.QosFailed, `the context requirements refuse qop=${r.qop}`);
-    if (r.cipher !== undefined && !(this.#options.ciphers ?? STRONG_SASL_CIPHERS).includes(r.cipher)) return fail(DigestErrorCode.QopNotSupported, 'cipher not offered');
+    if (!satisfies(r.qop, this.#require))
+      return fail(DigestErrorCode.QosFailed, `the context requirements refuse qop=${r.qop}`);
+    if (r.cipher !== undefined && !(this.#options.ciphers ?? STRONG_SASL_CIPHERS).includes(r.cipher))
+      return fail(DigestErrorCode.QopNotSupported, 'cipher not offered');
     if (this.#options.digestUri !== undefined && r.digestUri.toLowerCase() !== this.#options.digestUri.toLowerCase()) {
       return fail(DigestErrorCode.LogonDenied, 'digest-uri names another service');
     }
@@ -142,7 +149,11 @@ export class SaslServerContext {
     // UTF-8 names); a stored MD5 HA1 (htdigest) is the same value for ASCII names.
     const hex = user.password === undefined && MD5 !== undefined ? baseHa1For(user, MD5) : undefined;
     const userHash =
-      user.password !== undefined ? saslUserHash(r.username, realm, hashOctets(unicodeToWire(user.password), r.utf8), r.utf8) : hex !== undefined ? Buffer.from(hex, 'hex') : undefined;
+      user.password !== undefined
+        ? saslUserHash(r.username, realm, hashOctets(unicodeToWire(user.password), r.utf8), r.utf8)
+        : hex !== undefined
+          ? Buffer.from(hex, 'hex')
+          : undefined;
     if (userHash === undefined) return fail(DigestErrorCode.LogonDenied, 'no key for this user');
     const input = {
       userHash,
@@ -160,7 +171,11 @@ export class SaslServerContext {
     this.#qop = r.qop;
     this.#cipher = r.qop === 'auth-conf' ? r.cipher : undefined;
     if (r.qop !== 'auth') {
-      this.#layer = new SaslSecurityLayer({ role: 'server', ha1: saslHa1(input), ...(this.#cipher !== undefined ? { cipher: this.#cipher } : {}) });
+      this.#layer = new SaslSecurityLayer({
+        role: 'server',
+        ha1: saslHa1(input),
+        ...(this.#cipher !== undefined ? { cipher: this.#cipher } : {}),
+      });
     }
     this.#identity = {
       username: user.username,

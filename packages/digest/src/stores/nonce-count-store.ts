@@ -76,7 +76,8 @@ export class MemoryNonceCountStore implements NonceCountStore {
 
   constructor(options: MemoryNonceCountStoreOptions = {}) {
     const window = options.window ?? 31;
-    if (!Number.isInteger(window) || window < 0 || window > 31) throw new RangeError('window must be an integer in 0..31');
+    if (!Number.isInteger(window) || window < 0 || window > 31)
+      throw new RangeError('window must be an integer in 0..31');
     const maxNonces = options.maxNonces ?? 100_000;
     if (!Number.isInteger(maxNonces) || maxNonces < 1) throw new RangeError('maxNonces must be a positive integer');
     this.#window = window;
