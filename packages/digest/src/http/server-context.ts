@@ -59,6 +59,8 @@ export class HttpServerContext {
   // The nonce this context last authenticated, and the key it used: later requests on the same
   // connection reuse both instead of redoing the MAC check and the store lookup.
   #knownNonce: string | undefined;
+  /** The nonce-count store key of the last recorded (nonce, user). */
+  #countKey: string | undefined;
   #knownKey: { username: string; base: string; user: DigestUser; baseHa1: string } | undefined;
 
   constructor(credential: HttpServerCredential, require: HttpServerRequirements = {}) {
@@ -249,25 +251,33 @@ export class HttpServerContext {
       return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, why);
     }
     if (stale) return this.#staleChallenge();
+    let countKey: string | undefined;
     if (creds.nc !== undefined) {
       // One record per (nonce, user): another user's counts on a (public) nonce cannot burn ours.
-      const key = nonceCountKey(creds.nonce, p.user.username, p.user.realm);
+      // Later requests on the connection reuse the key computed for the nonce and user they share.
+      const reuse = this.#countKey !== undefined && creds.nonce === this.#knownNonce && p.user === this.#knownKey?.user;
+      const key =
+        reuse && this.#countKey !== undefined
+          ? this.#countKey
+          : nonceCountKey(creds.nonce, p.user.username, p.user.realm);
+      countKey = key;
       const seen = await this.#cred.nonceCounts.record(key, creds.nc, this.#cred.nonces.retainUntil(creds.nonce));
       if (seen === 'replay') {
         this.#pending = undefined;
         this.#state = this.#identity !== undefined ? 'established' : 'challenged';
         return fail(DigestErrorCode.OutOfSequence, 'nonce count already used');
       }
-      // The store cannot take another live nonce without forgetting one (which would reopen it to
-      // replay): treat this nonce as used up, so the client retries with a fresh one later.
+      // The store retired this nonce early, or has no room for it: its counts may be gone, so it is
+      // used up (accepting it could replay a forgotten count) and the client retries with a fresh one.
       if (seen === 'full') return this.#staleChallenge();
     }
     this.#state = 'established';
     this.#pending = undefined;
     this.#algorithm = a;
     // A flat copy: the parsed nonce is a slice that would keep the whole header alive.
-    this.#knownNonce = Buffer.from(creds.nonce, 'latin1').toString('latin1');
+    if (creds.nonce !== this.#knownNonce) this.#knownNonce = Buffer.from(creds.nonce, 'latin1').toString('latin1');
     this.#knownKey = { username: creds.username, base: a.base, user: p.user, baseHa1: p.baseHa1 };
+    this.#countKey = countKey;
     this.#requests++;
     this.#identity = { username: p.user.username, realm: p.user.realm, groups: p.user.groups ?? [] };
     const rspauth = responseDigest(a, {
