@@ -61,9 +61,28 @@ function signedData(desc: SecBufferDesc): Uint8Array | undefined {
   return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
-/** The DATA buffer EncryptMessage/DecryptMessage work on: the first one that may be written. */
-function writableData(desc: SecBufferDesc): SecBuffer | undefined {
-  return desc.buffers.find((b) => b.type === SecBufferType.DATA && !isReadOnly(b));
+/** The DATA buffers EncryptMessage/DecryptMessage work on: every one that may be written, in order. */
+function writableDatas(desc: SecBufferDesc): SecBuffer[] {
+  return desc.buffers.filter((b) => b.type === SecBufferType.DATA && !isReadOnly(b));
+}
+
+/**
+ * Several DATA buffers whose lengths add up to the plaintext get it back in place, in order (the
+ * sender's layout); TOKEN and PADDING are emptied. False when the layout does not fit (one buffer,
+ * or other lengths): the caller places the plaintext as for one buffer.
+ */
+function splitInto(datas: readonly SecBuffer[], plain: Uint8Array, desc: SecBufferDesc): boolean {
+  if (datas.length < 2 || datas.reduce((n, d) => n + d.data.length, 0) !== plain.length) return false;
+  let offset = 0;
+  for (const d of datas) {
+    d.data.set(plain.subarray(offset, offset + d.data.length));
+    offset += d.data.length;
+  }
+  for (const b of desc.buffers) {
+    if ((b.type === SecBufferType.TOKEN || b.type === SecBufferType.PADDING) && !isReadOnly(b))
+      b.data = b.data.subarray(0, 0);
+  }
+  return true;
 }
 
 /** The trailer buffer of EncryptMessage: TOKEN if given (SSPI custom), else PADDING (Digest docs). */
@@ -214,9 +233,13 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
         return fault(rec, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'HTTP Digest has no message protection');
       const layer = layerOf(rec);
       if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
-      const data = writableData(desc);
+      // Every writable DATA buffer is part of the message (EncryptMessage seals them all in place);
+      // RFC 2831's wrap covers one octet string, so the buffers are sealed as their concatenation.
+      const datas = writableDatas(desc);
       const trailer = trailerBuffer(desc);
-      if (data === undefined || trailer === undefined || isReadOnly(trailer)) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (datas.length === 0 || trailer === undefined || isReadOnly(trailer)) return SecStatus.SEC_E_INVALID_TOKEN;
+      const message =
+        datas.length === 1 ? (datas[0]?.data ?? new Uint8Array(0)) : Buffer.concat(datas.map((d) => d.data));
       if (!layer.confidential || qop === SecQop.WRAP_NO_ENCRYPT) {
         if (qop !== SecQop.WRAP_NO_ENCRYPT)
           return fault(
@@ -225,13 +248,18 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
             'no auth-conf layer: only SECQOP_WRAP_NO_ENCRYPT is possible',
           );
         if (trailer.data.length < TRAILER_LENGTH) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
-        return writeBuffer(trailer, layer.sign(data.data), false);
+        return writeBuffer(trailer, layer.sign(message), false);
       }
       if (trailer.data.length < sizes(rec).securityTrailer) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
-      const sealed = layer.seal(data.data);
-      // Ciphertext covering the message replaces DATA in place; pad, MAC and framing go to the trailer.
-      data.data.set(sealed.subarray(0, data.data.length));
-      const st = writeBuffer(trailer, sealed.subarray(data.data.length), false);
+      const sealed = layer.seal(message);
+      // Ciphertext covering the message replaces the DATA buffers in place, in order; pad, MAC and
+      // framing go to the trailer.
+      let offset = 0;
+      for (const d of datas) {
+        d.data.set(sealed.subarray(offset, offset + d.data.length));
+        offset += d.data.length;
+      }
+      const st = writeBuffer(trailer, sealed.subarray(offset), false);
       for (const b of desc.buffers)
         if (b !== trailer && (b.type === SecBufferType.PADDING || b.type === SecBufferType.TOKEN) && !isReadOnly(b))
           b.data = b.data.subarray(0, 0);
@@ -246,12 +274,13 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
       const layer = layerOf(rec);
       if (layer === undefined) return fault(rec, noLayerStatus(rec), noLayerWhy(rec));
       const stream = findBuffer(desc, SecBufferType.STREAM);
-      const data = writableData(desc);
+      const datas = writableDatas(desc);
+      const data = datas[0];
       const parts =
         stream !== undefined
           ? [stream.data]
           : [
-              data?.data,
+              ...datas.map((d) => d.data),
               findBuffer(desc, SecBufferType.TOKEN)?.data,
               findBuffer(desc, SecBufferType.PADDING)?.data,
             ].filter((x): x is Uint8Array => x !== undefined);
@@ -263,11 +292,14 @@ export function createUserTable(state: DigestState): SecpkgUserFunctionTable {
         const r = layer.verify(body, whole.subarray(whole.length - TRAILER_LENGTH));
         if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
         if (qop !== undefined) qop.value = SecQop.WRAP_NO_ENCRYPT;
-        return placePlaintext(desc, data, stream, body);
+        return stream === undefined && splitInto(datas, body, desc)
+          ? SecStatus.SEC_E_OK
+          : placePlaintext(desc, data, stream, body);
       }
       const r = layer.unseal(whole);
       if (!r.ok) return fault(rec, errorStatus(r.error), r.error);
       if (qop !== undefined) qop.value = 0;
+      if (stream === undefined && splitInto(datas, r.value, desc)) return SecStatus.SEC_E_OK;
       return placePlaintext(desc, data, stream, r.value);
     },
 
