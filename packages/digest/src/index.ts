@@ -1,5 +1,5 @@
-// The public surface of @sspkit/digest: the package module, what configures it, the stores, and the
-// auth-param parser (@sspkit/decode explains headers with it). The HTTP and SASL protocol layers,
+// The public surface of @sspkit/digest: the package module, what configures it, the stores, the
+// challenge-list selection an HTTP layer uses, and the auth-param parser (@sspkit/decode). The HTTP and SASL protocol layers,
 // the other codecs and the crypto are internal; the tests and benchmarks import them by relative path.
 import { createDigestModule } from './module.js';
 
@@ -14,7 +14,10 @@ export { createDigestModule, DEFAULT_DIGEST_DEFAULTS } from './module.js';
 export type { DigestServerAuthData, DigestModuleDefaults } from './credentials.js';
 export type { DigestAlgorithmName } from './crypto/algorithms.js';
 export type { HttpQop, SaslQop } from './messages/qop.js';
-export { SASL_CIPHERS } from './sasl/ciphers.js';
+export { parseChallengeList, selectDigestChallenge } from './messages/challenge-list.js';
+export type { AuthChallenge } from './messages/challenge-list.js';
+export type { DigestChallenge } from './messages/challenge.js';
+export { SASL_CIPHERS, STRONG_SASL_CIPHERS } from './sasl/ciphers.js';
 export type { SaslCipher } from './sasl/ciphers.js';
 export { NonceIssuer } from './crypto/nonce.js';
 export type { NonceIssuerOptions } from './crypto/nonce.js';

@@ -3,6 +3,7 @@
 // (@sspkit/decode explains tokens with them). The encoders and the crypto are internal; the tests
 // and benchmarks import them by relative path.
 export { spLsaModeInitialize, spUserModeInitialize, createNtlmModule } from './module.js';
+export { sspkitConformance } from './conformance-config.js';
 export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
 export { InMemoryAccountStore } from './accounts.js';
 export { readUserFile } from './user-file.js';
