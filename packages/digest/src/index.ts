@@ -1,6 +1,7 @@
 // The public surface of @sspkit/digest: the package module, what configures it, the stores, the
-// challenge-list selection an HTTP layer uses, and the auth-param parser (@sspkit/decode). The HTTP and SASL protocol layers,
-// the other codecs and the crypto are internal; the tests and benchmarks import them by relative path.
+// challenge-list selection an HTTP layer uses, and the auth-param parser (@sspkit/decode). The HTTP
+// and SASL protocol layers, the other codecs and the crypto are internal; the tests and benchmarks
+// import them by relative path.
 import { createDigestModule } from './module.js';
 
 const defaultModule = createDigestModule();
@@ -12,6 +13,9 @@ export const spUserModeInitialize = defaultModule.spUserModeInitialize;
 
 export { createDigestModule, DEFAULT_DIGEST_DEFAULTS } from './module.js';
 export type { DigestServerAuthData, DigestModuleDefaults } from './credentials.js';
+// A failure's `cause` is a DigestError (its code says which check refused).
+export { DigestError, DigestErrorCode, isDigestError } from './errors.js';
+export type { Result } from './errors.js';
 export type { DigestAlgorithmName } from './crypto/algorithms.js';
 export type { HttpQop, SaslQop } from './messages/qop.js';
 export { parseChallengeList, selectDigestChallenge } from './messages/challenge-list.js';
