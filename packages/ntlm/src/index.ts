@@ -8,7 +8,8 @@ export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
 export { InMemoryAccountStore } from './accounts.js';
 export { readUserFile } from './user-file.js';
 export type { AccountStore, NtlmAccount } from './accounts.js';
-export { encodeSecChannelBindings, decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
+// core's SEC_CHANNEL_BINDINGS codec, re-exported where NTLM users have always found it.
+export { encodeSecChannelBindings, decodeSecChannelBindings } from '@sspkit/core';
 export { NtlmClient } from './client.js';
 export type { NtlmClientOptions } from './client.js';
 export { NtlmServer } from './server.js';
