@@ -202,6 +202,36 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
     expect(server.failures.at(-1)).toMatchObject({ kind: 'fault', statusName: 'SEC_E_INTERNAL_ERROR' });
   });
 
+  it.each([
+    ['SEC_E_INVALID_TOKEN', SecStatus.SEC_E_INVALID_TOKEN, 400],
+    ['SEC_E_LOGON_DENIED', SecStatus.SEC_E_LOGON_DENIED, 401],
+    // From AcceptSecurityContext: a ticket for a service whose key this server lacks — the client's failure.
+    ['SEC_E_NO_CREDENTIALS', SecStatus.SEC_E_NO_CREDENTIALS, 401],
+    ['SEC_E_BAD_BINDINGS', SecStatus.SEC_E_BAD_BINDINGS, 401],
+    ['SEC_E_INTERNAL_ERROR', SecStatus.SEC_E_INTERNAL_ERROR, 500],
+    ['SEC_E_INSUFFICIENT_MEMORY', SecStatus.SEC_E_INSUFFICIENT_MEMORY, 500],
+  ])('a package answering %s gives %i', async (_name, status, expected) => {
+    const module: SecurityPackageModule = {
+      spLsaModeInitialize: () => ({
+        status: 0,
+        packageVersion: SecPkgInterfaceVersion.VERSION,
+        tables: [
+          {
+            initialize: () => SecStatus.SEC_E_OK,
+            getInfo: () => ({ status: 0, packageInfo: { name: 'Fixed', comment: 'one status', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 64 } }),
+            acquireCredentialsHandle: () => ({ status: SecStatus.SEC_E_OK, credentialHandle: 1 }),
+            acceptLsaModeContext: () => ({ status }),
+          },
+        ],
+      }),
+    };
+    const sspi = await testSspi([module]);
+    server = await startServer(createServer, { sspi, schemes: [{ scheme: 'Fixed' }] });
+    const r = await send(server.port, { headers: { authorization: 'Fixed AAAA' } });
+    expect(r.status).toBe(expected);
+    if (expected === 401) expect(headerValues(r, 'www-authenticate')).toEqual(['Fixed']);
+  });
+
   it('closing the connection disposes its context', async () => {
     const sspi = await testSspi();
     server = await startServer(createServer, { sspi, schemes: [ntlmScheme()] });
