@@ -33,6 +33,7 @@ beforeAll(async () => {
   for (const scheme of ['negotiate', 'ntlm', 'digest']) {
     for (const tls of [false, true]) servers.set(`${scheme}:${String(tls)}`, await startServe(loaded, { schemes: scheme, tls }));
   }
+  servers.set('ntlm:bound', await startServe(loaded, { schemes: 'ntlm', tls: true, channelBindings: 'required' }));
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -56,9 +57,9 @@ afterAll(async () => {
   if (home !== '') rmSync(home, { recursive: true, force: true });
 });
 
-function url(scheme: string, tls: boolean, path: string): string {
+function url(scheme: string, tls: boolean | 'bound', path: string): string {
   const s = servers.get(`${scheme}:${String(tls)}`)!;
-  return `${tls ? 'https' : 'http'}://localhost:${s.info.port}${path}`;
+  return `${tls !== false ? 'https' : 'http'}://localhost:${s.info.port}${path}`;
 }
 
 async function visit(target: string, credentials?: { username: string; password: string }): Promise<{ status: number; body: { user?: string; scheme?: string; package?: string } }> {
@@ -99,4 +100,10 @@ describe.skipIf(!available)('Chromium (headless) → @sspkit/http server', () =>
       expect(r.body).toMatchObject({ user: 'alice', scheme: 'Digest' });
     });
   }
+
+  it('NTLM over https with channel bindings required: Chromium sends tls-server-end-point and it matches ours', async () => {
+    const r = await visit(url('ntlm', 'bound', '/bound'), { username: 'SSPKIT\\alice', password: 'alice-password' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ user: 'alice', package: 'NTLM' });
+  });
 });
