@@ -19,12 +19,15 @@ export async function testSspi(extra: SecurityPackageModule[] = []): Promise<Ssp
 }
 
 /** One Digest verifier plus one challenge per algorithm, sharing users, nonces and opaque. */
-export function digestScheme(algorithms: readonly DigestAlgorithmName[], options: { userhash?: boolean; qop?: ('auth' | 'auth-int')[] } = {}): SchemeOptions {
+export function digestScheme(
+  algorithms: readonly DigestAlgorithmName[],
+  options: { userhash?: boolean; qop?: ('auth' | 'auth-int')[]; nonces?: NonceIssuer } = {},
+): SchemeOptions {
   const base = {
     kind: 'digest-server',
     realm: REALM,
     users: new MemoryUserStore([{ username: USER.user, realm: REALM, password: USER.password }]),
-    nonces: new NonceIssuer(),
+    nonces: options.nonces ?? new NonceIssuer(),
     opaque: 'sspkit-opaque',
     ...(options.qop !== undefined ? { qop: options.qop } : {}),
     ...(options.userhash === true ? { userhash: true } : {}),
