@@ -13,7 +13,8 @@ export type SspkitExpressRequest = Request & { sspkit?: SspkitRequestState };
 export function expressAuthentication(auth: HttpAuthenticator, options: { maxBodyBytes?: number } = {}): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
     const body = bodyReader(req, options.maxBodyBytes ?? 1 << 20);
-    auth.authenticate(nodeAuthRequest(auth, req, body.read)).then(
+    // originalUrl: the request-target as sent, whatever router the middleware is mounted under (Digest's `uri`).
+    auth.authenticate({ ...nodeAuthRequest(auth, req, body.read), url: req.originalUrl }).then(
       (outcome) => {
         if (outcome.kind !== 'authenticated') {
           req.resume();
