@@ -8,8 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { clientContext } from '@sspkit/core';
-import { loadSspi, startServe } from '@sspkit/cli';
+import { demoDigestScheme, demoNtlmScheme, loadSspi, startServe } from '@sspkit/cli';
+import { HttpAuthenticator, withAuthentication } from '@sspkit/http';
 import type { ServeHandle } from '@sspkit/cli';
 import type { Lab } from '@sspkit/krb5-lab';
 import { PYTHON_CLIENT, legacyOpensslConf, pythonReplies, runProgram } from './http/programs.js';
@@ -106,6 +109,35 @@ describe('@sspkit/http server ← real HTTP clients', () => {
       expect(identity(await r.text())).toMatchObject({ user: lab!.userPrincipal, scheme: 'Kerberos' });
     } finally {
       client.dispose();
+    }
+  });
+
+  it('as a forward proxy: curl --proxy-ntlm and --proxy-digest get through the 407 (nothing leaves loopback)', async () => {
+    const failures: unknown[] = [];
+    const auth = await HttpAuthenticator.create({ sspi: (await loadSspi()).sspi, schemes: [demoNtlmScheme(), demoDigestScheme()], proxy: true, onFailure: (e) => failures.push(e) });
+    // A stand-in proxy: it authenticates and answers itself instead of forwarding.
+    const proxy = createServer(
+      withAuthentication(auth, (req, res) => {
+        res.end(JSON.stringify({ user: req.sspkit.identity.user, scheme: req.sspkit.identity.scheme, target: req.url }));
+      }),
+    );
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const port = (proxy.address() as AddressInfo).port;
+    try {
+      for (const [flag, user, scheme] of [
+        ['--proxy-ntlm', 'SSPKIT\\alice:alice-password', 'NTLM'],
+        ['--proxy-digest', 'alice:alice-password', 'Digest'],
+      ] as const) {
+        const r = await runProgram('curl', ['-s', '-i', '--proxy', `http://127.0.0.1:${port}`, flag, '--proxy-user', user, 'http://origin.invalid/p?q=1'], {});
+        const last = lastResponse(r.stdout);
+        expect(last.status, `${flag}: ${r.stdout} ${JSON.stringify(failures)}`).toBe(200);
+        expect(JSON.parse(last.body)).toEqual({ user: 'alice', scheme, target: 'http://origin.invalid/p?q=1' });
+        expect(r.stdout).toMatch(/^HTTP\/1\.1 407/m);
+      }
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+      auth.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IscReq, SecBufferType, clientContext, secBuffer, secBufferDesc } from '@sspkit/core';
 import type { ClientContext, SspiDispatcher } from '@sspkit/core';
 import { NonceIssuer } from '@sspkit/digest';
+import { digestUri } from '../src/server/digest-flow.js';
 import { USER, digestScheme, headerValues, send, startServer, testSspi } from './fixture.js';
 import type { TestServer } from './fixture.js';
 
@@ -87,4 +88,15 @@ describe('Digest through the server core', () => {
     expect(challenges).toHaveLength(1);
     expect(challenges[0]).toMatch(/stale=true/);
   });
+});
+
+describe('digestUri', () => {
+  it.each([
+    ['/p?q=1', '/p?q=1'],
+    ['http://origin.invalid/p?q=1', '/p?q=1'],
+    ['http://origin.invalid', '/'],
+    ['https://h:8443?x', '/?x'],
+    ['origin.invalid:443', 'origin.invalid:443'],
+    ['*', '*'],
+  ])('%s → %s', (target, uri) => expect(digestUri(target)).toBe(uri));
 });

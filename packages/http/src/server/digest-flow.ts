@@ -20,7 +20,8 @@ const AUTH_INT = /(?:^|[\s,])qop\s*=\s*"?auth-int"?\s*(?:,|$)/i;
 export async function digestLeg(flow: FlowContext, request: AuthRequest, scheme: SchemeRuntime, header: string): Promise<AuthOutcome> {
   const prior = flow.table.get(request.socket);
   const state = prior !== undefined && prior.scheme === scheme.key && prior.context !== undefined ? prior : flow.table.open(request.socket, scheme.key);
-  const parts = (): SecBuffer[] => [secBuffer(SecBufferType.PKG_PARAMS, headerBytes(request.method)), secBuffer(SecBufferType.PKG_PARAMS, headerBytes(request.url))];
+  const uri = digestUri(request.url);
+  const parts = (): SecBuffer[] => [secBuffer(SecBufferType.PKG_PARAMS, headerBytes(request.method)), secBuffer(SecBufferType.PKG_PARAMS, headerBytes(uri))];
   const out = secBuffer(SecBufferType.TOKEN);
   const r = await flow.sspi.acceptSecurityContext({
     credential: scheme.credential,
@@ -68,6 +69,19 @@ export async function digestLeg(flow: FlowContext, request: AuthRequest, scheme:
   flow.table.touch(state);
   const headers: [string, string][] = info.length > 0 ? [[flow.names.info, bytesToHeader(info)]] : [];
   return { kind: 'authenticated', identity, headers };
+}
+
+/**
+ * The request-target Digest's `uri` is compared with. A request to a proxy carries the absolute form
+ * (RFC 7230 §5.3.2), but clients answer proxy challenges with the origin form (curl and
+ * python-requests send `uri="/path?query"`; Apache's mod_auth_digest compares the same parts): the
+ * absolute form is reduced to it, octets untouched.
+ */
+export function digestUri(target: string): string {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(target);
+  if (m === null) return target;
+  const rest = target.slice(m[0].length);
+  return rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest;
 }
 
 async function readBody(flow: FlowContext, request: AuthRequest): Promise<Uint8Array | undefined> {
