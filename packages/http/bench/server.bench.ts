@@ -11,7 +11,7 @@ import { Agent, createServer, request } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IscReq, SecBufferType, clientContext, createSspi, secBuffer, secBufferDesc } from '@sspkit/core';
-import type { AuthData, SspiDispatcher } from '@sspkit/core';
+import type { SspiDispatcher } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer, createDigestModule } from '@sspkit/digest';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
 import { HttpAuthenticator, withAuthentication } from '../src/index.js';
@@ -55,11 +55,11 @@ interface Load {
 
 async function main(): Promise<void> {
   const sspi = await createSspi({ modules: [createNtlmModule({}), createDigestModule()] });
-  const ntlm: SchemeOptions = { scheme: 'NTLM', authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) } as AuthData };
+  const ntlm: SchemeOptions = { scheme: 'NTLM', authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) } };
   const realm = 'bench';
   const digest: SchemeOptions = {
     scheme: 'Digest',
-    authData: { kind: 'digest-server', realm, users: new MemoryUserStore([{ username: USER.user, realm, password: USER.password }]), nonces: new NonceIssuer(), algorithm: 'MD5', qop: ['auth'] } as AuthData,
+    authData: { kind: 'digest-server', realm, users: new MemoryUserStore([{ username: USER.user, realm, password: USER.password }]), nonces: new NonceIssuer(), algorithm: 'MD5', qop: ['auth'] },
   };
   const protectedServer = async (schemes: SchemeOptions[], persist?: PersistOptions): Promise<number> => {
     const auth = await HttpAuthenticator.create({ sspi, schemes, ...(persist ? { persist } : {}) });

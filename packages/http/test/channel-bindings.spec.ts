@@ -30,10 +30,10 @@ async function login(sspi: SspiDispatcher, port: number, tls: boolean, bindings:
   const extraInput = bindings === undefined ? [] : [secBuffer(SecBufferType.CHANNEL_BINDINGS, bindings)];
   try {
     const first = await client.step(undefined, { extraInput });
-    const r1 = await send(port, { tls, agent: agent as Agent, headers: { authorization: `NTLM ${Buffer.from(first!).toString('base64')}` } });
+    const r1 = await send(port, { tls, agent: agent, headers: { authorization: `NTLM ${Buffer.from(first!).toString('base64')}` } });
     const challenge = headerValues(r1, 'www-authenticate')[0]!;
     const second = await client.step(new Uint8Array(Buffer.from(challenge.slice(5), 'base64')), { extraInput });
-    const r2 = await send(port, { tls, agent: agent as Agent, headers: { authorization: `NTLM ${Buffer.from(second!).toString('base64')}` } });
+    const r2 = await send(port, { tls, agent: agent, headers: { authorization: `NTLM ${Buffer.from(second!).toString('base64')}` } });
     return r2.status;
   } finally {
     client.dispose();

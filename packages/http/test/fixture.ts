@@ -4,7 +4,7 @@ import type { Agent, IncomingHttpHeaders, IncomingMessage, Server, ServerRespons
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSspi } from '@sspkit/core';
-import type { AuthData, SecurityPackageModule, SspiDispatcher } from '@sspkit/core';
+import type { SecurityPackageModule, SspiDispatcher } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer, createDigestModule } from '@sspkit/digest';
 import type { DigestAlgorithmName } from '@sspkit/digest';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
@@ -12,7 +12,7 @@ import { HttpAuthenticator, withAuthentication } from '../src/index.js';
 import type { AuthFailureEvent, AuthenticatedMessage, HttpAuthOptions, SchemeOptions } from '../src/index.js';
 
 export const USER = { domain: 'SSPKIT', user: 'alice', password: 'alice-password' } as const;
-export const REALM = 'sspkit-test';
+const REALM = 'sspkit-test';
 
 export async function testSspi(extra: SecurityPackageModule[] = []): Promise<SspiDispatcher> {
   return createSspi({ modules: [createNtlmModule({}), createDigestModule(), ...extra] });
@@ -34,14 +34,14 @@ export function digestScheme(
   };
   return {
     scheme: 'Digest',
-    authData: { ...base, acceptAlgorithms: algorithms } as AuthData,
-    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm }) as AuthData),
+    authData: { ...base, acceptAlgorithms: algorithms },
+    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm })),
   };
 }
 
 export const ntlmScheme = (): SchemeOptions => ({
   scheme: 'NTLM',
-  authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) } as AuthData,
+  authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) },
 });
 
 export interface TestServer {

@@ -3,7 +3,7 @@
  * accounts (public fixtures, printed at start), and Kerberos/Negotiate from a lab's keytab.
  */
 import { existsSync } from 'node:fs';
-import type { AuthData, SspiDispatcher } from '@sspkit/core';
+import type { SspiDispatcher } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer } from '@sspkit/digest';
 import type { DigestAlgorithmName } from '@sspkit/digest';
 import type { SchemeOptions } from '@sspkit/http';
@@ -41,15 +41,15 @@ export function demoDigestScheme(algorithms: readonly DigestAlgorithmName[] = DI
   };
   return {
     scheme: 'Digest',
-    authData: { ...base, acceptAlgorithms: algorithms } as AuthData,
-    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm }) as AuthData),
+    authData: { ...base, acceptAlgorithms: algorithms },
+    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm })),
   };
 }
 
 export function demoNtlmScheme(): SchemeOptions {
   const accounts = new InMemoryAccountStore();
   for (const a of SERVE_ACCOUNTS.ntlm) accounts.addPassword(a.domain, a.user, a.password);
-  return { scheme: 'NTLM', authData: { accounts } as AuthData };
+  return { scheme: 'NTLM', authData: { accounts } };
 }
 
 /** The schemes to offer, in the order asked; Kerberos/Negotiate only where the package is loaded. */

@@ -9,7 +9,6 @@ import type { CredHandle, CtxtHandle, SspiDispatcher } from '@sspkit/core';
 import { splitScheme } from '../shared/auth-header.js';
 import { bindingsFor } from './bindings.js';
 import type { SocketBindings } from './bindings.js';
-import { classifyStatus } from './classify.js';
 import type { FailureKind } from './classify.js';
 import { ConnectionTable } from './connections.js';
 import { digestLeg } from './digest-flow.js';
