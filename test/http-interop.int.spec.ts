@@ -36,7 +36,8 @@ afterAll(async () => {
 });
 
 const url = (path = '/'): string => `http://localhost:${serve!.info.port}${path}`;
-const identity = (body: string): { user: string; package: string; scheme: string } => JSON.parse(body) as { user: string; package: string; scheme: string };
+const identity = (body: string): { user: string; package: string; scheme: string } =>
+  JSON.parse(body) as { user: string; package: string; scheme: string };
 
 /** curl -i: the last response's status line, headers and body. */
 function lastResponse(stdout: string): { status: number; head: string; body: string } {
@@ -44,7 +45,11 @@ function lastResponse(stdout: string): { status: number; head: string; body: str
   let i = blocks.length - 2;
   while (i > 0 && !/^HTTP\//.test(blocks[i]!)) i--;
   const head = blocks[i] ?? '';
-  return { status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1] ?? 0), head, body: blocks.slice(i + 1).join('\r\n\r\n') };
+  return {
+    status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1] ?? 0),
+    head,
+    body: blocks.slice(i + 1).join('\r\n\r\n'),
+  };
 }
 
 describe('@sspkit/http server ← real HTTP clients', () => {
@@ -77,24 +82,44 @@ describe('@sspkit/http server ← real HTTP clients', () => {
   });
 
   it('python3-requests HTTPDigestAuth, three requests on one session', async () => {
-    const r = await runProgram(DEBIAN_PYTHON, [PYTHON_CLIENT, 'digest', url('/py'), 'alice', 'alice-password', '3'], {});
+    const r = await runProgram(
+      DEBIAN_PYTHON,
+      [PYTHON_CLIENT, 'digest', url('/py'), 'alice', 'alice-password', '3'],
+      {},
+    );
     const replies = pythonReplies(r.stdout);
-    expect(replies.map((x) => x.status), r.stderr).toEqual([200, 200, 200]);
+    expect(
+      replies.map((x) => x.status),
+      r.stderr,
+    ).toEqual([200, 200, 200]);
     expect(identity(replies[0]!.body)).toMatchObject({ user: 'alice', scheme: 'Digest' });
   });
 
   it('python3-requests-ntlm (MD4 through the legacy provider), three requests on one session', async () => {
     const env = { OPENSSL_CONF: legacyOpensslConf(scratch) };
-    const r = await runProgram(DEBIAN_PYTHON, [PYTHON_CLIENT, 'ntlm', url('/py-ntlm'), 'SSPKIT\\alice', 'alice-password', '3'], env);
+    const r = await runProgram(
+      DEBIAN_PYTHON,
+      [PYTHON_CLIENT, 'ntlm', url('/py-ntlm'), 'SSPKIT\\alice', 'alice-password', '3'],
+      env,
+    );
     const replies = pythonReplies(r.stdout);
-    expect(replies.map((x) => x.status), r.stderr).toEqual([200, 200, 200]);
+    expect(
+      replies.map((x) => x.status),
+      r.stderr,
+    ).toEqual([200, 200, 200]);
     expect(identity(replies[2]!.body)).toMatchObject({ user: 'alice', package: 'NTLM' });
   });
 
   it('python3-requests-kerberos with mutual authentication required', async () => {
     const r = await runProgram(DEBIAN_PYTHON, [PYTHON_CLIENT, 'kerberos', url('/py-krb'), '-', '-', '2'], lab!.env);
     const replies = pythonReplies(r.stdout);
-    expect(replies.map((x) => x.status), r.stderr + JSON.stringify(serve!.failures.slice(-3), (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v))).toEqual([200, 200]);
+    expect(
+      replies.map((x) => x.status),
+      r.stderr +
+        JSON.stringify(serve!.failures.slice(-3), (_k, v: unknown) =>
+          v instanceof Error ? `${v.name}: ${v.message}` : v,
+        ),
+    ).toEqual([200, 200]);
     expect(identity(replies[0]!.body)).toMatchObject({ user: lab!.userPrincipal, scheme: 'Negotiate' });
     expect(replies[0]!.www_authenticate).toMatch(/^Negotiate /);
   });
@@ -104,7 +129,9 @@ describe('@sspkit/http server ← real HTTP clients', () => {
     const client = await clientContext(loaded.sspi, { package: 'Kerberos', targetName: hostbased(lab!) });
     try {
       const token = await client.step();
-      const r = await fetch(url('/kerberos'), { headers: { authorization: `Kerberos ${Buffer.from(token!).toString('base64')}` } });
+      const r = await fetch(url('/kerberos'), {
+        headers: { authorization: `Kerberos ${Buffer.from(token!).toString('base64')}` },
+      });
       expect(r.status).toBe(200);
       expect(identity(await r.text())).toMatchObject({ user: lab!.userPrincipal, scheme: 'Kerberos' });
     } finally {
@@ -114,11 +141,18 @@ describe('@sspkit/http server ← real HTTP clients', () => {
 
   it('as a forward proxy: curl --proxy-ntlm and --proxy-digest get through the 407 (nothing leaves loopback)', async () => {
     const failures: unknown[] = [];
-    const auth = await HttpAuthenticator.create({ sspi: (await loadSspi()).sspi, schemes: [demoNtlmScheme(), demoDigestScheme()], proxy: true, onFailure: (e) => failures.push(e) });
+    const auth = await HttpAuthenticator.create({
+      sspi: (await loadSspi()).sspi,
+      schemes: [demoNtlmScheme(), demoDigestScheme()],
+      proxy: true,
+      onFailure: (e) => failures.push(e),
+    });
     // A stand-in proxy: it authenticates and answers itself instead of forwarding.
     const proxy = createServer(
       withAuthentication(auth, (req, res) => {
-        res.end(JSON.stringify({ user: req.sspkit.identity.user, scheme: req.sspkit.identity.scheme, target: req.url }));
+        res.end(
+          JSON.stringify({ user: req.sspkit.identity.user, scheme: req.sspkit.identity.scheme, target: req.url }),
+        );
       }),
     );
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
@@ -128,7 +162,20 @@ describe('@sspkit/http server ← real HTTP clients', () => {
         ['--proxy-ntlm', 'SSPKIT\\alice:alice-password', 'NTLM'],
         ['--proxy-digest', 'alice:alice-password', 'Digest'],
       ] as const) {
-        const r = await runProgram('curl', ['-s', '-i', '--proxy', `http://127.0.0.1:${port}`, flag, '--proxy-user', user, 'http://origin.invalid/p?q=1'], {});
+        const r = await runProgram(
+          'curl',
+          [
+            '-s',
+            '-i',
+            '--proxy',
+            `http://127.0.0.1:${port}`,
+            flag,
+            '--proxy-user',
+            user,
+            'http://origin.invalid/p?q=1',
+          ],
+          {},
+        );
         const last = lastResponse(r.stdout);
         expect(last.status, `${flag}: ${r.stdout} ${JSON.stringify(failures)}`).toBe(200);
         expect(JSON.parse(last.body)).toEqual({ user: 'alice', scheme, target: 'http://origin.invalid/p?q=1' });

@@ -42,9 +42,20 @@ describe('sspkit serve --json --tls', () => {
     expect(info).toMatchObject({ schemes: ['NTLM', 'Digest'], channelBindings: 'off' });
     expect(info.url).toBe(`https://localhost:${info.port}/`);
     expect(info.tls?.certificateSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(info.accounts).toContainEqual({ scheme: 'NTLM', user: 'alice', domain: 'SSPKIT', password: 'alice-password' });
+    expect(info.accounts).toContainEqual({
+      scheme: 'NTLM',
+      user: 'alice',
+      domain: 'SSPKIT',
+      password: 'alice-password',
+    });
     const ntlm = await runProgram('curl', ['-s', '-k', '--ntlm', '-u', 'SSPKIT\\alice:alice-password', info.url], {});
-    expect(JSON.parse(ntlm.stdout)).toMatchObject({ user: 'alice', package: 'NTLM', scheme: 'NTLM', method: 'GET', url: '/' });
+    expect(JSON.parse(ntlm.stdout)).toMatchObject({
+      user: 'alice',
+      package: 'NTLM',
+      scheme: 'NTLM',
+      method: 'GET',
+      url: '/',
+    });
     const digest = await runProgram('curl', ['-s', '-k', '--digest', '-u', 'bob:bob-password', `${info.url}x?y=1`], {});
     expect(JSON.parse(digest.stdout)).toMatchObject({ user: 'bob', scheme: 'Digest', url: '/x?y=1' });
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));

@@ -21,12 +21,21 @@ const USER = { user: 'alice', domain: 'SSPKIT', password: 'alice-password' };
 const CONNECTIONS = 8;
 const ROUND_MS = 1500;
 
-function get(port: number, agent: Agent, authorization?: string): Promise<{ status: number; header: string | undefined }> {
+function get(
+  port: number,
+  agent: Agent,
+  authorization?: string,
+): Promise<{ status: number; header: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/b', agent, headers: authorization !== undefined ? { authorization } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, header: res.headersDistinct['www-authenticate']?.[0] }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/b', agent, headers: authorization !== undefined ? { authorization } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, header: res.headersDistinct['www-authenticate']?.[0] }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -55,24 +64,42 @@ interface Load {
 
 async function main(): Promise<void> {
   const sspi = await createSspi({ modules: [createNtlmModule({}), createDigestModule()] });
-  const ntlm: SchemeOptions = { scheme: 'NTLM', authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) } };
+  const ntlm: SchemeOptions = {
+    scheme: 'NTLM',
+    authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) },
+  };
   const realm = 'bench';
   const digest: SchemeOptions = {
     scheme: 'Digest',
-    authData: { kind: 'digest-server', realm, users: new MemoryUserStore([{ username: USER.user, realm, password: USER.password }]), nonces: new NonceIssuer(), algorithm: 'MD5', qop: ['auth'] },
+    authData: {
+      kind: 'digest-server',
+      realm,
+      users: new MemoryUserStore([{ username: USER.user, realm, password: USER.password }]),
+      nonces: new NonceIssuer(),
+      algorithm: 'MD5',
+      qop: ['auth'],
+    },
   };
   const protectedServer = async (schemes: SchemeOptions[], persist?: PersistOptions): Promise<number> => {
     const auth = await HttpAuthenticator.create({ sspi, schemes, ...(persist ? { persist } : {}) });
-    return listen(createServer(withAuthentication(auth, (req, res) => {
-      res.end(req.sspkit.identity.user);
-    })));
+    return listen(
+      createServer(
+        withAuthentication(auth, (req, res) => {
+          res.end(req.sspkit.identity.user);
+        }),
+      ),
+    );
   };
   const plain = await listen(createServer((_req, res) => res.end('alice')));
   const ntlmPort = await protectedServer([ntlm]);
   const digestPort = await protectedServer([digest]);
   const singlePort = await protectedServer([ntlm], { singleRequest: true });
   const loads: Load[] = [
-    { name: 'plain node:http (floor)', port: plain, prepare: async (agent) => async () => void (await get(plain, agent)) },
+    {
+      name: 'plain node:http (floor)',
+      port: plain,
+      prepare: async (agent) => async () => void (await get(plain, agent)),
+    },
     {
       name: 'NTLM-authenticated connection',
       port: ntlmPort,
@@ -88,17 +115,33 @@ async function main(): Promise<void> {
       port: digestPort,
       prepare: async (agent) => {
         const challenge = (await get(digestPort, agent)).header!;
-        const c = await clientContext(sspi, { package: 'Digest', authData: { user: USER.user, password: USER.password }, targetName: '/b', requirements: IscReq.HTTP });
+        const c = await clientContext(sspi, {
+          package: 'Digest',
+          authData: { user: USER.user, password: USER.password },
+          targetName: '/b',
+          requirements: IscReq.HTTP,
+        });
         const first = Buffer.from((await c.step(new Uint8Array(Buffer.from(challenge, 'latin1'))))!).toString('latin1');
         if ((await get(digestPort, agent, first)).status !== 200) throw new Error('digest');
         return async () => {
-          const sig = secBufferDesc(secBuffer(SecBufferType.TOKEN), secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('GET'))), secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('/b'))), secBuffer(SecBufferType.PKG_PARAMS), secBuffer(SecBufferType.PADDING, new Uint8Array(4096)));
+          const sig = secBufferDesc(
+            secBuffer(SecBufferType.TOKEN),
+            secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('GET'))),
+            secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('/b'))),
+            secBuffer(SecBufferType.PKG_PARAMS),
+            secBuffer(SecBufferType.PADDING, new Uint8Array(4096)),
+          );
           sspi.makeSignature(c.handle!, 0, sig, 0);
-          if ((await get(digestPort, agent, Buffer.from(sig.buffers[4]!.data).toString('latin1'))).status !== 200) throw new Error('digest later');
+          if ((await get(digestPort, agent, Buffer.from(sig.buffers[4]!.data).toString('latin1'))).status !== 200)
+            throw new Error('digest later');
         };
       },
     },
-    { name: 'NTLM handshake per request', port: singlePort, prepare: async (agent) => () => ntlmHandshake(sspi, singlePort, agent) },
+    {
+      name: 'NTLM handshake per request',
+      port: singlePort,
+      prepare: async (agent) => () => ntlmHandshake(sspi, singlePort, agent),
+    },
   ];
 
   const rates = new Map<string, number[]>(loads.map((l) => [l.name, []]));
@@ -124,11 +167,17 @@ async function main(): Promise<void> {
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const floor = rates.get(loads[0]!.name)!;
-  console.log(`${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `${new Date().toISOString()}  node ${process.version}  ${cpus().length} cores  load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   for (const load of loads) {
     const xs = rates.get(load.name)!;
     const ratios = xs.map((x, i) => x / floor[i]!);
-    console.log(`${load.name.padEnd(36)} ${median(xs).toFixed(0).padStart(7)} req/s   ${median(ratios).toFixed(2)}× the floor (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+    console.log(
+      `${load.name.padEnd(36)} ${median(xs).toFixed(0).padStart(7)} req/s   ${median(ratios).toFixed(2)}× the floor (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    );
   }
   process.exit(0);
 }

@@ -27,7 +27,10 @@ async function login(sspi: SspiDispatcher, port: number, agent: Agent, pkg: stri
   try {
     let token = await client.step();
     for (;;) {
-      const r = await send(port, { agent, headers: { authorization: `${pkg} ${Buffer.from(token!).toString('base64')}` } });
+      const r = await send(port, {
+        agent,
+        headers: { authorization: `${pkg} ${Buffer.from(token!).toString('base64')}` },
+      });
       const back = headerValues(r, 'www-authenticate')[0];
       if (r.status !== 401 || back === undefined || back === pkg) return r.status;
       token = await client.step(new Uint8Array(Buffer.from(back.slice(pkg.length + 1), 'base64')));
@@ -61,7 +64,11 @@ describe('connection-bound state', () => {
 
   it('authPersistNonNTLM off: a non-NTLM authentication covers its own request only; NTLM still persists', async () => {
     const sspi = await testSspi([createMockPackage().module]);
-    server = await startServer(createServer, { sspi, schemes: [{ scheme: 'Mock' }, ntlmScheme()], persist: { nonNtlm: false } });
+    server = await startServer(createServer, {
+      sspi,
+      schemes: [{ scheme: 'Mock' }, ntlmScheme()],
+      persist: { nonNtlm: false },
+    });
     const mock = connection();
     expect(await login(sspi, server.port, mock, 'Mock', { user: 'alice', password: 'alice-password' })).toBe(200);
     expect((await send(server.port, { agent: mock })).status).toBe(401);

@@ -23,18 +23,39 @@ afterEach(async () => {
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
-async function answer(sspi: SspiDispatcher, challenge: string, uri: string): Promise<{ client: ClientContext; authorization: string }> {
-  const client = await clientContext(sspi, { package: 'Digest', authData: { user: USER.user, password: USER.password }, targetName: uri, requirements: IscReq.HTTP });
-  const out = await client.step(bytes(challenge), { extraInput: [secBuffer(SecBufferType.PKG_PARAMS, bytes('GET')), secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(0))] });
+async function answer(
+  sspi: SspiDispatcher,
+  challenge: string,
+  uri: string,
+): Promise<{ client: ClientContext; authorization: string }> {
+  const client = await clientContext(sspi, {
+    package: 'Digest',
+    authData: { user: USER.user, password: USER.password },
+    targetName: uri,
+    requirements: IscReq.HTTP,
+  });
+  const out = await client.step(bytes(challenge), {
+    extraInput: [
+      secBuffer(SecBufferType.PKG_PARAMS, bytes('GET')),
+      secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(0)),
+    ],
+  });
   return { client, authorization: text(out!) };
 }
 
 describe('Digest through the server core', () => {
   it('offers SHA-512-256, SHA-512-256-sess and MD5 with userhash from one configuration; each verifies', async () => {
     const sspi = await testSspi();
-    server = await startServer(createServer, { sspi, schemes: [digestScheme(['SHA-512-256', 'SHA-512-256-sess', 'MD5'], { userhash: true })] });
+    server = await startServer(createServer, {
+      sspi,
+      schemes: [digestScheme(['SHA-512-256', 'SHA-512-256-sess', 'MD5'], { userhash: true })],
+    });
     const challenges = headerValues(await send(server.port), 'www-authenticate');
-    expect(challenges.map((c) => /algorithm=([\w-]+)/.exec(c)?.[1])).toEqual(['SHA-512-256', 'SHA-512-256-sess', 'MD5']);
+    expect(challenges.map((c) => /algorithm=([\w-]+)/.exec(c)?.[1])).toEqual([
+      'SHA-512-256',
+      'SHA-512-256-sess',
+      'MD5',
+    ]);
     for (const c of challenges) {
       expect(c).toMatch(/userhash=true/);
       expect(c).toMatch(/charset=UTF-8/);

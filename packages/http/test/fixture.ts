@@ -74,7 +74,17 @@ export async function startServer(
     withAuthentication(auth, (req: AuthenticatedMessage, res) => {
       res.setHeader('Content-Type', 'application/json');
       const { user, domain, package: pkg, scheme } = req.sspkit.identity;
-      res.end(JSON.stringify({ user, domain, package: pkg, scheme, method: req.method, url: req.url, bodyBytes: req.sspkit.body?.length ?? null }));
+      res.end(
+        JSON.stringify({
+          user,
+          domain,
+          package: pkg,
+          scheme,
+          method: req.method,
+          url: req.url,
+          bodyBytes: req.sspkit.body?.length ?? null,
+        }),
+      );
     }),
   );
   const port = await listen(server);
@@ -101,7 +111,15 @@ export interface Reply {
 /** One request; pass a keep-alive agent with maxSockets 1 to stay on one connection. */
 export function send(
   port: number,
-  options: { path?: string; method?: string; headers?: Record<string, string>; body?: string; agent?: Agent; tls?: boolean; host?: string } = {},
+  options: {
+    path?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    agent?: Agent;
+    tls?: boolean;
+    host?: string;
+  } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const make = options.tls === true ? httpsRequest : httpRequest;
@@ -118,7 +136,15 @@ export function send(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, distinct: res.headersDistinct, body: Buffer.concat(chunks).toString('utf8'), socketPort: res.socket?.localPort }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            distinct: res.headersDistinct,
+            body: Buffer.concat(chunks).toString('utf8'),
+            socketPort: res.socket?.localPort,
+          }),
+        );
       },
     );
     req.on('error', reject);

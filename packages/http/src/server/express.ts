@@ -10,7 +10,10 @@ import type { SspkitRequestState } from './node.js';
 /** An Express request after the middleware let it through. */
 export type SspkitExpressRequest = Request & { sspkit?: SspkitRequestState };
 
-export function expressAuthentication(auth: HttpAuthenticator, options: { maxBodyBytes?: number } = {}): (req: Request, res: Response, next: NextFunction) => void {
+export function expressAuthentication(
+  auth: HttpAuthenticator,
+  options: { maxBodyBytes?: number } = {},
+): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
     const body = bodyReader(req, options.maxBodyBytes ?? 1 << 20);
     // originalUrl: the request-target as sent, whatever router the middleware is mounted under (Digest's `uri`).
@@ -23,7 +26,10 @@ export function expressAuthentication(auth: HttpAuthenticator, options: { maxBod
         }
         applyHeaders(res, outcome);
         const taken = body.taken();
-        (req as SspkitExpressRequest).sspkit = { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) };
+        (req as SspkitExpressRequest).sspkit = {
+          identity: outcome.identity,
+          ...(taken !== undefined ? { body: taken } : {}),
+        };
         next();
       },
       (e: unknown) => next(e),

@@ -18,7 +18,10 @@ export interface SspkitRequestState {
 export type AuthenticatedMessage = IncomingMessage & { sspkit: SspkitRequestState };
 
 /** Reads a request body once, keeping the bytes for the application. */
-export function bodyReader(req: IncomingMessage, limit: number): { read: () => Promise<Uint8Array>; taken: () => Uint8Array | undefined } {
+export function bodyReader(
+  req: IncomingMessage,
+  limit: number,
+): { read: () => Promise<Uint8Array>; taken: () => Uint8Array | undefined } {
   let done: Promise<Uint8Array> | undefined;
   let bytes: Uint8Array | undefined;
   return {
@@ -47,7 +50,11 @@ export function bodyReader(req: IncomingMessage, limit: number): { read: () => P
 }
 
 /** The core's view of a node request. */
-export function nodeAuthRequest(auth: HttpAuthenticator, req: IncomingMessage, readBody?: () => Promise<Uint8Array>): AuthRequest {
+export function nodeAuthRequest(
+  auth: HttpAuthenticator,
+  req: IncomingMessage,
+  readBody?: () => Promise<Uint8Array>,
+): AuthRequest {
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
@@ -59,13 +66,19 @@ export function nodeAuthRequest(auth: HttpAuthenticator, req: IncomingMessage, r
 
 /** Writes an outcome's headers onto a response (repeated names as several header lines). */
 export function applyHeaders(res: ServerResponse, outcome: AuthOutcome): void {
-  for (const [name, values] of groupHeaders(outcome.headers)) res.setHeader(name, values.length === 1 ? values[0]! : values);
+  for (const [name, values] of groupHeaders(outcome.headers))
+    res.setHeader(name, values.length === 1 ? values[0]! : values);
 }
 
 /** Sends a non-authenticated outcome: status, headers, a short text body and no detail. */
 export function sendRefusal(res: ServerResponse, outcome: Exclude<AuthOutcome, { kind: 'authenticated' }>): void {
   applyHeaders(res, outcome);
-  const text = outcome.kind === 'challenge' ? 'authentication required\n' : outcome.kind === 'bad-request' ? 'bad request\n' : 'internal server error\n';
+  const text =
+    outcome.kind === 'challenge'
+      ? 'authentication required\n'
+      : outcome.kind === 'bad-request'
+        ? 'bad request\n'
+        : 'internal server error\n';
   res.statusCode = outcome.statusCode;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
@@ -89,7 +102,9 @@ export function withAuthentication(
       }
       applyHeaders(res, outcome);
       const taken = body.taken();
-      const authed = Object.assign(req, { sspkit: { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) } });
+      const authed = Object.assign(req, {
+        sspkit: { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) },
+      });
       try {
         await handler(authed, res);
       } catch {
