@@ -17,22 +17,25 @@ export function expressAuthentication(
   return (req, res, next) => {
     const body = bodyReader(req, options.maxBodyBytes ?? 1 << 20);
     // originalUrl: the request-target as sent, whatever router the middleware is mounted under (Digest's `uri`).
-    auth.authenticate({ ...nodeAuthRequest(auth, req, body.read), url: req.originalUrl }).then(
-      (outcome) => {
-        if (outcome.kind !== 'authenticated') {
-          req.resume();
-          sendRefusal(res, outcome);
-          return;
-        }
-        applyHeaders(res, outcome);
-        const taken = body.taken();
-        (req as SspkitExpressRequest).sspkit = {
-          identity: outcome.identity,
-          ...(taken !== undefined ? { body: taken } : {}),
-        };
-        next();
-      },
-      (e: unknown) => next(e),
-    );
+    auth
+      .authenticate({ ...nodeAuthRequest(auth, req, body.read), url: req.originalUrl })
+      .then(
+        (outcome) => {
+          if (outcome.kind !== 'authenticated') {
+            req.resume();
+            sendRefusal(res, outcome);
+            return;
+          }
+          applyHeaders(res, outcome);
+          const taken = body.taken();
+          (req as SspkitExpressRequest).sspkit = {
+            identity: outcome.identity,
+            ...(taken !== undefined ? { body: taken } : {}),
+          };
+          next();
+        },
+        (e: unknown) => next(e),
+      )
+      .catch(() => res.destroy());
   };
 }

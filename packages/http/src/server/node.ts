@@ -93,26 +93,30 @@ export function withAuthentication(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const body = bodyReader(req, options.maxBodyBytes ?? 1 << 20);
-    void auth.authenticate(nodeAuthRequest(auth, req, body.read)).then(async (outcome) => {
-      if (outcome.kind !== 'authenticated') {
-        // Unread bodies would otherwise stall the keep-alive connection's next request.
-        req.resume();
-        sendRefusal(res, outcome);
-        return;
-      }
-      applyHeaders(res, outcome);
-      const taken = body.taken();
-      const authed = Object.assign(req, {
-        sspkit: { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) },
-      });
-      try {
-        await handler(authed, res);
-      } catch {
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end();
-        } else res.destroy();
-      }
-    });
+    void auth
+      .authenticate(nodeAuthRequest(auth, req, body.read))
+      .then(async (outcome) => {
+        if (outcome.kind !== 'authenticated') {
+          // Unread bodies would otherwise stall the keep-alive connection's next request.
+          req.resume();
+          sendRefusal(res, outcome);
+          return;
+        }
+        applyHeaders(res, outcome);
+        const taken = body.taken();
+        const authed = Object.assign(req, {
+          sspkit: { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) },
+        });
+        try {
+          await handler(authed, res);
+        } catch {
+          if (!res.headersSent) {
+            res.statusCode = 500;
+            res.end();
+          } else res.destroy();
+        }
+      })
+      // Writing to a connection the client already closed must not become an unhandled rejection.
+      .catch(() => res.destroy());
   };
 }
