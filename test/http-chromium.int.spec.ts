@@ -119,7 +119,7 @@ describe.skipIf(!available)('Chromium (headless) → @sspkit/http server', () =>
     });
   }
 
-  it('NTLM over https with channel bindings required: Chromium sends tls-server-end-point and it matches ours', async () => {
+  it('NTLM over https, channel bindings required: Chromium sends tls-server-end-point, equal to ours', async () => {
     const r = await visit(url('ntlm', 'bound', '/bound'), { username: 'SSPKIT\\alice', password: 'alice-password' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ user: 'alice', package: 'NTLM' });

@@ -57,7 +57,7 @@ describe('@sspkit/http server ← real HTTP clients', () => {
     expect(serve!.info.schemes).toEqual(['Negotiate', 'NTLM', 'Kerberos', 'Digest']);
   });
 
-  it('curl --negotiate (Kerberos from the lab ccache): 200 with the server token for mutual authentication', async () => {
+  it('curl --negotiate (Kerberos from the lab ccache): 200 with the server token (mutual authentication)', async () => {
     const r = await runProgram('curl', ['-s', '-i', '--negotiate', '-u', ':', url('/negotiate')], lab!.env);
     const last = lastResponse(r.stdout);
     expect(last.status, r.stdout + r.stderr).toBe(200);
@@ -139,7 +139,7 @@ describe('@sspkit/http server ← real HTTP clients', () => {
     }
   });
 
-  it('as a forward proxy: curl --proxy-ntlm and --proxy-digest get through the 407 (nothing leaves loopback)', async () => {
+  it('as a forward proxy: curl --proxy-ntlm and --proxy-digest get through the 407 (loopback only)', async () => {
     const failures: unknown[] = [];
     const auth = await HttpAuthenticator.create({
       sspi: (await loadSspi()).sspi,

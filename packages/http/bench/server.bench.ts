@@ -176,7 +176,8 @@ async function main(): Promise<void> {
     const xs = rates.get(load.name)!;
     const ratios = xs.map((x, i) => x / floor[i]!);
     console.log(
-      `${load.name.padEnd(36)} ${median(xs).toFixed(0).padStart(7)} req/s   ${median(ratios).toFixed(2)}× the floor (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+      `${load.name.padEnd(36)} ${median(xs).toFixed(0).padStart(7)} req/s   ${median(ratios).toFixed(2)}× the floor ` +
+        `(rounds ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
     );
   }
   process.exit(0);

@@ -67,7 +67,7 @@ describe('framework adapters', () => {
     expect(r.next).toBe(200);
   });
 
-  it('Fastify 5: the plugin hook challenges, authenticates NTLM on the connection, and sets request.sspkit', async () => {
+  it('Fastify 5: the hook challenges, authenticates NTLM on the connection, sets request.sspkit', async () => {
     const sspi = await testSspi();
     const auth = await HttpAuthenticator.create({ sspi, schemes: [ntlmScheme()] });
     const app = Fastify();

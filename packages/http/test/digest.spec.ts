@@ -68,7 +68,7 @@ describe('Digest through the server core', () => {
     }
   });
 
-  it('a later request on the connection (nc=2) is verified through CompleteAuthToken; its replay is refused', async () => {
+  it('a later request on the connection (nc=2) verifies through CompleteAuthToken; its replay fails', async () => {
     const sspi = await testSspi();
     server = await startServer(createServer, { sspi, schemes: [digestScheme(['SHA-256'])] });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -25,7 +25,8 @@ async function seeds(): Promise<string[]> {
   const negotiate = `NTLM ${Buffer.from((await client.step())!).toString('base64')}`;
   const r1 = await auth.authenticate({ method: 'GET', url: '/', credentials: negotiate, socket });
   const challenge = r1.headers[0]![1].slice(5);
-  const authenticate = `NTLM ${Buffer.from((await client.step(new Uint8Array(Buffer.from(challenge, 'base64'))))!).toString('base64')}`;
+  const type3 = await client.step(new Uint8Array(Buffer.from(challenge, 'base64')));
+  const authenticate = `NTLM ${Buffer.from(type3!).toString('base64')}`;
   client.dispose();
   const digestChallenge = (await auth.challenges()).headers[1]![1];
   const dc = await clientContext(sspi, {
@@ -185,7 +186,10 @@ describe('generated credentials headers', () => {
   }, 600_000);
 });
 
-/** Sends each header on one keep-alive connection, one request at a time; a request node itself rejects closes the connection. */
+/**
+ * Sends each header on one keep-alive connection, one request at a time; a request node itself rejects
+ * closes the connection, and the next one opens a new one.
+ */
 async function rawExchange(port: number, headers: string[]): Promise<{ status: number; text: string }[]> {
   const out: { status: number; text: string }[] = [];
   let socket: Socket | undefined;

@@ -94,11 +94,12 @@ export async function startServe(
   if (names.includes('Digest'))
     for (const a of SERVE_ACCOUNTS.digest)
       accounts.push({ scheme: 'Digest', user: a.user, domain: SERVE_ACCOUNTS.digestRealm, password: a.password });
+  const keytab = process.env['KRB5_KTNAME'];
   for (const n of names.filter((x) => x === 'Kerberos' || x === 'Negotiate')) {
     accounts.push({
       scheme: n,
       user: '(the ticket holder)',
-      note: `a ticket for HTTP/localhost from the keytab in KRB5_KTNAME${process.env['KRB5_KTNAME'] !== undefined ? ` (${process.env['KRB5_KTNAME']})` : ''}`,
+      note: `a ticket for HTTP/localhost from the keytab in KRB5_KTNAME${keytab !== undefined ? ` (${keytab})` : ''}`,
     });
   }
   const info: ServeJson = {
@@ -131,7 +132,8 @@ export function formatServe(info: ServeJson): string {
   for (const s of info.skipped) lines.push(`  not offered: ${s.scheme} (${s.reason})`);
   if (info.tls)
     lines.push(
-      `  TLS: self-signed certificate, SHA-256 ${info.tls.certificateSha256}; channel bindings: ${info.channelBindings}`,
+      `  TLS: self-signed certificate, SHA-256 ${info.tls.certificateSha256}; ` +
+        `channel bindings: ${info.channelBindings}`,
     );
   lines.push('  demo accounts (public fixtures):');
   for (const a of info.accounts) {
@@ -153,7 +155,8 @@ export async function serveCommand(
 ): Promise<number> {
   const handle = await startServe(loaded, options, (e) => {
     process.stderr.write(
-      `sspkit serve: ${e.kind}${e.scheme !== undefined ? ` ${e.scheme}` : ''}${e.statusName !== undefined ? ` ${e.statusName}` : ''}${typeof e.cause === 'string' ? `: ${e.cause}` : ''}\n`,
+      `${['sspkit serve:', e.kind, e.scheme, e.statusName].filter((x) => x !== undefined).join(' ')}` +
+        `${typeof e.cause === 'string' ? `: ${e.cause}` : ''}\n`,
     );
   });
   // One line, so a parent process can read it before the server's first request.
