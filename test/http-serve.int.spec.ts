@@ -62,4 +62,21 @@ describe('sspkit serve --json --tls', () => {
     process.kill(child!.pid!, 'SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);
+
+  it('a usage error (unknown scheme, bad port) exits 2 and says why', async () => {
+    for (const args of [
+      ['--schemes', 'basic'],
+      ['--port', 'x'],
+    ]) {
+      const r = await runProgram(
+        process.execPath,
+        ['--import', 'tsx', 'packages/cli/src/main.ts', 'serve', ...args],
+        {},
+        60_000,
+        ROOT,
+      );
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^sspkit serve: (unknown scheme "basic"|--port takes a number)/);
+    }
+  }, 120_000);
 });

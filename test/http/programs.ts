@@ -14,9 +14,11 @@ export function runProgram(
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs = 30_000,
+  cwd?: string,
 ): Promise<ProgramResult> {
   return new Promise((resolve) => {
     const child = spawn(file, args, {
+      ...(cwd !== undefined ? { cwd } : {}),
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -60,9 +62,7 @@ export function legacyOpensslConf(dir: string): string {
 }
 
 /** Parses the python client's JSON lines. */
-export function pythonReplies(
-  stdout: string,
-): {
+export function pythonReplies(stdout: string): {
   status: number;
   body: string;
   history: number[];

@@ -153,6 +153,18 @@ export async function serveCommand(
   options: ServeOptions,
   write: (s: string) => void,
 ): Promise<number> {
+  // Usage errors exit 2, as the other commands' do.
+  const port = options.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    process.stderr.write('sspkit serve: --port takes a number from 0 to 65535\n');
+    return 2;
+  }
+  try {
+    parseSchemes(options.schemes ?? SERVE_SCHEMES.join(','));
+  } catch (e) {
+    process.stderr.write(`sspkit serve: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
   const handle = await startServe(loaded, options, (e) => {
     process.stderr.write(
       `${['sspkit serve:', e.kind, e.scheme, e.statusName].filter((x) => x !== undefined).join(' ')}` +
