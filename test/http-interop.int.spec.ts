@@ -4,6 +4,7 @@
  * requests-ntlm and requests-kerberos (mutual authentication required), and our own dispatcher-level
  * Kerberos client for the `Kerberos` scheme. Kerberos comes from a throwaway lab KDC.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +20,19 @@ import { PYTHON_CLIENT, legacyOpensslConf, pythonReplies, runProgram } from './h
 import { DEBIAN_PYTHON } from './native/peers.js';
 import { hostbased, startLab, stopLab } from './native/lab.js';
 
+// The peers (scripts/system-deps.sh installs them); CI runs strict, so a skip there fails the run.
+const peers = spawnSync(DEBIAN_PYTHON, ['-c', 'import requests, requests_ntlm, requests_kerberos']).status === 0;
+const available = peers && spawnSync('curl', ['--version']).status === 0;
+if (!available) {
+  console.warn('http-interop: curl, python3-requests-ntlm or python3-requests-kerberos missing; skipping');
+}
+
 let lab: Lab | undefined;
 let serve: ServeHandle | undefined;
 let scratch = '';
 
 beforeAll(async () => {
+  if (!available) return;
   lab = await startLab();
   scratch = mkdtempSync(join(tmpdir(), 'sspkit-http-interop-'));
   serve = await startServe(await loadSspi(), { schemes: 'negotiate,ntlm,kerberos,digest' });
@@ -52,7 +61,7 @@ function lastResponse(stdout: string): { status: number; head: string; body: str
   };
 }
 
-describe('@sspkit/http server ← real HTTP clients', () => {
+describe.skipIf(!available)('@sspkit/http server ← real HTTP clients', () => {
   it('offers every scheme, in order', () => {
     expect(serve!.info.schemes).toEqual(['Negotiate', 'NTLM', 'Kerberos', 'Digest']);
   });
