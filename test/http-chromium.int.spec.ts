@@ -35,6 +35,14 @@ beforeAll(async () => {
       servers.set(`${scheme}:${String(tls)}`, await startServe(loaded, { schemes: scheme, tls }));
   }
   servers.set('ntlm:bound', await startServe(loaded, { schemes: 'ntlm', tls: true, channelBindings: 'required' }));
+  servers.set(
+    'negotiate:bound',
+    await startServe(loaded, { schemes: 'negotiate', tls: true, channelBindings: 'required' }),
+  );
+  servers.set(
+    'negotiate:lenient',
+    await startServe(loaded, { schemes: 'negotiate', tls: true, channelBindings: 'when-supported' }),
+  );
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -69,7 +77,7 @@ afterAll(async () => {
   if (home !== '') rmSync(home, { recursive: true, force: true });
 });
 
-function url(scheme: string, tls: boolean | 'bound', path: string): string {
+function url(scheme: string, tls: boolean | 'bound' | 'lenient', path: string): string {
   const s = servers.get(`${scheme}:${String(tls)}`)!;
   return `${tls !== false ? 'https' : 'http'}://localhost:${s.info.port}${path}`;
 }
@@ -123,5 +131,16 @@ describe.skipIf(!available)('Chromium (headless) → @sspkit/http server', () =>
     const r = await visit(url('ntlm', 'bound', '/bound'), { username: 'SSPKIT\\alice', password: 'alice-password' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ user: 'alice', package: 'NTLM' });
+  });
+
+  // Chromium on Linux binds no channel to its Kerberos (GSSAPI) authenticator: `required` refuses it,
+  // `when-supported` lets it in (ASC_REQ_ALLOW_MISSING_BINDINGS) — both policies met by a real client.
+  it('Negotiate over https: Chromium sends no Kerberos bindings — refused if required, let in if supported', async () => {
+    const refused = await visit(url('negotiate', 'bound', '/bound-krb'));
+    expect(refused.status).toBe(401);
+    expect(servers.get('negotiate:bound')!.failures.at(-1)).toMatchObject({ statusName: 'SEC_E_BAD_BINDINGS' });
+    const allowed = await visit(url('negotiate', 'lenient', '/lenient-krb'));
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toMatchObject({ user: lab!.userPrincipal, scheme: 'Negotiate' });
   });
 });
