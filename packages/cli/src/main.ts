@@ -76,7 +76,7 @@ export function program(): Command {
     .option('--schemes <list>', 'schemes offered, in order', 'negotiate,ntlm,kerberos,digest')
     .option('--tls', 'https with a self-signed certificate made at start')
     .addOption(new Option('--channel-bindings <policy>', 'Extended Protection with --tls').choices(['off', 'when-supported', 'required']).default('off'))
-    .option('--lab <dir>', 'use this Kerberos lab (default: the last `sspkit lab up`)')
+    .option('--lab <dir>', 'use this Kerberos lab (default: your only running lab)')
     .option('--json', 'print the start-up information as JSON')
     .action(async (o: { port?: number; schemes: string; tls?: boolean; channelBindings: 'off' | 'when-supported' | 'required'; lab?: string; json?: boolean }) => {
       process.exitCode = await serveCommand(await loadSspi([], o.lab), o, write);
