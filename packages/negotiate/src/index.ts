@@ -1,0 +1,2 @@
+// The public surface of @sspkit/negotiate: named exports only.
+export * from './messages/index.js';
