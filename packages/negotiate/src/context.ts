@@ -68,6 +68,8 @@ export class NegotiateContext {
       );
     }
     this.micVerified = true;
+    const reset = inner.resetCipher('inbound');
+    if (reset !== SecStatus.SEC_E_OK) return failure(reset, `${inner.mech.name} could not restart its inbound keystream`);
     return undefined;
   }
 
@@ -80,6 +82,8 @@ export class NegotiateContext {
       return { failure: failure(r.status, `${inner.mech.name} could not sign the mechanism list (${statusName(r.status)})`) };
     }
     this.micSent = true;
+    const reset = inner.resetCipher('outbound');
+    if (reset !== SecStatus.SEC_E_OK) return { failure: failure(reset, `${inner.mech.name} could not restart its outbound keystream`) };
     return { mic: r.mic };
   }
 

@@ -151,6 +151,21 @@ export class InnerContext {
     }
   }
 
+  /**
+   * [MS-SPNG] §3.3.5.1: after the mechListMIC an RC4-keyed package (NTLM) starts the application's
+   * messages on a fresh keystream, as Windows does and as MIT SPNEGO asks gss-ntlmssp to. Packages
+   * without the sspkit extension slot have no such state.
+   */
+  resetCipher(direction: 'outbound' | 'inbound'): SecurityStatus {
+    const fn = this.mech.located.userFunctionTable?.resetCipherState;
+    if (!fn || this.#handle === undefined) return SecStatus.SEC_E_OK;
+    try {
+      return fn(this.#handle, direction) >>> 0;
+    } catch {
+      return SecStatus.SEC_E_INTERNAL_ERROR;
+    }
+  }
+
   /** QueryContextAttributes on the inner context, from the half the dispatcher would use. */
   query(attribute: number): { status: SecurityStatus; buffer?: unknown } {
     if (this.#handle === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
