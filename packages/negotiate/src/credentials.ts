@@ -69,6 +69,7 @@ export async function acquireCredential(
   const entries: InnerCredential[] = [];
   const skipped = [...unresolved];
   const causes: unknown[] = [];
+  let firstStatus: number | undefined;
   let expiry: bigint | undefined;
   for (const mech of mechs) {
     const acquire = mech.located.functionTable.acquireCredentialsHandle;
@@ -86,6 +87,7 @@ export async function acquireCredential(
     }
     if (!isSuccess(r.status) || r.credentialHandle === undefined) {
       skipped.push(`${mech.name}: ${statusName(r.status)}`);
+      firstStatus ??= r.status;
       if (r.cause !== undefined) causes.push(r.cause);
       continue;
     }
@@ -94,7 +96,9 @@ export async function acquireCredential(
   }
   if (entries.length === 0) {
     const message = `no package gave a credential (${skipped.join('; ') || 'none configured'})`;
-    return { status: SecStatus.SEC_E_NO_CREDENTIALS, cause: new Error(message, causes.length > 0 ? { cause: causes[0] } : undefined) };
+    // The most preferred package's own answer (a wrong password stays SEC_E_LOGON_DENIED).
+    const status = firstStatus ?? SecStatus.SEC_E_NO_CREDENTIALS;
+    return { status, cause: new Error(message, causes.length > 0 ? { cause: causes[0] } : undefined) };
   }
   const h = state.nextHandle();
   state.creds.set(h, { use, principal, entries, skipped });
