@@ -3,9 +3,9 @@
  * (SecpkgGssInfo, class 1): the DER of its OID, as Windows' Negotiate asks its packages. Kerberos and
  * NTLM, whose OIDs are fixed by their specifications, are recognised by name when they do not.
  */
-import * as asn1js from 'asn1js';
 import { SecPkgExtendedInformationClass, SecPkgFlag, SecStatus } from '@sspkit/core';
 import type { LocatedPackage, LsaSecpkgFunctionTable } from '@sspkit/core';
+import { oid, parseOne } from './messages/der.js';
 import { MechOid } from './messages/oids.js';
 
 /** SECPKG_GSS_INFO: EncodedId is the DER of the mechanism OID (tag, length, contents). */
@@ -23,14 +23,9 @@ export interface Mechanism {
 }
 
 function oidFromDer(der: Uint8Array): string | undefined {
-  try {
-    const { offset, result } = asn1js.fromBER(der);
-    if (offset !== der.length || !(result instanceof asn1js.ObjectIdentifier)) return undefined;
-    const s = result.getValue();
-    return /^\d+(\.\d+)+$/.test(s) ? s : undefined;
-  } catch {
-    return undefined;
-  }
+  const t = parseOne(der, 'SecpkgGssInfo.EncodedId');
+  const o = t.ok ? oid(t.value, 'SecpkgGssInfo.EncodedId') : undefined;
+  return o?.ok ? o.value : undefined;
 }
 
 /** The package's declared OID, or the well-known one for its name. */

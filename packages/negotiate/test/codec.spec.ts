@@ -122,6 +122,22 @@ describe('bad input gets a typed error, never an exception', () => {
     // NegTokenInit without mechTypes.
     expect(bad(encodeInitialContextToken(MechOid.spnego, hex('a0083006a2040402aabb')))).toBe('missing-field');
     expect(bad(new Uint8Array(0x20001))).toBe('oversize');
+    // Not DER: the indefinite length form (X.690 §10.1).
+    expect(bad(hex('a180300aa0030a0100'))).toBe('malformed-der');
+    // A high tag number (never in SPNEGO).
+    expect(bad(hex('bf1f00'))).toBe('unexpected-tag');
+    // A subidentifier with a leading 0x80 (X.690 §8.19.2) inside supportedMech.
+    expect(bad(hex('a1083006a10406028001'))).toBe('bad-value');
+    // An OID whose last subidentifier is cut short.
+    expect(bad(hex('a1083006a1040602818a'))).toBe('truncated');
+    // A length that runs past the token.
+    expect(bad(hex('a1073005a0050a0100'))).toBe('truncated');
+  });
+
+  it('encodes OIDs as X.690 §8.19 says (arcs above 127, the first two arcs combined)', () => {
+    expect(toHex(encodeMechTypes([MechOid.kerberos, MechOid.kerberosMicrosoft, MechOid.ntlm, MechOid.spnego]))).toBe(
+      '302a' + '06092a864886f712010202' + '06092a864882f712010202' + '060a2b06010401823702020a' + '06062b0601050502',
+    );
   });
 
   it('survives random mutations of the real tokens', () => {

@@ -9,9 +9,25 @@
  *
  * The two differ at [3]: a SEQUENCE there is negHints (NegTokenInit2), an OCTET STRING is the MIC.
  */
-import * as asn1js from 'asn1js';
 import { decodeContextFlags, encodeContextFlags } from './context-flags.js';
-import { childrenOf, explicit, hasTag, octets, oid, parseOne, rawOf, TagClass, taggedFields, toDer, Universal } from './der.js';
+import type { Tlv } from './der.js';
+import {
+  childrenOf,
+  contentOf,
+  explicit,
+  generalString,
+  hasTag,
+  octets,
+  octetString,
+  oid,
+  oidOf,
+  parseOne,
+  rawOf,
+  sequence,
+  TagClass,
+  taggedFields,
+  Universal,
+} from './der.js';
 import type { DecodeResult } from './result.js';
 import { fail, ok } from './result.js';
 
@@ -52,40 +68,32 @@ export interface NegTokenInitFields {
   readonly mechListMIC?: Uint8Array;
 }
 
-/** The MechTypeList node (SEQUENCE OF MechType). */
-function mechTypeList(mechs: readonly string[]): asn1js.Sequence {
-  return new asn1js.Sequence({ value: mechs.map((m) => new asn1js.ObjectIdentifier({ value: m })) });
-}
-
-/** The DER of a MechTypeList: the bytes mechListMIC is computed over (RFC 4178 §5). */
+/** The DER of a MechTypeList (SEQUENCE OF MechType): the bytes mechListMIC is computed over (RFC 4178 §5). */
 export function encodeMechTypes(mechs: readonly string[]): Uint8Array {
-  return toDer(mechTypeList(mechs));
+  return sequence(...mechs.map(oidOf));
 }
 
-/** The NegTokenInit / NegTokenInit2 SEQUENCE node (not yet tagged [0] nor framed). */
-export function negTokenInitNode(f: NegTokenInitFields): asn1js.Sequence {
-  const value: asn1js.AsnType[] = [explicit(0, mechTypeList(f.mechTypes))];
-  if (f.reqFlags !== undefined) value.push(explicit(1, encodeContextFlags(f.reqFlags)));
-  if (f.mechToken !== undefined) value.push(explicit(2, new asn1js.OctetString({ valueHex: f.mechToken })));
+/** The NegTokenInit / NegTokenInit2 SEQUENCE (not yet tagged [0] nor framed). */
+export function negTokenInitBody(f: NegTokenInitFields): Uint8Array {
+  const parts: Uint8Array[] = [explicit(0, encodeMechTypes(f.mechTypes))];
+  if (f.reqFlags !== undefined) parts.push(explicit(1, encodeContextFlags(f.reqFlags)));
+  if (f.mechToken !== undefined) parts.push(explicit(2, octetString(f.mechToken)));
   if (f.negHints !== undefined) {
-    const hints: asn1js.AsnType[] = [];
-    if (f.negHints.hintName !== undefined) hints.push(explicit(0, new asn1js.GeneralString({ value: f.negHints.hintName })));
-    if (f.negHints.hintAddress !== undefined) {
-      hints.push(explicit(1, new asn1js.OctetString({ valueHex: f.negHints.hintAddress })));
-    }
-    value.push(explicit(3, new asn1js.Sequence({ value: hints })));
+    const hints: Uint8Array[] = [];
+    if (f.negHints.hintName !== undefined) hints.push(explicit(0, generalString(f.negHints.hintName)));
+    if (f.negHints.hintAddress !== undefined) hints.push(explicit(1, octetString(f.negHints.hintAddress)));
+    parts.push(explicit(3, sequence(...hints)));
   }
-  if (f.mechListMIC !== undefined) {
-    value.push(explicit(f.negHints === undefined ? 3 : 4, new asn1js.OctetString({ valueHex: f.mechListMIC })));
-  }
-  return new asn1js.Sequence({ value });
+  if (f.mechListMIC !== undefined) parts.push(explicit(f.negHints === undefined ? 3 : 4, octetString(f.mechListMIC)));
+  return sequence(...parts);
 }
 
-function decodeMechTypes(node: asn1js.AsnType): DecodeResult<readonly string[]> {
+function decodeMechTypes(node: Tlv): DecodeResult<readonly string[]> {
   if (!hasTag(node, TagClass.universal, Universal.sequence)) return fail('unexpected-tag', 'mechTypes is not a SEQUENCE');
-  const items = childrenOf(node) ?? [];
+  const items = childrenOf(node, 'mechTypes');
+  if (!items.ok) return items;
   const out: string[] = [];
-  for (const item of items) {
+  for (const item of items.value) {
     const o = oid(item, 'mechTypes element');
     if (!o.ok) return o;
     out.push(o.value);
@@ -93,15 +101,17 @@ function decodeMechTypes(node: asn1js.AsnType): DecodeResult<readonly string[]> 
   return ok(out);
 }
 
-function decodeNegHints(node: asn1js.AsnType): DecodeResult<NegHints> {
+function decodeNegHints(node: Tlv): DecodeResult<NegHints> {
   const fields = taggedFields(node, [0, 1], 'NegHints');
   if (!fields.ok) return fields;
   const name = fields.value.get(0);
   const address = fields.value.get(1);
   let hintName: string | undefined;
   if (name !== undefined) {
-    if (!(name instanceof asn1js.GeneralString)) return fail('unexpected-tag', 'hintName is not a GeneralString');
-    hintName = name.getValue();
+    if (!hasTag(name, TagClass.universal, Universal.generalString) || name.constructed) {
+      return fail('unexpected-tag', 'hintName is not a GeneralString');
+    }
+    hintName = new TextDecoder('latin1').decode(contentOf(name));
   }
   let hintAddress: Uint8Array | undefined;
   if (address !== undefined) {
@@ -113,7 +123,7 @@ function decodeNegHints(node: asn1js.AsnType): DecodeResult<NegHints> {
 }
 
 /** Decodes the NegTokenInit / NegTokenInit2 SEQUENCE node. */
-export function decodeNegTokenInitNode(seq: asn1js.AsnType): DecodeResult<NegTokenInit> {
+export function decodeNegTokenInitNode(seq: Tlv): DecodeResult<NegTokenInit> {
   const fields = taggedFields(seq, [0, 1, 2, 3, 4], 'NegTokenInit');
   if (!fields.ok) return fields;
   const f = fields.value;

@@ -4,8 +4,8 @@
  *   NegTokenResp ::= SEQUENCE { negState [0] ENUMERATED OPTIONAL, supportedMech [1] MechType OPTIONAL,
  *                               responseToken [2] OCTET STRING OPTIONAL, mechListMIC [3] OCTET STRING OPTIONAL }
  */
-import * as asn1js from 'asn1js';
-import { explicit, octets, oid, taggedFields } from './der.js';
+import type { Tlv } from './der.js';
+import { enumerated, enumeratedOf, explicit, octets, octetString, oid, oidOf, sequence, taggedFields } from './der.js';
 import type { DecodeResult } from './result.js';
 import { fail, ok } from './result.js';
 
@@ -30,14 +30,14 @@ export interface NegTokenResp {
 /** What the encoder needs. */
 export type NegTokenRespFields = Omit<NegTokenResp, 'kind'>;
 
-/** The NegTokenResp SEQUENCE node (not yet tagged [1]). */
-export function negTokenRespNode(f: NegTokenRespFields): asn1js.Sequence {
-  const value: asn1js.AsnType[] = [];
-  if (f.negState !== undefined) value.push(explicit(0, new asn1js.Enumerated({ value: f.negState })));
-  if (f.supportedMech !== undefined) value.push(explicit(1, new asn1js.ObjectIdentifier({ value: f.supportedMech })));
-  if (f.responseToken !== undefined) value.push(explicit(2, new asn1js.OctetString({ valueHex: f.responseToken })));
-  if (f.mechListMIC !== undefined) value.push(explicit(3, new asn1js.OctetString({ valueHex: f.mechListMIC })));
-  return new asn1js.Sequence({ value });
+/** The NegTokenResp SEQUENCE (not yet tagged [1]). */
+export function negTokenRespBody(f: NegTokenRespFields): Uint8Array {
+  const parts: Uint8Array[] = [];
+  if (f.negState !== undefined) parts.push(explicit(0, enumeratedOf(f.negState)));
+  if (f.supportedMech !== undefined) parts.push(explicit(1, oidOf(f.supportedMech)));
+  if (f.responseToken !== undefined) parts.push(explicit(2, octetString(f.responseToken)));
+  if (f.mechListMIC !== undefined) parts.push(explicit(3, octetString(f.mechListMIC)));
+  return sequence(...parts);
 }
 
 function isNegState(n: number): n is NegStateValue {
@@ -45,17 +45,17 @@ function isNegState(n: number): n is NegStateValue {
 }
 
 /** Decodes the NegTokenResp SEQUENCE node. */
-export function decodeNegTokenRespNode(seq: asn1js.AsnType): DecodeResult<NegTokenResp> {
+export function decodeNegTokenRespNode(seq: Tlv): DecodeResult<NegTokenResp> {
   const fields = taggedFields(seq, [0, 1, 2, 3], 'NegTokenResp');
   if (!fields.ok) return fields;
   const f = fields.value;
   let negState: NegStateValue | undefined;
   const stateNode = f.get(0);
   if (stateNode !== undefined) {
-    if (!(stateNode instanceof asn1js.Enumerated)) return fail('unexpected-tag', 'negState is not ENUMERATED');
-    const v = stateNode.valueBlock.valueDec;
-    if (!isNegState(v)) return fail('bad-value', `negState ${v}`);
-    negState = v;
+    const v = enumerated(stateNode, 'negState');
+    if (!v.ok) return v;
+    if (!isNegState(v.value)) return fail('bad-value', `negState ${v.value}`);
+    negState = v.value;
   }
   let supportedMech: string | undefined;
   const mechNode = f.get(1);

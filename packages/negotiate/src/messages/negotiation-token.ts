@@ -8,13 +8,12 @@
  * Tokens that are not SPNEGO at all (a raw Kerberos AP-REQ, a raw NTLMSSP message) are recognised
  * by `classifyToken` so an acceptor can take them the way Windows does ([MS-SPNG] §3.2.5.1 notes).
  */
-import * as asn1js from 'asn1js';
-import { hasTag, parseOne, TagClass, toDer } from './der.js';
+import { childrenOf, explicit, hasTag, parseOne, TagClass } from './der.js';
 import { decodeInitialContextToken, encodeInitialContextToken, INITIAL_TOKEN_TAG } from './framing.js';
 import type { NegTokenInit, NegTokenInitFields } from './neg-token-init.js';
-import { decodeNegTokenInitNode, negTokenInitNode } from './neg-token-init.js';
+import { decodeNegTokenInitNode, negTokenInitBody } from './neg-token-init.js';
 import type { NegTokenResp, NegTokenRespFields } from './neg-token-resp.js';
-import { decodeNegTokenRespNode, negTokenRespNode } from './neg-token-resp.js';
+import { decodeNegTokenRespNode, negTokenRespBody } from './neg-token-resp.js';
 import { MechOid } from './oids.js';
 import type { DecodeResult } from './result.js';
 import { fail } from './result.js';
@@ -24,20 +23,12 @@ export type NegotiationToken = NegTokenInit | NegTokenResp;
 
 /** The first token: NegTokenInit (or, with negHints, NegTokenInit2), framed. */
 export function encodeNegTokenInit(f: NegTokenInitFields): Uint8Array {
-  const choice = new asn1js.Constructed({
-    idBlock: { tagClass: TagClass.context, tagNumber: 0 },
-    value: [negTokenInitNode(f)],
-  });
-  return encodeInitialContextToken(MechOid.spnego, toDer(choice));
+  return encodeInitialContextToken(MechOid.spnego, explicit(0, negTokenInitBody(f)));
 }
 
 /** A later token: NegTokenResp, tagged [1], unframed. */
 export function encodeNegTokenResp(f: NegTokenRespFields): Uint8Array {
-  const choice = new asn1js.Constructed({
-    idBlock: { tagClass: TagClass.context, tagNumber: 1 },
-    value: [negTokenRespNode(f)],
-  });
-  return toDer(choice);
+  return explicit(1, negTokenRespBody(f));
 }
 
 /** Decodes the NegotiationToken CHOICE ([0] init or [1] resp) from its DER. */
@@ -45,11 +36,13 @@ function decodeChoice(bytes: Uint8Array): DecodeResult<NegotiationToken> {
   const node = parseOne(bytes, 'NegotiationToken');
   if (!node.ok) return node;
   const n = node.value;
-  const inner = n.idBlock.isConstructed ? (n.valueBlock as { value?: asn1js.AsnType[] }).value : undefined;
-  if (inner?.length !== 1 || inner[0] === undefined) return fail('malformed-der', 'NegotiationToken must hold one element');
-  if (hasTag(n, TagClass.context, 0)) return decodeNegTokenInitNode(inner[0]);
-  if (hasTag(n, TagClass.context, 1)) return decodeNegTokenRespNode(inner[0]);
-  return fail('unexpected-tag', 'neither negTokenInit [0] nor negTokenResp [1]');
+  const isInit = hasTag(n, TagClass.context, 0);
+  if (!isInit && !hasTag(n, TagClass.context, 1)) return fail('unexpected-tag', 'neither negTokenInit [0] nor negTokenResp [1]');
+  const inner = childrenOf(n, 'NegotiationToken');
+  if (!inner.ok) return inner;
+  const only = inner.value[0];
+  if (inner.value.length !== 1 || only === undefined) return fail('malformed-der', 'NegotiationToken must hold one element');
+  return isInit ? decodeNegTokenInitNode(only) : decodeNegTokenRespNode(only);
 }
 
 /**
