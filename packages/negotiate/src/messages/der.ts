@@ -175,23 +175,19 @@ export function enumerated(t: Tlv, what: string): DecodeResult<number> {
 
 // ---- writing ----
 
-/** DER length octets (X.690 §8.1.3, definite form, minimal). */
-export function derLength(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Uint8Array.from([0x80 | bytes.length, ...bytes]);
-}
-
-/** An element from its identifier octet and its content parts. */
+/** An element from its identifier octet and its content parts (one allocation, no intermediate arrays). */
 export function tlv(identifier: number, ...parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;
-  const len = derLength(length);
-  const out = new Uint8Array(1 + len.length + length);
+  const lenBytes = length < 0x80 ? 0 : length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4;
+  const out = new Uint8Array(2 + lenBytes + length);
   out[0] = identifier;
-  out.set(len, 1);
-  let at = 1 + len.length;
+  if (lenBytes === 0) out[1] = length;
+  else {
+    out[1] = 0x80 | lenBytes;
+    for (let i = 0; i < lenBytes; i++) out[2 + i] = (length >>> (8 * (lenBytes - 1 - i))) & 0xff;
+  }
+  let at = 2 + lenBytes;
   for (const p of parts) {
     out.set(p, at);
     at += p.length;
