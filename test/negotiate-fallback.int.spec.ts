@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IscReq, SecPkgAttr, SecStatus, clientContext, createSspi, isSspiError, serverContext } from '@sspkit/core';
+import { IscReq, SecPkgAttrExtra, SecStatus, clientContext, createSspi, isSspiError, serverContext } from '@sspkit/core';
 import type { AuthData, ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import type { Lab } from '@sspkit/krb5-lab';
 import { labCopyCcache, labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
@@ -68,7 +68,7 @@ describe.skipIf(!ready)('Negotiate over native Kerberos and TypeScript NTLM', ()
     const { c, s } = await pair();
     const tokens = await drive(c, s);
     expect(tokens.length).toBe(2);
-    expect(s.query(SecPkgAttr.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'Kerberos' } });
+    expect(s.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'Kerberos' } });
     expect(s.token()).toMatchObject({ authenticationPackage: 'Kerberos', user: lab.userPrincipal });
     roundTrip(c, s);
   });
@@ -80,7 +80,7 @@ describe.skipIf(!ready)('Negotiate over native Kerberos and TypeScript NTLM', ()
     const last = decodeNegotiationToken(tokens.at(-1)!);
     expect(last.ok && last.value.kind === 'resp' && last.value.mechListMIC !== undefined).toBe(true);
     expect(s.token()).toMatchObject({ authenticationPackage: 'NTLM', user: NTLM_USER.user });
-    expect(c.query(SecPkgAttr.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
+    expect(c.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
     roundTrip(c, s);
   });
 

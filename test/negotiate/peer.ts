@@ -14,7 +14,7 @@ import type { Lab } from '@sspkit/krb5-lab';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = new URL('./spnego_peer.py', import.meta.url).pathname;
 /** gss-ntlmssp's registration as Debian installs it. */
-export const NTLMSSP_MECH_CONF = '/etc/gss/mech.d/mech.ntlmssp.conf';
+const NTLMSSP_MECH_CONF = '/etc/gss/mech.d/mech.ntlmssp.conf';
 
 /** True when python3-gssapi and gss-ntlmssp are installed. */
 export function spnegoPeerAvailable(): boolean {

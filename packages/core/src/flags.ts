@@ -143,6 +143,7 @@ export const IscReqExt = {
   REUSE_SESSION_TICKETS: 0x8_0000_0000n,
   EXPLICIT_SESSION: 0x10_0000_0000n,
 } as const;
+/** ISC_RET_* extended flags have the ISC_REQ_* values (sspi.h). @alias */
 export const IscRetExt = IscReqExt;
 export const AscReqExt = {
   MESSAGES: 0x1_0000_0000n,
@@ -245,10 +246,17 @@ export const SecPkgAttr = {
   NEGOTIATED_TLS_EXTENSIONS: 36,
   IS_LOOPBACK: 37,
   SUBJECT_SECURITY_ATTRIBUTES: 128,
-  /** SECPKG_ATTR_NEGOTIATION_PACKAGE (sspi.h): the package a Negotiate context chose (SecPkgContext_PackageInfo). */
-  NEGOTIATION_PACKAGE: 0x80000081,
   SASL_CONTEXT: 0x10000,
   THUNK_ALL: 0x10000,
+} as const;
+
+/**
+ * SECPKG_ATTR_* values of sspi.h outside the reference's context-attribute list, kept apart so that
+ * {@link SecPkgAttr} mirrors that list value for value.
+ */
+export const SecPkgAttrExtra = {
+  /** SECPKG_ATTR_NEGOTIATION_PACKAGE: the package a Negotiate context chose (SecPkgContext_PackageInfo). */
+  NEGOTIATION_PACKAGE: 0x80000081,
 } as const;
 
 /** SECPKG_INTERFACE_VERSION* — single bits; as a table version, "defined through member N". */

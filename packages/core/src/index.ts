@@ -17,6 +17,7 @@ export {
   SecPkgCred,
   SecPkgCredAttr,
   SecPkgAttr,
+  SecPkgAttrExtra,
   SecPkgInterfaceVersion,
   SspiInterfaceVersion,
   DataRep,
@@ -45,8 +46,8 @@ export {
   findBuffers,
   isValidBufferDesc,
   writeBuffer,
-  wipe,
 } from './buffers.js';
+export { concat, constantTimeEqual, wipe } from './bytes.js';
 export type { SecBuffer, SecBufferDesc } from './buffers.js';
 export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp } from './types.js';
 export type {

@@ -3,7 +3,7 @@
  * (per-message calls, the access token, export/import), as Windows' Negotiate hands the context to the
  * package it negotiated. Negotiate answers only what is its own: which package won.
  */
-import { NegotiationState, SecPkgAttr, SecStatus } from '@sspkit/core';
+import { NegotiationState, SecPkgAttr, SecPkgAttrExtra, SecStatus } from '@sspkit/core';
 import type { LsaSecHandle, SecpkgUserFunctionTable, SecurityStatus } from '@sspkit/core';
 import { NegotiateContext } from './context.js';
 import { InnerContext } from './inner.js';
@@ -33,7 +33,7 @@ export function queryContext(state: NegotiateState, h: LsaSecHandle, attribute: 
       const negotiationState = ctx.complete ? NegotiationState.COMPLETE : ctx.selected ? NegotiationState.IN_PROGRESS : NegotiationState.OPTIMISTIC;
       return { status: SecStatus.SEC_E_OK, buffer: { packageInfo: chosen ?? state.info, negotiationState } };
     }
-    case SecPkgAttr.NEGOTIATION_PACKAGE:
+    case SecPkgAttrExtra.NEGOTIATION_PACKAGE:
       return chosen ? { status: SecStatus.SEC_E_OK, buffer: { packageInfo: chosen } } : { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
     default:
       if (!ctx.inner) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientContext, SecPkgAttr, SecStatus, serverContext } from '@sspkit/core';
+import { clientContext, SecPkgAttr, SecPkgAttrExtra, SecStatus, serverContext } from '@sspkit/core';
 import type { AuthData, ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import { decodeNegotiationToken, MechOid, NegState } from '../src/index.js';
 import { NTLM_USER } from './ntlm-pair.js';
@@ -47,7 +47,7 @@ describe('Negotiate over the registered packages', () => {
     expect(decode(answer)).toMatchObject({ kind: 'resp', negState: NegState.acceptCompleted, supportedMech: MechOid.kerberos });
     if (!c.complete) await c.step(answer);
     expect(c.complete && s.complete).toBe(true);
-    expect(s.query(SecPkgAttr.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'Kerberos' } });
+    expect(s.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'Kerberos' } });
     expect(c.query(SecPkgAttr.NEGOTIATION_INFO)).toMatchObject({ packageInfo: { name: 'Kerberos' }, negotiationState: 0 });
     expect(c.query(SecPkgAttr.PACKAGE_INFO)).toMatchObject({ packageInfo: { name: 'Negotiate' } });
     const msg = new TextEncoder().encode('hello');
@@ -64,7 +64,7 @@ describe('Negotiate over the registered packages', () => {
     const last = decode(tokens[3]);
     expect(last).toMatchObject({ kind: 'resp', negState: NegState.acceptCompleted });
     expect(last.kind === 'resp' && last.mechListMIC).toBeTruthy();
-    expect(s.query(SecPkgAttr.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
+    expect(s.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
     expect(s.token()).toMatchObject({ authenticationPackage: 'NTLM', user: 'alice' });
     const msg = new TextEncoder().encode('after the MIC');
     expect(c.decrypt(s.encrypt(msg))).toEqual(msg);
@@ -85,7 +85,7 @@ describe('Negotiate over the registered packages', () => {
     const { c, s } = await pair(sspi);
     const tokens = await drive(c, s);
     expect(decode(tokens[0])).toMatchObject({ mechTypes: [MechOid.ntlm] });
-    expect(c.query(SecPkgAttr.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
+    expect(c.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
     expect(s.token().user).toBe('alice');
   });
 

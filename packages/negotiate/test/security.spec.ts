@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientContext, isSspiError, SecBufferType, SecPkgAttr, SecStatus, secBuffer, secBufferDesc, serverContext } from '@sspkit/core';
+import { clientContext, isSspiError, SecBufferType, SecPkgAttrExtra, SecStatus, secBuffer, secBufferDesc, serverContext } from '@sspkit/core';
 import type { AuthData, SspiDispatcher } from '@sspkit/core';
 import { decodeNegotiationToken, encodeNegTokenInit, encodeNegTokenResp, MechOid, NegState } from '../src/index.js';
 import { NTLM_USER } from './ntlm-pair.js';
@@ -79,7 +79,7 @@ describe('tokens without the SPNEGO wrapper, as Windows takes them', () => {
     await s.step(await c.step(challenge));
     expect(c.complete && s.complete).toBe(true);
     expect(s.token()).toMatchObject({ authenticationPackage: 'NTLM', user: 'alice' });
-    expect(s.query(SecPkgAttr.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
+    expect(s.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'NTLM' } });
     const msg = new TextEncoder().encode('raw');
     expect(c.decrypt(s.encrypt(msg))).toEqual(msg);
   });

@@ -3,7 +3,7 @@ import {
   AscRet,
   IscReq,
   IscRet,
-  SecPkgAttr,
+  SecPkgAttrExtra,
   SecStatus,
   clientContext,
   flagNames,
@@ -95,7 +95,7 @@ export async function runHandshakeReport(loaded: LoadedSspi, packageName: string
     } finally {
       report.legs = interleave(client.legs, server.legs).map(legJson);
     }
-    const chosen = loaded.sspi.queryContextAttributes(server.handle!, SecPkgAttr.NEGOTIATION_PACKAGE);
+    const chosen = loaded.sspi.queryContextAttributes(server.handle!, SecPkgAttrExtra.NEGOTIATION_PACKAGE);
     const chosenName = (chosen.buffer as { packageInfo?: { name?: unknown } } | undefined)?.packageInfo?.name;
     if (chosen.status === SecStatus.SEC_E_OK && typeof chosenName === 'string') report.negotiated = chosenName;
     report.client = { flags: client.contextAttributes, flagNames: flagNames(IscRet, client.contextAttributes) };

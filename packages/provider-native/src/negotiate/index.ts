@@ -7,5 +7,8 @@ import { nativeModule } from '../adapter/tables.js';
 /** Module for `Negotiate-MIT`. */
 export const negotiateModule = nativeModule('Negotiate');
 
-/** SpLsaModeInitialize of the Negotiate-MIT package. */
+/**
+ * SpLsaModeInitialize of the Negotiate-MIT package, so this file is itself a loadable package module.
+ * @public
+ */
 export const spLsaModeInitialize = negotiateModule.spLsaModeInitialize;
