@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SecBufferType, SecPkgAttrExtra, SecStatus, clientContext, createSspi, isSspiError, secBuffer, serverContext } from '@sspkit/core';
 import type { AuthData, ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import type { Lab } from '@sspkit/krb5-lab';
-import { createNegotiateModule, MechOid } from '@sspkit/negotiate';
+import { createNegotiateModule, decodeNegotiationToken, MechOid } from '@sspkit/negotiate';
 import { encodeSecChannelBindings } from '@sspkit/ntlm';
 import { isAvailable, kerberosModule } from '@sspkit/provider-native';
 import { ntlmForInProcessPair, NTLM_USER } from '../packages/negotiate/test/ntlm-pair.js';
@@ -46,11 +46,20 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
   });
 
   /** Our initiator against their acceptor; the peer's error text when it refuses. */
+  /** Every token our side sent in the last handshake, to see what SPNEGO carried. */
+  let sent: Uint8Array[] = [];
+  const carriedMic = (): boolean =>
+    sent.some((t) => {
+      const r = decodeNegotiationToken(t);
+      return r.ok && r.value.kind === 'resp' && r.value.mechListMIC !== undefined;
+    });
+
   async function ourClient(mechs: PeerMechs, cb?: { ours: string; theirs: string }): Promise<{ client: ClientContext; peer: SpnegoPeer } | string> {
     const client = await clientContext(sspi, { package: 'Negotiate', authData: clientAuth, targetName: 'HTTP/localhost' });
     const peer = track(SpnegoPeer.acceptor(lab, mechs, USERS));
     const extra = cb ? { extraInput: [cbBuffer(cb.ours)] } : {};
     let token = await client.step(undefined, extra);
+    sent = token ? [token] : [];
     let first = true;
     for (let i = 0; i < 6 && token !== undefined; i++) {
       const r = await peer.call({ op: 'step', token: b64(token), ...(first && cb ? { cb: b64(enc(cb.theirs)) } : {}) });
@@ -58,6 +67,7 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
       if (r.error) return r.error;
       if (client.complete) break;
       token = await client.step(unb64(r.token), extra);
+      if (token) sent.push(token);
     }
     expect(client.complete).toBe(true);
     return { client, peer };
@@ -70,6 +80,7 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
     const peer = track(SpnegoPeer.initiator(lab, mechs, 'HTTP@localhost', ntlm));
     const extra = cb ? { extraInput: [cbBuffer(cb.ours)] } : {};
     let r = await peer.call({ op: 'step', token: null, ...(cb ? { cb: b64(enc(cb.theirs)) } : {}) });
+    sent = [];
     for (let i = 0; i < 6 && !server.complete; i++) {
       if (r.error) throw new Error(r.error);
       let answer: Uint8Array | undefined;
@@ -80,6 +91,7 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
         throw e;
       }
       if (answer === undefined || answer.length === 0) break;
+      sent.push(answer);
       r = await peer.call({ op: 'step', token: b64(answer) });
     }
     if (r.error) throw new Error(r.error);
@@ -114,6 +126,8 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
     expect(info.mech).toBe(mechs === 'krb5' ? MechOid.kerberos : MechOid.ntlm);
     expect(info.initiator?.toLowerCase()).toContain('alice');
     expect(client.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: mechs === 'krb5' ? 'Kerberos' : 'NTLM' } });
+    // NTLM was not our first choice (and is NTLM): both mechListMICs went through MIT's SPNEGO.
+    expect(carriedMic()).toBe(mechs === 'ntlm');
     await exchange(client, peer, mechs === 'krb5');
   });
 
@@ -122,6 +136,8 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
     if (typeof r === 'number') throw new Error(`our acceptor refused: 0x${r.toString(16)}`);
     const { server, peer } = r;
     expect((await peer.call({ op: 'info' })).mech).toBe(mechs === 'krb5' ? MechOid.kerberos : MechOid.ntlm);
+    // gss-ntlmssp used its MIC, so MIT's SPNEGO and ours exchanged mechListMICs ([MS-SPNG] §3.1.5.1).
+    expect(carriedMic()).toBe(mechs === 'ntlm');
     const token = server.token();
     expect(token.authenticationPackage).toBe(mechs === 'krb5' ? 'Kerberos' : 'NTLM');
     expect(token.user.toLowerCase()).toContain('alice');

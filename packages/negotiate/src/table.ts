@@ -54,10 +54,11 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
     return r;
   };
 
-  const existing = (h: LsaSecHandle, side: 'client' | 'server'): NegotiateContext | SecurityStatus => {
+  const existing = (h: LsaSecHandle, side: 'client' | 'server'): NegotiateContext | LsaModeContextResult => {
     const ctx = state.contexts.get(h);
-    if (!ctx || ctx.side !== side) return SecStatus.SEC_E_INVALID_HANDLE;
-    if (ctx.complete || ctx.failedState) return SecStatus.SEC_E_OUT_OF_SEQUENCE;
+    if (!ctx || ctx.side !== side) return { status: SecStatus.SEC_E_INVALID_HANDLE, cause: new Error(`no ${side} context under this handle`) };
+    if (ctx.complete) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE, cause: new Error('the negotiation is already complete') };
+    if (ctx.failedState) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE, cause: new Error('the negotiation already failed') };
     return ctx;
   };
 
@@ -90,14 +91,14 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
       const token = findBuffer(input, SecBufferType.TOKEN)?.data;
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
-        if (!cred) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+        if (!cred) return { status: SecStatus.SEC_E_INVALID_HANDLE, cause: new Error('no Negotiate credential under this handle') };
         const ctx = new NegotiateContext('client', cred);
         ctx.targetName = targetName;
         ctx.req = (req & ~IscReq.ALLOCATE_MEMORY) >>> 0;
         return first(ctx, await clientFirst(ctx, token, bindings), allocate, output);
       }
       const ctx = existing(ctxH, 'client');
-      if (typeof ctx === 'number') return { status: ctx };
+      if (!(ctx instanceof NegotiateContext)) return ctx;
       if (token === undefined || token.length === 0) return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
       return finish(ctx, ctxH, await clientNext(ctx, token, bindings), allocate, output);
     },
@@ -108,7 +109,7 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
       const token = findBuffer(input, SecBufferType.TOKEN)?.data;
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
-        if (!cred) return { status: SecStatus.SEC_E_INVALID_HANDLE };
+        if (!cred) return { status: SecStatus.SEC_E_INVALID_HANDLE, cause: new Error('no Negotiate credential under this handle') };
         const ctx = new NegotiateContext('server', cred);
         ctx.req = (req & ~AscReq.ALLOCATE_MEMORY) >>> 0;
         if (token === undefined || token.length === 0) {
@@ -118,7 +119,7 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
         return first(ctx, await serverFirst(ctx, token, bindings), allocate, output);
       }
       const ctx = existing(ctxH, 'server');
-      if (typeof ctx === 'number') return { status: ctx };
+      if (!(ctx instanceof NegotiateContext)) return ctx;
       if (token === undefined || token.length === 0) return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
       // After our NegTokenInit2 the initiator's NegTokenInit is a first leg in all but the handle.
       const leg = ctx.inner === undefined && !ctx.selected ? await serverFirst(ctx, token, bindings) : await serverNext(ctx, token, bindings);
