@@ -12,14 +12,13 @@ import { cpus, loadavg } from 'node:os';
 import { AscReq, IscReq, SecPkgCred, clientContext, createSspi, runHandshake, serverContext } from '@sspkit/core';
 import type { AuthData, CredHandle, SspiDispatcher } from '@sspkit/core';
 import { labDown, labUp } from '@sspkit/krb5-lab';
-import { createNtlmModule, InMemoryAccountStore } from '@sspkit/ntlm';
 import { isAvailable, kerberosModule, negotiateModule } from '@sspkit/provider-native';
 import { createNegotiateModule } from '../src/index.js';
+import { NTLM_USER, ntlmForInProcessPair } from '../test/ntlm-pair.js';
 
 const ROUNDS = 9;
 const ROUND_MS = 300;
 const REQ = IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY | IscReq.CONNECTION;
-const NTLM_USER = { user: 'alice', domain: 'SSPKIT', password: 'alice-password' };
 
 interface Contender {
   readonly name: string;
@@ -90,13 +89,12 @@ async function main(): Promise<void> {
   console.log(`${new Date().toISOString()}  node ${process.version}  ${cpu[0]?.model ?? 'cpu'} x${cpu.length}  load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${ROUNDS} rounds of ~${ROUND_MS} ms per contender, alternating which goes first`);
 
-  const accounts = new InMemoryAccountStore().addPassword(NTLM_USER.domain, NTLM_USER.user, NTLM_USER.password);
-  // Two NTLM instances so that neither contender's handles slow the other's tables.
-  const ntlmSspi = await createSspi({ modules: [createNegotiateModule({ packages: ['NTLM'] }), createNtlmModule({ accounts })] });
+  // NTLM client and server in one process: built where the tests build theirs (reflection opt-out).
+  const ntlmSspi = await createSspi({ modules: [createNegotiateModule({ packages: ['NTLM'] }), ntlmForInProcessPair()] });
   console.log('\nNTLM inside: Negotiate (SPNEGO framing, mechListMIC both ways) vs NTLM direct — 4 legs vs 3');
   await compare(
-    await contender(ntlmSspi, 'Negotiate (NTLM inside)', 'Negotiate', NTLM_USER, undefined, 'HTTP/bench'),
-    await contender(ntlmSspi, 'NTLM direct', 'NTLM', NTLM_USER, undefined, 'HTTP/bench'),
+    await contender(ntlmSspi, 'Negotiate (NTLM inside)', 'Negotiate', { ...NTLM_USER }, undefined, 'HTTP/bench'),
+    await contender(ntlmSspi, 'NTLM direct', 'NTLM', { ...NTLM_USER }, undefined, 'HTTP/bench'),
     '>= 0.91x (overhead <= 1.10x)',
   );
 
