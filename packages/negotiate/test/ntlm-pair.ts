@@ -12,5 +12,5 @@ export const NTLM_USER = { user: 'alice', domain: 'SSPKIT', password: 'alice-pas
 /** An NTLM module whose acceptor knows {@link NTLM_USER}, fit to be client and server in one process. */
 export function ntlmForInProcessPair(): SecurityPackageModule {
   const accounts = new InMemoryAccountStore().addPassword(NTLM_USER.domain, NTLM_USER.user, NTLM_USER.password);
-  return createNtlmModule({ accounts });
+  return createNtlmModule({ accounts, allowReflection: true });
 }
