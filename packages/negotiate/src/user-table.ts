@@ -45,16 +45,6 @@ const PACK_VERSION = 1;
 
 /** Builds the user-mode table of one Negotiate instance. */
 export function userTable(state: NegotiateState): SecpkgUserFunctionTable {
-  const forward = <T>(h: LsaSecHandle, call: (t: UserTable, ih: LsaSecHandle) => T | undefined, none: T): T => {
-    const r = innerOf(state, h);
-    if (typeof r === 'number') return none === undefined ? (r as T) : none;
-    if (!r.table) return none;
-    try {
-      return call(r.table, r.handle) ?? none;
-    } catch {
-      return none;
-    }
-  };
   const statusCall = (h: LsaSecHandle, call: (t: UserTable, ih: LsaSecHandle) => SecurityStatus | undefined): SecurityStatus => {
     const r = innerOf(state, h);
     if (typeof r === 'number') return r;
@@ -85,7 +75,15 @@ export function userTable(state: NegotiateState): SecpkgUserFunctionTable {
     },
     queryContextAttributes: (h, attribute) => queryContext(state, h, attribute),
     deleteUserModeContext: (h) => (state.contexts.has(h) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE),
-    failureCause: (h) => forward<unknown>(h, (t, ih) => t.failureCause?.(ih), undefined),
+    failureCause(h) {
+      const r = innerOf(state, h);
+      if (typeof r === 'number') return undefined;
+      try {
+        return r.table?.failureCause?.(r.handle);
+      } catch {
+        return undefined;
+      }
+    },
 
     exportContext(h, flags) {
       const ctx = state.contexts.get(h);
