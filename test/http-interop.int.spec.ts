@@ -133,6 +133,17 @@ describe.skipIf(!available)('@sspkit/http server ← real HTTP clients', () => {
     expect(replies[0]!.www_authenticate).toMatch(/^Negotiate /);
   });
 
+  it('python3-requests-kerberos as shipped: a raw Kerberos token under the Negotiate scheme', async () => {
+    const env = { ...lab!.env, SSPKIT_RAW_KRB5: '1' };
+    const r = await runProgram(DEBIAN_PYTHON, [PYTHON_CLIENT, 'kerberos', url('/py-raw'), '-', '-', '1'], env);
+    const replies = pythonReplies(r.stdout);
+    expect(
+      replies.map((x) => x.status),
+      r.stderr,
+    ).toEqual([200]);
+    expect(identity(replies[0]!.body)).toMatchObject({ user: lab!.userPrincipal, scheme: 'Negotiate' });
+  });
+
   it('the Kerberos scheme, from our dispatcher-level Kerberos client', async () => {
     const loaded = await loadSspi();
     const client = await clientContext(loaded.sspi, { package: 'Kerberos', targetName: hostbased(lab!) });

@@ -1,6 +1,7 @@
 """An HTTP client peer for the interop tests: python3-requests with its Digest, NTLM
 (requests-ntlm) or Kerberos (requests-kerberos) authentication. Prints one JSON line per request."""
 import json
+import os
 import sys
 
 import requests
@@ -17,8 +18,10 @@ def auth_for(kind, user, password):
         from requests_kerberos import HTTPKerberosAuth, REQUIRED
         # requests-kerberos 0.12 sends a raw Kerberos token under the Negotiate scheme; ask pykerberos
         # for SPNEGO (RFC 4559 §4.1), as browsers and curl send.
-        init = kerberos.authGSSClientInit
-        kerberos.authGSSClientInit = lambda *a, **k: init(*a, mech_oid=kerberos.GSS_MECH_OID_SPNEGO, **k)
+        # SSPKIT_RAW_KRB5=1 keeps requests-kerberos's own raw token.
+        if os.environ.get("SSPKIT_RAW_KRB5") != "1":
+            init = kerberos.authGSSClientInit
+            kerberos.authGSSClientInit = lambda *a, **k: init(*a, mech_oid=kerberos.GSS_MECH_OID_SPNEGO, **k)
         # The server's final token must verify (RFC 4559 §5 mutual authentication).
         return HTTPKerberosAuth(mutual_authentication=REQUIRED)
     raise SystemExit("unknown kind " + kind)
