@@ -66,8 +66,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
   const credentials = new Credentials(options.sspi, options);
   const origins = new Map<string, Origin>();
   const connectionAuth = new Map<Lane, ConnectionAuth>();
-  const digest = new Map<string, DigestAuth>(); // origin + realm
-  const digestByOrigin = new Map<string, DigestAuth>(); // the last one, for pre-emptive signing
+  // Digest per connection and realm: a nonce's counts then arrive in order (Apache, among others,
+  // refuses an nc out of sequence), at the cost of one challenge per connection.
+  const digest = new Map<Lane, Map<string, DigestAuth>>();
+  const lastDigest = new Map<Lane, DigestAuth>(); // for pre-emptive signing of the next request
   const target = options.targetName ?? ((u: URL) => `HTTP/${u.hostname}`);
 
   const trace = (lane: Lane, direction: 'request' | 'response', url: string, headers: Record<string, string>, extra: { method?: string; status?: number }): void => {
@@ -94,6 +96,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     try {
       return await exchange(lane, url, method, uri, request.headers, body);
     } finally {
+      if (options.reuseConnections === false) forget(lane);
       origin.release(lane);
     }
   }
@@ -120,7 +123,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
       connectionAuth.delete(lane);
       conn = undefined;
     }
-    let dig: DigestAuth | undefined = conn === undefined ? digestByOrigin.get(url.origin) : undefined;
+    let dig: DigestAuth | undefined = conn === undefined ? lastDigest.get(lane) : undefined;
     let auth = dig?.sign(method, uri, body);
     let res = await send(lane, url, method, headers, body, auth);
     let answered: ClientScheme | undefined;
@@ -133,14 +136,16 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
       if (scheme === 'Digest') {
         // A second challenge that is not stale means the credentials were refused: stop there.
         if (answered === 'Digest' && !isStale(challenge.rest)) return send(lane, url, method, headers, body, undefined);
-        const key = `${url.origin} ${realmOf(challenge.rest)}`;
-        dig = digest.get(key);
+        const realm = realmOf(challenge.rest);
+        let realms = digest.get(lane);
+        if (realms === undefined) digest.set(lane, (realms = new Map()));
+        dig = realms.get(realm);
         const stale = dig !== undefined && isStale(challenge.rest);
         if (dig === undefined) {
           dig = new DigestAuth(options.sspi, await credentials.get('Digest'), mutual);
-          digest.set(key, dig);
+          realms.set(realm, dig);
         }
-        digestByOrigin.set(url.origin, dig);
+        lastDigest.set(lane, dig);
         auth = await dig.answer(`Digest ${challenge.rest}`, method, uri, body, stale);
       } else {
         if (answered === undefined || conn === undefined || conn.complete || lane.generation !== conn.generation) {
@@ -175,13 +180,20 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     return res;
   }
 
+  /** Drops what a connection authenticated (it is closed, or about to be). */
+  function forget(lane: Lane): void {
+    connectionAuth.get(lane)?.dispose();
+    connectionAuth.delete(lane);
+    for (const d of digest.get(lane)?.values() ?? []) d.dispose();
+    digest.delete(lane);
+    lastDigest.delete(lane);
+  }
+
   const f = run as AuthFetch;
   f.close = async (): Promise<void> => {
     for (const c of connectionAuth.values()) c.dispose();
     connectionAuth.clear();
-    for (const d of digest.values()) d.dispose();
-    digest.clear();
-    digestByOrigin.clear();
+    for (const lane of [...digest.keys()]) forget(lane);
     await Promise.all([...origins.values()].map((o) => o.close()));
     origins.clear();
     await credentials.close();

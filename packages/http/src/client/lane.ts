@@ -65,9 +65,16 @@ export class Origin {
   }
 
   release(lane: Lane): void {
-    lane.busy = false;
+    let free = lane;
+    if (this.options.reuseConnections === false) {
+      // A new connection for the next request: the old one (and what it authenticated) is closed.
+      void lane.client.close().catch(() => undefined);
+      free = new Lane(lane.id, this.url, this.options);
+      this.lanes[this.lanes.indexOf(lane)] = free;
+    }
+    free.busy = false;
     const next = this.#waiting.shift();
-    if (next !== undefined) next(lane);
+    if (next !== undefined) next(free);
   }
 
   #take(lane: Lane): Lane {

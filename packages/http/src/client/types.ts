@@ -35,6 +35,11 @@ export interface AuthFetchOptions {
   readonly mutualAuth?: boolean;
   /** Send `tls-server-end-point` channel bindings on https (RFC 5929; default true). */
   readonly channelBindings?: boolean;
+  /**
+   * Keep connections open between requests (default true). False: every request goes out on a new
+   * connection, so a connection-bound scheme runs a full handshake each time (as `curl --negotiate`).
+   */
+  readonly reuseConnections?: boolean;
   /** Connections per origin (default 4). Connection-bound handshakes stay on theirs. */
   readonly connections?: number;
   /** TLS options for https origins (`ca`, `rejectUnauthorized`, `servername`). */
