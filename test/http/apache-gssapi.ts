@@ -9,8 +9,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '@sspkit/krb5-lab';
-import { waitForTcp } from '@sspkit/krb5-lab';
-import { freePort } from '../digest/apache.js';
+import { findFreeLoopbackPort, waitForTcp } from '@sspkit/krb5-lab';
 
 const APACHE = '/usr/sbin/apache2';
 const MODULES = '/usr/lib/apache2/modules';
@@ -41,7 +40,7 @@ export async function startGssapiApache(lab: Lab, tls?: { key: string; cert: str
     writeFileSync(join(dir, 'server.key'), tls.key);
     writeFileSync(join(dir, 'server.crt'), tls.cert);
   }
-  const port = await freePort();
+  const port = await findFreeLoopbackPort();
   const ssl =
     tls === undefined
       ? ''

@@ -72,7 +72,8 @@ async function measure(url: string, options: AuthFetchOptions): Promise<{ rps: n
       try {
         const r = await f(url);
         await r.arrayBuffer();
-        if (counter.counting) r.status === 200 ? counter.ok++ : counter.failed++;
+        if (counter.counting && r.status === 200) counter.ok++;
+        else if (counter.counting) counter.failed++;
       } catch {
         if (counter.counting) counter.failed++;
       }

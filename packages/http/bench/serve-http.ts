@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createSspi } from '@sspkit/core';
-import type { AuthData, SecurityPackageModule } from '@sspkit/core';
+import type { SecurityPackageModule } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer, createDigestModule } from '@sspkit/digest';
 import { negotiateModule } from '@sspkit/provider-native';
 import { HttpAuthenticator, withAuthentication } from '../src/index.js';
@@ -30,7 +30,7 @@ const schemes: SchemeOptions[] =
             qop: ['auth'],
             users: new MemoryUserStore([{ username: 'bench', realm: 'bench', password: 'bench-password' }]),
             nonces: new NonceIssuer(),
-          } as AuthData,
+          },
         },
       ]
     : [{ scheme }];

@@ -88,7 +88,7 @@ export async function fetchCommand(loaded: LoadedSspi, url: string, o: FetchOpti
     });
     Object.assign(result, { status: res.status, ok: res.status < 400, headers, body: await res.text() });
   } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined;
     result.error = { ...(code !== undefined ? { code } : {}), message: e instanceof Error ? e.message : String(e) };
   } finally {
     await f.close();

@@ -138,7 +138,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
         if (answered === 'Digest' && !isStale(challenge.rest)) return send(lane, url, method, headers, body, undefined);
         const realm = realmOf(challenge.rest);
         let realms = digest.get(lane);
-        if (realms === undefined) digest.set(lane, (realms = new Map()));
+        if (realms === undefined) digest.set(lane, (realms = new Map<string, DigestAuth>()));
         dig = realms.get(realm);
         const stale = dig !== undefined && isStale(challenge.rest);
         if (dig === undefined) {

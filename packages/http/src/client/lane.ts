@@ -22,7 +22,7 @@ export class Lane {
   ) {
     const tls = options.tls ?? {};
     const connector = buildConnector({
-      ...(tls.ca !== undefined ? { ca: tls.ca as string | Buffer | (string | Buffer)[] } : {}),
+      ...(tls.ca !== undefined ? { ca: [tls.ca].flat() } : {}),
       ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
       ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
     });
@@ -37,7 +37,7 @@ export class Lane {
           }
           // undici's callback types pair (null, socket) and (error, null).
           if (err !== null) callback(err, null);
-          else callback(null, socket as NonNullable<typeof socket>);
+          else callback(null, socket);
         });
       },
     });
