@@ -19,12 +19,17 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-async function serve(sspi: SspiDispatcher, schemes: Parameters<typeof startServer>[1]['schemes'], extra: { tls?: boolean; channelBindings?: 'off' | 'when-supported' | 'required' } = {}): Promise<TestServer> {
+async function serve(
+  sspi: SspiDispatcher,
+  schemes: Parameters<typeof startServer>[1]['schemes'],
+  extra: { tls?: boolean; channelBindings?: 'off' | 'when-supported' | 'required'; proxy?: boolean } = {},
+): Promise<TestServer> {
   const cert = extra.tls === true ? makeCertificate('sha256') : undefined;
   const s = await startServer((h) => (cert !== undefined ? createTlsServer({ key: cert.key, cert: cert.cert }, h) : createServer(h)), {
     sspi,
     schemes,
     ...(extra.channelBindings !== undefined ? { channelBindings: extra.channelBindings } : {}),
+    ...(extra.proxy === true ? { proxy: true } : {}),
   });
   cleanup.push(() => s.close());
   return s;
@@ -127,5 +132,27 @@ describe('createAuthFetch', () => {
     expect((await withCb.f(`https://127.0.0.1:${s.port}/`)).status).toBe(200);
     const without = client(sspi, { channelBindings: false });
     expect((await without.f(`https://127.0.0.1:${s.port}/`)).status).toBe(401);
+  });
+
+  it('Digest auth-int: the body is part of the digest (a server offering only auth-int)', async () => {
+    const sspi = await testSspi();
+    const s = await serve(sspi, [digestScheme(['SHA-256'], { qop: ['auth-int'] })]);
+    const { f, legs } = client(sspi);
+    const r = await f(`http://127.0.0.1:${s.port}/int`, { method: 'PUT', body: 'integrity-protected body' });
+    expect(r.status).toBe(200);
+    expect(legs.find((l) => l.direction === 'request' && l.headers['authorization'] !== undefined)?.headers['authorization']).toMatch(/qop=auth-int/);
+    expect(await r.json()).toMatchObject({ method: 'PUT', bodyBytes: 'integrity-protected body'.length });
+  });
+
+  it('a forward proxy: absolute-form requests, its 407 answered with Proxy-Authorization (NTLM on the proxy connection)', async () => {
+    const sspi = await testSspi();
+    const proxy = await serve(sspi, [ntlmScheme()], { proxy: true });
+    const { f, legs } = client(sspi, { proxy: `http://127.0.0.1:${proxy.port}`, connections: 1 });
+    const r = await f('http://origin.invalid/through?x=1');
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ user: USER.user, url: 'http://origin.invalid/through?x=1' });
+    const sent = legs.filter((l) => l.direction === 'request').map((l) => l.headers['proxy-authorization']?.split(' ')[0] ?? '-');
+    expect(sent).toEqual(['-', 'NTLM', 'NTLM']);
+    expect(legs.find((l) => l.direction === 'response')?.status).toBe(407);
   });
 });

@@ -6,8 +6,8 @@
  * for that connection's later requests; Digest signs later requests with the next nonce-count.
  */
 import { SecStatus, SspiError } from '@sspkit/core';
-import { Headers, Request, fetch } from 'undici';
-import type { RequestInit, Response } from 'undici';
+import { Headers, Request, Response, fetch } from 'undici';
+import type { Dispatcher, RequestInit } from 'undici';
 import { decodeBase64Token, formatTokenHeader, splitChallenges } from '../shared/auth-header.js';
 import type { Challenge } from '../shared/auth-header.js';
 import { Origin } from './lane.js';
@@ -57,7 +57,8 @@ const realmOf = (rest: string): string => /(?:^|,)\s*realm\s*=\s*"((?:[^"\\]|\\.
 
 /** Creates the authenticating fetch. */
 export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
-  const names = options.proxy === true ? PROXY : SERVER;
+  const proxy = options.proxy !== undefined ? new URL(options.proxy) : undefined;
+  const names = proxy !== undefined ? PROXY : SERVER;
   const allowed = options.schemes ?? SCHEME_STRENGTH;
   const mutual = options.mutualAuth ?? true;
   const bindings = options.channelBindings ?? true;
@@ -87,10 +88,12 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
       if (buf.length > maxBody) throw new RangeError(`request body over ${maxBody} bytes cannot be replayed across authentication legs`);
       body = buf;
     }
-    let origin = origins.get(url.origin);
+    // Through a proxy every request shares the proxy's connections (and what authenticated them).
+    const via = proxy ?? url;
+    let origin = origins.get(via.origin);
     if (origin === undefined) {
-      origin = new Origin(url, options, options.connections ?? 4);
-      origins.set(url.origin, origin);
+      origin = new Origin(via, options, options.connections ?? 4, proxy !== undefined);
+      origins.set(via.origin, origin);
     }
     const lane = await origin.acquire();
     try {
@@ -105,7 +108,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     const h = new Headers(headers);
     if (auth !== undefined) h.set(names.credentials, auth);
     trace(lane, 'request', url.href, auth !== undefined ? { [names.credentials]: auth } : {}, { method });
-    const res = await fetch(url, { method, headers: h, ...(body !== undefined ? { body } : {}), dispatcher: lane.client, redirect: 'manual' });
+    const res = proxy === undefined ? await fetch(url, { method, headers: h, ...(body !== undefined ? { body } : {}), dispatcher: lane.dispatcher, redirect: 'manual' }) : await viaProxy(lane, url, method, h, body);
     const seen: Record<string, string> = {};
     for (const n of [names.challenge, names.info]) {
       const v = res.headers.get(n);
@@ -113,6 +116,31 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     }
     trace(lane, 'response', url.href, seen, { status: res.status });
     return res;
+  }
+
+  /**
+   * Through a proxy, undici's fetch turns a 407 into a network error (as the Fetch standard says a
+   * browser must), so the legs go out with the dispatcher's `request()` and come back as a Response.
+   */
+  async function viaProxy(lane: Lane, url: URL, method: string, headers: Headers, body: Uint8Array | undefined): Promise<Response> {
+    const flat: Record<string, string> = {};
+    headers.forEach((v, k) => {
+      flat[k] = v;
+    });
+    const r = await lane.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: method as Dispatcher.HttpMethod,
+      headers: { ...flat, host: url.host },
+      ...(body !== undefined ? { body } : {}),
+    });
+    const data = Buffer.from(await r.body.arrayBuffer());
+    const out = new Headers();
+    for (const [k, v] of Object.entries(r.headers)) {
+      for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.append(k, one);
+    }
+    const empty = r.statusCode === 204 || r.statusCode === 304 || method === 'HEAD';
+    return new Response(empty ? null : data, { status: r.statusCode, headers: out });
   }
 
   async function exchange(lane: Lane, url: URL, method: string, uri: string, headers: Headers, body: Uint8Array | undefined): Promise<Response> {

@@ -4,11 +4,27 @@
  * and on TLS the server certificate for the channel bindings.
  */
 import type { TLSSocket } from 'node:tls';
-import { Client, buildConnector } from 'undici';
+import { Client, Dispatcher, buildConnector } from 'undici';
 import type { AuthFetchOptions } from './types.js';
+
+/**
+ * Sends requests to a forward proxy in absolute form (RFC 7230 §5.3.2): the proxy's connection, the
+ * target's URL as the request-target.
+ */
+class AbsoluteForm extends Dispatcher {
+  constructor(readonly client: Client) {
+    super();
+  }
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const target = new URL(opts.path, String(opts.origin ?? '')).href;
+    return this.client.dispatch({ ...opts, path: target }, handler);
+  }
+}
 
 export class Lane {
   readonly client: Client;
+  /** What fetch is given: the client itself, or the absolute-form wrapper when talking to a proxy. */
+  readonly dispatcher: Dispatcher;
   /** Incremented on every new socket: a connection-bound authentication belongs to one value. */
   generation = 0;
   /** DER of the server certificate of the current socket (TLS only). */
@@ -19,6 +35,7 @@ export class Lane {
     readonly id: number,
     origin: URL,
     options: AuthFetchOptions,
+    viaProxy = false,
   ) {
     const tls = options.tls ?? {};
     const connector = buildConnector({
@@ -41,6 +58,7 @@ export class Lane {
         });
       },
     });
+    this.dispatcher = viaProxy ? new AbsoluteForm(this.client) : this.client;
   }
 }
 
@@ -53,6 +71,7 @@ export class Origin {
     readonly url: URL,
     readonly options: AuthFetchOptions,
     readonly max: number,
+    readonly viaProxy = false,
   ) {}
 
   /** A free lane, preferring `preferred` (the one a handshake is pinned to). */
@@ -69,7 +88,7 @@ export class Origin {
     if (this.options.reuseConnections === false) {
       // A new connection for the next request: the old one (and what it authenticated) is closed.
       void lane.client.close().catch(() => undefined);
-      free = new Lane(lane.id, this.url, this.options);
+      free = new Lane(lane.id, this.url, this.options, this.viaProxy);
       this.lanes[this.lanes.indexOf(lane)] = free;
     }
     free.busy = false;
@@ -83,7 +102,7 @@ export class Origin {
   }
 
   #add(): Lane {
-    const lane = new Lane(this.lanes.length, this.url, this.options);
+    const lane = new Lane(this.lanes.length, this.url, this.options, this.viaProxy);
     this.lanes.push(lane);
     return lane;
   }

@@ -44,8 +44,13 @@ export interface AuthFetchOptions {
   readonly connections?: number;
   /** TLS options for https origins (`ca`, `rejectUnauthorized`, `servername`). */
   readonly tls?: { readonly ca?: string | Buffer | readonly (string | Buffer)[]; readonly rejectUnauthorized?: boolean; readonly servername?: string };
-  /** Answer 407 `Proxy-Authenticate` with `Proxy-Authorization` (talking to a forward proxy). */
-  readonly proxy?: boolean;
+  /**
+   * A forward proxy (`http://host:port`): every request goes to it in absolute form (RFC 7230
+   * §5.3.2), and its 407 `Proxy-Authenticate` challenges are answered with `Proxy-Authorization`
+   * (connection-bound schemes on the connection to the proxy). Absent: requests go to the origin and
+   * 401 `WWW-Authenticate` challenges are answered.
+   */
+  readonly proxy?: string | URL;
   /** Most authentication legs per request (default 6). */
   readonly maxLegs?: number;
   /** Largest request body kept for replaying across legs (default 16 MiB). */
