@@ -7,7 +7,7 @@
  */
 import { SecStatus, SspiError } from '@sspkit/core';
 import { Headers, Request, Response, fetch } from 'undici';
-import type { Dispatcher, RequestInit } from 'undici';
+import type { RequestInit } from 'undici';
 import { decodeBase64Token, formatTokenHeader, splitChallenges } from '../shared/auth-header.js';
 import type { Challenge } from '../shared/auth-header.js';
 import { Origin } from './lane.js';
@@ -130,7 +130,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     const r = await lane.dispatcher.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
-      method: method as Dispatcher.HttpMethod,
+      method,
       headers: { ...flat, host: url.host },
       ...(body !== undefined ? { body } : {}),
     });
