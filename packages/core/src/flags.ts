@@ -246,6 +246,8 @@ export const SecPkgAttr = {
   NEGOTIATED_TLS_EXTENSIONS: 36,
   IS_LOOPBACK: 37,
   SUBJECT_SECURITY_ATTRIBUTES: 128,
+  /** SECPKG_ATTR_NEGOTIATION_PACKAGE (sspi.h): the package a Negotiate context chose (SecPkgContext_PackageInfo). */
+  NEGOTIATION_PACKAGE: 0x80000081,
   SASL_CONTEXT: 0x10000,
   THUNK_ALL: 0x10000,
 } as const;
