@@ -1,6 +1,7 @@
 /**
  * The fetch client (`createAuthFetch`, and `sspkit fetch`) against servers nobody here wrote and our
- * own: Apache mod_auth_gssapi (Negotiate with Kerberos from a lab, mutual authentication checked) and
+ * own: Apache mod_auth_gssapi (Negotiate with Kerberos from a lab, mutual authentication checked; and
+ * NTLM inside SPNEGO through gss-ntlmssp) and
  * Apache mod_auth_digest, over http and https; `sspkit serve` with every scheme, channel bindings
  * required on https.
  */
@@ -60,6 +61,30 @@ describe.skipIf(missing !== null)(`our client → Apache mod_auth_gssapi${missin
     } finally {
       await f.close();
     }
+  });
+
+  it('Negotiate with NTLM inside (SPNEGO) against gss-ntlmssp: one handshake, later requests on the connection', async () => {
+    const user = { domain: 'SSPKIT', user: 'alice', password: 'alice-password' };
+    const apache = await startGssapiApache(lab!, undefined, { users: [user] });
+    servers.push(apache);
+    const sent: string[] = [];
+    const f = createAuthFetch({
+      sspi: loaded.sspi,
+      schemes: ['Negotiate'],
+      authData: { Negotiate: { ...user, packageList: 'ntlm' } },
+      targetName: () => 'HTTP/localhost',
+      connections: 1,
+      onLeg: (l) => {
+        if (l.direction === 'request') sent.push(l.headers['authorization']?.split(' ')[0] ?? '-');
+      },
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect((await f(`http://127.0.0.1:${apache.port}/index.html`)).status, apache.errorLog()).toBe(200);
+    } finally {
+      await f.close();
+    }
+    // NEGOTIATE, AUTHENTICATE (SPNEGO-wrapped), then two requests the connection-bound context covers.
+    expect(sent).toEqual(['-', 'Negotiate', 'Negotiate', '-', '-']);
   });
 
   it('a server whose final token does not verify is refused (mutual authentication)', async () => {

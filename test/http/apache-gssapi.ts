@@ -27,13 +27,22 @@ export interface GssapiApache {
   stop(): Promise<void>;
 }
 
-/** Starts Apache with Negotiate (krb5 only) for the lab's HTTP/localhost keytab. */
-export async function startGssapiApache(lab: Lab, tls?: { key: string; cert: string }): Promise<GssapiApache> {
+/** NTLM through gss-ntlmssp instead of Kerberos: its users (`DOMAIN:user:password` lines, NTLM_USER_FILE). */
+export interface NtlmsspOptions {
+  readonly users: readonly { readonly domain: string; readonly user: string; readonly password: string }[];
+}
+
+/**
+ * Starts Apache with Negotiate for the lab's HTTP/localhost keytab (krb5 only), or with `ntlmssp`
+ * NTLM inside Negotiate through gss-ntlmssp, connection-bound (its handshake spans requests).
+ */
+export async function startGssapiApache(lab: Lab, tls?: { key: string; cert: string }, ntlmssp?: NtlmsspOptions): Promise<GssapiApache> {
   const dir = mkdtempSync(join(tmpdir(), 'sspkit-apache-gssapi-'));
   const docs = join(dir, 'htdocs');
   mkdirSync(docs);
   mkdirSync(join(dir, 'rcache'));
   writeFileSync(join(docs, 'index.html'), 'apache gssapi index\n');
+  if (ntlmssp !== undefined) writeFileSync(join(dir, 'ntlm-users'), ntlmssp.users.map((u) => `${u.domain}:${u.user}:${u.password}\n`).join(''));
   copyFileSync(lab.serviceKeytab, join(dir, 'http.keytab'));
   copyFileSync(lab.krb5Conf, join(dir, 'krb5.conf'));
   if (tls !== undefined) {
@@ -71,8 +80,8 @@ MaxKeepAliveRequests 100000
 <Location />
   AuthType GSSAPI
   AuthName "sspkit"
-  GssapiCredStore keytab:${dir}/http.keytab
-  GssapiAllowedMech krb5
+${ntlmssp !== undefined ? '' : `  GssapiCredStore keytab:${dir}/http.keytab\n`}  GssapiAllowedMech ${ntlmssp !== undefined ? 'ntlmssp' : 'krb5'}
+  GssapiConnectionBound ${ntlmssp !== undefined ? 'On' : 'Off'}
   GssapiBasicAuth Off
   Require valid-user
 </Location>
@@ -80,9 +89,16 @@ MaxKeepAliveRequests 100000
   writeFileSync(join(dir, 'httpd.conf'), conf);
   // The workers run as www-data and must read the keytab, krb5.conf and documents; the replay cache is theirs.
   for (const p of [dir, docs]) chmodSync(p, 0o755);
-  for (const f of ['http.keytab', 'krb5.conf']) chmodSync(join(dir, f), 0o644);
+  for (const f of ['http.keytab', 'krb5.conf', ...(ntlmssp !== undefined ? ['ntlm-users'] : [])]) chmodSync(join(dir, f), 0o644);
   chmodSync(join(dir, 'rcache'), 0o1777);
-  const env = { ...process.env, KRB5_CONFIG: join(dir, 'krb5.conf'), KRB5RCACHEDIR: join(dir, 'rcache'), KRB5_KTNAME: join(dir, 'http.keytab'), GSS_MECH_CONFIG: lab.mechConfig };
+  const env: NodeJS.ProcessEnv = { ...process.env, KRB5_CONFIG: join(dir, 'krb5.conf'), KRB5RCACHEDIR: join(dir, 'rcache'), KRB5_KTNAME: join(dir, 'http.keytab') };
+  // Kerberos alone: an empty mechanism list keeps gss-ntlmssp out. NTLM: the system's list (it names
+  // gss-ntlmssp) and the users file.
+  if (ntlmssp === undefined) env['GSS_MECH_CONFIG'] = lab.mechConfig;
+  else {
+    delete env['GSS_MECH_CONFIG'];
+    env['NTLM_USER_FILE'] = join(dir, 'ntlm-users');
+  }
   const child = spawn(APACHE, ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -20,7 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { createSspi } from '@sspkit/core';
 import { createDigestModule } from '@sspkit/digest';
 import { labDown, labUp } from '@sspkit/krb5-lab';
-import { negotiateModule } from '@sspkit/provider-native';
+import { createNegotiateModule } from '@sspkit/negotiate';
+import { createNtlmModule } from '@sspkit/ntlm';
+import { kerberosModule } from '@sspkit/provider-native';
 import { createAuthFetch } from '../src/index.js';
 import type { AuthFetchOptions } from '../src/index.js';
 import { apacheAvailable, startApache } from '../../../test/digest/apache.js';
@@ -87,10 +89,14 @@ async function measure(url: string, options: AuthFetchOptions): Promise<{ rps: n
 
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
 
-async function compare(label: string, ours: Ours, oursUrl: string, apacheUrl: string, options: AuthFetchOptions): Promise<void> {
+function compare(label: string, ours: Ours, oursUrl: string, apacheUrl: string, options: AuthFetchOptions): Promise<void> {
+  return compareTwo(label, ours, oursUrl, options, apacheUrl, options);
+}
+
+async function compareTwo(label: string, ours: Ours, oursUrl: string, options: AuthFetchOptions, apacheUrl: string, apacheOptions: AuthFetchOptions): Promise<void> {
   // Warm-up (JIT, ticket cache, Apache workers), discarded.
   await measure(oursUrl, options);
-  await measure(apacheUrl, options);
+  await measure(apacheUrl, apacheOptions);
   ours.reset();
   await new Promise((r) => setTimeout(r, 1000));
   const idle = await ours.report();
@@ -103,7 +109,7 @@ async function compare(label: string, ours: Ours, oursUrl: string, apacheUrl: st
     const got: Record<string, number> = {};
     for (const which of r % 2 === 0 ? ['ours', 'apache'] : ['apache', 'ours']) {
       if (which === 'ours') ours.reset();
-      const m = await measure(which === 'ours' ? oursUrl : apacheUrl, options);
+      const m = which === 'ours' ? await measure(oursUrl, options) : await measure(apacheUrl, apacheOptions);
       if (which === 'ours') p99s.push((await ours.report()).p99);
       got[which] = m.rps;
       failed += m.failed;
@@ -127,7 +133,7 @@ if (!apacheAvailable() || missing !== null) {
   const lab = await labUp({ detached: false });
   for (const [k, v] of Object.entries(lab.env)) process.env[k] = v;
   try {
-    const sspi = await createSspi({ modules: [negotiateModule, createDigestModule()] });
+    const sspi = await createSspi({ modules: [kerberosModule, createNtlmModule({}), createNegotiateModule(), createDigestModule()] });
     const ours = await startOurs('Negotiate', { ...lab.env, KRB5_KTNAME: lab.serviceKeytab });
     const apache = await startGssapiApache(lab);
     try {
@@ -140,6 +146,25 @@ if (!apacheAvailable() || missing !== null) {
     } finally {
       ours.stop();
       await apache.stop();
+    }
+    const ntlmUser = { domain: 'BENCH', user: 'bench', password: 'bench-password' };
+    const oursNtlm = await startOurs('NTLM', {});
+    const apacheNtlm = await startGssapiApache(lab, undefined, { users: [ntlmUser] });
+    try {
+      // One handshake per connection, then every request on it is authenticated without one. Apache
+      // speaks NTLM inside Negotiate (SPNEGO, gss-ntlmssp); ours offers the NTLM scheme. The same
+      // client answers both: NTLM directly, Negotiate restricted to NTLM.
+      await compareTwo(
+        'NTLM, one handshake per connection then keep-alive requests on it',
+        oursNtlm,
+        `http://127.0.0.1:${oursNtlm.port}/`,
+        { sspi, schemes: ['NTLM'], authData: { NTLM: ntlmUser } },
+        `http://127.0.0.1:${apacheNtlm.port}/index.html`,
+        { sspi, schemes: ['Negotiate'], authData: { Negotiate: { ...ntlmUser, packageList: 'ntlm' } }, targetName: () => 'HTTP/localhost' },
+      );
+    } finally {
+      oursNtlm.stop();
+      await apacheNtlm.stop();
     }
     const oursDigest = await startOurs('Digest', {});
     const apacheDigest = await startApache('bench', [{ username: 'bench', password: 'bench-password' }]);

@@ -11,12 +11,17 @@ import { createInterface } from 'node:readline';
 import { createSspi } from '@sspkit/core';
 import type { SecurityPackageModule } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer, createDigestModule } from '@sspkit/digest';
-import { negotiateModule } from '@sspkit/provider-native';
+import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
+import { createNegotiateModule } from '@sspkit/negotiate';
+import { kerberosModule } from '@sspkit/provider-native';
 import { HttpAuthenticator, withAuthentication } from '../src/index.js';
 import type { SchemeOptions } from '../src/index.js';
 
 const scheme = process.env['BENCH_SCHEME'] ?? 'Digest';
-const modules: SecurityPackageModule[] = scheme === 'Digest' ? [createDigestModule()] : [negotiateModule];
+// Negotiate is @sspkit/negotiate over the native Kerberos package (and NTLM, which the client here
+// never picks: it holds a Kerberos ticket).
+const modules: SecurityPackageModule[] =
+  scheme === 'Digest' ? [createDigestModule()] : scheme === 'NTLM' ? [createNtlmModule({})] : [kerberosModule, createNtlmModule({}), createNegotiateModule()];
 const sspi = await createSspi({ modules });
 const schemes: SchemeOptions[] =
   scheme === 'Digest'
@@ -33,7 +38,9 @@ const schemes: SchemeOptions[] =
           },
         },
       ]
-    : [{ scheme }];
+    : scheme === 'NTLM'
+      ? [{ scheme: 'NTLM', authData: { accounts: new InMemoryAccountStore().addPassword('BENCH', 'bench', 'bench-password') } }]
+      : [{ scheme, authData: { packages: { Kerberos: { keytab: process.env['KRB5_KTNAME'] ?? '' } } } }];
 const auth = await HttpAuthenticator.create({ sspi, schemes });
 const server = createServer(
   withAuthentication(auth, (req, res) => {
