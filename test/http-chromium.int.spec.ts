@@ -31,16 +31,29 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'sspkit-http-chromium-'));
   const loaded = await loadSspi();
   for (const scheme of ['negotiate', 'ntlm', 'digest']) {
-    for (const tls of [false, true]) servers.set(`${scheme}:${String(tls)}`, await startServe(loaded, { schemes: scheme, tls }));
+    for (const tls of [false, true])
+      servers.set(`${scheme}:${String(tls)}`, await startServe(loaded, { schemes: scheme, tls }));
   }
+  servers.set('ntlm:bound', await startServe(loaded, { schemes: 'ntlm', tls: true, channelBindings: 'required' }));
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
     userDataDir: join(home, 'profile'),
     // --no-sandbox: Chromium refuses to run as root with its sandbox; the allowlist lets it answer
     // Negotiate for these hosts; the certificate is the throwaway self-signed one.
-    args: ['--no-sandbox', '--disable-gpu', '--auth-server-allowlist=localhost,127.0.0.1', '--ignore-certificate-errors'],
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache'), ...lab.env },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--auth-server-allowlist=localhost,127.0.0.1',
+      '--ignore-certificate-errors',
+    ],
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, 'config'),
+      XDG_CACHE_HOME: join(home, 'cache'),
+      ...lab.env,
+    },
   });
   // The first Negotiate challenge of a browser process fails (its GSSAPI library loads lazily): one
   // throwaway navigation.
@@ -56,12 +69,15 @@ afterAll(async () => {
   if (home !== '') rmSync(home, { recursive: true, force: true });
 });
 
-function url(scheme: string, tls: boolean, path: string): string {
+function url(scheme: string, tls: boolean | 'bound', path: string): string {
   const s = servers.get(`${scheme}:${String(tls)}`)!;
-  return `${tls ? 'https' : 'http'}://localhost:${s.info.port}${path}`;
+  return `${tls !== false ? 'https' : 'http'}://localhost:${s.info.port}${path}`;
 }
 
-async function visit(target: string, credentials?: { username: string; password: string }): Promise<{ status: number; body: { user?: string; scheme?: string; package?: string } }> {
+async function visit(
+  target: string,
+  credentials?: { username: string; password: string },
+): Promise<{ status: number; body: { user?: string; scheme?: string; package?: string } }> {
   // A context of its own: its own connections, so no keep-alive connection authenticated by an
   // earlier visit carries this one (NTLM authenticates connections).
   const context = await browser!.createBrowserContext();
@@ -70,7 +86,10 @@ async function visit(target: string, credentials?: { username: string; password:
     if (credentials !== undefined) await page.authenticate(credentials);
     const response = await page.goto(target);
     const text = (await response?.text()) ?? '';
-    return { status: response?.status() ?? 0, body: text.startsWith('{') ? (JSON.parse(text) as { user?: string }) : {} };
+    return {
+      status: response?.status() ?? 0,
+      body: text.startsWith('{') ? (JSON.parse(text) as { user?: string }) : {},
+    };
   } finally {
     await context.close();
   }
@@ -99,4 +118,10 @@ describe.skipIf(!available)('Chromium (headless) → @sspkit/http server', () =>
       expect(r.body).toMatchObject({ user: 'alice', scheme: 'Digest' });
     });
   }
+
+  it('NTLM over https, channel bindings required: Chromium sends tls-server-end-point, equal to ours', async () => {
+    const r = await visit(url('ntlm', 'bound', '/bound'), { username: 'SSPKIT\\alice', password: 'alice-password' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ user: 'alice', package: 'NTLM' });
+  });
 });

@@ -9,9 +9,19 @@ export interface ProgramResult {
   readonly stderr: string;
 }
 
-export function runProgram(file: string, args: readonly string[], env: Record<string, string>, timeoutMs = 30_000): Promise<ProgramResult> {
+export function runProgram(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  cwd?: string,
+): Promise<ProgramResult> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      ...(cwd !== undefined ? { cwd } : {}),
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -52,9 +62,24 @@ export function legacyOpensslConf(dir: string): string {
 }
 
 /** Parses the python client's JSON lines. */
-export function pythonReplies(stdout: string): { status: number; body: string; history: number[]; www_authenticate: string | null; authentication_info: string | null }[] {
+export function pythonReplies(stdout: string): {
+  status: number;
+  body: string;
+  history: number[];
+  www_authenticate: string | null;
+  authentication_info: string | null;
+}[] {
   return stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { status: number; body: string; history: number[]; www_authenticate: string | null; authentication_info: string | null });
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          status: number;
+          body: string;
+          history: number[];
+          www_authenticate: string | null;
+          authentication_info: string | null;
+        },
+    );
 }

@@ -15,13 +15,25 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function ntlmOverHttp(sspi: SspiDispatcher, port: number, path: string): Promise<{ status: number; body: string; next: number }> {
+async function ntlmOverHttp(
+  sspi: SspiDispatcher,
+  port: number,
+  path: string,
+): Promise<{ status: number; body: string; next: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const client = await clientContext(sspi, { package: 'NTLM', authData: { ...USER }, targetName: 'HTTP/127.0.0.1' });
   try {
-    const r1 = await send(port, { path, agent, headers: { authorization: `NTLM ${Buffer.from((await client.step())!).toString('base64')}` } });
+    const r1 = await send(port, {
+      path,
+      agent,
+      headers: { authorization: `NTLM ${Buffer.from((await client.step())!).toString('base64')}` },
+    });
     const challenge = new Uint8Array(Buffer.from(headerValues(r1, 'www-authenticate')[0]!.slice(5), 'base64'));
-    const r2 = await send(port, { path, agent, headers: { authorization: `NTLM ${Buffer.from((await client.step(challenge))!).toString('base64')}` } });
+    const r2 = await send(port, {
+      path,
+      agent,
+      headers: { authorization: `NTLM ${Buffer.from((await client.step(challenge))!).toString('base64')}` },
+    });
     const r3 = await send(port, { path, agent });
     return { status: r2.status, body: r2.body, next: r3.status };
   } finally {
@@ -55,7 +67,7 @@ describe('framework adapters', () => {
     expect(r.next).toBe(200);
   });
 
-  it('Fastify 5: the plugin hook challenges, authenticates NTLM on the connection, and sets request.sspkit', async () => {
+  it('Fastify 5: the hook challenges, authenticates NTLM on the connection, sets request.sspkit', async () => {
     const sspi = await testSspi();
     const auth = await HttpAuthenticator.create({ sspi, schemes: [ntlmScheme()] });
     const app = Fastify();

@@ -13,8 +13,27 @@ export interface TestCertificate {
 export function makeCertificate(digest: string, keyType: 'rsa' | 'ec' = 'ec'): TestCertificate {
   const dir = mkdtempSync(join(tmpdir(), 'sspkit-http-cert-'));
   try {
-    const newkey = keyType === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-    execFileSync('openssl', ['req', '-x509', ...newkey, `-${digest}`, '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], { stdio: 'ignore' });
+    const newkey =
+      keyType === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...newkey,
+        `-${digest}`,
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'k'),
+        '-out',
+        join(dir, 'c'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'k'), 'utf8'), cert: readFileSync(join(dir, 'c'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

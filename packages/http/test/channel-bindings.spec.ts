@@ -24,16 +24,31 @@ afterEach(async () => {
 const der = (pem: string): Uint8Array => new Uint8Array(new X509Certificate(pem).raw);
 
 /** NTLM over one connection, sending `bindings` (SEC_CHANNEL_BINDINGS) with each leg, or none. */
-async function login(sspi: SspiDispatcher, port: number, tls: boolean, bindings: Uint8Array | undefined): Promise<number> {
-  const agent = tls ? new HttpsAgent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false }) : new Agent({ keepAlive: true, maxSockets: 1 });
+async function login(
+  sspi: SspiDispatcher,
+  port: number,
+  tls: boolean,
+  bindings: Uint8Array | undefined,
+): Promise<number> {
+  const agent = tls
+    ? new HttpsAgent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false })
+    : new Agent({ keepAlive: true, maxSockets: 1 });
   const client = await clientContext(sspi, { package: 'NTLM', authData: { ...USER }, targetName: 'HTTP/localhost' });
   const extraInput = bindings === undefined ? [] : [secBuffer(SecBufferType.CHANNEL_BINDINGS, bindings)];
   try {
     const first = await client.step(undefined, { extraInput });
-    const r1 = await send(port, { tls, agent: agent as Agent, headers: { authorization: `NTLM ${Buffer.from(first!).toString('base64')}` } });
+    const r1 = await send(port, {
+      tls,
+      agent: agent,
+      headers: { authorization: `NTLM ${Buffer.from(first!).toString('base64')}` },
+    });
     const challenge = headerValues(r1, 'www-authenticate')[0]!;
     const second = await client.step(new Uint8Array(Buffer.from(challenge.slice(5), 'base64')), { extraInput });
-    const r2 = await send(port, { tls, agent: agent as Agent, headers: { authorization: `NTLM ${Buffer.from(second!).toString('base64')}` } });
+    const r2 = await send(port, {
+      tls,
+      agent: agent,
+      headers: { authorization: `NTLM ${Buffer.from(second!).toString('base64')}` },
+    });
     return r2.status;
   } finally {
     client.dispose();
@@ -41,9 +56,16 @@ async function login(sspi: SspiDispatcher, port: number, tls: boolean, bindings:
   }
 }
 
-async function tlsServer(policy: ChannelBindingPolicy, certificate = makeCertificate('sha256')): Promise<{ sspi: SspiDispatcher; right: Uint8Array }> {
+async function tlsServer(
+  policy: ChannelBindingPolicy,
+  certificate = makeCertificate('sha256'),
+): Promise<{ sspi: SspiDispatcher; right: Uint8Array }> {
   const sspi = await testSspi();
-  server = await startServer((h) => createServer({ key: certificate.key, cert: certificate.cert }, h), { sspi, schemes: [ntlmScheme()], channelBindings: policy });
+  server = await startServer((h) => createServer({ key: certificate.key, cert: certificate.cert }, h), {
+    sspi,
+    schemes: [ntlmScheme()],
+    channelBindings: policy,
+  });
   return { sspi, right: secChannelBindings(tlsServerEndPoint(der(certificate.cert))!) };
 }
 
@@ -58,7 +80,9 @@ describe('tls-server-end-point (RFC 5929 §4.1)', () => {
       ['sha1', 'rsa', 'sha256'],
     ] as const) {
       const c = der(makeCertificate(digest, keyType).cert);
-      expect(Buffer.from(tlsServerEndPoint(c)!).toString('hex'), `${digest}/${keyType}`).toBe(createHash(hash).update(c).digest('hex'));
+      expect(Buffer.from(tlsServerEndPoint(c)!).toString('hex'), `${digest}/${keyType}`).toBe(
+        createHash(hash).update(c).digest('hex'),
+      );
     }
   });
 

@@ -4,7 +4,7 @@ import type { Agent, IncomingHttpHeaders, IncomingMessage, Server, ServerRespons
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSspi } from '@sspkit/core';
-import type { AuthData, SecurityPackageModule, SspiDispatcher } from '@sspkit/core';
+import type { SecurityPackageModule, SspiDispatcher } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer, createDigestModule } from '@sspkit/digest';
 import type { DigestAlgorithmName } from '@sspkit/digest';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
@@ -12,33 +12,37 @@ import { HttpAuthenticator, withAuthentication } from '../src/index.js';
 import type { AuthFailureEvent, AuthenticatedMessage, HttpAuthOptions, SchemeOptions } from '../src/index.js';
 
 export const USER = { domain: 'SSPKIT', user: 'alice', password: 'alice-password' } as const;
-export const REALM = 'sspkit-test';
+const REALM = 'sspkit-test';
 
 export async function testSspi(extra: SecurityPackageModule[] = []): Promise<SspiDispatcher> {
-  return createSspi({ modules: [createNtlmModule({}), createDigestModule(), ...extra] });
+  // The tests' NTLM clients run in the server's process: the reflection pattern NTLM refuses by default.
+  return createSspi({ modules: [createNtlmModule({ allowReflection: true }), createDigestModule(), ...extra] });
 }
 
 /** One Digest verifier plus one challenge per algorithm, sharing users, nonces and opaque. */
-export function digestScheme(algorithms: readonly DigestAlgorithmName[], options: { userhash?: boolean; qop?: ('auth' | 'auth-int')[] } = {}): SchemeOptions {
+export function digestScheme(
+  algorithms: readonly DigestAlgorithmName[],
+  options: { userhash?: boolean; qop?: ('auth' | 'auth-int')[]; nonces?: NonceIssuer } = {},
+): SchemeOptions {
   const base = {
     kind: 'digest-server',
     realm: REALM,
     users: new MemoryUserStore([{ username: USER.user, realm: REALM, password: USER.password }]),
-    nonces: new NonceIssuer(),
+    nonces: options.nonces ?? new NonceIssuer(),
     opaque: 'sspkit-opaque',
     ...(options.qop !== undefined ? { qop: options.qop } : {}),
     ...(options.userhash === true ? { userhash: true } : {}),
   };
   return {
     scheme: 'Digest',
-    authData: { ...base, acceptAlgorithms: algorithms } as AuthData,
-    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm }) as AuthData),
+    authData: { ...base, acceptAlgorithms: algorithms },
+    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm })),
   };
 }
 
 export const ntlmScheme = (): SchemeOptions => ({
   scheme: 'NTLM',
-  authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) } as AuthData,
+  authData: { accounts: new InMemoryAccountStore().addPassword(USER.domain, USER.user, USER.password) },
 });
 
 export interface TestServer {
@@ -71,7 +75,17 @@ export async function startServer(
     withAuthentication(auth, (req: AuthenticatedMessage, res) => {
       res.setHeader('Content-Type', 'application/json');
       const { user, domain, package: pkg, scheme } = req.sspkit.identity;
-      res.end(JSON.stringify({ user, domain, package: pkg, scheme, method: req.method, url: req.url, bodyBytes: req.sspkit.body?.length ?? null }));
+      res.end(
+        JSON.stringify({
+          user,
+          domain,
+          package: pkg,
+          scheme,
+          method: req.method,
+          url: req.url,
+          bodyBytes: req.sspkit.body?.length ?? null,
+        }),
+      );
     }),
   );
   const port = await listen(server);
@@ -98,7 +112,15 @@ export interface Reply {
 /** One request; pass a keep-alive agent with maxSockets 1 to stay on one connection. */
 export function send(
   port: number,
-  options: { path?: string; method?: string; headers?: Record<string, string>; body?: string; agent?: Agent; tls?: boolean; host?: string } = {},
+  options: {
+    path?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    agent?: Agent;
+    tls?: boolean;
+    host?: string;
+  } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const make = options.tls === true ? httpsRequest : httpRequest;
@@ -115,7 +137,15 @@ export function send(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, distinct: res.headersDistinct, body: Buffer.concat(chunks).toString('utf8'), socketPort: res.socket?.localPort }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            distinct: res.headersDistinct,
+            body: Buffer.concat(chunks).toString('utf8'),
+            socketPort: res.socket?.localPort,
+          }),
+        );
       },
     );
     req.on('error', reject);

@@ -25,32 +25,80 @@ async function seeds(): Promise<string[]> {
   const negotiate = `NTLM ${Buffer.from((await client.step())!).toString('base64')}`;
   const r1 = await auth.authenticate({ method: 'GET', url: '/', credentials: negotiate, socket });
   const challenge = r1.headers[0]![1].slice(5);
-  const authenticate = `NTLM ${Buffer.from((await client.step(new Uint8Array(Buffer.from(challenge, 'base64'))))!).toString('base64')}`;
+  const type3 = await client.step(new Uint8Array(Buffer.from(challenge, 'base64')));
+  const authenticate = `NTLM ${Buffer.from(type3!).toString('base64')}`;
   client.dispose();
   const digestChallenge = (await auth.challenges()).headers[1]![1];
-  const dc = await clientContext(sspi, { package: 'Digest', authData: { user: USER.user, password: USER.password }, targetName: '/', requirements: IscReq.HTTP });
-  const digest = Buffer.from((await dc.step(new Uint8Array(Buffer.from(digestChallenge, 'latin1')), { extraInput: [secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('GET')))] }))!).toString('latin1');
+  const dc = await clientContext(sspi, {
+    package: 'Digest',
+    authData: { user: USER.user, password: USER.password },
+    targetName: '/',
+    requirements: IscReq.HTTP,
+  });
+  const digest = Buffer.from(
+    (await dc.step(new Uint8Array(Buffer.from(digestChallenge, 'latin1')), {
+      extraInput: [secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('GET')))],
+    }))!,
+  ).toString('latin1');
   dc.dispose();
   auth.close();
   return [negotiate, authenticate, digest];
 }
 
 function headerArbitrary(real: string[]): fc.Arbitrary<string> {
-  const scheme = fc.constantFrom('NTLM', 'ntlm', 'Negotiate', 'Digest', 'digest', 'Basic', 'Kerberos', 'Bearer', '', 'NTLM\t', 'X-Custom');
+  const scheme = fc.constantFrom(
+    'NTLM',
+    'ntlm',
+    'Negotiate',
+    'Digest',
+    'digest',
+    'Basic',
+    'Kerberos',
+    'Bearer',
+    '',
+    'NTLM\t',
+    'X-Custom',
+  );
   const b64 = fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.from(b).toString('base64'));
   const truncated = fc.tuple(fc.constantFrom(...real), fc.nat()).map(([s, n]) => s.slice(0, n % (s.length + 1)));
-  const mutated = fc.tuple(fc.constantFrom(...real), fc.nat(), fc.string({ minLength: 1, maxLength: 3 })).map(([s, n, x]) => {
-    const i = n % s.length;
-    return s.slice(0, i) + x + s.slice(i + x.length);
-  });
-  const ntlmMutated = fc.tuple(fc.constantFrom(...real.slice(0, 2)), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([s, n, v]) => {
-    const bytes = Buffer.from(s.slice(5), 'base64');
-    bytes[n % bytes.length] = v;
-    return `NTLM ${bytes.toString('base64')}`;
-  });
-  const huge = fc.tuple(scheme, fc.integer({ min: 10_000, max: 120_000 }), fc.constantFrom('A', '=', '"', ',', 'x=')).map(([s, n, c]) => `${s} ${c.repeat(n)}`);
+  const mutated = fc
+    .tuple(fc.constantFrom(...real), fc.nat(), fc.string({ minLength: 1, maxLength: 3 }))
+    .map(([s, n, x]) => {
+      const i = n % s.length;
+      return s.slice(0, i) + x + s.slice(i + x.length);
+    });
+  const ntlmMutated = fc
+    .tuple(fc.constantFrom(...real.slice(0, 2)), fc.nat(), fc.integer({ min: 0, max: 255 }))
+    .map(([s, n, v]) => {
+      const bytes = Buffer.from(s.slice(5), 'base64');
+      bytes[n % bytes.length] = v;
+      return `NTLM ${bytes.toString('base64')}`;
+    });
+  const huge = fc
+    .tuple(scheme, fc.integer({ min: 10_000, max: 120_000 }), fc.constantFrom('A', '=', '"', ',', 'x='))
+    .map(([s, n, c]) => `${s} ${c.repeat(n)}`);
   const digestish = fc
-    .array(fc.tuple(fc.constantFrom('username', 'realm', 'nonce', 'uri', 'response', 'qop', 'nc', 'cnonce', 'algorithm', 'opaque', 'userhash', 'username*'), fc.string({ maxLength: 40 }), fc.boolean()), { maxLength: 12 })
+    .array(
+      fc.tuple(
+        fc.constantFrom(
+          'username',
+          'realm',
+          'nonce',
+          'uri',
+          'response',
+          'qop',
+          'nc',
+          'cnonce',
+          'algorithm',
+          'opaque',
+          'userhash',
+          'username*',
+        ),
+        fc.string({ maxLength: 40 }),
+        fc.boolean(),
+      ),
+      { maxLength: 12 },
+    )
     .map((ps) => `Digest ${ps.map(([k, v, q]) => (q ? `${k}="${v}"` : `${k}=${v}`)).join(', ')}`);
   return fc.oneof(
     fc.string({ maxLength: 200 }),
@@ -66,23 +114,40 @@ function headerArbitrary(real: string[]): fc.Arbitrary<string> {
   );
 }
 
-const allowed = (o: AuthOutcome): boolean => o.kind === 'challenge' || o.kind === 'bad-request' || o.kind === 'authenticated';
+const allowed = (o: AuthOutcome): boolean =>
+  o.kind === 'challenge' || o.kind === 'bad-request' || o.kind === 'authenticated';
 
 describe('generated credentials headers', () => {
   it(`${IN_PROCESS} through the core: 400 or 401, never a fault`, async () => {
     const real = await seeds();
     const sspi = await testSspi();
     const faults: unknown[] = [];
-    const auth = await HttpAuthenticator.create({ sspi, schemes: [ntlmScheme(), digestScheme(['SHA-256', 'MD5'])], maxConnections: 64, onFailure: (e) => e.kind === 'fault' && faults.push(e) });
+    const auth = await HttpAuthenticator.create({
+      sspi,
+      schemes: [ntlmScheme(), digestScheme(['SHA-256', 'MD5'])],
+      maxConnections: 64,
+      onFailure: (e) => e.kind === 'fault' && faults.push(e),
+    });
     // A few connections reused across calls, so tokens meet handshakes in every state.
     const sockets = Array.from({ length: 16 }, () => new Socket());
     const counts = { challenge: 0, 'bad-request': 0, authenticated: 0, error: 0 };
     await fc.assert(
-      fc.asyncProperty(headerArbitrary(real), fc.nat(15), fc.constantFrom('GET', 'POST', 'PUT'), async (header, s, method) => {
-        const o = await auth.authenticate({ method, url: '/', credentials: header, socket: sockets[s]!, readBody: async () => new Uint8Array(0) });
-        counts[o.kind]++;
-        return allowed(o);
-      }),
+      fc.asyncProperty(
+        headerArbitrary(real),
+        fc.nat(15),
+        fc.constantFrom('GET', 'POST', 'PUT'),
+        async (header, s, method) => {
+          const o = await auth.authenticate({
+            method,
+            url: '/',
+            credentials: header,
+            socket: sockets[s]!,
+            readBody: async () => new Uint8Array(0),
+          });
+          counts[o.kind]++;
+          return allowed(o);
+        },
+      ),
       { numRuns: IN_PROCESS },
     );
     expect(faults).toEqual([]);
@@ -100,7 +165,10 @@ describe('generated credentials headers', () => {
     const sspi = await testSspi();
     const server = await startServer(createServer, { sspi, schemes: [ntlmScheme(), digestScheme(['MD5'])] });
     try {
-      const headers = fc.sample(headerArbitrary(real).filter((h) => h.length < 12_000), OVER_SOCKETS);
+      const headers = fc.sample(
+        headerArbitrary(real).filter((h) => h.length < 12_000),
+        OVER_SOCKETS,
+      );
       const statuses = new Map<number, number>();
       for (let i = 0; i < headers.length; i += 20) {
         const replies = await rawExchange(server.port, headers.slice(i, i + 20));
@@ -118,7 +186,10 @@ describe('generated credentials headers', () => {
   }, 600_000);
 });
 
-/** Sends each header on one keep-alive connection, one request at a time; a request node itself rejects closes the connection. */
+/**
+ * Sends each header on one keep-alive connection, one request at a time; a request node itself rejects
+ * closes the connection, and the next one opens a new one.
+ */
 async function rawExchange(port: number, headers: string[]): Promise<{ status: number; text: string }[]> {
   const out: { status: number; text: string }[] = [];
   let socket: Socket | undefined;

@@ -28,8 +28,18 @@ const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64');
 const fromB64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 
 /** Runs NTLM over HTTP on one connection; returns the final reply. */
-async function ntlmLogin(sspi: SspiDispatcher, port: number, agent: Agent, password: string = USER.password, header = 'authorization'): Promise<{ status: number; body: string }> {
-  const client = await clientContext(sspi, { package: 'NTLM', authData: { user: USER.user, domain: USER.domain, password }, targetName: 'HTTP/127.0.0.1' });
+async function ntlmLogin(
+  sspi: SspiDispatcher,
+  port: number,
+  agent: Agent,
+  password: string = USER.password,
+  header = 'authorization',
+): Promise<{ status: number; body: string }> {
+  const client = await clientContext(sspi, {
+    package: 'NTLM',
+    authData: { user: USER.user, domain: USER.domain, password },
+    targetName: 'HTTP/127.0.0.1',
+  });
   try {
     const first = await client.step();
     const r1 = await send(port, { agent, headers: { [header]: `NTLM ${b64(first!)}` } });
@@ -48,11 +58,25 @@ async function ntlmLogin(sspi: SspiDispatcher, port: number, agent: Agent, passw
 }
 
 /** A Digest Authorization value for a challenge, from the Digest package's client side. */
-async function digestAuthorization(sspi: SspiDispatcher, challenge: string, method: string, uri: string, password: string = USER.password): Promise<string> {
-  const client = await clientContext(sspi, { package: 'Digest', authData: { user: USER.user, password }, targetName: uri, requirements: IscReq.HTTP });
+async function digestAuthorization(
+  sspi: SspiDispatcher,
+  challenge: string,
+  method: string,
+  uri: string,
+  password: string = USER.password,
+): Promise<string> {
+  const client = await clientContext(sspi, {
+    package: 'Digest',
+    authData: { user: USER.user, password },
+    targetName: uri,
+    requirements: IscReq.HTTP,
+  });
   try {
     const out = await client.step(new Uint8Array(Buffer.from(challenge, 'latin1')), {
-      extraInput: [secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from(method))), secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(0))],
+      extraInput: [
+        secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from(method))),
+        secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(0)),
+      ],
     });
     return Buffer.from(out!).toString('latin1');
   } finally {
@@ -108,7 +132,11 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
     const sspi = await testSspi();
     server = await startServer(createServer, { sspi, schemes: [ntlmScheme()] });
     const agent = oneConnection();
-    const abandoned = await clientContext(sspi, { package: 'NTLM', authData: { ...USER }, targetName: 'HTTP/127.0.0.1' });
+    const abandoned = await clientContext(sspi, {
+      package: 'NTLM',
+      authData: { ...USER },
+      targetName: 'HTTP/127.0.0.1',
+    });
     const first = await abandoned.step();
     expect((await send(server.port, { agent, headers: { authorization: `NTLM ${b64(first!)}` } })).status).toBe(401);
     abandoned.dispose();
@@ -128,7 +156,7 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
     expect(headerValues(unknown, 'www-authenticate')).toHaveLength(2);
   });
 
-  it('Digest: a verified response gets Authentication-Info; a replay, another URI or method, and a wrong password are refused', async () => {
+  it('Digest: Authentication-Info on success; a replay, another URI or method, a wrong password refused', async () => {
     const sspi = await testSspi();
     server = await startServer(createServer, { sspi, schemes: [digestScheme(['SHA-256'])] });
     const challenge = headerValues(await send(server.port), 'www-authenticate')[0]!;
@@ -142,7 +170,9 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
     const other = await digestAuthorization(sspi, challenge, 'GET', '/doc');
     expect((await send(server.port, { path: '/elsewhere', headers: { authorization: other } })).status).not.toBe(200);
     const post = await digestAuthorization(sspi, challenge, 'GET', '/doc');
-    expect((await send(server.port, { path: '/doc', method: 'POST', headers: { authorization: post } })).status).toBe(401);
+    expect((await send(server.port, { path: '/doc', method: 'POST', headers: { authorization: post } })).status).toBe(
+      401,
+    );
     const wrong = await digestAuthorization(sspi, challenge, 'GET', '/doc', 'nope');
     const denied = await send(server.port, { path: '/doc', headers: { authorization: wrong } });
     expect(denied.status).toBe(401);
@@ -154,17 +184,35 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
     const sspi = await testSspi();
     server = await startServer(createServer, { sspi, schemes: [digestScheme(['MD5'], { qop: ['auth-int'] })] });
     const challenge = headerValues(await send(server.port), 'www-authenticate')[0]!;
-    const client = await clientContext(sspi, { package: 'Digest', authData: { user: USER.user, password: USER.password }, targetName: '/upload', requirements: IscReq.HTTP });
+    const client = await clientContext(sspi, {
+      package: 'Digest',
+      authData: { user: USER.user, password: USER.password },
+      targetName: '/upload',
+      requirements: IscReq.HTTP,
+    });
     const out = await client.step(new Uint8Array(Buffer.from(challenge, 'latin1')), {
-      extraInput: [secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('POST'))), secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('payload')))],
+      extraInput: [
+        secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('POST'))),
+        secBuffer(SecBufferType.PKG_PARAMS, new Uint8Array(Buffer.from('payload'))),
+      ],
     });
     client.dispose();
     const authorization = Buffer.from(out!).toString('latin1');
     expect(authorization).toMatch(/qop=auth-int/);
-    const ok = await send(server.port, { path: '/upload', method: 'POST', body: 'payload', headers: { authorization } });
+    const ok = await send(server.port, {
+      path: '/upload',
+      method: 'POST',
+      body: 'payload',
+      headers: { authorization },
+    });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ bodyBytes: 7 });
-    const tampered = await send(server.port, { path: '/upload', method: 'POST', body: 'PAYLOAD', headers: { authorization } });
+    const tampered = await send(server.port, {
+      path: '/upload',
+      method: 'POST',
+      body: 'PAYLOAD',
+      headers: { authorization },
+    });
     expect(tampered.status).toBe(401);
   });
 
@@ -174,7 +222,9 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
     const r = await send(server.port, { headers: { authorization: 'NTLM AAAA' } });
     expect(r.status).toBe(407);
     expect(headerValues(r, 'proxy-authenticate')).toEqual(['NTLM']);
-    expect((await ntlmLogin(sspi, server.port, oneConnection(), USER.password, 'proxy-authorization')).status).toBe(200);
+    expect((await ntlmLogin(sspi, server.port, oneConnection(), USER.password, 'proxy-authorization')).status).toBe(
+      200,
+    );
   });
 
   it('a package fault is a 500 without detail; the cause reaches the logger', async () => {
@@ -185,7 +235,17 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
         tables: [
           {
             initialize: () => SecStatus.SEC_E_OK,
-            getInfo: () => ({ status: 0, packageInfo: { name: 'Broken', comment: 'throws', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 64 } }),
+            getInfo: () => ({
+              status: 0,
+              packageInfo: {
+                name: 'Broken',
+                comment: 'throws',
+                capabilities: 0,
+                version: 1,
+                rpcId: 0xffff,
+                maxToken: 64,
+              },
+            }),
             acquireCredentialsHandle: () => ({ status: SecStatus.SEC_E_OK, credentialHandle: 1 }),
             acceptLsaModeContext: () => {
               throw new Error('secret-free internal detail');
@@ -200,6 +260,46 @@ describe('@sspkit/http server over node:http (NTLM, Digest)', () => {
     expect(r.status).toBe(500);
     expect(r.body).not.toMatch(/detail/);
     expect(server.failures.at(-1)).toMatchObject({ kind: 'fault', statusName: 'SEC_E_INTERNAL_ERROR' });
+  });
+
+  it.each([
+    ['SEC_E_INVALID_TOKEN', SecStatus.SEC_E_INVALID_TOKEN, 400],
+    ['SEC_E_LOGON_DENIED', SecStatus.SEC_E_LOGON_DENIED, 401],
+    // From AcceptSecurityContext: a ticket for a service whose key this server lacks — the client's failure.
+    ['SEC_E_NO_CREDENTIALS', SecStatus.SEC_E_NO_CREDENTIALS, 401],
+    ['SEC_E_BAD_BINDINGS', SecStatus.SEC_E_BAD_BINDINGS, 401],
+    ['SEC_E_INTERNAL_ERROR', SecStatus.SEC_E_INTERNAL_ERROR, 500],
+    ['SEC_E_INSUFFICIENT_MEMORY', SecStatus.SEC_E_INSUFFICIENT_MEMORY, 500],
+  ])('a package answering %s gives %i', async (_name, status, expected) => {
+    const module: SecurityPackageModule = {
+      spLsaModeInitialize: () => ({
+        status: 0,
+        packageVersion: SecPkgInterfaceVersion.VERSION,
+        tables: [
+          {
+            initialize: () => SecStatus.SEC_E_OK,
+            getInfo: () => ({
+              status: 0,
+              packageInfo: {
+                name: 'Fixed',
+                comment: 'one status',
+                capabilities: 0,
+                version: 1,
+                rpcId: 0xffff,
+                maxToken: 64,
+              },
+            }),
+            acquireCredentialsHandle: () => ({ status: SecStatus.SEC_E_OK, credentialHandle: 1 }),
+            acceptLsaModeContext: () => ({ status }),
+          },
+        ],
+      }),
+    };
+    const sspi = await testSspi([module]);
+    server = await startServer(createServer, { sspi, schemes: [{ scheme: 'Fixed' }] });
+    const r = await send(server.port, { headers: { authorization: 'Fixed AAAA' } });
+    expect(r.status).toBe(expected);
+    if (expected === 401) expect(headerValues(r, 'www-authenticate')).toEqual(['Fixed']);
   });
 
   it('closing the connection disposes its context', async () => {

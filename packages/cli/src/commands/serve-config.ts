@@ -3,7 +3,7 @@
  * accounts (public fixtures, printed at start), and Kerberos/Negotiate from a lab's keytab.
  */
 import { existsSync } from 'node:fs';
-import type { AuthData, SspiDispatcher } from '@sspkit/core';
+import type { SspiDispatcher } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer } from '@sspkit/digest';
 import type { DigestAlgorithmName } from '@sspkit/digest';
 import type { SchemeOptions } from '@sspkit/http';
@@ -41,19 +41,22 @@ export function demoDigestScheme(algorithms: readonly DigestAlgorithmName[] = DI
   };
   return {
     scheme: 'Digest',
-    authData: { ...base, acceptAlgorithms: algorithms } as AuthData,
-    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm }) as AuthData),
+    authData: { ...base, acceptAlgorithms: algorithms },
+    challengeAuthData: algorithms.map((algorithm) => ({ ...base, algorithm })),
   };
 }
 
 export function demoNtlmScheme(): SchemeOptions {
   const accounts = new InMemoryAccountStore();
   for (const a of SERVE_ACCOUNTS.ntlm) accounts.addPassword(a.domain, a.user, a.password);
-  return { scheme: 'NTLM', authData: { accounts } as AuthData };
+  return { scheme: 'NTLM', authData: { accounts } };
 }
 
 /** The schemes to offer, in the order asked; Kerberos/Negotiate only where the package is loaded. */
-export function demoSchemes(sspi: SspiDispatcher, wanted: readonly ServeScheme[]): { schemes: SchemeOptions[]; skipped: { scheme: string; reason: string }[] } {
+export function demoSchemes(
+  sspi: SspiDispatcher,
+  wanted: readonly ServeScheme[],
+): { schemes: SchemeOptions[]; skipped: { scheme: string; reason: string }[] } {
   const schemes: SchemeOptions[] = [];
   const skipped: { scheme: string; reason: string }[] = [];
   for (const w of wanted) {
@@ -62,7 +65,8 @@ export function demoSchemes(sspi: SspiDispatcher, wanted: readonly ServeScheme[]
     else {
       const name = w === 'kerberos' ? 'Kerberos' : 'Negotiate';
       const keytab = process.env['KRB5_KTNAME'] ?? (existsSync('/etc/krb5.keytab') ? '/etc/krb5.keytab' : undefined);
-      if (sspi.querySecurityPackageInfo(name).packageInfo === undefined) skipped.push({ scheme: name, reason: `package ${name} not available on this machine` });
+      if (sspi.querySecurityPackageInfo(name).packageInfo === undefined)
+        skipped.push({ scheme: name, reason: `package ${name} not available on this machine` });
       // Without a keytab the acceptor has no key to decrypt a ticket with (and MIT may wait on DNS
       // looking for one): not offered rather than a server that can only fail.
       else if (keytab === undefined) skipped.push({ scheme: name, reason: 'no keytab (start a lab: sspkit lab up)' });
@@ -78,7 +82,8 @@ export function parseSchemes(list: string): ServeScheme[] {
   for (const raw of list.split(',')) {
     const s = raw.trim().toLowerCase();
     if (s === '') continue;
-    if (!(SERVE_SCHEMES as readonly string[]).includes(s)) throw new Error(`unknown scheme ${JSON.stringify(raw)} (known: ${SERVE_SCHEMES.join(', ')})`);
+    if (!(SERVE_SCHEMES as readonly string[]).includes(s))
+      throw new Error(`unknown scheme ${JSON.stringify(raw)} (known: ${SERVE_SCHEMES.join(', ')})`);
     if (!out.includes(s as ServeScheme)) out.push(s as ServeScheme);
   }
   if (out.length === 0) throw new Error('no scheme given');

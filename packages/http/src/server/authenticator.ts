@@ -9,13 +9,20 @@ import type { CredHandle, CtxtHandle, SspiDispatcher } from '@sspkit/core';
 import { splitScheme } from '../shared/auth-header.js';
 import { bindingsFor } from './bindings.js';
 import type { SocketBindings } from './bindings.js';
-import { classifyStatus } from './classify.js';
 import type { FailureKind } from './classify.js';
 import { ConnectionTable } from './connections.js';
 import { digestLeg } from './digest-flow.js';
 import { handshakeLeg, reuseConnection } from './handshake-flow.js';
 import { challengeFrom } from './challenge.js';
-import type { AuthFailureEvent, AuthOutcome, AuthRequest, AuthenticatedIdentity, HeaderList, HttpAuthOptions, SchemeOptions } from './types.js';
+import type {
+  AuthFailureEvent,
+  AuthOutcome,
+  AuthRequest,
+  AuthenticatedIdentity,
+  HeaderList,
+  HttpAuthOptions,
+  SchemeOptions,
+} from './types.js';
 
 /** One offered scheme, ready: its credential(s) and request bits. */
 export interface SchemeRuntime {
@@ -37,7 +44,11 @@ export interface FlowContext {
   readonly options: HttpAuthOptions;
   readonly names: HeaderNames;
   challenge(staleDigest?: string): Promise<AuthOutcome>;
-  fail(kind: FailureKind, request: AuthRequest, event: Omit<AuthFailureEvent, 'kind' | 'remoteAddress'>): Promise<AuthOutcome>;
+  fail(
+    kind: FailureKind,
+    request: AuthRequest,
+    event: Omit<AuthFailureEvent, 'kind' | 'remoteAddress'>,
+  ): Promise<AuthOutcome>;
   identityOf(context: CtxtHandle, scheme: SchemeRuntime): AuthenticatedIdentity | undefined;
   bindings(request: AuthRequest): SocketBindings;
 }
@@ -50,8 +61,18 @@ export interface HeaderNames {
   readonly status: 401 | 407;
 }
 
-const ORIGIN: HeaderNames = { challenge: 'WWW-Authenticate', credentials: 'authorization', info: 'Authentication-Info', status: 401 };
-const PROXY: HeaderNames = { challenge: 'Proxy-Authenticate', credentials: 'proxy-authorization', info: 'Proxy-Authentication-Info', status: 407 };
+const ORIGIN: HeaderNames = {
+  challenge: 'WWW-Authenticate',
+  credentials: 'authorization',
+  info: 'Authentication-Info',
+  status: 401,
+};
+const PROXY: HeaderNames = {
+  challenge: 'Proxy-Authenticate',
+  credentials: 'proxy-authorization',
+  info: 'Proxy-Authentication-Info',
+  status: 407,
+};
 
 export class HttpAuthenticator {
   readonly #sspi: SspiDispatcher;
@@ -92,8 +113,11 @@ export class HttpAuthenticator {
         ...(authData !== undefined ? { authData } : {}),
       });
       if (!isSuccess(r.status) || r.credential === undefined) {
-        for (const a of acquired) for (const c of [a.credential, ...a.challengeCredentials]) options.sspi.freeCredentialsHandle(c);
-        throw new Error(`AcquireCredentialsHandle(${pkg}, INBOUND) returned ${statusName(r.status)}`, { cause: r.cause });
+        for (const a of acquired)
+          for (const c of [a.credential, ...a.challengeCredentials]) options.sspi.freeCredentialsHandle(c);
+        throw new Error(`AcquireCredentialsHandle(${pkg}, INBOUND) returned ${statusName(r.status)}`, {
+          cause: r.cause,
+        });
       }
       return r.credential;
     };
@@ -137,13 +161,19 @@ export class HttpAuthenticator {
   async #authenticate(request: AuthRequest): Promise<AuthOutcome> {
     const raw = request.credentials;
     if (raw === undefined || raw === '') return reuseConnection(this.#flow, request);
-    if (typeof raw !== 'string') return this.#fail('bad-request', request, { cause: `${raw.length} ${this.names.credentials} headers` });
-    if (raw.length > (this.#options.maxHeaderLength ?? 65_536)) return this.#fail('bad-request', request, { cause: 'credentials header too long' });
+    if (typeof raw !== 'string')
+      return this.#fail('bad-request', request, { cause: `${raw.length} ${this.names.credentials} headers` });
+    if (raw.length > (this.#options.maxHeaderLength ?? 65_536))
+      return this.#fail('bad-request', request, { cause: 'credentials header too long' });
     const split = splitScheme(raw);
-    if (split === undefined) return this.#fail('bad-request', request, { cause: 'credentials header is not `scheme [token]`' });
+    if (split === undefined)
+      return this.#fail('bad-request', request, { cause: 'credentials header is not `scheme [token]`' });
     const scheme = this.#schemes.find((s) => s.key === split.scheme.toLowerCase());
-    if (scheme === undefined) return this.#fail('denied', request, { scheme: split.scheme, cause: 'scheme not offered' });
-    return scheme.perRequest ? digestLeg(this.#flow, request, scheme, raw) : handshakeLeg(this.#flow, request, scheme, split.rest);
+    if (scheme === undefined)
+      return this.#fail('denied', request, { scheme: split.scheme, cause: 'scheme not offered' });
+    return scheme.perRequest
+      ? digestLeg(this.#flow, request, scheme, raw)
+      : handshakeLeg(this.#flow, request, scheme, split.rest);
   }
 
   /** A 401/407 with one challenge per offered scheme, in order (a stale Digest challenge replaces Digest's). */
@@ -158,16 +188,32 @@ export class HttpAuthenticator {
         for (const c of s.challengeCredentials) {
           const value = await challengeFrom(this.#sspi, c, s.contextReq);
           if (value.ok) headers.push([this.names.challenge, value.header]);
-          else this.#report({ kind: 'fault', scheme: s.name, status: value.status, statusName: statusName(value.status), cause: value.cause });
+          else
+            this.#report({
+              kind: 'fault',
+              scheme: s.name,
+              status: value.status,
+              statusName: statusName(value.status),
+              cause: value.cause,
+            });
         }
       }
     }
     return { kind: 'challenge', statusCode: this.names.status, headers };
   }
 
-  async #fail(kind: FailureKind, request: AuthRequest, event: Omit<AuthFailureEvent, 'kind' | 'remoteAddress'>): Promise<AuthOutcome> {
+  async #fail(
+    kind: FailureKind,
+    request: AuthRequest,
+    event: Omit<AuthFailureEvent, 'kind' | 'remoteAddress'>,
+  ): Promise<AuthOutcome> {
     const remoteAddress = request.socket.remoteAddress;
-    this.#report({ kind, ...event, ...(event.status !== undefined ? { statusName: statusName(event.status) } : {}), ...(remoteAddress !== undefined ? { remoteAddress } : {}) });
+    this.#report({
+      kind,
+      ...event,
+      ...(event.status !== undefined ? { statusName: statusName(event.status) } : {}),
+      ...(remoteAddress !== undefined ? { remoteAddress } : {}),
+    });
     if (kind === 'fault') return { kind: 'error', statusCode: 500, headers: [] };
     if (kind === 'bad-request') return { kind: 'bad-request', statusCode: 400, headers: [] };
     return this.#challenge();
@@ -196,7 +242,9 @@ export class HttpAuthenticator {
   /** Disposes every connection context and frees the credentials. */
   close(): void {
     this.#table.clear();
-    for (const s of this.#schemes) for (const c of new Set([s.credential, ...s.challengeCredentials])) if (c.isValid) this.#sspi.freeCredentialsHandle(c);
+    for (const s of this.#schemes)
+      for (const c of new Set([s.credential, ...s.challengeCredentials]))
+        if (c.isValid) this.#sspi.freeCredentialsHandle(c);
   }
 }
 

@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { secChannelBindings, tlsServerEndPoint } from '../shared/channel-bindings.js';
 
-export type SocketBindings = { readonly tls: false } | { readonly tls: true; readonly bindings: Uint8Array | undefined };
+export type SocketBindings =
+  { readonly tls: false } | { readonly tls: true; readonly bindings: Uint8Array | undefined };
 
 const cache = new WeakMap<Socket, SocketBindings>();
 

@@ -57,7 +57,14 @@ export class ConnectionTable {
   /** A fresh state for the socket, replacing (and disposing) any earlier one. */
   open(socket: Socket, scheme: string): ConnectionState {
     this.dispose(socket);
-    const state: ConnectionState = { socket, scheme, context: undefined, complete: false, identity: undefined, timer: undefined };
+    const state: ConnectionState = {
+      socket,
+      scheme,
+      context: undefined,
+      complete: false,
+      identity: undefined,
+      timer: undefined,
+    };
     this.#states.set(socket, state);
     if (!this.#watched.has(socket)) {
       this.#watched.add(socket);

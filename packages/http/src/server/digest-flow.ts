@@ -17,10 +17,22 @@ const INFO_ROOM = 4096;
 // A routing hint only (is the body needed?): the package itself decides what the qop is.
 const AUTH_INT = /(?:^|[\s,])qop\s*=\s*"?auth-int"?\s*(?:,|$)/i;
 
-export async function digestLeg(flow: FlowContext, request: AuthRequest, scheme: SchemeRuntime, header: string): Promise<AuthOutcome> {
+export async function digestLeg(
+  flow: FlowContext,
+  request: AuthRequest,
+  scheme: SchemeRuntime,
+  header: string,
+): Promise<AuthOutcome> {
   const prior = flow.table.get(request.socket);
-  const state = prior !== undefined && prior.scheme === scheme.key && prior.context !== undefined ? prior : flow.table.open(request.socket, scheme.key);
-  const parts = (): SecBuffer[] => [secBuffer(SecBufferType.PKG_PARAMS, headerBytes(request.method)), secBuffer(SecBufferType.PKG_PARAMS, headerBytes(request.url))];
+  const state =
+    prior !== undefined && prior.scheme === scheme.key && prior.context !== undefined
+      ? prior
+      : flow.table.open(request.socket, scheme.key);
+  const uri = digestUri(request.url);
+  const parts = (): SecBuffer[] => [
+    secBuffer(SecBufferType.PKG_PARAMS, headerBytes(request.method)),
+    secBuffer(SecBufferType.PKG_PARAMS, headerBytes(uri)),
+  ];
   const out = secBuffer(SecBufferType.TOKEN);
   const r = await flow.sspi.acceptSecurityContext({
     credential: scheme.credential,
@@ -38,7 +50,10 @@ export async function digestLeg(flow: FlowContext, request: AuthRequest, scheme:
       const body = await readBody(flow, request);
       if (body === undefined) {
         flow.table.dispose(request.socket, state);
-        return flow.fail('bad-request', request, { scheme: scheme.name, cause: 'entity body too large or unreadable for auth-int' });
+        return flow.fail('bad-request', request, {
+          scheme: scheme.name,
+          cause: 'entity body too large or unreadable for auth-int',
+        });
       }
       buffers.push(secBuffer(SecBufferType.DATA, body));
     }
@@ -60,7 +75,10 @@ export async function digestLeg(flow: FlowContext, request: AuthRequest, scheme:
   const identity = state.context === undefined ? undefined : flow.identityOf(state.context, scheme);
   if (identity === undefined) {
     flow.table.dispose(request.socket, state);
-    return flow.fail('fault', request, { scheme: scheme.name, cause: 'QuerySecurityContextToken failed after a verified response' });
+    return flow.fail('fault', request, {
+      scheme: scheme.name,
+      cause: 'QuerySecurityContextToken failed after a verified response',
+    });
   }
   state.complete = true;
   // Digest authenticates requests, not connections: the identity is not kept for later requests.
@@ -68,6 +86,19 @@ export async function digestLeg(flow: FlowContext, request: AuthRequest, scheme:
   flow.table.touch(state);
   const headers: [string, string][] = info.length > 0 ? [[flow.names.info, bytesToHeader(info)]] : [];
   return { kind: 'authenticated', identity, headers };
+}
+
+/**
+ * The request-target Digest's `uri` is compared with. A request to a proxy carries the absolute form
+ * (RFC 7230 §5.3.2), but clients answer proxy challenges with the origin form (curl and
+ * python-requests send `uri="/path?query"`; Apache's mod_auth_digest compares the same parts): the
+ * absolute form is reduced to it, octets untouched.
+ */
+export function digestUri(target: string): string {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(target);
+  if (m === null) return target;
+  const rest = target.slice(m[0].length);
+  return rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest;
 }
 
 async function readBody(flow: FlowContext, request: AuthRequest): Promise<Uint8Array | undefined> {

@@ -10,22 +10,32 @@ import type { SspkitRequestState } from './node.js';
 /** An Express request after the middleware let it through. */
 export type SspkitExpressRequest = Request & { sspkit?: SspkitRequestState };
 
-export function expressAuthentication(auth: HttpAuthenticator, options: { maxBodyBytes?: number } = {}): (req: Request, res: Response, next: NextFunction) => void {
+export function expressAuthentication(
+  auth: HttpAuthenticator,
+  options: { maxBodyBytes?: number } = {},
+): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
     const body = bodyReader(req, options.maxBodyBytes ?? 1 << 20);
-    auth.authenticate(nodeAuthRequest(auth, req, body.read)).then(
-      (outcome) => {
-        if (outcome.kind !== 'authenticated') {
-          req.resume();
-          sendRefusal(res, outcome);
-          return;
-        }
-        applyHeaders(res, outcome);
-        const taken = body.taken();
-        (req as SspkitExpressRequest).sspkit = { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) };
-        next();
-      },
-      (e: unknown) => next(e),
-    );
+    // originalUrl: the request-target as sent, whatever router the middleware is mounted under (Digest's `uri`).
+    auth
+      .authenticate({ ...nodeAuthRequest(auth, req, body.read), url: req.originalUrl })
+      .then(
+        (outcome) => {
+          if (outcome.kind !== 'authenticated') {
+            req.resume();
+            sendRefusal(res, outcome);
+            return;
+          }
+          applyHeaders(res, outcome);
+          const taken = body.taken();
+          (req as SspkitExpressRequest).sspkit = {
+            identity: outcome.identity,
+            ...(taken !== undefined ? { body: taken } : {}),
+          };
+          next();
+        },
+        (e: unknown) => next(e),
+      )
+      .catch(() => res.destroy());
   };
 }

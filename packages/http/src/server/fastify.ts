@@ -46,7 +46,12 @@ export function fastifyAuthentication(app: FastifyInstance, auth: HttpAuthentica
       request.sspkit = { identity: outcome.identity };
       return;
     }
-    const text = outcome.kind === 'challenge' ? 'authentication required\n' : outcome.kind === 'bad-request' ? 'bad request\n' : 'internal server error\n';
+    const text =
+      outcome.kind === 'challenge'
+        ? 'authentication required\n'
+        : outcome.kind === 'bad-request'
+          ? 'bad request\n'
+          : 'internal server error\n';
     await reply.code(outcome.statusCode).headers(headersOf(outcome)).type('text/plain; charset=utf-8').send(text);
   });
 }

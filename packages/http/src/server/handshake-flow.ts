@@ -37,19 +37,29 @@ function bindingInput(flow: FlowContext, request: AuthRequest): { extra: SecBuff
   if (!b.tls || b.bindings === undefined) {
     return policy === 'required' ? 'channel bindings required, but the connection has none' : { extra: [], req: 0 };
   }
-  return { extra: [secBuffer(SecBufferType.CHANNEL_BINDINGS, b.bindings)], req: policy === 'when-supported' ? AscReq.ALLOW_MISSING_BINDINGS : 0 };
+  return {
+    extra: [secBuffer(SecBufferType.CHANNEL_BINDINGS, b.bindings)],
+    req: policy === 'when-supported' ? AscReq.ALLOW_MISSING_BINDINGS : 0,
+  };
 }
 
-export async function handshakeLeg(flow: FlowContext, request: AuthRequest, scheme: SchemeRuntime, rest: string): Promise<AuthOutcome> {
+export async function handshakeLeg(
+  flow: FlowContext,
+  request: AuthRequest,
+  scheme: SchemeRuntime,
+  rest: string,
+): Promise<AuthOutcome> {
   const token = decodeBase64Token(rest);
-  if (token === undefined) return flow.fail('bad-request', request, { scheme: scheme.name, cause: 'token is not base64' });
+  if (token === undefined)
+    return flow.fail('bad-request', request, { scheme: scheme.name, cause: 'token is not base64' });
   const binding = bindingInput(flow, request);
   if (typeof binding === 'string') {
     flow.table.dispose(request.socket);
     return flow.fail('denied', request, { scheme: scheme.name, status: SecStatus.SEC_E_BAD_BINDINGS, cause: binding });
   }
   const prior = flow.table.get(request.socket);
-  const continuing = prior !== undefined && prior.scheme === scheme.key && !prior.complete && prior.context !== undefined;
+  const continuing =
+    prior !== undefined && prior.scheme === scheme.key && !prior.complete && prior.context !== undefined;
   let state = continuing ? prior : flow.table.open(request.socket, scheme.key);
   let r = await accept(flow, state, scheme, token, binding);
   if (!isSuccess(r.result.status) && continuing && classifyStatus(r.result.status) !== 'fault') {
@@ -63,13 +73,24 @@ export async function handshakeLeg(flow: FlowContext, request: AuthRequest, sche
   const { result, output } = r;
   if (result.context !== undefined) state.context = result.context;
   let status = result.status;
-  if ((status === SecStatus.SEC_I_COMPLETE_NEEDED || status === SecStatus.SEC_I_COMPLETE_AND_CONTINUE) && state.context !== undefined) {
+  if (
+    (status === SecStatus.SEC_I_COMPLETE_NEEDED || status === SecStatus.SEC_I_COMPLETE_AND_CONTINUE) &&
+    state.context !== undefined
+  ) {
     const st = await flow.sspi.completeAuthToken(state.context, secBufferDesc(secBuffer(SecBufferType.TOKEN, output)));
-    status = isSuccess(st) ? (status === SecStatus.SEC_I_COMPLETE_NEEDED ? SecStatus.SEC_E_OK : SecStatus.SEC_I_CONTINUE_NEEDED) : st;
+    status = isSuccess(st)
+      ? status === SecStatus.SEC_I_COMPLETE_NEEDED
+        ? SecStatus.SEC_E_OK
+        : SecStatus.SEC_I_CONTINUE_NEEDED
+      : st;
   }
   if (status === SecStatus.SEC_I_CONTINUE_NEEDED) {
     flow.table.touch(state);
-    return { kind: 'challenge', statusCode: flow.names.status, headers: [[flow.names.challenge, formatTokenHeader(scheme.name, output)]] };
+    return {
+      kind: 'challenge',
+      statusCode: flow.names.status,
+      headers: [[flow.names.challenge, formatTokenHeader(scheme.name, output)]],
+    };
   }
   if (status !== SecStatus.SEC_E_OK) {
     flow.table.dispose(request.socket, state);
@@ -78,13 +99,17 @@ export async function handshakeLeg(flow: FlowContext, request: AuthRequest, sche
   const identity = state.context === undefined ? undefined : flow.identityOf(state.context, scheme);
   if (identity === undefined) {
     flow.table.dispose(request.socket, state);
-    return flow.fail('fault', request, { scheme: scheme.name, cause: 'QuerySecurityContextToken failed after a successful handshake' });
+    return flow.fail('fault', request, {
+      scheme: scheme.name,
+      cause: 'QuerySecurityContextToken failed after a successful handshake',
+    });
   }
   state.complete = true;
   state.identity = identity;
   flow.table.touch(state);
   // Mutual authentication (RFC 4559 §5): the final server token rides on the success response.
-  const headers: [string, string][] = output.length > 0 ? [[flow.names.challenge, formatTokenHeader(scheme.name, output)]] : [];
+  const headers: [string, string][] =
+    output.length > 0 ? [[flow.names.challenge, formatTokenHeader(scheme.name, output)]] : [];
   return { kind: 'authenticated', identity, headers };
 }
 

@@ -18,7 +18,10 @@ export interface SspkitRequestState {
 export type AuthenticatedMessage = IncomingMessage & { sspkit: SspkitRequestState };
 
 /** Reads a request body once, keeping the bytes for the application. */
-export function bodyReader(req: IncomingMessage, limit: number): { read: () => Promise<Uint8Array>; taken: () => Uint8Array | undefined } {
+export function bodyReader(
+  req: IncomingMessage,
+  limit: number,
+): { read: () => Promise<Uint8Array>; taken: () => Uint8Array | undefined } {
   let done: Promise<Uint8Array> | undefined;
   let bytes: Uint8Array | undefined;
   return {
@@ -47,7 +50,11 @@ export function bodyReader(req: IncomingMessage, limit: number): { read: () => P
 }
 
 /** The core's view of a node request. */
-export function nodeAuthRequest(auth: HttpAuthenticator, req: IncomingMessage, readBody?: () => Promise<Uint8Array>): AuthRequest {
+export function nodeAuthRequest(
+  auth: HttpAuthenticator,
+  req: IncomingMessage,
+  readBody?: () => Promise<Uint8Array>,
+): AuthRequest {
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
@@ -59,13 +66,19 @@ export function nodeAuthRequest(auth: HttpAuthenticator, req: IncomingMessage, r
 
 /** Writes an outcome's headers onto a response (repeated names as several header lines). */
 export function applyHeaders(res: ServerResponse, outcome: AuthOutcome): void {
-  for (const [name, values] of groupHeaders(outcome.headers)) res.setHeader(name, values.length === 1 ? values[0]! : values);
+  for (const [name, values] of groupHeaders(outcome.headers))
+    res.setHeader(name, values.length === 1 ? values[0]! : values);
 }
 
 /** Sends a non-authenticated outcome: status, headers, a short text body and no detail. */
 export function sendRefusal(res: ServerResponse, outcome: Exclude<AuthOutcome, { kind: 'authenticated' }>): void {
   applyHeaders(res, outcome);
-  const text = outcome.kind === 'challenge' ? 'authentication required\n' : outcome.kind === 'bad-request' ? 'bad request\n' : 'internal server error\n';
+  const text =
+    outcome.kind === 'challenge'
+      ? 'authentication required\n'
+      : outcome.kind === 'bad-request'
+        ? 'bad request\n'
+        : 'internal server error\n';
   res.statusCode = outcome.statusCode;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
@@ -80,24 +93,30 @@ export function withAuthentication(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const body = bodyReader(req, options.maxBodyBytes ?? 1 << 20);
-    void auth.authenticate(nodeAuthRequest(auth, req, body.read)).then(async (outcome) => {
-      if (outcome.kind !== 'authenticated') {
-        // Unread bodies would otherwise stall the keep-alive connection's next request.
-        req.resume();
-        sendRefusal(res, outcome);
-        return;
-      }
-      applyHeaders(res, outcome);
-      const taken = body.taken();
-      const authed = Object.assign(req, { sspkit: { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) } });
-      try {
-        await handler(authed, res);
-      } catch {
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end();
-        } else res.destroy();
-      }
-    });
+    void auth
+      .authenticate(nodeAuthRequest(auth, req, body.read))
+      .then(async (outcome) => {
+        if (outcome.kind !== 'authenticated') {
+          // Unread bodies would otherwise stall the keep-alive connection's next request.
+          req.resume();
+          sendRefusal(res, outcome);
+          return;
+        }
+        applyHeaders(res, outcome);
+        const taken = body.taken();
+        const authed = Object.assign(req, {
+          sspkit: { identity: outcome.identity, ...(taken !== undefined ? { body: taken } : {}) },
+        });
+        try {
+          await handler(authed, res);
+        } catch {
+          if (!res.headersSent) {
+            res.statusCode = 500;
+            res.end();
+          } else res.destroy();
+        }
+      })
+      // Writing to a connection the client already closed must not become an unhandled rejection.
+      .catch(() => res.destroy());
   };
 }

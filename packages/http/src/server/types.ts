@@ -1,4 +1,5 @@
 /** Options, identities and outcomes of the server-side authenticator. */
+import type { Socket } from 'node:net';
 import type { AccessToken, AuthData, SspiDispatcher } from '@sspkit/core';
 
 /**
@@ -99,7 +100,7 @@ export interface AuthRequest {
   /** Authorization (or Proxy-Authorization) header values. */
   readonly credentials: string | readonly string[] | undefined;
   /** The connection (a net.Socket or TLSSocket): the key of connection-bound state. */
-  readonly socket: import('node:net').Socket;
+  readonly socket: Socket;
   /** Reads the entity body (Digest auth-int); given by the adapter. */
   readonly readBody?: () => Promise<Uint8Array>;
 }
