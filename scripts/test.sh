@@ -13,7 +13,8 @@ bash scripts/system-deps.sh || exit 1
 ./node_modules/.bin/tsc -p tsconfig.json || exit 1
 for e in examples/*/; do ./node_modules/.bin/tsc -p "$e/tsconfig.json" || exit 1; done
 lint=0
-./node_modules/.bin/eslint --max-warnings=0 . && ./node_modules/.bin/knip || lint=1
+./node_modules/.bin/eslint --max-warnings=0 . || lint=1
+./node_modules/.bin/knip || lint=1
 [ "$lint" = 0 ] || echo "lint: failed (eslint or knip, above); \`pnpm lint\` repeats it" >&2
 mkdir -p .tmp
 rm -f .tmp/vitest.json

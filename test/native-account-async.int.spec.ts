@@ -12,7 +12,8 @@ import { AscReq, IscReq, SecPkgCred, clientContext, createSspi, serverContext } 
 import type { AccessToken, SspiDispatcher } from '@sspkit/core';
 import { labCopyCcache } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
-import { accountLookupIsLocal, kerberosModule, lookupLocalAccount, lookupLocalAccountAsync, sharedGate, useNssConfigForTests } from '@sspkit/provider-native';
+import { kerberosModule } from '@sspkit/provider-native';
+import { accountLookupIsLocal, lookupLocalAccount, lookupLocalAccountAsync, sharedGate, useNssConfigForTests } from '../packages/provider-native/src/ffi/index.js';
 import { startLab, stopLab } from './native/lab.js';
 
 describe('local account lookup off the main thread', () => {

@@ -13,7 +13,8 @@ import { AscReq, IscReq, SecBufferType, SecStatus, clientContext, createSspi, ru
 import { labKinit } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
 import { labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
-import { acquireCredFrom, acquireCredWithPassword, GssFlag, importName, isGssErrorObject, kerberosModule, pinServiceTicket } from '@sspkit/provider-native';
+import { kerberosModule } from '@sspkit/provider-native';
+import { acquireCredFrom, acquireCredWithPassword, GssFlag, importName, isGssErrorObject, pinServiceTicket } from '../packages/provider-native/src/ffi/index.js';
 import { gssHandshake } from './native/handshake.js';
 import { hostbased, startLab, stopLab } from './native/lab.js';
 

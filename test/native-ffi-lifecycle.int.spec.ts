@@ -6,7 +6,7 @@ import type { Lab } from '@sspkit/krb5-lab';
 import {
   acceptSecContext, acquireCredFrom, finalizedHandleCount, GssFlag, importName, initSecContext, NativeHandle,
   ReleasedHandleError, sharedGate, DEFAULT_ASYNC_LIMIT,
-} from '@sspkit/provider-native';
+} from '../packages/provider-native/src/ffi/index.js';
 import { hostbased, startLab, stopLab } from './native/lab.js';
 
 setFlagsFromString('--expose-gc');

@@ -10,8 +10,8 @@ import {
   acquireCredFrom, acquireCredWithPassword, displayName, exportSecContext, getMic, GssFlag, importName,
   importSecContext, inlineStore, inquireContext, inquireCred, isAvailable, NO_CLIENT_KEYS, sharedGate, isGssErrorObject, MappedStatus, oidToDotted, sessionKey,
   unwrap, unwrapIov, verifyMic, wrap, wrapIov, wrapIovLength, wrapSizeLimit, IovType, NativeHandle,
-} from '@sspkit/provider-native';
-import type { MappedStatusName } from '@sspkit/provider-native';
+} from '../packages/provider-native/src/ffi/index.js';
+import type { MappedStatusName } from '../packages/provider-native/src/ffi/index.js';
 import { gssHandshake } from './native/handshake.js';
 import { hostbased, startLab, stopLab } from './native/lab.js';
 
@@ -300,7 +300,7 @@ describe('GSSAPI through koffi against the lab KDC', () => {
 
   it('reports garbage as the first acceptor token as INVALID_TOKEN', async () => {
     const ctx = new NativeHandle('context');
-    const { acceptSecContext } = await import('@sspkit/provider-native');
+    const { acceptSecContext } = await import('../packages/provider-native/src/ffi/index.js');
     await expectStatus(() => acceptSecContext({ cred: serverCred, ctx, input: Buffer.from('not a token at all') }), 'SEC_E_INVALID_TOKEN');
     ctx.release();
   });

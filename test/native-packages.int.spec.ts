@@ -12,7 +12,8 @@ import {
 import type { ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import { labCopyCcache, labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
-import { isGssErrorObject, kerberosModule, nativeCallStats, negotiateModule, secChannelBindings } from '@sspkit/provider-native';
+import { kerberosModule, nativeCallStats, negotiateModule, secChannelBindings } from '@sspkit/provider-native';
+import { isGssErrorObject } from '../packages/provider-native/src/ffi/index.js';
 import { startLab, stopLab } from './native/lab.js';
 
 const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY | IscReq.CONNECTION;

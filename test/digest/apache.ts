@@ -8,7 +8,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatHtdigestLine, lookupAlgorithm, userRealmPasswordHash } from '@sspkit/digest';
+import { formatHtdigestLine } from '@sspkit/digest';
+import { lookupAlgorithm } from '../../packages/digest/src/crypto/algorithms.js';
+import { userRealmPasswordHash } from '../../packages/digest/src/crypto/http-digest.js';
 
 const APACHE = '/usr/sbin/apache2';
 const MODULES = '/usr/lib/apache2/modules';

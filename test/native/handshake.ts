@@ -1,6 +1,6 @@
 /** Test helper: drives a full in-process GSS handshake through the FFI layer. */
-import { acceptSecContext, initSecContext, NativeHandle } from '@sspkit/provider-native';
-import type { AcceptStep, ChannelBindings, GssMech } from '@sspkit/provider-native';
+import { acceptSecContext, initSecContext, NativeHandle } from '../../packages/provider-native/src/ffi/index.js';
+import type { AcceptStep, ChannelBindings, GssMech } from '../../packages/provider-native/src/ffi/index.js';
 
 /** Both established contexts plus the acceptor's last step. */
 export interface Established {

@@ -45,7 +45,7 @@ export interface ConformanceErrorReport {
 }
 
 /** Loads a package module and its `sspkitConformance` config (an object, or a function returning one). */
-export async function loadConformanceModule(modulePath: string, cwd = process.cwd()): Promise<{ module: SecurityPackageModule; config: ConformanceConfig }> {
+async function loadConformanceModule(modulePath: string, cwd = process.cwd()): Promise<{ module: SecurityPackageModule; config: ConformanceConfig }> {
   const { module, namespace: ns } = await importPackageModule(modulePath, cwd);
   const raw = ns[CONFIG_EXPORT];
   const config = (typeof raw === 'function' ? await (raw as () => unknown)() : raw ?? {}) as ConformanceConfig;

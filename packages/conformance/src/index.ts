@@ -1,15 +1,14 @@
-// @sspkit/conformance: named exports only.
-export { defineConformanceSuite, failureMessage } from './suite.js';
+// @sspkit/conformance: what a package author calls (the suite in vitest, the runner, the command,
+// the report formats). The runner's steps, the probes and the gates are internal; the tests import
+// them by relative path.
+export { defineConformanceSuite } from './suite.js';
 export type { ConformanceSuiteOptions, TestFramework } from './suite.js';
-export { runConformance, createSession, runCheck, selectChecks, buildReport } from './runner.js';
-export type { ConformanceSession } from './runner.js';
-export { conformanceCommand, loadConformanceModule, ConformanceExit, CONFIG_EXPORT } from './cli.js';
+export { runConformance } from './runner.js';
+export { conformanceCommand, ConformanceExit, CONFIG_EXPORT } from './cli.js';
 export type { ConformanceErrorReport } from './cli.js';
 export type { ConformanceCommandOptions } from './cli.js';
 export { formatReport, junitReport } from './report.js';
 export { ALL_CHECKS } from './catalog.js';
-export { describeGate, gateReason } from './probe.js';
-export type { Probe } from './probe.js';
 export type {
   CheckArea,
   CheckContext,

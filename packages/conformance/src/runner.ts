@@ -139,7 +139,7 @@ async function runCheckOnce(session: ConformanceSession, check: ConformanceCheck
 }
 
 /** The checks a run includes, in catalog order. */
-export function selectChecks(only?: readonly string[]): ConformanceCheck[] {
+function selectChecks(only?: readonly string[]): ConformanceCheck[] {
   if (!only) return [...ALL_CHECKS];
   const unknown = only.filter((id) => !ALL_CHECKS.some((c) => c.id === id));
   if (unknown.length > 0) throw new RangeError(`unknown check id(s): ${unknown.join(', ')}`);
@@ -147,7 +147,7 @@ export function selectChecks(only?: readonly string[]): ConformanceCheck[] {
 }
 
 /** Builds the report from a session and its results. */
-export function buildReport(session: ConformanceSession, results: readonly CheckResult[]): ConformanceReport {
+function buildReport(session: ConformanceSession, results: readonly CheckResult[]): ConformanceReport {
   const p = session.probe;
   const failed = results.filter((r) => r.outcome === 'fail');
   const requiredFailed = failed.filter((r) => r.required).length;

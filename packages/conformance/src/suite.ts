@@ -30,7 +30,7 @@ export interface ConformanceSuiteOptions extends Omit<ConformanceOptions, 'modul
 }
 
 /** The failure message a failed check throws: which step, what was seen, what was expected. */
-export function failureMessage(r: CheckResult): string {
+function failureMessage(r: CheckResult): string {
   return `${r.id} failed at ${r.step ?? '?'}: seen ${r.seen ?? '?'}, expected ${r.expected ?? '?'}`;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecPkgFlag } from '@sspkit/core';
-import { describeGate, gateReason } from '../src/index.js';
-import type { Probe } from '../src/index.js';
+import { describeGate, gateReason } from '../src/probe.js';
+import type { Probe } from '../src/probe.js';
 import { Monitor, collectStrings } from '../src/monitor.js';
 
 describe('Monitor', () => {

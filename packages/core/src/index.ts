@@ -48,6 +48,8 @@ export {
   writeBuffer,
 } from './buffers.js';
 export { concat, constantTimeEqual, wipe } from './bytes.js';
+export { decodeSecChannelBindings, encodeSecChannelBindings } from './channel-bindings.js';
+export type { SecChannelBindings, SecChannelBindingsInput, SecChannelBindingsResult } from './channel-bindings.js';
 export type { SecBuffer, SecBufferDesc } from './buffers.js';
 export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp, contextAttribute } from './types.js';
 export type {

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { HttpClientContext } from '../src/index.js';
+import { HttpClientContext } from '../src/http/client-context.js';
 import { apacheAvailable, startApache } from '../../../test/digest/apache.js';
 
 const CONNECTIONS = 8;

@@ -9,7 +9,7 @@ import type { Lab } from './state.js';
 import { findProgram, LabToolError, locate, umaskWrapped } from './tools.js';
 
 /** The KDC's environment names its lab: how {@link isLabKdc} recognises it. */
-export const LAB_ID_VARIABLE = 'SSPKIT_LAB_ID';
+const LAB_ID_VARIABLE = 'SSPKIT_LAB_ID';
 
 /** Starts (or restarts) the lab's KDC on its port and waits until it accepts connections. */
 export async function labStartKdc(lab: Lab, detached = true): Promise<void> {

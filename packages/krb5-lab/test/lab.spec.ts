@@ -4,7 +4,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProgram, isAlive, labDown, labKinit, labPublicInfo, labShellExports, labStartKdc, labStopKdc, labUp, readLab, renderKdcConf } from '../src/index.js';
+import { findProgram, isAlive, labDown, labKinit, labPublicInfo, labShellExports, labStartKdc, labStopKdc, labUp, readLab } from '../src/index.js';
+import { renderKdcConf } from '../src/config.js';
 import type { Lab } from '../src/index.js';
 
 function klist(lab: Lab, ccache: string): string {

@@ -48,7 +48,7 @@ export interface NtlmClientOptions {
 }
 
 /** Flags this initiator asks for: NTLMv2 + ESS + key exchange + 128-bit + sign/seal + version. */
-export const CLIENT_FLAGS =
+const CLIENT_FLAGS =
   (F.UNICODE | F.OEM | F.REQUEST_TARGET | F.SIGN | F.SEAL | F.ALWAYS_SIGN | F.NTLM | F.EXTENDED_SESSIONSECURITY |
     F.TARGET_INFO | F.VERSION | F.NEGOTIATE_128 | F.KEY_EXCH | F.NEGOTIATE_56) >>> 0;
 

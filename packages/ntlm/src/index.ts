@@ -1,12 +1,16 @@
-// The public surface of @sspkit/ntlm: named exports only.
+// The public surface of @sspkit/ntlm: the package module and what configures it, the low-level
+// client and server (for composing packages, with the reflection ledger), and the message decoders
+// (@sspkit/decode explains tokens with them). The encoders and the crypto are internal; the tests
+// and benchmarks import them by relative path.
 export { spLsaModeInitialize, spUserModeInitialize, createNtlmModule } from './module.js';
 export { sspkitConformance } from './conformance-config.js';
-export { NTLM_INFO } from './package-state.js';
 export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
 export { InMemoryAccountStore } from './accounts.js';
 export { readUserFile } from './user-file.js';
 export type { AccountStore, NtlmAccount } from './accounts.js';
-export { NtlmClient, CLIENT_FLAGS } from './client.js';
+// core's SEC_CHANNEL_BINDINGS codec, re-exported where NTLM users have always found it.
+export { encodeSecChannelBindings, decodeSecChannelBindings } from '@sspkit/core';
+export { NtlmClient } from './client.js';
 export type { NtlmClientOptions } from './client.js';
 export { NtlmServer } from './server.js';
 export type { NtlmServerOptions, ServerChannelBindings, TargetNamePolicy } from './server.js';
@@ -17,18 +21,13 @@ export type { NtlmStatus, StepResult, SessionNames, Environment } from './contex
 export type { NtlmCredentials } from './credentials.js';
 export { channelBindingsHash } from './crypto/channel-bindings.js';
 export type { ChannelBindings } from './crypto/channel-bindings.js';
-export { ntHash } from './crypto/owf.js';
-export { MessageProtector } from './crypto/protect.js';
-export { md4 } from './crypto/md4.js';
-export { Rc4 } from '@sspkit/legacy-crypto';
-export { encodeSecChannelBindings, decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
-export { encodeNegotiate, decodeNegotiate } from './messages/negotiate.js';
+export { decodeNegotiate } from './messages/negotiate.js';
 export type { NegotiateMessage } from './messages/negotiate.js';
-export { encodeChallenge, decodeChallenge } from './messages/challenge.js';
+export { decodeChallenge } from './messages/challenge.js';
 export type { ChallengeMessage } from './messages/challenge.js';
-export { encodeAuthenticate, decodeAuthenticate } from './messages/authenticate.js';
+export { decodeAuthenticate } from './messages/authenticate.js';
 export type { AuthenticateMessage } from './messages/authenticate.js';
-export { AvId, AvFlag, encodeAvPairs, decodeAvPairs } from './messages/av-pairs.js';
+export { AvId, AvFlag, decodeAvPairs } from './messages/av-pairs.js';
 export type { AvPair } from './messages/av-pairs.js';
 export { NegotiateFlag } from './messages/flags.js';
 export type { DecodeResult, DecodeError, DecodeErrorCode } from './messages/result.js';

@@ -1,4 +1,4 @@
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, findBuffer, wipe, writeBuffer } from '@sspkit/core';
+import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, decodeSecChannelBindings, findBuffer, wipe, writeBuffer } from '@sspkit/core';
 import type {
   AcquireCredentialsResult,
   LsaModeContextResult,
@@ -10,7 +10,6 @@ import { NtlmClient } from './client.js';
 import type { NtlmStatus, StepResult } from './context.js';
 import { ntHash } from './crypto/owf.js';
 import type { ChannelBindings } from './crypto/channel-bindings.js';
-import { decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
 import { NtlmServer } from './server.js';
 import { because } from './failure.js';
 import { contextAttributes, NTLM_INFO } from './package-state.js';

@@ -18,7 +18,7 @@ import { ntHash } from '../src/crypto/owf.js';
 import { MIC_OFFSET } from '../src/messages/authenticate.js';
 import { createNtlmModule } from '../src/module.js';
 import type { NtlmPackageConfig } from '../src/package-state.js';
-import { encodeSecChannelBindings } from '../src/messages/sec-channel-bindings.js';
+import { encodeSecChannelBindings } from '@sspkit/core';
 import { accounts } from './fixtures.js';
 import { ascii, toHex } from './helpers.js';
 

@@ -19,7 +19,7 @@ import {
 import type { CtxtHandle, SspiDispatcher } from '@sspkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNtlmModule } from '../src/module.js';
-import { encodeSecChannelBindings } from '../src/messages/sec-channel-bindings.js';
+import { encodeSecChannelBindings } from '@sspkit/core';
 import { accounts } from './fixtures.js';
 import { ascii, toHex } from './helpers.js';
 

@@ -11,10 +11,11 @@ import { runInNewContext } from 'node:vm';
 import { AscReq, IscReq, clientContext, createSspi, runHandshake, serverContext } from '@sspkit/core';
 import { labDown, labUp } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
+import { kerberosModule } from '../src/index.js';
 import {
-  acceptSecContext, acquireCredFrom, GssFlag, importName, initSecContext, IovType, kerberosModule, NativeHandle, unwrap, unwrapIov, wrap,
+  acceptSecContext, acquireCredFrom, GssFlag, importName, initSecContext, IovType, NativeHandle, unwrap, unwrapIov, wrap,
   wrapIov, wrapIovLength,
-} from '../src/index.js';
+} from '../src/ffi/index.js';
 import { bareKoffiHandshake, bareKoffiIov, bareKoffiKdcHandshake, bareKoffiKdcHandshakeAsync } from './raw-koffi.js';
 import { addonHandshake, KERBEROS_ADDON_VERSION, loadKerberosAddon } from './kerberos-addon.js';
 import { buildC, eventLoopDelay, idleDelay, interleave, median, rate, ratios, runC } from './measure.js';

@@ -4,7 +4,7 @@
  * Benchmark-only; it checks nothing and must not be used outside the benchmark.
  */
 import { gssLibrary } from '../src/ffi/library.js';
-import type { NativeHandle } from '../src/index.js';
+import type { NativeHandle } from '../src/ffi/index.js';
 
 /** Returns a function performing one in-process handshake with bare koffi calls. */
 export function bareKoffiHandshake(cred: NativeHandle, server: NativeHandle, target: NativeHandle, flags: number): () => void {

@@ -2,7 +2,10 @@
  * Describes what one handshake really negotiated, decoded with our own codec, so the report shows
  * that both sides ran the same protocol (NTLMv2, ESS, key exchange, 128-bit, sign+seal, MIC).
  */
-import { AvFlag, AvId, NegotiateFlag, decodeAuthenticate, decodeAvPairs, decodeChallenge } from '@sspkit/ntlm';
+import { decodeAuthenticate } from '../../../packages/ntlm/src/messages/authenticate.js';
+import { AvFlag, AvId, decodeAvPairs } from '../../../packages/ntlm/src/messages/av-pairs.js';
+import { decodeChallenge } from '../../../packages/ntlm/src/messages/challenge.js';
+import { NegotiateFlag } from '../../../packages/ntlm/src/messages/flags.js';
 import type { HandshakeSample } from './gss-driver.js';
 
 // NTLMv2_RESPONSE: NTProofStr (16) then the client challenge header (28) before the AV pairs (MS-NLMP §2.2.2.7-8).

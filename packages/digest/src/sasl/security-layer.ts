@@ -40,7 +40,7 @@ function md5(...parts: Array<Uint8Array | string>): Buffer {
 }
 
 /** Derives Kic/Kis (RFC 2831 §2.3) and, for a cipher, Kcc/Kcs (§2.4). */
-export function deriveSaslKeys(ha1: Uint8Array, cipher: SaslCipher | undefined): SaslKeys {
+function deriveSaslKeys(ha1: Uint8Array, cipher: SaslCipher | undefined): SaslKeys {
   const keys = { kic: md5(ha1, KIC), kis: md5(ha1, KIS) };
   if (cipher === undefined) return keys;
   const seed = ha1.subarray(0, cipherKeySeedLength(cipher));

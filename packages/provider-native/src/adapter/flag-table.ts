@@ -6,7 +6,7 @@ import { AscReq, AscRet, IscReq, IscRet } from '@sspkit/core';
 import { GssFlag } from '../ffi/index.js';
 
 /** ISC_REQ_* bits → the GSS flags gss_init_sec_context is asked for. */
-export const ISC_REQ_TO_GSS: readonly (readonly [number, number])[] = [
+const ISC_REQ_TO_GSS: readonly (readonly [number, number])[] = [
   [IscReq.DELEGATE, GssFlag.DELEG],
   [IscReq.MUTUAL_AUTH, GssFlag.MUTUAL],
   [IscReq.REPLAY_DETECT, GssFlag.REPLAY],
@@ -19,7 +19,7 @@ export const ISC_REQ_TO_GSS: readonly (readonly [number, number])[] = [
 ];
 
 /** GSS flags granted → ISC_RET_* bits. */
-export const GSS_TO_ISC_RET: readonly (readonly [number, number])[] = [
+const GSS_TO_ISC_RET: readonly (readonly [number, number])[] = [
   [GssFlag.DELEG, IscRet.DELEGATE],
   [GssFlag.MUTUAL, IscRet.MUTUAL_AUTH],
   [GssFlag.REPLAY, IscRet.REPLAY_DETECT],
@@ -32,7 +32,7 @@ export const GSS_TO_ISC_RET: readonly (readonly [number, number])[] = [
 ];
 
 /** GSS flags granted → ASC_RET_* bits. */
-export const GSS_TO_ASC_RET: readonly (readonly [number, number])[] = [
+const GSS_TO_ASC_RET: readonly (readonly [number, number])[] = [
   [GssFlag.DELEG, AscRet.DELEGATE],
   [GssFlag.MUTUAL, AscRet.MUTUAL_AUTH],
   [GssFlag.REPLAY, AscRet.REPLAY_DETECT],

@@ -23,7 +23,7 @@ function num(h: number | bigint): number {
 }
 
 /** Builds the two tables of one native package over fresh handle tables. */
-export function nativeTables(kind: NativeKind): { lsa: SecpkgFunctionTable; user: SecpkgUserFunctionTable; tables: HandleTables } {
+function nativeTables(kind: NativeKind): { lsa: SecpkgFunctionTable; user: SecpkgUserFunctionTable; tables: HandleTables } {
   const tables = new HandleTables();
   const mech = MECH[kind];
   const lsa: SecpkgFunctionTable = {

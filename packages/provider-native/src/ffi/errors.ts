@@ -30,12 +30,6 @@ export function isGssErrorObject(value: unknown): value is GssError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** All of gss_display_status's lines for a major status and (with `mech`) its minor status. */
-export function displayStatus(lib: GssLibrary, major: number, minor: number, mech: bigint | null): string[] {
-  const { gss, mechanism } = displayStatusParts(lib, major, minor, mech);
-  return [...gss, ...mechanism];
-}
-
 /** gss_display_status's lines for the major code and for the minor code, kept apart. */
 function displayStatusParts(lib: GssLibrary, major: number, minor: number, mech: bigint | null): { gss: string[]; mechanism: string[] } {
   const collect = (code: number, type: number, mechOid: bigint | null): string[] => {

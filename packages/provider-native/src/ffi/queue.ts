@@ -33,7 +33,7 @@ export function uvPoolSize(env: NodeJS.ProcessEnv = process.env): number {
 export const DEFAULT_ASYNC_LIMIT = Math.min(256, Math.max(2, Math.floor(uvPoolSize() / 2)));
 
 /** Default number of calls started per turn of the event loop. */
-export const DEFAULT_ASYNC_BURST = 4;
+const DEFAULT_ASYNC_BURST = 4;
 
 /** Runs callback-style native calls with at most `limit` in flight. */
 export class AsyncGate {
