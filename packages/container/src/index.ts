@@ -90,7 +90,9 @@ export function resolveDispatcher(container: Container): Promise<SspiDispatcher>
  */
 export function setDispatcherOptions(container: Container, options: DispatcherOptions): void {
   if (container.get<ContainerState>(SSPKIT.State).resolved) {
-    throw new Error('setDispatcherOptions: the registry was already resolved; set options before the first resolveDispatcher()');
+    throw new Error(
+      'setDispatcherOptions: the registry was already resolved; set options before the first resolveDispatcher()',
+    );
   }
   container.rebind<DispatcherOptions>(SSPKIT.DispatcherOptions).toConstantValue({ ...options });
 }

@@ -46,8 +46,10 @@ describe('@sspkit/container', () => {
     const faults: { package: string; operation: string }[] = [];
     const mock = new MockPackage();
     mock.rule({ slot: 'acquireCredentialsHandle', throws: 'scripted fault' });
-    const onPackageFault = (f: { package: string; operation: string }): void => void faults.push({ package: f.package, operation: f.operation });
-    const container = createSspkitContainer({ packages: [{ name: 'Mock', module: mock.module }], dispatcher: { onPackageFault } });
+    const container = createSspkitContainer({
+      packages: [{ name: 'Mock', module: mock.module }],
+      dispatcher: { onPackageFault: (f) => void faults.push({ package: f.package, operation: f.operation }) },
+    });
     const sspi = await resolveDispatcher(container);
     const r = await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: SecPkgCred.INBOUND });
     expect(r.status).toBe(SecStatus.SEC_E_INTERNAL_ERROR);
@@ -59,7 +61,9 @@ describe('@sspkit/container', () => {
     const mock = swapForMock(container, 'Echo');
     mock.rule({ slot: 'acquireCredentialsHandle', throws: 'scripted fault' });
     const seen: string[] = [];
-    setDispatcherOptions(container, { onPackageFault: (f) => void seen.push(`${f.package} ${f.operation}`) });
+    setDispatcherOptions(container, {
+      onPackageFault: (f) => void seen.push(`${f.package} ${f.operation}`),
+    });
     const sspi = await resolveDispatcher(container);
     await sspi.acquireCredentialsHandle({ package: 'Echo', credentialUse: SecPkgCred.INBOUND });
     expect(seen).toEqual(['Echo AcquireCredentialsHandle']);
