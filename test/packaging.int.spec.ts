@@ -27,11 +27,15 @@ interface Manifest {
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-/** The environment of a user's shell: nothing inherited from a pnpm or npm run of this suite. */
+/**
+ * The environment of a user's shell: nothing inherited from the pnpm run of this suite (its npm_*
+ * settings, vitest's), except how to reach the registry.
+ */
 function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
+  const keep = /^npm_config_(registry|proxy|https_proxy|noproxy|cafile|strict_ssl|cache)$/i;
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(npm_|pnpm_|NODE_OPTIONS$|VITEST)/i.test(k)) env[k] = v;
+    if (keep.test(k) || !/^(npm_|pnpm_|NODE_OPTIONS$|VITEST)/i.test(k)) env[k] = v;
   }
   env['PATH'] = `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`;
   return env;
