@@ -19,7 +19,7 @@ export function apacheAvailable(): boolean {
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.on('error', reject);

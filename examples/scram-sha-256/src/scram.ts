@@ -14,7 +14,7 @@ export interface ScramVerifier {
 
 export const MIN_ITERATIONS = 4096; // RFC 7677 §4
 /** A server refuses client nonces shorter than this (our policy: ≥ 96 bits of base64 entropy). */
-export const MIN_NONCE = 16;
+const MIN_NONCE = 16;
 const PRINTABLE = /^[\x21-\x2b\x2d-\x7e]+$/; // RFC 5802 "printable": %x21-2B / %x2D-7E
 
 const hmac = (key: Uint8Array, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
@@ -26,6 +26,7 @@ const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).d
  */
 export function saslPrep(s: string): string | undefined {
   const n = s.normalize('NFKC');
+  // eslint-disable-next-line no-control-regex -- RFC 4013 §2.3: control characters are refused
   return /[\u0000-\u001f\u007f]/.test(n) ? undefined : n;
 }
 

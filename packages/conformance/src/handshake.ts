@@ -13,7 +13,7 @@ import type { Monitor } from './monitor.js';
 
 const S = SecStatus;
 /** No real package needs more; Mock allows 16 tokens (17 calls). */
-export const MAX_LEGS = 24;
+const MAX_LEGS = 24;
 
 /** One Initialize/AcceptSecurityContext call. */
 export interface Leg {

@@ -7,7 +7,7 @@ import { AscReq, IscReq, Registry, SecPkgCred, SecPkgFlag, SspiDispatcher, isSuc
 import type { AuthData, CredHandle, CtxtHandle, RegisteredPackage, SecPkgInfo } from '@sspkit/core';
 import { HandshakeDriver } from './handshake.js';
 import type { HandshakeSetup } from './handshake.js';
-import { Monitor } from './monitor.js';
+import type { Monitor } from './monitor.js';
 import { CheckFailure, CheckSkip } from './outcome.js';
 import type { Probe } from './probe.js';
 import { TableTracker, trackModule } from './track.js';
@@ -32,7 +32,7 @@ export interface ResolvedConfig {
 }
 
 /** The password the wrong-password check uses when the author gives no `wrongAuthData`. */
-export const WRONG_PASSWORD = 'sspkit-conformance-wrong-password';
+const WRONG_PASSWORD = 'sspkit-conformance-wrong-password';
 
 function passwordOf(a: unknown): string | undefined {
   const p = (a as { password?: unknown } | undefined)?.password;

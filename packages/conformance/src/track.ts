@@ -80,9 +80,11 @@ export function trackModule(module: SecurityPackageModule, tracker: TableTracker
     spLsaModeInitialize: async (v) => {
       const r = await module.spLsaModeInitialize(v);
       if (!Array.isArray(r?.tables)) return r;
+      // Array.isArray narrows to any[]; the declared element type is what the slot promises.
+      const tables = r.tables as readonly SecpkgFunctionTable[];
       tracker.lsa.length = 0;
-      tracker.lsa.push(...r.tables);
-      return { ...r, tables: r.tables.map((t, i) => wrapTable(t, 'lsa', LSA_TABLE_MEMBERS, i, tracker, monitor)) };
+      tracker.lsa.push(...tables);
+      return { ...r, tables: tables.map((t, i) => wrapTable(t, 'lsa', LSA_TABLE_MEMBERS, i, tracker, monitor)) };
     },
   };
   const userInit = module.spUserModeInitialize;
@@ -90,9 +92,10 @@ export function trackModule(module: SecurityPackageModule, tracker: TableTracker
     wrapped.spUserModeInitialize = async (v) => {
       const r = await userInit.call(module, v);
       if (!Array.isArray(r?.tables)) return r;
+      const tables = r.tables as readonly SecpkgUserFunctionTable[];
       tracker.user.length = 0;
-      tracker.user.push(...r.tables);
-      return { ...r, tables: r.tables.map((t, i) => wrapTable(t, 'user', [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], i, tracker, monitor)) };
+      tracker.user.push(...tables);
+      return { ...r, tables: tables.map((t, i) => wrapTable(t, 'user', [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], i, tracker, monitor)) };
     };
   }
   return wrapped;

@@ -19,7 +19,7 @@ export type CheckArea =
   | 'hygiene';
 
 /** A slot of either function table, as `lsa.<member>` or `user.<member>`. */
-export type SlotName = `lsa.${keyof SecpkgFunctionTable & string}` | `user.${keyof SecpkgUserFunctionTable & string}`;
+export type SlotName = `lsa.${keyof SecpkgFunctionTable}` | `user.${keyof SecpkgUserFunctionTable}`;
 
 /**
  * What a package must declare for a check to apply. Every listed condition must hold; a check whose

@@ -158,8 +158,3 @@ export function writeBuffer(buffer: SecBuffer, bytes: Uint8Array, allocate: bool
   buffer.data = buffer.data.subarray(0, bytes.length);
   return SecStatus.SEC_E_OK;
 }
-
-/** Overwrites a buffer's bytes with zeros (what FreeContextBuffer does to secret-bearing output). */
-export function wipe(bytes: unknown): void {
-  if (bytes instanceof Uint8Array) bytes.fill(0);
-}

@@ -12,7 +12,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SecBuffer, SecBufferDesc } from './buffers.js';
-import { isValidBufferDesc, wipe } from './buffers.js';
+import { isValidBufferDesc } from './buffers.js';
+import { wipe } from './bytes.js';
 import type {
   AcceptParams,
   AcquireCredentialsParams,
@@ -608,7 +609,7 @@ export class SspiDispatcher {
   freeContextBuffer(buffer: Uint8Array | SecBuffer | SecBufferDesc): number {
     if (buffer instanceof Uint8Array) wipe(buffer);
     else if (isValidBufferDesc(buffer)) for (const b of buffer.buffers) wipe(b.data);
-    else if (typeof buffer === 'object' && buffer !== null && (buffer as SecBuffer).data instanceof Uint8Array) wipe((buffer as SecBuffer).data);
+    else if (typeof buffer === 'object' && buffer !== null && buffer.data instanceof Uint8Array) wipe(buffer.data);
     else return S.SEC_E_INVALID_PARAMETER;
     return S.SEC_E_OK;
   }

@@ -143,6 +143,7 @@ export const IscReqExt = {
   REUSE_SESSION_TICKETS: 0x8_0000_0000n,
   EXPLICIT_SESSION: 0x10_0000_0000n,
 } as const;
+/** ISC_RET_* extended flags have the ISC_REQ_* values (sspi.h). @alias */
 export const IscRetExt = IscReqExt;
 export const AscReqExt = {
   MESSAGES: 0x1_0000_0000n,

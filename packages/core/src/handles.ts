@@ -56,7 +56,7 @@ export class CredHandle {
   }
 
   static {
-    credEntryOf = (value) => (typeof value === 'object' && value !== null && #entry in value ? (value as CredHandle).#entry : undefined);
+    credEntryOf = (value) => (typeof value === 'object' && value !== null && #entry in value ? value.#entry : undefined);
   }
 }
 
@@ -93,7 +93,7 @@ export class CtxtHandle {
   }
 
   static {
-    ctxtEntryOf = (value) => (typeof value === 'object' && value !== null && #entry in value ? (value as CtxtHandle).#entry : undefined);
+    ctxtEntryOf = (value) => (typeof value === 'object' && value !== null && #entry in value ? value.#entry : undefined);
   }
 }
 

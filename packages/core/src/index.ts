@@ -45,8 +45,8 @@ export {
   findBuffers,
   isValidBufferDesc,
   writeBuffer,
-  wipe,
 } from './buffers.js';
+export { concat, constantTimeEqual, wipe } from './bytes.js';
 export type { SecBuffer, SecBufferDesc } from './buffers.js';
 export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp } from './types.js';
 export type {

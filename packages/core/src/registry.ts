@@ -166,7 +166,8 @@ export class Registry {
     };
     const helpers = this.#helperTable();
 
-    for (const [index, raw] of lsaInit.tables.entries()) {
+    // Array.isArray above narrowed the list to any[]; its elements are what the slot declares.
+    for (const [index, raw] of (lsaInit.tables as readonly SecpkgFunctionTable[]).entries()) {
       const lsa = maskTable(raw, LSA_TABLE_MEMBERS, lsaInit.packageVersion);
       const id = this.#nextId++;
       let apName: string | undefined;

@@ -150,8 +150,8 @@ export interface ContextAttributeMap {
   18: { readonly accessToken: AccessToken };
 }
 
-/** A context attribute number, known or not. */
-export type ContextAttribute = keyof ContextAttributeMap | number;
+/** A context attribute number, known (a key of ContextAttributeMap) or not. */
+export type ContextAttribute = number;
 
 /** The value type for a context attribute. */
 export type ContextAttributeValue<A extends number> = A extends keyof ContextAttributeMap ? ContextAttributeMap[A] : unknown;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Registry, SecPkgInterfaceVersion, SecStatus, SspiError, isSspiError } from '@sspkit/core';
-import type { LsaSecpkgFunctionTable, SecpkgFunctionTable, SecpkgUserFunctionTable, SecurityPackageModule } from '@sspkit/core';
+import { Registry, SecPkgInterfaceVersion, SecStatus, isSspiError } from '@sspkit/core';
+import type { LsaSecpkgFunctionTable, SecpkgFunctionTable, SecpkgUserFunctionTable, SecurityPackageModule, SspiError } from '@sspkit/core';
 
 const S = SecStatus;
 const V = SecPkgInterfaceVersion;

@@ -97,7 +97,7 @@ export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDe
     return build(defaults.realm, new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm: defaults.realm }))), undefined);
   }
   if (isServerAuthDataRecord(authData)) {
-    const parsed = parseServerAuthData(authData as object);
+    const parsed = parseServerAuthData(authData);
     if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
     const d = parsed.value;
     let users: UserStore;

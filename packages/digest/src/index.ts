@@ -20,7 +20,6 @@ export type { DigestAlgorithm, DigestAlgorithmName } from './crypto/algorithms.j
 export { hashHex, hashBody, ha2, responseDigest, sessionHa1, userhash, userRealmPasswordHash } from './crypto/http-digest.js';
 export { NonceIssuer } from './crypto/nonce.js';
 export type { NonceIssuerOptions, NonceVerdict } from './crypto/nonce.js';
-export { constantTimeEqual } from './crypto/timing.js';
 export { Rc4 } from '@sspkit/legacy-crypto';
 
 export { parseAuthParams, formatAuthParams, DEFAULT_LIMITS } from './messages/auth-params.js';

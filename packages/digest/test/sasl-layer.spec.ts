@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createDesStream, expandDesKey } from '../src/crypto/des.js';
+import { expandDesKey } from '@sspkit/legacy-crypto';
+import { createDesStream } from '../src/crypto/des.js';
 import { SASL_CIPHERS } from '../src/sasl/ciphers.js';
 import { SaslSecurityLayer } from '../src/sasl/security-layer.js';
 
@@ -12,7 +13,7 @@ describe('DES via des-ede3 with K1=K2=K3', () => {
   it('matches the FIPS 81 appendix B example (key 0123456789abcdef, "Now is t")', () => {
     // Kc whose first 7 octets spread (7 bits per octet, odd parity) to the FIPS key, then IV 0.
     const seed = Buffer.from('00451338957377', 'hex');
-    expect(expandDesKey(seed).toString('hex')).toBe('0123456789abcdef');
+    expect(Buffer.from(expandDesKey(seed)).toString('hex')).toBe('0123456789abcdef');
     const kc = Buffer.concat([seed, Buffer.alloc(1), Buffer.alloc(8)]);
     const out = createDesStream('des', kc, true).update(Buffer.from('4e6f772069732074', 'hex'));
     expect(Buffer.from(out).toString('hex')).toBe('3fa40e8a984d4815');

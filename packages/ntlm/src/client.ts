@@ -1,6 +1,6 @@
 import { channelBindingsHash } from './crypto/channel-bindings.js';
 import type { ChannelBindings } from './crypto/channel-bindings.js';
-import { wipe } from './crypto/hashes.js';
+import { wipe } from '@sspkit/core';
 import { computeMic } from './crypto/mic.js';
 import { ntowfv2 } from './crypto/owf.js';
 import { rc4Once as rc4k } from '@sspkit/legacy-crypto'; // RC4K, MS-NLMP §6

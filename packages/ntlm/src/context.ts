@@ -1,4 +1,4 @@
-import { wipe } from './crypto/hashes.js';
+import { wipe } from '@sspkit/core';
 import type { KeyStrength } from './crypto/keys.js';
 import { MessageProtector } from './crypto/protect.js';
 import { hasFlag, NegotiateFlag } from './messages/flags.js';
@@ -41,7 +41,7 @@ export interface Environment {
 }
 
 /** Key strength implied by the negotiated flags (MS-NLMP §3.4.5.3). */
-export const strengthOf = (flags: number): KeyStrength =>
+const strengthOf = (flags: number): KeyStrength =>
   hasFlag(flags, NegotiateFlag.NEGOTIATE_128) ? 128 : hasFlag(flags, NegotiateFlag.NEGOTIATE_56) ? 56 : 40;
 
 /**

@@ -8,9 +8,3 @@ export function fileTime(unixMs: number): Uint8Array {
   new DataView(b.buffer).setBigUint64(0, ticks, true);
   return b;
 }
-
-/** An 8-byte FILETIME back to Unix milliseconds. */
-export function unixMsOf(fileTimeBytes: Uint8Array): number {
-  const v = new DataView(fileTimeBytes.buffer, fileTimeBytes.byteOffset, 8).getBigUint64(0, true);
-  return Number(v / 10_000n - EPOCH_DELTA_MS);
-}

@@ -1,7 +1,8 @@
 import type { AccountStore } from './accounts.js';
 import { channelBindingsHash } from './crypto/channel-bindings.js';
 import type { ChannelBindings } from './crypto/channel-bindings.js';
-import { hmacMd5, safeEqual, wipe } from './crypto/hashes.js';
+import { constantTimeEqual as safeEqual, wipe } from '@sspkit/core';
+import { hmacMd5 } from './crypto/hashes.js';
 import { computeMic } from './crypto/mic.js';
 import { ntowfv2 } from './crypto/owf.js';
 import { rc4Once as rc4k } from '@sspkit/legacy-crypto'; // RC4K, MS-NLMP §6

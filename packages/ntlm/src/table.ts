@@ -1,9 +1,8 @@
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, findBuffer, writeBuffer } from '@sspkit/core';
+import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, findBuffer, wipe, writeBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc, SecpkgFunctionTable, SecurityStatus } from '@sspkit/core';
 import { NtlmClient } from './client.js';
 import type { NtlmStatus, StepResult } from './context.js';
 import { ntHash } from './crypto/owf.js';
-import { wipe } from './crypto/hashes.js';
 import type { ChannelBindings } from './crypto/channel-bindings.js';
 import { decodeSecChannelBindings } from './messages/sec-channel-bindings.js';
 import { NtlmServer } from './server.js';
@@ -11,7 +10,7 @@ import { contextAttributes, NTLM_INFO } from './package-state.js';
 import type { CredEntry, NtlmAuthData, NtlmPackageState } from './package-state.js';
 
 /** Maps a state-machine status name to its SECURITY_STATUS. */
-export const statusOf = (s: NtlmStatus): SecurityStatus => SecStatus[s];
+const statusOf = (s: NtlmStatus): SecurityStatus => SecStatus[s];
 
 /** Reads a SECBUFFER_CHANNEL_BINDINGS buffer; 'bad' when present but malformed. */
 function bindingsFrom(input: SecBufferDesc | undefined): ChannelBindings | 'bad' | undefined {

@@ -1,7 +1,6 @@
-import { NegotiationState, SecBufferFlag, SecBufferType, SecPkgAttr, SecQop, SecStatus, findBuffer, findBuffers, writeBuffer } from '@sspkit/core';
+import { NegotiationState, SecBufferFlag, SecBufferType, SecPkgAttr, SecQop, SecStatus, concat, findBuffer, findBuffers, writeBuffer } from '@sspkit/core';
 import type { SecBuffer, SecBufferDesc, SecpkgUserFunctionTable, SecurityStatus } from '@sspkit/core';
 import type { NtlmSession } from './context.js';
-import { concat } from './crypto/hashes.js';
 import { SIGNATURE_SIZE } from './crypto/protect.js';
 import { hasFlag, NegotiateFlag } from './messages/flags.js';
 import { contextAttributes, NTLM_INFO } from './package-state.js';

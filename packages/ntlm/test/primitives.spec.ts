@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { des7, desEncrypt } from '../src/crypto/des.js';
+import { desEncrypt } from '@sspkit/legacy-crypto';
+import { des7 } from '../src/crypto/des.js';
 import { md4 } from '../src/crypto/md4.js';
 import { ascii, hex, toHex } from './helpers.js';
 

@@ -2,9 +2,10 @@
  * A Mock security context: handshake state, negotiated capabilities, keys and sequence windows,
  * plus export/import of all of it.
  */
+import { wipe as wipeAll } from '@sspkit/core';
 import type { TimeStamp } from '@sspkit/core';
 import type { DirectionKeys } from './crypto.js';
-import { directionKeys, wipeAll } from './crypto.js';
+import { directionKeys } from './crypto.js';
 import { Cap } from './flags.js';
 import type { HandshakeState } from './handshake.js';
 import { ReceiveWindow } from './sequence.js';

@@ -4,7 +4,7 @@
  * flipped bit or a replay is caught for real; the protocol itself is a test double, not a design
  * to deploy.
  */
-import { createCipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createHash, createHmac } from 'node:crypto';
 
 const enc = new TextEncoder();
 
@@ -27,10 +27,6 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return h.digest();
 }
 
-/** Constant-time equality of two MACs or keys (false, not a throw, for different lengths). */
-export function macEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** Per-direction keys derived from the session key. */
 export interface DirectionKeys {
@@ -58,9 +54,4 @@ export function cryptInPlace(key: Uint8Array, nonce: Uint8Array, seq: number, ra
     r.set(out);
   }
   cipher.final();
-}
-
-/** Wipes every key in the list. */
-export function wipeAll(...keys: (Uint8Array | undefined)[]): void {
-  for (const k of keys) k?.fill(0);
 }

@@ -7,16 +7,16 @@
  * when `legs` is even the server's final token carries the server's proof (mutual authentication).
  * The session key is HMAC(userKey, transcript through the client proof).
  */
-import { SecStatus } from '@sspkit/core';
+import { SecStatus, concat, constantTimeEqual as macEqual } from '@sspkit/core';
 import { Cap } from './flags.js';
-import { hmac, macEqual, sha256 } from './crypto.js';
+import { hmac, sha256 } from './crypto.js';
 import type { MockToken } from './wire.js';
-import { Kind, concat, decodeToken, encodeBody, encodeProof } from './wire.js';
+import { Kind, decodeToken, encodeBody, encodeProof } from './wire.js';
 
 const S = SecStatus;
 
 /** Who speaks last for a given number of legs. */
-export function clientLastLeg(legs: number): number {
+function clientLastLeg(legs: number): number {
   return legs % 2 === 1 ? legs : legs - 1;
 }
 
@@ -56,7 +56,7 @@ function fresh(state: HandshakeState): HandshakeState {
 
 function seal(body: Uint8Array, key: Uint8Array, label: string, previous: readonly Uint8Array[]): Uint8Array {
   const proof = hmac(key, label, sha256(...previous, body));
-  return concat([body, encodeProof(proof)]);
+  return concat(body, encodeProof(proof));
 }
 
 function decode(input: Uint8Array | undefined, state: HandshakeState): { token: MockToken; signedPart: Uint8Array } | number {

@@ -3,7 +3,6 @@
  * subject to the script's rules.
  */
 import { isSuccess, isValidBufferDesc } from '@sspkit/core';
-import type { SecBufferDesc } from '@sspkit/core';
 import type { MockSlot, Script, ScriptRule } from './script.js';
 
 /** Parameter names per slot, so the log reads like the C prototypes. */
@@ -47,7 +46,7 @@ const BARE_STATUS: ReadonlySet<MockSlot> = new Set<MockSlot>([
 
 function summarize(value: unknown): unknown {
   if (value instanceof Uint8Array) return { length: value.length };
-  if (isValidBufferDesc(value)) return (value as SecBufferDesc).buffers.map((b) => ({ type: b.type, flags: b.flags, length: b.data.length }));
+  if (isValidBufferDesc(value)) return value.buffers.map((b) => ({ type: b.type, flags: b.flags, length: b.data.length }));
   if (typeof value === 'function') return 'function';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'object' && value !== null) {

@@ -11,8 +11,8 @@
  * Encrypt-then-MAC, and the MAC is checked before the sequence number.
  */
 import type { Out, SecBuffer, SecBufferDesc } from '@sspkit/core';
-import { SecBufferFlag, SecBufferType, SecQop, SecStatus, findBuffer, isReadOnly, writeBuffer } from '@sspkit/core';
-import { cryptInPlace, hmac, macEqual } from './crypto.js';
+import { SecBufferFlag, SecBufferType, SecQop, SecStatus, constantTimeEqual as macEqual, findBuffer, isReadOnly, writeBuffer } from '@sspkit/core';
+import { cryptInPlace, hmac } from './crypto.js';
 import type { DirectionKeys } from './crypto.js';
 import type { ReceiveWindow } from './sequence.js';
 

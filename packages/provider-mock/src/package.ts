@@ -17,9 +17,11 @@ import {
   SecQop,
   SecStatus,
   SECPKG_ID_NONE,
+  constantTimeEqual as macEqual,
   findBuffer,
   isReadOnly,
   timeStampFromMillis,
+  wipe as wipeAll,
   writeBuffer,
 } from '@sspkit/core';
 import type {
@@ -37,7 +39,7 @@ import type {
 } from '@sspkit/core';
 import { MockContext } from './context.js';
 import type { MockCredential } from './context.js';
-import { macEqual, userKey, wipeAll } from './crypto.js';
+import { userKey } from './crypto.js';
 import { ascRetFromCaps, capsFromAscReq, capsFromIscReq, iscRetFromCaps } from './flags.js';
 import type { HandshakeState, Identity, LegOutcome } from './handshake.js';
 import { clientContinue, clientStart, serverStep } from './handshake.js';
@@ -160,7 +162,7 @@ export class MockPackage {
   }
 
   #token(ctx: MockContext): AccessToken {
-    const u = this.users.find(ctx.hs.user!, ctx.hs.domain!);
+    const u = this.users.find(ctx.hs.user!, ctx.hs.domain);
     return { authenticationPackage: this.info.name, user: ctx.hs.user!, domain: ctx.hs.domain!, groups: [...(u?.groups ?? [])], attributes: { target: ctx.hs.target ?? '' } };
   }
 
@@ -325,7 +327,7 @@ export class MockPackage {
       const a = authData as { user?: unknown; domain?: unknown; password?: unknown };
       if (typeof a.user !== 'string' || a.user.length === 0 || typeof a.password !== 'string') return S.SEC_E_UNKNOWN_CREDENTIALS;
       if (a.domain !== undefined && typeof a.domain !== 'string') return S.SEC_E_UNKNOWN_CREDENTIALS;
-      const domain = (a.domain as string | undefined) || MOCK_DOMAIN;
+      const domain = a.domain || MOCK_DOMAIN;
       return { user: a.user, domain, key: userKey(a.user, domain, a.password) };
     }
     const name = principal ?? this.#options.defaultUser?.name ?? 'alice';

@@ -6,14 +6,16 @@
  *
  * The proof, when present, is always the last field, so a receiver can MAC the bytes before it.
  */
-export const TOKEN_MAGIC = [0x4d, 0x4f, 0x43, 0x4b] as const; // "MOCK"
-export const TOKEN_VERSION = 1;
+import { concat } from '@sspkit/core';
+
+const TOKEN_MAGIC = [0x4d, 0x4f, 0x43, 0x4b] as const; // "MOCK"
+const TOKEN_VERSION = 1;
 const HEADER = 8;
 /** Largest value a field may carry; anything longer is a malformed token. */
-export const MAX_FIELD = 1024;
+const MAX_FIELD = 1024;
 
 export const Kind = { HELLO: 1, ROUND: 2, FINAL: 3 } as const;
-export const Tag = { USER: 1, DOMAIN: 2, NONCE: 3, FLAGS: 4, TARGET: 5, PROOF: 0x7f } as const;
+const Tag = { USER: 1, DOMAIN: 2, NONCE: 3, FLAGS: 4, TARGET: 5, PROOF: 0x7f } as const;
 
 export interface MockToken {
   leg: number;
@@ -57,23 +59,12 @@ export function encodeBody(t: MockToken): Uint8Array {
     parts.push(field(Tag.FLAGS, f));
   }
   if (t.target !== undefined) parts.push(field(Tag.TARGET, enc.encode(t.target)));
-  return concat(parts);
+  return concat(...parts);
 }
 
 /** The proof field, appended after the body. */
 export function encodeProof(proof: Uint8Array): Uint8Array {
   return field(Tag.PROOF, proof);
-}
-
-/** Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Decodes a token; returns 'truncated' or 'invalid' instead of throwing. */

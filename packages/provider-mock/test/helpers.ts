@@ -5,7 +5,7 @@ import { MockPackage } from '@sspkit/provider-mock';
 import type { MockPackageOptions } from '@sspkit/provider-mock';
 
 /** A deterministic environment: a settable clock and a seeded random stream. */
-export function testEnvironment(seed = 'seed'): SecurityEnvironment & { now: number } {
+function testEnvironment(seed = 'seed'): SecurityEnvironment & { now: number } {
   let counter = 0;
   const env = {
     now: 1_700_000_000_000,

@@ -199,9 +199,9 @@ describe('Mock per-message protection', () => {
     const m = [0, 1, 2].map((i) => enc.encode(`message ${i}`));
     const sigs = m.map((d) => client.sign(d));
     server.verify(m[0]!, sigs[0]!);
-    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[0]!), secBuffer(SecBufferType.TOKEN, sigs[0]!)), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
-    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[2]!), secBuffer(SecBufferType.TOKEN, sigs[2]!)), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
-    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[1]!), secBuffer(SecBufferType.TOKEN, sigs[1]!)), 0)).toBe(S.SEC_E_OK);
+    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[0]), secBuffer(SecBufferType.TOKEN, sigs[0])), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
+    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[2]), secBuffer(SecBufferType.TOKEN, sigs[2])), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
+    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[1]), secBuffer(SecBufferType.TOKEN, sigs[1])), 0)).toBe(S.SEC_E_OK);
   });
 
   it('with REPLAY_DETECT only, reordering is allowed but a replay is not', async () => {
@@ -209,7 +209,7 @@ describe('Mock per-message protection', () => {
     expect(server.contextAttributes & AscRet.SEQUENCE_DETECT).toBe(0);
     const m = [0, 1].map((i) => enc.encode(`m${i}`));
     const sigs = m.map((d) => client.sign(d));
-    const verify = (i: number) => server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[i]!), secBuffer(SecBufferType.TOKEN, sigs[i]!)), 0);
+    const verify = (i: number) => server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[i]), secBuffer(SecBufferType.TOKEN, sigs[i])), 0);
     expect(verify(1)).toBe(S.SEC_E_OK);
     expect(verify(0)).toBe(S.SEC_E_OK);
     expect(verify(0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
@@ -309,7 +309,7 @@ describe('Mock per-message protection', () => {
     expect(server.token().user).toBe('alice');
     expect(sspi.querySecurityContextToken(client.handle!).status).toBe(S.SEC_E_NO_IMPERSONATION);
     const p = await pair(sspi);
-    await p.server.step((await p.client.step())!);
+    await p.server.step(await p.client.step());
     expect(sspi.querySecurityContextToken(p.server.handle!).status).toBe(S.SEC_E_NO_IMPERSONATION);
     expect(sspi.impersonateSecurityContext(server.handle!)).toBe(S.SEC_E_OK);
     expect(sspi.impersonationToken()?.user).toBe('alice');

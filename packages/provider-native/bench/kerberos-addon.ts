@@ -33,7 +33,7 @@ export interface AddonServer {
 }
 
 /** Where the addon is installed: `SSPKIT_BENCH_CACHE` or `.tmp/` at the workspace root (git-ignored). */
-export function addonCacheDir(): string {
+function addonCacheDir(): string {
   const base = process.env['SSPKIT_BENCH_CACHE'] ?? resolve(import.meta.dirname, '../../../.tmp');
   return join(base, `kerberos-addon-${KERBEROS_ADDON_VERSION}`);
 }

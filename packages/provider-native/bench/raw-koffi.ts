@@ -108,6 +108,7 @@ export function bareKoffiKdcHandshakeAsync(ccache: string, server: NativeHandle,
     actx.fill(0);
     try {
       const first = await new Promise<number>((resolve, reject) =>
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- koffi reports an Error or a string
         lib.gssAsync.gss_init_sec_context(minor, credPtr, ictx, target.ptr, krb5, flags, 0, null, null, mech, t1, retFlags, time, (err, major) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(major))),
       );
       if ((first & 0xffff0000) !== 0) throw new Error(`bare koffi first leg failed: major 0x${first.toString(16)}`);

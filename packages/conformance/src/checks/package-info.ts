@@ -23,6 +23,7 @@ export const packageInfoChecks: readonly ConformanceCheck[] = [
     gate: {},
     async run(h, t) {
       const i = h.info;
+      // eslint-disable-next-line no-control-regex -- a package name with control characters is the defect checked
       t.ensure(typeof i.name === 'string' && i.name.length > 0 && !/[\u0000-\u001f]/.test(i.name), 'Name', JSON.stringify(i.name), 'a non-empty printable name');
       t.ensure(typeof i.comment === 'string', 'Comment', typeof i.comment, 'a string');
       t.ensure(Number.isInteger(i.version) && i.version >= 0 && i.version <= 0xffff, 'wVersion', String(i.version), 'an integer 0…65535');

@@ -9,36 +9,14 @@
 import { Buffer } from 'node:buffer';
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Cipher, Decipher } from 'node:crypto';
-
-/**
- * Spreads 7 key octets (56 bits) over 8 DES key octets, 7 bits each, with odd parity in the low bit
- * (what RFC 2831 implementations do to turn Kcc[0..7] into a DES key).
- */
-export function expandDesKey(seven: Uint8Array): Buffer {
-  if (seven.length !== 7) throw new RangeError('a DES key seed is 7 octets');
-  const out = Buffer.alloc(8);
-  let bits = 0n;
-  for (const b of seven) bits = (bits << 8n) | BigInt(b);
-  for (let k = 0; k < 8; k++) {
-    const v = Number((bits >> BigInt(49 - 7 * k)) & 0x7fn) << 1;
-    out[k] = v | (oddParity(v) ? 0 : 1);
-  }
-  return out;
-}
-
-function oddParity(v: number): boolean {
-  let x = v;
-  x ^= x >> 4;
-  x ^= x >> 2;
-  x ^= x >> 1;
-  return (x & 1) === 1;
-}
+// Spreads Kcc[0..7] into a DES key (7 bits an octet, odd parity), as RFC 2831 implementations do.
+import { expandDesKey } from '@sspkit/legacy-crypto';
 
 /** The DES variants RFC 2831 negotiates. */
 export type DesVariant = 'des' | '3des';
 
 /** The 24-octet des-ede3 key for a DIGEST-MD5 cipher key Kc (16 octets). */
-export function desEde3Key(variant: DesVariant, kc: Uint8Array): Buffer {
+function desEde3Key(variant: DesVariant, kc: Uint8Array): Buffer {
   const k1 = expandDesKey(kc.subarray(0, 7));
   if (variant === 'des') return Buffer.concat([k1, k1, k1]);
   const k2 = expandDesKey(kc.subarray(7, 14));

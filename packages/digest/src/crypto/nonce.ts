@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
-import { constantTimeEqual } from './timing.js';
+import { constantTimeEqual } from '@sspkit/core';
 
 /** Verdict on a nonce presented by a client. */
 export type NonceVerdict = 'valid' | 'stale' | 'invalid';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { unicodeToWire } from '../bytes.js';
 import { ha2, hashBody, responseDigest, sessionHa1, userhash, userRealmPasswordHash } from '../crypto/http-digest.js';
-import { constantTimeEqual } from '../crypto/timing.js';
+import { constantTimeEqual } from '@sspkit/core';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { parseAuthenticationInfo } from '../messages/authentication-info.js';
@@ -144,6 +144,7 @@ export class HttpClientContext {
 
   // A user name, URI or method with CR/LF or other control characters cannot travel in a header.
   #safeRespond(method: string, uri: string, parts: HttpRequestParts): Result<string> {
+    // eslint-disable-next-line no-control-regex -- control characters cannot travel in a header
     if (/[\u0000-\u001f\u007f]/.test(method + uri)) return fail(DigestErrorCode.IllegalMessage, 'method or URI contains control characters');
     try {
       return ok(this.#respond(method, uri, parts));

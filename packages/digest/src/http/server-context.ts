@@ -11,7 +11,7 @@
 import { wireToUnicode } from '../bytes.js';
 import type { DigestAlgorithm } from '../crypto/algorithms.js';
 import { ha2, hashBody, hashHex, responseDigest, sessionHa1 } from '../crypto/http-digest.js';
-import { constantTimeEqual } from '../crypto/timing.js';
+import { constantTimeEqual } from '@sspkit/core';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { formatAuthenticationInfo } from '../messages/authentication-info.js';
@@ -240,6 +240,6 @@ function nonceFields(creds: DigestCredentials): { nc?: number; cnonce?: string }
 }
 
 function definedOnly(parts: HttpRequestParts): HttpRequestParts {
-  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as HttpRequestParts;
+  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
 }
 

@@ -34,7 +34,7 @@ const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
 /** Whether `c` may appear in an RFC 7230 token. */
-export function isTokenChar(c: string): boolean {
+function isTokenChar(c: string): boolean {
   const code = c.charCodeAt(0);
   return c.length === 1 && code < 128 && TCHAR[code] === 1;
 }

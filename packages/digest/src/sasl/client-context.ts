@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unicodeToWire } from '../bytes.js';
-import { constantTimeEqual } from '../crypto/timing.js';
+import { constantTimeEqual } from '@sspkit/core';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import type { SaslQop } from '../messages/qop.js';

@@ -24,6 +24,7 @@ export function hashOctets(wire: string, utf8: boolean): Buffer {
     return bytes;
   }
   // Every code point ≤ U+00FF means the value is Latin-1 representable.
+  // eslint-disable-next-line no-control-regex -- the whole Latin-1 range, control characters included
   return /^[\u0000-\u00ff]*$/.test(text) ? Buffer.from(text, 'latin1') : bytes;
 }
 

@@ -13,7 +13,7 @@ import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { createDesStream } from '../crypto/des.js';
 import { Rc4 } from '@sspkit/legacy-crypto';
-import { constantTimeEqual } from '../crypto/timing.js';
+import { constantTimeEqual } from '@sspkit/core';
 import { cipherBlockSize, cipherKeySeedLength } from './ciphers.js';
 import type { SaslCipher } from './ciphers.js';
 

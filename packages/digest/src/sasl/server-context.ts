@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { unicodeToWire, wireToUnicode } from '../bytes.js';
 import { lookupAlgorithm } from '../crypto/algorithms.js';
-import { constantTimeEqual } from '../crypto/timing.js';
+import { constantTimeEqual } from '@sspkit/core';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import type { SaslQop } from '../messages/qop.js';

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** MD5 digest (node:crypto; still in OpenSSL 3's default provider). */
 export function md5(...parts: Uint8Array[]): Uint8Array {
@@ -14,29 +14,6 @@ export function hmacMd5(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
-/** Constant-time comparison; unequal lengths compare unequal without leaking where they differ. */
-export function safeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  return timingSafeEqual(a, b);
-}
-
-/** Overwrites every given buffer with zeros. */
-export function wipe(...buffers: (Uint8Array | undefined)[]): void {
-  for (const b of buffers) b?.fill(0);
-}
-
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** UTF-16LE encoding (MS-NLMP "UNICODE()"). */
 export function utf16le(s: string): Uint8Array {

@@ -1,7 +1,8 @@
-import { desEncrypt, expandDesKey } from './des.js';
+import { wipe } from '@sspkit/core';
+import { desEncrypt, expandDesKey } from '@sspkit/legacy-crypto';
 import { hmacMd5 } from './hashes.js';
 import { md4 } from './md4.js';
-import { utf16le, wipe } from './hashes.js';
+import { utf16le } from './hashes.js';
 
 /** NTOWFv1(Passwd) = MD4(UNICODE(Passwd)) — the NT hash (MS-NLMP §3.3.1). */
 export function ntHash(password: string): Uint8Array {

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
-import { concat, hmacMd5, safeEqual, wipe } from './hashes.js';
+import { concat, constantTimeEqual as safeEqual, wipe } from '@sspkit/core';
+import { hmacMd5 } from './hashes.js';
 import { sealKey, signKey } from './keys.js';
 import type { Direction, KeyStrength } from './keys.js';
 import { Rc4 } from '@sspkit/legacy-crypto';

@@ -1,5 +1,6 @@
 import { des7, desl } from './des.js';
-import { concat, hmacMd5, md5 } from './hashes.js';
+import { concat } from '@sspkit/core';
+import { hmacMd5, md5 } from './hashes.js';
 import { md4 } from './md4.js';
 
 /** The result of ComputeResponse (MS-NLMP §3.3.1 / §3.3.2). */
@@ -13,7 +14,7 @@ export interface ResponseResult {
  * The NTLMv2_CLIENT_CHALLENGE blob ("temp" in MS-NLMP §3.3.2): Responserversion, HiResponserversion,
  * Z(6), Time, ClientChallenge, Z(4), ServerName (the AV pairs), Z(4).
  */
-export function clientChallengeBlob(time: Uint8Array, clientChallenge: Uint8Array, targetInfo: Uint8Array): Uint8Array {
+function clientChallengeBlob(time: Uint8Array, clientChallenge: Uint8Array, targetInfo: Uint8Array): Uint8Array {
   const head = new Uint8Array(28);
   head[0] = 1;
   head[1] = 1;

@@ -2,10 +2,10 @@ import type { DecodeResult } from './result.js';
 import { fail, ok } from './result.js';
 
 /** "NTLMSSP\0", the signature every message starts with (MS-NLMP §2.2.1). */
-export const SIGNATURE = Uint8Array.from([0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00]);
+const SIGNATURE = Uint8Array.from([0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00]);
 
 /** Largest token we accept; real NTLM tokens are a few KiB, a field length is at most 0xffff. */
-export const MAX_MESSAGE_SIZE = 0x10000;
+const MAX_MESSAGE_SIZE = 0x10000;
 
 /** A little-endian DataView over any Uint8Array. */
 export const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);

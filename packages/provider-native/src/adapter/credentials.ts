@@ -5,7 +5,7 @@
 import { SecPkgCred, SecPkgCredAttr, SecStatus, timeStampFromMillis } from '@sspkit/core';
 import type { AcquireCredentialsResult, AuthData, SecWinntAuthIdentity } from '@sspkit/core';
 import { acquireCredFrom, acquireCredWithPassword, importName, inquireCred } from '../ffi/index.js';
-import type { CredStore, CredUsage, GssMech, NativeHandle } from '../ffi/index.js';
+import type { CredUsage, GssMech, NativeHandle } from '../ffi/index.js';
 import { failure } from './failure.js';
 import { TicketPins } from './pins.js';
 import type { HandleTables } from './state.js';
@@ -31,7 +31,7 @@ function residual(value: string): string {
 }
 
 function isIdentity(a: AuthData): a is SecWinntAuthIdentity {
-  return 'password' in a && typeof (a as SecWinntAuthIdentity).password === 'string';
+  return 'password' in a && typeof a.password === 'string';
 }
 
 function usageOf(flags: number): CredUsage | undefined {
@@ -87,7 +87,7 @@ export async function acquire(
         const parsed = usage === 'INITIATE' ? { text: principalName, type: 'principal' as const } : parseTarget(principalName);
         name = importName(parsed.text, parsed.type);
       }
-      cred = (await acquireCredFrom({ ...(name ? { name } : {}), usage, mech, store: store as CredStore })).cred;
+      cred = (await acquireCredFrom({ ...(name ? { name } : {}), usage, mech, store })).cred;
     }
     const info = usage === 'ACCEPT' ? acceptorInfo(cred, principalName) : inquireCred(cred);
     const handle = tables.issue();

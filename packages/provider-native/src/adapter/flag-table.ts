@@ -48,17 +48,17 @@ export const GSS_TO_ASC_RET: readonly (readonly [number, number])[] = [
  * Request bits that are about the SSPI call, not the security context, echoed back as return
  * bits when asked for: memory allocation, and the connection semantics every GSS context has.
  */
-export const ISC_ECHO: readonly (readonly [number, number])[] = [
+const ISC_ECHO: readonly (readonly [number, number])[] = [
   [IscReq.ALLOCATE_MEMORY, IscRet.ALLOCATED_MEMORY],
   [IscReq.CONNECTION, IscRet.CONNECTION],
 ];
-export const ASC_ECHO: readonly (readonly [number, number])[] = [
+const ASC_ECHO: readonly (readonly [number, number])[] = [
   [AscReq.ALLOCATE_MEMORY, AscRet.ALLOCATED_MEMORY],
   [AscReq.CONNECTION, AscRet.CONNECTION],
 ];
 
 /** Translates bits through a table. */
-export function translate(bits: number, table: readonly (readonly [number, number])[]): number {
+function translate(bits: number, table: readonly (readonly [number, number])[]): number {
   let out = 0;
   for (const [from, to] of table) if ((bits & from) !== 0) out |= to;
   return out >>> 0;

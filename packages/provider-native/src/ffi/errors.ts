@@ -37,7 +37,7 @@ export function displayStatus(lib: GssLibrary, major: number, minor: number, mec
 }
 
 /** gss_display_status's lines for the major code and for the minor code, kept apart. */
-export function displayStatusParts(lib: GssLibrary, major: number, minor: number, mech: bigint | null): { gss: string[]; mechanism: string[] } {
+function displayStatusParts(lib: GssLibrary, major: number, minor: number, mech: bigint | null): { gss: string[]; mechanism: string[] } {
   const collect = (code: number, type: number, mechOid: bigint | null): string[] => {
     const lines: string[] = [];
     const scratchMinor = Buffer.alloc(4);

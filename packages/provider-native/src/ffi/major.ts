@@ -32,10 +32,9 @@ export const GssSupplementary = {
   GAP_TOKEN: 16,
 } as const;
 
-/** Masks of the three fields. */
-export const GSS_CALLING_ERROR_MASK = 0xff000000;
-export const GSS_ROUTINE_ERROR_MASK = 0x00ff0000;
-export const GSS_SUPPLEMENTARY_MASK = 0x0000ffff;
+/** Masks of the calling-error and routine-error fields (RFC 2744 §3.9.1). */
+const GSS_CALLING_ERROR_MASK = 0xff000000;
+const GSS_ROUTINE_ERROR_MASK = 0x00ff0000;
 
 /** Supplementary bits that report a replayed, stale, reordered or missing message. */
 export const GSS_SEQUENCE_PROBLEMS =

@@ -61,6 +61,7 @@ export class AsyncGate {
           settled = true;
           this.active--;
           this.drain();
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- koffi reports an Error or a string
           if (err !== null && err !== undefined) reject(err instanceof Error ? err : new Error(String(err)));
           else resolve(major);
         };

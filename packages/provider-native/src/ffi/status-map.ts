@@ -2,32 +2,32 @@
  * GSS outcomes → SSPI statuses, as data. A krb5 minor code, when the table knows it, is more
  * precise than the major routine error (GSS_S_FAILURE hides "KDC unreachable" and "wrong
  * password" alike), so rows are tried in order: minor+routine, minor alone, routine alone.
- * Values are the winerror.h numbers (sspi-reference.md §5).
  */
+import { SecStatus } from '@sspkit/core';
 import { GSS_SEQUENCE_PROBLEMS, GssRoutine, routineError } from './major.js';
 
-/** The SEC_E_* values this mapping produces (winerror.h, sspi-reference.md §5). */
+/** The SEC_E_* statuses this mapping produces: core's values (one table, winerror.h). */
 export const MappedStatus = {
-  SEC_E_OK: 0x00000000,
-  SEC_E_INVALID_HANDLE: 0x80090301,
-  SEC_E_UNSUPPORTED_FUNCTION: 0x80090302,
-  SEC_E_TARGET_UNKNOWN: 0x80090303,
-  SEC_E_INTERNAL_ERROR: 0x80090304,
-  SEC_E_SECPKG_NOT_FOUND: 0x80090305,
-  SEC_E_INVALID_TOKEN: 0x80090308,
-  SEC_E_QOP_NOT_SUPPORTED: 0x8009030a,
-  SEC_E_LOGON_DENIED: 0x8009030c,
-  SEC_E_UNKNOWN_CREDENTIALS: 0x8009030d,
-  SEC_E_NO_CREDENTIALS: 0x8009030e,
-  SEC_E_MESSAGE_ALTERED: 0x8009030f,
-  SEC_E_OUT_OF_SEQUENCE: 0x80090310,
-  SEC_E_NO_AUTHENTICATING_AUTHORITY: 0x80090311,
-  SEC_E_CONTEXT_EXPIRED: 0x80090317,
-  SEC_E_WRONG_PRINCIPAL: 0x80090322,
-  SEC_E_TIME_SKEW: 0x80090324,
-  SEC_E_KDC_UNKNOWN_ETYPE: 0x80090342,
-  SEC_E_BAD_BINDINGS: 0x80090346,
-  SEC_E_INVALID_PARAMETER: 0x8009035d,
+  SEC_E_OK: SecStatus.SEC_E_OK,
+  SEC_E_INVALID_HANDLE: SecStatus.SEC_E_INVALID_HANDLE,
+  SEC_E_UNSUPPORTED_FUNCTION: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,
+  SEC_E_TARGET_UNKNOWN: SecStatus.SEC_E_TARGET_UNKNOWN,
+  SEC_E_INTERNAL_ERROR: SecStatus.SEC_E_INTERNAL_ERROR,
+  SEC_E_SECPKG_NOT_FOUND: SecStatus.SEC_E_SECPKG_NOT_FOUND,
+  SEC_E_INVALID_TOKEN: SecStatus.SEC_E_INVALID_TOKEN,
+  SEC_E_QOP_NOT_SUPPORTED: SecStatus.SEC_E_QOP_NOT_SUPPORTED,
+  SEC_E_LOGON_DENIED: SecStatus.SEC_E_LOGON_DENIED,
+  SEC_E_UNKNOWN_CREDENTIALS: SecStatus.SEC_E_UNKNOWN_CREDENTIALS,
+  SEC_E_NO_CREDENTIALS: SecStatus.SEC_E_NO_CREDENTIALS,
+  SEC_E_MESSAGE_ALTERED: SecStatus.SEC_E_MESSAGE_ALTERED,
+  SEC_E_OUT_OF_SEQUENCE: SecStatus.SEC_E_OUT_OF_SEQUENCE,
+  SEC_E_NO_AUTHENTICATING_AUTHORITY: SecStatus.SEC_E_NO_AUTHENTICATING_AUTHORITY,
+  SEC_E_CONTEXT_EXPIRED: SecStatus.SEC_E_CONTEXT_EXPIRED,
+  SEC_E_WRONG_PRINCIPAL: SecStatus.SEC_E_WRONG_PRINCIPAL,
+  SEC_E_TIME_SKEW: SecStatus.SEC_E_TIME_SKEW,
+  SEC_E_KDC_UNKNOWN_ETYPE: SecStatus.SEC_E_KDC_UNKNOWN_ETYPE,
+  SEC_E_BAD_BINDINGS: SecStatus.SEC_E_BAD_BINDINGS,
+  SEC_E_INVALID_PARAMETER: SecStatus.SEC_E_INVALID_PARAMETER,
 } as const;
 
 export type MappedStatusName = keyof typeof MappedStatus;
@@ -81,7 +81,7 @@ const M = Krb5Minor;
 const R = GssRoutine;
 
 /** Rows with a minor code, most specific (routine+minor) first. */
-export const MINOR_ROWS: readonly StatusRow[] = [
+const MINOR_ROWS: readonly StatusRow[] = [
   // A ticket whose service key is not in the acceptor's keytab: the client named the wrong principal.
   { routine: R.FAILURE, minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_WRONG_PRINCIPAL' },
   { routine: R.DEFECTIVE_CREDENTIAL, minor: M.KRB5_KT_NOTFOUND, status: 'SEC_E_WRONG_PRINCIPAL' },
@@ -123,7 +123,7 @@ export const MINOR_ROWS: readonly StatusRow[] = [
  * a failed integrity check is a changed message to SSPI (SEC_E_MESSAGE_ALTERED), not a bad
  * handshake token or a wrong password, which the same GSS codes mean elsewhere.
  */
-export const PER_MESSAGE_ROWS: readonly StatusRow[] = [
+const PER_MESSAGE_ROWS: readonly StatusRow[] = [
   { routine: R.DEFECTIVE_TOKEN, status: 'SEC_E_MESSAGE_ALTERED' },
   { routine: R.BAD_SIG, status: 'SEC_E_MESSAGE_ALTERED' },
   { minor: M.KRB5KRB_AP_ERR_BAD_INTEGRITY, status: 'SEC_E_MESSAGE_ALTERED' },
@@ -131,7 +131,7 @@ export const PER_MESSAGE_ROWS: readonly StatusRow[] = [
 ];
 
 /** Routine errors on their own (phase-qualified rows first). */
-export const ROUTINE_ROWS: readonly StatusRow[] = [
+const ROUTINE_ROWS: readonly StatusRow[] = [
   // MIT answers an unparsable first token with GSS_S_FAILURE and minor 0: the token is what is wrong.
   { routine: R.FAILURE, phase: 'accept-first', status: 'SEC_E_INVALID_TOKEN' },
   { routine: R.BAD_MECH, status: 'SEC_E_SECPKG_NOT_FOUND' },

@@ -4,5 +4,8 @@ import { nativeModule } from '../adapter/tables.js';
 /** Module for `Kerberos` (pass it to `createSspi({ modules })` or `Registry.load`). */
 export const kerberosModule = nativeModule('Kerberos');
 
-/** SpLsaModeInitialize of the Kerberos package. */
+/**
+ * SpLsaModeInitialize of the Kerberos package, so this file is itself a loadable package module.
+ * @public
+ */
 export const spLsaModeInitialize = kerberosModule.spLsaModeInitialize;

@@ -4,5 +4,8 @@ import { nativeModule } from '../adapter/tables.js';
 /** Module for `Negotiate`. */
 export const negotiateModule = nativeModule('Negotiate');
 
-/** SpLsaModeInitialize of the Negotiate package. */
+/**
+ * SpLsaModeInitialize of the Negotiate package, so this file is itself a loadable package module.
+ * @public
+ */
 export const spLsaModeInitialize = negotiateModule.spLsaModeInitialize;
