@@ -28,9 +28,14 @@ function readmeFiles(readme: string): Map<string, string> {
 describe('the application path (README, test/app)', () => {
   it('the README shows every file of test/app, exactly', () => {
     const shown = readmeFiles(readFileSync(join(root, 'README.md'), 'utf8'));
-    const files = readdirSync(join(root, 'test/app')).filter((f) => /\.(ts|json)$/.test(f)).map((f) => `test/app/${f}`);
+    const files = readdirSync(join(root, 'test/app'))
+      .filter((f) => /\.(ts|json)$/.test(f))
+      .map((f) => `test/app/${f}`);
     expect([...shown.keys()].sort()).toEqual(files.sort());
-    for (const f of files) expect(shown.get(f), f).toBe(readFileSync(join(root, f), 'utf8'));
+    for (const f of files) {
+      // After editing (or formatting) a file of test/app, copy it into its README block.
+      expect(shown.get(f), `README.md's block for ${f}`).toBe(readFileSync(join(root, f), 'utf8'));
+    }
   });
 
   it('production authenticates against the account store and denies a wrong password', async () => {

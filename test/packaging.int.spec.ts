@@ -57,7 +57,9 @@ const npx = (...args: string[]) => inApp('npx', ['--no', ...args]);
 beforeAll(async () => {
   tmp = realpathSync(mkdtempSync(join(tmpdir(), 'sspkit-packaging-')));
   await exec('bash', ['scripts/pack.sh', join(tmp, 'packs')], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
-  tarballs = readdirSync(join(tmp, 'packs')).filter((f) => f.endsWith('.tgz')).map((f) => join(tmp, 'packs', f));
+  tarballs = readdirSync(join(tmp, 'packs'))
+    .filter((f) => f.endsWith('.tgz'))
+    .map((f) => join(tmp, 'packs', f));
 
   app = join(tmp, 'app');
   cpSync(join(root, 'test/app'), app, { recursive: true });
@@ -98,7 +100,10 @@ describe('packed and installed with npm, run with plain node', () => {
         expect(files, name).toContain(`package/${f}`);
       }
       const shipped = /^package\/(dist\/.+\.(js|d\.ts|js\.map)|package\.json|README\.md|LICENSE)$/;
-      expect(files.filter((f) => !shipped.test(f)), name).toEqual([]);
+      expect(
+        files.filter((f) => !shipped.test(f)),
+        name,
+      ).toEqual([]);
       const manifest = JSON.parse((await exec('tar', ['-xOzf', tgz, 'package/package.json'])).stdout) as Manifest;
       expect(JSON.stringify(manifest.dependencies ?? {}), manifest.name).not.toMatch(/workspace:/);
       const exports = { '.': { types: './dist/index.d.ts', import: './dist/index.js' } };
@@ -106,10 +111,14 @@ describe('packed and installed with npm, run with plain node', () => {
     }
   });
 
-  it("TypeScript compiles the README's application against the installed .d.ts", async () => {
-    await node('node_modules/typescript/bin/tsc', '-p', '.');
-    expect(existsSync(join(app, 'dist/main.js'))).toBe(true);
-  }, TIMEOUT);
+  it(
+    "TypeScript compiles the README's application against the installed .d.ts",
+    async () => {
+      await node('node_modules/typescript/bin/tsc', '-p', '.');
+      expect(existsSync(join(app, 'dist/main.js'))).toBe(true);
+    },
+    TIMEOUT,
+  );
 
   it('production: NTLM with an in-memory account store authenticates, a wrong password is denied', async () => {
     const { stdout } = await node('dist/main.js');

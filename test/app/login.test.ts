@@ -22,7 +22,7 @@ async function appWithMock(onPackageFault?: (f: { operation: string }) => void) 
   return { mock, sspi, service: new LoginService(sspi, 'NTLM') };
 }
 
-test('the application authenticates a Mock user through its unchanged code', async () => {
+await test('the application authenticates a Mock user through its unchanged code', async () => {
   const { mock, sspi, service } = await appWithMock();
   assert.deepEqual(await login(sspi, service, 'conn-1', carol), { kind: 'authenticated', user: 'EXAMPLE\\carol' });
   const accepts = mock.script.calls('acceptLsaModeContext').map((c) => c.status);
@@ -30,14 +30,14 @@ test('the application authenticates a Mock user through its unchanged code', asy
   assert.equal(mock.script.calls('getContextToken').length, 1);
 });
 
-test('a scripted failure exercises the denial path', async () => {
+await test('a scripted failure exercises the denial path', async () => {
   const { mock, sspi, service } = await appWithMock();
   mock.rule({ slot: 'acceptLsaModeContext', call: 2, status: SecStatus.SEC_E_TIME_SKEW });
   assert.deepEqual(await login(sspi, service, 'conn-1', carol), { kind: 'denied', reason: 'SEC_E_TIME_SKEW' });
   assert.equal(mock.liveContexts, 0);
 });
 
-test('a package fault reaches the fault listener and denies the login', async () => {
+await test('a package fault reaches the fault listener and denies the login', async () => {
   const faults: string[] = [];
   const { mock, sspi, service } = await appWithMock((f) => faults.push(f.operation));
   mock.rule({ slot: 'acceptLsaModeContext', throws: 'scripted fault' });
