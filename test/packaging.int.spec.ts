@@ -6,8 +6,16 @@
  * third-party dependencies (inversify, koffi, commander …) from the registry.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,7 +70,8 @@ beforeAll(async () => {
     .map((f) => join(tmp, 'packs', f));
 
   app = join(tmp, 'app');
-  cpSync(join(root, 'test/app'), app, { recursive: true });
+  // The app's sources only (not the output of a tsc someone ran in test/app).
+  cpSync(join(root, 'test/app'), app, { recursive: true, filter: (f) => !/[\\/](dist|node_modules)$/.test(f) });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'sspkit-consumer', private: true, type: 'module' }));
   // The same TypeScript and Node types the workspace pins.
   const pins = readJson<Manifest>(join(root, 'package.json')).devDependencies ?? {};
