@@ -4,6 +4,8 @@ export type { HandshakeJson, LegJson, RoundTripJson } from './commands/handshake
 export { packagesCommand } from './commands/packages.js';
 export type { PackageJson } from './commands/packages.js';
 export { statusCommand, parseStatus } from './commands/status.js';
+export { decodeCommand, decodeStopped } from './commands/decode.js';
+export type { DecodeOptions } from './commands/decode.js';
 export type { StatusJson } from './commands/status.js';
 export { loadSspi, importModule } from './load.js';
 export type { LoadedSspi } from './load.js';

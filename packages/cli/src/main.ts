@@ -1,6 +1,8 @@
 /** The `sspkit` command. */
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { conformanceCommand } from '@sspkit/conformance';
+import { decodeCommand } from './commands/decode.js';
 import { handshakeCommand } from './commands/handshake.js';
 import { labDownCommand, labUpCommand } from './commands/lab.js';
 import { packagesCommand } from './commands/packages.js';
@@ -67,6 +69,16 @@ export function program(): Command {
     .option('--json', 'machine-readable output')
     .action((code: string | undefined, o: { all?: boolean; json?: boolean }) => {
       process.exitCode = statusCommand(code, o, write);
+    });
+
+  p.command('decode')
+    .description('explain a token or an auth header field by field (SPNEGO, NTLM, Kerberos, Digest, channel bindings)')
+    .argument('[token]', 'base64, hex, or a whole Authorization / WWW-Authenticate line; - or nothing reads stdin')
+    .option('--json', 'machine-readable output (schema sspkit.decode/1)')
+    .option('--keytab <file>', 'decrypt Kerberos tickets with this keytab (client, times, PAC summary)')
+    .action((token: string | undefined, o: { json?: boolean; keytab?: string }) => {
+      const input = token === undefined || token === '-' ? new Uint8Array(readFileSync(0)) : token;
+      process.exitCode = decodeCommand(input, o, write);
     });
 
   p.command('conformance')
