@@ -13,7 +13,8 @@ const PASSWORD = 'Conformance-Passw0rd!';
 function options(): ConformanceOptions {
   const accounts = new InMemoryAccountStore().addPassword('EXAMPLE', 'alice', PASSWORD);
   return {
-    module: createNtlmModule({ accounts, domain: 'EXAMPLE', computer: 'SRV1' }),
+    // Client and server share this process: the harness is the reflection pattern, so it opts out.
+    module: createNtlmModule({ accounts, domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true }),
     source: '@sspkit/ntlm',
     client: { authData: { user: 'alice', domain: 'EXAMPLE', password: PASSWORD }, targetName: 'HTTP/srv1.example' },
     // With Extended Session Security the sequence number is inside the HMAC (MS-NLMP §3.4.4.2), so a

@@ -45,7 +45,9 @@ export function catalog(): CatalogEntry[] {
     {
       name: 'NTLM',
       // The acceptor's accounts are the one user given on the command line (or the demo user).
-      load: async () => createNtlmModule({}),
+      // Client and server run in this one process, which is the reflection pattern NTLM refuses
+      // by default: the demo opts out.
+      load: async () => createNtlmModule({ allowReflection: true }),
       credentials: (i) => {
         const user = i.user ?? DEMO.user;
         const domain = i.domain ?? DEMO.domain;

@@ -1,4 +1,5 @@
 import { ntHash } from './crypto/owf.js';
+import { upcase } from './upcase.js';
 
 /** An account as the acceptor sees it: names and the NT hash (MD4 of the UTF-16LE password). */
 export interface NtlmAccount {
@@ -13,11 +14,12 @@ export interface AccountStore {
   lookup(user: string, domain: string): NtlmAccount | undefined | Promise<NtlmAccount | undefined>;
 }
 
-const fold = (s: string): string => s.toUpperCase();
-
 /**
- * An in-memory store that keeps only NT hashes. User names match case-insensitively; an account
- * stored without a domain matches any domain, and a client that sends no domain matches any account.
+ * An in-memory store that keeps only NT hashes. Names compare as Windows compares them: each
+ * UTF-16 code unit upper-cased (no length-changing or locale mappings), then ordinally. An account
+ * stored without a domain matches any domain the client names. A client that sends no domain finds
+ * the domainless account of that name, or the only account of that name; with several it finds none.
+ * Two accounts whose names fold to the same key make the store ambiguous: adding the second throws.
  */
 export class InMemoryAccountStore implements AccountStore {
   readonly #accounts = new Map<string, NtlmAccount[]>();
@@ -27,20 +29,32 @@ export class InMemoryAccountStore implements AccountStore {
     return this.addHash(domain, user, ntHash(password));
   }
 
-  /** Adds an account from its NT hash. */
+  /** Adds an account from its NT hash. Throws a RangeError when another account folds to the same name. */
   addHash(domain: string, user: string, hash: Uint8Array): this {
     if (hash.length !== 16) throw new RangeError('an NT hash is 16 bytes');
-    const list = this.#accounts.get(fold(user)) ?? [];
+    const key = upcase(user);
+    const list = this.#accounts.get(key) ?? [];
+    const clash = list.find((a) => upcase(a.domain) === upcase(domain));
+    if (clash) {
+      throw new RangeError(
+        `ambiguous accounts: "${qualified(domain, user)}" and "${qualified(clash.domain, clash.user)}" ` +
+          'are the same name under Windows upper-casing',
+      );
+    }
     list.push({ user, domain, ntHash: hash.slice() });
-    this.#accounts.set(fold(user), list);
+    this.#accounts.set(key, list);
     return this;
   }
 
   lookup(user: string, domain: string): NtlmAccount | undefined {
-    const list = this.#accounts.get(fold(user));
+    const list = this.#accounts.get(upcase(user));
     if (!list) return undefined;
-    const d = fold(domain);
-    return list.find((a) => fold(a.domain) === d) ?? list.find((a) => a.domain === '' || d === '');
+    const d = upcase(domain);
+    const exact = list.find((a) => upcase(a.domain) === d);
+    if (exact) return exact;
+    const domainless = list.find((a) => a.domain === '');
+    if (domainless) return domainless;
+    return d === '' && list.length === 1 ? list[0] : undefined;
   }
 
   /** Zeroes every stored hash and forgets the accounts. */
@@ -50,18 +64,4 @@ export class InMemoryAccountStore implements AccountStore {
   }
 }
 
-/**
- * Reads the `DOMAIN:user:password` format of gss-ntlmssp's and pyspnego's NTLM_USER_FILE: one account
- * per line, the password is everything after the second colon, blank lines and `#` comments skipped.
- * Only NT hashes are kept in memory.
- */
-export function readUserFile(text: string, into: InMemoryAccountStore = new InMemoryAccountStore()): InMemoryAccountStore {
-  for (const raw of text.split(/\r?\n/)) {
-    if (raw.trim() === '' || raw.startsWith('#')) continue;
-    const a = raw.indexOf(':');
-    const b = a < 0 ? -1 : raw.indexOf(':', a + 1);
-    if (b < 0) continue;
-    into.addPassword(raw.slice(0, a), raw.slice(a + 1, b), raw.slice(b + 1));
-  }
-  return into;
-}
+const qualified = (domain: string, user: string): string => (domain ? `${domain}\\${user}` : user);

@@ -17,6 +17,8 @@ import { decodeChallenge } from './messages/challenge.js';
 import { hasFlag, NegotiateFlag as F } from './messages/flags.js';
 import { encodeNegotiate } from './messages/negotiate.js';
 import { OUR_VERSION } from './messages/version.js';
+import { processChallenges } from './reflection.js';
+import type { ChallengeLedger } from './reflection.js';
 
 /** Initiator options. */
 export interface NtlmClientOptions {
@@ -30,6 +32,18 @@ export interface NtlmClientOptions {
    * and exists only for legacy peers that cannot do v2.
    */
   readonly useNtlmV1?: boolean;
+  /**
+   * What the caller asked for (ISC_REQ_INTEGRITY / ISC_REQ_CONFIDENTIALITY): a CHALLENGE that does not
+   * grant NTLMSSP_NEGOTIATE_SIGN / SEAL fails the handshake instead of completing without them.
+   */
+  readonly require?: { readonly integrity?: boolean; readonly confidentiality?: boolean };
+  /**
+   * Answer CHALLENGEs issued by this process's own acceptors (reflection). Off by default: such a
+   * CHALLENGE is refused with SEC_E_LOGON_DENIED. For in-process client/server pairs only.
+   */
+  readonly allowReflection?: boolean;
+  /** Where the acceptors' issued challenges are looked up (default: the process-wide ledger). */
+  readonly challenges?: ChallengeLedger;
   readonly env: Environment;
 }
 
@@ -103,11 +117,28 @@ export class NtlmClient {
     const decoded = decodeChallenge(challengeBytes);
     if (!decoded.ok) return this.#fail('SEC_E_INVALID_TOKEN', decoded.error.detail);
     const ch = decoded.value;
+    const ledger = this.#opts.challenges ?? processChallenges;
+    if (this.#opts.allowReflection !== true && ledger.wasIssued(ch.serverChallenge)) {
+      return this.#fail(
+        'SEC_E_LOGON_DENIED',
+        'reflected CHALLENGE: its server challenge was issued by an NTLM acceptor in this process ' +
+          '(in-process client/server pairs opt out with createNtlmModule({ allowReflection: true }))',
+      );
+    }
     const env = this.#opts.env;
     const v1 = this.#opts.useNtlmV1 === true;
     // The server's CHALLENGE flags are its choice among ours; never take a flag we did not offer.
     const flags = (ch.flags & (CLIENT_FLAGS | (this.#lmKeyUsable() ? F.LM_KEY : 0))) >>> 0;
     if (!hasFlag(flags, F.NTLM)) return this.#fail('SEC_E_INVALID_TOKEN', 'server did not select NTLM');
+    const need = this.#opts.require;
+    if (need?.confidentiality === true && !hasFlag(flags, F.SEAL)) {
+      const why = 'confidentiality was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SEAL';
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', why);
+    }
+    if (need?.integrity === true && !hasFlag(flags, F.SIGN)) {
+      const why = 'integrity was requested but the CHALLENGE does not grant NTLMSSP_NEGOTIATE_SIGN';
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', why);
+    }
     const unicode = hasFlag(flags, F.UNICODE);
     const c = this.#creds;
     const clientChallenge = env.randomBytes(8);

@@ -2,12 +2,15 @@
 export { spLsaModeInitialize, spUserModeInitialize, createNtlmModule } from './module.js';
 export { NTLM_INFO } from './package-state.js';
 export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
-export { InMemoryAccountStore, readUserFile } from './accounts.js';
+export { InMemoryAccountStore } from './accounts.js';
+export { readUserFile } from './user-file.js';
 export type { AccountStore, NtlmAccount } from './accounts.js';
 export { NtlmClient, CLIENT_FLAGS } from './client.js';
 export type { NtlmClientOptions } from './client.js';
 export { NtlmServer } from './server.js';
-export type { NtlmServerOptions, ServerChannelBindings } from './server.js';
+export type { NtlmServerOptions, ServerChannelBindings, TargetNamePolicy } from './server.js';
+export { ChallengeLedger, processChallenges } from './reflection.js';
+export { NtlmFailure } from './failure.js';
 export { NtlmSession } from './context.js';
 export type { NtlmStatus, StepResult, SessionNames, Environment } from './context.js';
 export type { NtlmCredentials } from './credentials.js';

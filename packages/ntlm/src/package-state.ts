@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { AscRet, IscRet, SecPkgFlag } from '@sspkit/core';
 import type { LsaSecHandle, LsaSecpkgFunctionTable, SecPkgInfo } from '@sspkit/core';
 import type { AccountStore } from './accounts.js';
-import { readUserFile } from './accounts.js';
+import { readUserFile } from './user-file.js';
 import type { NtlmClient } from './client.js';
+import type { NtlmFailure } from './failure.js';
 import type { Environment } from './context.js';
 import { hasFlag, NegotiateFlag } from './messages/flags.js';
-import type { NtlmServer } from './server.js';
+import type { NtlmServer, TargetNamePolicy } from './server.js';
 
 /** Package-wide settings for {@link createNtlmModule}. */
 export interface NtlmPackageConfig {
@@ -19,6 +20,20 @@ export interface NtlmPackageConfig {
   readonly computer?: string;
   /** Opt in to NTLMv1: the initiator sends v1 responses and the acceptor accepts them. Off by default. */
   readonly ntlmV1?: boolean;
+  /**
+   * Let acceptor accounts with an empty password log on. Off by default (Windows' LimitBlankPasswordUse
+   * refuses blank-password network logons).
+   */
+  readonly allowBlankPasswords?: boolean;
+  /**
+   * Let this instance's clients answer CHALLENGEs issued by NTLM acceptors of this process
+   * (reflection). Off by default: a client refuses them with SEC_E_LOGON_DENIED. For in-process
+   * client/server pairs only (demos, tests, conformance harnesses); never in a service that both
+   * accepts NTLM and authenticates elsewhere with NTLM.
+   */
+  readonly allowReflection?: boolean;
+  /** The acceptor's SPN check on MsvAvTargetName (default `{ mode: 'off' }`). */
+  readonly targetNames?: TargetNamePolicy;
 }
 
 /** pAuthData NTLM understands besides SEC_WINNT_AUTH_IDENTITY: an NT hash, a workstation, or (inbound) an account store. */
@@ -45,6 +60,13 @@ export interface CtxEntry {
   readonly server?: NtlmServer;
   readonly targetName?: string;
   complete: boolean;
+  /** The cause of the last failed per-message call (the user table's failureCause). */
+  lastFailure?: NtlmFailure | undefined;
+  /**
+   * A verify or unseal was refused: the inbound RC4 keystream and sequence number moved on past a
+   * message the peer may never have sent, so no later inbound message can be checked.
+   */
+  inboundDesynchronised?: boolean;
 }
 
 /** NTLM's SecPkgInfo; cbMaxToken as Windows reports it (2888). */
@@ -89,19 +111,26 @@ export class NtlmPackageState {
     return { now: () => Date.now(), randomBytes: (n) => new Uint8Array(randomBytes(n)) };
   }
 
-  /** The acceptor's account store: per-credential, then package config, then NTLM_USER_FILE. */
-  accountsFor(fromAuthData: AccountStore | undefined): AccountStore | undefined {
+  /**
+   * The acceptor's account store: per-credential, then package config, then NTLM_USER_FILE; a
+   * string says why there is none.
+   */
+  accountsFor(fromAuthData: AccountStore | undefined): AccountStore | string {
     if (fromAuthData) return fromAuthData;
     if (this.config.accounts) return this.config.accounts;
     const file = process.env['NTLM_USER_FILE'];
-    if (!file) return undefined;
+    if (!file) return 'no acceptor accounts: none given, and NTLM_USER_FILE is unset';
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {
-      return undefined; // unreadable: no accounts (SEC_E_NO_CREDENTIALS), never a throw
+      return 'the file named by NTLM_USER_FILE cannot be read'; // a status, never a throw
     }
-    return readUserFile(text);
+    try {
+      return readUserFile(text);
+    } catch (e) {
+      return e instanceof Error ? e.message : 'NTLM_USER_FILE cannot be parsed';
+    }
   }
 }
 

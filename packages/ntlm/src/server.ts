@@ -1,10 +1,11 @@
-import type { AccountStore } from './accounts.js';
+import { randomBytes } from 'node:crypto';
+import type { AccountStore, NtlmAccount } from './accounts.js';
 import { channelBindingsHash } from './crypto/channel-bindings.js';
 import type { ChannelBindings } from './crypto/channel-bindings.js';
 import { constantTimeEqual as safeEqual, wipe } from '@sspkit/core';
 import { hmacMd5 } from './crypto/hashes.js';
 import { computeMic } from './crypto/mic.js';
-import { ntowfv2 } from './crypto/owf.js';
+import { ntHash, ntowfv2 } from './crypto/owf.js';
 import { rc4Once as rc4k } from '@sspkit/legacy-crypto'; // RC4K, MS-NLMP §6
 import { computeResponseV1, kxkeyV1 } from './crypto/responses.js';
 import { decodeName, encodeName, NtlmSession } from './context.js';
@@ -18,12 +19,29 @@ import { encodeChallenge } from './messages/challenge.js';
 import { hasFlag, NegotiateFlag as F } from './messages/flags.js';
 import { decodeNegotiate } from './messages/negotiate.js';
 import { OUR_VERSION } from './messages/version.js';
+import { processChallenges } from './reflection.js';
+import type { ChallengeLedger } from './reflection.js';
+import { upcase } from './upcase.js';
 
 /**
  * How the acceptor treats channel bindings. There is deliberately no default: "none" must be said
  * out loud, because treating a missing binding as all zeros is a classic interop and security trap.
  */
 export type ServerChannelBindings = { readonly mode: 'none' } | { readonly mode: 'require'; readonly bindings: ChannelBindings };
+
+/**
+ * Whether the client's MsvAvTargetName (the SPN it meant to reach, covered by its NTProofStr) must
+ * name one of this server's service names — Windows' SPN check of Extended Protection
+ * (SmbServerNameHardeningLevel 0 / 1 / 2 has the same three levels):
+ * - `off`: not checked (the default, as on Windows);
+ * - `allow-missing`: a client that sends a target name must name one of `spns`; one that sends none
+ *   (older clients) is accepted;
+ * - `required`: the client must send a target name, and it must be one of `spns`.
+ * Names compare as account names do (Windows upper-casing, then ordinal).
+ */
+export type TargetNamePolicy =
+  | { readonly mode: 'off' }
+  | { readonly mode: 'allow-missing' | 'required'; readonly spns: readonly string[] };
 
 /** Acceptor options. */
 export interface NtlmServerOptions {
@@ -37,6 +55,23 @@ export interface NtlmServerOptions {
   readonly channelBindings: ServerChannelBindings;
   /** Accept NTLMv1 (24-byte) responses. Off by default. */
   readonly allowNtlmV1?: boolean;
+  /**
+   * Let accounts whose password is empty log on. Off by default, as Windows' LimitBlankPasswordUse
+   * refuses blank-password logons over the network.
+   */
+  readonly allowBlankPasswords?: boolean;
+  /**
+   * What the caller asked for (ASC_REQ_INTEGRITY / ASC_REQ_CONFIDENTIALITY): an AUTHENTICATE that
+   * does not keep NTLMSSP_NEGOTIATE_SIGN / SEAL fails instead of completing without them.
+   */
+  readonly require?: { readonly integrity?: boolean; readonly confidentiality?: boolean };
+  /** The SPN check on MsvAvTargetName (default `off`). */
+  readonly targetNames?: TargetNamePolicy;
+  /**
+   * Where this acceptor records the server challenges it issues while it waits for the AUTHENTICATE,
+   * so that clients of this process refuse to answer them (default: the process-wide ledger).
+   */
+  readonly challenges?: ChallengeLedger;
   readonly env: Environment;
 }
 
@@ -48,6 +83,16 @@ const SUPPORTED =
 type State = 'initial' | 'await-authenticate' | 'done' | 'failed';
 
 const ZERO16 = new Uint8Array(16);
+
+/** NTOWFv1("") (MS-NLMP §3.3.1), the NT hash of an empty password. */
+const BLANK_NT_HASH = ntHash('');
+
+/**
+ * The key an unknown user is checked against: random, of the same kind as an NT hash, so that an
+ * unknown user costs the same NTOWFv2, HMAC and comparisons as a known one with a wrong password and
+ * the answer's timing does not tell them apart.
+ */
+const UNKNOWN_USER_HASH = new Uint8Array(randomBytes(16));
 
 /** The NTLM acceptor state machine (MS-NLMP §3.2.5): NEGOTIATE → CHALLENGE, AUTHENTICATE → done. */
 export class NtlmServer {
@@ -63,9 +108,11 @@ export class NtlmServer {
   /** The AV pairs our CHALLENGE carried; an NTLMv2 client must echo them (MS-NLMP §3.1.5.1.2). */
   #sentPairs: AvPair[] = [];
   readonly #opts: NtlmServerOptions;
+  readonly #ledger: ChallengeLedger;
 
   constructor(opts: NtlmServerOptions) {
     this.#opts = opts;
+    this.#ledger = opts.challenges ?? processChallenges;
     this.#bindings = opts.channelBindings;
   }
 
@@ -105,11 +152,13 @@ export class NtlmServer {
 
   /** Forgets keys. */
   wipe(): void {
+    this.#ledger.forget(this.#serverChallenge);
     this.#session?.wipe();
   }
 
   #fail(status: NtlmStatus, reason: string): StepResult {
     this.#state = 'failed';
+    this.#ledger.forget(this.#serverChallenge);
     return { status, reason };
   }
 
@@ -132,6 +181,7 @@ export class NtlmServer {
       { id: AvId.TIMESTAMP, value: fileTime(o.env.now()) },
     ];
     this.#serverChallenge = o.env.randomBytes(8);
+    this.#ledger.issued(this.#serverChallenge);
     this.#sentPairs = pairs;
     this.#flags = flags;
     this.#negotiate = input.slice();
@@ -158,15 +208,19 @@ export class NtlmServer {
     const workstation = decodeName(m.workstation, unicode);
     if (user === '' && m.ntChallengeResponse.length === 0) return this.#fail('SEC_E_LOGON_DENIED', 'anonymous logon is not supported');
 
-    const account = await this.#opts.accounts.lookup(user, domain);
-    if (!account) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+    const found = await this.#opts.accounts.lookup(user, domain);
+    // An unknown user goes through the same work as a known one, against a key nobody has.
+    const account: NtlmAccount = found ?? { user, domain, ntHash: UNKNOWN_USER_HASH };
 
     let kxkey: Uint8Array;
     let clientPairs: AvPair[] = [];
     if (m.ntChallengeResponse.length === 24) {
       if (this.#opts.allowNtlmV1 !== true) return this.#fail('SEC_E_LOGON_DENIED', 'NTLMv1 is disabled');
       const r = this.#verifyV1(m, account.ntHash, flags);
-      if (!r) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      if (!r || !found) {
+        wipe(r);
+        return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      }
       kxkey = r;
     } else {
       const nt = m.ntChallengeResponse;
@@ -187,7 +241,17 @@ export class NtlmServer {
       const good = safeEqual(expected, proof);
       kxkey = hmacMd5(key, proof);
       wipe(key, expected);
-      if (!good) return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      if (!good || !found) {
+        wipe(kxkey);
+        return this.#fail('SEC_E_LOGON_DENIED', 'unknown user or wrong password');
+      }
+    }
+    // Only now, with the proof checked: a blank password is refused like a wrong one would not be,
+    // so telling the two apart needs the (empty) password.
+    if (safeEqual(account.ntHash, BLANK_NT_HASH) && this.#opts.allowBlankPasswords !== true) {
+      wipe(kxkey);
+      const why = 'the account has a blank password, refused over the network (LimitBlankPasswordUse)';
+      return this.#fail('SEC_E_LOGON_DENIED', why);
     }
 
     let exported = kxkey;
@@ -195,6 +259,12 @@ export class NtlmServer {
       if (m.encryptedRandomSessionKey.length !== 16) return this.#fail('SEC_E_INVALID_TOKEN', 'missing encrypted session key');
       exported = rc4k(kxkey, m.encryptedRandomSessionKey);
       wipe(kxkey);
+    }
+
+    const missing = this.#missingProtection(flags);
+    if (missing !== undefined) {
+      wipe(exported);
+      return this.#fail('SEC_E_UNSUPPORTED_FUNCTION', `${missing} was requested but the client did not negotiate it`);
     }
 
     const avFlagsRaw = findAvPair(clientPairs, AvId.FLAGS);
@@ -208,6 +278,12 @@ export class NtlmServer {
         wipe(exported);
         return this.#fail('SEC_E_MESSAGE_ALTERED', 'MIC mismatch');
       }
+    }
+
+    const spnProblem = this.#targetNameProblem(clientPairs);
+    if (spnProblem !== undefined) {
+      wipe(exported);
+      return this.#fail('SEC_E_WRONG_PRINCIPAL', spnProblem);
     }
 
     const cb = this.#bindings;
@@ -225,9 +301,37 @@ export class NtlmServer {
       }
     }
 
-    this.#session = new NtlmSession(false, flags, { user: account.user, domain: domain || account.domain, workstation }, exported);
+    // The token names the account as stored, never as the client spelt it; a domainless account is
+    // one of this server's own, named by the TargetName our CHALLENGE announced (TARGET_TYPE_SERVER).
+    const names = { user: account.user, domain: account.domain || this.#opts.computer, workstation };
+    this.#session = new NtlmSession(false, flags, names, exported);
     this.#state = 'done';
+    this.#ledger.forget(this.#serverChallenge);
     return { status: 'SEC_E_OK' };
+  }
+
+  /** The protection the acceptor's caller required that the negotiated flags lack, if any. */
+  #missingProtection(flags: number): string | undefined {
+    const need = this.#opts.require;
+    if (need?.confidentiality === true && !hasFlag(flags, F.SEAL)) return 'confidentiality (NTLMSSP_NEGOTIATE_SEAL)';
+    if (need?.integrity === true && !hasFlag(flags, F.SIGN)) return 'integrity (NTLMSSP_NEGOTIATE_SIGN)';
+    return undefined;
+  }
+
+  /** Why the client's MsvAvTargetName fails the SPN policy, or undefined when it passes. */
+  #targetNameProblem(clientPairs: readonly AvPair[]): string | undefined {
+    const policy = this.#opts.targetNames ?? { mode: 'off' };
+    if (policy.mode === 'off') return undefined;
+    const raw = findAvPair(clientPairs, AvId.TARGET_NAME);
+    const sent = raw ? decodeName(raw, true) : '';
+    if (sent === '') {
+      if (policy.mode === 'allow-missing') return undefined;
+      return 'the AUTHENTICATE names no target SPN (MsvAvTargetName), which this server requires';
+    }
+    const want = upcase(sent);
+    if (policy.spns.some((spn) => upcase(spn) === want)) return undefined;
+    // JSON quoting: the name is the client's text, and causes end up in logs.
+    return `the client meant to reach ${JSON.stringify(sent)}, which is not one of this server's service names`;
   }
 
   /** NTLMv1 check (opt-in): returns the key exchange key, or undefined when the response is wrong. */

@@ -1,6 +1,7 @@
 import { NegotiationState, SecBufferFlag, SecBufferType, SecPkgAttr, SecQop, SecStatus, concat, findBuffer, findBuffers, writeBuffer } from '@sspkit/core';
 import type { SecBuffer, SecBufferDesc, SecpkgUserFunctionTable, SecurityStatus } from '@sspkit/core';
 import type { NtlmSession } from './context.js';
+import { because } from './failure.js';
 import { SIGNATURE_SIZE } from './crypto/protect.js';
 import { hasFlag, NegotiateFlag } from './messages/flags.js';
 import { contextAttributes, NTLM_INFO } from './package-state.js';
@@ -18,11 +19,51 @@ const isConfidential = (b: SecBuffer): boolean => (b.flags & (SecBufferFlag.READ
 
 /** Builds the user-mode function table of one NTLM package instance. */
 export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
+  /** Records why a per-message call on `h` failed, and returns its status. */
+  const fail = (h: number | bigint, status: SecurityStatus, reason: string): SecurityStatus => {
+    const ctx = state.contexts.get(h);
+    if (ctx) ctx.lastFailure = because(reason);
+    return status;
+  };
   const session = (h: number | bigint): NtlmSession | SecurityStatus => {
     const ctx = state.contexts.get(h);
     if (!ctx) return SecStatus.SEC_E_INVALID_HANDLE;
-    return sessionOf(ctx) ?? SecStatus.SEC_E_OUT_OF_SEQUENCE;
+    ctx.lastFailure = undefined;
+    const s = sessionOf(ctx);
+    return s ?? fail(h, SecStatus.SEC_E_OUT_OF_SEQUENCE, 'the handshake has not completed on this context');
   };
+  const noToken = (h: number | bigint): SecurityStatus =>
+    fail(h, SecStatus.SEC_E_INVALID_TOKEN, 'no TOKEN buffer of at least 16 bytes (the signature)');
+  /**
+   * A refused inbound message has already run through the inbound RC4 handle and sequence number
+   * (MS-NLMP §3.4.3: one keystream per direction for the whole session, no way to rewind), so the
+   * direction is marked unusable rather than failing every later genuine message as altered.
+   */
+  const altered = (h: number | bigint): SecurityStatus => {
+    const ctx = state.contexts.get(h);
+    if (ctx) ctx.inboundDesynchronised = true;
+    return fail(
+      h,
+      SecStatus.SEC_E_MESSAGE_ALTERED,
+      'the signature does not match: the message was altered, replayed, reordered or is from another context; ' +
+        'the inbound sealing state has moved past it, so this context cannot check further inbound messages',
+    );
+  };
+  /** Verify / unseal on a context whose inbound state a refused message desynchronised. */
+  const inbound = (h: number | bigint): NtlmSession | SecurityStatus => {
+    const s = session(h);
+    if (typeof s === 'number' || state.contexts.get(h)?.inboundDesynchronised !== true) return s;
+    return fail(
+      h,
+      SecStatus.SEC_E_CONTEXT_EXPIRED,
+      'the inbound sealing state is desynchronised: an earlier message was refused after the RC4 keystream and ' +
+        'sequence number had moved on (MS-NLMP §3.4); delete this context and authenticate again',
+    );
+  };
+  const qopRefused = (h: number | bigint): SecurityStatus =>
+    fail(h, SecStatus.SEC_E_QOP_NOT_SUPPORTED, 'unsupported quality of protection');
+  const tooSmall = (h: number | bigint): SecurityStatus =>
+    fail(h, SecStatus.SEC_E_BUFFER_TOO_SMALL, 'the TOKEN buffer is smaller than the 16-byte signature');
 
   return {
     instanceInit: () => SecStatus.SEC_E_OK,
@@ -30,34 +71,37 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     makeSignature(h, qop, desc) {
       const s = session(h);
       if (typeof s === 'number') return s;
-      if (qop !== 0) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
+      if (qop !== 0) return qopRefused(h);
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (!token) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (!token) return noToken(h);
       // Refuse before signing: signing consumes a sequence number and RC4 keystream.
-      if (token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+      if (token.data.length < SIGNATURE_SIZE) return tooSmall(h);
       const sig = s.protector.sign(concat(...dataBuffers(desc).map((b) => b.data)));
       return writeBuffer(token, sig, false);
     },
 
     verifySignature(h, desc, _seq, qopOut) {
-      const s = session(h);
+      const s = inbound(h);
       if (typeof s === 'number') return s;
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (!token || token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
       const ok = s.protector.verify(concat(...dataBuffers(desc).map((b) => b.data)), token.data.subarray(0, SIGNATURE_SIZE));
       if (qopOut) qopOut.value = 0;
-      return ok ? SecStatus.SEC_E_OK : SecStatus.SEC_E_MESSAGE_ALTERED;
+      return ok ? SecStatus.SEC_E_OK : altered(h);
     },
 
     sealMessage(h, qop, desc) {
       const s = session(h);
       if (typeof s === 'number') return s;
       const signOnly = qop === SecQop.WRAP_NO_ENCRYPT;
-      if (qop !== 0 && !signOnly) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
-      if (!signOnly && !hasFlag(s.flags, NegotiateFlag.SEAL)) return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
+      if (qop !== 0 && !signOnly) return qopRefused(h);
+      if (!signOnly && !hasFlag(s.flags, NegotiateFlag.SEAL)) {
+        const why = 'confidentiality (NTLMSSP_NEGOTIATE_SEAL) was not negotiated';
+        return fail(h, SecStatus.SEC_E_UNSUPPORTED_FUNCTION, why);
+      }
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (!token) return SecStatus.SEC_E_INVALID_TOKEN;
-      if (token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+      if (!token) return noToken(h);
+      if (token.data.length < SIGNATURE_SIZE) return tooSmall(h);
       const bufs = dataBuffers(desc);
       const { outputs, signature } = s.protector.seal(bufs.map((b) => ({ data: b.data, confidential: !signOnly && isConfidential(b) })));
       bufs.forEach((b, i) => {
@@ -68,16 +112,16 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     },
 
     unsealMessage(h, desc, _seq, qopOut) {
-      const s = session(h);
+      const s = inbound(h);
       if (typeof s === 'number') return s;
       const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (!token || token.data.length < SIGNATURE_SIZE) return SecStatus.SEC_E_INVALID_TOKEN;
+      if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
       const bufs = dataBuffers(desc);
       const plain = s.protector.unseal(
         bufs.map((b) => ({ data: b.data, confidential: isConfidential(b) })),
         token.data.subarray(0, SIGNATURE_SIZE),
       );
-      if (!plain) return SecStatus.SEC_E_MESSAGE_ALTERED;
+      if (!plain) return altered(h);
       bufs.forEach((b, i) => {
         const out = plain[i];
         if (out && out !== b.data) b.data.set(out);
@@ -123,6 +167,8 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
           return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
       }
     },
+
+    failureCause: (h) => state.contexts.get(h)?.lastFailure,
 
     deleteUserModeContext: (h) => (state.contexts.has(h) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE),
   };

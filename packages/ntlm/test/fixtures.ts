@@ -13,9 +13,17 @@ export const env: Environment = { now: () => Date.now(), randomBytes: (n) => new
 export const accounts = (): InMemoryAccountStore =>
   new InMemoryAccountStore().addPassword('EXAMPLE', 'alice', 'Passw0rd!').addPassword('', 'bob', 'hunter2');
 
-/** Builds a client with alice's credentials, overridable. */
+/**
+ * Builds a client with alice's credentials, overridable. It answers the fixture server in this
+ * same process, the reflection pattern, so it opts out unless told otherwise.
+ */
 export const client = (o: Partial<NtlmClientOptions> = {}): NtlmClient =>
-  new NtlmClient({ credentials: { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!', workstation: 'WS1' }, env, ...o });
+  new NtlmClient({
+    credentials: { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!', workstation: 'WS1' },
+    allowReflection: true,
+    env,
+    ...o,
+  });
 
 /** Builds a server that knows alice and bob, with no channel bindings unless overridden. */
 export const server = (o: Partial<NtlmServerOptions> = {}): NtlmServer =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readUserFile } from '../src/accounts.js';
+import { readUserFile } from '../src/user-file.js';
 import { ntHash } from '../src/crypto/owf.js';
 import { decodeAuthenticate } from '../src/messages/authenticate.js';
 import { AvFlag, AvId, decodeAvPairs, encodeAvPairs, findAvPair } from '../src/messages/av-pairs.js';

@@ -28,7 +28,7 @@ const alice = { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!', worksta
 const faults: string[] = [];
 const sspiWith = (): Promise<SspiDispatcher> =>
   createSspi({
-    modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1' })],
+    modules: [createNtlmModule({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', allowReflection: true })],
     onPackageFault: (f) => faults.push(f.operation),
   });
 afterEach(() => {
@@ -178,8 +178,9 @@ describe('NTLM through the core dispatcher', () => {
     const client = await clientContext(sspi, { package: 'NTLM', authData: { user: 'bob', password: 'hunter2' } });
     const server = await serverContext(sspi, { package: 'NTLM' });
     await runHandshake(client, server);
-    expect(server.token()).toMatchObject({ user: 'bob' });
-    expect(server.query(SecPkgAttr.NAMES)).toEqual({ userName: 'bob' });
+    // A domainless account is one of the server's own: the token names the server's TargetName.
+    expect(server.token()).toMatchObject({ user: 'bob', domain: 'SRV1' });
+    expect(server.query(SecPkgAttr.NAMES)).toEqual({ userName: 'SRV1\\bob' });
   });
 
   it('outbound credentials without a password → SEC_E_NO_CREDENTIALS', async () => {

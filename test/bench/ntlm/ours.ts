@@ -43,7 +43,7 @@ export class OurSide {
 
   /** Loads NTLM with the accounts of `users` (the same DOMAIN:user:password text gss-ntlmssp reads). */
   static async create(users: string, user: string, domain: string, password: string): Promise<OurSide> {
-    const sspi = await createSspi({ modules: [createNtlmModule({ accounts: readUserFile(users), domain, computer: 'SRV1' })] });
+    const sspi = await createSspi({ modules: [createNtlmModule({ accounts: readUserFile(users), domain, computer: 'SRV1', allowReflection: true })] });
     const out = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.OUTBOUND, authData: { user, domain, password, workstation: 'WS1' } });
     const inb = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
     if (!out.credential || !inb.credential) throw new Error(`AcquireCredentialsHandle failed: 0x${(out.status >>> 0).toString(16)} 0x${(inb.status >>> 0).toString(16)}`);

@@ -20,3 +20,6 @@ export function utf16le(s: string): Uint8Array {
   const b = Buffer.from(s, 'utf16le');
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
+
+/** Hex text of `b`, for use as a map key (not for secrets that must not be kept). */
+export const toHexKey = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');

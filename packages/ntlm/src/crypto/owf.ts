@@ -3,6 +3,7 @@ import { desEncrypt, expandDesKey } from '@sspkit/legacy-crypto';
 import { hmacMd5 } from './hashes.js';
 import { md4 } from './md4.js';
 import { utf16le } from './hashes.js';
+import { upcase } from '../upcase.js';
 
 /** NTOWFv1(Passwd) = MD4(UNICODE(Passwd)) — the NT hash (MS-NLMP §3.3.1). */
 export function ntHash(password: string): Uint8Array {
@@ -14,10 +15,11 @@ export function ntHash(password: string): Uint8Array {
 
 /**
  * NTOWFv2 = HMAC_MD5(NT hash, UNICODE(Uppercase(User) + UserDom)) (MS-NLMP §3.3.2). LMOWFv2 is the
- * same function, so callers use this for both ResponseKeyNT and ResponseKeyLM.
+ * same function, so callers use this for both ResponseKeyNT and ResponseKeyLM. Uppercase is
+ * Windows' per-code-unit upper-casing (see upcase.ts), the one the account lookup uses.
  */
 export function ntowfv2(ntHashValue: Uint8Array, user: string, domain: string): Uint8Array {
-  return hmacMd5(ntHashValue, utf16le(user.toUpperCase() + domain));
+  return hmacMd5(ntHashValue, utf16le(upcase(user) + domain));
 }
 
 const LM_MAGIC = new TextEncoder().encode('KGS!@#$%');
@@ -30,7 +32,7 @@ const LM_MAGIC = new TextEncoder().encode('KGS!@#$%');
 export function lmowfv1(password: string): Uint8Array | undefined {
   if (password.length > 14) return undefined;
   const p = new Uint8Array(14);
-  const up = password.toUpperCase();
+  const up = upcase(password);
   for (let i = 0; i < up.length; i++) {
     const c = up.charCodeAt(i);
     p[i] = c < 0x80 ? c : 0x3f;
