@@ -1,6 +1,7 @@
 /**
  * The client side of a login, driven in-process against the LoginService (in a deployment the
- * tokens travel over the transport, e.g. HTTP `Authorization: NTLM …` headers).
+ * client is another program and the tokens travel over the transport, e.g. HTTP
+ * `Authorization: NTLM …` headers). `clientSspi` is the client's own dispatcher.
  */
 import { clientContext } from '@sspkit/core';
 import type { SspiDispatcher } from '@sspkit/core';
@@ -13,12 +14,16 @@ export interface Identity {
 }
 
 export async function login(
-  sspi: SspiDispatcher,
+  clientSspi: SspiDispatcher,
   service: LoginService,
   connectionId: string,
   who: Identity,
 ): Promise<LoginStep> {
-  const client = await clientContext(sspi, { package: 'NTLM', authData: { ...who }, targetName: 'HTTP/app.example' });
+  const client = await clientContext(clientSspi, {
+    package: 'NTLM',
+    authData: { ...who },
+    targetName: 'HTTP/app.example',
+  });
   try {
     let token = await client.step();
     for (;;) {

@@ -9,7 +9,8 @@ import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
 const password = 'Conformance-Passw0rd!';
 const accounts = new InMemoryAccountStore().addPassword('EXAMPLE', 'probe', password);
 const report = await runConformance({
-  module: createNtlmModule({ accounts, domain: 'EXAMPLE', computer: 'APP1' }),
+  // The suite runs client and server in this process: the reflection pattern NTLM refuses by default.
+  module: createNtlmModule({ accounts, domain: 'EXAMPLE', computer: 'APP1', allowReflection: true }),
   source: '@sspkit/ntlm',
   client: { authData: { user: 'probe', domain: 'EXAMPLE', password }, targetName: 'HTTP/app.example' },
   // NTLM's sequence number sits inside its MAC (MS-NLMP 3.4.4.2): a replay fails as an altered message.
