@@ -3,7 +3,7 @@
  * against the lab's KDC, then `sspkit lab down` — the commands as a user runs them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 const bin = fileURLToPath(new URL('../packages/cli/bin/sspkit.mjs', import.meta.url));
 const parent = mkdtempSync(join(tmpdir(), 'sspkit-cli-lab-'));
 const dir = join(parent, 'lab');
-// Keep the user's own Kerberos settings and the last-lab pointer out of these runs.
-const env = { ...process.env, SSPKIT_LAB_DIR: dir, KRB5_CONFIG: undefined, KRB5CCNAME: undefined, KRB5_KTNAME: undefined };
+const runtime = join(parent, 'run');
+mkdirSync(runtime, { mode: 0o700 });
+// Keep the user's own Kerberos settings and lab records out of these runs.
+const env = { ...process.env, SSPKIT_LAB_DIR: dir, XDG_RUNTIME_DIR: runtime, KRB5_CONFIG: undefined, KRB5CCNAME: undefined, KRB5_KTNAME: undefined };
 const sspkit = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 60_000 });
 
 afterAll(() => {

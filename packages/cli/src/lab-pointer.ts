@@ -1,30 +1,34 @@
 /**
- * Where the CLI remembers the lab `sspkit lab up` started last, so `sspkit handshake --package
- * Kerberos` and `sspkit lab down` find it without flags. The pointer holds a path, never a secret.
+ * How the CLI finds the lab to use: `--dir`/`--lab`, else `SSPKIT_LAB_DIR`, else the one lab this
+ * user has running, from the labs `@sspkit/krb5-lab` records in a private per-user directory
+ * (`labList`). Nothing lives in the shared temp directory, where another local user could plant it.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readLab } from '@sspkit/krb5-lab';
+import { labList, readLab } from '@sspkit/krb5-lab';
+import type { LabStatus } from '@sspkit/krb5-lab';
 
-const POINTER = join(tmpdir(), 'sspkit-lab-current');
+/** The lab to use, or why there is none to pick without a directory. */
+export type LabChoice = { readonly dir: string } | { readonly none: true } | { readonly several: readonly LabStatus[] };
 
-export function rememberLab(dir: string): void {
-  writeFileSync(POINTER, dir, { mode: 0o600 });
-}
-
-export function forgetLab(dir: string): void {
-  if (currentLabDir() === dir) rmSync(POINTER, { force: true });
-}
-
-/** The lab directory: the one given, else SSPKIT_LAB_DIR, else the last `lab up`. */
-export function currentLabDir(given?: string): string | undefined {
-  if (given) return given;
+/**
+ * The lab directory: the one given, else SSPKIT_LAB_DIR, else this user's only running lab. With
+ * `orStopped` (for `lab down`), when none runs, the only recorded lab whose KDC died.
+ */
+export function chooseLab(given?: string, orStopped = false): LabChoice {
+  if (given) return { dir: given };
   const env = process.env['SSPKIT_LAB_DIR'];
-  if (env) return env;
-  if (!existsSync(POINTER)) return undefined;
-  const dir = readFileSync(POINTER, 'utf8').trim();
-  return existsSync(join(dir, 'lab.json')) ? dir : undefined;
+  if (env) return { dir: env };
+  const labs = labList();
+  let running = labs.filter((l) => l.running);
+  if (running.length === 0 && orStopped) running = labs;
+  const [only] = running;
+  if (only === undefined) return { none: true };
+  if (running.length > 1) return { several: running };
+  return { dir: only.dir };
+}
+
+/** What to tell the user when several labs run and none was named. */
+export function severalLabsMessage(labs: readonly LabStatus[], flag: string): string {
+  return `${labs.length} labs are running (${labs.map((l) => l.dir).join(', ')}): give ${flag} DIR (see \`sspkit lab status\`)`;
 }
 
 /**
@@ -33,9 +37,15 @@ export function currentLabDir(given?: string): string | undefined {
  * these once per library context.
  */
 export function useLabEnvironment(given?: string): string | undefined {
-  const dir = currentLabDir(given);
-  if (!dir) return undefined;
   if (!given && process.env['KRB5_CONFIG'] !== undefined) return undefined;
-  for (const [k, v] of Object.entries(readLab(dir).env)) process.env[k] = v;
-  return dir;
+  const choice = chooseLab(given);
+  // Every command loads the packages: with several labs, only a Kerberos handshake needs one, so
+  // this says which flag picks it instead of failing `sspkit packages` as well.
+  if ('several' in choice) {
+    process.stderr.write(`sspkit: no lab used: ${severalLabsMessage(choice.several, '--lab')}\n`);
+    return undefined;
+  }
+  if ('none' in choice) return undefined;
+  for (const [k, v] of Object.entries(readLab(choice.dir).env)) process.env[k] = v;
+  return choice.dir;
 }

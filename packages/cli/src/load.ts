@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Registry, SspiDispatcher } from '@sspkit/core';
+import { Registry, SspiDispatcher, importPackageModule } from '@sspkit/core';
 import type { SecurityPackageModule } from '@sspkit/core';
 import { catalog } from './catalog.js';
 import { useLabEnvironment } from './lab-pointer.js';
@@ -14,12 +12,12 @@ export interface LoadedSspi {
   readonly unavailable: readonly { readonly name: string; readonly reason: string }[];
 }
 
-/** Imports a package module from a path (TypeScript works: the CLI runs under tsx). */
+/**
+ * Imports a package module from a file (TypeScript works: the CLI runs under tsx), a package
+ * directory (its package.json entry) or a package specifier.
+ */
 export async function importModule(path: string): Promise<SecurityPackageModule> {
-  const mod = (await import(pathToFileURL(resolve(path)).href)) as Partial<SecurityPackageModule> & { default?: Partial<SecurityPackageModule> };
-  const m = typeof mod.spLsaModeInitialize === 'function' ? mod : mod.default;
-  if (!m || typeof m.spLsaModeInitialize !== 'function') throw new Error(`${path} does not export spLsaModeInitialize`);
-  return m as SecurityPackageModule;
+  return (await importPackageModule(path)).module;
 }
 
 export async function loadSspi(modulePaths: readonly string[] = [], labDir?: string): Promise<LoadedSspi> {

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { conformanceCommand } from '@sspkit/conformance';
 import { decodeCommand } from './commands/decode.js';
 import { handshakeCommand } from './commands/handshake.js';
-import { labDownCommand, labUpCommand } from './commands/lab.js';
+import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
 import { packagesCommand } from './commands/packages.js';
 import { statusCommand } from './commands/status.js';
 import { loadSspi } from './load.js';
@@ -35,7 +35,7 @@ export function program(): Command {
     .option('--domain <domain>', 'client domain')
     .option('--target <target>', 'target name (SPN)')
     .option('--module <path>', 'also load this package module (repeatable)', collect, [])
-    .option('--lab <dir>', 'use this Kerberos lab (default: the last `sspkit lab up`)')
+    .option('--lab <dir>', 'use this Kerberos lab (default: your only running lab)')
     .option('--json', 'machine-readable output')
     .action(async (o: { package: string; user?: string; password?: string; domain?: string; target?: string; module: string[]; lab?: string; json?: boolean }) => {
       const password = o.password ?? process.env['SSPKIT_PASSWORD'];
@@ -56,10 +56,17 @@ export function program(): Command {
   lab
     .command('down')
     .description('stop the KDC by PID and remove the realm')
-    .option('--dir <dir>', 'the lab directory (default: the last `sspkit lab up`)')
+    .option('--dir <dir>', 'the lab directory (default: your only running lab)')
     .option('--json', 'machine-readable output')
     .action(async (o: { dir?: string; json?: boolean }) => {
       process.exitCode = await labDownCommand(o, write);
+    });
+  lab
+    .command('status')
+    .description("this user's labs: directory, realm, port, KDC pid, whether it runs")
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => {
+      process.exitCode = labStatusCommand(o, write);
     });
 
   p.command('status')
@@ -92,6 +99,7 @@ export function program(): Command {
         modulePath,
         json: o.json ?? false,
         write: (s) => process.stdout.write(s),
+        writeError: (s) => process.stderr.write(s),
         ...(o.package !== undefined ? { packageName: o.package } : {}),
         ...(o.junit !== undefined ? { junitFile: o.junit } : {}),
       });

@@ -6,8 +6,10 @@ import { exportImportChecks } from './checks/export-import.js';
 import { handshakeChecks } from './checks/handshake.js';
 import { hygieneChecks } from './checks/hygiene.js';
 import { lifetimeChecks } from './checks/lifetime.js';
+import { multiBufferChecks } from './checks/multi-buffer.js';
 import { packageInfoChecks } from './checks/package-info.js';
 import { perMessageChecks } from './checks/per-message.js';
+import { replayChecks } from './checks/replay.js';
 import { tokenChecks } from './checks/token.js';
 import type { ConformanceCheck } from './types.js';
 
@@ -16,7 +18,9 @@ export const ALL_CHECKS: readonly ConformanceCheck[] = [
   ...packageInfoChecks,
   ...credentialChecks,
   ...handshakeChecks,
+  ...replayChecks,
   ...perMessageChecks,
+  ...multiBufferChecks,
   ...attributeChecks,
   ...tokenChecks,
   ...exportImportChecks,

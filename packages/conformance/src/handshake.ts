@@ -1,8 +1,8 @@
 /**
  * A step-by-step handshake driver that checks the status sequence as it goes: CONTINUE_NEEDED (or
  * COMPLETE_AND_CONTINUE) hands the turn to the peer, with a token or, for server-first mechanisms
- * (reference §7: "send output, which may be empty"), without one, in which case the peer is called
- * with no input; two such legs in a row are a deadlock. A side that finishes with a token hands the
+ * (InitializeSecurityContext (Digest), Microsoft Learn: the output token "may be empty"), without one, in
+ * which case the peer is called with no input; two such legs in a row are a deadlock. A side that finishes with a token hands the
  * last word to its peer, and nobody is left waiting. COMPLETE_NEEDED / COMPLETE_AND_CONTINUE are
  * followed by CompleteAuthToken, as the convenience layer does. One leg per `step()`, so the
  * concurrency check can interleave many handshakes.

@@ -26,8 +26,9 @@ export class Monitor {
   }
 
   /** Replaces every secret in `text` (what the suite prints, and what it passes through from console). */
-  redact(text: string): string {
-    let out = text;
+  redact(text: unknown): string {
+    // What a package answered may be anything (a malformed attribute): never let it abort the run.
+    let out = typeof text === 'string' ? text : String(text);
     for (const s of this.#secrets) out = out.split(s).join('***');
     return out;
   }

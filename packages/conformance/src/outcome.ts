@@ -11,11 +11,12 @@ export class CheckFailure extends Error {
   readonly expected: string;
 
   constructor(step: string, seen: string, expected: string) {
-    super(`${step}: seen ${seen}, expected ${expected}`);
+    super(`${String(step)}: seen ${String(seen)}, expected ${String(expected)}`);
     this.name = 'CheckFailure';
-    this.step = step;
-    this.seen = seen;
-    this.expected = expected;
+    // Checks build these texts from a package's answers: a malformed answer must still read as text.
+    this.step = String(step);
+    this.seen = String(seen);
+    this.expected = String(expected);
   }
 }
 
@@ -27,6 +28,17 @@ export class CheckSkip extends Error {
     super(reason);
     this.name = 'CheckSkip';
     this.reason = reason;
+  }
+}
+
+/** A package's answer as report text, whatever its shape (`undefined`, a bigint, a cycle). */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

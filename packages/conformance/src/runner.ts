@@ -78,7 +78,7 @@ class Recorder implements CheckContext {
 
   ensure(condition: boolean, step: string, seen: string, expected: string): void {
     if (!condition) throw new CheckFailure(step, seen, expected);
-    this.last = { step, seen: expected, expected };
+    this.last = { step: String(step), seen: String(expected), expected: String(expected) };
   }
 
   fail(step: string, seen: string, expected: string): never {
@@ -90,12 +90,24 @@ class Recorder implements CheckContext {
   }
 
   note(seen: string, expected: string): void {
-    this.last = { step: 'summary', seen, expected };
+    this.last = { step: 'summary', seen: String(seen), expected: String(expected) };
   }
 }
 
-/** Runs one check in a fresh harness; never throws. */
+/** Runs one check in a fresh harness; never throws, whatever the package answers. */
 export async function runCheck(session: ConformanceSession, check: ConformanceCheck): Promise<CheckResult> {
+  try {
+    return await runCheckOnce(session, check);
+  } catch (e) {
+    // A defect of the suite itself, or an answer so malformed that even reporting it threw: the
+    // check fails with its own id, and the run goes on.
+    const message = e instanceof Error ? e.message : Object.prototype.toString.call(e);
+    const base = { id: check.id, area: check.area, group: check.group, title: check.title, required: check.required };
+    return { ...base, outcome: 'fail', step: 'harness', seen: `unexpected exception: ${new Monitor(session.config.secrets).redact(message)}`, expected: 'statuses, never an exception' };
+  }
+}
+
+async function runCheckOnce(session: ConformanceSession, check: ConformanceCheck): Promise<CheckResult> {
   const base = { id: check.id, area: check.area, group: check.group, title: check.title, required: check.required };
   const configured = session.config.skip[check.id];
   if (configured !== undefined) return { ...base, outcome: 'skip', reason: `skipped by configuration: ${configured}` };
@@ -114,7 +126,7 @@ export async function runCheck(session: ConformanceSession, check: ConformanceCh
   } catch (e) {
     if (e instanceof CheckSkip) return { ...base, outcome: 'skip', reason: monitor.redact(e.reason) };
     if (e instanceof CheckFailure) return { ...base, outcome: 'fail', step: e.step, seen: monitor.redact(e.seen), expected: e.expected };
-    const message = e instanceof Error ? e.message : String(e);
+    const message = e instanceof Error ? e.message : Object.prototype.toString.call(e);
     return { ...base, outcome: 'fail', step: 'harness', seen: `unexpected exception: ${monitor.redact(message)}`, expected: 'statuses, never an exception' };
   } finally {
     try {

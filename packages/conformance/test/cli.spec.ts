@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConformanceExit, conformanceCommand } from '../src/index.js';
-import type { ConformanceReport } from '../src/index.js';
+import type { ConformanceErrorReport, ConformanceReport } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sspkit-conformance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,5 +58,48 @@ describe('conformanceCommand (sspkit conformance)', () => {
     // The module's sspkitConformance export supplies the demo user, so the password checks run.
     expect(report.checks.find((c) => c.id === 'credentials.wrong-password')?.outcome).toBe('pass');
     expect(report.checks.filter((c) => c.outcome === 'fail')).toEqual([]);
+  });
+});
+
+describe('conformanceCommand exit codes and --json errors', () => {
+  it('--json prints a JSON error, exit 2, for a module that cannot be loaded', async () => {
+    const { code, out } = await run('fixtures/no-such-module.ts', { json: true });
+    expect(code).toBe(ConformanceExit.ERROR);
+    const error = JSON.parse(out) as ConformanceErrorReport;
+    expect(error).toMatchObject({ schema: 'sspkit.conformance/1', ok: false, error: { stage: 'load', source: 'fixtures/no-such-module.ts' } });
+  });
+
+  it('--json prints a JSON error, exit 2, for a run that aborts (the module throws at load)', async () => {
+    const { code, out } = await run('fixtures/throwing-entry.ts', { json: true });
+    expect(code).toBe(ConformanceExit.ERROR);
+    const error = JSON.parse(out) as ConformanceErrorReport;
+    expect(error.error.stage).toBe('run');
+    expect(error.error.message).toMatch(/SpLsaModeInitialize/);
+  });
+
+  it('a failing optional check alone exits 3, not 0 and not 1', async () => {
+    const { code, out } = await run('fixtures/optional-failure-entry.ts', { json: true });
+    const report = JSON.parse(out) as ConformanceReport;
+    expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => [c.id, c.required])).toEqual([['package-info.slots-within-version', false]]);
+    expect(report.ok).toBe(true);
+    expect(code).toBe(ConformanceExit.OPTIONAL_FAILED);
+  });
+
+  it('an unwritable --junit path exits 4 after printing the report, its error apart from stdout', async () => {
+    let out = '';
+    let err = '';
+    const code = await conformanceCommand({
+      modulePath: 'fixtures/conformant-entry.ts', json: true, cwd: import.meta.dirname,
+      junitFile: join(dir, 'no-such-dir', 'report.xml'), write: (s) => (out += s), writeError: (s) => (err += s),
+    });
+    expect(code).toBe(ConformanceExit.REPORT_NOT_WRITTEN);
+    expect((JSON.parse(out) as ConformanceReport).ok).toBe(true);
+    expect(err).toMatch(/cannot write the JUnit report .*no-such-dir/);
+    // A failed required check still wins: the pipeline must see the verdict first.
+    const broken = await conformanceCommand({
+      modulePath: 'fixtures/broken-entry.ts', json: true, cwd: import.meta.dirname,
+      junitFile: join(dir, 'no-such-dir', 'report.xml'), write: () => undefined, writeError: () => undefined,
+    });
+    expect(broken).toBe(ConformanceExit.FAILED);
   });
 });

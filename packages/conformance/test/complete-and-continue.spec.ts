@@ -1,5 +1,5 @@
 /**
- * SEC_I_COMPLETE_AND_CONTINUE whose token only CompleteAuthToken writes (reference §7: "call
+ * SEC_I_COMPLETE_AND_CONTINUE whose token only CompleteAuthToken writes (InitializeSecurityContext (Digest), "call
  * CompleteAuthToken, send the output, then continue"): the harness must send what CompleteAuthToken
  * left in the TOKEN buffer, as the convenience layer does.
  */

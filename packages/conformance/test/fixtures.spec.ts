@@ -3,7 +3,10 @@ import { AscReq, IscReq, SecPkgFlag, SecStatus } from '@sspkit/core';
 import { ALL_CHECKS, runConformance } from '../src/index.js';
 import type { ConformanceReport } from '../src/index.js';
 import { brokenMock } from './fixtures/base.js';
-import { BROKEN_FIXTURES, completeNeededMock } from './fixtures/broken.js';
+import { BROKEN_FIXTURES as CORE_FIXTURES, completeNeededMock } from './fixtures/broken.js';
+import { MESSAGE_FIXTURES } from './fixtures/broken-messages.js';
+
+const BROKEN_FIXTURES = [...CORE_FIXTURES, ...MESSAGE_FIXTURES];
 
 const CLIENT = { authData: { user: 'alice', password: 'alice-password' } };
 const failed = (r: ConformanceReport): string[] => r.checks.filter((c) => c.outcome === 'fail').map((c) => c.id).sort();

@@ -1,6 +1,6 @@
 /**
  * Server-first mechanisms (HTTP Digest, SASL DIGEST-MD5): the client's first leg continues with an
- * empty token and the server's first leg, with no input, issues the challenge (reference §7: the
+ * empty token and the server's first leg, with no input, issues the challenge (InitializeSecurityContext (Digest): the
  * CONTINUE_NEEDED output "may be empty"). The suite must pass a correct one and still fail broken ones
  * exactly where they are broken.
  */

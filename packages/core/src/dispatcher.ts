@@ -1,6 +1,6 @@
 /**
- * The SSPI dispatcher: every function of SecurityFunctionTableW (reference §4) as a method, routed
- * to the owning package's LSA or user table per the reference's routing summary.
+ * The SSPI dispatcher: every function of SecurityFunctionTableW (sspi.h) as a method, routed
+ * to the owning package's LSA or user table as secur32 does (Microsoft Learn, "LSA Mode Initialization").
  *
  * Faithful API: every method returns a SECURITY_STATUS (alone, or next to its out-values) and never
  * throws, whatever a caller passes — a package that throws or returns garbage yields
@@ -429,7 +429,7 @@ export class SspiDispatcher {
     return { status, token: r.token };
   }
 
-  /** The client's token, when this server context may be impersonated (reference §7). */
+  /** The client's token, when this server context may be impersonated (Microsoft Learn, QuerySecurityContextToken). */
   #impersonable(context: CtxtHandle): { status: number; token?: AccessToken } {
     const e = this.#ctx(context);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };

@@ -1,4 +1,5 @@
 import { formatStatus, statusName } from './status.js';
+import type { StatusName } from './status.js';
 
 const brand = Symbol.for('sspkit.SspiError');
 
@@ -10,8 +11,11 @@ const brand = Symbol.for('sspkit.SspiError');
 export class SspiError extends Error {
   /** The SECURITY_STATUS that failed (unsigned 32-bit view). */
   readonly status: number;
-  /** Its symbolic name, e.g. `SEC_E_LOGON_DENIED`; stable, meant for `switch`. */
-  readonly code: string;
+  /**
+   * Its symbolic name, e.g. `SEC_E_LOGON_DENIED`; stable, meant for `switch` (a union of the names,
+   * so a misspelled case fails to compile; an unknown status reads as its hex, `0x80091234`).
+   */
+  readonly code: StatusName;
   /** The SSPI function that returned it, e.g. `AcceptSecurityContext`. */
   readonly operation: string | undefined;
 

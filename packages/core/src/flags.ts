@@ -1,5 +1,5 @@
 /**
- * Request/return flags and capability bits, exact values from sspi.h (reference §6).
+ * Request/return flags and capability bits, exact values from sspi.h.
  * The ISC and ASC sets agree only partly, so the four sets are kept apart.
  */
 
@@ -30,7 +30,7 @@ export const IscReq = {
   FORWARD_CREDENTIALS: 0x400000,
   NO_INTEGRITY: 0x800000,
   USE_HTTP_STYLE: 0x1000000,
-  /** Digest HTTP mode. Not in SDK sspi.h; value from third-party headers (reference §6). */
+  /** Digest HTTP mode. Not in SDK sspi.h; the bit documented for ASC_REQ_HTTP (AcceptSecurityContext (Digest)). */
   HTTP: 0x10000000,
   UNVERIFIED_TARGET_NAME: 0x20000000,
   CONFIDENTIALITY_ONLY: 0x40000000,
@@ -98,7 +98,7 @@ export const AscReq = {
   PROXY_BINDINGS: 0x4000000,
   /** Same value as {@link AscReq.HTTP}: a package decides which meaning applies. */
   ALLOW_MISSING_BINDINGS: 0x10000000,
-  /** Digest HTTP mode (documented for the Digest ASC, reference §6). */
+  /** Digest HTTP mode (Microsoft Learn, AcceptSecurityContext (Digest)). */
   HTTP: 0x10000000,
 } as const;
 

@@ -1,6 +1,6 @@
 // The public surface of @sspkit/core: named exports only.
 export { SecStatus, SecStatusAlias, NtStatus, statusName, statusFromName, isSuccess, isKnownStatus, formatStatus } from './status.js';
-export type { SecStatusName, SecurityStatus } from './status.js';
+export type { SecStatusName, SecurityStatus, StatusName } from './status.js';
 export { allStatuses, describeStatus } from './status-text.js';
 export type { StatusInfo } from './status-text.js';
 export { SspiError, isSspiError } from './errors.js';
@@ -48,7 +48,7 @@ export {
 } from './buffers.js';
 export { concat, constantTimeEqual, wipe } from './bytes.js';
 export type { SecBuffer, SecBufferDesc } from './buffers.js';
-export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp } from './types.js';
+export { TIMESTAMP_FOREVER, timeStampFromMillis, millisFromTimeStamp, contextAttribute } from './types.js';
 export type {
   TimeStamp,
   LsaSecHandle,
@@ -65,6 +65,12 @@ export type {
   SecPkgContextNativeNames,
   SecPkgContextKeyInfo,
   SecPkgContextNegotiationInfo,
+  SecPkgContextNames,
+  SecPkgContextSessionKey,
+  SecPkgContextPackageInfo,
+  SecPkgContextFlags,
+  SecPkgContextAuthority,
+  SecPkgContextAccessToken,
   ContextAttributeMap,
   ContextAttribute,
   ContextAttributeValue,
@@ -99,6 +105,8 @@ export type {
 export { CredHandle, CtxtHandle } from './handles.js';
 export type { ContextSide } from './handles.js';
 export { Registry, systemEnvironment } from './registry.js';
+export { importPackageModule, resolveModuleSpecifier } from './module-loader.js';
+export type { LoadedPackageModule } from './module-loader.js';
 export type { RegisteredPackage, LoadReport, RegistryOptions, SecurityEnvironment } from './registry.js';
 export { SspiDispatcher } from './dispatcher.js';
 export type {

@@ -66,15 +66,19 @@ export interface RegistryOptions {
 }
 
 const KNOWN_VERSIONS: ReadonlySet<number> = new Set(Object.values(SecPkgInterfaceVersion));
-/** The user table is defined through ImportContext by VERSION, MarshalAttributeData by VERSION_2 (reference §3). */
+/**
+ * The user table is defined through ImportContext by VERSION, MarshalAttributeData by VERSION_2
+ * (ntsecpkg.h, SECPKG_INTERFACE_VERSION_*).
+ */
 const USER_VERSIONS: ReadonlySet<number> = new Set([SecPkgInterfaceVersion.VERSION, SecPkgInterfaceVersion.VERSION_2]);
 
 function versionText(v: number): string {
   return `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-function refuse(operation: string, detail: string): SspiError {
-  return new SspiError(SecStatus.SEC_E_CANNOT_INSTALL, operation, { detail });
+/** SEC_E_CANNOT_INSTALL; `cause` keeps what the module threw, so the author sees their own error. */
+function refuse(operation: string, detail: string, cause?: unknown): SspiError {
+  return new SspiError(SecStatus.SEC_E_CANNOT_INSTALL, operation, cause === undefined ? { detail } : { detail, cause });
 }
 
 /** Copies the members a version defines, bound to their table; later members are dropped. */
@@ -149,8 +153,8 @@ export class Registry {
     let lsaInit: Awaited<ReturnType<SecurityPackageModule['spLsaModeInitialize']>>;
     try {
       lsaInit = await module.spLsaModeInitialize(this.#lsaVersion);
-    } catch {
-      throw refuse('SpLsaModeInitialize', `${source} threw`);
+    } catch (e) {
+      throw refuse('SpLsaModeInitialize', `${source} threw`, e);
     }
     if (typeof lsaInit !== 'object' || lsaInit === null || typeof lsaInit.status !== 'number') throw refuse('SpLsaModeInitialize', `${source} returned no result`);
     if (!isSuccess(lsaInit.status)) throw refuse('SpLsaModeInitialize', `${source} returned ${statusName(lsaInit.status)}`);
@@ -195,7 +199,7 @@ export class Registry {
       } catch (e) {
         if (e instanceof SspiError) throw e;
         rollback();
-        throw refuse('SpLsaModeInitialize', `table ${index} of ${source} threw during initialisation`);
+        throw refuse('SpLsaModeInitialize', `table ${index} of ${source} threw during initialisation`, e);
       }
     }
 
@@ -219,9 +223,9 @@ export class Registry {
       let userInit;
       try {
         userInit = await module.spUserModeInitialize(this.#lsaVersion);
-      } catch {
+      } catch (e) {
         rollback();
-        throw refuse('SpUserModeInitialize', `${source} threw`);
+        throw refuse('SpUserModeInitialize', `${source} threw`, e);
       }
       if (typeof userInit !== 'object' || userInit === null || typeof userInit.status !== 'number' || !Array.isArray(userInit.tables)) {
         rollback();
@@ -250,16 +254,18 @@ export class Registry {
       const user = rawUser && userVersion !== undefined ? maskTable(rawUser, [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], userVersion) : undefined;
       if (user?.instanceInit) {
         let st: number;
+        let thrown: unknown;
         try {
           // As secur32 does: InstanceInit gets the interface version the loader speaks.
           st = user.instanceInit(this.#lsaVersion, dll);
-        } catch {
+        } catch (e) {
           st = SecStatus.SEC_E_INTERNAL_ERROR;
+          thrown = e;
         }
         if (!isSuccess(st)) {
           rollback();
           for (const r of registered) this.#forget(r);
-          throw refuse('SpInstanceInit', `package "${p.info.name}" returned ${statusName(st)}`);
+          throw refuse('SpInstanceInit', `package "${p.info.name}" ${thrown === undefined ? `returned ${statusName(st)}` : 'threw'}`, thrown);
         }
       }
       const pkg: RegisteredPackage = Object.freeze({

@@ -1,5 +1,5 @@
 /**
- * SECURITY_STATUS values, exactly as winerror.h defines them (reference §5).
+ * SECURITY_STATUS values, exactly as winerror.h defines them (FACILITY_SECURITY, 0x0009).
  *
  * Values are kept as the unsigned 32-bit numbers the header prints (`0x80090308`), so that
  * `switch (status) { case SecStatus.SEC_E_INVALID_TOKEN: … }` narrows and reads like C. A negative
@@ -108,23 +108,25 @@ export const SecStatusAlias = {
   SEC_E_NOT_SUPPORTED: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,
 } as const;
 
-/** NTSTATUS values that SSP/AP packages return where the reference says so (e.g. Digest ASC). */
+/** NTSTATUS values that SSP/AP packages return where Microsoft documents it (e.g. AcceptSecurityContext (Digest)). */
 export const NtStatus = {
   STATUS_SUCCESS: 0x00000000,
   STATUS_LOGON_FAILURE: 0xc000006d,
 } as const;
 
 export type SecStatusName = keyof typeof SecStatus;
+/** A status's name as {@link statusName} gives it: a SEC_E_/SEC_I_ name, an NTSTATUS name, or hex. */
+export type StatusName = SecStatusName | keyof typeof NtStatus | `0x${string}`;
 /** A SECURITY_STATUS or NTSTATUS value (unsigned 32-bit view). */
 export type SecurityStatus = number;
 
-const names = new Map<number, string>();
-for (const [name, value] of Object.entries(NtStatus)) names.set(value, name);
+const names = new Map<number, StatusName>();
+for (const [name, value] of Object.entries(NtStatus)) names.set(value, name as keyof typeof NtStatus);
 // SecStatus last so SEC_E_OK wins over STATUS_SUCCESS for 0.
-for (const [name, value] of Object.entries(SecStatus)) names.set(value, name);
+for (const [name, value] of Object.entries(SecStatus)) names.set(value, name as SecStatusName);
 
 /** The canonical symbolic name of a status (`statusName(0x80090310) === 'SEC_E_OUT_OF_SEQUENCE'`). */
-export function statusName(status: number): string {
+export function statusName(status: number): StatusName {
   const value = status >>> 0;
   return names.get(value) ?? `0x${value.toString(16).toUpperCase().padStart(8, '0')}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The two SSP/AP function tables as TypeScript interfaces, every member in the order of
- * ntsecpkg.h (reference §1, §2). Members are optional: an absent member makes the dispatcher
- * answer SEC_E_UNSUPPORTED_FUNCTION (for FreeCredentialsHandle / DeleteSecurityContext:
+ * ntsecpkg.h (SECPKG_FUNCTION_TABLE, SECPKG_USER_FUNCTION_TABLE). Members are optional: an absent
+ * member makes the dispatcher answer SEC_E_UNSUPPORTED_FUNCTION (for FreeCredentialsHandle / DeleteSecurityContext:
  * SEC_E_INVALID_HANDLE, as Windows' secur32 does).
  *
  * Conventions: in-parameters are positional as in C; out-parameters come back in a result object

@@ -1,4 +1,5 @@
-/** Shared value types of the SSPI contract (reference §6). */
+/** Shared value types of the SSPI contract (sspi.h). */
+import type { SecPkgAttr, SecPkgCredAttr } from './flags.js';
 
 /**
  * TimeStamp: a FILETIME (100 ns units since 1601-01-01 UTC) as a bigint, as Windows stores it in a
@@ -131,23 +132,67 @@ export interface SecPkgContextNegotiationInfo {
   readonly negotiationState: number;
 }
 
+/** SecPkgContext_NamesW: the client's name, `DOMAIN\\user` or `user@REALM`, on both sides. */
+export interface SecPkgContextNames {
+  readonly userName: string;
+}
+
+/** SecPkgContext_SessionKey: a copy of the session key (the caller may wipe it). */
+export interface SecPkgContextSessionKey {
+  readonly sessionKey: Uint8Array;
+}
+
+/** SecPkgContext_PackageInfoW: the package that owns the context. */
+export interface SecPkgContextPackageInfo {
+  readonly packageInfo: SecPkgInfo;
+}
+
+/** SecPkgContext_Flags: the ISC_RET_* / ASC_RET_* flags of the last handshake leg. */
+export interface SecPkgContextFlags {
+  readonly flags: number;
+}
+
+/** SecPkgContext_AuthorityW: the authority (realm, domain) that authenticated the client. */
+export interface SecPkgContextAuthority {
+  readonly authorityName: string;
+}
+
+/** SecPkgContext_AccessToken: in Node, the identity itself (see {@link AccessToken}). */
+export interface SecPkgContextAccessToken {
+  readonly accessToken: AccessToken;
+}
+
 /**
- * The value type of each context attribute a caller can query, by SECPKG_ATTR_* number. Attributes
- * not listed here come back as `unknown` and are the package's own documented shape.
+ * The value type of each context attribute, by SECPKG_ATTR_* id (the keys are the values of
+ * `SecPkgAttr`). `queryContextAttributes(ctx, SecPkgAttr.NAMES).buffer` is a
+ * {@link SecPkgContextNames}, so a misspelled field fails to compile; a package builds its answer
+ * with `contextAttribute(SecPkgAttr.NAMES, { userName })` for the same check. Attributes not listed
+ * come back as `unknown`: the package's own documented shape.
  */
 export interface ContextAttributeMap {
-  0: SecPkgContextSizes;
-  1: { readonly userName: string };
-  2: SecPkgContextLifespan;
-  4: SecPkgContextStreamSizes;
-  5: SecPkgContextKeyInfo;
-  6: { readonly authorityName: string };
-  9: { readonly sessionKey: Uint8Array };
-  10: { readonly packageInfo: SecPkgInfo };
-  12: SecPkgContextNegotiationInfo;
-  13: SecPkgContextNativeNames;
-  14: { readonly flags: number };
-  18: { readonly accessToken: AccessToken };
+  [SecPkgAttr.SIZES]: SecPkgContextSizes;
+  [SecPkgAttr.NAMES]: SecPkgContextNames;
+  [SecPkgAttr.LIFESPAN]: SecPkgContextLifespan;
+  [SecPkgAttr.STREAM_SIZES]: SecPkgContextStreamSizes;
+  [SecPkgAttr.KEY_INFO]: SecPkgContextKeyInfo;
+  [SecPkgAttr.AUTHORITY]: SecPkgContextAuthority;
+  [SecPkgAttr.SESSION_KEY]: SecPkgContextSessionKey;
+  [SecPkgAttr.PACKAGE_INFO]: SecPkgContextPackageInfo;
+  [SecPkgAttr.NEGOTIATION_INFO]: SecPkgContextNegotiationInfo;
+  [SecPkgAttr.NATIVE_NAMES]: SecPkgContextNativeNames;
+  [SecPkgAttr.FLAGS]: SecPkgContextFlags;
+  [SecPkgAttr.ACCESS_TOKEN]: SecPkgContextAccessToken;
+}
+
+/**
+ * A package's successful answer to QueryContextAttributes for `attribute`, type-checked against
+ * {@link ContextAttributeMap}: `return contextAttribute(SecPkgAttr.SIZES, { maxToken, ... })`.
+ */
+export function contextAttribute<A extends keyof ContextAttributeMap>(
+  _attribute: A,
+  buffer: ContextAttributeMap[A],
+): { status: 0; buffer: ContextAttributeMap[A] } {
+  return { status: 0, buffer };
 }
 
 /** A context attribute number, known (a key of ContextAttributeMap) or not. */
@@ -156,9 +201,9 @@ export type ContextAttribute = number;
 /** The value type for a context attribute. */
 export type ContextAttributeValue<A extends number> = A extends keyof ContextAttributeMap ? ContextAttributeMap[A] : unknown;
 
-/** Credential attribute values by SECPKG_CRED_ATTR_* number. */
+/** Credential attribute values by SECPKG_CRED_ATTR_* id (SecPkgCredentials_NamesW for NAMES). */
 export interface CredentialAttributeMap {
-  1: { readonly userName: string };
+  [SecPkgCredAttr.NAMES]: { readonly userName: string };
 }
 
 /** The value type for a credential attribute. */

@@ -266,7 +266,7 @@ describe('bad input gets a precise status before it reaches a package', () => {
   });
 });
 
-describe('impersonation (reference §7)', () => {
+describe('impersonation (ImpersonateSecurityContext, QuerySecurityContextToken)', () => {
   const token = { authenticationPackage: 'T', user: 'alice', groups: [] };
   async function contexts(capabilities = 0x100) {
     const registry = new Registry();

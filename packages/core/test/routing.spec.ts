@@ -33,7 +33,7 @@ function last(rec: RecordingPackage): { table: string; slot: string; args: unkno
   return c;
 }
 
-describe('dispatcher routing (reference §2 routing summary)', () => {
+describe('dispatcher routing (LSA table, then the user table after the mapped-context hand-off)', () => {
   it('AcquireCredentialsHandle → LSA #12 with every argument in order', async () => {
     const { rec, sspi } = await setup();
     const getKeyFn = () => ({ status: 0 });

@@ -1,5 +1,10 @@
-export { labUp, labDown, readLab, labKinit, labCopyCcache, labStartKdc, labStopKdc, labEnvironment, labPublicInfo, labShellExports, isAlive } from './lab.js';
-export type { Lab, LabOptions } from './lab.js';
+export { labUp, labDown, labList, labKinit, labAddUser, labCopyCcache, labPublicInfo, labShellExports } from './lab.js';
+export type { LabStatus } from './lab.js';
+export { readLab, labEnvironment } from './state.js';
+export type { Lab, LabOptions } from './state.js';
+export { labStartKdc, labStopKdc, isAlive, isLabKdc, LAB_ID_VARIABLE } from './kdc.js';
+export { labStateDir } from './registry.js';
+export type { LabRecord } from './registry.js';
 export { findProgram, locate, missingPrograms, LabToolError, LAB_PROGRAMS } from './tools.js';
 export type { LabProgram } from './tools.js';
 export { renderKrb5Conf, renderKdcConf } from './config.js';

@@ -66,6 +66,15 @@ export interface RunResult {
 }
 
 /**
+ * `[file, args]` running `command` under umask 077 (through /bin/sh, which sets it and execs the
+ * program: the PID stays the program's). MIT's programs create logs, replay caches and databases
+ * with the process umask; under a permissive one (000) they would be readable by everyone.
+ */
+export function umaskWrapped(command: readonly string[]): [string, string[]] {
+  return ['/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', ...command]];
+}
+
+/**
  * Runs a program to completion with exactly `env` (no inherited KRB5_* variables can leak in),
  * feeding `stdin` when given. Arguments are logged nowhere.
  */
@@ -77,7 +86,8 @@ export function runProgram(
 ): Promise<RunResult> {
   const file = findProgram(program);
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: { ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const [sh, shArgs] = umaskWrapped([file, ...args]);
+    const child = spawn(sh, shArgs, { env: { ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));

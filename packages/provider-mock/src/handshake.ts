@@ -77,7 +77,9 @@ export function clientStart(state: HandshakeState, identity: Identity, nonce: Ui
   let bytes = encodeBody(token);
   next.user = identity.user;
   next.domain = identity.domain;
-  next.key = identity.key;
+  // The context's own copy: deleting the context wipes it, and the credential it came from may be
+  // reused for further contexts.
+  next.key = Uint8Array.from(identity.key);
   next.caps = requestedCaps;
   if (target !== undefined) next.target = target;
   if (clientLastLeg(state.legs) === 1) {

@@ -4,7 +4,7 @@ import type { SecurityPackageModule } from '@sspkit/core';
 
 export { MockPackage } from './package.js';
 export type { MockPackageOptions } from './package.js';
-export { Script } from './script.js';
+export { DEFAULT_LOG_LIMIT, Script } from './script.js';
 export type { ScriptRule, CallRecord, MockSlot } from './script.js';
 export { MockUserDatabase, DEFAULT_USERS, MOCK_DOMAIN } from './users.js';
 export type { MockUser } from './users.js';

@@ -3,6 +3,7 @@
  * integrity and confidentiality, scriptable statuses and faults, and a call log.
  */
 import {
+  contextAttribute,
   ContextExport,
   IscReq,
   IscRet,
@@ -68,6 +69,8 @@ export interface MockPackageOptions {
   lifetimeMs?: number;
   /** Rules installed from the start. */
   script?: readonly ScriptRule[];
+  /** Call records the log keeps, newest last (default DEFAULT_LOG_LIMIT, 1000; 0 none, Infinity all). */
+  logLimit?: number;
 }
 
 const DEFAULT_CAPABILITIES =
@@ -83,7 +86,7 @@ interface Entry {
 
 /** One instance of the Mock package; `module` is what a registry loads. */
 export class MockPackage {
-  readonly script = new Script();
+  readonly script: Script;
   readonly users: MockUserDatabase;
   readonly info: SecPkgInfo;
   readonly legs: number;
@@ -98,6 +101,7 @@ export class MockPackage {
     const legs = options.legs ?? 3;
     if (!Number.isInteger(legs) || legs < 2 || legs > 16) throw new RangeError('legs must be an integer from 2 to 16');
     this.#options = options;
+    this.script = new Script(options.logLimit);
     this.legs = legs;
     this.users = new MockUserDatabase(options.users ?? DEFAULT_USERS);
     this.info = Object.freeze({
@@ -340,25 +344,39 @@ export class MockPackage {
     const e = this.#contexts.get(h);
     if (!e || (userMode && !e.mapped)) return { status: S.SEC_E_INVALID_HANDLE };
     const { ctx } = e;
-    const need = (v: () => unknown): StatusWith<'buffer', unknown> => (ctx.established ? { status: S.SEC_E_OK, buffer: v() } : { status: S.SEC_E_OUT_OF_SEQUENCE });
+    // Each answer is built with contextAttribute(), so its shape is checked against core's map.
+    const need = (v: () => StatusWith<'buffer', unknown>): StatusWith<'buffer', unknown> =>
+      ctx.established ? v() : { status: S.SEC_E_OUT_OF_SEQUENCE };
     switch (attribute) {
       case SecPkgAttr.SIZES:
-        return { status: S.SEC_E_OK, buffer: { maxToken: this.info.maxToken, maxSignature: TRAILER_SIZE, blockSize: 1, securityTrailer: TRAILER_SIZE } };
+        return contextAttribute(SecPkgAttr.SIZES, {
+          maxToken: this.info.maxToken,
+          maxSignature: TRAILER_SIZE,
+          blockSize: 1,
+          securityTrailer: TRAILER_SIZE,
+        });
       case SecPkgAttr.NAMES:
-        return need(() => ({ userName: `${ctx.hs.domain}\\${ctx.hs.user}` }));
+        return need(() => contextAttribute(SecPkgAttr.NAMES, { userName: `${ctx.hs.domain}\\${ctx.hs.user}` }));
       case SecPkgAttr.NATIVE_NAMES:
-        return need(() => ({ clientName: `${ctx.hs.user}@${ctx.hs.domain}`, serverName: ctx.hs.target ?? '' }));
+        return need(() =>
+          contextAttribute(SecPkgAttr.NATIVE_NAMES, {
+            clientName: `${ctx.hs.user}@${ctx.hs.domain}`,
+            serverName: ctx.hs.target ?? '',
+          }),
+        );
       case SecPkgAttr.LIFESPAN:
-        return { status: S.SEC_E_OK, buffer: { start: ctx.start, expiry: ctx.expiry } };
+        return contextAttribute(SecPkgAttr.LIFESPAN, { start: ctx.start, expiry: ctx.expiry });
       case SecPkgAttr.SESSION_KEY:
-        return need(() => ({ sessionKey: Uint8Array.from(ctx.hs.sessionKey!) }));
+        return need(() =>
+          contextAttribute(SecPkgAttr.SESSION_KEY, { sessionKey: Uint8Array.from(ctx.hs.sessionKey!) }),
+        );
       case SecPkgAttr.PACKAGE_INFO:
-        return { status: S.SEC_E_OK, buffer: { packageInfo: this.info } };
+        return contextAttribute(SecPkgAttr.PACKAGE_INFO, { packageInfo: this.info });
       case SecPkgAttr.FLAGS:
-        return { status: S.SEC_E_OK, buffer: { flags: this.#granted(ctx) } };
+        return contextAttribute(SecPkgAttr.FLAGS, { flags: this.#granted(ctx) });
       case SecPkgAttr.ACCESS_TOKEN:
         if (ctx.hs.side !== 'server') return { status: S.SEC_E_NO_IMPERSONATION };
-        return need(() => ({ accessToken: this.#token(ctx) }));
+        return need(() => contextAttribute(SecPkgAttr.ACCESS_TOKEN, { accessToken: this.#token(ctx) }));
       default:
         return e.custom.has(attribute) ? { status: S.SEC_E_OK, buffer: e.custom.get(attribute) } : { status: S.SEC_E_UNSUPPORTED_FUNCTION };
     }

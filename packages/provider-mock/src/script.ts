@@ -46,14 +46,28 @@ export interface CallRecord {
   status?: number | 'threw';
 }
 
+/**
+ * Records the call log keeps by default: the newest ones (a ring). A handshake makes about ten, so
+ * this is the last ~100 handshakes, a few hundred KB at most, however long the process runs.
+ */
+export const DEFAULT_LOG_LIMIT = 1000;
+
 /** Holds the rules and the log; consulted by every instrumented slot. */
 export class Script {
+  /** The newest {@link logLimit} call records, oldest first. */
   readonly log: CallRecord[] = [];
+  /** How many records {@link log} keeps (oldest dropped first); 0 records nothing, Infinity everything. */
+  logLimit: number;
   readonly #rules: (ScriptRule & { fired: number })[] = [];
   readonly #counts = new Map<MockSlot, number>();
   #seq = 0;
   /** Whether calls are recorded; the benchmark turns this off. */
   recording = true;
+
+  constructor(logLimit: number = DEFAULT_LOG_LIMIT) {
+    if (!(logLimit >= 0)) throw new RangeError('logLimit must be 0 or more');
+    this.logLimit = logLimit;
+  }
 
   /** Adds a rule. `delayMs` only for slots that may answer asynchronously (a sync slot must not). */
   add(rule: ScriptRule): void {
@@ -87,13 +101,14 @@ export class Script {
       rule = r;
       break;
     }
-    if (!this.recording && !rule) return { record: undefined, rule };
+    if ((!this.recording || this.logLimit < 1) && !rule) return { record: undefined, rule };
     const record: CallRecord = { seq: ++this.#seq, table, slot, call, args: args() };
     this.log.push(record);
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
     return { record, rule };
   }
 
-  /** The calls of one slot, in order. */
+  /** The calls of one slot still in the log, in order. */
   calls(slot: MockSlot): CallRecord[] {
     return this.log.filter((r) => r.slot === slot);
   }

@@ -37,6 +37,8 @@ export {
   AsyncGate,
   sharedGate,
   configureSharedGate,
+  localGate,
+  nativeCallStats,
   DEFAULT_ASYNC_LIMIT,
   DEFAULT_ASYNC_BURST,
   oidToDotted,
@@ -62,6 +64,7 @@ export type {
 export { kerberosModule } from './kerberos/index.js';
 export { negotiateModule } from './negotiate/index.js';
 export { nativeModule, nativeTables } from './adapter/tables.js';
+export { configureKdcDeadline, kdcDeadlineStats, DEFAULT_KDC_TIMEOUT_MS, DEFAULT_MAX_ABANDONED, KdcDeadlineError } from './adapter/deadline.js';
 export type { NativeKind } from './adapter/info.js';
 export { packageInfo } from './adapter/info.js';
 export type { NativeAuthData } from './adapter/credentials.js';
@@ -74,3 +77,4 @@ export { decodeLogonInfo, LOGON_EXTRA_SIDS, LOGON_RESOURCE_GROUPS, PacDecodeErro
 export type { GroupMembership, PacLogonInfo, SidAndAttributes } from './pac/logon-info.js';
 export type { LocalAccount, NameAttribute } from './ffi/index.js';
 export { spawnAsToken, canSpawnAsOtherUsers } from './process/spawn-as-token.js';
+export type { SpawnAsTokenOptions } from './process/spawn-as-token.js';

@@ -1,6 +1,7 @@
 /** QueryContextAttributes: NAMES and NATIVE_NAMES name the client, FLAGS, LIFESPAN, PACKAGE_INFO, SESSION_KEY. */
 import { AscRet, IscRet, SecPkgAttr } from '@sspkit/core';
 import type { SecPkgContextLifespan, SecPkgContextNativeNames } from '@sspkit/core';
+import { shown } from '../outcome.js';
 import { ascName, iscName } from '../probe.js';
 import type { ConformanceCheck } from '../types.js';
 import { S, optionalAttribute, query } from './common.js';
@@ -22,7 +23,7 @@ export const attributeChecks: readonly ConformanceCheck[] = [
         const r = query(h, t, ctx, SecPkgAttr.NAMES);
         t.status(`QueryContextAttributes(NAMES) on the ${ctx.side}`, r.status, [S.SEC_E_OK]);
         const name = (r.buffer as { userName?: unknown } | undefined)?.userName;
-        t.ensure(mentions(name, user), `NAMES.sUserName on the ${ctx.side}`, JSON.stringify(name), `a name containing "${user}"`);
+        t.ensure(mentions(name, user), `NAMES.userName on the ${ctx.side}`, shown(name), `a name containing "${user}"`);
       }
     },
   },
@@ -37,8 +38,8 @@ export const attributeChecks: readonly ConformanceCheck[] = [
       const user = await h.expectedUser();
       const p = await h.pair();
       const v = optionalAttribute(h, t, p.server, SecPkgAttr.NATIVE_NAMES, 'SECPKG_ATTR_NATIVE_NAMES') as Partial<SecPkgContextNativeNames> | undefined;
-      t.ensure(mentions(v?.clientName, user), 'NATIVE_NAMES.sClientName on the server', JSON.stringify(v?.clientName), `a name containing "${user}"`);
-      t.ensure(typeof v?.serverName === 'string', 'NATIVE_NAMES.sServerName on the server', typeof v?.serverName, 'a string');
+      t.ensure(mentions(v?.clientName, user), 'NATIVE_NAMES.clientName on the server', shown(v?.clientName), `a name containing "${user}"`);
+      t.ensure(typeof v?.serverName === 'string', 'NATIVE_NAMES.serverName on the server', typeof v?.serverName, 'a string');
     },
   },
   {
@@ -87,7 +88,7 @@ export const attributeChecks: readonly ConformanceCheck[] = [
       const p = await h.pair();
       const v = optionalAttribute(h, t, p.client, SecPkgAttr.PACKAGE_INFO, 'SECPKG_ATTR_PACKAGE_INFO') as { packageInfo?: { name?: unknown } } | undefined;
       const name = v?.packageInfo?.name;
-      t.ensure(typeof name === 'string' && name.toLowerCase() === h.info.name.toLowerCase(), 'PACKAGE_INFO.Name', JSON.stringify(name), h.info.name);
+      t.ensure(typeof name === 'string' && name.toLowerCase() === h.info.name.toLowerCase(), 'PACKAGE_INFO.packageInfo.name', shown(name), h.info.name);
     },
   },
   {

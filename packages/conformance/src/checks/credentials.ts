@@ -1,5 +1,6 @@
 /** Credentials: AcquireCredentialsHandle for each use, unknown packages, wrong passwords, double free. */
 import { SecPkgCred, SecPkgFlag, statusName } from '@sspkit/core';
+import { shown } from '../outcome.js';
 import type { CheckContext, ConformanceCheck } from '../types.js';
 import type { Harness } from '../harness.js';
 import { S } from './common.js';
@@ -106,7 +107,7 @@ export const credentialChecks: readonly ConformanceCheck[] = [
       if (r.status === S.SEC_E_UNSUPPORTED_FUNCTION) t.skip('the package does not support SECPKG_CRED_ATTR_NAMES');
       t.status('QueryCredentialsAttributes(NAMES)', r.status, [S.SEC_E_OK]);
       const name = (r.buffer as { userName?: unknown } | undefined)?.userName;
-      t.ensure(typeof name === 'string' && name.toLowerCase().includes(user.toLowerCase()), 'SECPKG_CRED_ATTR_NAMES userName', JSON.stringify(name), `a name containing "${user}"`);
+      t.ensure(typeof name === 'string' && name.toLowerCase().includes(user.toLowerCase()), 'SECPKG_CRED_ATTR_NAMES userName', shown(name), `a name containing "${user}"`);
     },
   },
 ];

@@ -1,5 +1,6 @@
 /** Package info: SecPkgInfo fields, capabilities against slots, interface versions, cbMaxToken. */
 import { LSA_TABLE_MEMBERS, SecPkgFlag, SecPkgInterfaceVersion, USER_TABLE_MEMBERS, isSuccess, statusName } from '@sspkit/core';
+import { shown } from '../outcome.js';
 import type { ConformanceCheck, SlotName } from '../types.js';
 import { S } from './common.js';
 
@@ -24,12 +25,12 @@ export const packageInfoChecks: readonly ConformanceCheck[] = [
     async run(h, t) {
       const i = h.info;
       // eslint-disable-next-line no-control-regex -- a package name with control characters is the defect checked
-      t.ensure(typeof i.name === 'string' && i.name.length > 0 && !/[\u0000-\u001f]/.test(i.name), 'Name', JSON.stringify(i.name), 'a non-empty printable name');
-      t.ensure(typeof i.comment === 'string', 'Comment', typeof i.comment, 'a string');
-      t.ensure(Number.isInteger(i.version) && i.version >= 0 && i.version <= 0xffff, 'wVersion', String(i.version), 'an integer 0…65535');
-      t.ensure(Number.isInteger(i.rpcId) && i.rpcId >= 0 && i.rpcId <= 0xffff, 'wRPCID', String(i.rpcId), 'an integer 0…65535 (SECPKG_ID_NONE = 0xFFFF)');
-      t.ensure(Number.isInteger(i.maxToken) && i.maxToken > 0, 'cbMaxToken', String(i.maxToken), 'a positive integer');
-      t.ensure(Number.isInteger(i.capabilities) && i.capabilities >= 0, 'fCapabilities', String(i.capabilities), 'a non-negative integer');
+      t.ensure(typeof i.name === 'string' && i.name.length > 0 && !/[\u0000-\u001f]/.test(i.name), 'name (Name)', shown(i.name), 'a non-empty printable name');
+      t.ensure(typeof i.comment === 'string', 'comment (Comment)', typeof i.comment, 'a string');
+      t.ensure(Number.isInteger(i.version) && i.version >= 0 && i.version <= 0xffff, 'version (wVersion)', String(i.version), 'an integer 0…65535');
+      t.ensure(Number.isInteger(i.rpcId) && i.rpcId >= 0 && i.rpcId <= 0xffff, 'rpcId (wRPCID)', String(i.rpcId), 'an integer 0…65535 (SECPKG_ID_NONE = 0xFFFF)');
+      t.ensure(Number.isInteger(i.maxToken) && i.maxToken > 0, 'maxToken (cbMaxToken)', String(i.maxToken), 'a positive integer');
+      t.ensure(Number.isInteger(i.capabilities) && i.capabilities >= 0, 'capabilities (fCapabilities)', String(i.capabilities), 'a non-negative integer');
       for (const name of [i.name, i.name.toUpperCase(), i.name.toLowerCase()]) {
         const q = h.clientSspi.querySecurityPackageInfo(name);
         t.status(`QuerySecurityPackageInfo("${name}")`, q.status, [S.SEC_E_OK]);

@@ -178,7 +178,7 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     id: 'per-message.sizes',
     area: 'per-message',
     group: 'QueryContextAttributes',
-    title: 'SECPKG_ATTR_SIZES: a TOKEN buffer of exactly cbMaxSignature / cbSecurityTrailer bytes is enough',
+    title: 'SECPKG_ATTR_SIZES: a TOKEN buffer of exactly maxSignature (cbMaxSignature) / securityTrailer (cbSecurityTrailer) bytes is enough',
     required: true,
     gate: {},
     async run(h, t) {
@@ -192,12 +192,12 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
       const data = messageBytes('sizes', 40);
       if (offers(h, 'sign')) {
         const s = sign(h.clientSspi, p.client, data, z!.maxSignature!);
-        t.status(`MakeSignature into a ${z!.maxSignature} byte TOKEN buffer (cbMaxSignature)`, s.status, [S.SEC_E_OK]);
+        t.status(`MakeSignature into a ${z!.maxSignature} byte TOKEN buffer (SIZES.maxSignature)`, s.status, [S.SEC_E_OK]);
         t.status('VerifySignature', verify(h.serverSspi, p.server, s.wire), [S.SEC_E_OK]);
       }
       if (offers(h, 'seal')) {
         const s = seal(h.clientSspi, p.client, data, z!.securityTrailer!);
-        t.status(`EncryptMessage into a ${z!.securityTrailer} byte TOKEN buffer (cbSecurityTrailer)`, s.status, [S.SEC_E_OK]);
+        t.status(`EncryptMessage into a ${z!.securityTrailer} byte TOKEN buffer (SIZES.securityTrailer)`, s.status, [S.SEC_E_OK]);
         t.status('DecryptMessage', unseal(h.serverSspi, p.server, s.wire).status, [S.SEC_E_OK]);
       }
       t.note(`maxSignature ${z!.maxSignature}, securityTrailer ${z!.securityTrailer}`, 'sizes that fit what the package writes');

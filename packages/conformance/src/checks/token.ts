@@ -1,5 +1,6 @@
 /** QuerySecurityContextToken and CompleteAuthToken when it was not asked for. */
 import { SecBufferType, secBuffer, secBufferDesc } from '@sspkit/core';
+import { shown } from '../outcome.js';
 import type { ConformanceCheck } from '../types.js';
 import { S, exchange, protection } from './common.js';
 
@@ -16,8 +17,8 @@ export const tokenChecks: readonly ConformanceCheck[] = [
       const p = await h.pair();
       const r = h.serverSspi.querySecurityContextToken(p.server);
       t.status('QuerySecurityContextToken on the server', r.status, [S.SEC_E_OK]);
-      t.ensure(typeof r.token?.user === 'string' && r.token.user.toLowerCase().includes(user.toLowerCase()), 'token user', JSON.stringify(r.token?.user), `"${user}"`);
-      t.ensure(r.token?.authenticationPackage?.toLowerCase() === h.serverPackage.toLowerCase(), 'token authenticationPackage', JSON.stringify(r.token?.authenticationPackage), h.serverPackage);
+      t.ensure(typeof r.token?.user === 'string' && r.token.user.toLowerCase().includes(user.toLowerCase()), 'token user', shown(r.token?.user), `"${user}"`);
+      t.ensure(r.token?.authenticationPackage?.toLowerCase() === h.serverPackage.toLowerCase(), 'token authenticationPackage', shown(r.token?.authenticationPackage), h.serverPackage);
     },
   },
   {

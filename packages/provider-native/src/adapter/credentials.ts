@@ -5,6 +5,7 @@
 import { SecPkgCred, SecPkgCredAttr, SecStatus, timeStampFromMillis } from '@sspkit/core';
 import type { AcquireCredentialsResult, AuthData, SecWinntAuthIdentity } from '@sspkit/core';
 import { acquireCredFrom, acquireCredWithPassword, importName, inquireCred } from '../ffi/index.js';
+import { KdcDeadlineError, kdcTimeout, withKdcDeadline } from './deadline.js';
 import type { CredUsage, GssMech, NativeHandle } from '../ffi/index.js';
 import { failure } from './failure.js';
 import { TicketPins } from './pins.js';
@@ -24,6 +25,18 @@ export interface NativeAuthData {
   readonly clientKeytab?: string;
   /** Any further MIT cred-store entries (`rcache`, …). */
   readonly credStore?: Readonly<Record<string, string>>;
+  /**
+   * Acceptors: let a client's token map to root or a system account (uid below UID_MIN of
+   * /etc/login.defs). Default false: such a token names no local account and says
+   * `localAccountRefused: 'system-account'`, so `root@REALM` never becomes uid 0.
+   */
+  readonly allowSystemAccounts?: boolean;
+  /**
+   * Deadline, in ms, of calls that can wait on the KDC: this acquisition and the credential's first
+   * initiator legs (default: the package's, `configureKdcDeadline`; 10 s). Also read from a
+   * SEC_WINNT_AUTH_IDENTITY given as auth data.
+   */
+  readonly kdcTimeoutMs?: number;
 }
 
 function residual(value: string): string {
@@ -63,6 +76,9 @@ export async function acquire(
   let name: NativeHandle | undefined;
   let cred: NativeHandle | undefined;
   let passwordBased = false;
+  const allowSystem = authData !== undefined && !isIdentity(authData) && (authData as NativeAuthData).allowSystemAccounts === true;
+  const ownTimeout = (authData as { kdcTimeoutMs?: unknown } | undefined)?.kdcTimeoutMs;
+  if (ownTimeout !== undefined && !(typeof ownTimeout === 'number' && ownTimeout > 0)) return { status: SecStatus.SEC_E_INVALID_PARAMETER };
   try {
     if (authData !== undefined && isIdentity(authData)) {
       if (usage === 'ACCEPT') return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
@@ -70,8 +86,16 @@ export async function acquire(
       if (principal === undefined) return { status: SecStatus.SEC_E_INVALID_PARAMETER };
       name = importName(principal, 'principal');
       const password = Buffer.from(authData.password ?? '', 'utf8');
+      const forName = name;
       try {
-        cred = (await acquireCredWithPassword({ name, password, usage: 'INITIATE', mech })).cred;
+        cred = (
+          await withKdcDeadline(
+            kdcTimeout(ownTimeout),
+            'AcquireCredentialsHandle',
+            (signal) => acquireCredWithPassword({ name: forName, password, usage: 'INITIATE', mech, signal }),
+            (late) => late.cred.release(),
+          )
+        ).cred;
       } finally {
         password.fill(0);
       }
@@ -87,7 +111,15 @@ export async function acquire(
         const parsed = usage === 'INITIATE' ? { text: principalName, type: 'principal' as const } : parseTarget(principalName);
         name = importName(parsed.text, parsed.type);
       }
-      cred = (await acquireCredFrom({ ...(name ? { name } : {}), usage, mech, store })).cred;
+      const forName = name;
+      cred = (
+        await withKdcDeadline(
+          kdcTimeout(ownTimeout),
+          'AcquireCredentialsHandle',
+          (signal) => acquireCredFrom({ ...(forName ? { name: forName } : {}), usage, mech, store, signal }),
+          (late) => late.cred.release(),
+        )
+      ).cred;
     }
     const info = usage === 'ACCEPT' ? acceptorInfo(cred, principalName) : inquireCred(cred);
     const handle = tables.issue();
@@ -98,11 +130,14 @@ export async function acquire(
       usage,
       principal: info.name,
       pins: usage === 'ACCEPT' ? null : new TicketPins(mech),
+      ...(allowSystem ? { allowSystemAccounts: true } : {}),
+      ...(ownTimeout !== undefined ? { kdcTimeoutMs: ownTimeout } : {}),
     });
     const lifetimeMs = info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000;
     return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: timeStampFromMillis(Date.now() + lifetimeMs) };
   } catch (err) {
     cred?.release();
+    if (err instanceof KdcDeadlineError) return { status: err.sspiStatus, cause: err };
     return failure(err);
   } finally {
     name?.release();

@@ -1,7 +1,8 @@
 /** SpInitLsaModeContext / SpAcceptLsaModeContext over gss_init/accept_sec_context. */
 import { IscReq, AscReq, SecBufferType, SecStatus, findBuffer, timeStampFromMillis, writeBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
-import { acceptSecContext, acceptSecContextAsync, accountLookupIsLocal, GssFlag, initSecContext, NativeHandle, sharedGate } from '../ffi/index.js';
+import { acceptSecContext, acceptSecContextAsync, accountLookupIsLocal, GssFlag, initSecContext, localGate, NativeHandle, sharedGate } from '../ffi/index.js';
+import { KdcDeadlineError, kdcTimeout, withKdcDeadline, yieldIfDue } from './deadline.js';
 import type { ChannelBindings, GssMech, TicketPin } from '../ffi/index.js';
 import { parseSecChannelBindings } from './bindings.js';
 import { failure } from './failure.js';
@@ -94,21 +95,27 @@ export async function initLeg(
   try {
     // A credential freed while a context uses it stays alive (pinned) until the context goes; one
     // freed during this context's first, in-flight leg may already be gone: continue without it.
-    const step = await initSecContext({
-      cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
-      flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
-      // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
-      // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
-      // the host name through DNS), and either would block the event loop.
-      ticketCached: false,
-      offload: busy(),
-    });
+    const leg = (signal?: AbortSignal): ReturnType<typeof initSecContext> =>
+      initSecContext({
+        cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
+        flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
+        // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
+        // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
+        // the host name through DNS), and either would block the event loop.
+        ticketCached: false,
+        offload: busy(),
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    // Only a first leg can wait on the KDC; what it returns late is plain data, and the context it
+    // writes stays pinned (released with the entry below) until the library returns.
+    const step = fresh ? await withKdcDeadline(kdcTimeout(entry.credEntry?.kdcTimeoutMs), 'InitializeSecurityContext', leg, () => undefined) : await leg();
     result = settle(tables, ctxHandle, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
   } catch (err) {
     if (fresh) {
       entry.ctx.release();
       entry.target?.unpin();
     }
+    if (err instanceof KdcDeadlineError) return { status: err.sspiStatus, cause: err };
     const own = (err as { sspiStatus?: number }).sspiStatus;
     return own !== undefined ? { status: own } : failure(err);
   }
@@ -117,6 +124,7 @@ export async function initLeg(
     && (gssFlagsFromIscReq(entry.requested) & NEEDS_TGT) === 0) {
     await pins.completed(entry.targetName, entry.cred, entry.ctx);
   }
+  await yieldIfDue();
   return result;
 }
 
@@ -153,7 +161,9 @@ async function pinnedFirstLeg(
       cred: pin.cred, ctx: entry.ctx, target: pin.target, mech, flags: gssFlagsFromIscReq(entry.requested), input: null, bindings,
       ticketCached: true, offload: busy(),
     });
-    return settle(tables, undefined, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
+    const result = settle(tables, undefined, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
+    await yieldIfDue();
+    return result;
   } catch (err) {
     entry.ctx.release();
     pin.target.unpin();
@@ -170,7 +180,7 @@ async function pinnedFirstLeg(
  * responsive; alone, they run inline, which is faster.
  */
 function busy(): boolean {
-  return sharedGate().inFlight > 0;
+  return sharedGate().inFlight > 0 || localGate().inFlight > 0;
 }
 
 /**
@@ -202,6 +212,26 @@ function settle(
   };
 }
 
+/**
+ * Windows semantics for a server that supplies channel bindings (RFC 5056): they are required, so
+ * a client that sent none is refused unless the server asked for ASC_REQ_ALLOW_MISSING_BINDINGS.
+ * MIT accepts a client without bindings silently and says so only by leaving
+ * GSS_C_CHANNEL_BOUND_FLAG out of ret_flags (MIT >= 1.19); different bindings already fail in the
+ * library (GSS_S_BAD_BINDINGS).
+ * Returns the cause of the refusal, or undefined.
+ */
+function missingBindings(
+  entry: CtxEntry,
+  step: { readonly continueNeeded: boolean; readonly flags: number },
+  req: number,
+): Error | undefined {
+  if (step.continueNeeded || entry.bindingsGiven !== true) return undefined;
+  if (((req | entry.requested) & AscReq.ALLOW_MISSING_BINDINGS) !== 0) return undefined;
+  if ((step.flags & GssFlag.CHANNEL_BOUND) !== 0) return undefined;
+  return new Error('the server requires channel bindings and the client sent none '
+    + '(ASC_REQ_ALLOW_MISSING_BINDINGS allows that)');
+}
+
 /** One acceptor leg. */
 export async function acceptLeg(
   tables: HandleTables,
@@ -228,6 +258,7 @@ export async function acceptLeg(
     entry = {
       side: 'server', ctx: new NativeHandle('context'), mech, target: null, cred: cred?.acceptor ?? null, requested: req >>> 0,
       complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+      ...(cred?.allowSystemAccounts === true ? { allowSystemAccounts: true } : {}),
     };
     fresh = true;
   }
@@ -235,6 +266,15 @@ export async function acceptLeg(
     // The initiator's name is fetched only if asked for (token, NAMES): see CtxEntry.source.
     const accept = { cred: entry.cred, ctx: entry.ctx, input: token, bindings, wantSource: false };
     const step = busy() ? await acceptSecContextAsync(accept) : acceptSecContext(accept);
+    if (bindings !== null) entry.bindingsGiven = true;
+    const missing = missingBindings(entry, step, req);
+    if (missing !== undefined) {
+      step.source?.release();
+      step.delegated?.release();
+      // A continued context stays incomplete, so nothing can use it; the caller deletes it.
+      if (fresh) entry.ctx.release();
+      return { status: SecStatus.SEC_E_BAD_BINDINGS, cause: missing };
+    }
     entry.source?.release();
     entry.source = step.source;
     if (step.delegated !== null) {
@@ -245,6 +285,7 @@ export async function acceptLeg(
     // Where the user database may wait on a directory server, the token's account lookup runs now,
     // on worker threads, so that QuerySecurityContextToken (synchronous) never waits on it.
     if (entry.complete && result.status >= 0 && !accountLookupIsLocal()) await prefetchAccount(entry);
+    await yieldIfDue();
     return result;
   } catch (err) {
     if (fresh) {

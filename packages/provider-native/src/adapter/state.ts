@@ -17,6 +17,10 @@ export interface CredEntry {
   readonly principal: string;
   /** Service tickets this credential obtained, pinned for inline first legs (initiators only). */
   readonly pins: TicketPins | null;
+  /** Acceptors: a client may map to root or a system account (NativeAuthData.allowSystemAccounts). */
+  readonly allowSystemAccounts?: boolean;
+  /** Deadline of this credential's KDC-reaching first legs (`kdcTimeoutMs` in its auth data). */
+  readonly kdcTimeoutMs?: number;
 }
 
 /** A context handle's state. */
@@ -56,6 +60,10 @@ export interface CtxEntry {
    * context completed because the user database may wait on a network (see token.ts).
    */
   account?: ResolvedAccount;
+  /** Acceptor only: a leg's input carried channel bindings, which the client must then have sent. */
+  bindingsGiven?: boolean;
+  /** Acceptor only: copied from the credential (CredEntry.allowSystemAccounts). */
+  allowSystemAccounts?: boolean;
   /** The error behind the last failed per-message call (the user table's failureCause). */
   lastFailure?: Error | undefined;
 }

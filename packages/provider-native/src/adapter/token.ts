@@ -12,6 +12,7 @@ import type { AccessToken } from '@sspkit/core';
 import { contextSourceName, displayName, importName, inquireContext, localName, localNameAsync, lookupLocalAccount, lookupLocalAccountAsync, nameAttributes, oidToDotted } from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
 import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
+import { isSystemAccount, SYSTEM_ACCOUNT_REFUSED } from '../process/system-accounts.js';
 import type { PacLogonInfo } from '../pac/logon-info.js';
 import { statusFromError } from './failure.js';
 import type { NativeKind } from './info.js';
@@ -35,7 +36,12 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
     // Resolved on worker threads when the context completed if the user database may wait on a
     // network (prefetchAccount); otherwise here, synchronously (local files only). An imported
     // context was not prefetched and is looked up here either way.
-    const { local, account } = e.account ?? resolveAccount(source);
+    const resolved = e.account ?? resolveAccount(source);
+    // root and system accounts are never a client's local account unless the acceptor's
+    // credential allows it (NativeAuthData.allowSystemAccounts): see process/system-accounts.ts.
+    const refused = resolved.account !== null && isSystemAccount(resolved.account.uid) && e.allowSystemAccounts !== true;
+    const local = refused ? null : resolved.local;
+    const account = refused ? null : resolved.account;
     // Authorization data the KDC vouched for (RFC 6680 attributes: PAC buffers, indicators…).
     // Only authenticated attributes count; an imported context's re-imported name has none.
     const authz = e.source !== null ? nameAttributes(e.source.ptr).filter((a) => a.authenticated) : [];
@@ -56,6 +62,7 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
         pac: authz.some((a) => a.name.startsWith('urn:mspac:')),
         ...(indicators.length > 0 ? { authIndicators: indicators } : {}),
         ...(local !== null ? { localName: local } : {}),
+        ...(refused ? { localAccountRefused: SYSTEM_ACCOUNT_REFUSED } : {}),
         ...(account !== null ? { localHome: account.home } : {}),
         ...pacAttributes(logon),
       },

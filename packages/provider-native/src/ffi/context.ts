@@ -14,7 +14,7 @@ import { GssSupplementary, isGssError } from './major.js';
 import { dropBufferDesc, dropDescAt, fillBufferDesc, oidBytes, readPtr, retain, takeBufferDesc, takeDescAt } from './memory.js';
 import { FramePool } from './scratch.js';
 import type { Frame } from './scratch.js';
-import { sharedGate } from './queue.js';
+import { localGate, sharedGate } from './queue.js';
 
 /** Outcome of one init/accept leg. */
 export interface ContextStep {
@@ -86,6 +86,8 @@ export async function initSecContext(options: {
   readonly ticketCached?: boolean;
   /** Run an inline leg (a later one, or a first one with `ticketCached`) on a worker thread anyway, e.g. while the process is busy. */
   readonly offload?: boolean;
+  /** Takes a first leg still queued for the network lane out of the queue (a missed deadline). */
+  readonly signal?: AbortSignal;
 }): Promise<ContextStep> {
   const lib = gssLibrary();
   claim(options.ctx);
@@ -110,11 +112,15 @@ export async function initSecContext(options: {
     const mech = mechOid(lib, options.mech);
     const cbStruct = cb?.struct ?? null;
     const useWorker = first ? options.ticketCached !== true || options.offload === true : options.offload === true;
+    // Only a first leg without a cached ticket can wait on the KDC: it takes the network lane.
+    const gate = first && options.ticketCached !== true ? sharedGate() : localGate();
     major = useWorker
-      ? await sharedGate().run((done) =>
-          lib.gssAsync.gss_init_sec_context(
-            minorAt, cred, ctxAt, target, mech, options.flags >>> 0, 0, cbStruct, inputAt, mechAt, outputAt, flagsAt, timeAt, done,
-          ),
+      ? await gate.run(
+          (done) =>
+            lib.gssAsync.gss_init_sec_context(
+              minorAt, cred, ctxAt, target, mech, options.flags >>> 0, 0, cbStruct, inputAt, mechAt, outputAt, flagsAt, timeAt, done,
+            ),
+          options.signal,
         )
       : lib.gss.gss_init_sec_context(minorAt, cred, ctxAt, target, mech, options.flags >>> 0, 0, cbStruct, inputAt, mechAt, outputAt, flagsAt, timeAt);
   } finally {
@@ -244,7 +250,8 @@ export async function acceptSecContextAsync(options: AcceptOptions): Promise<Acc
     const [minorAt, ctxAt, inputAt, outputAt, srcAt, mechAt, flagsAt, timeAt, delegAt] = c.args;
     const cred = options.cred?.ptr ?? null;
     const src = options.wantSource === false ? null : srcAt;
-    major = await sharedGate().run((done) =>
+    // Accepting with a keytab never waits on a KDC: the local lane, never behind a frozen KDC.
+    major = await localGate().run((done) =>
       lib.gssAsync.gss_accept_sec_context(minorAt, ctxAt, cred, inputAt, c.cb?.struct ?? null, src, mechAt, outputAt, flagsAt, timeAt, delegAt, done),
     );
   } finally {

@@ -10,7 +10,7 @@ import { gssLibrary } from './library.js';
 import type { GssLibrary } from './library.js';
 import { GssCredUsage, isGssError } from './major.js';
 import { cString, fillBufferDesc, readPtr, retain, takeBufferDesc } from './memory.js';
-import { sharedGate } from './queue.js';
+import { localGate, sharedGate } from './queue.js';
 import { FramePool } from './scratch.js';
 
 /** Which mechanism a credential is for. */
@@ -66,6 +66,8 @@ export async function acquireCredFrom(options: {
   readonly mech: GssMech;
   readonly store?: CredStore;
   readonly offload?: boolean;
+  /** Takes a network-lane acquisition still queued out of the queue (a missed deadline). */
+  readonly signal?: AbortSignal;
 }): Promise<AcquiredCred> {
   const lib = gssLibrary();
   const given = options.store ?? {};
@@ -95,7 +97,11 @@ export async function acquireCredFrom(options: {
     const storeArg = entries.length > 0 ? storeAt : null;
     major = local !== null
       ? lib.gss.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt)
-      : await sharedGate().run((done) => lib.gssAsync.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt, done));
+      : await (inline !== null ? localGate() : sharedGate()).run(
+          // A store proven local (inline, but past the per-turn allowance) cannot wait on a KDC.
+          (done) => lib.gssAsync.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt, done),
+          inline !== null ? undefined : options.signal,
+        );
   } finally {
     options.name?.unpin();
   }
@@ -123,6 +129,8 @@ export async function acquireCredWithPassword(options: {
   readonly password: Uint8Array;
   readonly usage: CredUsage;
   readonly mech: GssMech;
+  /** Takes the acquisition out of the network lane's queue if it has not started (a missed deadline). */
+  readonly signal?: AbortSignal;
 }): Promise<AcquiredCred> {
   const lib = gssLibrary();
   const secret = Buffer.from(options.password);
@@ -138,6 +146,7 @@ export async function acquireCredWithPassword(options: {
         minor, options.name.ptr, desc, 0, mechSet(lib, options.mech), GssCredUsage[options.usage],
         credOut, null, timeRec, done,
       ),
+      options.signal,
     );
     retain(secret);
     return finish(lib, 'gss_acquire_cred_with_password', major, minor, credOut, timeRec, options.mech);

@@ -2,6 +2,7 @@
 import { bindGss, bindGssAsync, bindLibc } from './functions.js';
 import type { GssAsyncFunctions, GssFunctions, LibcFunctions } from './functions.js';
 import { firstUsable, loadKoffi } from './koffi.js';
+import { excludeNtlmsspPlugin } from './mech-config.js';
 import type { Koffi } from './koffi.js';
 import { declareLayout } from './layout.js';
 import type { GssLayout } from './layout.js';
@@ -45,6 +46,8 @@ function probe(): { lib: GssLibrary } | { reason: string } {
   const loaded = loadKoffi();
   if ('error' in loaded) return (state = { reason: loaded.error });
   const { koffi } = loaded;
+  // Before the library reads its mechanism list (its first call): no gss-ntlmssp in this process.
+  excludeNtlmsspPlugin();
   const override = process.env['SSPKIT_GSSAPI_LIBRARY'];
   const names = override !== undefined && override !== '' ? [override, ...CANDIDATES] : CANDIDATES;
   const layout = declareLayout(koffi);

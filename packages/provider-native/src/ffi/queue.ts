@@ -14,6 +14,13 @@
  * Starting an async call costs the main thread ~15–40 µs (koffi prepares the call), so the gate
  * also starts at most `burst` calls per turn of the event loop and defers the rest to the next turn
  * with setImmediate, letting timers and I/O run in between.
+ *
+ * Two lanes, two gates: calls that can wait on a KDC (a password or client-keytab acquisition, a
+ * first initiator leg without a pinned ticket, directory lookups) go through {@link sharedGate};
+ * calls that cannot (accepting with a keytab, pinned and later legs, reading a ccache) go through
+ * {@link localGate}. A frozen KDC can fill the first lane for as long as the library waits
+ * (~25 s with MIT 1.20), and nothing in the second lane waits behind it. Together they keep to
+ * libuv's pool minus one thread, so the application's own fs/dns/crypto work always has one.
  */
 
 /** libuv's worker-pool size as Node sizes it: UV_THREADPOOL_SIZE (1..1024), else 4. */
@@ -46,10 +53,28 @@ export class AsyncGate {
     if (!Number.isInteger(burst) || burst < 1) throw new RangeError('async burst must be at least 1');
   }
 
-  /** Starts `start(done)` when a slot is free; resolves with the major status it reports. */
-  run(start: (done: (err: unknown, major: number) => void) => void): Promise<number> {
+  /**
+   * Starts `start(done)` when a slot is free; resolves with the major status it reports. An aborted
+   * `signal` takes a call that has not started yet out of the queue (rejecting with the signal's
+   * reason); a call already running cannot be stopped and keeps its slot until the library returns.
+   */
+  run(start: (done: (err: unknown, major: number) => void) => void, signal?: AbortSignal): Promise<number> {
     return new Promise<number>((resolve, reject) => {
+      const reason = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal?.aborted === true) {
+        reject(reason());
+        return;
+      }
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(launch);
+        if (i >= 0) {
+          this.waiting.splice(i, 1);
+          reject(reason());
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       const launch = (): void => {
+        signal?.removeEventListener('abort', onAbort);
         this.active++;
         this.started++;
         this.startedThisTurn++;
@@ -119,11 +144,28 @@ export class AsyncGate {
 }
 
 let shared: AsyncGate | undefined;
+let local: AsyncGate | undefined;
 
-/** The process-wide gate all KDC-reaching calls share. */
+/** The process-wide gate all calls that can wait on a KDC share (the network lane). */
 export function sharedGate(): AsyncGate {
   shared ??= new AsyncGate();
   return shared;
+}
+
+/** Default in-flight limit of the local lane: what the pool has left past the network lane, less one thread. */
+export const DEFAULT_LOCAL_LIMIT = Math.min(256, Math.max(1, uvPoolSize() - DEFAULT_ASYNC_LIMIT - 1));
+
+/** The process-wide gate of worker-thread calls that cannot wait on a KDC (the local lane). */
+export function localGate(): AsyncGate {
+  local ??= new AsyncGate(DEFAULT_LOCAL_LIMIT);
+  return local;
+}
+
+/** Async native calls of both lanes: started so far, in flight and queued now. */
+export function nativeCallStats(): { readonly started: number; readonly active: number; readonly queued: number } {
+  const a = sharedGate().stats();
+  const b = localGate().stats();
+  return { started: a.started + b.started, active: a.active + b.active, queued: a.queued + b.queued };
 }
 
 /**

@@ -20,7 +20,7 @@ import type { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
 import { importName } from './names.js';
 import { readPtr } from './memory.js';
-import { sharedGate } from './queue.js';
+import { localGate } from './queue.js';
 import { bindKrb5, krb5Check, NO_CLIENT_KEYS } from './krb5.js';
 import type { Krb5 } from './krb5.js';
 
@@ -81,7 +81,8 @@ export async function pinServiceTicket(source: NativeHandle, ctx: NativeHandle, 
     let major: number;
     try {
       const cc = scratch;
-      major = await sharedGate().run((done) => k.copyCcache(minor, source.ptr, cc, done));
+      // Reading a ccache never waits on a KDC: the local lane.
+      major = await localGate().run((done) => k.copyCcache(minor, source.ptr, cc, done));
     } finally {
       source.unpin();
     }

@@ -9,3 +9,11 @@ export const kerberosModule = nativeModule('Kerberos');
  * @public
  */
 export const spLsaModeInitialize = kerberosModule.spLsaModeInitialize;
+const userModeInitialize = kerberosModule.spUserModeInitialize;
+if (userModeInitialize === undefined) throw new Error('the Kerberos module has no user table');
+/**
+ * SpUserModeInitialize of the Kerberos package: with both initialisers this file is a complete package
+ * module, loaded by path (`sspkit conformance packages/provider-native/src/kerberos/index.ts`).
+ * @public
+ */
+export const spUserModeInitialize = userModeInitialize;

@@ -9,3 +9,11 @@ export const negotiateModule = nativeModule('Negotiate');
  * @public
  */
 export const spLsaModeInitialize = negotiateModule.spLsaModeInitialize;
+const userModeInitialize = negotiateModule.spUserModeInitialize;
+if (userModeInitialize === undefined) throw new Error('the Negotiate module has no user table');
+/**
+ * SpUserModeInitialize of the Negotiate package: with both initialisers this file is a complete package
+ * module, loaded by path (`sspkit conformance packages/provider-native/src/negotiate/index.ts`).
+ * @public
+ */
+export const spUserModeInitialize = userModeInitialize;

@@ -11,6 +11,16 @@ import { accessSync, constants } from 'node:fs';
 import { SecStatus, SspiError } from '@sspkit/core';
 import type { AccessToken } from '@sspkit/core';
 import { lookupLocalAccount } from '../ffi/index.js';
+import { firstUserUid, isSystemAccount } from './system-accounts.js';
+
+/** spawn's options, plus the opt-in for root and system accounts. */
+export interface SpawnAsTokenOptions extends SpawnOptions {
+  /**
+   * Start the child even when the token's account is root or a system account (uid below UID_MIN
+   * of /etc/login.defs). Default false: such a token is refused with SEC_E_NO_IMPERSONATION.
+   */
+  readonly allowSystemAccounts?: boolean;
+}
 
 const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'];
 
@@ -37,12 +47,30 @@ export function canSpawnAsOtherUsers(): { readonly allowed: true } | { readonly 
 /**
  * Spawns `command` as the token's local account (uid, primary gid, supplementary groups), with
  * HOME/USER/LOGNAME set for that account. Throws SspiError(SEC_E_NO_IMPERSONATION) when the token
- * maps to no local account or this process lacks the privilege.
+ * maps to no local account, names root or a system account (unless `allowSystemAccounts`), or this
+ * process lacks the privilege.
  */
-export function spawnAsToken(token: AccessToken, command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
+export function spawnAsToken(
+  token: AccessToken,
+  command: string,
+  args: readonly string[] = [],
+  spawnOptions: SpawnAsTokenOptions = {},
+): ChildProcess {
+  const { allowSystemAccounts = false, ...options } = spawnOptions;
   const account = token.localAccount;
   if (account === undefined) {
-    throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail: `${token.user} maps to no local account` });
+    const why = token.attributes?.['localAccountRefused'];
+    const detail = `${token.user} maps to no local account${typeof why === 'string' ? ` (refused: ${why})` : ''}`;
+    throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail });
+  }
+  // Checked here as well as in the token: a token may come from another package or be built by hand.
+  if (!Number.isSafeInteger(account.uid) || account.uid < 0 || !Number.isSafeInteger(account.gid) || account.gid < 0) {
+    throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail: 'the token\'s uid or gid is not a valid id' });
+  }
+  if (isSystemAccount(account.uid) && !allowSystemAccounts) {
+    const detail = `${account.name} (uid ${account.uid}) is root or a system account (below UID_MIN ${firstUserUid()}); ` +
+      'pass allowSystemAccounts to allow it';
+    throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail });
   }
   const can = canSpawnAsOtherUsers();
   if (!can.allowed) throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail: can.reason });
