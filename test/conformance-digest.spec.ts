@@ -10,16 +10,8 @@ import { defineConformanceSuite, runConformance } from '@sspkit/conformance';
 import type { ConformanceOptions, ConformanceReport } from '@sspkit/conformance';
 
 const module = { spLsaModeInitialize: digest.spLsaModeInitialize, spUserModeInitialize: digest.spUserModeInitialize };
-// A known Digest defect the suite found (reported, for the Digest owners to fix in packages/digest):
-// SASL EncryptMessage seals and MACs only the first writable DATA buffer (user-table.ts writableData),
-// so a second DATA buffer travels in clear and unprotected. Skipped here by configuration, so the
-// verdict says so; the report test below pins the failure itself.
-const KNOWN_DEFECTS = {
-  'per-message.multi-buffer-seal': 'known Digest defect: SASL EncryptMessage seals only the first DATA buffer',
-};
-const sasl = { ...digest.sspkitConformance, skip: KNOWN_DEFECTS };
 const MODES = [
-  { mode: 'SASL', options: sasl },
+  { mode: 'SASL', options: digest.sspkitConformance },
   { mode: 'HTTP', options: digest.digestHttpConformance },
 ] as const;
 
@@ -33,8 +25,8 @@ for (const { mode, options } of MODES) {
 describe('Digest conformance reports', () => {
   it('SASL mode: no failing check, a server-first handshake, every skip with its reason', async () => {
     const report = await run(digest.sspkitConformance);
-    // Exactly the known defect (remove it from KNOWN_DEFECTS when Digest seals every DATA buffer).
-    expect(failures(report)).toEqual([['per-message.multi-buffer-seal', 'EncryptMessage: DATA buffer 2', 'left in clear']]);
+    // SASL EncryptMessage seals every writable DATA buffer (it used to leave the second one in clear).
+    expect(failures(report)).toEqual([]);
     expect(report.baseline.statuses).toEqual(['client SEC_I_CONTINUE_NEEDED', 'server SEC_I_CONTINUE_NEEDED', 'client SEC_I_CONTINUE_NEEDED', 'server SEC_E_OK', 'client SEC_E_OK']);
     for (const c of report.checks.filter((x) => x.outcome === 'skip')) expect(c.reason, c.id).toBeTruthy();
     // The security layers are exercised, not skipped.

@@ -11,13 +11,26 @@
  */
 import { Buffer } from 'node:buffer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, createSspi, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  createSspi,
+  secBuffer,
+  secBufferDesc,
+  statusName,
+} from '@sspkit/core';
 import type { CtxtHandle, SspiDispatcher } from '@sspkit/core';
-import { MemoryUserStore, createDigestModule } from '@sspkit/digest';
+import { DEFAULT_DIGEST_DEFAULTS, MemoryUserStore, SASL_CIPHERS, createDigestModule } from '@sspkit/digest';
 import { SamplePeer, cyrusAvailable, frame, makeSaslDir, removeSaslDir, unframe } from './digest/cyrus.js';
 
 const available = cyrusAvailable();
-if (!available) console.warn('digest-cyrus-sasl: sasl2-bin / libsasl2-modules missing (apt-get install sasl2-bin libsasl2-modules); skipping');
+if (!available)
+  console.warn(
+    'digest-cyrus-sasl: sasl2-bin / libsasl2-modules missing (apt-get install sasl2-bin libsasl2-modules); skipping',
+  );
 
 const REALM = 'elwood.innosoft.com';
 let cleanup: Array<() => void> = [];
@@ -26,19 +39,41 @@ afterEach(() => {
   cleanup = [];
 });
 
-async function clientHandshake(sspi: SspiDispatcher, server: SamplePeer, req: number, user = 'chris', password = 'secret'): Promise<CtxtHandle> {
-  const c = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.OUTBOUND, authData: { user, password } });
+async function clientHandshake(
+  sspi: SspiDispatcher,
+  server: SamplePeer,
+  req: number,
+  user = 'chris',
+  password = 'secret',
+): Promise<CtxtHandle> {
+  const c = await sspi.acquireCredentialsHandle({
+    package: 'Digest',
+    credentialUse: SecPkgCred.OUTBOUND,
+    authData: { user, password },
+  });
   if (c.credential === undefined) throw new Error(statusName(c.status));
   await server.receive('S'); // mechanism list
   server.send('C', Buffer.from('DIGEST-MD5'));
   const challenge = await server.receive('S');
   const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-  const r1 = await sspi.initializeSecurityContext({ credential: c.credential, targetName: `imap/${REALM}`, contextReq: req | IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, challenge)), output: out });
+  const r1 = await sspi.initializeSecurityContext({
+    credential: c.credential,
+    targetName: `imap/${REALM}`,
+    contextReq: req | IscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(secBuffer(SecBufferType.TOKEN, challenge)),
+    output: out,
+  });
   expect(statusName(r1.status)).toBe('SEC_I_CONTINUE_NEEDED');
   if (r1.context === undefined) throw new Error('no context');
   server.send('C', out.buffers[0]?.data ?? new Uint8Array());
   const rspauth = await server.receive('S');
-  const r2 = await sspi.initializeSecurityContext({ credential: c.credential, context: r1.context, contextReq: req | IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, rspauth)), output: secBufferDesc(secBuffer(SecBufferType.TOKEN)) });
+  const r2 = await sspi.initializeSecurityContext({
+    credential: c.credential,
+    context: r1.context,
+    contextReq: req | IscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(secBuffer(SecBufferType.TOKEN, rspauth)),
+    output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+  });
   expect(statusName(r2.status)).toBe('SEC_E_OK');
   server.send('C', new Uint8Array());
   await server.expect(/Negotiation complete/);
@@ -59,8 +94,14 @@ describe.skipIf(!available)('sspkit Digest (SASL) client → Cyrus sasl-sample-s
     it(`${c.layer}${c.cipher !== undefined ? ` with ${c.cipher}` : ''}: handshake and one protected message each way`, async () => {
       const dir = makeSaslDir(REALM, 'chris', 'secret');
       const server = new SamplePeer('server', ['-s', 'imap', '-m', 'DIGEST-MD5', '-d', REALM, '-b', c.bits], dir);
-      cleanup.push(() => server.stop(), () => removeSaslDir(dir));
-      const sspi = await createSspi({ modules: [createDigestModule()] });
+      cleanup.push(
+        () => server.stop(),
+        () => removeSaslDir(dir),
+      );
+      // Weak ciphers are opt-in (packages/digest README, Security policy): these cases list them.
+      const sspi = await createSspi({
+        modules: [createDigestModule({ ...DEFAULT_DIGEST_DEFAULTS, saslClientCiphers: SASL_CIPHERS })],
+      });
       const ctx = await clientHandshake(sspi, server, c.req);
       const key = sspi.queryContextAttributes(ctx, 5);
       if (c.cipher !== undefined) expect(key.buffer).toMatchObject({ encryptAlgorithmName: c.cipher });
@@ -80,7 +121,9 @@ describe.skipIf(!available)('sspkit Digest (SASL) client → Cyrus sasl-sample-s
       let payload: Buffer;
       if (c.layer === 'auth-int') {
         const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(16));
-        expect(sspi.makeSignature(ctx, 0, secBufferDesc(secBuffer(SecBufferType.DATA, message), token), 0)).toBe(SecStatus.SEC_E_OK);
+        expect(sspi.makeSignature(ctx, 0, secBufferDesc(secBuffer(SecBufferType.DATA, message), token), 0)).toBe(
+          SecStatus.SEC_E_OK,
+        );
         payload = Buffer.concat([message, token.data]);
       } else {
         const body = secBuffer(SecBufferType.DATA, Uint8Array.from(message));
@@ -96,7 +139,10 @@ describe.skipIf(!available)('sspkit Digest (SASL) client → Cyrus sasl-sample-s
   it('a non-ASCII user and password (RFC 2831 §2.1.2.1 Latin-1 folding) are accepted by Cyrus', async () => {
     const dir = makeSaslDir(REALM, 'José', 'pässwörd');
     const server = new SamplePeer('server', ['-s', 'imap', '-m', 'DIGEST-MD5', '-d', REALM, '-b', 'min=0,max=0'], dir);
-    cleanup.push(() => server.stop(), () => removeSaslDir(dir));
+    cleanup.push(
+      () => server.stop(),
+      () => removeSaslDir(dir),
+    );
     const sspi = await createSspi({ modules: [createDigestModule()] });
     await clientHandshake(sspi, server, 0, 'José', 'pässwörd');
     await server.expect(/Username: José/);
@@ -105,7 +151,10 @@ describe.skipIf(!available)('sspkit Digest (SASL) client → Cyrus sasl-sample-s
   it('a wrong password is refused by Cyrus', async () => {
     const dir = makeSaslDir(REALM, 'chris', 'another secret');
     const server = new SamplePeer('server', ['-s', 'imap', '-m', 'DIGEST-MD5', '-d', REALM, '-b', 'min=0,max=0'], dir);
-    cleanup.push(() => server.stop(), () => removeSaslDir(dir));
+    cleanup.push(
+      () => server.stop(),
+      () => removeSaslDir(dir),
+    );
     const sspi = await createSspi({ modules: [createDigestModule()] });
     await expect(clientHandshake(sspi, server, 0)).rejects.toThrow(/exited|ERR/);
   });
@@ -115,17 +164,34 @@ describe.skipIf(!available)('Cyrus sasl-sample-client → sspkit Digest (SASL) s
   for (const c of cases) {
     it(`${c.layer}${c.cipher !== undefined ? ` with ${c.cipher}` : ''}: handshake, server token, one protected message each way`, async () => {
       const dir = makeSaslDir(REALM, 'unused', 'unused');
-      const client = new SamplePeer('client', ['-s', 'imap', '-n', REALM, '-m', 'DIGEST-MD5', '-a', 'chris', '-u', 'chris', '-r', REALM, '-b', c.bits], dir);
-      cleanup.push(() => client.stop(), () => removeSaslDir(dir));
+      const client = new SamplePeer(
+        'client',
+        ['-s', 'imap', '-n', REALM, '-m', 'DIGEST-MD5', '-a', 'chris', '-u', 'chris', '-r', REALM, '-b', c.bits],
+        dir,
+      );
+      cleanup.push(
+        () => client.stop(),
+        () => removeSaslDir(dir),
+      );
       const sspi = await createSspi({ modules: [createDigestModule()] });
-      const users = new MemoryUserStore([{ username: 'chris', realm: REALM, password: 'secret', groups: ['imap-users'] }]);
-      const cred = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.INBOUND, authData: { kind: 'digest-server', realm: REALM, users, digestUri: `imap/${REALM}` } });
+      const users = new MemoryUserStore([
+        { username: 'chris', realm: REALM, password: 'secret', groups: ['imap-users'] },
+      ]);
+      const cred = await sspi.acquireCredentialsHandle({
+        package: 'Digest',
+        credentialUse: SecPkgCred.INBOUND,
+        authData: { kind: 'digest-server', realm: REALM, users, digestUri: `imap/${REALM}`, ciphers: SASL_CIPHERS },
+      });
       if (cred.credential === undefined) throw new Error(statusName(cred.status));
       client.send('S', Buffer.from('DIGEST-MD5'));
       const mech = await client.receive('C');
       expect(mech.toString('latin1').split('\0')[0]).toBe('DIGEST-MD5');
       const out1 = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-      const a1 = await sspi.acceptSecurityContext({ credential: cred.credential, contextReq: AscReq.ALLOCATE_MEMORY, output: out1 });
+      const a1 = await sspi.acceptSecurityContext({
+        credential: cred.credential,
+        contextReq: AscReq.ALLOCATE_MEMORY,
+        output: out1,
+      });
       expect(statusName(a1.status)).toBe('SEC_I_CONTINUE_NEEDED');
       if (a1.context === undefined) throw new Error('no context');
       client.send('S', out1.buffers[0]?.data ?? new Uint8Array());
@@ -134,7 +200,13 @@ describe.skipIf(!available)('Cyrus sasl-sample-client → sspkit Digest (SASL) s
       client.writeLine('secret');
       const response = await client.receive('C');
       const out2 = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-      const a2 = await sspi.acceptSecurityContext({ credential: cred.credential, context: a1.context, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, response)), output: out2 });
+      const a2 = await sspi.acceptSecurityContext({
+        credential: cred.credential,
+        context: a1.context,
+        contextReq: AscReq.ALLOCATE_MEMORY,
+        input: secBufferDesc(secBuffer(SecBufferType.TOKEN, response)),
+        output: out2,
+      });
       expect(statusName(a2.status)).toBe('SEC_E_OK');
       client.send('S', out2.buffers[0]?.data ?? new Uint8Array());
       const token = sspi.querySecurityContextToken(a1.context).token;
@@ -147,7 +219,9 @@ describe.skipIf(!available)('Cyrus sasl-sample-client → sspkit Digest (SASL) s
       let payload: Buffer;
       if (c.layer === 'auth-int') {
         const sig = secBuffer(SecBufferType.TOKEN, new Uint8Array(16));
-        expect(sspi.makeSignature(a1.context, 0, secBufferDesc(secBuffer(SecBufferType.DATA, message), sig), 0)).toBe(SecStatus.SEC_E_OK);
+        expect(sspi.makeSignature(a1.context, 0, secBufferDesc(secBuffer(SecBufferType.DATA, message), sig), 0)).toBe(
+          SecStatus.SEC_E_OK,
+        );
         payload = Buffer.concat([message, sig.data]);
       } else {
         const body = secBuffer(SecBufferType.DATA, Uint8Array.from(message));
@@ -160,7 +234,9 @@ describe.skipIf(!available)('Cyrus sasl-sample-client → sspkit Digest (SASL) s
       const reply = unframe(await client.receive('C'));
       const desc = secBufferDesc(secBuffer(SecBufferType.STREAM, Uint8Array.from(reply)));
       expect(statusName(sspi.decryptMessage(a1.context, desc, 0))).toBe('SEC_E_OK');
-      expect(Buffer.from(desc.buffers.find((b) => b.type === SecBufferType.DATA)?.data ?? []).toString()).toMatch(/^client message 1\0?$/);
+      expect(Buffer.from(desc.buffers.find((b) => b.type === SecBufferType.DATA)?.data ?? []).toString()).toMatch(
+        /^client message 1\0?$/,
+      );
     });
   }
 });

@@ -15,7 +15,9 @@ const MODULES = '/usr/lib/apache2/modules';
 
 /** Whether Apache with mod_auth_digest is installed (apt: apache2). */
 export function apacheAvailable(): boolean {
-  return existsSync(APACHE) && existsSync(join(MODULES, 'mod_auth_digest.so')) && spawnSync(APACHE, ['-v']).status === 0;
+  return (
+    existsSync(APACHE) && existsSync(join(MODULES, 'mod_auth_digest.so')) && spawnSync(APACHE, ['-v']).status === 0
+  );
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released). */
@@ -63,7 +65,11 @@ export interface ApacheServer {
 }
 
 /** Starts Apache protecting `/` with Digest for the given users (passwords hashed into htdigest). */
-export async function startApache(realm: string, users: ReadonlyArray<{ username: string; password: string }>): Promise<ApacheServer> {
+export async function startApache(
+  realm: string,
+  users: ReadonlyArray<{ username: string; password: string }>,
+  nonceLifetimeSeconds = 300,
+): Promise<ApacheServer> {
   const dir = mkdtempSync(join(tmpdir(), 'digest-apache-'));
   const docs = join(dir, 'htdocs');
   mkdirSync(docs);
@@ -71,7 +77,12 @@ export async function startApache(realm: string, users: ReadonlyArray<{ username
   writeFileSync(join(docs, 'second.txt'), 'apache second\n');
   const md5 = lookupAlgorithm('MD5');
   if (md5 === undefined) throw new Error('MD5 missing from the algorithm table');
-  writeFileSync(join(dir, 'htdigest'), users.map((u) => formatHtdigestLine(u.username, realm, userRealmPasswordHash(md5, u.username, realm, u.password))).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'htdigest'),
+    users
+      .map((u) => formatHtdigestLine(u.username, realm, userRealmPasswordHash(md5, u.username, realm, u.password)))
+      .join('\n') + '\n',
+  );
   const port = await freePort();
   const conf = `
 ServerRoot ${dir}
@@ -98,7 +109,7 @@ AuthDigestShmemSize 65536
   AuthDigestProvider file
   AuthUserFile ${dir}/htdigest
   AuthDigestQop auth
-  AuthDigestNonceLifetime 300
+  AuthDigestNonceLifetime ${nonceLifetimeSeconds}
   Require valid-user
 </Location>
 `;

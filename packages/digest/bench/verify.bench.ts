@@ -1,7 +1,7 @@
 /**
  * Server-side verifications per second through the SSPI dispatcher, MD5 and SHA-256: each round is
  * AcceptSecurityContext (challenge) → the client's InitializeSecurityContext (response) →
- * AcceptSecurityContext (SEC_I_COMPLETE_NEEDED: the method comes later) → CompleteAuthToken.
+ * AcceptSecurityContext (SEC_I_COMPLETE_NEEDED: method and URI come later) → CompleteAuthToken.
  * The client's work is timed separately and subtracted, so the figure is the server's cost.
  */
 import { Buffer } from 'node:buffer';
@@ -33,7 +33,7 @@ async function round(server: CredHandle, client: CredHandle, timing: { server: n
   t = performance.now();
   const a2 = await sspi.acceptSecurityContext({ credential: server, context: a1.context, contextReq: AscReq.HTTP | AscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, out.buffers[0]?.data ?? new Uint8Array())), output: secBufferDesc(secBuffer(SecBufferType.TOKEN)) });
   if (a2.status !== SecStatus.SEC_I_COMPLETE_NEEDED) throw new Error('unexpected status');
-  const st = await sspi.completeAuthToken(a1.context, secBufferDesc(secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('GET'))));
+  const st = await sspi.completeAuthToken(a1.context, secBufferDesc(secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('GET')), secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('/bench'))));
   if (st !== SecStatus.SEC_E_OK) throw new Error('verification failed');
   sspi.deleteSecurityContext(a1.context);
   timing.server += performance.now() - t;

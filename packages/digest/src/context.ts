@@ -11,6 +11,8 @@ import type { SaslServerContext } from './sasl/server-context.js';
 /** A client context in HTTP mode. */
 export interface HttpClientRecord {
   readonly kind: 'http-client';
+  /** Cause of the last failed per-message call (the user table's failureCause slot). */
+  lastFailure?: Error | undefined;
   readonly ctx: HttpClientContext;
   readonly req: number;
   readonly target: string;
@@ -21,6 +23,8 @@ export interface HttpClientRecord {
 /** A server context in HTTP mode. */
 export interface HttpServerRecord {
   readonly kind: 'http-server';
+  /** Cause of the last failed per-message call (the user table's failureCause slot). */
+  lastFailure?: Error | undefined;
   readonly ctx: HttpServerContext;
   readonly req: number;
 }
@@ -28,6 +32,8 @@ export interface HttpServerRecord {
 /** A client context in SASL mode. */
 export interface SaslClientRecord {
   readonly kind: 'sasl-client';
+  /** Cause of the last failed per-message call (the user table's failureCause slot). */
+  lastFailure?: Error | undefined;
   readonly ctx: SaslClientContext;
   readonly req: number;
   readonly target: string;
@@ -39,6 +45,8 @@ export interface SaslClientRecord {
 /** A server context in SASL mode. */
 export interface SaslServerRecord {
   readonly kind: 'sasl-server';
+  /** Cause of the last failed per-message call (the user table's failureCause slot). */
+  lastFailure?: Error | undefined;
   readonly ctx: SaslServerContext;
   readonly req: number;
   established: boolean;
@@ -60,7 +68,8 @@ export function clientAttributes(rec: HttpClientRecord | SaslClientRecord): numb
   }
   const { qop } = rec.ctx.negotiated;
   if (rec.established) ret |= IscRet.MUTUAL_AUTH;
-  if (qop === 'auth-int' || qop === 'auth-conf') ret |= IscRet.INTEGRITY | IscRet.REPLAY_DETECT | IscRet.SEQUENCE_DETECT;
+  if (qop === 'auth-int' || qop === 'auth-conf')
+    ret |= IscRet.INTEGRITY | IscRet.REPLAY_DETECT | IscRet.SEQUENCE_DETECT;
   if (qop === 'auth-conf') ret |= IscRet.CONFIDENTIALITY;
   return ret >>> 0;
 }
@@ -77,7 +86,8 @@ export function serverAttributes(rec: HttpServerRecord | SaslServerRecord, alloc
   }
   const { qop } = rec.ctx.negotiated;
   if (rec.established) ret |= AscRet.MUTUAL_AUTH;
-  if (qop === 'auth-int' || qop === 'auth-conf') ret |= AscRet.INTEGRITY | AscRet.REPLAY_DETECT | AscRet.SEQUENCE_DETECT;
+  if (qop === 'auth-int' || qop === 'auth-conf')
+    ret |= AscRet.INTEGRITY | AscRet.REPLAY_DETECT | AscRet.SEQUENCE_DETECT;
   if (qop === 'auth-conf') ret |= AscRet.CONFIDENTIALITY;
   return ret >>> 0;
 }

@@ -34,6 +34,8 @@ export interface DigestServerAuthData {
   readonly qop?: readonly HttpQop[];
   readonly userhash?: boolean;
   readonly opaque?: string;
+  /** Verify responses without a request URI buffer (README, Security policy; default false). */
+  readonly allowMissingUri?: boolean;
   /** A ready nonce issuer (custom clock, or a key); overrides nonceKey / nonceLifetimeMs. Keyed: needs nonceCounts. */
   readonly nonces?: NonceIssuer;
   /** MAC key of the stateless nonces, shared between instances of one service; needs nonceCounts. */
@@ -55,6 +57,13 @@ export interface DigestModuleDefaults {
   readonly users: readonly DigestUser[];
   /** Outbound identity when a client passes no auth data (Windows would use the logged-on user). */
   readonly defaultClient?: DigestClientSecret;
+  /**
+   * SASL clients: ciphers accepted for auth-conf, in preference order (default 3des, rc4). Listing a
+   * weak one (des, rc4-56, rc4-40) is the opt-out README *Security policy* describes.
+   */
+  readonly saslClientCiphers?: readonly SaslCipher[];
+  /** HTTP clients: algorithms answered (default all; the strongest offered one is chosen). */
+  readonly httpClientAlgorithms?: readonly DigestAlgorithmName[];
 }
 
 /** One credential handle's record. */
@@ -78,7 +87,9 @@ export function clientSecretFrom(authData: unknown, principal: string | undefine
   const password = authData['password'];
   if (user === undefined || typeof password !== 'string') return undefined;
   const domain = authData['domain'];
-  return typeof domain === 'string' && domain !== '' ? { username: user, password, realm: domain } : { username: user, password };
+  return typeof domain === 'string' && domain !== ''
+    ? { username: user, password, realm: domain }
+    : { username: user, password };
 }
 
 /** The inbound half of a credential: HTTP and SASL settings over one user store. */
@@ -94,7 +105,10 @@ export interface DigestServerHalf {
  */
 export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDefaults): Result<DigestServerHalf> {
   if (authData === undefined || authData === null) {
-    return build(defaults.realm, new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm: defaults.realm }))), undefined);
+    // The demo users' passwords are public fixtures: requiring the URI would protect nothing, and
+    // generic SSPI loops (the CLI demo, the conformance suite) have no HTTP request to name.
+    const demo = new MemoryUserStore(defaults.users.map((u) => ({ ...u, realm: defaults.realm })));
+    return build(defaults.realm, demo, { kind: 'digest-server', allowMissingUri: true });
   }
   if (isServerAuthDataRecord(authData)) {
     const parsed = parseServerAuthData(authData);
@@ -114,9 +128,17 @@ export function serverCredentialFrom(authData: unknown, defaults: DigestModuleDe
     return build(d.realm ?? defaults.realm, users, d);
   }
   const single = clientSecretFrom(authData, undefined);
-  if (single === undefined || !isIdentityShape(authData)) return fail(DigestErrorCode.UnknownCredentials, 'inbound auth data is neither a Digest server record nor a user identity');
+  if (single === undefined || !isIdentityShape(authData))
+    return fail(
+      DigestErrorCode.UnknownCredentials,
+      'inbound auth data is neither a Digest server record nor a user identity',
+    );
   const realm = single.realm ?? defaults.realm;
-  return build(realm, new MemoryUserStore([{ username: single.username, realm, password: single.password }]), undefined);
+  return build(
+    realm,
+    new MemoryUserStore([{ username: single.username, realm, password: single.password }]),
+    undefined,
+  );
 }
 
 // Only the fields of SEC_WINNT_AUTH_IDENTITY(_EX): a record carrying others is something else.
@@ -138,6 +160,7 @@ function build(realm: string, users: UserStore, d: DigestServerAuthData | undefi
       ...(d?.qop !== undefined ? { qop: d.qop } : {}),
       ...(d?.userhash !== undefined ? { userhash: d.userhash } : {}),
       ...(d?.opaque !== undefined ? { opaque: d.opaque } : {}),
+      ...(d?.allowMissingUri !== undefined ? { allowMissingUri: d.allowMissingUri } : {}),
       ...(d?.nonceCounts !== undefined ? { nonceCounts: d.nonceCounts } : {}),
       nonces:
         d?.nonces ??
@@ -158,6 +181,8 @@ function build(realm: string, users: UserStore, d: DigestServerAuthData | undefi
   try {
     return ok(make());
   } catch (e) {
-    return isDigestError(e) ? fail(e.code, e.message) : fail(DigestErrorCode.UnknownCredentials, 'Digest server auth data is not usable');
+    return isDigestError(e)
+      ? fail(e.code, e.message)
+      : fail(DigestErrorCode.UnknownCredentials, 'Digest server auth data is not usable');
   }
 }

@@ -22,6 +22,10 @@ export const DigestErrorCode = {
   StaleNonce: 'STALE_NONCE',
   /** The peer asked for an algorithm, qop or cipher this package does not offer. */
   QopNotSupported: 'QOP_NOT_SUPPORTED',
+  /** The peer's answer does not give what the context requirements (ASC_REQ_*) ask for. */
+  QosFailed: 'SECURITY_QOS_FAILED',
+  /** The caller left out an input the call needs (e.g. the request URI buffer). */
+  InvalidParameter: 'INVALID_PARAMETER',
   /** A call that does not fit the state of the context. */
   InvalidState: 'INVALID_STATE',
   /** Credentials (or server settings) in a shape or combination this package refuses. */

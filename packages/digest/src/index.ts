@@ -17,7 +17,15 @@ export { statusForCode } from './status-map.js';
 
 export { DIGEST_ALGORITHMS, lookupAlgorithm } from './crypto/algorithms.js';
 export type { DigestAlgorithm, DigestAlgorithmName } from './crypto/algorithms.js';
-export { hashHex, hashBody, ha2, responseDigest, sessionHa1, userhash, userRealmPasswordHash } from './crypto/http-digest.js';
+export {
+  hashHex,
+  hashBody,
+  ha2,
+  responseDigest,
+  sessionHa1,
+  userhash,
+  userRealmPasswordHash,
+} from './crypto/http-digest.js';
 export { NonceIssuer } from './crypto/nonce.js';
 export type { NonceIssuerOptions, NonceVerdict } from './crypto/nonce.js';
 export { Rc4 } from '@sspkit/legacy-crypto';
@@ -25,6 +33,8 @@ export { Rc4 } from '@sspkit/legacy-crypto';
 export { parseAuthParams, formatAuthParams, DEFAULT_LIMITS } from './messages/auth-params.js';
 export type { AuthParam, AuthParamLimits } from './messages/auth-params.js';
 export { parseChallenge, formatChallenge } from './messages/challenge.js';
+export { parseChallengeList, selectDigestChallenge } from './messages/challenge-list.js';
+export type { AuthChallenge } from './messages/challenge-list.js';
 export type { DigestChallenge } from './messages/challenge.js';
 export { parseCredentials, formatCredentials } from './messages/credentials.js';
 export type { DigestCredentials } from './messages/credentials.js';
@@ -44,7 +54,7 @@ export type { SaslServerOptions } from './sasl/server-context.js';
 export { SaslClientContext } from './sasl/client-context.js';
 export type { SaslClientOptions } from './sasl/client-context.js';
 export { SaslSecurityLayer, deriveSaslKeys } from './sasl/security-layer.js';
-export { SASL_CIPHERS } from './sasl/ciphers.js';
+export { SASL_CIPHERS, STRONG_SASL_CIPHERS } from './sasl/ciphers.js';
 export type { SaslCipher } from './sasl/ciphers.js';
 export { parseSaslChallenge, formatSaslChallenge, parseSaslResponse, formatSaslResponse } from './sasl/messages.js';
 

@@ -40,6 +40,7 @@ const FIELDS: Readonly<Record<string, Check>> = {
   acceptAlgorithms: listOf(isAlgorithm),
   qop: listOf(oneOf('auth', 'auth-int')),
   userhash: isBoolean,
+  allowMissingUri: isBoolean,
   // Echoed verbatim in a quoted header value and the nonce MAC: printable ASCII only.
   opaque: (v) => typeof v === 'string' && /^[\x20-\x7e]*$/.test(v),
   nonces: (v) => v instanceof NonceIssuer,
@@ -53,7 +54,11 @@ const FIELDS: Readonly<Record<string, Check>> = {
 
 /** Whether pAuthData claims to be a Digest server record (it may still be malformed). */
 export function isServerAuthDataRecord(authData: unknown): boolean {
-  return typeof authData === 'object' && authData !== null && (authData as Record<string, unknown>)['kind'] === 'digest-server';
+  return (
+    typeof authData === 'object' &&
+    authData !== null &&
+    (authData as Record<string, unknown>)['kind'] === 'digest-server'
+  );
 }
 
 /**
@@ -66,17 +71,25 @@ export function parseServerAuthData(authData: object): Result<DigestServerAuthDa
   for (const [name, value] of Object.entries(record)) {
     if (value === undefined) continue;
     const check = FIELDS[name];
-    if (check === undefined) return fail(DigestErrorCode.UnknownCredentials, `unknown field "${name}" in Digest server auth data`);
-    if (!check(value)) return fail(DigestErrorCode.UnknownCredentials, `field "${name}" of Digest server auth data has a bad value`);
+    if (check === undefined)
+      return fail(DigestErrorCode.UnknownCredentials, `unknown field "${name}" in Digest server auth data`);
+    if (!check(value))
+      return fail(DigestErrorCode.UnknownCredentials, `field "${name}" of Digest server auth data has a bad value`);
   }
   const d = authData as DigestServerAuthData;
-  if (d.users !== undefined && d.htdigestFile !== undefined) return fail(DigestErrorCode.UnknownCredentials, 'give users or htdigestFile, not both');
-  if (d.groupFile !== undefined && d.htdigestFile === undefined) return fail(DigestErrorCode.UnknownCredentials, 'groupFile needs htdigestFile');
-  if (d.users === undefined && d.htdigestFile === undefined) return fail(DigestErrorCode.NoCredentials, 'Digest server auth data names no users (users or htdigestFile)');
+  if (d.users !== undefined && d.htdigestFile !== undefined)
+    return fail(DigestErrorCode.UnknownCredentials, 'give users or htdigestFile, not both');
+  if (d.groupFile !== undefined && d.htdigestFile === undefined)
+    return fail(DigestErrorCode.UnknownCredentials, 'groupFile needs htdigestFile');
+  if (d.users === undefined && d.htdigestFile === undefined)
+    return fail(DigestErrorCode.NoCredentials, 'Digest server auth data names no users (users or htdigestFile)');
   // A key given here can be given to other instances too: they must share one replay store, or a
   // response accepted by one instance replays on another (see README, "Nonces").
   if (d.nonceCounts === undefined && (d.nonceKey !== undefined || d.nonces?.sharedKey === true)) {
-    return fail(DigestErrorCode.UnknownCredentials, 'nonceKey (or a keyed nonce issuer) needs a shared nonceCounts store');
+    return fail(
+      DigestErrorCode.UnknownCredentials,
+      'nonceKey (or a keyed nonce issuer) needs a shared nonceCounts store',
+    );
   }
   return ok(d);
 }

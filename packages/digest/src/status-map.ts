@@ -11,6 +11,9 @@ const STATUS_BY_CODE: Readonly<Record<DigestErrorCode, number>> = {
   [DigestErrorCode.MutualAuthFailed]: SecStatus.SEC_E_MUTUAL_AUTH_FAILED,
   [DigestErrorCode.StaleNonce]: SecStatus.SEC_E_CONTEXT_EXPIRED,
   [DigestErrorCode.QopNotSupported]: SecStatus.SEC_E_QOP_NOT_SUPPORTED,
+  // Reference §7: ASC (Digest) answers SEC_E_SECURITY_QOS_FAILED when fContextReq cannot be met.
+  [DigestErrorCode.QosFailed]: SecStatus.SEC_E_SECURITY_QOS_FAILED,
+  [DigestErrorCode.InvalidParameter]: SecStatus.SEC_E_INVALID_PARAMETER,
   // A call made before (or after) its turn, e.g. MakeSignature on an unfinished context.
   [DigestErrorCode.InvalidState]: SecStatus.SEC_E_OUT_OF_SEQUENCE,
   [DigestErrorCode.UnknownCredentials]: SecStatus.SEC_E_UNKNOWN_CREDENTIALS,

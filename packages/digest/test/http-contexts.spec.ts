@@ -60,7 +60,7 @@ describe('HTTP Digest client ↔ server', () => {
   it('rejects a wrong password with LOGON_DENIED', async () => {
     const { server, client } = setup({}, 'wrong');
     const step = value(client.initialize(await challenge(server), '/', { method: 'GET' }));
-    const r = await server.accept(step.token, { method: 'GET' });
+    const r = await server.accept(step.token, { method: 'GET', uri: '/' });
     expect(!r.ok && r.error.code).toBe('LOGON_DENIED');
     expect(!r.ok && r.error.message).not.toContain('wrong');
   });
@@ -68,10 +68,10 @@ describe('HTTP Digest client ↔ server', () => {
   it('rejects a replayed nonce count with OUT_OF_SEQUENCE, also on a fresh context', async () => {
     const { cred, server, client } = setup();
     const step = value(client.initialize(await challenge(server), '/', { method: 'GET' }));
-    value(await server.accept(step.token, { method: 'GET' }));
-    const again = await new HttpServerContext(cred).accept(step.token, { method: 'GET' });
+    value(await server.accept(step.token, { method: 'GET', uri: '/' }));
+    const again = await new HttpServerContext(cred).accept(step.token, { method: 'GET', uri: '/' });
     expect(!again.ok && again.error.code).toBe('OUT_OF_SEQUENCE');
-    value(await server.accept(step.token, { method: 'GET' }));
+    value(await server.accept(step.token, { method: 'GET', uri: '/' }));
     const replay = await server.complete({});
     expect(!replay.ok && replay.error.code).toBe('OUT_OF_SEQUENCE');
   });
@@ -84,13 +84,13 @@ describe('HTTP Digest client ↔ server', () => {
     const first = value(client.initialize(c, '/upload', { method: 'PUT' }));
     expect(first).toMatchObject({ completeNeeded: true, next: 'done' });
     const token = value(client.complete({ body: Buffer.from('payload') }));
-    const pending = value(await server.accept(token, { method: 'PUT' }));
+    const pending = value(await server.accept(token, { method: 'PUT', uri: '/upload' }));
     expect(pending.completeNeeded).toBe(true);
     const tampered = await server.complete({ body: Buffer.from('pAyload') });
     expect(!tampered.ok && tampered.error.code).toBe('MESSAGE_ALTERED');
 
     const second = value(client.nextRequest('PUT', '/upload', { body: Buffer.from('two') }));
-    value(await server.accept(second, { method: 'PUT' }));
+    value(await server.accept(second, { method: 'PUT', uri: '/upload' }));
     expect(value(await server.complete({ body: Buffer.from('two') })).next).toBe('done');
   });
 
@@ -100,11 +100,11 @@ describe('HTTP Digest client ↔ server', () => {
     const { server, client } = setup({ nonces });
     const step = value(client.initialize(await challenge(server), '/', { method: 'GET' }));
     now += 5000;
-    const stale = value(await server.accept(step.token, { method: 'GET' }));
+    const stale = value(await server.accept(step.token, { method: 'GET', uri: '/' }));
     expect(stale.next).toBe('continue');
     expect(stale.token).toContain('stale=true');
     const retry = value(client.initialize(stale.token ?? '', '/', { method: 'GET' }));
-    expect(value(await server.accept(retry.token, { method: 'GET' })).next).toBe('done');
+    expect(value(await server.accept(retry.token, { method: 'GET', uri: '/' })).next).toBe('done');
   });
 
   it('a non-stale re-challenge means the credentials were refused', async () => {
@@ -119,7 +119,7 @@ describe('HTTP Digest client ↔ server', () => {
       const { server, client } = setup({ userhash, algorithm: 'SHA-256' }, 'Secret, or not?', 'Jäsøn Doe');
       const step = value(client.initialize(await challenge(server), '/doe.json', { method: 'GET' }));
       expect(step.token).toContain(userhash ? 'userhash=true' : "username*=UTF-8''J%C3%A4s%C3%B8n%20Doe");
-      value(await server.accept(step.token, { method: 'GET' }));
+      value(await server.accept(step.token, { method: 'GET', uri: '/doe.json' }));
       expect(server.identity?.username).toBe('Jäsøn Doe');
     }
   });
@@ -127,14 +127,20 @@ describe('HTTP Digest client ↔ server', () => {
   it('a forged rspauth is MUTUAL_AUTH_FAILED on the client', async () => {
     const { server, client } = setup();
     const step = value(client.initialize(await challenge(server), '/', { method: 'GET' }));
-    value(await server.accept(step.token, { method: 'GET' }));
+    value(await server.accept(step.token, { method: 'GET', uri: '/' }));
     const r = client.initialize('rspauth="00000000000000000000000000000000", qop=auth, nc=00000001', '/', {});
     expect(!r.ok && r.error.code).toBe('MUTUAL_AUTH_FAILED');
   });
 
   it('malformed headers fail with typed errors, never a throw', async () => {
     const { server } = setup();
-    for (const bad of ['Digest username="a', 'Digest a=b, a=c', 'Digest username="x"', 'Basic abc', `Digest username="${'x'.repeat(20000)}"`]) {
+    for (const bad of [
+      'Digest username="a',
+      'Digest a=b, a=c',
+      'Digest username="x"',
+      'Basic abc',
+      `Digest username="${'x'.repeat(20000)}"`,
+    ]) {
       const r = await server.accept(bad, { method: 'GET' });
       expect(r.ok).toBe(false);
       expect(['INVALID_TOKEN', 'ILLEGAL_MESSAGE']).toContain(!r.ok && r.error.code);
@@ -153,7 +159,7 @@ describe('HTTP Digest client ↔ server', () => {
     const { server } = setup({ users: store, algorithm: 'SHA-256' });
     const client = new HttpClientContext({ username: 'u', password: 'p' });
     const step: Step = value(client.initialize(await challenge(server), '/', { method: 'GET' }));
-    const r = await server.accept(step.token, { method: 'GET' });
+    const r = await server.accept(step.token, { method: 'GET', uri: '/' });
     expect(!r.ok && r.error.code).toBe('LOGON_DENIED');
   });
 });
@@ -185,7 +191,10 @@ describe('non-ASCII realms (one wire form for challenge, comparison and nonce MA
   it('authenticates in realms beyond ASCII and beyond Latin-1', async () => {
     // Regression: 'zoö' went out as Latin-1 but was hashed as UTF-8 (LOGON_DENIED); 'Zoo Ω' could not be challenged.
     for (const realm of ['zoö', 'Zoo Ω']) {
-      const cred = new HttpServerCredential({ realm, users: new MemoryUserStore([{ username: 'v', realm, password: 'pw' }]) });
+      const cred = new HttpServerCredential({
+        realm,
+        users: new MemoryUserStore([{ username: 'v', realm, password: 'pw' }]),
+      });
       const server = new HttpServerContext(cred);
       const c = await challenge(server);
       expect(c).toContain(`realm="${Buffer.from(realm, 'utf8').toString('latin1')}"`);

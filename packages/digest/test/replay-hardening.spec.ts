@@ -5,7 +5,8 @@
  * accepted although the server never offered it.
  */
 import { describe, expect, it } from 'vitest';
-import { userhash } from '../src/crypto/http-digest.js';
+import { ha2, responseDigest, userhash, userRealmPasswordHash } from '../src/crypto/http-digest.js';
+import { formatCredentials } from '../src/messages/credentials.js';
 import { NonceIssuer } from '../src/crypto/nonce.js';
 import { DigestErrorCode, isDigestError } from '../src/errors.js';
 import type { Result } from '../src/errors.js';
@@ -32,7 +33,13 @@ function value<T>(r: Result<T>): T {
 /** A fresh challenge from `cred`, answered by `username`: the Authorization value. */
 async function authorization(cred: HttpServerCredential, username: string, uri = '/x'): Promise<string> {
   const challenge = value(await new HttpServerContext(cred).accept(undefined, {})).token ?? '';
-  return value(new HttpClientContext({ username, password: PASSWORDS[username] ?? '' }, {}).initialize(challenge, uri, { method: 'GET' })).token ?? '';
+  return (
+    value(
+      new HttpClientContext({ username, password: PASSWORDS[username] ?? '' }, {}).initialize(challenge, uri, {
+        method: 'GET',
+      }),
+    ).token ?? ''
+  );
 }
 
 /** What a server context answers to an Authorization value: OK, a stale challenge, or an error code. */
@@ -44,29 +51,51 @@ async function verdict(cred: HttpServerCredential, authz: string, uri = '/x'): P
 }
 
 describe('a full nonce-count store never reopens a live nonce to replay', () => {
-  it('refuses new nonces with stale=true while old counts stay replays, until the nonces expire', async () => {
+  it('serves new clients by retiring the oldest nonce early: its old counts are never accepted again', async () => {
     let now = 1_000_000_000;
     const nonces = new NonceIssuer({ lifetimeMs: 60_000, now: () => now });
-    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces, nonceCounts: new MemoryNonceCountStore({ maxNonces: 3, now: () => now }) });
+    const cred = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      nonces,
+      nonceCounts: new MemoryNonceCountStore({ maxNonces: 3, now: () => now }),
+    });
     const victim = await authorization(cred, 'victim', '/secret');
     expect(await verdict(cred, victim, '/secret')).toBe('ok');
     expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
-    // A legitimate low-privilege user fills the store with fresh nonces...
-    for (let i = 0; i < 2; i++) expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
-    // ...the next new nonce finds it full. The victim's nonce is still live, so it is not forgotten:
-    // its used count stays a replay, and the new nonce is refused with a stale challenge instead.
-    const full = await verdict(cred, await authorization(cred, 'eve'));
-    expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
-    expect(full).toBe('stale');
-    // Once the nonces expired (lifetime plus the inter-instance skew) they are dropped and new ones fit.
-    now += 60_000 + 60_000 + 1;
+    // A legitimate user fills the store with fresh nonces, issued later than the victim's...
+    for (let i = 0; i < 2; i++) {
+      now += 10;
+      expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
+    }
+    // ...and the next new client is still served (no cliff): the victim's nonce, the oldest, is
+    // retired. Its recorded count is forgotten, so the nonce is refused as stale, never replayed.
+    now += 10;
+    expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
     expect(await verdict(cred, victim, '/secret')).toBe('stale');
+  });
+
+  it('refuse-new keeps the old behaviour: new nonces get stale=true until the old ones expire', async () => {
+    let now = 1_000_000_000;
+    const nonces = new NonceIssuer({ lifetimeMs: 60_000, now: () => now });
+    const store = new MemoryNonceCountStore({ maxNonces: 3, now: () => now, whenFull: 'refuse-new' });
+    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces, nonceCounts: store });
+    const victim = await authorization(cred, 'victim', '/secret');
+    expect(await verdict(cred, victim, '/secret')).toBe('ok');
+    for (let i = 0; i < 2; i++) expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
+    expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('stale');
+    expect(await verdict(cred, victim, '/secret')).toBe(DigestErrorCode.OutOfSequence);
+    now += 60_000 + 60_000 + 1;
     expect(await verdict(cred, await authorization(cred, 'eve'))).toBe('ok');
   });
 
   it('the default store follows the nonce issuer clock', async () => {
     let now = 1_000_000_000;
-    const cred = new HttpServerCredential({ realm: 'zoo', users, nonces: new NonceIssuer({ lifetimeMs: 1_000, now: () => now }) });
+    const cred = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      nonces: new NonceIssuer({ lifetimeMs: 1_000, now: () => now }),
+    });
     const victim = await authorization(cred, 'victim');
     expect(await verdict(cred, victim)).toBe('ok');
     now += 500;
@@ -90,8 +119,20 @@ describe('credentials that accept the same nonces share one record of counts', (
 
   it('a response accepted by instance A is a replay on instance B when they share the store', async () => {
     const nonceCounts = new MemoryNonceCountStore();
-    const a = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces: new NonceIssuer({ key }), nonceCounts });
-    const b = new HttpServerCredential({ realm: 'zoo', users, opaque: 'o', nonces: new NonceIssuer({ key }), nonceCounts });
+    const a = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      opaque: 'o',
+      nonces: new NonceIssuer({ key }),
+      nonceCounts,
+    });
+    const b = new HttpServerCredential({
+      realm: 'zoo',
+      users,
+      opaque: 'o',
+      nonces: new NonceIssuer({ key }),
+      nonceCounts,
+    });
     const authz = await authorization(a, 'victim');
     expect(await verdict(a, authz)).toBe('ok');
     expect(await verdict(b, authz)).toBe(DigestErrorCode.OutOfSequence);
@@ -131,5 +172,49 @@ describe('userhash only when offered', () => {
       expect(!r.ok && r.error.code).toBe(offered ? DigestErrorCode.LogonDenied : DigestErrorCode.IllegalMessage);
       expect(hashLookups).toBe(offered ? 1 : 0);
     }
+  });
+});
+
+describe('nonce counts are kept per (nonce, user)', () => {
+  it("another user answering the victim's nonce with nc=ffffffff does not deny the victim", async () => {
+    const cred = new HttpServerCredential({ realm: 'zoo', users });
+    const server = new HttpServerContext(cred);
+    const challenge = value(await server.accept(undefined, {})).token ?? '';
+    const client = new HttpClientContext({ username: 'victim', password: 'v-pass' }, {});
+    const first = value(client.initialize(challenge, '/x', { method: 'GET' })).token ?? '';
+    expect(value(await server.accept(first, { method: 'GET', uri: '/x' })).next).toBe('done');
+    // Eve saw the nonce (it travels in clear) and answers it with her own password at the last count.
+    const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+    const opaque = /opaque="([^"]+)"/.exec(challenge)?.[1] ?? '';
+    const a = cred.algorithm;
+    const nc = 0xffffffff;
+    const ha1 = userRealmPasswordHash(a, 'eve', 'zoo', 'e-pass');
+    const response = responseDigest(a, {
+      ha1,
+      nonce,
+      qop: 'auth',
+      nc,
+      cnonce: 'c',
+      ha2: ha2(a, { method: 'GET', uri: '/x', qop: 'auth' }),
+    });
+    const burn = formatCredentials({
+      username: 'eve',
+      usernameExt: false,
+      realm: 'zoo',
+      uri: '/x',
+      nonce,
+      response,
+      algorithm: a,
+      opaque,
+      qop: 'auth',
+      nc,
+      cnonce: 'c',
+      userhash: false,
+    });
+    expect(await verdict(cred, burn)).toBe('ok');
+    // The victim's next request on its nonce (nc=2) still goes through.
+    const next = value(client.nextRequest('GET', '/x', {}));
+    expect(await verdict(cred, next)).toBe('ok');
+    expect(await verdict(cred, next)).toBe(DigestErrorCode.OutOfSequence);
   });
 });

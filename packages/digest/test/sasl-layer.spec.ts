@@ -8,7 +8,6 @@ import { SaslSecurityLayer } from '../src/sasl/security-layer.js';
 
 // RC4 itself (RFC 6229 vectors) is tested in @sspkit/legacy-crypto.
 
-
 describe('DES via des-ede3 with K1=K2=K3', () => {
   it('matches the FIPS 81 appendix B example (key 0123456789abcdef, "Now is t")', () => {
     // Kc whose first 7 octets spread (7 bits per octet, odd parity) to the FIPS key, then IV 0.

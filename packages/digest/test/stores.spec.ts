@@ -63,10 +63,10 @@ describe('MemoryNonceCountStore', () => {
     expect(s.record('n', 40, LIVE)).toBe('fresh');
     expect(s.record('n', 5, LIVE)).toBe('replay');
   });
-  it('never forgets a live nonce: once full it refuses new nonces and old counts stay replays', () => {
+  it('refuse-new: never forgets a live nonce; once full it refuses new nonces and old counts stay replays', () => {
     // Regression: the store used to evict the oldest nonce at capacity, reopening its counts to replay.
     let now = 1_000;
-    const s = new MemoryNonceCountStore({ maxNonces: 2, now: () => now });
+    const s = new MemoryNonceCountStore({ maxNonces: 2, now: () => now, whenFull: 'refuse-new' });
     expect(s.record('a', 1, 5_000)).toBe('fresh');
     expect(s.record('b', 1, 5_000)).toBe('fresh');
     expect(s.record('c', 1, 5_000)).toBe('full');
@@ -82,7 +82,7 @@ describe('MemoryNonceCountStore', () => {
   });
   it('drops each nonce after its own retention time, whatever the order it arrived in', () => {
     let now = 0;
-    const s = new MemoryNonceCountStore({ maxNonces: 3, now: () => now });
+    const s = new MemoryNonceCountStore({ maxNonces: 3, now: () => now, whenFull: 'refuse-new' });
     s.record('late', 1, 300);
     s.record('early', 1, 100);
     s.record('mid', 1, 200);
@@ -92,6 +92,23 @@ describe('MemoryNonceCountStore', () => {
     expect(s.record('late', 1, 300)).toBe('replay');
     expect(s.record('mid', 1, 200)).toBe('replay');
     expect(s.record('y', 1, 1_000)).toBe('full');
+  });
+  it('expire-oldest (default): a full store retires the oldest key and refuses it, and every older one, for good', () => {
+    const now = 1_000;
+    const s = new MemoryNonceCountStore({ maxNonces: 2, now: () => now });
+    expect(s.record('a', 1, 5_000)).toBe('fresh');
+    expect(s.record('b', 1, 6_000)).toBe('fresh');
+    // A new client is served: 'a' (retained the shortest) is forgotten and the floor rises to 5 000.
+    expect(s.record('c', 1, 7_000)).toBe('fresh');
+    expect(s.size).toBe(2);
+    expect(s.floor).toBe(5_000);
+    // 'a' is never vouched for again (its count 1 would otherwise be "fresh"), nor any key as old.
+    expect(s.record('a', 1, 5_000)).toBe('full');
+    expect(s.record('a', 2, 5_000)).toBe('full');
+    expect(s.record('older', 1, 4_000)).toBe('full');
+    // Keys retained longer keep working, and their replays stay replays.
+    expect(s.record('b', 1, 6_000)).toBe('replay');
+    expect(s.record('b', 2, 6_000)).toBe('fresh');
   });
   it('refuses to vouch for a nonce already past its retention', () => {
     const s = new MemoryNonceCountStore({ now: () => 10_000 });
@@ -145,7 +162,10 @@ describe('user stores', () => {
     const wanted = userhash(SHA256, 'u7', 'r');
     store.lookupByUserhash(wanted, 'r', SHA256);
     const first = reads;
-    for (let i = 0; i < 10; i++) expect(store.lookupByUserhash(i % 2 === 0 ? wanted : '0'.repeat(64), 'r', SHA256)?.username).toBe(i % 2 === 0 ? 'u7' : undefined);
+    for (let i = 0; i < 10; i++)
+      expect(store.lookupByUserhash(i % 2 === 0 ? wanted : '0'.repeat(64), 'r', SHA256)?.username).toBe(
+        i % 2 === 0 ? 'u7' : undefined,
+      );
     expect(reads - first).toBeLessThanOrEqual(5);
   });
   it('reads htdigest and group files', () => {

@@ -32,7 +32,9 @@ export interface BlockStream {
 export function createDesStream(variant: DesVariant, kc: Uint8Array, encrypt: boolean): BlockStream {
   const key = desEde3Key(variant, kc);
   const iv = Buffer.from(kc.subarray(8, 16));
-  const c: Cipher | Decipher = encrypt ? createCipheriv('des-ede3-cbc', key, iv) : createDecipheriv('des-ede3-cbc', key, iv);
+  const c: Cipher | Decipher = encrypt
+    ? createCipheriv('des-ede3-cbc', key, iv)
+    : createDecipheriv('des-ede3-cbc', key, iv);
   c.setAutoPadding(false);
   return { update: (data) => c.update(data) };
 }

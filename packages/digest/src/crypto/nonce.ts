@@ -39,7 +39,8 @@ export class NonceIssuer {
   readonly sharedKey: boolean;
 
   constructor(options: NonceIssuerOptions = {}) {
-    if (options.key !== undefined && options.key.length < 16) throw new RangeError('nonce key must be at least 16 octets');
+    if (options.key !== undefined && options.key.length < 16)
+      throw new RangeError('nonce key must be at least 16 octets');
     this.sharedKey = options.key !== undefined;
     this.#key = options.key !== undefined ? Buffer.from(options.key) : randomBytes(32);
     this.#lifetimeMs = options.lifetimeMs ?? 300_000;

@@ -7,10 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { unicodeToWire } from '../bytes.js';
 import { ha2, hashBody, responseDigest, sessionHa1, userhash, userRealmPasswordHash } from '../crypto/http-digest.js';
 import { constantTimeEqual } from '@sspkit/core';
+import type { DigestAlgorithmName } from '../crypto/algorithms.js';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { parseAuthenticationInfo } from '../messages/authentication-info.js';
-import { parseChallenge } from '../messages/challenge.js';
+import { selectDigestChallenge } from '../messages/challenge-list.js';
 import type { DigestChallenge } from '../messages/challenge.js';
 import { formatCredentials } from '../messages/credentials.js';
 import type { HttpQop } from '../messages/qop.js';
@@ -30,6 +31,11 @@ export interface HttpClientOptions {
   readonly integrity?: boolean;
   /** Expect and check the server's rspauth (ISC_REQ_MUTUAL_AUTH). */
   readonly mutual?: boolean;
+  /**
+   * Algorithms the client answers with (default: all). Of the Digest challenges a field value lists,
+   * the strongest allowed one is answered; a client that must not fall back to MD5 leaves it out.
+   */
+  readonly algorithms?: readonly DigestAlgorithmName[];
 }
 
 interface Session {
@@ -42,6 +48,7 @@ interface Session {
 }
 
 interface LastRequest {
+  readonly method: string;
   readonly uri: string;
   readonly nonce: string;
   readonly nc: number;
@@ -77,6 +84,11 @@ export class HttpClientContext {
     return this.#session?.challenge.realm;
   }
 
+  /** Method and URI of the last request this context answered (a stale re-answer is for it). */
+  get lastRequest(): { readonly method: string; readonly uri: string } | undefined {
+    return this.#last !== undefined ? { method: this.#last.method, uri: this.#last.uri } : undefined;
+  }
+
   /** Name of the algorithm in use. */
   get algorithmName(): string | undefined {
     return this.#session?.challenge.algorithm.name;
@@ -91,11 +103,20 @@ export class HttpClientContext {
     if (this.#session !== undefined && !/^digest[ \t]/i.test(trimmed) && /\brspauth\b|\bnextnonce\b/i.test(trimmed)) {
       return this.#checkInfo(trimmed);
     }
-    const parsed = parseChallenge(/^digest[ \t]/i.test(trimmed) ? trimmed : `Digest ${trimmed}`);
+    // A field value may list several challenges (RFC 7235 §4.1); a bare parameter list is one
+    // Digest challenge without its scheme.
+    const allowed = this.#options.algorithms;
+    const listed = selectDigestChallenge(trimmed, allowed);
+    const parsed =
+      listed.ok || /^digest[ \t]/i.test(trimmed) || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+[ \t]*=/.test(trimmed)
+        ? listed
+        : selectDigestChallenge(`Digest ${trimmed}`, allowed);
     if (!parsed.ok) return fail(parsed.error.code, parsed.error.message);
     const c = parsed.value;
-    if (this.#session !== undefined && !c.stale) return fail(DigestErrorCode.LogonDenied, 'server rejected the credentials');
-    if (this.#secret.realm !== undefined && unicodeToWire(this.#secret.realm) !== c.realm) return fail(DigestErrorCode.NoCredentials, 'no credentials for this realm');
+    if (this.#session !== undefined && !c.stale)
+      return fail(DigestErrorCode.LogonDenied, 'server rejected the credentials');
+    if (this.#secret.realm !== undefined && unicodeToWire(this.#secret.realm) !== c.realm)
+      return fail(DigestErrorCode.NoCredentials, 'no credentials for this realm');
     let qop: HttpQop | undefined;
     if (c.qop.length > 0) {
       const wantInt = this.#options.integrity === true && c.qop.includes('auth-int');
@@ -121,16 +142,23 @@ export class HttpClientContext {
     // The client side is done once it has answered: HTTP has no further leg it must wait for. The
     // server's Authentication-Info (rspauth, nextnonce) or a stale challenge may still be fed back.
     const answer = this.#safeRespond(method, uri, parts);
-    return answer.ok ? ok({ next: 'done', completeNeeded: false, token: answer.value }) : fail(answer.error.code, answer.error.message);
+    return answer.ok
+      ? ok({ next: 'done', completeNeeded: false, token: answer.value })
+      : fail(answer.error.code, answer.error.message);
   }
 
   /** CompleteAuthToken: finishes an auth-int response once the entity body is known. */
   complete(parts: HttpRequestParts): Result<string> {
     const p = this.#pending;
-    if (p === undefined || this.#session === undefined) return fail(DigestErrorCode.InvalidState, 'nothing to complete');
+    if (p === undefined || this.#session === undefined)
+      return fail(DigestErrorCode.InvalidState, 'nothing to complete');
     // CompleteAuthToken describes the final message: no body in it means an empty body.
     this.#pending = undefined;
-    return this.#safeRespond(parts.method ?? p.method, p.uri, parts.body === undefined && parts.bodyHash === undefined ? { ...parts, body: new Uint8Array(0) } : parts);
+    return this.#safeRespond(
+      parts.method ?? p.method,
+      p.uri,
+      parts.body === undefined && parts.bodyHash === undefined ? { ...parts, body: new Uint8Array(0) } : parts,
+    );
   }
 
   /** MakeSignature: the Authorization value of the next request on this context (nc + 1). */
@@ -145,7 +173,8 @@ export class HttpClientContext {
   // A user name, URI or method with CR/LF or other control characters cannot travel in a header.
   #safeRespond(method: string, uri: string, parts: HttpRequestParts): Result<string> {
     // eslint-disable-next-line no-control-regex -- control characters cannot travel in a header
-    if (/[\u0000-\u001f\u007f]/.test(method + uri)) return fail(DigestErrorCode.IllegalMessage, 'method or URI contains control characters');
+    if (/[\u0000-\u001f\u007f]/.test(method + uri))
+      return fail(DigestErrorCode.IllegalMessage, 'method or URI contains control characters');
     try {
       return ok(this.#respond(method, uri, parts));
     } catch {
@@ -158,7 +187,8 @@ export class HttpClientContext {
     if (s === undefined) throw new Error('unreachable: no session');
     const a = s.challenge.algorithm;
     s.nc += 1;
-    const bodyHash = s.qop === 'auth-int' ? (parts.bodyHash ?? hashBody(a, parts.body ?? new Uint8Array(0))) : undefined;
+    const bodyHash =
+      s.qop === 'auth-int' ? (parts.bodyHash ?? hashBody(a, parts.body ?? new Uint8Array(0))) : undefined;
     const ha1 = sessionHa1(a, s.baseHa1, s.nonce, s.cnonce);
     const qopFields = s.qop !== undefined ? { nc: s.nc, cnonce: s.cnonce } : {};
     const response = responseDigest(a, {
@@ -168,7 +198,7 @@ export class HttpClientContext {
       ...qopFields,
       ha2: ha2(a, { method, uri, qop: s.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) }),
     });
-    this.#last = { uri, nonce: s.nonce, nc: s.nc, bodyHash };
+    this.#last = { method, uri, nonce: s.nonce, nc: s.nc, bodyHash };
     const wireUser = unicodeToWire(this.#secret.username);
     const hashed = s.challenge.userhash;
     // RFC 7616 §3.4.4: a name that cannot travel as ASCII goes as username* when the server said UTF-8.
@@ -190,7 +220,8 @@ export class HttpClientContext {
   #checkInfo(token: string): Result<Step> {
     const s = this.#session;
     const last = this.#last;
-    if (s === undefined || last === undefined) return fail(DigestErrorCode.InvalidState, 'no request to match Authentication-Info against');
+    if (s === undefined || last === undefined)
+      return fail(DigestErrorCode.InvalidState, 'no request to match Authentication-Info against');
     const info = parseAuthenticationInfo(token);
     if (!info.ok) return fail(info.error.code, info.error.message);
     if (info.value.rspauth !== undefined) {
@@ -200,9 +231,15 @@ export class HttpClientContext {
         nonce: last.nonce,
         qop: s.qop,
         ...(s.qop !== undefined ? { nc: last.nc, cnonce: s.cnonce } : {}),
-        ha2: ha2(a, { method: '', uri: last.uri, qop: s.qop, ...(last.bodyHash !== undefined ? { bodyHash: last.bodyHash } : {}) }),
+        ha2: ha2(a, {
+          method: '',
+          uri: last.uri,
+          qop: s.qop,
+          ...(last.bodyHash !== undefined ? { bodyHash: last.bodyHash } : {}),
+        }),
       });
-      if (!constantTimeEqual(expected, info.value.rspauth)) return fail(DigestErrorCode.MutualAuthFailed, 'rspauth does not match: the server does not know the secret');
+      if (!constantTimeEqual(expected, info.value.rspauth))
+        return fail(DigestErrorCode.MutualAuthFailed, 'rspauth does not match: the server does not know the secret');
       this.#serverVerified = true;
     } else if (this.#options.mutual === true) {
       return fail(DigestErrorCode.MutualAuthFailed, 'Authentication-Info without rspauth');

@@ -8,17 +8,20 @@
  * A response can also arrive on a fresh context (a client reusing a nonce on a new connection): nonces
  * are stateless, so that works, and the shared nonce-count store still catches replays.
  */
+import { Buffer } from 'node:buffer';
 import { wireToUnicode } from '../bytes.js';
 import type { DigestAlgorithm } from '../crypto/algorithms.js';
-import { ha2, hashBody, hashHex, responseDigest, sessionHa1 } from '../crypto/http-digest.js';
 import { constantTimeEqual } from '@sspkit/core';
+import { ha2, hashBody, responseDigest, sessionHa1, userRealmPasswordHash } from '../crypto/http-digest.js';
 import { DigestErrorCode, fail, ok } from '../errors.js';
 import type { Result } from '../errors.js';
 import { formatAuthenticationInfo } from '../messages/authentication-info.js';
 import { formatChallenge } from '../messages/challenge.js';
 import { parseCredentials } from '../messages/credentials.js';
 import type { DigestCredentials } from '../messages/credentials.js';
+import type { HttpQop } from '../messages/qop.js';
 import type { DigestIdentity, HttpRequestParts, Step } from '../step.js';
+import { nonceCountKey } from '../stores/count-key.js';
 import { baseHa1For } from '../stores/user-store.js';
 import type { DigestUser } from '../stores/user-store.js';
 import type { HttpServerCredential } from './server-credential.js';
@@ -32,11 +35,20 @@ interface Pending {
   readonly parts: HttpRequestParts;
   /** Whether a mismatch means tampering (a later request, auth-int) rather than a wrong password. */
   readonly alteredOnMismatch: boolean;
+  /** The store knows no such user (or no key for the algorithm): `user` is a decoy, always refused. */
+  readonly decoy: boolean;
+}
+
+/** What the server's context requirements ask of every response (from ASC_REQ_* flags). */
+export interface HttpServerRequirements {
+  /** ASC_REQ_INTEGRITY: only qop=auth-int (which covers the entity body) will do. */
+  readonly integrity?: boolean;
 }
 
 /** One server-side HTTP Digest context. */
 export class HttpServerContext {
   readonly #cred: HttpServerCredential;
+  readonly #require: HttpServerRequirements;
   #state: State = 'initial';
   #pending: Pending | undefined;
   #identity: DigestIdentity | undefined;
@@ -47,10 +59,18 @@ export class HttpServerContext {
   // The nonce this context last authenticated, and the key it used: later requests on the same
   // connection reuse both instead of redoing the MAC check and the store lookup.
   #knownNonce: string | undefined;
+  /** The nonce-count store key of the last recorded (nonce, user). */
+  #countKey: string | undefined;
   #knownKey: { username: string; base: string; user: DigestUser; baseHa1: string } | undefined;
 
-  constructor(credential: HttpServerCredential) {
+  constructor(credential: HttpServerCredential, require: HttpServerRequirements = {}) {
     this.#cred = credential;
+    this.#require = require;
+  }
+
+  /** The qop values this context offers: the credential's, narrowed by the context requirements. */
+  get #offeredQop(): readonly HttpQop[] {
+    return this.#require.integrity === true ? this.#cred.qop.filter((q) => q === 'auth-int') : this.#cred.qop;
   }
 
   /** The realm this context authenticates for. */
@@ -98,7 +118,7 @@ export class HttpServerContext {
       ...(c.domain !== undefined ? { domain: c.domain } : {}),
       stale,
       algorithm: c.algorithm,
-      qop: c.qop,
+      qop: this.#offeredQop,
       utf8: c.utf8,
       userhash: c.userhash,
     });
@@ -107,7 +127,13 @@ export class HttpServerContext {
   /** AcceptSecurityContext: no token → challenge; a response → verify now or ask for completion. */
   async accept(token: string | undefined, parts: HttpRequestParts): Promise<Result<Step>> {
     if (token === undefined || token.trim() === '') {
-      if (this.#state === 'pending') return fail(DigestErrorCode.InvalidState, 'a response is waiting for CompleteAuthToken');
+      if (this.#state === 'pending')
+        return fail(DigestErrorCode.InvalidState, 'a response is waiting for CompleteAuthToken');
+      if (this.#offeredQop.length === 0)
+        return fail(
+          DigestErrorCode.QosFailed,
+          'ASC_REQ_INTEGRITY asked for, but the credential does not offer qop=auth-int',
+        );
       this.#state = 'challenged';
       try {
         return ok({ next: 'continue', completeNeeded: false, token: this.challenge() });
@@ -122,31 +148,54 @@ export class HttpServerContext {
     if (creds.realm !== c.wireRealm) return fail(DigestErrorCode.LogonDenied, 'response is for another realm');
     // RFC 7616 §3.4.4: userhash is the server's offer; unasked, it would only buy a store-wide search.
     if (creds.userhash && !c.userhash) return fail(DigestErrorCode.IllegalMessage, 'userhash was not offered');
-    if (!c.accepted.some((a) => a.name === creds.algorithm.name)) return fail(DigestErrorCode.QopNotSupported, 'algorithm not accepted');
-    if (creds.qop === undefined ? !c.allowNoQop : !c.qop.includes(creds.qop)) return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
-    if (creds.opaque !== undefined && creds.opaque !== c.opaque) return fail(DigestErrorCode.LogonDenied, 'opaque does not match');
-    const verdict = creds.nonce === this.#knownNonce ? (c.nonces.isExpired(creds.nonce) ? 'stale' : 'valid') : c.nonces.check(creds.nonce, c.wireRealm, c.opaque);
+    if (!c.accepted.some((a) => a.name === creds.algorithm.name))
+      return fail(DigestErrorCode.QopNotSupported, 'algorithm not accepted');
+    if (this.#require.integrity === true && creds.qop !== 'auth-int')
+      return fail(DigestErrorCode.QosFailed, 'ASC_REQ_INTEGRITY asked for, but the response is not qop=auth-int');
+    if (creds.qop === undefined ? !c.allowNoQop : !c.qop.includes(creds.qop))
+      return fail(DigestErrorCode.QopNotSupported, 'qop not offered');
+    if (creds.opaque !== undefined && creds.opaque !== c.opaque)
+      return fail(DigestErrorCode.LogonDenied, 'opaque does not match');
+    const verdict =
+      creds.nonce === this.#knownNonce
+        ? c.nonces.isExpired(creds.nonce)
+          ? 'stale'
+          : 'valid'
+        : c.nonces.check(creds.nonce, c.wireRealm, c.opaque);
     if (verdict === 'invalid') return fail(DigestErrorCode.LogonDenied, 'nonce was not issued by this server');
 
     const known = this.#knownKey;
-    const cached = known !== undefined && !creds.userhash && known.username === creds.username && known.base === creds.algorithm.base ? known : undefined;
-    const user = cached?.user ?? (await this.#findUser(creds));
-    const baseHa1 = cached?.baseHa1 ?? (user !== undefined ? baseHa1For(user, creds.algorithm) : undefined);
-    if (user === undefined || baseHa1 === undefined) {
-      // Spend the same hashing work as a real check so unknown names do not answer faster.
-      hashHex(creds.algorithm, creds.nonce, creds.response);
-      return fail(DigestErrorCode.LogonDenied, 'unknown user or no key for this algorithm');
-    }
+    const cached =
+      known !== undefined && !creds.userhash && known.username === creds.username && known.base === creds.algorithm.base
+        ? known
+        : undefined;
+    const found = cached?.user ?? (await this.#findUser(creds));
+    const foundHa1 = cached?.baseHa1 ?? (found !== undefined ? baseHa1For(found, creds.algorithm) : undefined);
+    // An unknown user (or one without a key for this algorithm) goes down the same path as a known
+    // one, against a decoy key hashed like a password user's: the refusal takes the same work and
+    // comes at the same step (COMPLETE_NEEDED included), so neither time nor status names users.
+    const decoy = found === undefined || foundHa1 === undefined;
+    const user: DigestUser =
+      found !== undefined && !decoy ? found : { username: wireToUnicode(creds.username), realm: c.realm };
+    const baseHa1 = foundHa1 ?? userRealmPasswordHash(creds.algorithm, creds.username, c.wireRealm, c.decoyPassword);
     if (this.#identity !== undefined && user.username !== this.#identity.username) {
       return fail(DigestErrorCode.LogonDenied, 'context belongs to another user');
     }
     const later = this.#state === 'established';
-    const pending: Pending = { credentials: creds, user, baseHa1, parts, alteredOnMismatch: later || creds.qop === 'auth-int' };
+    const pending: Pending = {
+      credentials: creds,
+      user,
+      baseHa1,
+      parts,
+      alteredOnMismatch: later || creds.qop === 'auth-int',
+      decoy,
+    };
     this.#qop = creds.qop;
     // Windows returns COMPLETE_NEEDED for a later request on an existing context and whenever the
     // method or (auth-int) the entity body is not known yet.
     const needsBody = creds.qop === 'auth-int' && parts.body === undefined && parts.bodyHash === undefined;
-    if (later || parts.method === undefined || needsBody) {
+    const needsUri = parts.uri === undefined && !c.allowMissingUri;
+    if (later || parts.method === undefined || needsBody || needsUri) {
       this.#state = 'pending';
       this.#pending = pending;
       return ok({ next: 'done', completeNeeded: true });
@@ -161,7 +210,8 @@ export class HttpServerContext {
     // CompleteAuthToken describes the final message: a method never named is GET (the client's
     // default too), a body never supplied is empty.
     const known: HttpRequestParts = { method: 'GET', ...p.parts, ...definedOnly(parts) };
-    const merged: HttpRequestParts = known.body === undefined && known.bodyHash === undefined ? { ...known, body: new Uint8Array(0) } : known;
+    const merged: HttpRequestParts =
+      known.body === undefined && known.bodyHash === undefined ? { ...known, body: new Uint8Array(0) } : known;
     const stale = this.#cred.nonces.isExpired(p.credentials.nonce);
     return this.#verify({ ...p, parts: merged }, stale);
   }
@@ -169,35 +219,65 @@ export class HttpServerContext {
   async #verify(p: Pending, stale: boolean): Promise<Result<Step>> {
     const creds = p.credentials;
     const a = creds.algorithm;
+    if (p.parts.uri === undefined && !this.#cred.allowMissingUri) {
+      this.#reset();
+      return fail(
+        DigestErrorCode.InvalidParameter,
+        'no request URI was given ([2] PKG_PARAMS): the response cannot be bound to the request',
+      );
+    }
     if (p.parts.uri !== undefined && p.parts.uri !== creds.uri) {
       this.#reset();
       return fail(DigestErrorCode.IllegalMessage, 'uri parameter does not match the request');
     }
     const ha1 = sessionHa1(a, p.baseHa1, creds.nonce, creds.cnonce);
-    const bodyHash = p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined);
-    const h2 = ha2(a, { method: p.parts.method ?? '', uri: creds.uri, qop: creds.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) });
+    const bodyHash =
+      p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined);
+    const h2 = ha2(a, {
+      method: p.parts.method ?? '',
+      uri: creds.uri,
+      qop: creds.qop,
+      ...(bodyHash !== undefined ? { bodyHash } : {}),
+    });
     const expected = responseDigest(a, { ha1, nonce: creds.nonce, qop: creds.qop, ...nonceFields(creds), ha2: h2 });
-    if (!constantTimeEqual(expected, creds.response)) {
+    const matches = constantTimeEqual(expected, creds.response);
+    if (!matches || p.decoy) {
       this.#reset();
-      return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, p.alteredOnMismatch ? 'response does not match the message' : 'response does not match');
+      const why = p.decoy
+        ? 'unknown user, or no key for this algorithm'
+        : p.alteredOnMismatch
+          ? 'response does not match the message'
+          : 'response does not match';
+      return fail(p.alteredOnMismatch ? DigestErrorCode.MessageAltered : DigestErrorCode.LogonDenied, why);
     }
     if (stale) return this.#staleChallenge();
+    let countKey: string | undefined;
     if (creds.nc !== undefined) {
-      const seen = await this.#cred.nonceCounts.record(creds.nonce, creds.nc, this.#cred.nonces.retainUntil(creds.nonce));
+      // One record per (nonce, user): another user's counts on a (public) nonce cannot burn ours.
+      // Later requests on the connection reuse the key computed for the nonce and user they share.
+      const reuse = this.#countKey !== undefined && creds.nonce === this.#knownNonce && p.user === this.#knownKey?.user;
+      const key =
+        reuse && this.#countKey !== undefined
+          ? this.#countKey
+          : nonceCountKey(creds.nonce, p.user.username, p.user.realm);
+      countKey = key;
+      const seen = await this.#cred.nonceCounts.record(key, creds.nc, this.#cred.nonces.retainUntil(creds.nonce));
       if (seen === 'replay') {
         this.#pending = undefined;
         this.#state = this.#identity !== undefined ? 'established' : 'challenged';
         return fail(DigestErrorCode.OutOfSequence, 'nonce count already used');
       }
-      // The store cannot take another live nonce without forgetting one (which would reopen it to
-      // replay): treat this nonce as used up, so the client retries with a fresh one later.
+      // The store retired this nonce early, or has no room for it: its counts may be gone, so it is
+      // used up (accepting it could replay a forgotten count) and the client retries with a fresh one.
       if (seen === 'full') return this.#staleChallenge();
     }
     this.#state = 'established';
     this.#pending = undefined;
     this.#algorithm = a;
-    this.#knownNonce = creds.nonce;
+    // A flat copy: the parsed nonce is a slice that would keep the whole header alive.
+    if (creds.nonce !== this.#knownNonce) this.#knownNonce = Buffer.from(creds.nonce, 'latin1').toString('latin1');
     this.#knownKey = { username: creds.username, base: a.base, user: p.user, baseHa1: p.baseHa1 };
+    this.#countKey = countKey;
     this.#requests++;
     this.#identity = { username: p.user.username, realm: p.user.realm, groups: p.user.groups ?? [] };
     const rspauth = responseDigest(a, {
@@ -225,7 +305,8 @@ export class HttpServerContext {
 
   async #findUser(creds: DigestCredentials): Promise<DigestUser | undefined> {
     const store = this.#cred.users;
-    if (creds.userhash) return store.lookupByUserhash?.(creds.username.toLowerCase(), this.#cred.realm, creds.algorithm);
+    if (creds.userhash)
+      return store.lookupByUserhash?.(creds.username.toLowerCase(), this.#cred.realm, creds.algorithm);
     return store.lookup(wireToUnicode(creds.username), this.#cred.realm);
   }
 
@@ -236,10 +317,12 @@ export class HttpServerContext {
 }
 
 function nonceFields(creds: DigestCredentials): { nc?: number; cnonce?: string } {
-  return { ...(creds.nc !== undefined ? { nc: creds.nc } : {}), ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}) };
+  return {
+    ...(creds.nc !== undefined ? { nc: creds.nc } : {}),
+    ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}),
+  };
 }
 
 function definedOnly(parts: HttpRequestParts): HttpRequestParts {
   return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
 }
-

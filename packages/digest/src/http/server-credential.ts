@@ -3,7 +3,7 @@
  * yields): realm, user store, nonce issuer and nonce-count store, reused by every context.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_ALGORITHM, DIGEST_ALGORITHMS, lookupAlgorithm } from '../crypto/algorithms.js';
+import { DEFAULT_ALGORITHM, lookupAlgorithm } from '../crypto/algorithms.js';
 import type { DigestAlgorithm, DigestAlgorithmName } from '../crypto/algorithms.js';
 import { NonceIssuer } from '../crypto/nonce.js';
 import { unicodeToWire } from '../bytes.js';
@@ -19,12 +19,21 @@ export interface HttpServerOptions {
   readonly users: UserStore;
   /** Algorithm named in challenges (default MD5, what every client and the Windows SSP speak). */
   readonly algorithm?: DigestAlgorithmName;
-  /** Algorithms accepted in responses (default: all). */
+  /**
+   * Algorithms accepted in responses (default: only `algorithm`, the one the challenge offers). The
+   * challenge is not authenticated, so every extra name here is one a man in the middle can force
+   * the client down to by rewriting it (README, *Security policy*).
+   */
   readonly acceptAlgorithms?: readonly DigestAlgorithmName[];
   /** qop values offered (default auth, auth-int). */
   readonly qop?: readonly HttpQop[];
   /** Accept RFC 2069 responses without qop (no replay protection; default false). */
   readonly allowNoQop?: boolean;
+  /**
+   * Verify a response although the caller gave no request URI (the `[2] PKG_PARAMS` buffer). Default
+   * false: without the URI a response computed for another resource would be accepted for this one.
+   */
+  readonly allowMissingUri?: boolean;
   /** Nonce issuer; one built with an explicit key requires `nonceCounts` (see below). */
   readonly nonces?: NonceIssuer;
   /**
@@ -69,24 +78,38 @@ export class HttpServerCredential {
   readonly accepted: readonly DigestAlgorithm[];
   readonly qop: readonly HttpQop[];
   readonly allowNoQop: boolean;
+  readonly allowMissingUri: boolean;
   readonly nonces: NonceIssuer;
   readonly nonceCounts: NonceCountStore;
   readonly opaque: string;
   readonly userhash: boolean;
   readonly utf8: boolean;
   readonly domain: readonly string[] | undefined;
+  /**
+   * Password of the stand-in user an unknown name is checked against (random per credential), so
+   * refusing an unknown user costs the same hashing as refusing a wrong password.
+   */
+  readonly decoyPassword = randomBytes(16).toString('base64');
 
   constructor(options: HttpServerOptions) {
     this.realm = options.realm;
     this.wireRealm = unicodeToWire(options.realm);
     this.users = options.users;
-    this.algorithm = (options.algorithm !== undefined ? lookupAlgorithm(options.algorithm) : undefined) ?? DEFAULT_ALGORITHM;
-    this.accepted = options.acceptAlgorithms?.map((n) => lookupAlgorithm(n)).filter((a): a is DigestAlgorithm => a !== undefined) ?? DIGEST_ALGORITHMS;
+    this.algorithm =
+      (options.algorithm !== undefined ? lookupAlgorithm(options.algorithm) : undefined) ?? DEFAULT_ALGORITHM;
+    const listed = options.acceptAlgorithms
+      ?.map((n) => lookupAlgorithm(n))
+      .filter((a): a is DigestAlgorithm => a !== undefined);
+    this.accepted = listed ?? [this.algorithm];
     this.qop = options.qop ?? ['auth', 'auth-int'];
     this.allowNoQop = options.allowNoQop ?? false;
+    this.allowMissingUri = options.allowMissingUri ?? false;
     this.nonces = options.nonces ?? new NonceIssuer();
     if (options.nonceCounts === undefined && this.nonces.sharedKey) {
-      throw new DigestError(DigestErrorCode.UnknownCredentials, 'a nonce issuer with an explicit key needs a shared nonceCounts store');
+      throw new DigestError(
+        DigestErrorCode.UnknownCredentials,
+        'a nonce issuer with an explicit key needs a shared nonceCounts store',
+      );
     }
     this.nonceCounts = options.nonceCounts ?? defaultStoreFor(this.nonces);
     this.opaque = options.opaque ?? randomBytes(16).toString('base64');

@@ -31,10 +31,11 @@ export const DEFAULT_LIMITS: AuthParamLimits = { maxLength: 16_384, maxValueLeng
 
 // tchar of RFC 7230 §3.2.6 as a lookup table by char code (the parser's hot path).
 const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TCHAR[c.charCodeAt(0)] = 1;
 
 /** Whether `c` may appear in an RFC 7230 token. */
-function isTokenChar(c: string): boolean {
+export function isTokenChar(c: string): boolean {
   const code = c.charCodeAt(0);
   return c.length === 1 && code < 128 && TCHAR[code] === 1;
 }
@@ -104,7 +105,8 @@ export function parseAuthParams(input: string, limits: AuthParamLimits = DEFAULT
     } else {
       const valueStart = i;
       while (i < n && isTokenChar(input[i] ?? '')) i++;
-      if (i === valueStart) return fail(DigestErrorCode.InvalidToken, `parameter "${name}" has an empty or invalid value`);
+      if (i === valueStart)
+        return fail(DigestErrorCode.InvalidToken, `parameter "${name}" has an empty or invalid value`);
       value = input.slice(valueStart, i);
     }
     if (value.length > limits.maxValueLength) {
@@ -121,12 +123,19 @@ export function parseAuthParams(input: string, limits: AuthParamLimits = DEFAULT
 }
 
 // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text (RFC 7230 §3.2.6)
-function isQdText(code: number): boolean {
-  return code === 0x09 || code === 0x20 || code === 0x21 || (code >= 0x23 && code <= 0x5b) || (code >= 0x5d && code <= 0x7e) || (code >= 0x80 && code <= 0xff);
+export function isQdText(code: number): boolean {
+  return (
+    code === 0x09 ||
+    code === 0x20 ||
+    code === 0x21 ||
+    (code >= 0x23 && code <= 0x5b) ||
+    (code >= 0x5d && code <= 0x7e) ||
+    (code >= 0x80 && code <= 0xff)
+  );
 }
 
 // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
-function isQuotedPairChar(code: number): boolean {
+export function isQuotedPairChar(code: number): boolean {
   return code === 0x09 || (code >= 0x20 && code <= 0x7e) || (code >= 0x80 && code <= 0xff);
 }
 
@@ -141,7 +150,10 @@ export function stripScheme(input: string, scheme: string): Result<string> {
 }
 
 /** Index of parameters by name, rejecting duplicates (each directive may appear once). */
-export function indexParams(params: readonly AuthParam[], repeatable: ReadonlySet<string> = new Set()): Result<Map<string, AuthParam[]>> {
+export function indexParams(
+  params: readonly AuthParam[],
+  repeatable: ReadonlySet<string> = new Set(),
+): Result<Map<string, AuthParam[]>> {
   const map = new Map<string, AuthParam[]>();
   for (const p of params) {
     const list = map.get(p.name);

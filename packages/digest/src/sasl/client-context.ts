@@ -10,7 +10,7 @@ import type { Result } from '../errors.js';
 import type { SaslQop } from '../messages/qop.js';
 import type { DigestClientSecret } from '../http/client-context.js';
 import type { Step } from '../step.js';
-import { SASL_CIPHERS } from './ciphers.js';
+import { STRONG_SASL_CIPHERS } from './ciphers.js';
 import type { SaslCipher } from './ciphers.js';
 import { hashOctets, saslHa1, saslResponse, saslRspauth, saslUserHash } from './compute.js';
 import type { SaslDigestInput } from './compute.js';
@@ -21,7 +21,11 @@ import { SaslSecurityLayer } from './security-layer.js';
 export interface SaslClientOptions {
   readonly integrity?: boolean;
   readonly confidentiality?: boolean;
-  /** Ciphers the client accepts, in preference order (default {@link SASL_CIPHERS}: 3des, rc4, then the weak des, rc4-56, rc4-40). */
+  /**
+   * Ciphers the client accepts, in preference order (default {@link STRONG_SASL_CIPHERS}: 3des, rc4).
+   * A challenge offering only others fails with QOP_NOT_SUPPORTED: a rewritten challenge must not buy
+   * a man in the middle a 40-bit key.
+   */
   readonly ciphers?: readonly SaslCipher[];
   readonly authzid?: string;
 }
@@ -63,14 +67,20 @@ export class SaslClientContext {
   /** InitializeSecurityContext: first the challenge (→ response), then response-auth (→ done). */
   initialize(token: string, digestUri: string): Result<Step> {
     if (this.#state === 'initial') return this.#answer(token, digestUri);
-    if (this.#state !== 'responded' || this.#input === undefined) return fail(DigestErrorCode.InvalidState, 'context already complete');
+    if (this.#state !== 'responded' || this.#input === undefined)
+      return fail(DigestErrorCode.InvalidState, 'context already complete');
     const rsp = parseSaslResponseAuth(token);
     this.#state = 'failed';
     if (!rsp.ok) return fail(rsp.error.code, rsp.error.message);
-    if (!constantTimeEqual(saslRspauth(this.#input), rsp.value)) return fail(DigestErrorCode.MutualAuthFailed, 'rspauth does not match: the server does not know the secret');
+    if (!constantTimeEqual(saslRspauth(this.#input), rsp.value))
+      return fail(DigestErrorCode.MutualAuthFailed, 'rspauth does not match: the server does not know the secret');
     this.#state = 'established';
     if (this.#input.qop !== 'auth') {
-      this.#layer = new SaslSecurityLayer({ role: 'client', ha1: saslHa1(this.#input), ...(this.#cipher !== undefined ? { cipher: this.#cipher } : {}) });
+      this.#layer = new SaslSecurityLayer({
+        role: 'client',
+        ha1: saslHa1(this.#input),
+        ...(this.#cipher !== undefined ? { cipher: this.#cipher } : {}),
+      });
     }
     return ok({ next: 'done', completeNeeded: false });
   }
@@ -81,18 +91,25 @@ export class SaslClientContext {
     const c = parsed.value;
     // Realms travel as UTF-8 octets (byte strings); the secret's realm is Unicode.
     const realmWire = this.#secret.realm !== undefined ? unicodeToWire(this.#secret.realm) : (c.realms[0] ?? '');
-    if (c.realms.length > 0 && !c.realms.includes(realmWire)) return fail(DigestErrorCode.NoCredentials, 'no credentials for the offered realms');
+    if (c.realms.length > 0 && !c.realms.includes(realmWire))
+      return fail(DigestErrorCode.NoCredentials, 'no credentials for the offered realms');
     let qop: SaslQop = 'auth';
     // A requested layer the server cannot give fails the handshake: continuing with less than
     // ISC_REQ_CONFIDENTIALITY / ISC_REQ_INTEGRITY asked for would send "protected" data in clear.
     if (this.#options.confidentiality === true) {
-      if (!c.qop.includes('auth-conf')) return fail(DigestErrorCode.QopNotSupported, 'confidentiality requested but the server offers no auth-conf');
-      const mine = this.#options.ciphers ?? SASL_CIPHERS;
+      if (!c.qop.includes('auth-conf'))
+        return fail(DigestErrorCode.QopNotSupported, 'confidentiality requested but the server offers no auth-conf');
+      const mine = this.#options.ciphers ?? STRONG_SASL_CIPHERS;
       this.#cipher = mine.find((x) => c.ciphers.includes(x));
-      if (this.#cipher === undefined) return fail(DigestErrorCode.QopNotSupported, 'confidentiality requested but the server offers no acceptable cipher');
+      if (this.#cipher === undefined)
+        return fail(
+          DigestErrorCode.QopNotSupported,
+          'confidentiality requested but the server offers no acceptable cipher',
+        );
       qop = 'auth-conf';
     } else if (this.#options.integrity === true) {
-      if (!c.qop.includes('auth-int')) return fail(DigestErrorCode.QopNotSupported, 'integrity requested but the server offers no auth-int');
+      if (!c.qop.includes('auth-int'))
+        return fail(DigestErrorCode.QopNotSupported, 'integrity requested but the server offers no auth-int');
       qop = 'auth-int';
     }
     if (!c.qop.includes(qop)) {
@@ -130,4 +147,3 @@ export class SaslClientContext {
     return ok({ next: 'continue', completeNeeded: false, token: response });
   }
 }
-

@@ -53,7 +53,9 @@ export interface SaslDigestInput {
 
 /** Binary H(A1), the session key (RFC 2831 §2.1.2.1). */
 export function saslHa1(input: SaslDigestInput): Buffer {
-  const h = createHash('md5').update(input.userHash).update(wireToBytes(`:${input.nonce}:${input.cnonce}`));
+  const h = createHash('md5')
+    .update(input.userHash)
+    .update(wireToBytes(`:${input.nonce}:${input.cnonce}`));
   if (input.authzid !== undefined) h.update(wireToBytes(`:${input.authzid}`));
   return h.digest();
 }

@@ -119,7 +119,8 @@ export class SaslSecurityLayer {
 
   /** Checks an integrity trailer against the message and the expected sequence number. */
   verify(message: Uint8Array, trailer: Uint8Array): Result<void> {
-    if (trailer.length !== TRAILER_LENGTH) return fail(DigestErrorCode.InvalidToken, 'integrity trailer must be 16 octets');
+    if (trailer.length !== TRAILER_LENGTH)
+      return fail(DigestErrorCode.InvalidToken, 'integrity trailer must be 16 octets');
     const expected = this.#recvSeq;
     const check = this.#checkTrailer(this.#recvKi, expected, message, trailer.subarray(0, 10), trailer.subarray(10));
     if (!check.ok) return check;
@@ -140,23 +141,38 @@ export class SaslSecurityLayer {
   unseal(sealed: Uint8Array): Result<Buffer> {
     if (this.#recvCipher === undefined) return fail(DigestErrorCode.InvalidState, 'no cipher negotiated');
     const minimum = 10 + 6 + (this.#blockSize === 1 ? 0 : 1);
-    if (sealed.length < minimum) return fail(DigestErrorCode.IncompleteMessage, 'sealed message shorter than its framing');
+    if (sealed.length < minimum)
+      return fail(DigestErrorCode.IncompleteMessage, 'sealed message shorter than its framing');
     const body = sealed.subarray(0, sealed.length - 6);
-    if (body.length % this.#blockSize !== 0) return fail(DigestErrorCode.InvalidToken, 'sealed message is not a whole number of blocks');
+    if (body.length % this.#blockSize !== 0)
+      return fail(DigestErrorCode.InvalidToken, 'sealed message is not a whole number of blocks');
     const plain = Buffer.from(this.#recvCipher.update(body));
     let padLen = 0;
     if (this.#blockSize > 1) {
       padLen = plain[plain.length - 11] ?? 0;
-      if (padLen < 1 || padLen > this.#blockSize || padLen > plain.length - 10) return fail(DigestErrorCode.MessageAltered, 'bad padding in sealed message');
+      if (padLen < 1 || padLen > this.#blockSize || padLen > plain.length - 10)
+        return fail(DigestErrorCode.MessageAltered, 'bad padding in sealed message');
     }
     const message = plain.subarray(0, plain.length - 10 - padLen);
-    const check = this.#checkTrailer(this.#recvKi, this.#recvSeq, message, plain.subarray(plain.length - 10), sealed.subarray(sealed.length - 6));
+    const check = this.#checkTrailer(
+      this.#recvKi,
+      this.#recvSeq,
+      message,
+      plain.subarray(plain.length - 10),
+      sealed.subarray(sealed.length - 6),
+    );
     if (!check.ok) return fail(check.error.code, check.error.message);
     this.#recvSeq = (this.#recvSeq + 1) >>> 0;
     return ok(Buffer.from(message));
   }
 
-  #checkTrailer(ki: Buffer, expected: number, message: Uint8Array, mac10: Uint8Array, typeSeq: Uint8Array): Result<void> {
+  #checkTrailer(
+    ki: Buffer,
+    expected: number,
+    message: Uint8Array,
+    mac10: Uint8Array,
+    typeSeq: Uint8Array,
+  ): Result<void> {
     const view = Buffer.from(typeSeq.buffer, typeSeq.byteOffset, typeSeq.byteLength);
     if (view.readUInt16BE(0) !== 1) return fail(DigestErrorCode.MessageAltered, 'message type in trailer altered');
     const seq = view.readUInt32BE(2);
@@ -165,7 +181,8 @@ export class SaslSecurityLayer {
       return seq === expected ? ok(undefined) : fail(DigestErrorCode.MessageAltered, 'sequence field altered');
     }
     // A genuine message of the peer, but not the one expected next: replayed or reordered.
-    if (seq !== expected && constantTimeEqual(mac(ki, seq, message), mac10)) return fail(DigestErrorCode.OutOfSequence, 'sequence number out of order');
+    if (seq !== expected && constantTimeEqual(mac(ki, seq, message), mac10))
+      return fail(DigestErrorCode.OutOfSequence, 'sequence number out of order');
     return fail(DigestErrorCode.MessageAltered, 'integrity check failed');
   }
 

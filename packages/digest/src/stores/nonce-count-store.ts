@@ -16,7 +16,10 @@ import { ExpiryHeap } from './expiry-heap.js';
  */
 export type NonceCountVerdict = 'fresh' | 'replay' | 'full';
 
-/** Records nonce counts; `record` must be atomic per nonce. */
+/**
+ * Records nonce counts; `record` must be atomic per key. The server passes as `nonce` an opaque
+ * fixed-size key of (nonce, user, realm) (`count-key.ts`), so each user's counts on a nonce are its own.
+ */
 export interface NonceCountStore {
   /**
    * Records `nc` for `nonce`. `retainUntil` (milliseconds since the epoch) is how long the store must
@@ -43,6 +46,14 @@ export interface MemoryNonceCountStoreOptions {
   readonly maxNonces?: number;
   /** Clock in milliseconds since the epoch; must be the nonce issuer's (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * What a full store does with a new key. `expire-oldest` (default): forget the entry retained the
+   * shortest, and from then on refuse (`full`) every key retained no longer than it, so the nonces it
+   * belonged to are treated as stale: new clients keep being served, the oldest nonces are retired
+   * early, and forgotten counts can never be replayed. `refuse-new`: refuse new keys until entries
+   * expire (every new client gets a stale challenge meanwhile: the availability cliff).
+   */
+  readonly whenFull?: 'expire-oldest' | 'refuse-new';
 }
 
 interface Entry {
@@ -59,19 +70,26 @@ export class MemoryNonceCountStore implements NonceCountStore {
   readonly #window: number;
   readonly #maxNonces: number;
   readonly #now: () => number;
+  readonly #whenFull: 'expire-oldest' | 'refuse-new';
+  // Keys retained until this time or earlier are refused: the store may have forgotten their counts.
+  #floor = -Infinity;
 
   constructor(options: MemoryNonceCountStoreOptions = {}) {
     const window = options.window ?? 31;
-    if (!Number.isInteger(window) || window < 0 || window > 31) throw new RangeError('window must be an integer in 0..31');
+    if (!Number.isInteger(window) || window < 0 || window > 31)
+      throw new RangeError('window must be an integer in 0..31');
     const maxNonces = options.maxNonces ?? 100_000;
     if (!Number.isInteger(maxNonces) || maxNonces < 1) throw new RangeError('maxNonces must be a positive integer');
     this.#window = window;
     this.#maxNonces = maxNonces;
     this.#now = options.now ?? Date.now;
+    this.#whenFull = options.whenFull ?? 'expire-oldest';
   }
 
   /** Records a count; see {@link NonceCountStore.record}. */
   record(nonce: string, nc: number, retainUntil: number): NonceCountVerdict {
+    // Retired early under pressure: its counts (or those of its nonce's other users) may be gone.
+    if (retainUntil <= this.#floor) return 'full';
     const verdict = this.peek(nonce, nc);
     if (verdict !== 'fresh') return verdict;
     const now = this.#now();
@@ -80,7 +98,11 @@ export class MemoryNonceCountStore implements NonceCountStore {
     if (entry === undefined) {
       // Already past its retention: the store could not keep it, so it cannot vouch for it.
       if (!(retainUntil >= now)) return 'replay';
-      if (this.#entries.size >= this.#maxNonces) return 'full';
+      if (this.#entries.size >= this.#maxNonces) {
+        if (this.#whenFull === 'refuse-new') return 'full';
+        this.#retireOldest();
+        if (retainUntil <= this.#floor) return 'full';
+      }
       this.#entries.set(nonce, { highest: nc, seen: 1, retainUntil });
       this.#expiries.push(retainUntil, nonce);
       return 'fresh';
@@ -117,6 +139,23 @@ export class MemoryNonceCountStore implements NonceCountStore {
   /** Number of nonces remembered (expired ones count until the next `record`). */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** Keys retained until this time or earlier are refused (`-Infinity` until the store first filled). */
+  get floor(): number {
+    return this.#floor;
+  }
+
+  // Forgets the entry retained the shortest and raises the floor to its retention time, so that key
+  // and every key retained no longer are refused from now on (never accepted with forgotten counts).
+  #retireOldest(): void {
+    for (let top = this.#expiries.pop(); top !== undefined; top = this.#expiries.pop()) {
+      const entry = this.#entries.get(top.key);
+      if (entry === undefined || entry.retainUntil !== top.at) continue;
+      this.#entries.delete(top.key);
+      this.#floor = Math.max(this.#floor, top.at);
+      return;
+    }
   }
 
   // Drops the nonces whose retention has passed; heap items left behind by forget() or by a later
