@@ -6,7 +6,7 @@
 import type { AuthData, SecurityPackageModule } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
-import { createDigestModule } from '@sspkit/digest';
+import { MemoryUserStore, createDigestModule } from '@sspkit/digest';
 import { AscReq, IscReq } from '@sspkit/core';
 import { isAvailable, kerberosModule, negotiateModule } from '@sspkit/provider-native';
 
@@ -84,8 +84,12 @@ export function catalog(): CatalogEntry[] {
       credentials: (i) => {
         const target = i.target ?? '/index.html';
         if (i.user === undefined) return { target }; // the module's in-memory demo user, alice
-        const identity = { user: i.user, domain: i.domain ?? 'sspkit', password: i.password ?? '' };
-        return { client: identity, server: identity, target };
+        const realm = i.domain ?? 'sspkit';
+        const identity = { user: i.user, domain: realm, password: i.password ?? '' };
+        // A handshake with both ends here has no HTTP request whose URI the server could bind the
+        // response to: the demo's server record opts out of requiring it (`allowMissingUri`).
+        const users = new MemoryUserStore([{ username: i.user, realm, password: i.password ?? '' }]);
+        return { client: identity, server: { kind: 'digest-server', realm, users, allowMissingUri: true } as AuthData, target };
       },
     },
   ];

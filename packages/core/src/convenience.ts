@@ -136,7 +136,7 @@ abstract class HandshakeContext {
       ...(complete ? { completeAuthToken: complete } : {}),
     });
     check(r.status, operation, r.cause);
-    if (complete) check(complete.status, 'CompleteAuthToken');
+    if (complete) check(complete.status, 'CompleteAuthToken', isSuccess(complete.status) ? undefined : this.sspi.failureCause(this.context!));
     if (r.status === SecStatus.SEC_E_OK || r.status === SecStatus.SEC_I_COMPLETE_NEEDED) this.#complete = true;
     return outToken.data.length > 0 ? outToken.data : undefined;
   }

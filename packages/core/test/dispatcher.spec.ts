@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Registry, SecBufferType, SecPkgInterfaceVersion, SecStatus, SspiDispatcher, secBuffer, secBufferDesc } from '@sspkit/core';
+import { Registry, SecBufferType, SecPkgInterfaceVersion, SecStatus, SspiDispatcher, clientContext, secBuffer, secBufferDesc } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc, SecpkgFunctionTable, SecpkgUserFunctionTable } from '@sspkit/core';
 
 const S = SecStatus;
@@ -357,5 +357,18 @@ describe('failureCause (sspkit extension): the cause behind a failed per-message
     const throwing = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 1 }) }, { failureCause: () => { throw new Error('boom'); } });
     const c3 = (await throwing.sspi.initializeSecurityContext({ credential: throwing.cred, contextReq: 0 })).context!;
     expect(throwing.sspi.failureCause(c3)).toBeUndefined();
+  });
+});
+
+describe('the convenience layer: a failed CompleteAuthToken is thrown with the package\'s cause', () => {
+  it('step() rejects with SspiError(CompleteAuthToken) carrying failureCause', async () => {
+    const cause = new Error('entity body does not match the digest');
+    const { sspi } = await withTables(
+      { initLsaModeContext: () => ({ status: S.SEC_I_COMPLETE_NEEDED, newContextHandle: 9 }), deleteContext: () => S.SEC_E_OK },
+      { completeAuthToken: () => S.SEC_E_MESSAGE_ALTERED, failureCause: (h) => (h === 9 ? cause : undefined) },
+    );
+    const client = await clientContext(sspi, { package: 'T', targetName: '/x' });
+    await expect(client.step()).rejects.toMatchObject({ code: 'SEC_E_MESSAGE_ALTERED', operation: 'CompleteAuthToken', cause });
+    client.dispose();
   });
 });
