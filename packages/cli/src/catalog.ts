@@ -89,7 +89,7 @@ export function catalog(): CatalogEntry[] {
         // A handshake with both ends here has no HTTP request whose URI the server could bind the
         // response to: the demo's server record opts out of requiring it (`allowMissingUri`).
         const users = new MemoryUserStore([{ username: i.user, realm, password: i.password ?? '' }]);
-        return { client: identity, server: { kind: 'digest-server', realm, users, allowMissingUri: true } as AuthData, target };
+        return { client: identity, server: { kind: 'digest-server', realm, users, allowMissingUri: true }, target };
       },
     },
   ];
