@@ -48,6 +48,20 @@ export interface LegOutcome {
   status: number;
   output?: Uint8Array;
   next?: HandshakeState;
+  /** Why a failed leg failed (never a key or a password). */
+  why?: string;
+}
+
+/** A failed leg and its reason. */
+const refuse = (status: number, why: string): LegOutcome => ({ status, why });
+
+/** The reasons `decode` refuses a token, by status. */
+function decodeFailure(status: number): LegOutcome {
+  const why =
+    status === S.SEC_E_INCOMPLETE_MESSAGE
+      ? 'the token is truncated'
+      : 'the token is missing, malformed, or not the leg this context expects';
+  return refuse(status, why);
 }
 
 function fresh(state: HandshakeState): HandshakeState {
@@ -94,21 +108,21 @@ export function clientStart(state: HandshakeState, identity: Identity, nonce: Ui
 /** Client: a later leg, given the server's token. */
 export function clientContinue(state: HandshakeState, input: Uint8Array | undefined, nonce: Uint8Array): LegOutcome {
   const d = decode(input, state);
-  if (typeof d === 'number') return { status: d };
+  if (typeof d === 'number') return decodeFailure(d);
   const { token, signedPart } = d;
   const next = fresh(state);
   const key = state.key!;
   if (token.flags !== undefined) next.caps = token.flags;
   if (token.kind === Kind.FINAL) {
-    if (state.nextLeg !== state.legs || !token.proof) return { status: S.SEC_E_INVALID_TOKEN };
+    if (state.nextLeg !== state.legs || !token.proof) return refuse(S.SEC_E_INVALID_TOKEN, 'a final token before the last leg, or without the server proof');
     const expected = hmac(key, 'server-proof', sha256(...state.transcript, signedPart));
-    if (!macEqual(expected, token.proof)) return { status: S.SEC_E_MUTUAL_AUTH_FAILED };
+    if (!macEqual(expected, token.proof)) return refuse(S.SEC_E_MUTUAL_AUTH_FAILED, 'the server proof does not verify: the server does not know the user key');
     next.transcript.push(input!);
     next.complete = true;
     next.nextLeg = state.legs + 1;
     return { status: S.SEC_E_OK, next };
   }
-  if (token.kind !== Kind.ROUND || state.nextLeg >= state.legs) return { status: S.SEC_E_INVALID_TOKEN };
+  if (token.kind !== Kind.ROUND || state.nextLeg >= state.legs) return refuse(S.SEC_E_INVALID_TOKEN, 'not a round token, or one leg too many');
   next.transcript.push(input!);
   const leg = state.nextLeg + 1;
   let bytes = encodeBody({ leg, legs: state.legs, kind: Kind.ROUND, nonce });
@@ -131,11 +145,13 @@ export function serverStep(
   lookup: (user: string, domain: string) => Identity | undefined,
 ): LegOutcome {
   const d = decode(input, state);
-  if (typeof d === 'number') return { status: d };
+  if (typeof d === 'number') return decodeFailure(d);
   const { token, signedPart } = d;
   const next = fresh(state);
   if (state.nextLeg === 1) {
-    if (token.kind !== Kind.HELLO || token.user === undefined || token.domain === undefined || token.nonce === undefined) return { status: S.SEC_E_INVALID_TOKEN };
+    if (token.kind !== Kind.HELLO || token.user === undefined || token.domain === undefined || token.nonce === undefined) {
+      return refuse(S.SEC_E_INVALID_TOKEN, 'the first token is not a complete hello (user, domain, nonce)');
+    }
     next.user = token.user;
     next.domain = token.domain;
     if (token.target !== undefined) next.target = token.target;
@@ -145,21 +161,21 @@ export function serverStep(
     if (state.legs % 2 === 0) caps |= Cap.MUTUAL;
     next.caps = caps;
   } else if (token.kind !== Kind.ROUND) {
-    return { status: S.SEC_E_INVALID_TOKEN };
+    return refuse(S.SEC_E_INVALID_TOKEN, 'a later leg that is not a round token');
   }
   next.transcript.push(input!);
   if (state.nextLeg === clientLastLeg(state.legs)) {
     const id = lookup(next.user!, next.domain!);
-    if (!token.proof) return { status: S.SEC_E_INVALID_TOKEN };
+    if (!token.proof) return refuse(S.SEC_E_INVALID_TOKEN, 'the client proof is missing from its last leg');
     const expected = id && hmac(id.key, 'client-proof', sha256(...state.transcript, signedPart));
     // Unknown user and wrong password look the same to the client.
-    if (!id || !expected || !macEqual(expected, token.proof)) return { status: S.SEC_E_LOGON_DENIED };
+    if (!id || !expected || !macEqual(expected, token.proof)) return refuse(S.SEC_E_LOGON_DENIED, 'unknown user or wrong password');
     next.key = id.key;
     next.user = id.user;
     next.domain = id.domain;
     next.sessionKey = hmac(id.key, 'session', sha256(...next.transcript));
   } else if (token.proof) {
-    return { status: S.SEC_E_INVALID_TOKEN };
+    return refuse(S.SEC_E_INVALID_TOKEN, 'a client proof on a leg that carries none');
   }
   if (state.nextLeg === state.legs) {
     next.complete = true;

@@ -82,6 +82,16 @@ interface Entry {
   /** InitUserModeContext ran: the user-mode half knows the context. */
   mapped: boolean;
   custom: Map<number, unknown>;
+  /** Why the last per-message call failed (the user table's failureCause slot); cleared by a success. */
+  lastFailure?: Error;
+}
+
+/** The cause a failed Mock call carries: what went wrong, never a key or a password. */
+class MockFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MockFailure';
+  }
 }
 
 /** One instance of the Mock package; `module` is what a registry loads. */
@@ -178,17 +188,19 @@ export class MockPackage {
   /** Runs one handshake leg: write the output token, then commit the new state. */
   #leg(existing: LsaSecHandle | undefined, requirements: number, output: SecBufferDesc | undefined, allocate: boolean, run: (state: HandshakeState) => LegOutcome, side: 'client' | 'server'): LsaModeContextResult {
     const entry = existing === undefined ? undefined : this.#contexts.get(existing);
-    if (existing !== undefined && !entry) return { status: S.SEC_E_INVALID_HANDLE };
-    if (entry?.ctx.hs.complete) return { status: S.SEC_E_OUT_OF_SEQUENCE };
+    if (existing !== undefined && !entry) return { status: S.SEC_E_INVALID_HANDLE, cause: new MockFailure('no such context') };
+    if (entry?.ctx.hs.complete) return { status: S.SEC_E_OUT_OF_SEQUENCE, cause: new MockFailure('the handshake is already complete') };
     const state: HandshakeState = entry?.ctx.hs ?? { side, legs: this.legs, nextLeg: 1, transcript: [], caps: 0, complete: false };
     const outcome = run(state);
-    if (outcome.status !== S.SEC_E_OK && outcome.status !== S.SEC_I_CONTINUE_NEEDED) return { status: outcome.status };
+    if (outcome.status !== S.SEC_E_OK && outcome.status !== S.SEC_I_CONTINUE_NEEDED) {
+      return { status: outcome.status, cause: new MockFailure(outcome.why ?? 'the leg was refused') };
+    }
     const token = output && findBuffer(output, SecBufferType.TOKEN);
     if (outcome.output) {
-      if (!token) return { status: S.SEC_E_INVALID_TOKEN };
-      if (outcome.output.length > this.info.maxToken) return { status: S.SEC_E_INTERNAL_ERROR };
+      if (!token) return { status: S.SEC_E_INVALID_TOKEN, cause: new MockFailure('no SECBUFFER_TOKEN output buffer') };
+      if (outcome.output.length > this.info.maxToken) return { status: S.SEC_E_INTERNAL_ERROR, cause: new MockFailure('the token is larger than cbMaxToken') };
       const st = writeBuffer(token, outcome.output, allocate);
-      if (st !== S.SEC_E_OK) return { status: st };
+      if (st !== S.SEC_E_OK) return { status: st, cause: new MockFailure(`the output token (${outcome.output.length} bytes) does not fit its buffer`) };
     } else if (token && !isReadOnly(token)) {
       // Nothing to send: cbBuffer = 0, so a caller never sends the untouched buffer.
       writeBuffer(token, new Uint8Array(0), allocate);
@@ -394,19 +406,29 @@ export class MockPackage {
   }
 
   #userTable(): SecpkgUserFunctionTable {
+    // Every per-message result goes through here: a failure keeps its reason for failureCause.
+    const noted = (h: LsaSecHandle, status: number, why: string): number => {
+      const e = this.#contexts.get(h);
+      if (e !== undefined) {
+        if (status === S.SEC_E_OK) delete e.lastFailure;
+        else e.lastFailure = new MockFailure(why);
+      }
+      return status;
+    };
     const send = (h: LsaSecHandle, qop: number, msg: SecBufferDesc, seal: boolean): number => {
       const ctx = this.#messageContext(h);
-      if (typeof ctx === 'number') return ctx;
-      if (qop !== 0 && !(seal && qop === SecQop.WRAP_NO_ENCRYPT)) return S.SEC_E_QOP_NOT_SUPPORTED;
+      if (typeof ctx === 'number') return noted(h, ctx, contextRefusal(ctx));
+      if (qop !== 0 && !(seal && qop === SecQop.WRAP_NO_ENCRYPT)) return noted(h, S.SEC_E_QOP_NOT_SUPPORTED, `qop ${qop} is not supported`);
       const st = protect(ctx.keys().send, ctx.sendSeq, msg, seal && qop === 0, this.#random(8));
       if (st === S.SEC_E_OK) ctx.sendSeq++;
-      return st;
+      return noted(h, st, messageRefusal(st));
     };
     const receive = (h: LsaSecHandle, msg: SecBufferDesc, sealed: boolean, qop: Out<number> | undefined): number => {
       const ctx = this.#messageContext(h);
-      if (typeof ctx === 'number') return ctx;
+      if (typeof ctx === 'number') return noted(h, ctx, contextRefusal(ctx));
       const k = ctx.keys();
-      return unprotect(k.recv, k.window, msg, sealed, qop);
+      const st = unprotect(k.recv, k.window, msg, sealed, qop);
+      return noted(h, st, messageRefusal(st));
     };
     return {
       instanceInit: () => S.SEC_E_OK,
@@ -420,6 +442,7 @@ export class MockPackage {
         e.mapped = true;
         return S.SEC_E_OK;
       },
+      failureCause: (h) => this.#contexts.get(h)?.lastFailure,
       makeSignature: (h, qop, msg) => send(h, qop, msg, false),
       verifySignature: (h, msg, _seq, qop) => receive(h, msg, false, qop),
       sealMessage: (h, qop, msg) => send(h, qop, msg, true),
@@ -468,5 +491,35 @@ export class MockPackage {
       },
       marshalAttributeData: (_info, _attribute, data) => ({ status: S.SEC_E_OK, marshaledAttributeData: Uint8Array.from(data) }),
     };
+  }
+}
+
+/** Why the context cannot protect messages, by the status #messageContext returned. */
+function contextRefusal(status: number): string {
+  switch (status) {
+    case S.SEC_E_INVALID_HANDLE:
+      return 'no such context, or one never handed to user mode';
+    case S.SEC_E_OUT_OF_SEQUENCE:
+      return 'the handshake is not complete (or CompleteAuthToken is pending)';
+    case S.SEC_E_CONTEXT_EXPIRED:
+      return 'the context has expired';
+    default:
+      return 'the context cannot protect messages';
+  }
+}
+
+/** Why protecting or checking a message failed, by its status. */
+function messageRefusal(status: number): string {
+  switch (status) {
+    case S.SEC_E_INVALID_TOKEN:
+      return 'no writable SECBUFFER_TOKEN, no DATA buffer, or a trailer of the wrong size';
+    case S.SEC_E_BUFFER_TOO_SMALL:
+      return 'the SECBUFFER_TOKEN is smaller than the trailer';
+    case S.SEC_E_MESSAGE_ALTERED:
+      return 'the MAC does not verify: the message, its trailer or a covered buffer was altered';
+    case S.SEC_E_OUT_OF_SEQUENCE:
+      return 'the sequence number was replayed or is out of the window';
+    default:
+      return 'the message was refused';
   }
 }
