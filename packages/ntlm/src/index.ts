@@ -1,5 +1,6 @@
 // The public surface of @sspkit/ntlm: named exports only.
 export { spLsaModeInitialize, spUserModeInitialize, createNtlmModule } from './module.js';
+export { sspkitConformance } from './conformance-config.js';
 export { NTLM_INFO } from './package-state.js';
 export type { NtlmPackageConfig, NtlmAuthData } from './package-state.js';
 export { InMemoryAccountStore } from './accounts.js';

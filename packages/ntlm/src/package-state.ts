@@ -44,6 +44,11 @@ export interface NtlmAuthData {
   readonly ntHash?: Uint8Array;
   readonly workstation?: string;
   readonly accounts?: AccountStore;
+  /**
+   * Outbound: this credential may answer a CHALLENGE that a server context of this process issued
+   * (reflection protection off for it alone, e.g. a test harness pairing client and server here).
+   */
+  readonly allowReflection?: boolean;
 }
 
 /** A credential handle's contents: outbound identity (password already hashed) and/or an account store. */
@@ -51,6 +56,7 @@ export interface CredEntry {
   readonly use: number;
   readonly identity?: { readonly user: string; readonly domain: string; readonly ntHash: Uint8Array; readonly workstation: string };
   readonly accounts?: AccountStore;
+  readonly allowReflection?: boolean;
 }
 
 /** A context handle's contents. */

@@ -82,7 +82,7 @@ function credentialFrom(
     accounts = state.accountsFor(a.accounts);
     if (typeof accounts === 'string') return failed(SecStatus.SEC_E_NO_CREDENTIALS, accounts);
   }
-  return { use, ...(identity ? { identity } : {}), ...(accounts ? { accounts } : {}) };
+  return { use, ...(identity ? { identity } : {}), ...(accounts ? { accounts } : {}), ...(a.allowReflection === true ? { allowReflection: true } : {}) };
 }
 
 /** Builds the LSA-mode function table of one NTLM package instance. */
@@ -157,7 +157,7 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
           credentials: { user: id.user, domain: id.domain, ntHash: id.ntHash, workstation: id.workstation },
           ...(targetName ? { targetName } : {}),
           ...(state.config.ntlmV1 ? { useNtlmV1: true } : {}),
-          ...(state.config.allowReflection === true ? { allowReflection: true } : {}),
+          ...(state.config.allowReflection === true || cred.allowReflection === true ? { allowReflection: true } : {}),
           require: {
             integrity: (req & (IscReq.INTEGRITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT)) !== 0,
             confidentiality: (req & IscReq.CONFIDENTIALITY) !== 0,
