@@ -16,7 +16,7 @@ export { GssError, isGssErrorObject, displayStatus } from './errors.js';
 export { mapGssStatus, MappedStatus, Krb5Minor } from './status-map.js';
 export type { MappedStatusName } from './status-map.js';
 export { GssRoutine, GssSupplementary } from './major.js';
-export { AsyncGate, sharedGate, localGate, nativeCallStats, configureSharedGate, DEFAULT_ASYNC_LIMIT, DEFAULT_ASYNC_BURST, DEFAULT_LOCAL_LIMIT } from './queue.js';
+export { AsyncGate, sharedGate, localGate, nativeCallStats, configureSharedGate, DEFAULT_ASYNC_LIMIT, DEFAULT_ASYNC_BURST } from './queue.js';
 export { oidToDotted } from './oids.js';
 export { GssFlag } from './flags.js';
 export { lookupLocalAccount, lookupLocalAccountAsync } from './account.js';

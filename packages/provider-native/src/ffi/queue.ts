@@ -153,7 +153,7 @@ export function sharedGate(): AsyncGate {
 }
 
 /** Default in-flight limit of the local lane: what the pool has left past the network lane, less one thread. */
-export const DEFAULT_LOCAL_LIMIT = Math.min(256, Math.max(1, uvPoolSize() - DEFAULT_ASYNC_LIMIT - 1));
+const DEFAULT_LOCAL_LIMIT = Math.min(256, Math.max(1, uvPoolSize() - DEFAULT_ASYNC_LIMIT - 1));
 
 /** The process-wide gate of worker-thread calls that cannot wait on a KDC (the local lane). */
 export function localGate(): AsyncGate {
