@@ -32,11 +32,12 @@ describe('sspkit lab + handshake against a real KDC', () => {
     expect(lab.password).toBeUndefined();
     expect(lab.pid).toBeGreaterThan(0);
 
-    for (const pkg of ['Kerberos', 'Negotiate']) {
+    for (const pkg of ['Kerberos', 'Negotiate', 'Negotiate-MIT']) {
       const r = sspkit('handshake', '--package', pkg, '--json');
       expect(r.status, r.stdout + r.stderr).toBe(0);
-      const report = JSON.parse(r.stdout) as { ok: boolean; token: { user: string }; encryption: { status: string } };
+      const report = JSON.parse(r.stdout) as { ok: boolean; negotiated?: string; token: { user: string }; encryption: { status: string } };
       expect(report.ok).toBe(true);
+      if (pkg === 'Negotiate') expect(report.negotiated).toBe('Kerberos');
       expect(report.token.user).toBe('alice@SSPKIT.LAB');
       expect(report.encryption.status).toBe('SEC_E_OK');
     }
@@ -50,5 +51,11 @@ describe('sspkit lab + handshake against a real KDC', () => {
     expect(JSON.parse(down.stdout)).toMatchObject({ ok: true, pid: lab.pid });
     expect(existsSync(dir)).toBe(false);
     expect(() => process.kill(lab.pid, 0)).toThrow();
+    // With the lab down, Negotiate falls back to NTLM and the embedded demo account.
+    // No lab pointer and a Kerberos configuration of nowhere: nothing of the lab (or of another) leaks in.
+    const noLab = { ...env, SSPKIT_LAB_DIR: undefined, KRB5_CONFIG: join(parent, 'no-krb5.conf'), KRB5CCNAME: `FILE:${join(parent, 'no-ccache')}` };
+    const fallback = spawnSync(process.execPath, [bin, 'handshake', '--package', 'Negotiate', '--json'], { encoding: 'utf8', env: noLab, timeout: 60_000 });
+    expect(fallback.status, fallback.stdout + fallback.stderr).toBe(0);
+    expect(JSON.parse(fallback.stdout)).toMatchObject({ ok: true, negotiated: 'NTLM', token: { user: 'alice', authenticationPackage: 'NTLM' } });
   });
 });

@@ -59,7 +59,7 @@ const packages = [
     native: true,
   },
   {
-    name: 'Negotiate',
+    name: 'Negotiate-MIT',
     file: 'packages/provider-native/src/negotiate/index.ts',
     dir: 'packages/provider-native/src/negotiate',
     verdict: false,

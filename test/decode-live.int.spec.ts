@@ -44,7 +44,7 @@ describe('decode against a live MIT realm', () => {
     await stopLab(lab);
   });
 
-  it.each(['Kerberos', 'Negotiate'] as const)('%s: the AP-REQ decrypts with the keytab and names the client and the bindings', async (pkg) => {
+  it.each(['Kerberos', 'Negotiate-MIT'] as const)('%s: the AP-REQ decrypts with the keytab and names the client and the bindings', async (pkg) => {
     const sspi = await createSspi({ modules: [kerberosModule, negotiateModule] });
     const data = Buffer.concat([Buffer.from('tls-server-end-point:'), Buffer.alloc(32, 0x5a)]);
     const client = await clientContext(sspi, { package: pkg, authData: { ccache: lab.ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });

@@ -13,7 +13,7 @@ afterAll(async () => {
   await stopLab(lab);
 });
 
-for (const [packageName, module] of [['Kerberos', kerberosModule], ['Negotiate', negotiateModule]] as const) {
+for (const [packageName, module] of [['Kerberos', kerberosModule], ['Negotiate-MIT', negotiateModule]] as const) {
   defineConformanceSuite({
     module,
     packageName,

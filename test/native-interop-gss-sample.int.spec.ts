@@ -18,7 +18,7 @@ const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT |
 
 describe.each([
   ['Kerberos', []],
-  ['Negotiate', ['-spnego']],
+  ['Negotiate-MIT', ['-spnego']],
 ] as const)('%s with MIT gss-sample', (pkg, clientArgs) => {
   let lab: Lab;
   let sspi: SspiDispatcher;

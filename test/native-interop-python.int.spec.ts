@@ -16,7 +16,7 @@ const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT |
 
 describe.each([
   ['Kerberos', 'krb5'],
-  ['Negotiate', 'spnego'],
+  ['Negotiate-MIT', 'spnego'],
 ] as const)('%s with python3-gssapi (%s)', (pkg, mech) => {
   let lab: Lab;
   let sspi: SspiDispatcher;

@@ -38,8 +38,8 @@ describe('Negotiate mechanism list', () => {
 
   it('offers krb5 and never NTLMSSP with the default credential, and still authenticates', async () => {
     const sspi = await createSspi({ modules: [negotiateModule] });
-    const client = await clientContext(sspi, { package: 'Negotiate', targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
-    const server = await serverContext(sspi, { package: 'Negotiate', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    const client = await clientContext(sspi, { package: 'Negotiate-MIT', targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
+    const server = await serverContext(sspi, { package: 'Negotiate-MIT', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
     try {
       const first = Buffer.from((await client.step()) ?? []);
       expect(first.includes(KRB5_OID)).toBe(true);

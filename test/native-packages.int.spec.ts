@@ -17,7 +17,7 @@ import { startLab, stopLab } from './native/lab.js';
 
 const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY | IscReq.CONNECTION;
 
-describe.each(['Kerberos', 'Negotiate'] as const)('%s through the dispatcher', (pkg) => {
+describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher', (pkg) => {
   let lab: Lab;
   let sspi: SspiDispatcher;
   let ccache: string;
@@ -39,7 +39,7 @@ describe.each(['Kerberos', 'Negotiate'] as const)('%s through the dispatcher', (
 
   it('is listed by EnumerateSecurityPackages', () => {
     const names = sspi.enumerateSecurityPackages().packages.map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['Kerberos', 'Negotiate']));
+    expect(names).toEqual(expect.arrayContaining(['Kerberos', 'Negotiate-MIT']));
   });
 
   it.each(['HTTP/localhost', 'HTTP/localhost@SSPKIT.LAB', 'HTTP@localhost'])('authenticates to target %s', async (target) => {
@@ -124,7 +124,7 @@ describe.each(['Kerberos', 'Negotiate'] as const)('%s through the dispatcher', (
       expect(Buffer.from(client.query(SecPkgAttr.SESSION_KEY).sessionKey).equals(Buffer.from(server.query(SecPkgAttr.SESSION_KEY).sessionKey))).toBe(true);
       expect(client.query(SecPkgAttr.PACKAGE_INFO).packageInfo.name).toBe(pkg);
       const neg = sspi.queryContextAttributes(client.handle!, SecPkgAttr.NEGOTIATION_INFO);
-      if (pkg === 'Negotiate') {
+      if (pkg === 'Negotiate-MIT') {
         expect(neg.status).toBe(SecStatus.SEC_E_OK);
         expect(neg.buffer).toMatchObject({ packageInfo: { name: 'Kerberos' }, negotiationState: NegotiationState.COMPLETE });
       } else expect(neg.status).toBe(SecStatus.SEC_E_UNSUPPORTED_FUNCTION);

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function tokenOf(
-  pkg: 'Kerberos' | 'Negotiate',
+  pkg: 'Kerberos' | 'Negotiate-MIT',
   user: string,
   allowSystemAccounts?: boolean,
 ): Promise<AccessToken> {
@@ -61,7 +61,7 @@ function refusal(run: () => unknown): string {
 }
 
 describe('a principal named root or daemon', () => {
-  for (const pkg of ['Kerberos', 'Negotiate'] as const) {
+  for (const pkg of ['Kerberos', 'Negotiate-MIT'] as const) {
     for (const [user, uid] of [
       ['root', 0],
       ['daemon', 1],

@@ -7,6 +7,7 @@ import type { AuthData, SecurityPackageModule } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
 import { MemoryUserStore, createDigestModule } from '@sspkit/digest';
+import { createNegotiateModule } from '@sspkit/negotiate';
 import { AscReq, IscReq } from '@sspkit/core';
 import { isAvailable, kerberosModule, negotiateModule } from '@sspkit/provider-native';
 
@@ -59,7 +60,25 @@ export function catalog(): CatalogEntry[] {
         };
       },
     },
-    ...(['Kerberos', 'Negotiate'] as const).map(
+    {
+      name: 'Negotiate',
+      // Pure TypeScript: it composes Kerberos (when the native binding and a lab are there) and NTLM.
+      load: async () => createNegotiateModule(),
+      credentials: (i) => {
+        const user = i.user ?? DEMO.user;
+        const domain = i.domain ?? DEMO.domain;
+        const password = i.password ?? DEMO.password;
+        // Kerberos: the environment's ccache and keytab (the lab's, after `sspkit lab up`), or the
+        // given user's password; NTLM: the given user or the embedded demo account on both sides.
+        const kerberos = i.user !== undefined ? { user, domain, password } : {};
+        return {
+          client: { packages: { Kerberos: kerberos, NTLM: { user, domain, password } } },
+          server: { packages: { Kerberos: {}, NTLM: { accounts: new InMemoryAccountStore().addPassword(domain, user, password) } } },
+          target: i.target ?? 'HTTP/localhost',
+        };
+      },
+    },
+    ...(['Kerberos', 'Negotiate-MIT'] as const).map(
       (name): CatalogEntry => ({
         name,
         // Not offered (with the reason) where libgssapi_krb5 or koffi is missing.

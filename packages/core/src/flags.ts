@@ -250,6 +250,15 @@ export const SecPkgAttr = {
   THUNK_ALL: 0x10000,
 } as const;
 
+/**
+ * SECPKG_ATTR_* values of sspi.h outside the reference's context-attribute list, kept apart so that
+ * {@link SecPkgAttr} mirrors that list value for value.
+ */
+export const SecPkgAttrExtra = {
+  /** SECPKG_ATTR_NEGOTIATION_PACKAGE: the package a Negotiate context chose (SecPkgContext_PackageInfo). */
+  NEGOTIATION_PACKAGE: 0x80000081,
+} as const;
+
 /** SECPKG_INTERFACE_VERSION* — single bits; as a table version, "defined through member N". */
 export const SecPkgInterfaceVersion = {
   VERSION: 0x00010000,

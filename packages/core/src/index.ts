@@ -17,6 +17,7 @@ export {
   SecPkgCred,
   SecPkgCredAttr,
   SecPkgAttr,
+  SecPkgAttrExtra,
   SecPkgInterfaceVersion,
   SspiInterfaceVersion,
   DataRep,

@@ -398,6 +398,14 @@ export interface SecpkgUserFunctionTable {
    * this as its SspiError's `cause`. Must never hold key material or message contents.
    */
   failureCause?(contextHandle: LsaSecHandle): unknown;
+  /**
+   * sspkit extension, no Windows counterpart in the public tables (see {@link USER_TABLE_EXTENSIONS}):
+   * restart one direction's cipher keystream, keeping its sequence number. [MS-SPNG] §3.3.5.1: once
+   * Negotiate has signed (outbound) or verified (inbound) the mechListMIC with an RC4-keyed package
+   * (NTLM), the first application message uses a fresh RC4 state, as Windows and MIT SPNEGO with
+   * gss-ntlmssp do. Packages without such state need not implement it.
+   */
+  resetCipherState?(contextHandle: LsaSecHandle, direction: 'outbound' | 'inbound'): SecurityStatus;
 }
 
 /** What SpLsaModeInitialize / SpUserModeInitialize return: status, PackageVersion and the tables. */
@@ -437,7 +445,7 @@ export const LSA_TABLE_MEMBERS = [
 ] as const satisfies readonly (readonly [keyof SecpkgFunctionTable, number])[];
 
 /** sspkit's own user-table members (no Windows counterpart), kept at every table version. */
-export const USER_TABLE_EXTENSIONS = [['failureCause', 0]] as const satisfies readonly (readonly [keyof SecpkgUserFunctionTable, number])[];
+export const USER_TABLE_EXTENSIONS = [['failureCause', 0], ['resetCipherState', 0]] as const satisfies readonly (readonly [keyof SecpkgUserFunctionTable, number])[];
 
 /** Member names of SECPKG_USER_FUNCTION_TABLE in header order, with the version that defines each. */
 export const USER_TABLE_MEMBERS = [

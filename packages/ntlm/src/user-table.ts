@@ -171,5 +171,12 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     failureCause: (h) => state.contexts.get(h)?.lastFailure,
 
     deleteUserModeContext: (h) => (state.contexts.has(h) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE),
+
+    resetCipherState(h, direction) {
+      const s = session(h);
+      if (typeof s === 'number') return s;
+      s.protector.resetKeystream(direction);
+      return SecStatus.SEC_E_OK;
+    },
   };
 }

@@ -3,6 +3,7 @@ import {
   AscRet,
   IscReq,
   IscRet,
+  SecPkgAttrExtra,
   SecStatus,
   clientContext,
   flagNames,
@@ -42,6 +43,8 @@ export interface HandshakeJson {
   target: string;
   user: string | undefined;
   legs: LegJson[];
+  /** The package a negotiating package (Negotiate) chose, from SECPKG_ATTR_NEGOTIATION_PACKAGE. */
+  negotiated?: string;
   client?: { flags: number; flagNames: string[] };
   server?: { flags: number; flagNames: string[] };
   token?: AccessToken | { status: string; statusCode: string };
@@ -92,6 +95,9 @@ export async function runHandshakeReport(loaded: LoadedSspi, packageName: string
     } finally {
       report.legs = interleave(client.legs, server.legs).map(legJson);
     }
+    const chosen = loaded.sspi.queryContextAttributes(server.handle!, SecPkgAttrExtra.NEGOTIATION_PACKAGE);
+    const chosenName = (chosen.buffer as { packageInfo?: { name?: unknown } } | undefined)?.packageInfo?.name;
+    if (chosen.status === SecStatus.SEC_E_OK && typeof chosenName === 'string') report.negotiated = chosenName;
     report.client = { flags: client.contextAttributes, flagNames: flagNames(IscRet, client.contextAttributes) };
     report.server = { flags: server.contextAttributes, flagNames: flagNames(AscRet, server.contextAttributes) };
     const token = attempt(() => server!.token());
@@ -150,6 +156,7 @@ export function formatHandshake(r: HandshakeJson): string {
     lines.push(`FAILED: ${r.error.operation ?? 'handshake'} returned ${r.error.status} ${r.error.statusCode}`);
     return lines.join('\n');
   }
+  if (r.negotiated !== undefined) lines.push(`negotiated package: ${r.negotiated}`);
   lines.push(`client context flags: ${r.client!.flagNames.join(', ') || '(none)'}`);
   lines.push(`server context flags: ${r.server!.flagNames.join(', ') || '(none)'}`);
   const t = r.token!;

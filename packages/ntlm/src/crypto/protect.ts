@@ -26,18 +26,25 @@ export interface ProtectorOptions {
 /** One direction's keys and state: the RC4 handle keeps running across messages (connection mode). */
 class DirectionState {
   readonly signingKey: Uint8Array | undefined;
-  readonly handle: Rc4;
+  readonly #sealKey: Uint8Array;
+  handle: Rc4;
   seqNum = 0;
 
   constructor(opts: ProtectorOptions, direction: Direction) {
-    const key = sealKey(opts.exportedSessionKey, direction, opts.strength, opts.extendedSessionSecurity);
-    this.handle = new Rc4(key);
-    wipe(key);
+    this.#sealKey = sealKey(opts.exportedSessionKey, direction, opts.strength, opts.extendedSessionSecurity);
+    this.handle = new Rc4(this.#sealKey);
     this.signingKey = opts.extendedSessionSecurity ? signKey(opts.exportedSessionKey, direction) : undefined;
+  }
+
+  /** A fresh keystream from the same sealing key; the sequence number runs on ([MS-SPNG] §3.3.5.1). */
+  resetKeystream(): void {
+    this.handle.wipe();
+    this.handle = new Rc4(this.#sealKey);
   }
 
   wipe(): void {
     this.handle.wipe();
+    wipe(this.#sealKey);
     wipe(this.signingKey);
   }
 }
@@ -91,6 +98,11 @@ export class MessageProtector {
     if (signature.length !== SIGNATURE_SIZE) return undefined;
     const expected = this.#mac(st, concat(...outputs));
     return this.#matches(expected, signature) ? outputs : undefined;
+  }
+
+  /** Restarts one direction's RC4 keystream (after SPNEGO's mechListMIC, [MS-SPNG] §3.3.5.1). */
+  resetKeystream(direction: 'outbound' | 'inbound'): void {
+    (direction === 'outbound' ? this.#out : this.#in).resetKeystream();
   }
 
   /** Zeroes every key and keystream. */

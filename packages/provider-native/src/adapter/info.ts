@@ -18,5 +18,5 @@ export const MAX_TOKEN = 48000;
 export function packageInfo(kind: NativeKind): SecPkgInfo {
   return kind === 'Kerberos'
     ? { name: 'Kerberos', comment: 'Kerberos V5 through the system GSSAPI (MIT krb5)', capabilities: (COMMON | SecPkgFlag.NEGOTIABLE) >>> 0, version: 1, rpcId: 16, maxToken: MAX_TOKEN }
-    : { name: 'Negotiate', comment: 'SPNEGO (RFC 4178) through the system GSSAPI, Kerberos only', capabilities: (COMMON | SecPkgFlag.NEGOTIABLE) >>> 0, version: 1, rpcId: 9, maxToken: MAX_TOKEN };
+    : { name: 'Negotiate-MIT', comment: 'SPNEGO (RFC 4178) through the system GSSAPI, Kerberos only', capabilities: (COMMON | SecPkgFlag.NEGOTIABLE) >>> 0, version: 1, rpcId: 9, maxToken: MAX_TOKEN };
 }

@@ -15,6 +15,7 @@ import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
 import { isSystemAccount, SYSTEM_ACCOUNT_REFUSED } from '../process/system-accounts.js';
 import type { PacLogonInfo } from '../pac/logon-info.js';
 import { statusFromError } from './failure.js';
+import { packageInfo } from './info.js';
 import type { NativeKind } from './info.js';
 import type { CtxEntry, HandleTables, ResolvedAccount } from './state.js';
 
@@ -48,7 +49,7 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
     const indicators = authz.find((a) => a.name === 'auth-indicators')?.displayValues ?? [];
     const logon = logonInfo(authz.find((a) => a.name === 'urn:mspac:logon-info')?.values[0]);
     const token: AccessToken = {
-      authenticationPackage: kind,
+      authenticationPackage: packageInfo(kind).name,
       user: principal,
       ...(realm !== '' ? { domain: realm } : {}),
       groups: [...(account?.groupNames ?? []), ...('info' in logon ? logon.info.groupSids : [])],
