@@ -8,6 +8,8 @@ PACKAGES=(
   python3-gssapi                                          # python-gssapi peer (Kerberos, SPNEGO, NTLM)
   gss-ntlmssp                                             # NTLM as a GSSAPI mechanism (out-of-process peer)
   apache2 curl python3-requests                           # HTTP Digest peers (curl, Python, Apache)
+  python3-requests-ntlm python3-requests-kerberos         # @sspkit/http server peers: NTLM and Negotiate from Python
+  chromium openssl                                        # @sspkit/http: a real browser; `sspkit serve --tls` certificates
   sasl2-bin libsasl2-modules                              # Cyrus SASL DIGEST-MD5 peer
   gcc libkrb5-dev                                         # C drivers the benchmarks compile (gss-ntlmssp, MIT krb5)
 )

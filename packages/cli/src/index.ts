@@ -11,3 +11,7 @@ export { loadSspi, importModule } from './load.js';
 export type { LoadedSspi } from './load.js';
 export { catalog, DEMO } from './catalog.js';
 export type { CatalogEntry, HandshakeInputs } from './catalog.js';
+export { serveCommand, startServe, formatServe } from './commands/serve.js';
+export type { ServeHandle, ServeJson, ServeOptions } from './commands/serve.js';
+export { SERVE_ACCOUNTS, SERVE_SCHEMES, demoDigestScheme, demoNtlmScheme, demoSchemes, parseSchemes } from './commands/serve-config.js';
+export type { ServeScheme } from './commands/serve-config.js';

@@ -6,6 +6,7 @@ import { decodeCommand } from './commands/decode.js';
 import { handshakeCommand } from './commands/handshake.js';
 import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
 import { packagesCommand } from './commands/packages.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { loadSspi } from './load.js';
 
@@ -67,6 +68,18 @@ export function program(): Command {
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => {
       process.exitCode = labStatusCommand(o, write);
+    });
+
+  p.command('serve')
+    .description('a demo HTTP server on 127.0.0.1 answering each authenticated request with the identity as JSON')
+    .option('--port <n>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
+    .option('--schemes <list>', 'schemes offered, in order', 'negotiate,ntlm,kerberos,digest')
+    .option('--tls', 'https with a self-signed certificate made at start')
+    .addOption(new Option('--channel-bindings <policy>', 'Extended Protection with --tls').choices(['off', 'when-supported', 'required']).default('off'))
+    .option('--lab <dir>', 'use this Kerberos lab (default: your only running lab)')
+    .option('--json', 'print the start-up information as JSON')
+    .action(async (o: { port?: number; schemes: string; tls?: boolean; channelBindings: 'off' | 'when-supported' | 'required'; lab?: string; json?: boolean }) => {
+      process.exitCode = await serveCommand(await loadSspi([], o.lab), o, write);
     });
 
   p.command('status')

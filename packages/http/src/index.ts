@@ -1,0 +1,22 @@
+// The public surface of @sspkit/http. Server side under ./server, helpers both sides share under ./shared.
+export { HttpAuthenticator, groupHeaders } from './server/authenticator.js';
+export type { HeaderNames } from './server/authenticator.js';
+export type {
+  AuthFailureEvent,
+  AuthOutcome,
+  AuthRequest,
+  AuthenticatedIdentity,
+  ChannelBindingPolicy,
+  HeaderList,
+  HttpAuthOptions,
+  PersistOptions,
+  SchemeOptions,
+} from './server/types.js';
+export { withAuthentication, nodeAuthRequest, applyHeaders, sendRefusal, bodyReader } from './server/node.js';
+export type { AuthenticatedMessage, SspkitRequestState } from './server/node.js';
+export { expressAuthentication } from './server/express.js';
+export type { SspkitExpressRequest } from './server/express.js';
+export { fastifyAuthentication } from './server/fastify.js';
+export { splitScheme, decodeBase64Token, formatTokenHeader } from './shared/auth-header.js';
+export type { SchemeAndRest } from './shared/auth-header.js';
+export { tlsServerEndPoint, secChannelBindings } from './shared/channel-bindings.js';
