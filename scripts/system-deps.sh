@@ -7,7 +7,7 @@ PACKAGES=(
   krb5-kdc krb5-admin-server krb5-user krb5-gss-samples   # throwaway MIT realm, gss-client/gss-server
   python3-gssapi                                          # python-gssapi peer (Kerberos, SPNEGO, NTLM)
   gss-ntlmssp                                             # NTLM as a GSSAPI mechanism (out-of-process peer)
-  apache2 curl python3-requests                           # HTTP Digest peers (curl, Python, Apache)
+  apache2 curl python3-requests libapache2-mod-auth-gssapi     # HTTP peers (curl, Python, Apache: Digest and GSSAPI)
   python3-requests-ntlm python3-requests-kerberos         # @sspkit/http server peers: NTLM and Negotiate from Python
   chromium openssl                                        # @sspkit/http: a real browser; `sspkit serve --tls` certificates
   sasl2-bin libsasl2-modules                              # Cyrus SASL DIGEST-MD5 peer

@@ -15,3 +15,5 @@ export { serveCommand, startServe, formatServe } from './commands/serve.js';
 export type { ServeHandle, ServeJson, ServeOptions } from './commands/serve.js';
 export { SERVE_ACCOUNTS, SERVE_SCHEMES, demoDigestScheme, demoNtlmScheme, demoSchemes, parseSchemes } from './commands/serve-config.js';
 export type { ServeScheme } from './commands/serve-config.js';
+export { fetchCommand, parseClientSchemes } from './commands/fetch.js';
+export type { FetchJson, FetchOptions } from './commands/fetch.js';

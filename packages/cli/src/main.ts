@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { conformanceCommand } from '@sspkit/conformance';
 import { decodeCommand } from './commands/decode.js';
+import { fetchCommand } from './commands/fetch.js';
 import { handshakeCommand } from './commands/handshake.js';
 import { labDownCommand, labStatusCommand, labUpCommand } from './commands/lab.js';
 import { packagesCommand } from './commands/packages.js';
@@ -80,6 +81,23 @@ export function program(): Command {
     .option('--json', 'print the start-up information as JSON')
     .action(async (o: { port?: number; schemes: string; tls?: boolean; channelBindings: 'off' | 'when-supported' | 'required'; lab?: string; json?: boolean }) => {
       process.exitCode = await serveCommand(await loadSspi([], o.lab), o, write);
+    });
+
+  p.command('fetch')
+    .description('fetch a URL, answering Negotiate / Kerberos / NTLM / Digest challenges; prints every leg as curl -v does')
+    .argument('<url>', 'http:// or https:// URL')
+    .option('--user <user>', 'user (default: Kerberos from the environment\'s ccache)')
+    .option('--password <password>', 'password (visible to other users in ps: prefer SSPKIT_PASSWORD)')
+    .option('--domain <domain>', 'NTLM domain, Kerberos realm, Digest realm')
+    .option('--scheme <list>', 'allowed schemes, comma separated (default: all; the strongest offered is used)')
+    .option('--method <method>', 'request method (default GET, POST with --data)')
+    .option('--data <body>', 'request body')
+    .option('--insecure', 'accept any TLS certificate')
+    .option('--lab <dir>', 'use this Kerberos lab (default: the last `sspkit lab up`)')
+    .option('--json', 'machine-readable output')
+    .action(async (url: string, o: { user?: string; password?: string; domain?: string; scheme?: string; method?: string; data?: string; insecure?: boolean; lab?: string; json?: boolean }) => {
+      const password = o.password ?? process.env['SSPKIT_PASSWORD'];
+      process.exitCode = await fetchCommand(await loadSspi([], o.lab), url, { ...o, ...(password !== undefined ? { password } : {}) }, write);
     });
 
   p.command('status')

@@ -12,7 +12,7 @@ import { HttpAuthenticator, withAuthentication } from '../src/index.js';
 import type { AuthFailureEvent, AuthenticatedMessage, HttpAuthOptions, SchemeOptions } from '../src/index.js';
 
 export const USER = { domain: 'SSPKIT', user: 'alice', password: 'alice-password' } as const;
-const REALM = 'sspkit-test';
+export const REALM = 'sspkit-test';
 
 export async function testSspi(extra: SecurityPackageModule[] = []): Promise<SspiDispatcher> {
   // The tests' NTLM clients run in the server's process: the reflection pattern NTLM refuses by default.

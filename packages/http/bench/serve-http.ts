@@ -1,0 +1,62 @@
+/**
+ * Child process of http-vs-apache.bench.ts: @sspkit/http over node:http offering one scheme
+ * (BENCH_SCHEME: Negotiate with the environment's keytab, or Digest MD5 qop=auth for user `bench`).
+ * Prints its port; on stdin `reset` clears the event-loop delay histogram, `report` prints its p99 and
+ * max in ms (one line of JSON). Stops on SIGTERM.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { createSspi } from '@sspkit/core';
+import type { SecurityPackageModule } from '@sspkit/core';
+import { MemoryUserStore, NonceIssuer, createDigestModule } from '@sspkit/digest';
+import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
+import { createNegotiateModule } from '@sspkit/negotiate';
+import { kerberosModule } from '@sspkit/provider-native';
+import { HttpAuthenticator, withAuthentication } from '../src/index.js';
+import type { SchemeOptions } from '../src/index.js';
+
+const scheme = process.env['BENCH_SCHEME'] ?? 'Digest';
+// Negotiate is @sspkit/negotiate over the native Kerberos package (and NTLM, which the client here
+// never picks: it holds a Kerberos ticket).
+const modules: SecurityPackageModule[] =
+  scheme === 'Digest' ? [createDigestModule()] : scheme === 'NTLM' ? [createNtlmModule({})] : [kerberosModule, createNtlmModule({}), createNegotiateModule()];
+const sspi = await createSspi({ modules });
+const schemes: SchemeOptions[] =
+  scheme === 'Digest'
+    ? [
+        {
+          scheme: 'Digest',
+          authData: {
+            kind: 'digest-server',
+            realm: 'bench',
+            algorithm: 'MD5',
+            qop: ['auth'],
+            users: new MemoryUserStore([{ username: 'bench', realm: 'bench', password: 'bench-password' }]),
+            nonces: new NonceIssuer(),
+          },
+        },
+      ]
+    : scheme === 'NTLM'
+      ? [{ scheme: 'NTLM', authData: { accounts: new InMemoryAccountStore().addPassword('BENCH', 'bench', 'bench-password') } }]
+      : [{ scheme, authData: { packages: { Kerberos: { keytab: process.env['KRB5_KTNAME'] ?? '' } } } }];
+const auth = await HttpAuthenticator.create({ sspi, schemes });
+const server = createServer(
+  withAuthentication(auth, (req, res) => {
+    res.end(`hello ${req.sspkit.identity.user}\n`);
+  }),
+);
+server.keepAliveTimeout = 30_000;
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const h = monitorEventLoopDelay({ resolution: 1 });
+h.enable();
+process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+createInterface({ input: process.stdin }).on('line', (l) => {
+  if (l === 'reset') h.reset();
+  if (l === 'report') process.stdout.write(`${JSON.stringify({ p99: h.percentile(99) / 1e6, max: h.max / 1e6 })}\n`);
+});
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});
