@@ -107,6 +107,27 @@ describe('HTTP Digest client ↔ server', () => {
     expect(value(await server.accept(retry.token, { method: 'GET', uri: '/' })).next).toBe('done');
   });
 
+  it('past half its lifetime, a nonce is answered with a nextnonce (RFC 7616 §3.5) that the client follows, nc from 1', async () => {
+    let now = 10_000_000;
+    const nonces = new NonceIssuer({ lifetimeMs: 1000, now: () => now });
+    const { server, client } = setup({ nonces });
+    const step = value(client.initialize(await challenge(server), '/', { method: 'GET' }));
+    const young = value(await server.accept(step.token, { method: 'GET', uri: '/' }));
+    expect(young.token).not.toContain('nextnonce');
+    now += 600;
+    const second = value(client.nextRequest('GET', '/b', {}));
+    value(await server.accept(second, { method: 'GET', uri: '/b' }));
+    const done = value(await server.complete({ method: 'GET', uri: '/b' }));
+    expect(done.token).toMatch(/nextnonce="[^"]+"/);
+    value(client.initialize(done.token ?? '', '/b', {}));
+    const third = value(client.nextRequest('GET', '/c', {}));
+    expect(third).toContain('nc=00000001');
+    expect(third).toContain(`nonce="${/nextnonce="([^"]+)"/.exec(done.token ?? '')?.[1] ?? ''}"`);
+    now += 700; // the first nonce is now stale; its successor is not
+    value(await server.accept(third, { method: 'GET', uri: '/c' }));
+    expect(value(await server.complete({ method: 'GET', uri: '/c' })).next).toBe('done');
+  });
+
   it('a non-stale re-challenge means the credentials were refused', async () => {
     const { server, client } = setup();
     value(client.initialize(await challenge(server), '/', { method: 'GET' }));

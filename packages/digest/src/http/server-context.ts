@@ -287,11 +287,16 @@ export class HttpServerContext {
       ...nonceFields(creds),
       ha2: ha2(a, { method: '', uri: creds.uri, qop: creds.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) }),
     });
+    // RFC 7616 §3.5: past half its lifetime, the nonce's successor goes out with the answer, so a
+    // client that follows it never meets a stale challenge (its counts start again at 1).
+    const c = this.#cred;
+    const ageing = c.nonces.now() - c.nonces.issuedAt(creds.nonce) > c.nonces.lifetimeMs / 2;
     const info = formatAuthenticationInfo({
       rspauth,
       ...(creds.qop !== undefined ? { qop: creds.qop } : {}),
       ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}),
       ...(creds.nc !== undefined ? { nc: creds.nc } : {}),
+      ...(ageing ? { nextnonce: c.nonces.issue(c.wireRealm, c.opaque) } : {}),
     });
     return ok({ next: 'done', completeNeeded: false, token: info });
   }
