@@ -27,7 +27,17 @@ import { upcase } from './upcase.js';
  * How the acceptor treats channel bindings. There is deliberately no default: "none" must be said
  * out loud, because treating a missing binding as all zeros is a classic interop and security trap.
  */
-export type ServerChannelBindings = { readonly mode: 'none' } | { readonly mode: 'require'; readonly bindings: ChannelBindings };
+export type ServerChannelBindings =
+  | { readonly mode: 'none' }
+  | {
+      readonly mode: 'require';
+      readonly bindings: ChannelBindings;
+      /**
+       * ASC_REQ_ALLOW_MISSING_BINDINGS: a client that sends no binding (absent or all zeros) is let
+       * through; one that sends a different binding is still refused.
+       */
+      readonly allowMissing?: boolean;
+    };
 
 /**
  * Whether the client's MsvAvTargetName (the SPN it meant to reach, covered by its NTProofStr) must
@@ -294,10 +304,12 @@ export class NtlmServer {
     if (cb.mode === 'require') {
       const sent = findAvPair(clientPairs, AvId.CHANNEL_BINDINGS);
       const want = channelBindingsHash(cb.bindings);
-      // Absent or all-zero bindings from the client never satisfy a server that has bindings.
-      if (!sent || safeEqual(sent, ZERO16) || !safeEqual(sent, want)) {
+      // Absent or all-zero bindings from the client never satisfy a server that has bindings,
+      // unless the caller allowed missing ones (ASC_REQ_ALLOW_MISSING_BINDINGS, as on Windows).
+      const missing = !sent || safeEqual(sent, ZERO16);
+      if (missing ? cb.allowMissing !== true : !safeEqual(sent, want)) {
         wipe(exported);
-        return this.#fail('SEC_E_BAD_BINDINGS', 'channel bindings mismatch');
+        return this.#fail('SEC_E_BAD_BINDINGS', missing ? 'the client sent no channel bindings' : 'channel bindings mismatch');
       }
     }
 

@@ -186,7 +186,8 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
       const token = findBuffer(input, SecBufferType.TOKEN);
       if (!token) return failed(SecStatus.SEC_E_INVALID_TOKEN, 'no input TOKEN buffer');
       // No bindings from the caller is an explicit "none", never an all-zero binding.
-      const policy = cb ? ({ mode: 'require', bindings: cb } as const) : ({ mode: 'none' } as const);
+      const allowMissing = (req & AscReq.ALLOW_MISSING_BINDINGS) !== 0;
+      const policy = cb ? ({ mode: 'require', bindings: cb, ...(allowMissing ? { allowMissing } : {}) } as const) : ({ mode: 'none' } as const);
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
         if (!cred) return failed(SecStatus.SEC_E_INVALID_HANDLE, 'unknown credential handle');
