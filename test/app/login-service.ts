@@ -3,7 +3,16 @@
  * clients that speak a connection-oriented SSPI package (NTLM in production) over some transport,
  * and knows nothing of which package implementation is behind the name.
  */
-import { AscReq, SecBufferType, SecPkgCred, SecStatus, isSuccess, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import {
+  AscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  isSuccess,
+  secBuffer,
+  secBufferDesc,
+  statusName,
+} from '@sspkit/core';
 import type { CredHandle, CtxtHandle, SspiDispatcher } from '@sspkit/core';
 
 export type LoginStep =
@@ -25,7 +34,10 @@ export class LoginService {
   /** Handles one client token for a connection; the context lives as long as the connection. */
   async step(connectionId: string, clientToken: Uint8Array): Promise<LoginStep> {
     if (!this.#credential) {
-      const r = await this.#sspi.acquireCredentialsHandle({ package: this.#packageName, credentialUse: SecPkgCred.INBOUND });
+      const r = await this.#sspi.acquireCredentialsHandle({
+        package: this.#packageName,
+        credentialUse: SecPkgCred.INBOUND,
+      });
       if (!isSuccess(r.status)) return { kind: 'denied', reason: statusName(r.status) };
       this.#credential = r.credential!;
     }
@@ -47,7 +59,9 @@ export class LoginService {
     const token = this.#sspi.querySecurityContextToken(r.context!);
     if (!isSuccess(token.status)) return { kind: 'denied', reason: statusName(token.status) };
     const user = token.token!.domain ? `${token.token!.domain}\\${token.token!.user}` : token.token!.user;
-    return output.data.length > 0 ? { kind: 'authenticated', user, token: output.data } : { kind: 'authenticated', user };
+    return output.data.length > 0
+      ? { kind: 'authenticated', user, token: output.data }
+      : { kind: 'authenticated', user };
   }
 
   /** Forgets a connection's context. */

@@ -6,12 +6,13 @@
  *   SSPKIT.Environment → SecurityEnvironment (clock, random source)
  *   SSPKIT.Packages    → readonly PackageBinding[] (the package modules to load, in order)
  *   SSPKIT.Registry    → Registry, loaded with every package (singleton, async: use getAsync)
+ *   SSPKIT.DispatcherOptions → DispatcherOptions (onPackageFault …) the dispatcher is built with
  *   SSPKIT.Dispatcher  → SspiDispatcher over that registry (singleton, async: use getAsync)
  */
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import { Registry, SspiDispatcher, systemEnvironment } from '@sspkit/core';
-import type { SecurityEnvironment, SecurityPackageModule } from '@sspkit/core';
+import type { DispatcherOptions, SecurityEnvironment, SecurityPackageModule } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
 import type { MockPackageOptions } from '@sspkit/provider-mock';
 
@@ -20,6 +21,7 @@ export const SSPKIT = {
   Environment: Symbol.for('sspkit.Environment'),
   Packages: Symbol.for('sspkit.Packages'),
   Registry: Symbol.for('sspkit.Registry'),
+  DispatcherOptions: Symbol.for('sspkit.DispatcherOptions'),
   Dispatcher: Symbol.for('sspkit.Dispatcher'),
   /** Whether the registry was resolved (packages can no longer be swapped). */
   State: Symbol.for('sspkit.ContainerState'),
@@ -39,6 +41,8 @@ export interface PackageBinding {
 export interface SspkitModuleOptions {
   packages: readonly PackageBinding[];
   environment?: SecurityEnvironment;
+  /** The dispatcher's options, e.g. `onPackageFault` to log or count a package's faults. */
+  dispatcher?: DispatcherOptions;
 }
 
 /** The bindings of sspkit as one ContainerModule. */
@@ -58,8 +62,12 @@ export function sspkitModule(options: SspkitModuleOptions): ContainerModule {
         [SSPKIT.Environment, SSPKIT.Packages, SSPKIT.State],
       )
       .inSingletonScope();
+    bind<DispatcherOptions>(SSPKIT.DispatcherOptions).toConstantValue({ ...options.dispatcher });
     bind<SspiDispatcher>(SSPKIT.Dispatcher)
-      .toResolvedValue((registry: Registry) => new SspiDispatcher(registry), [SSPKIT.Registry])
+      .toResolvedValue(
+        (registry: Registry, dispatcherOptions: DispatcherOptions) => new SspiDispatcher(registry, dispatcherOptions),
+        [SSPKIT.Registry, SSPKIT.DispatcherOptions],
+      )
       .inSingletonScope();
   });
 }
@@ -74,6 +82,19 @@ export function createSspkitContainer(options: SspkitModuleOptions): Container {
 /** Resolves the dispatcher (the registry loads its packages on first resolution). */
 export function resolveDispatcher(container: Container): Promise<SspiDispatcher> {
   return container.getAsync<SspiDispatcher>(SSPKIT.Dispatcher);
+}
+
+/**
+ * Sets the dispatcher's options (`onPackageFault` …) of a container someone else composed — a test
+ * observing the faults of the packages it swapped in — before anything was resolved.
+ */
+export function setDispatcherOptions(container: Container, options: DispatcherOptions): void {
+  if (container.get<ContainerState>(SSPKIT.State).resolved) {
+    throw new Error(
+      'setDispatcherOptions: the registry was already resolved; set options before the first resolveDispatcher()',
+    );
+  }
+  container.rebind<DispatcherOptions>(SSPKIT.DispatcherOptions).toConstantValue({ ...options });
 }
 
 /**

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { clientContext, runHandshake, serverContext } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
 import { Container } from 'inversify';
-import { SSPKIT, createSspkitContainer, replacePackage, resolveDispatcher, sspkitModule, swapForMock } from '@sspkit/container';
+import { SecPkgCred, SecStatus } from '@sspkit/core';
+import {
+  SSPKIT,
+  createSspkitContainer,
+  replacePackage,
+  resolveDispatcher,
+  setDispatcherOptions,
+  sspkitModule,
+  swapForMock,
+} from '@sspkit/container';
 import * as echo from '../../core/examples/echo-package.js';
 
 describe('@sspkit/container', () => {
@@ -31,5 +40,33 @@ describe('@sspkit/container', () => {
     own.load(sspkitModule({ packages: [{ name: 'Echo', module: echo }] }));
     await resolveDispatcher(own);
     expect(() => swapForMock(own, 'Echo')).toThrow(/already resolved/);
+  });
+
+  it('builds the dispatcher with the bound options: a package fault reaches onPackageFault', async () => {
+    const faults: { package: string; operation: string }[] = [];
+    const mock = new MockPackage();
+    mock.rule({ slot: 'acquireCredentialsHandle', throws: 'scripted fault' });
+    const container = createSspkitContainer({
+      packages: [{ name: 'Mock', module: mock.module }],
+      dispatcher: { onPackageFault: (f) => void faults.push({ package: f.package, operation: f.operation }) },
+    });
+    const sspi = await resolveDispatcher(container);
+    const r = await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: SecPkgCred.INBOUND });
+    expect(r.status).toBe(SecStatus.SEC_E_INTERNAL_ERROR);
+    expect(faults).toEqual([{ package: 'Mock', operation: 'AcquireCredentialsHandle' }]);
+  });
+
+  it('setDispatcherOptions reaches a container composed elsewhere, before resolution only', async () => {
+    const container = createSspkitContainer({ packages: [{ name: 'Echo', module: echo }] });
+    const mock = swapForMock(container, 'Echo');
+    mock.rule({ slot: 'acquireCredentialsHandle', throws: 'scripted fault' });
+    const seen: string[] = [];
+    setDispatcherOptions(container, {
+      onPackageFault: (f) => void seen.push(`${f.package} ${f.operation}`),
+    });
+    const sspi = await resolveDispatcher(container);
+    await sspi.acquireCredentialsHandle({ package: 'Echo', credentialUse: SecPkgCred.INBOUND });
+    expect(seen).toEqual(['Echo AcquireCredentialsHandle']);
+    expect(() => setDispatcherOptions(container, {})).toThrow(/already resolved/);
   });
 });
