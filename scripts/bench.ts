@@ -11,8 +11,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filter = process.argv[2];
-const dirs = [...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'bench')), join(root, 'test', 'bench')];
-const files = dirs.filter((d) => existsSync(d)).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.bench.ts')).map((f) => join(d, f)));
+const dirs = [
+  ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'bench')),
+  join(root, 'test', 'bench'),
+];
+const files = dirs
+  .filter((d) => existsSync(d))
+  .flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .map((f) => join(d, f)),
+  );
 // The benchmarks drive the same Debian peers as the interop tests.
 spawnSync('bash', [join(root, 'scripts', 'system-deps.sh')], { stdio: 'inherit' });
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');

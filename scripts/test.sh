@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pnpm test`: system packages, type check, lint (`pnpm lint`: ESLint, then knip), every vitest test
+# `pnpm test`: system packages, type check, lint (`pnpm lint`: ESLint, knip, Prettier's check), every vitest test
 # (unit and interop), then one plain closing line "N passed, N failed, N skipped, N files failed"
 # (scripts/test-summary.mjs: a file that failed to load counts, so the line is never green when
 # vitest was not). A lint failure does not stop the tests, but fails the run and counts as one failed
@@ -15,7 +15,8 @@ for e in examples/*/; do ./node_modules/.bin/tsc -p "$e/tsconfig.json" || exit 1
 lint=0
 ./node_modules/.bin/eslint --max-warnings=0 . || lint=1
 ./node_modules/.bin/knip || lint=1
-[ "$lint" = 0 ] || echo "lint: failed (eslint or knip, above); \`pnpm lint\` repeats it" >&2
+./node_modules/.bin/prettier --check --log-level warn . || lint=1
+[ "$lint" = 0 ] || echo "lint: failed (eslint, knip or prettier, above); \`pnpm lint\` repeats it" >&2
 mkdir -p .tmp
 rm -f .tmp/vitest.json
 ./node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@"

@@ -15,8 +15,16 @@ const dir = join(parent, 'lab');
 const runtime = join(parent, 'run');
 mkdirSync(runtime, { mode: 0o700 });
 // Keep the user's own Kerberos settings and lab records out of these runs.
-const env = { ...process.env, SSPKIT_LAB_DIR: dir, XDG_RUNTIME_DIR: runtime, KRB5_CONFIG: undefined, KRB5CCNAME: undefined, KRB5_KTNAME: undefined };
-const sspkit = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+const env = {
+  ...process.env,
+  SSPKIT_LAB_DIR: dir,
+  XDG_RUNTIME_DIR: runtime,
+  KRB5_CONFIG: undefined,
+  KRB5CCNAME: undefined,
+  KRB5_KTNAME: undefined,
+};
+const sspkit = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 60_000 });
 
 afterAll(() => {
   if (existsSync(join(dir, 'lab.json'))) sspkit('lab', 'down', '--dir', dir);
@@ -35,14 +43,30 @@ describe('sspkit lab + handshake against a real KDC', () => {
     for (const pkg of ['Kerberos', 'Negotiate', 'Negotiate-MIT']) {
       const r = sspkit('handshake', '--package', pkg, '--json');
       expect(r.status, r.stdout + r.stderr).toBe(0);
-      const report = JSON.parse(r.stdout) as { ok: boolean; negotiated?: string; token: { user: string }; encryption: { status: string } };
+      const report = JSON.parse(r.stdout) as {
+        ok: boolean;
+        negotiated?: string;
+        token: { user: string };
+        encryption: { status: string };
+      };
       expect(report.ok).toBe(true);
       if (pkg === 'Negotiate') expect(report.negotiated).toBe('Kerberos');
       expect(report.token.user).toBe('alice@SSPKIT.LAB');
       expect(report.encryption.status).toBe('SEC_E_OK');
     }
     // A wrong password against the real KDC is refused, and never printed.
-    const bad = sspkit('handshake', '--package', 'Kerberos', '--user', 'alice', '--domain', 'SSPKIT.LAB', '--password', 'definitely-wrong-pw', '--json');
+    const bad = sspkit(
+      'handshake',
+      '--package',
+      'Kerberos',
+      '--user',
+      'alice',
+      '--domain',
+      'SSPKIT.LAB',
+      '--password',
+      'definitely-wrong-pw',
+      '--json',
+    );
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { status: 'SEC_E_LOGON_DENIED' } });
     expect(bad.stdout + bad.stderr).not.toContain('definitely-wrong-pw');
@@ -53,9 +77,22 @@ describe('sspkit lab + handshake against a real KDC', () => {
     expect(() => process.kill(lab.pid, 0)).toThrow();
     // With the lab down, Negotiate falls back to NTLM and the embedded demo account.
     // No lab pointer and a Kerberos configuration of nowhere: nothing of the lab (or of another) leaks in.
-    const noLab = { ...env, SSPKIT_LAB_DIR: undefined, KRB5_CONFIG: join(parent, 'no-krb5.conf'), KRB5CCNAME: `FILE:${join(parent, 'no-ccache')}` };
-    const fallback = spawnSync(process.execPath, [bin, 'handshake', '--package', 'Negotiate', '--json'], { encoding: 'utf8', env: noLab, timeout: 60_000 });
+    const noLab = {
+      ...env,
+      SSPKIT_LAB_DIR: undefined,
+      KRB5_CONFIG: join(parent, 'no-krb5.conf'),
+      KRB5CCNAME: `FILE:${join(parent, 'no-ccache')}`,
+    };
+    const fallback = spawnSync(process.execPath, [bin, 'handshake', '--package', 'Negotiate', '--json'], {
+      encoding: 'utf8',
+      env: noLab,
+      timeout: 60_000,
+    });
     expect(fallback.status, fallback.stdout + fallback.stderr).toBe(0);
-    expect(JSON.parse(fallback.stdout)).toMatchObject({ ok: true, negotiated: 'NTLM', token: { user: 'alice', authenticationPackage: 'NTLM' } });
+    expect(JSON.parse(fallback.stdout)).toMatchObject({
+      ok: true,
+      negotiated: 'NTLM',
+      token: { user: 'alice', authenticationPackage: 'NTLM' },
+    });
   });
 });

@@ -15,11 +15,19 @@ const MODES = [
   { mode: 'HTTP', options: digest.digestHttpConformance },
 ] as const;
 
-const run = (options: Omit<ConformanceOptions, 'module'>): Promise<ConformanceReport> => runConformance({ module, source: '@sspkit/digest', ...options });
-const failures = (r: ConformanceReport): (string | undefined)[][] => r.checks.filter((c) => c.outcome === 'fail').map((c) => [c.id, c.step, c.seen]);
+const run = (options: Omit<ConformanceOptions, 'module'>): Promise<ConformanceReport> =>
+  runConformance({ module, source: '@sspkit/digest', ...options });
+const failures = (r: ConformanceReport): (string | undefined)[][] =>
+  r.checks.filter((c) => c.outcome === 'fail').map((c) => [c.id, c.step, c.seen]);
 
 for (const { mode, options } of MODES) {
-  defineConformanceSuite({ module, source: '@sspkit/digest', ...options, title: `SSPI conformance: Digest (${mode} mode)`, test: { describe, it } });
+  defineConformanceSuite({
+    module,
+    source: '@sspkit/digest',
+    ...options,
+    title: `SSPI conformance: Digest (${mode} mode)`,
+    test: { describe, it },
+  });
 }
 
 describe('Digest conformance reports', () => {
@@ -27,10 +35,22 @@ describe('Digest conformance reports', () => {
     const report = await run(digest.sspkitConformance);
     // SASL EncryptMessage seals every writable DATA buffer (it used to leave the second one in clear).
     expect(failures(report)).toEqual([]);
-    expect(report.baseline.statuses).toEqual(['client SEC_I_CONTINUE_NEEDED', 'server SEC_I_CONTINUE_NEEDED', 'client SEC_I_CONTINUE_NEEDED', 'server SEC_E_OK', 'client SEC_E_OK']);
+    expect(report.baseline.statuses).toEqual([
+      'client SEC_I_CONTINUE_NEEDED',
+      'server SEC_I_CONTINUE_NEEDED',
+      'client SEC_I_CONTINUE_NEEDED',
+      'server SEC_E_OK',
+      'client SEC_E_OK',
+    ]);
     for (const c of report.checks.filter((x) => x.outcome === 'skip')) expect(c.reason, c.id).toBeTruthy();
     // The security layers are exercised, not skipped.
-    for (const id of ['per-message.sign-bit-flips', 'per-message.seal-bit-flips', 'per-message.replay', 'handshake.missing-input', 'handshake.truncated-token']) {
+    for (const id of [
+      'per-message.sign-bit-flips',
+      'per-message.seal-bit-flips',
+      'per-message.replay',
+      'handshake.missing-input',
+      'handshake.truncated-token',
+    ]) {
       expect(report.checks.find((c) => c.id === id)?.outcome, id).toBe('pass');
     }
   });
@@ -38,17 +58,34 @@ describe('Digest conformance reports', () => {
   it('HTTP mode: no failing check; the server ends with SEC_I_COMPLETE_NEEDED and the suite completes it', async () => {
     const report = await run(digest.digestHttpConformance);
     expect(failures(report)).toEqual([]);
-    expect(report.baseline.statuses).toEqual(['client SEC_I_CONTINUE_NEEDED', 'server SEC_I_CONTINUE_NEEDED', 'client SEC_E_OK', 'server SEC_I_COMPLETE_NEEDED']);
+    expect(report.baseline.statuses).toEqual([
+      'client SEC_I_CONTINUE_NEEDED',
+      'server SEC_I_CONTINUE_NEEDED',
+      'client SEC_E_OK',
+      'server SEC_I_COMPLETE_NEEDED',
+    ]);
     for (const c of report.checks.filter((x) => x.outcome === 'skip')) expect(c.reason, c.id).toBeTruthy();
   });
 
   it('HTTP mode without the configured skips: the suite skips per-message checks itself (no INTEGRITY granted) and fails nothing', async () => {
     const report = await run({ ...digest.digestHttpConformance, skip: {} });
     expect(failures(report)).toEqual([]);
-    expect(report.checks.find((c) => c.id === 'per-message.sign-roundtrip')).toMatchObject({ outcome: 'skip', reason: expect.stringContaining('did not grant ISC_RET_INTEGRITY and ASC_RET_INTEGRITY') });
+    expect(report.checks.find((c) => c.id === 'per-message.sign-roundtrip')).toMatchObject({
+      outcome: 'skip',
+      reason: expect.stringContaining('did not grant ISC_RET_INTEGRITY and ASC_RET_INTEGRITY'),
+    });
     // Runs for real once not skipped by configuration: the identity is refused before CompleteAuthToken verified the response.
-    expect(report.checks.find((c) => c.id === 'handshake.complete-needed')).toMatchObject({ outcome: 'pass', step: 'QuerySecurityContextToken after CompleteAuthToken' });
-    for (const id of ['token.complete-not-needed', 'lifetime.stale-package-handles', 'lifetime.context-outlives-credential', 'lifetime.delete-isolated', 'concurrency.interleaved']) {
+    expect(report.checks.find((c) => c.id === 'handshake.complete-needed')).toMatchObject({
+      outcome: 'pass',
+      step: 'QuerySecurityContextToken after CompleteAuthToken',
+    });
+    for (const id of [
+      'token.complete-not-needed',
+      'lifetime.stale-package-handles',
+      'lifetime.context-outlives-credential',
+      'lifetime.delete-isolated',
+      'concurrency.interleaved',
+    ]) {
       expect(report.checks.find((c) => c.id === id)?.outcome, id).toBe('pass');
     }
   });

@@ -8,11 +8,20 @@ import { defineConformanceSuite, runConformance } from '@sspkit/conformance';
 
 const module = { spLsaModeInitialize: mock.spLsaModeInitialize, spUserModeInitialize: mock.spUserModeInitialize };
 
-defineConformanceSuite({ module, source: '@sspkit/provider-mock', client: mock.sspkitConformance.client, test: { describe, it } });
+defineConformanceSuite({
+  module,
+  source: '@sspkit/provider-mock',
+  client: mock.sspkitConformance.client,
+  test: { describe, it },
+});
 
 describe('Mock conformance report', () => {
   it('has no failing check', async () => {
-    const report = await runConformance({ module, source: '@sspkit/provider-mock', client: mock.sspkitConformance.client });
+    const report = await runConformance({
+      module,
+      source: '@sspkit/provider-mock',
+      client: mock.sspkitConformance.client,
+    });
     expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => [c.id, c.step, c.seen])).toEqual([]);
   });
 });

@@ -44,27 +44,41 @@ describe('decode against a live MIT realm', () => {
     await stopLab(lab);
   });
 
-  it.each(['Kerberos', 'Negotiate-MIT'] as const)('%s: the AP-REQ decrypts with the keytab and names the client and the bindings', async (pkg) => {
-    const sspi = await createSspi({ modules: [kerberosModule, negotiateModule] });
-    const data = Buffer.concat([Buffer.from('tls-server-end-point:'), Buffer.alloc(32, 0x5a)]);
-    const client = await clientContext(sspi, { package: pkg, authData: { ccache: lab.ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
-    const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
-    try {
-      const cb = () => secBuffer(SecBufferType.CHANNEL_BINDINGS, secChannelBindings(data));
-      const apReq = await client.step(undefined, { extraInput: [cb()] });
-      const d = decode(apReq!, lab.serviceKeytab);
-      expect(d.code).toBe(0);
-      expect(d.values.get('cname')?.[0]).toBe(`${lab.userPrincipal.split('@')[0]} (NT-PRINCIPAL (1))`);
-      expect(d.values.get('realm')).toContain(lab.realm);
-      const expected = decode(encodeSecChannelBindings({ applicationData: data }), lab.serviceKeytab).values;
-      expect(d.values.get('Bnd')).toEqual(expected.get('MD5 binding hash (NTLM MsvAvChannelBindings, Kerberos Bnd)'));
-      const apRep = await server.step(apReq, { extraInput: [cb()] });
-      expect(decode(apRep!, lab.serviceKeytab).e.tokens[0]?.summary).toMatch(pkg === 'Kerberos' ? /AP-REP/ : /NegTokenResp/);
-    } finally {
-      client.dispose();
-      server.dispose();
-    }
-  });
+  it.each(['Kerberos', 'Negotiate-MIT'] as const)(
+    '%s: the AP-REQ decrypts with the keytab and names the client and the bindings',
+    async (pkg) => {
+      const sspi = await createSspi({ modules: [kerberosModule, negotiateModule] });
+      const data = Buffer.concat([Buffer.from('tls-server-end-point:'), Buffer.alloc(32, 0x5a)]);
+      const client = await clientContext(sspi, {
+        package: pkg,
+        authData: { ccache: lab.ccache },
+        targetName: 'HTTP/localhost',
+        requirements: IscReq.MUTUAL_AUTH,
+      });
+      const server = await serverContext(sspi, {
+        package: pkg,
+        authData: { keytab: lab.serviceKeytab },
+        requirements: AscReq.CONNECTION,
+      });
+      try {
+        const cb = () => secBuffer(SecBufferType.CHANNEL_BINDINGS, secChannelBindings(data));
+        const apReq = await client.step(undefined, { extraInput: [cb()] });
+        const d = decode(apReq!, lab.serviceKeytab);
+        expect(d.code).toBe(0);
+        expect(d.values.get('cname')?.[0]).toBe(`${lab.userPrincipal.split('@')[0]} (NT-PRINCIPAL (1))`);
+        expect(d.values.get('realm')).toContain(lab.realm);
+        const expected = decode(encodeSecChannelBindings({ applicationData: data }), lab.serviceKeytab).values;
+        expect(d.values.get('Bnd')).toEqual(expected.get('MD5 binding hash (NTLM MsvAvChannelBindings, Kerberos Bnd)'));
+        const apRep = await server.step(apReq, { extraInput: [cb()] });
+        expect(decode(apRep!, lab.serviceKeytab).e.tokens[0]?.summary).toMatch(
+          pkg === 'Kerberos' ? /AP-REP/ : /NegTokenResp/,
+        );
+      } finally {
+        client.dispose();
+        server.dispose();
+      }
+    },
+  );
 });
 
 describe('decode an rc4-hmac ticket (RFC 4757) from a live MIT realm', () => {
@@ -79,12 +93,20 @@ describe('decode an rc4-hmac ticket (RFC 4757) from a live MIT realm', () => {
   it('a service with only an rc4-hmac key gets an rc4-hmac ticket, and it decrypts', async () => {
     const keytab = join(lab.dir, 'rc4.keytab');
     const kadmin = (q: string): void => {
-      execFileSync('kadmin.local', ['-r', lab.realm, '-q', q], { env: { ...process.env, ...lab.env }, stdio: 'ignore' });
+      execFileSync('kadmin.local', ['-r', lab.realm, '-q', q], {
+        env: { ...process.env, ...lab.env },
+        stdio: 'ignore',
+      });
     };
     kadmin('addprinc -randkey -e rc4-hmac:normal HTTP/rc4.localhost');
     kadmin(`ktadd -k ${keytab} -e rc4-hmac:normal HTTP/rc4.localhost`);
     const sspi = await createSspi({ modules: [kerberosModule] });
-    const client = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: lab.ccache }, targetName: 'HTTP/rc4.localhost', requirements: IscReq.MUTUAL_AUTH });
+    const client = await clientContext(sspi, {
+      package: 'Kerberos',
+      authData: { ccache: lab.ccache },
+      targetName: 'HTTP/rc4.localhost',
+      requirements: IscReq.MUTUAL_AUTH,
+    });
     try {
       const d = decode((await client.step())!, keytab);
       expect(d.values.get('etype')?.[0]).toBe('rc4-hmac (23)');

@@ -28,78 +28,92 @@ afterAll(async () => {
   await stopLab(lab);
 });
 
-async function fetchJson(url: string, options: Parameters<typeof fetchCommand>[2]): Promise<{ code: number; out: FetchJson }> {
+async function fetchJson(
+  url: string,
+  options: Parameters<typeof fetchCommand>[2],
+): Promise<{ code: number; out: FetchJson }> {
   const lines: string[] = [];
   const code = await fetchCommand(loaded, url, { ...options, json: true }, (s) => lines.push(s));
   return { code, out: JSON.parse(lines.join('\n')) as FetchJson };
 }
 
 const missing = gssapiApacheMissing();
-describe.skipIf(missing !== null)(`our client → Apache mod_auth_gssapi${missing !== null ? ` (${missing})` : ''}`, () => {
-  const servers: GssapiApache[] = [];
-  afterAll(async () => {
-    for (const s of servers) await s.stop();
-  });
-
-  it.each([false, true])('Negotiate with the lab ccache (https: %s): 200, the server\'s final token verified', async (tls) => {
-    const apache = await startGssapiApache(lab!, tls ? makeCertificate('sha256') : undefined);
-    servers.push(apache);
-    const f = createAuthFetch({
-      sspi: loaded.sspi,
-      schemes: ['Negotiate'],
-      targetName: () => 'HTTP/localhost',
-      tls: { rejectUnauthorized: false },
+describe.skipIf(missing !== null)(
+  `our client → Apache mod_auth_gssapi${missing !== null ? ` (${missing})` : ''}`,
+  () => {
+    const servers: GssapiApache[] = [];
+    afterAll(async () => {
+      for (const s of servers) await s.stop();
     });
-    try {
-      const base = `${tls ? 'https' : 'http'}://127.0.0.1:${apache.port}`;
-      const r = await f(`${base}/index.html`);
-      expect(r.status, apache.errorLog()).toBe(200);
-      expect(await r.text()).toBe('apache gssapi index\n');
-      expect(r.headers.get('www-authenticate')).toMatch(/^Negotiate [A-Za-z0-9+/=]+$/);
-      // A second request: Apache asks again (it keeps no Kerberos state per connection by default).
-      expect((await f(`${base}/index.html`)).status).toBe(200);
-    } finally {
-      await f.close();
-    }
-  });
 
-  it('Negotiate with NTLM inside (SPNEGO) against gss-ntlmssp: one handshake, later requests on the connection', async () => {
-    const user = { domain: 'SSPKIT', user: 'alice', password: 'alice-password' };
-    const apache = await startGssapiApache(lab!, undefined, { users: [user] });
-    servers.push(apache);
-    const sent: string[] = [];
-    const f = createAuthFetch({
-      sspi: loaded.sspi,
-      schemes: ['Negotiate'],
-      authData: { Negotiate: { ...user, packageList: 'ntlm' } },
-      targetName: () => 'HTTP/localhost',
-      connections: 1,
-      onLeg: (l) => {
-        if (l.direction === 'request') sent.push(l.headers['authorization']?.split(' ')[0] ?? '-');
+    it.each([false, true])(
+      "Negotiate with the lab ccache (https: %s): 200, the server's final token verified",
+      async (tls) => {
+        const apache = await startGssapiApache(lab!, tls ? makeCertificate('sha256') : undefined);
+        servers.push(apache);
+        const f = createAuthFetch({
+          sspi: loaded.sspi,
+          schemes: ['Negotiate'],
+          targetName: () => 'HTTP/localhost',
+          tls: { rejectUnauthorized: false },
+        });
+        try {
+          const base = `${tls ? 'https' : 'http'}://127.0.0.1:${apache.port}`;
+          const r = await f(`${base}/index.html`);
+          expect(r.status, apache.errorLog()).toBe(200);
+          expect(await r.text()).toBe('apache gssapi index\n');
+          expect(r.headers.get('www-authenticate')).toMatch(/^Negotiate [A-Za-z0-9+/=]+$/);
+          // A second request: Apache asks again (it keeps no Kerberos state per connection by default).
+          expect((await f(`${base}/index.html`)).status).toBe(200);
+        } finally {
+          await f.close();
+        }
       },
-    });
-    try {
-      for (let i = 0; i < 3; i++) expect((await f(`http://127.0.0.1:${apache.port}/index.html`)).status, apache.errorLog()).toBe(200);
-    } finally {
-      await f.close();
-    }
-    // NEGOTIATE, AUTHENTICATE (SPNEGO-wrapped), then two requests the connection-bound context covers.
-    expect(sent).toEqual(['-', 'Negotiate', 'Negotiate', '-', '-']);
-  });
+    );
 
-  it('a server whose final token does not verify is refused (mutual authentication)', async () => {
-    // Our client requires mutual authentication; an Apache for another service key cannot prove itself.
-    const apache = await startGssapiApache(lab!);
-    servers.push(apache);
-    const f = createAuthFetch({ sspi: loaded.sspi, schemes: ['Negotiate'], targetName: () => 'HTTP/nonexistent.invalid' });
-    try {
-      const err = await f(`http://127.0.0.1:${apache.port}/`).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: expect.stringMatching(/^SEC_E_/) });
-    } finally {
-      await f.close();
-    }
-  });
-});
+    it('Negotiate with NTLM inside (SPNEGO) against gss-ntlmssp: one handshake, later requests on the connection', async () => {
+      const user = { domain: 'SSPKIT', user: 'alice', password: 'alice-password' };
+      const apache = await startGssapiApache(lab!, undefined, { users: [user] });
+      servers.push(apache);
+      const sent: string[] = [];
+      const f = createAuthFetch({
+        sspi: loaded.sspi,
+        schemes: ['Negotiate'],
+        authData: { Negotiate: { ...user, packageList: 'ntlm' } },
+        targetName: () => 'HTTP/localhost',
+        connections: 1,
+        onLeg: (l) => {
+          if (l.direction === 'request') sent.push(l.headers['authorization']?.split(' ')[0] ?? '-');
+        },
+      });
+      try {
+        for (let i = 0; i < 3; i++)
+          expect((await f(`http://127.0.0.1:${apache.port}/index.html`)).status, apache.errorLog()).toBe(200);
+      } finally {
+        await f.close();
+      }
+      // NEGOTIATE, AUTHENTICATE (SPNEGO-wrapped), then two requests the connection-bound context covers.
+      expect(sent).toEqual(['-', 'Negotiate', 'Negotiate', '-', '-']);
+    });
+
+    it('a server whose final token does not verify is refused (mutual authentication)', async () => {
+      // Our client requires mutual authentication; an Apache for another service key cannot prove itself.
+      const apache = await startGssapiApache(lab!);
+      servers.push(apache);
+      const f = createAuthFetch({
+        sspi: loaded.sspi,
+        schemes: ['Negotiate'],
+        targetName: () => 'HTTP/nonexistent.invalid',
+      });
+      try {
+        const err = await f(`http://127.0.0.1:${apache.port}/`).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: expect.stringMatching(/^SEC_E_/) });
+      } finally {
+        await f.close();
+      }
+    });
+  },
+);
 
 describe.skipIf(!apacheAvailable())('our client → Apache mod_auth_digest', () => {
   let apache: ApacheServer | undefined;
@@ -108,7 +122,11 @@ describe.skipIf(!apacheAvailable())('our client → Apache mod_auth_digest', () 
   });
   it('Digest MD5: 200, rspauth checked, later requests reuse the nonce (nc 2, 3)', async () => {
     apache = await startApache('apache zoo', [{ username: 'Mufasa', password: 'Circle of Life' }]);
-    const r = await fetchJson(`http://127.0.0.1:${apache.port}/index.html`, { user: 'Mufasa', password: 'Circle of Life', scheme: 'digest' });
+    const r = await fetchJson(`http://127.0.0.1:${apache.port}/index.html`, {
+      user: 'Mufasa',
+      password: 'Circle of Life',
+      scheme: 'digest',
+    });
     expect(r.code, JSON.stringify(r.out)).toBe(0);
     expect(r.out.body).toBe('apache index\n');
     const sent = r.out.legs.filter((l) => l.direction === 'request').map((l) => l.headers['authorization'] ?? '');
@@ -123,7 +141,8 @@ describe.skipIf(!apacheAvailable())('our client → Apache mod_auth_digest', () 
       },
     });
     try {
-      for (const path of ['/index.html', '/second.txt', '/index.html']) expect((await f(`http://127.0.0.1:${apache.port}${path}`)).status).toBe(200);
+      for (const path of ['/index.html', '/second.txt', '/index.html'])
+        expect((await f(`http://127.0.0.1:${apache.port}${path}`)).status).toBe(200);
     } finally {
       await f.close();
     }
@@ -164,7 +183,13 @@ describe('our client → sspkit serve (every scheme; https with channel bindings
       const r = await fetchJson(url, { scheme, insecure: true, ...creds });
       expect(r.code, JSON.stringify(r.out)).toBe(0);
     }
-    const f = createAuthFetch({ sspi: loaded.sspi, schemes: ['NTLM'], channelBindings: false, tls: { rejectUnauthorized: false }, authData: { NTLM: { user: 'alice', domain: 'SSPKIT', password: 'alice-password' } } });
+    const f = createAuthFetch({
+      sspi: loaded.sspi,
+      schemes: ['NTLM'],
+      channelBindings: false,
+      tls: { rejectUnauthorized: false },
+      authData: { NTLM: { user: 'alice', domain: 'SSPKIT', password: 'alice-password' } },
+    });
     try {
       expect((await f(url)).status).toBe(401);
     } finally {
@@ -172,4 +197,3 @@ describe('our client → sspkit serve (every scheme; https with channel bindings
     }
   });
 });
-

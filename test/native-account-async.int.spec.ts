@@ -13,7 +13,13 @@ import type { AccessToken, SspiDispatcher } from '@sspkit/core';
 import { labCopyCcache } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
 import { kerberosModule } from '@sspkit/provider-native';
-import { accountLookupIsLocal, lookupLocalAccount, lookupLocalAccountAsync, sharedGate, useNssConfigForTests } from '../packages/provider-native/src/ffi/index.js';
+import {
+  accountLookupIsLocal,
+  lookupLocalAccount,
+  lookupLocalAccountAsync,
+  sharedGate,
+  useNssConfigForTests,
+} from '../packages/provider-native/src/ffi/index.js';
 import { startLab, stopLab } from './native/lab.js';
 
 describe('local account lookup off the main thread', () => {
@@ -29,16 +35,32 @@ describe('local account lookup off the main thread', () => {
   });
 
   it('the reentrant lookup on worker threads agrees with the synchronous one', async () => {
-    for (const user of ['root', 'nobody']) expect(await lookupLocalAccountAsync(user)).toEqual(lookupLocalAccount(user));
+    for (const user of ['root', 'nobody'])
+      expect(await lookupLocalAccountAsync(user)).toEqual(lookupLocalAccount(user));
     expect(await lookupLocalAccountAsync('no-such-user-sspkit')).toBeNull();
   });
 
   /** One handshake; returns the token and the async calls made by the server's final leg. */
   async function handshake(tag: string): Promise<{ token: AccessToken; serverAsync: number }> {
     const ccache = labCopyCcache(lab, join(lab.dir, `${tag}.ccache`));
-    const credential = (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: SecPkgCred.OUTBOUND, authData: { ccache } })).credential!;
-    const client = await clientContext(sspi, { package: 'Kerberos', credential, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
-    const server = await serverContext(sspi, { package: 'Kerberos', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    const credential = (
+      await sspi.acquireCredentialsHandle({
+        package: 'Kerberos',
+        credentialUse: SecPkgCred.OUTBOUND,
+        authData: { ccache },
+      })
+    ).credential!;
+    const client = await clientContext(sspi, {
+      package: 'Kerberos',
+      credential,
+      targetName: 'HTTP/localhost',
+      requirements: IscReq.MUTUAL_AUTH,
+    });
+    const server = await serverContext(sspi, {
+      package: 'Kerberos',
+      authData: { keytab: lab.serviceKeytab },
+      requirements: AscReq.CONNECTION,
+    });
     try {
       const apReq = await client.step();
       const before = sharedGate().stats().started;

@@ -13,7 +13,10 @@ afterAll(async () => {
   await stopLab(lab);
 });
 
-for (const [packageName, module] of [['Kerberos', kerberosModule], ['Negotiate-MIT', negotiateModule]] as const) {
+for (const [packageName, module] of [
+  ['Kerberos', kerberosModule],
+  ['Negotiate-MIT', negotiateModule],
+] as const) {
   defineConformanceSuite({
     module,
     packageName,

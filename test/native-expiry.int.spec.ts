@@ -9,12 +9,30 @@ import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AscReq, IscReq, SecBufferType, SecStatus, clientContext, createSspi, runHandshake, secBuffer, secBufferDesc, serverContext } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  SecStatus,
+  clientContext,
+  createSspi,
+  runHandshake,
+  secBuffer,
+  secBufferDesc,
+  serverContext,
+} from '@sspkit/core';
 import { labKinit } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
 import { labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
 import { kerberosModule } from '@sspkit/provider-native';
-import { acquireCredFrom, acquireCredWithPassword, GssFlag, importName, isGssErrorObject, pinServiceTicket } from '../packages/provider-native/src/ffi/index.js';
+import {
+  acquireCredFrom,
+  acquireCredWithPassword,
+  GssFlag,
+  importName,
+  isGssErrorObject,
+  pinServiceTicket,
+} from '../packages/provider-native/src/ffi/index.js';
 import { gssHandshake } from './native/handshake.js';
 import { hostbased, startLab, stopLab } from './native/lab.js';
 
@@ -47,22 +65,45 @@ describe('expired tickets', () => {
     const sspi = await createSspi({ modules: [kerberosModule] });
     const ccache = join(lab.dir, 'short.ccache');
     await labKinit(lab, ccache, '2s');
-    const client = await clientContext(sspi, { package: 'Kerberos', authData: { ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY });
-    const server = await serverContext(sspi, { package: 'Kerberos', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    const client = await clientContext(sspi, {
+      package: 'Kerberos',
+      authData: { ccache },
+      targetName: 'HTTP/localhost',
+      requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY,
+    });
+    const server = await serverContext(sspi, {
+      package: 'Kerberos',
+      authData: { keytab: lab.serviceKeytab },
+      requirements: AscReq.CONNECTION,
+    });
     try {
       await runHandshake(client, server);
       server.verify(Buffer.from('fresh'), client.sign(Buffer.from('fresh')));
       await new Promise((r) => setTimeout(r, 3000));
       const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(client.sizes.maxSignature));
-      const st = sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.DATA, Buffer.from('late')), token), 1);
+      const st = sspi.makeSignature(
+        client.handle!,
+        0,
+        secBufferDesc(secBuffer(SecBufferType.DATA, Buffer.from('late')), token),
+        1,
+      );
       expect(st).toBe(SecStatus.SEC_E_CONTEXT_EXPIRED);
-      const again = await clientContext(sspi, { package: 'Kerberos', authData: { ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH }).catch((e: unknown) => e);
+      const again = await clientContext(sspi, {
+        package: 'Kerberos',
+        authData: { ccache },
+        targetName: 'HTTP/localhost',
+        requirements: IscReq.MUTUAL_AUTH,
+      }).catch((e: unknown) => e);
       if (again instanceof Error) {
         expect(again.message).toContain('SEC_E_CONTEXT_EXPIRED');
       } else {
         const r = await sspi.initializeSecurityContext({
-          credential: (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 2, authData: { ccache } })).credential!,
-          targetName: 'HTTP/other.localhost', contextReq: IscReq.ALLOCATE_MEMORY, output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+          credential: (
+            await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 2, authData: { ccache } })
+          ).credential!,
+          targetName: 'HTTP/other.localhost',
+          contextReq: IscReq.ALLOCATE_MEMORY,
+          output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
         });
         expect(r.status).toBe(SecStatus.SEC_E_CONTEXT_EXPIRED);
         (again as { dispose(): void }).dispose();
@@ -76,7 +117,9 @@ describe('expired tickets', () => {
   it('a pinned service ticket needs no KDC while valid and, once ended, fails without contacting one', async () => {
     const ccache = join(lab.dir, 'pin.ccache');
     await labKinit(lab, ccache, '4s');
-    const serverCred = (await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })).cred;
+    const serverCred = (
+      await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })
+    ).cred;
     const cred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${ccache}` } })).cred;
     const target = importName(hostbased(lab), 'hostbased');
     const user = importName(lab.userPrincipal, 'principal');
@@ -90,16 +133,35 @@ describe('expired tickets', () => {
     await labStopKdc(lab);
     const kdc = await countingListener(lab.port);
     try {
-      const pinned = await gssHandshake({ mech: 'krb5', clientCred: pin.cred, serverCred, target: pin.target, flags: FLAGS, ticketCached: true });
+      const pinned = await gssHandshake({
+        mech: 'krb5',
+        clientCred: pin.cred,
+        serverCred,
+        target: pin.target,
+        flags: FLAGS,
+        ticketCached: true,
+      });
       pinned.client.release();
       pinned.server.release();
       pinned.accepted.source?.release();
       await new Promise((r) => setTimeout(r, Math.max(0, pin.endsAt - Date.now()) + 1500));
-      const late = await gssHandshake({ mech: 'krb5', clientCred: pin.cred, serverCred, target: pin.target, flags: FLAGS, ticketCached: true }).catch((e: unknown) => e);
+      const late = await gssHandshake({
+        mech: 'krb5',
+        clientCred: pin.cred,
+        serverCred,
+        target: pin.target,
+        flags: FLAGS,
+        ticketCached: true,
+      }).catch((e: unknown) => e);
       expect(isGssErrorObject(late)).toBe(true);
       expect(kdc.connections()).toBe(0);
       // The listener does see a client that needs the KDC (the control): a password credential.
-      const control = await acquireCredWithPassword({ name: user, password: Buffer.from(lab.password), usage: 'INITIATE', mech: 'krb5' }).catch((e: unknown) => e);
+      const control = await acquireCredWithPassword({
+        name: user,
+        password: Buffer.from(lab.password),
+        usage: 'INITIATE',
+        mech: 'krb5',
+      }).catch((e: unknown) => e);
       expect(isGssErrorObject(control)).toBe(true);
       expect(kdc.connections()).toBeGreaterThan(0);
     } finally {

@@ -4,8 +4,16 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '@sspkit/krb5-lab';
 import {
-  acceptSecContext, acquireCredFrom, finalizedHandleCount, GssFlag, importName, initSecContext, NativeHandle,
-  ReleasedHandleError, sharedGate, DEFAULT_ASYNC_LIMIT,
+  acceptSecContext,
+  acquireCredFrom,
+  finalizedHandleCount,
+  GssFlag,
+  importName,
+  initSecContext,
+  NativeHandle,
+  ReleasedHandleError,
+  sharedGate,
+  DEFAULT_ASYNC_LIMIT,
 } from '../packages/provider-native/src/ffi/index.js';
 import { hostbased, startLab, stopLab } from './native/lab.js';
 
@@ -60,8 +68,11 @@ describe('FFI handle lifetime and the async gate', () => {
   });
 
   it(`keeps more than 256 concurrent KDC-reaching calls under the gate (limit ${DEFAULT_ASYNC_LIMIT})`, async () => {
-    const cred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${lab.ccache}` } })).cred;
-    const server = (await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })).cred;
+    const cred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${lab.ccache}` } }))
+      .cred;
+    const server = (
+      await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })
+    ).cred;
     const target = importName(hostbased(lab), 'hostbased');
     const startedBefore = sharedGate().stats().started;
     try {

@@ -7,9 +7,33 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { labCopyCcache, labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
 import {
-  acquireCredFrom, acquireCredWithPassword, displayName, exportSecContext, getMic, GssFlag, importName,
-  importSecContext, inlineStore, inquireContext, inquireCred, isAvailable, NO_CLIENT_KEYS, sharedGate, isGssErrorObject, MappedStatus, oidToDotted, sessionKey,
-  unwrap, unwrapIov, verifyMic, wrap, wrapIov, wrapIovLength, wrapSizeLimit, IovType, NativeHandle,
+  acquireCredFrom,
+  acquireCredWithPassword,
+  displayName,
+  exportSecContext,
+  getMic,
+  GssFlag,
+  importName,
+  importSecContext,
+  inlineStore,
+  inquireContext,
+  inquireCred,
+  isAvailable,
+  NO_CLIENT_KEYS,
+  sharedGate,
+  isGssErrorObject,
+  MappedStatus,
+  oidToDotted,
+  sessionKey,
+  unwrap,
+  unwrapIov,
+  verifyMic,
+  wrap,
+  wrapIov,
+  wrapIovLength,
+  wrapSizeLimit,
+  IovType,
+  NativeHandle,
 } from '../packages/provider-native/src/ffi/index.js';
 import type { MappedStatusName } from '../packages/provider-native/src/ffi/index.js';
 import { gssHandshake } from './native/handshake.js';
@@ -42,7 +66,9 @@ describe('GSSAPI through koffi against the lab KDC', () => {
   beforeAll(async () => {
     lab = await startLab();
     expect(isAvailable()).toMatchObject({ available: true });
-    serverCred = (await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })).cred;
+    serverCred = (
+      await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })
+    ).cred;
     const ccache = labCopyCcache(lab, join(lab.dir, 'ffi.ccache'));
     clientCred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${ccache}` } })).cred;
     target = importName(hostbased(lab), 'hostbased');
@@ -67,7 +93,12 @@ describe('GSSAPI through koffi against the lab KDC', () => {
       expect(hs.clientFlags & GssFlag.MUTUAL).toBe(GssFlag.MUTUAL);
       expect(hs.accepted.flags & GssFlag.CONF).toBe(GssFlag.CONF);
       const info = inquireContext(hs.client);
-      expect(info).toMatchObject({ source: lab.userPrincipal, target: lab.servicePrincipal, locallyInitiated: true, open: true });
+      expect(info).toMatchObject({
+        source: lab.userPrincipal,
+        target: lab.servicePrincipal,
+        locallyInitiated: true,
+        open: true,
+      });
       expect(sessionKey(hs.client).key.equals(sessionKey(hs.server).key)).toBe(true);
       expect(sessionKey(hs.client).key.length).toBeGreaterThanOrEqual(16);
     } finally {
@@ -78,9 +109,19 @@ describe('GSSAPI through koffi against the lab KDC', () => {
   });
 
   it('completes a SPNEGO handshake that negotiates krb5', async () => {
-    const spnegoClient = (await acquireCredFrom({ usage: 'INITIATE', mech: 'spnego', store: { ccache: `FILE:${lab.ccache}` } })).cred;
-    const spnegoServer = (await acquireCredFrom({ usage: 'ACCEPT', mech: 'spnego', store: { keytab: `FILE:${lab.serviceKeytab}` } })).cred;
-    const hs = await gssHandshake({ mech: 'spnego', clientCred: spnegoClient, serverCred: spnegoServer, target, flags: FLAGS });
+    const spnegoClient = (
+      await acquireCredFrom({ usage: 'INITIATE', mech: 'spnego', store: { ccache: `FILE:${lab.ccache}` } })
+    ).cred;
+    const spnegoServer = (
+      await acquireCredFrom({ usage: 'ACCEPT', mech: 'spnego', store: { keytab: `FILE:${lab.serviceKeytab}` } })
+    ).cred;
+    const hs = await gssHandshake({
+      mech: 'spnego',
+      clientCred: spnegoClient,
+      serverCred: spnegoServer,
+      target,
+      flags: FLAGS,
+    });
     try {
       expect(oidToDotted(hs.clientMech)).toBe(KRB5_OID);
       expect(displayName(hs.accepted.source?.ptr ?? 0n).text).toBe(lab.userPrincipal);
@@ -197,15 +238,34 @@ describe('GSSAPI through koffi against the lab KDC', () => {
 
   it('binds channel bindings: equal ones pass, different ones fail with BAD_BINDINGS', async () => {
     const cb = (data: string) => ({
-      initiatorAddrtype: 0, initiatorAddress: Buffer.alloc(0), acceptorAddrtype: 0, acceptorAddress: Buffer.alloc(0),
+      initiatorAddrtype: 0,
+      initiatorAddress: Buffer.alloc(0),
+      acceptorAddrtype: 0,
+      acceptorAddress: Buffer.alloc(0),
       applicationData: Buffer.from(data),
     });
-    const ok = await gssHandshake({ mech: 'krb5', clientCred, serverCred, target, flags: FLAGS, clientBindings: cb('tls-unique:A'), serverBindings: cb('tls-unique:A') });
+    const ok = await gssHandshake({
+      mech: 'krb5',
+      clientCred,
+      serverCred,
+      target,
+      flags: FLAGS,
+      clientBindings: cb('tls-unique:A'),
+      serverBindings: cb('tls-unique:A'),
+    });
     ok.accepted.source?.release();
     ok.client.release();
     ok.server.release();
     await expectStatus(
-      gssHandshake({ mech: 'krb5', clientCred, serverCred, target, flags: FLAGS, clientBindings: cb('tls-unique:A'), serverBindings: cb('tls-unique:B') }),
+      gssHandshake({
+        mech: 'krb5',
+        clientCred,
+        serverCred,
+        target,
+        flags: FLAGS,
+        clientBindings: cb('tls-unique:A'),
+        serverBindings: cb('tls-unique:B'),
+      }),
       'SEC_E_BAD_BINDINGS',
     );
   });
@@ -213,7 +273,12 @@ describe('GSSAPI through koffi against the lab KDC', () => {
   it('acquires with a password and authenticates; a wrong password is LOGON_DENIED', async () => {
     const name = importName(lab.userPrincipal, 'principal');
     try {
-      const good = await acquireCredWithPassword({ name, password: Buffer.from(lab.password), usage: 'INITIATE', mech: 'krb5' });
+      const good = await acquireCredWithPassword({
+        name,
+        password: Buffer.from(lab.password),
+        usage: 'INITIATE',
+        mech: 'krb5',
+      });
       const hs = await gssHandshake({ mech: 'krb5', clientCred: good.cred, serverCred, target, flags: FLAGS });
       expect(displayName(hs.accepted.source?.ptr ?? 0n).text).toBe(lab.userPrincipal);
       hs.accepted.source?.release();
@@ -222,7 +287,12 @@ describe('GSSAPI through koffi against the lab KDC', () => {
       good.cred.release();
       await expectStatus(
         (async () => {
-          const bad = await acquireCredWithPassword({ name, password: Buffer.from('not-the-password'), usage: 'INITIATE', mech: 'krb5' });
+          const bad = await acquireCredWithPassword({
+            name,
+            password: Buffer.from('not-the-password'),
+            usage: 'INITIATE',
+            mech: 'krb5',
+          });
           try {
             await gssHandshake({ mech: 'krb5', clientCred: bad.cred, serverCred, target, flags: FLAGS });
           } finally {
@@ -239,7 +309,10 @@ describe('GSSAPI through koffi against the lab KDC', () => {
   it('reports an unknown service principal as TARGET_UNKNOWN', async () => {
     const nobody = importName('HTTP@no-such-host.invalid', 'hostbased');
     try {
-      await expectStatus(gssHandshake({ mech: 'krb5', clientCred, serverCred, target: nobody, flags: FLAGS }), 'SEC_E_TARGET_UNKNOWN');
+      await expectStatus(
+        gssHandshake({ mech: 'krb5', clientCred, serverCred, target: nobody, flags: FLAGS }),
+        'SEC_E_TARGET_UNKNOWN',
+      );
     } finally {
       nobody.release();
     }
@@ -251,7 +324,12 @@ describe('GSSAPI through koffi against the lab KDC', () => {
     try {
       await expectStatus(
         (async () => {
-          const cred = await acquireCredWithPassword({ name, password: Buffer.from(lab.password), usage: 'INITIATE', mech: 'krb5' });
+          const cred = await acquireCredWithPassword({
+            name,
+            password: Buffer.from(lab.password),
+            usage: 'INITIATE',
+            mech: 'krb5',
+          });
           try {
             await gssHandshake({ mech: 'krb5', clientCred: cred.cred, serverCred, target, flags: FLAGS });
           } finally {
@@ -268,7 +346,9 @@ describe('GSSAPI through koffi against the lab KDC', () => {
 
   it('acquires on the main thread only what cannot reach a KDC or a daemon', async () => {
     const local = { ccache: `FILE:${join(lab.dir, 'ffi.ccache')}` };
-    expect(inlineStore('ACCEPT', { keytab: `FILE:${lab.serviceKeytab}` })).toEqual({ keytab: `FILE:${lab.serviceKeytab}` });
+    expect(inlineStore('ACCEPT', { keytab: `FILE:${lab.serviceKeytab}` })).toEqual({
+      keytab: `FILE:${lab.serviceKeytab}`,
+    });
     // The store names an empty client keytab: MIT can then never fetch a TGT with this credential.
     expect(inlineStore('INITIATE', local)).toEqual({ ...local, client_keytab: NO_CLIENT_KEYS });
     expect(inlineStore('INITIATE', { ccache: 'KCM:' })).toBeNull();
@@ -301,7 +381,10 @@ describe('GSSAPI through koffi against the lab KDC', () => {
   it('reports garbage as the first acceptor token as INVALID_TOKEN', async () => {
     const ctx = new NativeHandle('context');
     const { acceptSecContext } = await import('../packages/provider-native/src/ffi/index.js');
-    await expectStatus(() => acceptSecContext({ cred: serverCred, ctx, input: Buffer.from('not a token at all') }), 'SEC_E_INVALID_TOKEN');
+    await expectStatus(
+      () => acceptSecContext({ cred: serverCred, ctx, input: Buffer.from('not a token at all') }),
+      'SEC_E_INVALID_TOKEN',
+    );
     ctx.release();
   });
 });

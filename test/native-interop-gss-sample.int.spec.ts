@@ -14,7 +14,8 @@ import { startLab, stopLab } from './native/lab.js';
 import { listenOnce, startPeer } from './native/peers.js';
 import { initiatorHandshake, openToken, sealToken } from './native/sessions.js';
 
-const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
+const REQ =
+  IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
 
 describe.each([
   ['Kerberos', []],
@@ -35,12 +36,20 @@ describe.each([
     const peer = startPeer(lab, '/usr/bin/gss-server', ['-port', String(port), '-once', 'HTTP@localhost']);
     await waitForListener(port);
     const conn = await connectFramed(port, true);
-    const client = await clientContext(sspi, { package: pkg, authData: { ccache: lab.ccache }, targetName: 'HTTP/localhost', requirements: REQ });
+    const client = await clientContext(sspi, {
+      package: pkg,
+      authData: { ccache: lab.ccache },
+      targetName: 'HTTP/localhost',
+      requirements: REQ,
+    });
     try {
       conn.send(new Uint8Array(0), SampleFlag.NOOP | SampleFlag.CONTEXT_NEXT);
       await initiatorHandshake(client, conn, SampleFlag.CONTEXT);
       const message = Buffer.from('sealed by sspkit');
-      conn.send(sealToken(client, message), SampleFlag.DATA | SampleFlag.WRAPPED | SampleFlag.ENCRYPTED | SampleFlag.SEND_MIC);
+      conn.send(
+        sealToken(client, message),
+        SampleFlag.DATA | SampleFlag.WRAPPED | SampleFlag.ENCRYPTED | SampleFlag.SEND_MIC,
+      );
       const mic = await conn.recv();
       expect(mic.flags & SampleFlag.MIC).toBe(SampleFlag.MIC);
       client.verify(message, mic.data);
@@ -58,9 +67,20 @@ describe.each([
 
   it('gss-client authenticates to our server, which unwraps its message and signs it', async () => {
     const { port, accepted, close: closeListener } = await listenOnce();
-    const peer = startPeer(lab, '/usr/bin/gss-client', [...clientArgs, '-port', String(port), '127.0.0.1', 'HTTP@localhost', 'hello from gss-client']);
+    const peer = startPeer(lab, '/usr/bin/gss-client', [
+      ...clientArgs,
+      '-port',
+      String(port),
+      '127.0.0.1',
+      'HTTP@localhost',
+      'hello from gss-client',
+    ]);
     const conn = new FramedSocket(await accepted, true);
-    const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    const server = await serverContext(sspi, {
+      package: pkg,
+      authData: { keytab: lab.serviceKeytab },
+      requirements: AscReq.CONNECTION,
+    });
     try {
       const first = await conn.recv();
       expect(first.flags).toBe(SampleFlag.NOOP | SampleFlag.CONTEXT_NEXT);

@@ -12,7 +12,8 @@ import { startLab, stopLab } from './native/lab.js';
 import { DEBIAN_PYTHON, PYTHON_PEER, listenOnce, startPeer, waitForLine } from './native/peers.js';
 import { acceptorHandshake, initiatorHandshake, openToken, sealToken } from './native/sessions.js';
 
-const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
+const REQ =
+  IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
 
 describe.each([
   ['Kerberos', 'krb5'],
@@ -32,7 +33,12 @@ describe.each([
     const peer = startPeer(lab, DEBIAN_PYTHON, [PYTHON_PEER, 'server', mech]);
     const port = Number((await waitForLine(peer, /PORT (\d+)/))[1]);
     const conn = await connectFramed(port, false);
-    const client = await clientContext(sspi, { package: pkg, authData: { ccache: lab.ccache }, targetName: 'HTTP/localhost', requirements: REQ });
+    const client = await clientContext(sspi, {
+      package: pkg,
+      authData: { ccache: lab.ccache },
+      targetName: 'HTTP/localhost',
+      requirements: REQ,
+    });
     try {
       await initiatorHandshake(client, conn);
       conn.send(sealToken(client, Buffer.from('ping from sspkit')));
@@ -57,7 +63,11 @@ describe.each([
     const { port, accepted, close: closeListener } = await listenOnce();
     const peer = startPeer(lab, DEBIAN_PYTHON, [PYTHON_PEER, 'client', mech, String(port), 'HTTP@localhost']);
     const conn = new FramedSocket(await accepted, false);
-    const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    const server = await serverContext(sspi, {
+      package: pkg,
+      authData: { keytab: lab.serviceKeytab },
+      requirements: AscReq.CONNECTION,
+    });
     try {
       await acceptorHandshake(server, conn);
       expect(server.token().user).toBe(lab.userPrincipal);

@@ -44,7 +44,12 @@ function acquireWithPassword(): Promise<{ status: number; cause?: unknown }> {
 async function apReqs(n: number): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
-    const c = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: lab.ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
+    const c = await clientContext(sspi, {
+      package: 'Kerberos',
+      authData: { ccache: lab.ccache },
+      targetName: 'HTTP/localhost',
+      requirements: IscReq.MUTUAL_AUTH,
+    });
     out.push((await c.step())!);
     c.dispose();
   }
@@ -52,7 +57,11 @@ async function apReqs(n: number): Promise<Uint8Array[]> {
 }
 
 async function acceptOne(token: Uint8Array): Promise<number> {
-  const s = await serverContext(sspi, { package: 'Kerberos', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+  const s = await serverContext(sspi, {
+    package: 'Kerberos',
+    authData: { keytab: lab.serviceKeytab },
+    requirements: AscReq.CONNECTION,
+  });
   try {
     await s.step(token);
     return SecStatus.SEC_E_OK;
@@ -102,7 +111,9 @@ describe('a KDC that does not answer', () => {
     expect(kdcDeadlineStats().abandoned).toBe(0);
     const again = await acquireWithPassword();
     expect(again.status).toBe(SecStatus.SEC_E_OK);
-    sspi.freeCredentialsHandle((again as { credential?: Parameters<SspiDispatcher['freeCredentialsHandle']>[0] }).credential!);
+    sspi.freeCredentialsHandle(
+      (again as { credential?: Parameters<SspiDispatcher['freeCredentialsHandle']>[0] }).credential!,
+    );
   });
 
   it('a port that accepts and never answers: a first leg without a cached ticket times out with a cause', async () => {
@@ -112,11 +123,16 @@ describe('a KDC that does not answer', () => {
     await new Promise<void>((resolve) => silent.listen(lab.port, '127.0.0.1', resolve));
     try {
       // A TGT but no service ticket for this target: the first leg must ask the KDC.
-      const c = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: lab.ccache }, targetName: 'HTTP/silent.localhost', requirements: IscReq.MUTUAL_AUTH });
+      const c = await clientContext(sspi, {
+        package: 'Kerberos',
+        authData: { ccache: lab.ccache },
+        targetName: 'HTTP/silent.localhost',
+        requirements: IscReq.MUTUAL_AUTH,
+      });
       const err = await c.step().catch((e: unknown) => e);
       c.dispose();
       expect(err).toMatchObject({ code: 'SEC_E_NO_AUTHENTICATING_AUTHORITY' });
-      expect(String(((err as { cause?: Error }).cause)?.message)).toMatch(/no answer from the KDC/);
+      expect(String((err as { cause?: Error }).cause?.message)).toMatch(/no answer from the KDC/);
       expect(sockets.length).toBeGreaterThan(0);
     } finally {
       for (const s of sockets) s.destroy();

@@ -32,14 +32,24 @@ describe('Negotiate mechanism list', () => {
   });
 
   it('finds gss-ntlmssp registered, so the check below means something', () => {
-    const registered = readdirSync('/etc/gss/mech.d').some((f) => readFileSync(join('/etc/gss/mech.d', f), 'utf8').includes('1.3.6.1.4.1.311.2.2.10'));
+    const registered = readdirSync('/etc/gss/mech.d').some((f) =>
+      readFileSync(join('/etc/gss/mech.d', f), 'utf8').includes('1.3.6.1.4.1.311.2.2.10'),
+    );
     expect(registered, 'install the Debian package gss-ntlmssp').toBe(true);
   });
 
   it('offers krb5 and never NTLMSSP with the default credential, and still authenticates', async () => {
     const sspi = await createSspi({ modules: [negotiateModule] });
-    const client = await clientContext(sspi, { package: 'Negotiate-MIT', targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
-    const server = await serverContext(sspi, { package: 'Negotiate-MIT', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    const client = await clientContext(sspi, {
+      package: 'Negotiate-MIT',
+      targetName: 'HTTP/localhost',
+      requirements: IscReq.MUTUAL_AUTH,
+    });
+    const server = await serverContext(sspi, {
+      package: 'Negotiate-MIT',
+      authData: { keytab: lab.serviceKeytab },
+      requirements: AscReq.CONNECTION,
+    });
     try {
       const first = Buffer.from((await client.step()) ?? []);
       expect(first.includes(KRB5_OID)).toBe(true);

@@ -6,8 +6,21 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AscReq, IscReq, NegotiationState, SecBufferType, SecPkgAttr, SecPkgCred, SecQop, SecStatus, clientContext, createSspi, isSspiError,
-  runHandshake, secBuffer, secBufferDesc, serverContext,
+  AscReq,
+  IscReq,
+  NegotiationState,
+  SecBufferType,
+  SecPkgAttr,
+  SecPkgCred,
+  SecQop,
+  SecStatus,
+  clientContext,
+  createSspi,
+  isSspiError,
+  runHandshake,
+  secBuffer,
+  secBufferDesc,
+  serverContext,
 } from '@sspkit/core';
 import type { ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import { labCopyCcache, labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
@@ -16,7 +29,13 @@ import { kerberosModule, nativeCallStats, negotiateModule, secChannelBindings } 
 import { isGssErrorObject } from '../packages/provider-native/src/ffi/index.js';
 import { startLab, stopLab } from './native/lab.js';
 
-const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY | IscReq.CONNECTION;
+const REQ =
+  IscReq.MUTUAL_AUTH |
+  IscReq.REPLAY_DETECT |
+  IscReq.SEQUENCE_DETECT |
+  IscReq.CONFIDENTIALITY |
+  IscReq.INTEGRITY |
+  IscReq.CONNECTION;
 
 describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher', (pkg) => {
   let lab: Lab;
@@ -32,9 +51,23 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
     await stopLab(lab);
   });
 
-  async function pair(targetName: string, extra: { client?: object; server?: object } = {}): Promise<{ client: ClientContext; server: ServerContext }> {
-    const client = await clientContext(sspi, { package: pkg, authData: { ccache }, targetName, requirements: REQ, ...extra.client });
-    const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION, ...extra.server });
+  async function pair(
+    targetName: string,
+    extra: { client?: object; server?: object } = {},
+  ): Promise<{ client: ClientContext; server: ServerContext }> {
+    const client = await clientContext(sspi, {
+      package: pkg,
+      authData: { ccache },
+      targetName,
+      requirements: REQ,
+      ...extra.client,
+    });
+    const server = await serverContext(sspi, {
+      package: pkg,
+      authData: { keytab: lab.serviceKeytab },
+      requirements: AscReq.CONNECTION,
+      ...extra.server,
+    });
     return { client, server };
   }
 
@@ -43,18 +76,24 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
     expect(names).toEqual(expect.arrayContaining(['Kerberos', 'Negotiate-MIT']));
   });
 
-  it.each(['HTTP/localhost', 'HTTP/localhost@SSPKIT.LAB', 'HTTP@localhost'])('authenticates to target %s', async (target) => {
-    const { client, server } = await pair(target);
-    try {
-      await runHandshake(client, server);
-      expect(client.contextAttributes & IscRet_MUTUAL).toBe(IscRet_MUTUAL);
-      expect(server.query(SecPkgAttr.NAMES).userName).toBe(lab.userPrincipal);
-      expect(client.query(SecPkgAttr.NATIVE_NAMES)).toEqual({ clientName: lab.userPrincipal, serverName: lab.servicePrincipal });
-    } finally {
-      client.dispose();
-      server.dispose();
-    }
-  });
+  it.each(['HTTP/localhost', 'HTTP/localhost@SSPKIT.LAB', 'HTTP@localhost'])(
+    'authenticates to target %s',
+    async (target) => {
+      const { client, server } = await pair(target);
+      try {
+        await runHandshake(client, server);
+        expect(client.contextAttributes & IscRet_MUTUAL).toBe(IscRet_MUTUAL);
+        expect(server.query(SecPkgAttr.NAMES).userName).toBe(lab.userPrincipal);
+        expect(client.query(SecPkgAttr.NATIVE_NAMES)).toEqual({
+          clientName: lab.userPrincipal,
+          serverName: lab.servicePrincipal,
+        });
+      } finally {
+        client.dispose();
+        server.dispose();
+      }
+    },
+  );
 
   // A fresh pair per test: a refused message leaves a sequence gap that the next test would hit.
   describe('an established pair', () => {
@@ -122,12 +161,19 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
       const life = client.query(SecPkgAttr.LIFESPAN);
       expect(life.expiry > life.start).toBe(true);
       expect(client.query(SecPkgAttr.FLAGS).flags).toBe(client.contextAttributes);
-      expect(Buffer.from(client.query(SecPkgAttr.SESSION_KEY).sessionKey).equals(Buffer.from(server.query(SecPkgAttr.SESSION_KEY).sessionKey))).toBe(true);
+      expect(
+        Buffer.from(client.query(SecPkgAttr.SESSION_KEY).sessionKey).equals(
+          Buffer.from(server.query(SecPkgAttr.SESSION_KEY).sessionKey),
+        ),
+      ).toBe(true);
       expect(client.query(SecPkgAttr.PACKAGE_INFO).packageInfo.name).toBe(pkg);
       const neg = sspi.queryContextAttributes(client.handle!, SecPkgAttr.NEGOTIATION_INFO);
       if (pkg === 'Negotiate-MIT') {
         expect(neg.status).toBe(SecStatus.SEC_E_OK);
-        expect(neg.buffer).toMatchObject({ packageInfo: { name: 'Kerberos' }, negotiationState: NegotiationState.COMPLETE });
+        expect(neg.buffer).toMatchObject({
+          packageInfo: { name: 'Kerberos' },
+          negotiationState: NegotiationState.COMPLETE,
+        });
       } else expect(neg.status).toBe(SecStatus.SEC_E_UNSUPPORTED_FUNCTION);
     });
 
@@ -150,7 +196,11 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
       expect(imp.status).toBe(SecStatus.SEC_E_OK);
       const sealed = client.encrypt(Buffer.from('to the copy'));
       const body = secBuffer(SecBufferType.DATA, Uint8Array.from(sealed.data));
-      const st = sspi.decryptMessage(imp.context!, secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.from(sealed.token)), body), 0);
+      const st = sspi.decryptMessage(
+        imp.context!,
+        secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.from(sealed.token)), body),
+        0,
+      );
       expect(st).toBe(SecStatus.SEC_E_OK);
       expect(Buffer.from(body.data).toString()).toBe('to the copy');
       expect(sspi.deleteSecurityContext(imp.context!)).toBe(SecStatus.SEC_E_OK);
@@ -171,9 +221,18 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
   });
 
   it('keeps working when the credential is freed while the first leg waits on the library', async () => {
-    const acquired = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.OUTBOUND, authData: { ccache } });
+    const acquired = await sspi.acquireCredentialsHandle({
+      package: pkg,
+      credentialUse: SecPkgCred.OUTBOUND,
+      authData: { ccache },
+    });
     const firstOut = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-    const pending = sspi.initializeSecurityContext({ credential: acquired.credential!, targetName: 'HTTP/localhost', contextReq: REQ | IscReq.ALLOCATE_MEMORY, output: firstOut });
+    const pending = sspi.initializeSecurityContext({
+      credential: acquired.credential!,
+      targetName: 'HTTP/localhost',
+      contextReq: REQ | IscReq.ALLOCATE_MEMORY,
+      output: firstOut,
+    });
     // Freed while gss_init_sec_context runs on a worker thread: the release must wait for it.
     expect(sspi.freeCredentialsHandle(acquired.credential!)).toBe(SecStatus.SEC_E_OK);
     const leg1 = await pending;
@@ -182,8 +241,10 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
     try {
       const reply = (await server.step(firstOut.buffers[0]!.data)) ?? new Uint8Array(0);
       const leg2 = await sspi.initializeSecurityContext({
-        context: leg1.context!, contextReq: REQ | IscReq.ALLOCATE_MEMORY,
-        input: secBufferDesc(secBuffer(SecBufferType.TOKEN, reply)), output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+        context: leg1.context!,
+        contextReq: REQ | IscReq.ALLOCATE_MEMORY,
+        input: secBufferDesc(secBuffer(SecBufferType.TOKEN, reply)),
+        output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
       });
       expect(leg2.status).toBe(SecStatus.SEC_E_OK);
       expect(server.token().user).toBe(lab.userPrincipal);
@@ -195,14 +256,35 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
 
   it('runs first legs on a worker thread until the service ticket is pinned, then inline; a pinned leg needs neither the ccache nor the KDC', async () => {
     const path = labCopyCcache(lab, join(lab.dir, `inline-${pkg}.ccache`));
-    const credential = (await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.OUTBOUND, authData: { ccache: path } })).credential!;
-    const serverCred = (await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.INBOUND, authData: { keytab: lab.serviceKeytab } })).credential!;
+    const credential = (
+      await sspi.acquireCredentialsHandle({
+        package: pkg,
+        credentialUse: SecPkgCred.OUTBOUND,
+        authData: { ccache: path },
+      })
+    ).credential!;
+    const serverCred = (
+      await sspi.acquireCredentialsHandle({
+        package: pkg,
+        credentialUse: SecPkgCred.INBOUND,
+        authData: { keytab: lab.serviceKeytab },
+      })
+    ).credential!;
     // Async calls of both lanes (the pin's ccache read is a local-lane call).
     const gate = { stats: nativeCallStats };
     const once = async (requirements = REQ): Promise<number> => {
       const before = gate.stats().started;
-      const client = await clientContext(sspi, { package: pkg, credential, targetName: 'HTTP/localhost', requirements });
-      const server = await serverContext(sspi, { package: pkg, credential: serverCred, requirements: AscReq.CONNECTION });
+      const client = await clientContext(sspi, {
+        package: pkg,
+        credential,
+        targetName: 'HTTP/localhost',
+        requirements,
+      });
+      const server = await serverContext(sspi, {
+        package: pkg,
+        credential: serverCred,
+        requirements: AscReq.CONNECTION,
+      });
       try {
         await runHandshake(client, server);
         expect(server.query(SecPkgAttr.NAMES).userName).toBe(lab.userPrincipal);
@@ -253,25 +335,45 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
   });
 
   it('acquires from a password; a wrong one is LOGON_DENIED; a stopped KDC is NO_AUTHENTICATING_AUTHORITY', async () => {
-    const ok = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: 2, authData: { user: 'nobody', domain: lab.realm, password: lab.password } });
+    const ok = await sspi.acquireCredentialsHandle({
+      package: pkg,
+      credentialUse: 2,
+      authData: { user: 'nobody', domain: lab.realm, password: lab.password },
+    });
     expect(ok.status).toBe(SecStatus.SEC_E_OK);
-    const client = await clientContext(sspi, { package: pkg, credential: ok.credential!, targetName: 'HTTP/localhost', requirements: REQ });
+    const client = await clientContext(sspi, {
+      package: pkg,
+      credential: ok.credential!,
+      targetName: 'HTTP/localhost',
+      requirements: REQ,
+    });
     const server = await serverContext(sspi, { package: pkg, authData: { keytab: lab.serviceKeytab } });
     await runHandshake(client, server);
     expect(server.token().user).toBe(lab.userPrincipal);
     client.dispose();
     server.dispose();
     sspi.freeCredentialsHandle(ok.credential!);
-    const bad = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: 2, authData: { user: 'nobody', domain: lab.realm, password: 'wrong-pw-xyz' } });
+    const bad = await sspi.acquireCredentialsHandle({
+      package: pkg,
+      credentialUse: 2,
+      authData: { user: 'nobody', domain: lab.realm, password: 'wrong-pw-xyz' },
+    });
     expect(bad.status).toBe(SecStatus.SEC_E_LOGON_DENIED);
     // The library's own text travels as the cause (the convenience layer's SspiError.cause), never the password.
     expect(String((bad.cause as Error | undefined)?.message)).toMatch(/password|preauth|integrity/i);
     expect(JSON.stringify(bad.cause) + String(bad.cause)).not.toContain('wrong-pw-xyz');
-    const thrown = await clientContext(sspi, { package: pkg, authData: { user: 'nobody', domain: lab.realm, password: 'wrong-pw-xyz' } }).catch((e: unknown) => e);
+    const thrown = await clientContext(sspi, {
+      package: pkg,
+      authData: { user: 'nobody', domain: lab.realm, password: 'wrong-pw-xyz' },
+    }).catch((e: unknown) => e);
     expect(thrown).toMatchObject({ code: 'SEC_E_LOGON_DENIED', cause: expect.any(Error) });
     await labStopKdc(lab);
     try {
-      const down = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: 2, authData: { user: 'nobody', domain: lab.realm, password: lab.password } });
+      const down = await sspi.acquireCredentialsHandle({
+        package: pkg,
+        credentialUse: 2,
+        authData: { user: 'nobody', domain: lab.realm, password: lab.password },
+      });
       expect(down.status).toBe(SecStatus.SEC_E_NO_AUTHENTICATING_AUTHORITY);
     } finally {
       await labStartKdc(lab, false);
@@ -281,7 +383,12 @@ describe.each(['Kerberos', 'Negotiate-MIT'] as const)('%s through the dispatcher
   it('reports an unknown service as TARGET_UNKNOWN', async () => {
     const { client, server } = await pair('HTTP/nowhere.invalid');
     try {
-      const r = await sspi.initializeSecurityContext({ credential: (client as unknown as { credential: never }).credential, targetName: 'HTTP/nowhere.invalid', contextReq: REQ, output: secBufferDesc(secBuffer(SecBufferType.TOKEN)) });
+      const r = await sspi.initializeSecurityContext({
+        credential: (client as unknown as { credential: never }).credential,
+        targetName: 'HTTP/nowhere.invalid',
+        contextReq: REQ,
+        output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+      });
       expect(r.status).toBe(SecStatus.SEC_E_TARGET_UNKNOWN);
     } finally {
       client.dispose();

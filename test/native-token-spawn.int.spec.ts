@@ -29,8 +29,17 @@ describe('spawnAsToken', () => {
     lab = await startLab({ user: 'nobody' });
     const sspi = await createSspi({ modules: [kerberosModule] });
     const ccache = labCopyCcache(lab, join(lab.dir, 'spawn.ccache'));
-    const client = await clientContext(sspi, { package: 'Kerberos', authData: { ccache }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
-    const server = await serverContext(sspi, { package: 'Kerberos', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+    const client = await clientContext(sspi, {
+      package: 'Kerberos',
+      authData: { ccache },
+      targetName: 'HTTP/localhost',
+      requirements: IscReq.MUTUAL_AUTH,
+    });
+    const server = await serverContext(sspi, {
+      package: 'Kerberos',
+      authData: { keytab: lab.serviceKeytab },
+      requirements: AscReq.CONNECTION,
+    });
     await runHandshake(client, server);
     token = server.token();
     client.dispose();
@@ -47,7 +56,11 @@ describe('spawnAsToken', () => {
 
   if (canSpawnAsOtherUsers().allowed) {
     it('runs a child as the token user (uid, gid, supplementary groups)', async () => {
-      const { code, stdout } = await output(spawnAsToken(token, 'sh', ['-c', 'id -u; id -g; id -G; echo $USER; echo $HOME'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+      const { code, stdout } = await output(
+        spawnAsToken(token, 'sh', ['-c', 'id -u; id -g; id -G; echo $USER; echo $HOME'], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        }),
+      );
       expect(code).toBe(0);
       const [uid, gid, groups, user, home] = stdout.trim().split('\n');
       expect(Number(uid)).toBe(65534);
@@ -72,6 +85,8 @@ describe('spawnAsToken', () => {
   }
 
   it('refuses a token without a local account', () => {
-    expect(() => spawnAsToken({ authenticationPackage: 'Kerberos', user: 'x@Y', groups: [] }, 'id')).toThrow(/NO_IMPERSONATION|maps to no local account/);
+    expect(() => spawnAsToken({ authenticationPackage: 'Kerberos', user: 'x@Y', groups: [] }, 'id')).toThrow(
+      /NO_IMPERSONATION|maps to no local account/,
+    );
   });
 });

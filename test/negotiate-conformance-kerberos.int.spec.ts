@@ -22,7 +22,11 @@ function options(): ConformanceOptions {
     module: bundleModules(createNegotiateModule({ packages: ['Kerberos'] }), kerberosModule),
     packageName: 'Negotiate',
     source: '@sspkit/negotiate + @sspkit/provider-native',
-    client: { authData: { user: 'alice', domain: lab.realm, password: lab.password }, targetName: 'HTTP/localhost', expectedUser: lab.userPrincipal },
+    client: {
+      authData: { user: 'alice', domain: lab.realm, password: lab.password },
+      targetName: 'HTTP/localhost',
+      expectedUser: lab.userPrincipal,
+    },
     server: { authData: { keytab: lab.serviceKeytab } },
     skip: {
       // Windows semantics: a network logon through Negotiate belongs to the package that authenticated
@@ -33,7 +37,11 @@ function options(): ConformanceOptions {
   };
 }
 
-defineConformanceSuite({ ...options(), title: 'SSPI conformance: Negotiate (Kerberos inside)', test: { describe, it } });
+defineConformanceSuite({
+  ...options(),
+  title: 'SSPI conformance: Negotiate (Kerberos inside)',
+  test: { describe, it },
+});
 
 describe('Negotiate (Kerberos inside) conformance report', () => {
   it('has no failing check', async () => {

@@ -5,7 +5,15 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IscReq, SecPkgAttrExtra, SecStatus, clientContext, createSspi, isSspiError, serverContext } from '@sspkit/core';
+import {
+  IscReq,
+  SecPkgAttrExtra,
+  SecStatus,
+  clientContext,
+  createSspi,
+  isSspiError,
+  serverContext,
+} from '@sspkit/core';
 import type { AuthData, ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import type { Lab } from '@sspkit/krb5-lab';
 import { labCopyCcache, labStartKdc, labStopKdc } from '@sspkit/krb5-lab';
@@ -60,7 +68,12 @@ describe.skipIf(!ready)('Negotiate over native Kerberos and TypeScript NTLM', ()
   });
 
   const pair = async (client: AuthData = clientAuth) => ({
-    c: await clientContext(sspi, { package: 'Negotiate', authData: client, targetName: 'HTTP/localhost', requirements: REQ }),
+    c: await clientContext(sspi, {
+      package: 'Negotiate',
+      authData: client,
+      targetName: 'HTTP/localhost',
+      requirements: REQ,
+    }),
     s: await serverContext(sspi, { package: 'Negotiate', authData: serverAuth }),
   });
 
@@ -74,7 +87,9 @@ describe.skipIf(!ready)('Negotiate over native Kerberos and TypeScript NTLM', ()
   });
 
   it('falls back to NTLM when the user has no Kerberos credential; both MICs verify', async () => {
-    const { c, s } = await pair({ packages: { Kerberos: { ccache: join(lab.dir, 'no-such-ccache') }, NTLM: NTLM_USER } });
+    const { c, s } = await pair({
+      packages: { Kerberos: { ccache: join(lab.dir, 'no-such-ccache') }, NTLM: NTLM_USER },
+    });
     const tokens = await drive(c, s);
     expect(decodeNegotiationToken(tokens[0]!)).toMatchObject({ ok: true, value: { mechTypes: [MechOid.ntlm] } });
     const last = decodeNegotiationToken(tokens.at(-1)!);
@@ -99,7 +114,12 @@ describe.skipIf(!ready)('Negotiate over native Kerberos and TypeScript NTLM', ()
   });
 
   it('takes a raw Kerberos token (no SPNEGO wrapper) and answers unwrapped', async () => {
-    const c = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: lab.ccache }, targetName: 'HTTP/localhost', requirements: REQ });
+    const c = await clientContext(sspi, {
+      package: 'Kerberos',
+      authData: { ccache: lab.ccache },
+      targetName: 'HTTP/localhost',
+      requirements: REQ,
+    });
     const s = await serverContext(sspi, { package: 'Negotiate', authData: serverAuth });
     const tokens = await drive(c, s);
     expect(tokens[0]![0]).toBe(0x60);

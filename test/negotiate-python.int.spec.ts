@@ -4,7 +4,16 @@
  * messages and MICs both ways, channel bindings matching and not.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SecBufferType, SecPkgAttrExtra, SecStatus, clientContext, createSspi, isSspiError, secBuffer, serverContext } from '@sspkit/core';
+import {
+  SecBufferType,
+  SecPkgAttrExtra,
+  SecStatus,
+  clientContext,
+  createSspi,
+  isSspiError,
+  secBuffer,
+  serverContext,
+} from '@sspkit/core';
 import type { AuthData, ClientContext, ServerContext, SspiDispatcher } from '@sspkit/core';
 import type { Lab } from '@sspkit/krb5-lab';
 import { createNegotiateModule, decodeNegotiationToken, MechOid } from '@sspkit/negotiate';
@@ -21,7 +30,8 @@ if (!ready) console.warn('negotiate-python: python3-gssapi, gss-ntlmssp or libgs
 
 const USERS = `${NTLM_USER.domain}:${NTLM_USER.user}:${NTLM_USER.password}\n`;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const cbBuffer = (s: string) => secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: enc(s) }));
+const cbBuffer = (s: string) =>
+  secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: enc(s) }));
 
 let peers: SpnegoPeer[] = [];
 afterEach(() => {
@@ -54,8 +64,15 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
       return r.ok && r.value.kind === 'resp' && r.value.mechListMIC !== undefined;
     });
 
-  async function ourClient(mechs: PeerMechs, cb?: { ours: string; theirs: string }): Promise<{ client: ClientContext; peer: SpnegoPeer } | string> {
-    const client = await clientContext(sspi, { package: 'Negotiate', authData: clientAuth, targetName: 'HTTP/localhost' });
+  async function ourClient(
+    mechs: PeerMechs,
+    cb?: { ours: string; theirs: string },
+  ): Promise<{ client: ClientContext; peer: SpnegoPeer } | string> {
+    const client = await clientContext(sspi, {
+      package: 'Negotiate',
+      authData: clientAuth,
+      targetName: 'HTTP/localhost',
+    });
     const peer = track(SpnegoPeer.acceptor(lab, mechs, USERS));
     const extra = cb ? { extraInput: [cbBuffer(cb.ours)] } : {};
     let token = await client.step(undefined, extra);
@@ -74,7 +91,10 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
   }
 
   /** Their initiator against our acceptor; our status when we refuse. */
-  async function theirClient(mechs: PeerMechs, cb?: { ours: string; theirs: string }): Promise<{ server: ServerContext; peer: SpnegoPeer } | number> {
+  async function theirClient(
+    mechs: PeerMechs,
+    cb?: { ours: string; theirs: string },
+  ): Promise<{ server: ServerContext; peer: SpnegoPeer } | number> {
     const server = await serverContext(sspi, { package: 'Negotiate', authData: serverAuth });
     const ntlm = mechs === 'ntlm' ? NTLM_USER : undefined;
     const peer = track(SpnegoPeer.initiator(lab, mechs, 'HTTP@localhost', ntlm));
@@ -109,7 +129,12 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
     const wrapped = unb64((await peer.call({ op: 'wrap', data: b64(enc(down)) })).token);
     const plain = krb5
       ? openToken(sspi, ours.handle!, wrapped)
-      : { status: 0, data: Buffer.from(ours.decrypt({ token: wrapped.subarray(0, 16), data: wrapped.subarray(16), padding: new Uint8Array(0) })) };
+      : {
+          status: 0,
+          data: Buffer.from(
+            ours.decrypt({ token: wrapped.subarray(0, 16), data: wrapped.subarray(16), padding: new Uint8Array(0) }),
+          ),
+        };
     expect(plain.status).toBe(SecStatus.SEC_E_OK);
     expect(plain.data.toString()).toBe(down);
     const signed = enc('signed by sspkit');
@@ -118,40 +143,51 @@ describe.skipIf(!ready)('Negotiate with MIT SPNEGO (python3-gssapi)', () => {
     ours.verify(theirs, unb64((await peer.call({ op: 'mic', data: b64(theirs) })).mic));
   }
 
-  it.each(['krb5', 'ntlm'] as const)('our client, their acceptor (%s inside): sealed messages and MICs both ways', async (mechs) => {
-    const r = await ourClient(mechs);
-    if (typeof r === 'string') throw new Error(r);
-    const { client, peer } = r;
-    const info = await peer.call({ op: 'info' });
-    expect(info.mech).toBe(mechs === 'krb5' ? MechOid.kerberos : MechOid.ntlm);
-    expect(info.initiator?.toLowerCase()).toContain('alice');
-    expect(client.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: mechs === 'krb5' ? 'Kerberos' : 'NTLM' } });
-    // NTLM was not our first choice (and is NTLM): both mechListMICs went through MIT's SPNEGO.
-    expect(carriedMic()).toBe(mechs === 'ntlm');
-    await exchange(client, peer, mechs === 'krb5');
-  });
+  it.each(['krb5', 'ntlm'] as const)(
+    'our client, their acceptor (%s inside): sealed messages and MICs both ways',
+    async (mechs) => {
+      const r = await ourClient(mechs);
+      if (typeof r === 'string') throw new Error(r);
+      const { client, peer } = r;
+      const info = await peer.call({ op: 'info' });
+      expect(info.mech).toBe(mechs === 'krb5' ? MechOid.kerberos : MechOid.ntlm);
+      expect(info.initiator?.toLowerCase()).toContain('alice');
+      expect(client.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({
+        packageInfo: { name: mechs === 'krb5' ? 'Kerberos' : 'NTLM' },
+      });
+      // NTLM was not our first choice (and is NTLM): both mechListMICs went through MIT's SPNEGO.
+      expect(carriedMic()).toBe(mechs === 'ntlm');
+      await exchange(client, peer, mechs === 'krb5');
+    },
+  );
 
-  it.each(['krb5', 'ntlm'] as const)('their client, our acceptor (%s inside): sealed messages and MICs both ways', async (mechs) => {
-    const r = await theirClient(mechs);
-    if (typeof r === 'number') throw new Error(`our acceptor refused: 0x${r.toString(16)}`);
-    const { server, peer } = r;
-    expect((await peer.call({ op: 'info' })).mech).toBe(mechs === 'krb5' ? MechOid.kerberos : MechOid.ntlm);
-    // gss-ntlmssp used its MIC, so MIT's SPNEGO and ours exchanged mechListMICs ([MS-SPNG] §3.1.5.1).
-    expect(carriedMic()).toBe(mechs === 'ntlm');
-    const token = server.token();
-    expect(token.authenticationPackage).toBe(mechs === 'krb5' ? 'Kerberos' : 'NTLM');
-    expect(token.user.toLowerCase()).toContain('alice');
-    await exchange(server, peer, mechs === 'krb5');
-  });
+  it.each(['krb5', 'ntlm'] as const)(
+    'their client, our acceptor (%s inside): sealed messages and MICs both ways',
+    async (mechs) => {
+      const r = await theirClient(mechs);
+      if (typeof r === 'number') throw new Error(`our acceptor refused: 0x${r.toString(16)}`);
+      const { server, peer } = r;
+      expect((await peer.call({ op: 'info' })).mech).toBe(mechs === 'krb5' ? MechOid.kerberos : MechOid.ntlm);
+      // gss-ntlmssp used its MIC, so MIT's SPNEGO and ours exchanged mechListMICs ([MS-SPNG] §3.1.5.1).
+      expect(carriedMic()).toBe(mechs === 'ntlm');
+      const token = server.token();
+      expect(token.authenticationPackage).toBe(mechs === 'krb5' ? 'Kerberos' : 'NTLM');
+      expect(token.user.toLowerCase()).toContain('alice');
+      await exchange(server, peer, mechs === 'krb5');
+    },
+  );
 
-  it.each(['krb5', 'ntlm'] as const)('channel bindings (%s inside): matching pass, different refused, both directions', async (mechs) => {
-    const same = await ourClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:A' });
-    expect(typeof same).not.toBe('string');
-    const differ = await ourClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:B' });
-    expect(typeof differ).toBe('string');
-    const sameIn = await theirClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:A' });
-    expect(typeof sameIn).not.toBe('number');
-    const differIn = await theirClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:B' });
-    expect(differIn).toBe(SecStatus.SEC_E_BAD_BINDINGS);
-  });
+  it.each(['krb5', 'ntlm'] as const)(
+    'channel bindings (%s inside): matching pass, different refused, both directions',
+    async (mechs) => {
+      const same = await ourClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:A' });
+      expect(typeof same).not.toBe('string');
+      const differ = await ourClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:B' });
+      expect(typeof differ).toBe('string');
+      const sameIn = await theirClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:A' });
+      expect(typeof sameIn).not.toBe('number');
+      const differIn = await theirClient(mechs, { ours: 'tls-server-end-point:A', theirs: 'tls-server-end-point:B' });
+      expect(differIn).toBe(SecStatus.SEC_E_BAD_BINDINGS);
+    },
+  );
 });

@@ -10,12 +10,16 @@ import { InMemoryAccountStore, createNtlmModule, encodeSecChannelBindings } from
 import { b64, GssPeer, gssNtlmsspAvailable, unb64 } from './ntlm/peer.js';
 
 const available = gssNtlmsspAvailable();
-if (!available) console.warn('ntlm-gssntlmssp: gss-ntlmssp or python3-gssapi missing (apt-get install gss-ntlmssp python3-gssapi); skipping');
+if (!available)
+  console.warn(
+    'ntlm-gssntlmssp: gss-ntlmssp or python3-gssapi missing (apt-get install gss-ntlmssp python3-gssapi); skipping',
+  );
 
 const USERS = 'EXAMPLE:alice:Passw0rd!\n';
 const alice = { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!', workstation: 'WS1' };
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const cbBuffer = (s: string) => secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: enc(s) }));
+const cbBuffer = (s: string) =>
+  secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: enc(s) }));
 
 let peers: GssPeer[] = [];
 const track = (p: GssPeer): GssPeer => {
@@ -28,16 +32,25 @@ afterEach(() => {
 });
 
 const sspiWith = (): Promise<SspiDispatcher> =>
-  createSspi({ modules: [createNtlmModule({ accounts: new InMemoryAccountStore().addPassword('EXAMPLE', 'alice', 'Passw0rd!') })] });
+  createSspi({
+    modules: [createNtlmModule({ accounts: new InMemoryAccountStore().addPassword('EXAMPLE', 'alice', 'Passw0rd!') })],
+  });
 
 /** Our client → their acceptor; returns our context, or the peer's error text. */
-async function ourClientTheirServer(creds: typeof alice, cb?: { ours: string; theirs: string }): Promise<{ client: ClientContext; peer: GssPeer } | string> {
+async function ourClientTheirServer(
+  creds: typeof alice,
+  cb?: { ours: string; theirs: string },
+): Promise<{ client: ClientContext; peer: GssPeer } | string> {
   const sspi = await sspiWith();
   const client = await clientContext(sspi, { package: 'NTLM', authData: creds, targetName: 'HTTP/server.example' });
   const peer = track(GssPeer.acceptor(USERS));
   const extra = cb ? { extraInput: [cbBuffer(cb.ours)] } : {};
   const neg = await client.step(undefined, extra);
-  const chal = await peer.call({ op: 'step', token: b64(neg ?? new Uint8Array()), cb: cb ? b64(enc(cb.theirs)) : null });
+  const chal = await peer.call({
+    op: 'step',
+    token: b64(neg ?? new Uint8Array()),
+    cb: cb ? b64(enc(cb.theirs)) : null,
+  });
   if (chal.error) return chal.error;
   const auth = await client.step(unb64(chal.token), extra);
   const done = await peer.call({ op: 'step', token: b64(auth ?? new Uint8Array()) });
@@ -49,7 +62,10 @@ async function ourClientTheirServer(creds: typeof alice, cb?: { ours: string; th
 }
 
 /** Their initiator → our acceptor; returns our context, or our status name. */
-async function theirClientOurServer(password: string, cb?: { ours: string; theirs: string }): Promise<{ server: ServerContext; peer: GssPeer } | string> {
+async function theirClientOurServer(
+  password: string,
+  cb?: { ours: string; theirs: string },
+): Promise<{ server: ServerContext; peer: GssPeer } | string> {
   const sspi = await sspiWith();
   const server = await serverContext(sspi, { package: 'NTLM' });
   const peer = track(GssPeer.initiator('alice', 'EXAMPLE', password));
@@ -81,7 +97,11 @@ async function exchange(ours: ClientContext | ServerContext, peer: GssPeer): Pro
 
     const down = `from gss-ntlmssp ${i}`;
     const wrapped = unb64((await peer.call({ op: 'wrap', data: b64(enc(down)) })).token);
-    const plain = ours.decrypt({ token: wrapped.subarray(0, 16), data: wrapped.subarray(16), padding: new Uint8Array(0) });
+    const plain = ours.decrypt({
+      token: wrapped.subarray(0, 16),
+      data: wrapped.subarray(16),
+      padding: new Uint8Array(0),
+    });
     expect(Buffer.from(plain).toString()).toBe(down);
 
     const signed = enc(`signed by sspkit ${i}`);

@@ -35,14 +35,39 @@ async function main(): Promise<void> {
   const viaDispatcher = client.handle!;
 
   // The direct path: the same handshake driven on the raw tables, as the dispatcher would.
-  const lsa = ((await mock.module.spLsaModeInitialize(0x10000)).tables[0]) as SecpkgFunctionTable;
-  const user = ((await mock.module.spUserModeInitialize!(0x10000)).tables[0]) as SecpkgUserFunctionTable;
-  const cred = (await lsa.acquireCredentialsHandle!(undefined, SecPkgCred.BOTH, undefined, undefined, undefined, undefined)).credentialHandle!;
+  const lsa = (await mock.module.spLsaModeInitialize(0x10000)).tables[0] as SecpkgFunctionTable;
+  const user = (await mock.module.spUserModeInitialize!(0x10000)).tables[0] as SecpkgUserFunctionTable;
+  const cred = (
+    await lsa.acquireCredentialsHandle!(undefined, SecPkgCred.BOTH, undefined, undefined, undefined, undefined)
+  ).credentialHandle!;
   const out1 = secBuffer(SecBufferType.TOKEN);
-  const c1 = await lsa.initLsaModeContext!(cred, undefined, 't', IscReq.ALLOCATE_MEMORY, 0, undefined, secBufferDesc(out1));
+  const c1 = await lsa.initLsaModeContext!(
+    cred,
+    undefined,
+    't',
+    IscReq.ALLOCATE_MEMORY,
+    0,
+    undefined,
+    secBufferDesc(out1),
+  );
   const out2 = secBuffer(SecBufferType.TOKEN);
-  const s1 = await lsa.acceptLsaModeContext!(cred, undefined, secBufferDesc(secBuffer(SecBufferType.TOKEN, out1.data)), AscReq.ALLOCATE_MEMORY, 0, secBufferDesc(out2));
-  const c2 = await lsa.initLsaModeContext!(cred, c1.newContextHandle, 't', 0, 0, secBufferDesc(secBuffer(SecBufferType.TOKEN, out2.data)), secBufferDesc(secBuffer(SecBufferType.TOKEN)));
+  const s1 = await lsa.acceptLsaModeContext!(
+    cred,
+    undefined,
+    secBufferDesc(secBuffer(SecBufferType.TOKEN, out1.data)),
+    AscReq.ALLOCATE_MEMORY,
+    0,
+    secBufferDesc(out2),
+  );
+  const c2 = await lsa.initLsaModeContext!(
+    cred,
+    c1.newContextHandle,
+    't',
+    0,
+    0,
+    secBufferDesc(secBuffer(SecBufferType.TOKEN, out2.data)),
+    secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+  );
   if (c2.status !== SecStatus.SEC_E_OK || s1.status !== SecStatus.SEC_E_OK) throw new Error('direct handshake failed');
   const direct: LsaSecHandle = c1.newContextHandle!;
   user.initUserModeContext!(direct, c2.contextData!);
@@ -60,7 +85,8 @@ async function main(): Promise<void> {
   };
   const timeDispatcher = (): number => {
     const t = performance.now();
-    for (let i = 0; i < N; i++) if (sspi.makeSignature(viaDispatcher, 0, desc, i) !== 0) throw new Error('dispatcher failed');
+    for (let i = 0; i < N; i++)
+      if (sspi.makeSignature(viaDispatcher, 0, desc, i) !== 0) throw new Error('dispatcher failed');
     return performance.now() - t;
   };
   for (let i = 0; i < 3; i++) {

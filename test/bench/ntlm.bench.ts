@@ -50,7 +50,10 @@ interface Comparison {
 async function compare(ours: Batch, theirs: Batch | undefined, scale: number): Promise<Comparison> {
   const nOurs = await warmUp(ours);
   const nTheirs = theirs ? await warmUp(theirs) : 0;
-  const rate = (n: number, t: Timing): SideResult => ({ wall: perSecond(n, t.wallNs) * scale, cpu: perSecond(n, t.cpuNs) * scale });
+  const rate = (n: number, t: Timing): SideResult => ({
+    wall: perSecond(n, t.wallNs) * scale,
+    cpu: perSecond(n, t.cpuNs) * scale,
+  });
   const o: SideResult[] = [];
   const g: SideResult[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -69,29 +72,42 @@ async function compare(ours: Batch, theirs: Batch | undefined, scale: number): P
       await runOurs();
     }
   }
-  const med = (xs: SideResult[]): SideResult => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) });
+  const med = (xs: SideResult[]): SideResult => ({
+    wall: median(xs.map((x) => x.wall)),
+    cpu: median(xs.map((x) => x.cpu)),
+  });
   if (!theirs) return { ours: med(o) };
   const ratios = o.map((x, i) => ({ wall: x.wall / g[i]!.wall, cpu: x.cpu / g[i]!.cpu }));
   return { ours: med(o), theirs: med(g), ratio: med(ratios) };
 }
 
-const fmt = (x: number, digits = 0): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (x: number, digits = 0): string =>
+  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function report(title: string, unit: string, c: Comparison, digits: number, theirName: string, target?: string): void {
   console.log(title);
-  const line = (name: string, r: SideResult): string => `  ${name.padEnd(34)} ${fmt(r.wall, digits).padStart(9)} ${unit}   (CPU-time basis ${fmt(r.cpu, digits)})`;
+  const line = (name: string, r: SideResult): string =>
+    `  ${name.padEnd(34)} ${fmt(r.wall, digits).padStart(9)} ${unit}   (CPU-time basis ${fmt(r.cpu, digits)})`;
   console.log(line('sspkit NTLM (TypeScript, dispatcher)', c.ours));
   if (c.theirs && c.ratio) {
     console.log(line(theirName, c.theirs));
-    console.log(`  ${'ratio sspkit / gss-ntlmssp'.padEnd(34)} ${`${c.ratio.wall.toFixed(2)}x`.padStart(9)}   (CPU-time basis ${c.ratio.cpu.toFixed(2)}x)${target ? `  target ${target}` : ''}`);
+    console.log(
+      `  ${'ratio sspkit / gss-ntlmssp'.padEnd(34)} ${`${c.ratio.wall.toFixed(2)}x`.padStart(9)}   (CPU-time basis ${c.ratio.cpu.toFixed(2)}x)${target ? `  target ${target}` : ''}`,
+    );
   }
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const cpu = cpus();
-  console.log(`${new Date().toISOString()}  node ${process.version}  ${cpu[0]?.model ?? 'cpu'} x${cpu.length}  load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`${ROUNDS} rounds of ~${ROUND_MS} ms per side after >= ${WARM_MS} ms warm-up, alternating which side goes first; medians over rounds`);
+  console.log(
+    `${new Date().toISOString()}  node ${process.version}  ${cpu[0]?.model ?? 'cpu'} x${cpu.length}  load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `${ROUNDS} rounds of ~${ROUND_MS} ms per side after >= ${WARM_MS} ms warm-up, alternating which side goes first; medians over rounds`,
+  );
   const ours = await OurSide.create(USERS, USER, DOMAIN, PASSWORD);
   const driver = await GssDriver.start(USERS, USER, DOMAIN, PASSWORD);
   const theirName = `gss-ntlmssp ${gssNtlmsspVersion()} (C driver)`;
@@ -102,18 +118,37 @@ async function main(): Promise<void> {
     const their = typeof driver === 'string' ? undefined : driver;
 
     const hs = await compare((n) => ours.handshakes(n), their && ((n) => their.handshakes(n)), 1);
-    report('\nfull handshakes (3 legs, both sides complete, contexts deleted; credentials acquired once)', 'handshakes/s', hs, 0, theirName, '>= 1.0x');
+    report(
+      '\nfull handshakes (3 legs, both sides complete, contexts deleted; credentials acquired once)',
+      'handshakes/s',
+      hs,
+      0,
+      theirName,
+      '>= 1.0x',
+    );
 
     for (const size of [1024, 65536]) {
       const mb = size / 1e6;
       const c = await compare((n) => ours.seal(size, n), their && ((n) => their.seal(size, n)), mb);
-      report(`\nseal + unseal, ${size / 1024} KiB messages (EncryptMessage+DecryptMessage vs gss_wrap conf_req=1 + gss_unwrap)`, 'MB/s', c, 1, theirName);
+      report(
+        `\nseal + unseal, ${size / 1024} KiB messages (EncryptMessage+DecryptMessage vs gss_wrap conf_req=1 + gss_unwrap)`,
+        'MB/s',
+        c,
+        1,
+        theirName,
+      );
     }
   } finally {
     if (typeof driver !== 'string') driver.close();
     ours.dispose();
   }
-  console.log(`\nload ${loadavg().map((l) => l.toFixed(2)).join(' ')} after ${((Date.now() - started) / 1000).toFixed(1)} s (shared machine: wall-clock figures move with other jobs; the CPU-time basis less so)`);
+  console.log(
+    `\nload ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )} after ${((Date.now() - started) / 1000).toFixed(1)} s (shared machine: wall-clock figures move with other jobs; the CPU-time basis less so)`,
+  );
 }
 
 await main();

@@ -16,7 +16,9 @@ const PLUGIN = '/usr/lib/x86_64-linux-gnu/sasl2/libdigestmd5.so';
 
 /** Whether the sample programs and the DIGEST-MD5 plugin are installed (apt: sasl2-bin libsasl2-modules). */
 export function cyrusAvailable(): boolean {
-  return existsSync(SERVER) && existsSync(CLIENT) && existsSync(PLUGIN) && spawnSync('stdbuf', ['--version']).status === 0;
+  return (
+    existsSync(SERVER) && existsSync(CLIENT) && existsSync(PLUGIN) && spawnSync('stdbuf', ['--version']).status === 0
+  );
 }
 
 /** A private sasldb with one user, and the config that points the sample server at it. */
@@ -25,7 +27,10 @@ export function makeSaslDir(realm: string, user: string, password: string): stri
   const db = join(dir, 'sasldb2');
   const r = spawnSync('saslpasswd2', ['-f', db, '-p', '-c', '-u', realm, user], { input: `${password}\n` });
   if (r.status !== 0) throw new Error(`saslpasswd2 failed: ${r.stderr.toString()}`);
-  writeFileSync(join(dir, 'sample.conf'), `sasldb_path: ${db}\npwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: DIGEST-MD5\n`);
+  writeFileSync(
+    join(dir, 'sample.conf'),
+    `sasldb_path: ${db}\npwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: DIGEST-MD5\n`,
+  );
   return dir;
 }
 

@@ -7,7 +7,16 @@ import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { AscReq, SecBufferType, SecPkgCred, SecStatus, createSspi, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import {
+  AscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  createSspi,
+  secBuffer,
+  secBufferDesc,
+  statusName,
+} from '@sspkit/core';
 import type { CredHandle, CtxtHandle, SspiDispatcher } from '@sspkit/core';
 import { createDigestModule } from '@sspkit/digest';
 import type { DigestServerAuthData } from '@sspkit/digest';
@@ -43,9 +52,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Starts the server on a free loopback port. */
-export async function startDigestHttpServer(authData: DigestServerAuthData, hooks: { afterSuccess?: () => void } = {}): Promise<DigestHttpServer> {
+export async function startDigestHttpServer(
+  authData: DigestServerAuthData,
+  hooks: { afterSuccess?: () => void } = {},
+): Promise<DigestHttpServer> {
   const sspi = await createSspi({ modules: [createDigestModule()] });
-  const acquired = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.INBOUND, authData });
+  const acquired = await sspi.acquireCredentialsHandle({
+    package: 'Digest',
+    credentialUse: SecPkgCred.INBOUND,
+    authData,
+  });
   if (acquired.credential === undefined) throw new Error(`AcquireCredentialsHandle: ${statusName(acquired.status)}`);
   const credential: CredHandle = acquired.credential;
   const contexts = new WeakMap<Socket, CtxtHandle>();
@@ -55,7 +71,10 @@ export async function startDigestHttpServer(authData: DigestServerAuthData, hook
     const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
     const r = await sspi.acceptSecurityContext({ credential, contextReq: REQ, output: out });
     if (r.context !== undefined) sspi.deleteSecurityContext(r.context);
-    res.writeHead(401, { 'WWW-Authenticate': extra ?? Buffer.from(out.buffers[0]?.data ?? []).toString('latin1'), 'Content-Type': 'text/plain' });
+    res.writeHead(401, {
+      'WWW-Authenticate': extra ?? Buffer.from(out.buffers[0]?.data ?? []).toString('latin1'),
+      'Content-Type': 'text/plain',
+    });
     res.end('authentication required\n');
   }
 
@@ -77,7 +96,13 @@ export async function startDigestHttpServer(authData: DigestServerAuthData, hook
       secBuffer(SecBufferType.PKG_PARAMS, Buffer.from(method, 'latin1')),
       secBuffer(SecBufferType.PKG_PARAMS, Buffer.from(url, 'latin1')),
     );
-    const r = await sspi.acceptSecurityContext({ credential, ...(existing !== undefined ? { context: existing } : {}), contextReq: REQ, input, output: out });
+    const r = await sspi.acceptSecurityContext({
+      credential,
+      ...(existing !== undefined ? { context: existing } : {}),
+      contextReq: REQ,
+      input,
+      output: out,
+    });
     let status = r.status;
     let info = Buffer.from(out.buffers[0]?.data ?? []).toString('latin1');
     let complete: string | undefined;
@@ -87,7 +112,12 @@ export async function startDigestHttpServer(authData: DigestServerAuthData, hook
       const tokenOut = secBuffer(SecBufferType.TOKEN, new Uint8Array(4096));
       status = await sspi.completeAuthToken(
         r.context,
-        secBufferDesc(tokenOut, secBuffer(SecBufferType.PKG_PARAMS, Buffer.from(method, 'latin1')), secBuffer(SecBufferType.PKG_PARAMS, Buffer.from(url, 'latin1')), secBuffer(SecBufferType.DATA, body)),
+        secBufferDesc(
+          tokenOut,
+          secBuffer(SecBufferType.PKG_PARAMS, Buffer.from(method, 'latin1')),
+          secBuffer(SecBufferType.PKG_PARAMS, Buffer.from(url, 'latin1')),
+          secBuffer(SecBufferType.DATA, body),
+        ),
       );
       complete = statusName(status);
       info = Buffer.from(tokenOut.data).toString('latin1');
@@ -95,7 +125,13 @@ export async function startDigestHttpServer(authData: DigestServerAuthData, hook
     if (status === SecStatus.SEC_I_CONTINUE_NEEDED || status === SecStatus.SEC_E_CONTEXT_EXPIRED) {
       // A stale nonce: the package answered with a stale=true challenge (from ASC, or from
       // CompleteAuthToken on a later request).
-      log.push({ method, url, status: statusName(r.status), ...(complete !== undefined ? { complete } : {}), stale: true });
+      log.push({
+        method,
+        url,
+        status: statusName(r.status),
+        ...(complete !== undefined ? { complete } : {}),
+        stale: true,
+      });
       await challenge(res, info);
       return;
     }
@@ -110,7 +146,13 @@ export async function startDigestHttpServer(authData: DigestServerAuthData, hook
     }
     const ctx = contexts.get(socket);
     const token = ctx !== undefined ? sspi.querySecurityContextToken(ctx).token : undefined;
-    log.push({ method, url, status: statusName(r.status), ...(complete !== undefined ? { complete } : {}), ...(token !== undefined ? { user: token.user } : {}) });
+    log.push({
+      method,
+      url,
+      status: statusName(r.status),
+      ...(complete !== undefined ? { complete } : {}),
+      ...(token !== undefined ? { user: token.user } : {}),
+    });
     hooks.afterSuccess?.();
     const headers: Record<string, string> = { 'Content-Type': 'text/plain' };
     if (info !== '') headers['Authentication-Info'] = info;

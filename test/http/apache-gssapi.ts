@@ -5,7 +5,16 @@
  * and stopped by its PID. Nothing under /etc is touched.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '@sspkit/krb5-lab';
@@ -16,7 +25,8 @@ const MODULES = '/usr/lib/apache2/modules';
 
 export function gssapiApacheMissing(): string | null {
   if (!existsSync(APACHE)) return 'apache2 missing (apt-get install apache2)';
-  if (!existsSync(join(MODULES, 'mod_auth_gssapi.so'))) return 'mod_auth_gssapi missing (apt-get install libapache2-mod-auth-gssapi)';
+  if (!existsSync(join(MODULES, 'mod_auth_gssapi.so')))
+    return 'mod_auth_gssapi missing (apt-get install libapache2-mod-auth-gssapi)';
   return null;
 }
 
@@ -36,13 +46,18 @@ export interface NtlmsspOptions {
  * Starts Apache with Negotiate for the lab's HTTP/localhost keytab (krb5 only), or with `ntlmssp`
  * NTLM inside Negotiate through gss-ntlmssp, connection-bound (its handshake spans requests).
  */
-export async function startGssapiApache(lab: Lab, tls?: { key: string; cert: string }, ntlmssp?: NtlmsspOptions): Promise<GssapiApache> {
+export async function startGssapiApache(
+  lab: Lab,
+  tls?: { key: string; cert: string },
+  ntlmssp?: NtlmsspOptions,
+): Promise<GssapiApache> {
   const dir = mkdtempSync(join(tmpdir(), 'sspkit-apache-gssapi-'));
   const docs = join(dir, 'htdocs');
   mkdirSync(docs);
   mkdirSync(join(dir, 'rcache'));
   writeFileSync(join(docs, 'index.html'), 'apache gssapi index\n');
-  if (ntlmssp !== undefined) writeFileSync(join(dir, 'ntlm-users'), ntlmssp.users.map((u) => `${u.domain}:${u.user}:${u.password}\n`).join(''));
+  if (ntlmssp !== undefined)
+    writeFileSync(join(dir, 'ntlm-users'), ntlmssp.users.map((u) => `${u.domain}:${u.user}:${u.password}\n`).join(''));
   copyFileSync(lab.serviceKeytab, join(dir, 'http.keytab'));
   copyFileSync(lab.krb5Conf, join(dir, 'krb5.conf'));
   if (tls !== undefined) {
@@ -89,9 +104,15 @@ ${ntlmssp !== undefined ? '' : `  GssapiCredStore keytab:${dir}/http.keytab\n`} 
   writeFileSync(join(dir, 'httpd.conf'), conf);
   // The workers run as www-data and must read the keytab, krb5.conf and documents; the replay cache is theirs.
   for (const p of [dir, docs]) chmodSync(p, 0o755);
-  for (const f of ['http.keytab', 'krb5.conf', ...(ntlmssp !== undefined ? ['ntlm-users'] : [])]) chmodSync(join(dir, f), 0o644);
+  for (const f of ['http.keytab', 'krb5.conf', ...(ntlmssp !== undefined ? ['ntlm-users'] : [])])
+    chmodSync(join(dir, f), 0o644);
   chmodSync(join(dir, 'rcache'), 0o1777);
-  const env: NodeJS.ProcessEnv = { ...process.env, KRB5_CONFIG: join(dir, 'krb5.conf'), KRB5RCACHEDIR: join(dir, 'rcache'), KRB5_KTNAME: join(dir, 'http.keytab') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KRB5_CONFIG: join(dir, 'krb5.conf'),
+    KRB5RCACHEDIR: join(dir, 'rcache'),
+    KRB5_KTNAME: join(dir, 'http.keytab'),
+  };
   // Kerberos alone: an empty mechanism list keeps gss-ntlmssp out. NTLM: the system's list (it names
   // gss-ntlmssp) and the users file.
   if (ntlmssp === undefined) env['GSS_MECH_CONFIG'] = lab.mechConfig;
@@ -99,7 +120,10 @@ ${ntlmssp !== undefined ? '' : `  GssapiCredStore keytab:${dir}/http.keytab\n`} 
     delete env['GSS_MECH_CONFIG'];
     env['NTLM_USER_FILE'] = join(dir, 'ntlm-users');
   }
-  const child = spawn(APACHE, ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const child = spawn(APACHE, ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();

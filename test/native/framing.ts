@@ -30,7 +30,10 @@ export class FramedSocket {
   #waiters: Array<() => void> = [];
   #closed = false;
 
-  constructor(readonly socket: Socket, private readonly withFlags: boolean) {
+  constructor(
+    readonly socket: Socket,
+    private readonly withFlags: boolean,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       this.#pending = Buffer.concat([this.#pending, chunk]);
       this.#wake();
@@ -109,7 +112,12 @@ export async function waitForListener(port: number, timeoutMs = 5000): Promise<v
         return '';
       }
     });
-    if (tables.some((t) => t.split('\n').some((line) => line.includes(hex) && / 0A /.test(line) && line.indexOf(hex) < 40))) return;
+    if (
+      tables.some((t) =>
+        t.split('\n').some((line) => line.includes(hex) && / 0A /.test(line) && line.indexOf(hex) < 40),
+      )
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -32,14 +32,25 @@ export async function gssHandshake(options: {
   try {
     for (let leg = 0; leg < 6; leg++) {
       const step = await initSecContext({
-        cred: options.clientCred, ctx: client, target: options.target, mech: options.mech, flags: options.flags,
-        input: token, bindings: options.clientBindings ?? null, ticketCached: options.ticketCached === true,
+        cred: options.clientCred,
+        ctx: client,
+        target: options.target,
+        mech: options.mech,
+        flags: options.flags,
+        input: token,
+        bindings: options.clientBindings ?? null,
+        ticketCached: options.ticketCached === true,
       });
       clientFlags = step.flags;
       clientMech = step.mech;
       if (step.output.length > 0) {
         accepted?.source?.release();
-        accepted = acceptSecContext({ cred: options.serverCred, ctx: server, input: step.output, bindings: options.serverBindings ?? null });
+        accepted = acceptSecContext({
+          cred: options.serverCred,
+          ctx: server,
+          input: step.output,
+          bindings: options.serverBindings ?? null,
+        });
         token = accepted.output;
       }
       if (!step.continueNeeded && accepted !== undefined && !accepted.continueNeeded) break;

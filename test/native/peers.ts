@@ -21,7 +21,12 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
 export const PYTHON_PEER = join(import.meta.dirname, 'gss_peer.py');
 
 /** Starts `file args` with only the lab's variables (plus PATH/LANG) in its environment. */
-export function startPeer(lab: Lab, file: string, args: readonly string[], extraEnv: Record<string, string> = {}): Peer {
+export function startPeer(
+  lab: Lab,
+  file: string,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): Peer {
   const child = spawn(file, args, {
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C', ...lab.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

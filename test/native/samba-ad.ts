@@ -35,7 +35,8 @@ export interface SambaDc {
 /** Why a Samba DC cannot be started here, or null when it can. */
 export function sambaMissing(): string | null {
   if (process.getuid?.() !== 0) return 'a Samba AD DC runs as root only';
-  for (const program of ['samba', 'samba-tool']) if (locate(program) === null) return `${program} not found (Debian packages samba, samba-ad-provision)`;
+  for (const program of ['samba', 'samba-tool'])
+    if (locate(program) === null) return `${program} not found (Debian packages samba, samba-ad-provision)`;
   try {
     execFileSync(PYTHON, ['-c', 'import samba.samdb, ldb'], { stdio: 'ignore' });
   } catch {
@@ -76,14 +77,28 @@ export async function sambaUp(): Promise<SambaDc> {
     while (kpasswdPort === kdcPort) kpasswdPort = await findFreeLoopbackPort();
     const runDir = join(dir, 'dc', 'run');
     await run('samba-tool', [
-      'domain', 'provision', `--targetdir=${join(dir, 'dc')}`, `--realm=${realm}`, `--domain=${domain}`,
-      '--server-role=dc', '--dns-backend=NONE', '--use-rfc2307', '--adminpass=Adm1n!Passw0rd-lab',
-      '--host-name=dc1', '--host-ip=127.0.0.1',
-      '--option=netbios name=DC1', '--option=interfaces=lo', '--option=bind interfaces only=yes',
-      '--option=server services=kdc', `--option=krb5 port=${kdcPort}`, `--option=kpasswd port=${kpasswdPort}`,
-      `--option=pid directory=${runDir}`, `--option=ncalrpc dir=${join(runDir, 'ncalrpc')}`,
+      'domain',
+      'provision',
+      `--targetdir=${join(dir, 'dc')}`,
+      `--realm=${realm}`,
+      `--domain=${domain}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      '--use-rfc2307',
+      '--adminpass=Adm1n!Passw0rd-lab',
+      '--host-name=dc1',
+      '--host-ip=127.0.0.1',
+      '--option=netbios name=DC1',
+      '--option=interfaces=lo',
+      '--option=bind interfaces only=yes',
+      '--option=server services=kdc',
+      `--option=krb5 port=${kdcPort}`,
+      `--option=kpasswd port=${kpasswdPort}`,
+      `--option=pid directory=${runDir}`,
+      `--option=ncalrpc dir=${join(runDir, 'ncalrpc')}`,
       `--option=winbindd socket directory=${join(runDir, 'winbindd')}`,
-      `--option=log file=${join(dir, 'dc', 'log.%m')}`, '--option=logging=file',
+      `--option=log file=${join(dir, 'dc', 'log.%m')}`,
+      '--option=logging=file',
     ]);
     mkdirSync(runDir, { recursive: true });
     const conf = join(dir, 'dc', 'etc', 'smb.conf');
@@ -100,26 +115,45 @@ export async function sambaUp(): Promise<SambaDc> {
     const userSid = await objectSid(conf, 'user', user.name);
     const groupSid = await objectSid(conf, 'group', 'sspkit-readers');
     const krb5Conf = join(dir, 'krb5.conf');
-    writeFileSync(krb5Conf, [
-      '[libdefaults]', `  default_realm = ${realm}`, '  dns_lookup_kdc = false', '  dns_lookup_realm = false',
-      '  dns_canonicalize_hostname = false', '  rdns = false', '  udp_preference_limit = 1',
-      '[realms]', `  ${realm} = {`, `    kdc = 127.0.0.1:${kdcPort}`, '  }',
-      '[domain_realm]', `  localhost = ${realm}`, '',
-    ].join('\n'));
+    writeFileSync(
+      krb5Conf,
+      [
+        '[libdefaults]',
+        `  default_realm = ${realm}`,
+        '  dns_lookup_kdc = false',
+        '  dns_lookup_realm = false',
+        '  dns_canonicalize_hostname = false',
+        '  rdns = false',
+        '  udp_preference_limit = 1',
+        '[realms]',
+        `  ${realm} = {`,
+        `    kdc = 127.0.0.1:${kdcPort}`,
+        '  }',
+        '[domain_realm]',
+        `  localhost = ${realm}`,
+        '',
+      ].join('\n'),
+    );
     const rcache = join(dir, 'rcache');
     mkdirSync(rcache, { mode: 0o700 });
 
     const samba = ['-i', '-M', 'single', '-s', conf];
     const setpriv = locate('setpriv');
-    const child = setpriv === null
-      ? spawn('samba', samba, { stdio: 'ignore' })
-      : spawn(setpriv, ['--pdeathsig', 'TERM', '--', locate('samba') ?? 'samba', ...samba], { stdio: 'ignore' });
+    const child =
+      setpriv === null
+        ? spawn('samba', samba, { stdio: 'ignore' })
+        : spawn(setpriv, ['--pdeathsig', 'TERM', '--', locate('samba') ?? 'samba', ...samba], { stdio: 'ignore' });
     if (child.pid === undefined) throw new Error('samba did not start');
     let exited = false;
     child.once('exit', () => (exited = true));
     child.unref();
     const dc: SambaDc = {
-      dir, realm, domain, kdcPort, pid: child.pid, keytab,
+      dir,
+      realm,
+      domain,
+      kdcPort,
+      pid: child.pid,
+      keytab,
       user: { ...user, sid: userSid },
       groupSid,
       domainSid: userSid.slice(0, userSid.lastIndexOf('-')),

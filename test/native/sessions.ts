@@ -12,7 +12,11 @@ export function sealToken(ctx: ClientContext | ServerContext, message: Uint8Arra
 /** DecryptMessage with the SECBUFFER_STREAM layout: a peer's whole gss_wrap token in, the plaintext out. */
 export function openToken(sspi: SspiDispatcher, ctx: CtxtHandle, token: Uint8Array): { status: number; data: Buffer } {
   const data = secBuffer(SecBufferType.DATA);
-  const status = sspi.decryptMessage(ctx, secBufferDesc(secBuffer(SecBufferType.STREAM, Uint8Array.from(token)), data), 0);
+  const status = sspi.decryptMessage(
+    ctx,
+    secBufferDesc(secBuffer(SecBufferType.STREAM, Uint8Array.from(token)), data),
+    0,
+  );
   return { status, data: Buffer.from(data.data) };
 }
 
@@ -38,4 +42,3 @@ export async function acceptorHandshake(server: ServerContext, conn: FramedSocke
   }
   if (!server.complete) throw new Error('handshake did not finish');
 }
-

@@ -46,7 +46,13 @@ export class SpnegoPeer {
     const userFile = join(this.#dir, 'users');
     writeFileSync(userFile, users);
     // The lab hides gss-ntlmssp behind an empty mechanism file; this peer needs it registered.
-    const env = { PATH: process.env['PATH'] ?? '/usr/bin', LANG: 'C', ...lab.env, GSS_MECH_CONFIG: NTLMSSP_MECH_CONF, NTLM_USER_FILE: userFile };
+    const env = {
+      PATH: process.env['PATH'] ?? '/usr/bin',
+      LANG: 'C',
+      ...lab.env,
+      GSS_MECH_CONFIG: NTLMSSP_MECH_CONF,
+      NTLM_USER_FILE: userFile,
+    };
     this.#proc = spawn(PYTHON, [SCRIPT, ...args], { env });
     this.#lines = createInterface({ input: this.#proc.stdout })[Symbol.asyncIterator]();
   }
@@ -57,7 +63,12 @@ export class SpnegoPeer {
   }
 
   /** An initiator for `service@host`, with the lab's ccache or NTLM password credentials. */
-  static initiator(lab: Lab, mechs: PeerMechs, target: string, ntlm?: { user: string; domain: string; password: string }): SpnegoPeer {
+  static initiator(
+    lab: Lab,
+    mechs: PeerMechs,
+    target: string,
+    ntlm?: { user: string; domain: string; password: string },
+  ): SpnegoPeer {
     const extra = ntlm ? [ntlm.user, ntlm.domain, ntlm.password] : [];
     return new SpnegoPeer(lab, ['init', mechs, target, ...extra], '');
   }

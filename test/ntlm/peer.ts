@@ -15,7 +15,11 @@ const SCRIPT = new URL('./gss_peer.py', import.meta.url).pathname;
 
 /** True when Debian's gss-ntlmssp and python3-gssapi are installed. */
 export function gssNtlmsspAvailable(): boolean {
-  return existsSync(PYTHON) && existsSync('/usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so') && existsSync('/usr/lib/python3/dist-packages/gssapi');
+  return (
+    existsSync(PYTHON) &&
+    existsSync('/usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so') &&
+    existsSync('/usr/lib/python3/dist-packages/gssapi')
+  );
 }
 
 /** An answer from the peer. */
@@ -39,7 +43,9 @@ export class GssPeer {
     this.#dir = mkdtempSync(join(tmpdir(), 'sspkit-ntlm-'));
     const userFile = join(this.#dir, 'users');
     writeFileSync(userFile, users);
-    this.#proc = spawn(PYTHON, [SCRIPT, ...args], { env: { PATH: process.env['PATH'] ?? '/usr/bin', NTLM_USER_FILE: userFile } });
+    this.#proc = spawn(PYTHON, [SCRIPT, ...args], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin', NTLM_USER_FILE: userFile },
+    });
     this.#lines = createInterface({ input: this.#proc.stdout })[Symbol.asyncIterator]();
   }
 

@@ -69,7 +69,12 @@ export interface ScramPackageConfig {
 export const SCRAM_INFO: SecPkgInfo = Object.freeze({
   name: 'SCRAM-SHA-256',
   comment: 'SCRAM-SHA-256 (RFC 5802, RFC 7677), an sspkit example package',
-  capabilities: SecPkgFlag.TOKEN_ONLY | SecPkgFlag.CONNECTION | SecPkgFlag.MUTUAL_AUTH | SecPkgFlag.IMPERSONATION | SecPkgFlag.ACCEPT_WIN32_NAME,
+  capabilities:
+    SecPkgFlag.TOKEN_ONLY |
+    SecPkgFlag.CONNECTION |
+    SecPkgFlag.MUTUAL_AUTH |
+    SecPkgFlag.IMPERSONATION |
+    SecPkgFlag.ACCEPT_WIN32_NAME,
   version: 1,
   rpcId: SECPKG_ID_NONE,
   maxToken: MAX_TOKEN,
@@ -88,7 +93,14 @@ type ClientState =
   | { side: 'client'; step: 'sent-final'; user: string; expected: Buffer }
   | { side: 'client'; step: 'done'; user: string };
 type ServerState =
-  | { side: 'server'; step: 'sent-first'; user: string; verifier: ScramVerifier | undefined; nonce: string; prefix: string }
+  | {
+      side: 'server';
+      step: 'sent-first';
+      user: string;
+      verifier: ScramVerifier | undefined;
+      nonce: string;
+      prefix: string;
+    }
   | { side: 'server'; step: 'done'; user: string };
 interface Context {
   state: ClientState | ServerState;
@@ -135,7 +147,13 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
   const result = (status: number, handle: LsaSecHandle, ctx: Context): LsaModeContextResult => {
     const client = ctx.state.side === 'client';
     const mutual = ctx.state.step === 'done' ? (client ? IscRet.MUTUAL_AUTH : AscRet.MUTUAL_AUTH) : 0;
-    const alloc = client ? (ctx.requirements & IscReq.ALLOCATE_MEMORY ? IscRet.ALLOCATED_MEMORY : 0) : ctx.requirements & AscReq.ALLOCATE_MEMORY ? AscRet.ALLOCATED_MEMORY : 0;
+    const alloc = client
+      ? ctx.requirements & IscReq.ALLOCATE_MEMORY
+        ? IscRet.ALLOCATED_MEMORY
+        : 0
+      : ctx.requirements & AscReq.ALLOCATE_MEMORY
+        ? AscRet.ALLOCATED_MEMORY
+        : 0;
     const conn = ctx.requirements & IscReq.CONNECTION ? IscRet.CONNECTION : 0; // same bit for ASC
     return { status, newContextHandle: handle, contextAttributes: (mutual | alloc | conn) >>> 0 };
   };
@@ -155,7 +173,8 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
         if (typeof user !== 'string' || typeof a.password !== 'string') return { status: S.SEC_E_NO_CREDENTIALS };
         const password = saslPrep(a.password);
         const name = saslPrep(user);
-        if (password === undefined || name === undefined || name.length === 0) return { status: S.SEC_E_UNKNOWN_CREDENTIALS };
+        if (password === undefined || name === undefined || name.length === 0)
+          return { status: S.SEC_E_UNKNOWN_CREDENTIALS };
         cred = { ...cred, user: name, password: Buffer.from(password, 'utf8') };
       }
       if (use & SecPkgCred.INBOUND) {
@@ -191,7 +210,17 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
         const st = emit(output, enc.encode(`n,,${bare}`), allocate);
         if (st !== S.SEC_E_OK) return { status: st };
         const handle = next++;
-        const ctx: Context = { state: { side: 'client', step: 'sent-first', user: c.user, password: Buffer.from(c.password), nonce: n, bare }, requirements: req };
+        const ctx: Context = {
+          state: {
+            side: 'client',
+            step: 'sent-first',
+            user: c.user,
+            password: Buffer.from(c.password),
+            nonce: n,
+            bare,
+          },
+          requirements: req,
+        };
         contexts.set(handle, ctx);
         return result(S.SEC_I_CONTINUE_NEEDED, handle, ctx);
       }
@@ -202,7 +231,8 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
       if (msg === undefined) return { status: S.SEC_E_INVALID_TOKEN };
       if (s.step === 'sent-first') {
         const sf = parseServerFirst(msg);
-        if (!sf || !sf.nonce.startsWith(s.nonce) || sf.nonce.length <= s.nonce.length || sf.iterations < MIN_ITERATIONS) return { status: S.SEC_E_INVALID_TOKEN };
+        if (!sf || !sf.nonce.startsWith(s.nonce) || sf.nonce.length <= s.nonce.length || sf.iterations < MIN_ITERATIONS)
+          return { status: S.SEC_E_INVALID_TOKEN };
         const withoutProof = `c=${Buffer.from('n,,').toString('base64')},r=${sf.nonce}`;
         const salted = saltedPassword(s.password.toString('utf8'), sf.salt, sf.iterations);
         const { proof, serverSignature: expected } = clientProof(salted, `${s.bare},${msg},${withoutProof}`);
@@ -244,7 +274,10 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
         const st = emit(output, enc.encode(serverFirst), allocate);
         if (st !== S.SEC_E_OK) return { status: st };
         const handle = next++;
-        const ctx: Context = { state: { side: 'server', step: 'sent-first', user, verifier, nonce: n, prefix: `${cf.bare},${serverFirst}` }, requirements: req };
+        const ctx: Context = {
+          state: { side: 'server', step: 'sent-first', user, verifier, nonce: n, prefix: `${cf.bare},${serverFirst}` },
+          requirements: req,
+        };
         contexts.set(handle, ctx);
         return result(S.SEC_I_CONTINUE_NEEDED, handle, ctx);
       }
@@ -253,7 +286,12 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
       const s = ctx.state;
       if (s.step !== 'sent-first') return { status: S.SEC_E_OUT_OF_SEQUENCE };
       const cf = msg === undefined ? undefined : parseClientFinal(msg);
-      if (!cf || cf.nonce !== s.nonce || cf.channelBinding !== Buffer.from('n,,').toString('base64') && cf.channelBinding !== Buffer.from('y,,').toString('base64')) {
+      if (
+        !cf ||
+        cf.nonce !== s.nonce ||
+        (cf.channelBinding !== Buffer.from('n,,').toString('base64') &&
+          cf.channelBinding !== Buffer.from('y,,').toString('base64'))
+      ) {
         return { status: S.SEC_E_INVALID_TOKEN };
       }
       const authMessage = `${s.prefix},${cf.withoutProof}`;
@@ -285,9 +323,14 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
       if (!ctx) return { status: S.SEC_E_INVALID_HANDLE };
       switch (attribute) {
         case SecPkgAttr.SIZES:
-          return { status: S.SEC_E_OK, buffer: { maxToken: MAX_TOKEN, maxSignature: 0, blockSize: 0, securityTrailer: 0 } };
+          return {
+            status: S.SEC_E_OK,
+            buffer: { maxToken: MAX_TOKEN, maxSignature: 0, blockSize: 0, securityTrailer: 0 },
+          };
         case SecPkgAttr.NAMES:
-          return ctx.state.step === 'done' ? { status: S.SEC_E_OK, buffer: { userName: ctx.state.user } } : { status: S.SEC_E_OUT_OF_SEQUENCE };
+          return ctx.state.step === 'done'
+            ? { status: S.SEC_E_OK, buffer: { userName: ctx.state.user } }
+            : { status: S.SEC_E_OUT_OF_SEQUENCE };
         case SecPkgAttr.PACKAGE_INFO:
           return { status: S.SEC_E_OK, buffer: { packageInfo: SCRAM_INFO } };
         case SecPkgAttr.FLAGS:
@@ -300,7 +343,11 @@ export function createScramModule(config: ScramPackageConfig = {}): Required<Sec
 
   return {
     spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [lsa] }),
-    spUserModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [user] }),
+    spUserModeInitialize: () => ({
+      status: S.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [user],
+    }),
   };
 }
 

@@ -38,7 +38,12 @@ export function saltedPassword(password: string, salt: Uint8Array, iterations: n
 /** Builds a server-side verifier from a password (the password is not kept). */
 export function makeVerifier(password: string, salt: Uint8Array, iterations = MIN_ITERATIONS): ScramVerifier {
   const sp = saltedPassword(password, salt, iterations);
-  const v = { salt: Uint8Array.from(salt), iterations, storedKey: sha256(hmac(sp, 'Client Key')), serverKey: hmac(sp, 'Server Key') };
+  const v = {
+    salt: Uint8Array.from(salt),
+    iterations,
+    storedKey: sha256(hmac(sp, 'Client Key')),
+    serverKey: hmac(sp, 'Server Key'),
+  };
   sp.fill(0);
   return v;
 }

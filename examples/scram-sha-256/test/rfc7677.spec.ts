@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { clientProof, makeVerifier, parseClientFinal, parseClientFirst, parseServerFirst, saltedPassword, serverSignature, verifyProof } from '../src/index.js';
+import {
+  clientProof,
+  makeVerifier,
+  parseClientFinal,
+  parseClientFirst,
+  parseServerFirst,
+  saltedPassword,
+  serverSignature,
+  verifyProof,
+} from '../src/index.js';
 
 // RFC 7677 §3: the SCRAM-SHA-256 example exchange (user "user", password "pencil").
 const clientFirst = 'n,,n=user,r=rOprNGfwEbeRWgbNEkqO';
 const serverFirst = 'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096';
-const clientFinal = 'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=';
+const clientFinal =
+  'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=';
 const serverFinal = 'v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=';
 
 describe('RFC 7677 §3 example', () => {

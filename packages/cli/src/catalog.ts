@@ -73,27 +73,32 @@ export function catalog(): CatalogEntry[] {
         const kerberos = i.user !== undefined ? { user, domain, password } : {};
         return {
           client: { packages: { Kerberos: kerberos, NTLM: { user, domain, password } } },
-          server: { packages: { Kerberos: {}, NTLM: { accounts: new InMemoryAccountStore().addPassword(domain, user, password) } } },
+          server: {
+            packages: {
+              Kerberos: {},
+              NTLM: { accounts: new InMemoryAccountStore().addPassword(domain, user, password) },
+            },
+          },
           target: i.target ?? 'HTTP/localhost',
         };
       },
     },
-    ...(['Kerberos', 'Negotiate-MIT'] as const).map(
-      (name): CatalogEntry => ({
-        name,
-        // Not offered (with the reason) where libgssapi_krb5 or koffi is missing.
-        load: async () => {
-          const a = isAvailable();
-          if (!a.available) throw new Error(a.reason);
-          return name === 'Kerberos' ? kerberosModule : negotiateModule;
-        },
-        // Default: the ccache and keytab of the environment (the lab's, after `sspkit lab up`).
-        credentials: (i) => ({
-          ...(i.user !== undefined ? { client: { user: i.user, domain: i.domain ?? '', password: i.password ?? '' } } : {}),
-          target: i.target ?? 'HTTP/localhost',
-        }),
+    ...(['Kerberos', 'Negotiate-MIT'] as const).map((name): CatalogEntry => ({
+      name,
+      // Not offered (with the reason) where libgssapi_krb5 or koffi is missing.
+      load: async () => {
+        const a = isAvailable();
+        if (!a.available) throw new Error(a.reason);
+        return name === 'Kerberos' ? kerberosModule : negotiateModule;
+      },
+      // Default: the ccache and keytab of the environment (the lab's, after `sspkit lab up`).
+      credentials: (i) => ({
+        ...(i.user !== undefined
+          ? { client: { user: i.user, domain: i.domain ?? '', password: i.password ?? '' } }
+          : {}),
+        target: i.target ?? 'HTTP/localhost',
       }),
-    ),
+    })),
     {
       name: 'Digest',
       // HTTP mode (RFC 7616): the server challenges first, and verifies through CompleteAuthToken.

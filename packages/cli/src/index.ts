@@ -13,7 +13,14 @@ export { catalog, DEMO } from './catalog.js';
 export type { CatalogEntry, HandshakeInputs } from './catalog.js';
 export { serveCommand, startServe, formatServe } from './commands/serve.js';
 export type { ServeHandle, ServeJson, ServeOptions } from './commands/serve.js';
-export { SERVE_ACCOUNTS, SERVE_SCHEMES, demoDigestScheme, demoNtlmScheme, demoSchemes, parseSchemes } from './commands/serve-config.js';
+export {
+  SERVE_ACCOUNTS,
+  SERVE_SCHEMES,
+  demoDigestScheme,
+  demoNtlmScheme,
+  demoSchemes,
+  parseSchemes,
+} from './commands/serve-config.js';
 export type { ServeScheme } from './commands/serve-config.js';
 export { fetchCommand, parseClientSchemes } from './commands/fetch.js';
 export type { FetchJson, FetchOptions } from './commands/fetch.js';

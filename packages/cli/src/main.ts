@@ -18,7 +18,9 @@ const write = (s: string): void => {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function program(): Command {
-  const p = new Command('sspkit').description('SSPI security packages for Node: list, handshake, status, conformance').showHelpAfterError();
+  const p = new Command('sspkit')
+    .description('SSPI security packages for Node: list, handshake, status, conformance')
+    .showHelpAfterError();
   p.exitOverride();
 
   p.command('packages')
@@ -39,11 +41,22 @@ export function program(): Command {
     .option('--module <path>', 'also load this package module (repeatable)', collect, [])
     .option('--lab <dir>', 'use this Kerberos lab (default: your only running lab)')
     .option('--json', 'machine-readable output')
-    .action(async (o: { package: string; user?: string; password?: string; domain?: string; target?: string; module: string[]; lab?: string; json?: boolean }) => {
-      const password = o.password ?? process.env['SSPKIT_PASSWORD'];
-      const inputs = { ...o, ...(password !== undefined ? { password } : {}) };
-      process.exitCode = await handshakeCommand(await loadSspi(o.module, o.lab), inputs, write);
-    });
+    .action(
+      async (o: {
+        package: string;
+        user?: string;
+        password?: string;
+        domain?: string;
+        target?: string;
+        module: string[];
+        lab?: string;
+        json?: boolean;
+      }) => {
+        const password = o.password ?? process.env['SSPKIT_PASSWORD'];
+        const inputs = { ...o, ...(password !== undefined ? { password } : {}) };
+        process.exitCode = await handshakeCommand(await loadSspi(o.module, o.lab), inputs, write);
+      },
+    );
 
   const lab = p.command('lab').description('a throwaway MIT Kerberos realm on loopback');
   lab
@@ -76,17 +89,32 @@ export function program(): Command {
     .option('--port <n>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
     .option('--schemes <list>', 'schemes offered, in order', 'negotiate,ntlm,kerberos,digest')
     .option('--tls', 'https with a self-signed certificate made at start')
-    .addOption(new Option('--channel-bindings <policy>', 'Extended Protection with --tls').choices(['off', 'when-supported', 'required']).default('off'))
+    .addOption(
+      new Option('--channel-bindings <policy>', 'Extended Protection with --tls')
+        .choices(['off', 'when-supported', 'required'])
+        .default('off'),
+    )
     .option('--lab <dir>', 'use this Kerberos lab (default: your only running lab)')
     .option('--json', 'print the start-up information as JSON')
-    .action(async (o: { port?: number; schemes: string; tls?: boolean; channelBindings: 'off' | 'when-supported' | 'required'; lab?: string; json?: boolean }) => {
-      process.exitCode = await serveCommand(await loadSspi([], o.lab), o, write);
-    });
+    .action(
+      async (o: {
+        port?: number;
+        schemes: string;
+        tls?: boolean;
+        channelBindings: 'off' | 'when-supported' | 'required';
+        lab?: string;
+        json?: boolean;
+      }) => {
+        process.exitCode = await serveCommand(await loadSspi([], o.lab), o, write);
+      },
+    );
 
   p.command('fetch')
-    .description('fetch a URL, answering Negotiate / Kerberos / NTLM / Digest challenges; prints every leg as curl -v does')
+    .description(
+      'fetch a URL, answering Negotiate / Kerberos / NTLM / Digest challenges; prints every leg as curl -v does',
+    )
     .argument('<url>', 'http:// or https:// URL')
-    .option('--user <user>', 'user (default: Kerberos from the environment\'s ccache)')
+    .option('--user <user>', "user (default: Kerberos from the environment's ccache)")
     .option('--password <password>', 'password (visible to other users in ps: prefer SSPKIT_PASSWORD)')
     .option('--domain <domain>', 'NTLM domain, Kerberos realm, Digest realm')
     .option('--scheme <list>', 'allowed schemes, comma separated (default: all; the strongest offered is used)')
@@ -95,10 +123,30 @@ export function program(): Command {
     .option('--insecure', 'accept any TLS certificate')
     .option('--lab <dir>', 'use this Kerberos lab (default: the last `sspkit lab up`)')
     .option('--json', 'machine-readable output')
-    .action(async (url: string, o: { user?: string; password?: string; domain?: string; scheme?: string; method?: string; data?: string; insecure?: boolean; lab?: string; json?: boolean }) => {
-      const password = o.password ?? process.env['SSPKIT_PASSWORD'];
-      process.exitCode = await fetchCommand(await loadSspi([], o.lab), url, { ...o, ...(password !== undefined ? { password } : {}) }, write);
-    });
+    .action(
+      async (
+        url: string,
+        o: {
+          user?: string;
+          password?: string;
+          domain?: string;
+          scheme?: string;
+          method?: string;
+          data?: string;
+          insecure?: boolean;
+          lab?: string;
+          json?: boolean;
+        },
+      ) => {
+        const password = o.password ?? process.env['SSPKIT_PASSWORD'];
+        process.exitCode = await fetchCommand(
+          await loadSspi([], o.lab),
+          url,
+          { ...o, ...(password !== undefined ? { password } : {}) },
+          write,
+        );
+      },
+    );
 
   p.command('status')
     .description('what does 0x80090308 mean: a status by code or name, or every status')

@@ -22,11 +22,22 @@ describe('sspkit status', () => {
   it('prints one status as JSON and every status with --all', () => {
     const one = capture();
     expect(statusCommand('0x80090310', { json: true }, one.write)).toBe(0);
-    expect(JSON.parse(one.text()) as StatusJson).toEqual({ value: 0x80090310, hex: '0x80090310', name: 'SEC_E_OUT_OF_SEQUENCE', severity: 'error', success: false, meaning: expect.any(String) });
+    expect(JSON.parse(one.text()) as StatusJson).toEqual({
+      value: 0x80090310,
+      hex: '0x80090310',
+      name: 'SEC_E_OUT_OF_SEQUENCE',
+      severity: 'error',
+      success: false,
+      meaning: expect.any(String),
+    });
     const all = capture();
     statusCommand(undefined, { all: true, json: true }, all.write);
     const list = JSON.parse(all.text()) as StatusJson[];
-    expect(list.find((s) => s.name === 'SEC_I_COMPLETE_NEEDED')).toMatchObject({ value: 0x00090313, success: true, severity: 'informational' });
+    expect(list.find((s) => s.name === 'SEC_I_COMPLETE_NEEDED')).toMatchObject({
+      value: 0x00090313,
+      success: true,
+      severity: 'informational',
+    });
     expect(list).toHaveLength(Object.keys(SecStatus).length + 1);
     expect(statusCommand('SEC_E_BOGUS', {}, capture().write)).toBe(2);
   });
@@ -48,14 +59,29 @@ describe('sspkit handshake', () => {
     const out = capture();
     expect(await handshakeCommand(await loadSspi(), { json: true }, out.write)).toBe(0);
     const r = JSON.parse(out.text()) as HandshakeJson;
-    expect(r).toMatchObject({ ok: true, package: 'Mock', user: 'alice', signature: { status: 'SEC_E_OK' }, encryption: { status: 'SEC_E_OK', hidesPlaintext: true } });
-    expect(r.legs.map((l) => `${l.side}:${l.status}`)).toEqual(['client:SEC_I_CONTINUE_NEEDED', 'server:SEC_I_CONTINUE_NEEDED', 'client:SEC_E_OK', 'server:SEC_E_OK']);
+    expect(r).toMatchObject({
+      ok: true,
+      package: 'Mock',
+      user: 'alice',
+      signature: { status: 'SEC_E_OK' },
+      encryption: { status: 'SEC_E_OK', hidesPlaintext: true },
+    });
+    expect(r.legs.map((l) => `${l.side}:${l.status}`)).toEqual([
+      'client:SEC_I_CONTINUE_NEEDED',
+      'server:SEC_I_CONTINUE_NEEDED',
+      'client:SEC_E_OK',
+      'server:SEC_E_OK',
+    ]);
     expect(r.token).toMatchObject({ user: 'alice', domain: 'MOCK' });
   });
 
   it('reports a wrong password as a failed leg with exit code 1 and never prints the password', async () => {
     const out = capture();
-    const code = await handshakeCommand(await loadSspi(), { package: 'Mock', user: 'alice', password: 'not-her-password', json: true }, out.write);
+    const code = await handshakeCommand(
+      await loadSspi(),
+      { package: 'Mock', user: 'alice', password: 'not-her-password', json: true },
+      out.write,
+    );
     expect(code).toBe(1);
     const r = JSON.parse(out.text()) as HandshakeJson;
     expect(r).toMatchObject({ ok: false, error: { status: 'SEC_E_LOGON_DENIED', operation: 'AcceptSecurityContext' } });
@@ -80,7 +106,13 @@ describe('sspkit handshake', () => {
 
   it('runs NTLM with the given user on both ends', async () => {
     const out = capture();
-    expect(await handshakeCommand(await loadSspi(), { package: 'ntlm', user: 'bob', domain: 'CORP', password: 'pw', json: true }, out.write)).toBe(0);
+    expect(
+      await handshakeCommand(
+        await loadSspi(),
+        { package: 'ntlm', user: 'bob', domain: 'CORP', password: 'pw', json: true },
+        out.write,
+      ),
+    ).toBe(0);
     expect(JSON.parse(out.text())).toMatchObject({ ok: true, package: 'NTLM', token: { user: 'bob', domain: 'CORP' } });
   });
 
@@ -100,7 +132,9 @@ describe('sspkit handshake', () => {
 
   it('sspkit conformance runs the suite on a module: the Mock conforms, the insecure example does not', () => {
     const bin = fileURLToPath(new URL('../bin/sspkit.mjs', import.meta.url));
-    const mock = spawnSync(process.execPath, [bin, 'conformance', '@sspkit/provider-mock', '--json'], { encoding: 'utf8' });
+    const mock = spawnSync(process.execPath, [bin, 'conformance', '@sspkit/provider-mock', '--json'], {
+      encoding: 'utf8',
+    });
     expect(mock.status).toBe(0);
     expect(JSON.parse(mock.stdout)).toMatchObject({ schema: 'sspkit.conformance/1', package: { name: 'Mock' } });
     const example = fileURLToPath(new URL('../../core/examples/echo-package.ts', import.meta.url));

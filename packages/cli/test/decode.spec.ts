@@ -7,9 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { decodeCommand } from '@sspkit/cli';
 import type { Explanation } from '@sspkit/decode';
 
-const rec = JSON.parse(readFileSync(new URL('../../decode/test/fixtures/tokens.json', import.meta.url), 'utf8')) as { Kerberos: string[]; NTLM: string[]; keytab: string };
+const rec = JSON.parse(readFileSync(new URL('../../decode/test/fixtures/tokens.json', import.meta.url), 'utf8')) as {
+  Kerberos: string[];
+  NTLM: string[];
+  keytab: string;
+};
 
-function run(input: string | Uint8Array, options: { json?: boolean; keytab?: string } = {}): { code: number; out: string } {
+function run(
+  input: string | Uint8Array,
+  options: { json?: boolean; keytab?: string } = {},
+): { code: number; out: string } {
   const out: string[] = [];
   const code = decodeCommand(input, options, (s) => out.push(s));
   return { code, out: out.join('\n') };
@@ -20,7 +27,10 @@ describe('sspkit decode', () => {
     const r = run(`Authorization: NTLM ${rec.NTLM[2]}`, { json: true });
     expect(r.code).toBe(0);
     const e = JSON.parse(r.out) as Explanation;
-    expect(e).toMatchObject({ schema: 'sspkit.decode/1', input: { form: 'header', header: 'Authorization', scheme: 'NTLM' } });
+    expect(e).toMatchObject({
+      schema: 'sspkit.decode/1',
+      input: { form: 'header', header: 'Authorization', scheme: 'NTLM' },
+    });
     expect(e.tokens[0]?.kind).toBe('ntlm');
   });
 
@@ -32,7 +42,10 @@ describe('sspkit decode', () => {
       const r = run(rec.Kerberos[0]!, { keytab: `FILE:${kt}` });
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/cname: alice/);
-      expect(run(rec.Kerberos[0]!, { keytab: join(dir, 'missing') })).toMatchObject({ code: 2, out: expect.stringMatching(/ENOENT/) });
+      expect(run(rec.Kerberos[0]!, { keytab: join(dir, 'missing') })).toMatchObject({
+        code: 2,
+        out: expect.stringMatching(/ENOENT/),
+      });
       writeFileSync(join(dir, 'bad'), 'not a keytab');
       expect(run(rec.Kerberos[0]!, { keytab: join(dir, 'bad') }).code).toBe(2);
     } finally {
@@ -53,7 +66,10 @@ describe('sspkit decode', () => {
     const r = spawnSync(process.execPath, [bin, 'decode', '-', '--json'], { input: raw, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as Explanation).input.form).toBe('raw');
-    const garbage = spawnSync(process.execPath, [bin, 'decode'], { input: Buffer.from([0x60, 0x82, 0xff]), encoding: 'utf8' });
+    const garbage = spawnSync(process.execPath, [bin, 'decode'], {
+      input: Buffer.from([0x60, 0x82, 0xff]),
+      encoding: 'utf8',
+    });
     expect(garbage.status).toBe(1);
     expect(garbage.stderr).toBe('');
   });

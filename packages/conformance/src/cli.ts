@@ -45,11 +45,15 @@ export interface ConformanceErrorReport {
 }
 
 /** Loads a package module and its `sspkitConformance` config (an object, or a function returning one). */
-async function loadConformanceModule(modulePath: string, cwd = process.cwd()): Promise<{ module: SecurityPackageModule; config: ConformanceConfig }> {
+async function loadConformanceModule(
+  modulePath: string,
+  cwd = process.cwd(),
+): Promise<{ module: SecurityPackageModule; config: ConformanceConfig }> {
   const { module, namespace: ns } = await importPackageModule(modulePath, cwd);
   const raw = ns[CONFIG_EXPORT];
-  const config = (typeof raw === 'function' ? await (raw as () => unknown)() : raw ?? {}) as ConformanceConfig;
-  if (typeof config !== 'object' || config === null) throw new Error(`${modulePath}: ${CONFIG_EXPORT} must be an object or a function returning one`);
+  const config = (typeof raw === 'function' ? await (raw as () => unknown)() : (raw ?? {})) as ConformanceConfig;
+  if (typeof config !== 'object' || config === null)
+    throw new Error(`${modulePath}: ${CONFIG_EXPORT} must be an object or a function returning one`);
   return { module, config };
 }
 
@@ -61,12 +65,18 @@ export async function conformanceCommand(o: ConformanceCommandOptions): Promise<
     const because = cause instanceof Error ? cause.message : cause === undefined ? undefined : inspect(cause);
     const message = `${e instanceof Error ? e.message : String(e)}${because === undefined ? '' : `: ${because}`}`;
     if (o.json) {
-      const report: ConformanceErrorReport = { schema: 'sspkit.conformance/1', ok: false, error: { stage, source: o.modulePath, message } };
+      const report: ConformanceErrorReport = {
+        schema: 'sspkit.conformance/1',
+        ok: false,
+        error: { stage, source: o.modulePath, message },
+      };
       o.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      o.write(stage === 'load'
-        ? `sspkit conformance: cannot load ${o.modulePath}: ${message}\n`
-        : `sspkit conformance: ${o.modulePath} could not be run: ${message}\n`);
+      o.write(
+        stage === 'load'
+          ? `sspkit conformance: cannot load ${o.modulePath}: ${message}\n`
+          : `sspkit conformance: ${o.modulePath} could not be run: ${message}\n`,
+      );
     }
     return ConformanceExit.ERROR;
   };
@@ -98,7 +108,9 @@ export async function conformanceCommand(o: ConformanceCommandOptions): Promise<
     } catch (e) {
       written = false;
       // stderr: with --json, stdout stays one JSON document.
-      (o.writeError ?? o.write)(`sspkit conformance: cannot write the JUnit report ${o.junitFile}: ${e instanceof Error ? e.message : String(e)}\n`);
+      (o.writeError ?? o.write)(
+        `sspkit conformance: cannot write the JUnit report ${o.junitFile}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
     }
   }
   if (!report.ok) return ConformanceExit.FAILED;

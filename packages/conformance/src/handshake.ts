@@ -120,7 +120,8 @@ export class HandshakeDriver {
     const side = this.#turn;
     const output = this.#outputDesc();
     const given = output.buffers[0]!.data;
-    const inputDesc = input === undefined ? undefined : secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.from(input)));
+    const inputDesc =
+      input === undefined ? undefined : secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.from(input)));
     const r =
       side === 'client'
         ? await s.clientSspi.initializeSecurityContext({
@@ -142,9 +143,16 @@ export class HandshakeDriver {
     // A caller-sized buffer the package never wrote still has its full length: on Windows the caller
     // would send all of it. Record the violation and read it as "no token" so the handshake goes on.
     const untouched = s.output !== true && token === given && token.length === s.output;
-    if (untouched && isSuccess(r.status)) this.untouchedOutputs.push(`${side} leg ${this.legs.length + 1} (${statusName(r.status)})`);
+    if (untouched && isSuccess(r.status))
+      this.untouchedOutputs.push(`${side} leg ${this.legs.length + 1} (${statusName(r.status)})`);
     let produced = isSuccess(r.status) && token.length > 0 && !untouched ? Uint8Array.from(token) : undefined;
-    this.legs.push({ side, status: r.status, inputLength: input?.length ?? 0, outputLength: produced?.length ?? 0, attributes: r.contextAttributes });
+    this.legs.push({
+      side,
+      status: r.status,
+      inputLength: input?.length ?? 0,
+      outputLength: produced?.length ?? 0,
+      attributes: r.contextAttributes,
+    });
     if (!isSuccess(r.status)) {
       this.failed = { side, leg: this.legs.length, status: r.status };
       return;
@@ -166,9 +174,14 @@ export class HandshakeDriver {
     const other = side === 'client' ? 'server' : 'client';
     const otherDone = side === 'client' ? this.serverDone : this.clientDone;
     if (r.status === S.SEC_I_COMPLETE_NEEDED || r.status === S.SEC_I_COMPLETE_AND_CONTINUE) {
-      const completion: PendingCompletion = { side, context: ctx, token: secBufferDesc(secBuffer(SecBufferType.TOKEN, produced ?? new Uint8Array(0))) };
+      const completion: PendingCompletion = {
+        side,
+        context: ctx,
+        token: secBufferDesc(secBuffer(SecBufferType.TOKEN, produced ?? new Uint8Array(0))),
+      };
       // Deferring is only possible when the peer is not waiting for a token CompleteAuthToken would write.
-      if (s.deferComplete && r.status === S.SEC_I_COMPLETE_NEEDED && (produced !== undefined || otherDone)) this.pendingCompletions.push(completion);
+      if (s.deferComplete && r.status === S.SEC_I_COMPLETE_NEEDED && (produced !== undefined || otherDone))
+        this.pendingCompletions.push(completion);
       else {
         const sspi = side === 'client' ? s.clientSspi : s.serverSspi;
         const st = await sspi.completeAuthToken(ctx, completion.token);
@@ -182,7 +195,11 @@ export class HandshakeDriver {
           produced = Uint8Array.from(finished);
           s.monitor?.token(`${side} token of leg ${this.legs.length} (CompleteAuthToken)`, produced);
           const leg = this.legs.at(-1)!;
-          this.legs[this.legs.length - 1] = { ...leg, outputLength: produced.length, ...(leg.outputLength === 0 ? { completedToken: true } : {}) };
+          this.legs[this.legs.length - 1] = {
+            ...leg,
+            outputLength: produced.length,
+            ...(leg.outputLength === 0 ? { completedToken: true } : {}),
+          };
         }
       }
     }
@@ -193,7 +210,8 @@ export class HandshakeDriver {
       case S.SEC_I_CONTINUE_NEEDED:
       case S.SEC_I_COMPLETE_AND_CONTINUE:
         if (otherDone) this.illegal = `${where} asked to continue, but the ${other} had already finished`;
-        else if (!produced && emptyContinue) this.illegal = `${where} returned ${statusName(r.status)} without a token right after the ${other} did: neither side has anything to send`;
+        else if (!produced && emptyContinue)
+          this.illegal = `${where} returned ${statusName(r.status)} without a token right after the ${other} did: neither side has anything to send`;
         // No token: a server-first mechanism (the client's first leg says "your turn"); the peer is called with no input.
         this.#emptyContinue = !produced;
         this.pending = produced;
@@ -209,7 +227,8 @@ export class HandshakeDriver {
           this.#turn = other;
         } else {
           this.pending = undefined;
-          if (!otherDone) this.illegal = `${where} finished without a token while the ${other} was still waiting for one`;
+          if (!otherDone)
+            this.illegal = `${where} finished without a token while the ${other} was still waiting for one`;
         }
         return;
       default:

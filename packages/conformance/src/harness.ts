@@ -44,10 +44,18 @@ export function resolveConfig(o: ConformanceOptions): ResolvedConfig {
   const clientAuth = o.client?.authData;
   const pw = passwordOf(clientAuth);
   // Unrelated to the real password, so that leaking the wrong one reveals nothing about the right one.
-  const wrongAuthData = o.client?.wrongAuthData ?? (pw !== undefined ? { ...clientAuth, password: pw === WRONG_PASSWORD ? `${WRONG_PASSWORD}-2` : WRONG_PASSWORD } : undefined);
+  const wrongAuthData =
+    o.client?.wrongAuthData ??
+    (pw !== undefined
+      ? { ...clientAuth, password: pw === WRONG_PASSWORD ? `${WRONG_PASSWORD}-2` : WRONG_PASSWORD }
+      : undefined);
   const user = (clientAuth as { user?: unknown } | undefined)?.user;
-  const expectedUser = o.client?.expectedUser ?? (typeof user === 'string' && user.length > 0 ? user.slice(user.lastIndexOf('\\') + 1) : undefined);
-  const secrets = [...(o.secrets ?? []), pw, passwordOf(wrongAuthData), passwordOf(o.server?.authData)].filter((s): s is string => s !== undefined);
+  const expectedUser =
+    o.client?.expectedUser ??
+    (typeof user === 'string' && user.length > 0 ? user.slice(user.lastIndexOf('\\') + 1) : undefined);
+  const secrets = [...(o.secrets ?? []), pw, passwordOf(wrongAuthData), passwordOf(o.server?.authData)].filter(
+    (s): s is string => s !== undefined,
+  );
   return {
     packageName: o.packageName,
     peerPackageName: o.peerPackageName,
@@ -115,10 +123,16 @@ export class Harness {
   /** Loads the module (and the peer) into fresh registries. Throws what the registry throws. */
   async load(): Promise<this> {
     const registry = new Registry();
-    const report = await registry.load(trackModule(this.options.module, this.tracker, this.monitor), this.options.source ?? 'module under test');
+    const report = await registry.load(
+      trackModule(this.options.module, this.tracker, this.monitor),
+      this.options.source ?? 'module under test',
+    );
     const wanted = this.config.packageName;
     const pkg = wanted === undefined ? report.packages[0] : registry.get(wanted);
-    if (!pkg) throw new Error(wanted === undefined ? 'the module registered no package' : `the module has no package named "${wanted}"`);
+    if (!pkg)
+      throw new Error(
+        wanted === undefined ? 'the module registered no package' : `the module has no package named "${wanted}"`,
+      );
     this.pkg = pkg;
     this.index = report.packages.indexOf(pkg);
     const sspi = new SspiDispatcher(registry, { onPackageFault: (f) => this.monitor.fault(f.operation, f.error) });
@@ -131,7 +145,9 @@ export class Harness {
       await peerRegistry.load(this.options.peer, 'peer');
       const peerName = this.config.peerPackageName ?? pkg.name;
       if (!peerRegistry.get(peerName)) throw new Error(`the peer module has no package named "${peerName}"`);
-      const peerSspi = new SspiDispatcher(peerRegistry, { onPackageFault: (f) => this.monitor.fault(`peer ${f.operation}`, f.error) });
+      const peerSspi = new SspiDispatcher(peerRegistry, {
+        onPackageFault: (f) => this.monitor.fault(`peer ${f.operation}`, f.error),
+      });
       if (this.options.peerRole === 'client') {
         this.clientSspi = peerSspi;
         this.clientPackage = peerName;
@@ -161,18 +177,36 @@ export class Harness {
   /** Default ISC_REQ_* of the client. */
   get clientReq(): number {
     const mutual = this.declares(SecPkgFlag.MUTUAL_AUTH) ? IscReq.MUTUAL_AUTH : 0;
-    return this.config.clientReq ?? (IscReq.CONNECTION | IscReq.INTEGRITY | IscReq.CONFIDENTIALITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | mutual);
+    return (
+      this.config.clientReq ??
+      IscReq.CONNECTION |
+        IscReq.INTEGRITY |
+        IscReq.CONFIDENTIALITY |
+        IscReq.REPLAY_DETECT |
+        IscReq.SEQUENCE_DETECT |
+        mutual
+    );
   }
 
   /** Default ASC_REQ_* of the server. */
   get serverReq(): number {
-    return this.config.serverReq ?? (AscReq.CONNECTION | AscReq.INTEGRITY | AscReq.CONFIDENTIALITY | AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT);
+    return (
+      this.config.serverReq ??
+      AscReq.CONNECTION | AscReq.INTEGRITY | AscReq.CONFIDENTIALITY | AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT
+    );
   }
 
   /** AcquireCredentialsHandle as the configured side; the raw result. */
-  async acquire(side: 'client' | 'server', use: number, authData?: AuthData | null): Promise<{ status: number; credential?: CredHandle }> {
+  async acquire(
+    side: 'client' | 'server',
+    use: number,
+    authData?: AuthData | null,
+  ): Promise<{ status: number; credential?: CredHandle }> {
     const sspi = side === 'client' ? this.clientSspi : this.serverSspi;
-    const auth = authData === null ? undefined : (authData ?? (side === 'client' ? this.config.clientAuth : this.config.serverAuth));
+    const auth =
+      authData === null
+        ? undefined
+        : (authData ?? (side === 'client' ? this.config.clientAuth : this.config.serverAuth));
     const principal = side === 'client' ? this.config.clientPrincipal : this.config.serverPrincipal;
     const r = await sspi.acquireCredentialsHandle({
       package: side === 'client' ? this.clientPackage : this.serverPackage,
@@ -187,7 +221,8 @@ export class Harness {
   /** A credential for one side, or a failed check. */
   async credential(side: 'client' | 'server', authData?: AuthData | null): Promise<CredHandle> {
     const r = await this.acquire(side, side === 'client' ? SecPkgCred.OUTBOUND : SecPkgCred.INBOUND, authData);
-    if (!isSuccess(r.status) || !r.credential) throw new CheckFailure(`AcquireCredentialsHandle (${side})`, statusName(r.status), 'SEC_E_OK');
+    if (!isSuccess(r.status) || !r.credential)
+      throw new CheckFailure(`AcquireCredentialsHandle (${side})`, statusName(r.status), 'SEC_E_OK');
     return r.credential;
   }
 
@@ -210,7 +245,8 @@ export class Harness {
     d.step = async (input?: Uint8Array) => {
       const before = [d.client, d.server];
       await track(...(input === undefined ? [] : [input]));
-      for (const [i, c] of [d.client, d.server].entries()) if (c && c !== before[i] && !this.#contexts.includes(c)) this.#contexts.push(c);
+      for (const [i, c] of [d.client, d.server].entries())
+        if (c && c !== before[i] && !this.#contexts.includes(c)) this.#contexts.push(c);
     };
     return d;
   }
@@ -218,8 +254,18 @@ export class Harness {
   /** A completed handshake, or a failed check naming the leg that broke. */
   async pair(o: HandshakeOptions = {}): Promise<Pair> {
     const d = await (await this.handshake(o)).run();
-    if (d.state === 'failed') throw new CheckFailure(`handshake (${d.failed!.side} leg ${d.failed!.leg})`, d.describe(), 'a completed handshake');
-    if (d.state === 'illegal') throw new CheckFailure('handshake status sequence', `${d.describe()}: ${d.illegal!}`, 'a legal SSPI status sequence');
+    if (d.state === 'failed')
+      throw new CheckFailure(
+        `handshake (${d.failed!.side} leg ${d.failed!.leg})`,
+        d.describe(),
+        'a completed handshake',
+      );
+    if (d.state === 'illegal')
+      throw new CheckFailure(
+        'handshake status sequence',
+        `${d.describe()}: ${d.illegal!}`,
+        'a legal SSPI status sequence',
+      );
     return { client: d.client!, server: d.server!, driver: d };
   }
 

@@ -19,25 +19,42 @@ export function copyWire(w: Wire): Wire {
 }
 
 function wireOf(desc: SecBufferDesc): Wire {
-  const get = (type: number): Uint8Array => Uint8Array.from(desc.buffers.find((b) => b.type === type)?.data ?? new Uint8Array(0));
+  const get = (type: number): Uint8Array =>
+    Uint8Array.from(desc.buffers.find((b) => b.type === type)?.data ?? new Uint8Array(0));
   return { data: get(SecBufferType.DATA), token: get(SecBufferType.TOKEN), padding: get(SecBufferType.PADDING) };
 }
 
 /** MakeSignature over a copy of `data` with a TOKEN buffer of `tokenSize` bytes. */
-export function sign(sspi: SspiDispatcher, ctx: CtxtHandle, data: Uint8Array, tokenSize: number): { status: number; wire: Wire; desc: SecBufferDesc } {
-  const desc = secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.from(data)), secBuffer(SecBufferType.TOKEN, new Uint8Array(tokenSize)));
+export function sign(
+  sspi: SspiDispatcher,
+  ctx: CtxtHandle,
+  data: Uint8Array,
+  tokenSize: number,
+): { status: number; wire: Wire; desc: SecBufferDesc } {
+  const desc = secBufferDesc(
+    secBuffer(SecBufferType.DATA, Uint8Array.from(data)),
+    secBuffer(SecBufferType.TOKEN, new Uint8Array(tokenSize)),
+  );
   const status = sspi.makeSignature(ctx, 0, desc, 0);
   return { status, wire: wireOf(desc), desc };
 }
 
 /** VerifySignature of a wire message (copied, so the caller's bytes stay as they are). */
 export function verify(sspi: SspiDispatcher, ctx: CtxtHandle, wire: Wire): number {
-  const desc = secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.from(wire.data)), secBuffer(SecBufferType.TOKEN, Uint8Array.from(wire.token)));
+  const desc = secBufferDesc(
+    secBuffer(SecBufferType.DATA, Uint8Array.from(wire.data)),
+    secBuffer(SecBufferType.TOKEN, Uint8Array.from(wire.token)),
+  );
   return sspi.verifySignature(ctx, desc, 0);
 }
 
 /** EncryptMessage of a copy of `data`: TOKEN (trailer) of `tokenSize` bytes, DATA, PADDING. */
-export function seal(sspi: SspiDispatcher, ctx: CtxtHandle, data: Uint8Array, tokenSize: number): { status: number; wire: Wire; desc: SecBufferDesc } {
+export function seal(
+  sspi: SspiDispatcher,
+  ctx: CtxtHandle,
+  data: Uint8Array,
+  tokenSize: number,
+): { status: number; wire: Wire; desc: SecBufferDesc } {
   const desc = secBufferDesc(
     secBuffer(SecBufferType.TOKEN, new Uint8Array(tokenSize)),
     secBuffer(SecBufferType.DATA, Uint8Array.from(data)),

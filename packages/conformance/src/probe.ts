@@ -27,7 +27,8 @@ export interface Probe {
 export function declarationsOf(h: Harness): Probe {
   const slots = new Set<SlotName>();
   for (const [k, v] of Object.entries(h.pkg.lsa)) if (typeof v === 'function') slots.add(`lsa.${k}` as SlotName);
-  for (const [k, v] of Object.entries(h.pkg.user ?? {})) if (typeof v === 'function') slots.add(`user.${k}` as SlotName);
+  for (const [k, v] of Object.entries(h.pkg.user ?? {}))
+    if (typeof v === 'function') slots.add(`user.${k}` as SlotName);
   return {
     info: h.pkg.info,
     lsaVersion: h.pkg.lsaVersion,
@@ -56,9 +57,18 @@ export async function probeBaseline(h: Harness, declared: Probe): Promise<Probe>
   }
 }
 
-const iscName = (bits: number): string => flagNames(IscRet, bits).map((n) => `ISC_RET_${n}`).join(' | ');
-const ascName = (bits: number): string => flagNames(AscRet, bits).map((n) => `ASC_RET_${n}`).join(' | ');
-const capName = (bits: number): string => flagNames(SecPkgFlag, bits).map((n) => `SECPKG_FLAG_${n}`).join(' | ');
+const iscName = (bits: number): string =>
+  flagNames(IscRet, bits)
+    .map((n) => `ISC_RET_${n}`)
+    .join(' | ');
+const ascName = (bits: number): string =>
+  flagNames(AscRet, bits)
+    .map((n) => `ASC_RET_${n}`)
+    .join(' | ');
+const capName = (bits: number): string =>
+  flagNames(SecPkgFlag, bits)
+    .map((n) => `SECPKG_FLAG_${n}`)
+    .join(' | ');
 
 /** Undefined when the gate holds, else the reason the check does not apply. */
 export function gateReason(gate: Gate, p: Probe): string | undefined {

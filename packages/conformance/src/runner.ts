@@ -60,7 +60,11 @@ class Recorder implements CheckContext {
     // AcceptSecurityContext without input with its challenge.)
     const negative = defaults.every((s) => !isSuccess(s)) && !SUCCESS_DOCUMENTABLE.has(this.#check.id);
     if (negative && documented.some((s) => isSuccess(s))) {
-      throw new CheckFailure(`documented statuses for ${this.#check.id}`, statusList(documented), 'refusals only (this check expects the package to refuse)');
+      throw new CheckFailure(
+        `documented statuses for ${this.#check.id}`,
+        statusList(documented),
+        'refusals only (this check expects the package to refuse)',
+      );
     }
     return documented;
   }
@@ -103,7 +107,13 @@ export async function runCheck(session: ConformanceSession, check: ConformanceCh
     // check fails with its own id, and the run goes on.
     const message = e instanceof Error ? e.message : Object.prototype.toString.call(e);
     const base = { id: check.id, area: check.area, group: check.group, title: check.title, required: check.required };
-    return { ...base, outcome: 'fail', step: 'harness', seen: `unexpected exception: ${new Monitor(session.config.secrets).redact(message)}`, expected: 'statuses, never an exception' };
+    return {
+      ...base,
+      outcome: 'fail',
+      step: 'harness',
+      seen: `unexpected exception: ${new Monitor(session.config.secrets).redact(message)}`,
+      expected: 'statuses, never an exception',
+    };
   }
 }
 
@@ -122,12 +132,21 @@ async function runCheckOnce(session: ConformanceSession, check: ConformanceCheck
     h.probe = session.probe;
     await check.run(h, t);
     const last = t.last;
-    return last ? { ...base, outcome: 'pass', step: last.step, seen: monitor.redact(last.seen), expected: last.expected } : { ...base, outcome: 'pass' };
+    return last
+      ? { ...base, outcome: 'pass', step: last.step, seen: monitor.redact(last.seen), expected: last.expected }
+      : { ...base, outcome: 'pass' };
   } catch (e) {
     if (e instanceof CheckSkip) return { ...base, outcome: 'skip', reason: monitor.redact(e.reason) };
-    if (e instanceof CheckFailure) return { ...base, outcome: 'fail', step: e.step, seen: monitor.redact(e.seen), expected: e.expected };
+    if (e instanceof CheckFailure)
+      return { ...base, outcome: 'fail', step: e.step, seen: monitor.redact(e.seen), expected: e.expected };
     const message = e instanceof Error ? e.message : Object.prototype.toString.call(e);
-    return { ...base, outcome: 'fail', step: 'harness', seen: `unexpected exception: ${monitor.redact(message)}`, expected: 'statuses, never an exception' };
+    return {
+      ...base,
+      outcome: 'fail',
+      step: 'harness',
+      seen: `unexpected exception: ${monitor.redact(message)}`,
+      expected: 'statuses, never an exception',
+    };
   } finally {
     try {
       h.dispose();
@@ -179,7 +198,9 @@ function buildReport(session: ConformanceSession, results: readonly CheckResult[
       failed: failed.length,
       skipped: results.filter((r) => r.outcome === 'skip').length,
       requiredFailed,
-      requiredSkipped: results.filter((r) => r.required && r.outcome === 'skip' && r.reason?.startsWith('skipped by configuration')).length,
+      requiredSkipped: results.filter(
+        (r) => r.required && r.outcome === 'skip' && r.reason?.startsWith('skipped by configuration'),
+      ).length,
     },
     ok: requiredFailed === 0,
     checks: results,

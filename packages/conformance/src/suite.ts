@@ -47,7 +47,8 @@ export function defineConformanceSuite(options: ConformanceSuiteOptions): void {
   const load = (): Promise<ConformanceSession> =>
     (session ??= (async () => {
       const own = (run.module as { [CONFIG_EXPORT]?: unknown })[CONFIG_EXPORT];
-      const config = (typeof own === 'function' ? await (own as () => unknown)() : own) as ConformanceConfig | undefined;
+      const config = (typeof own === 'function' ? await (own as () => unknown)() : own) as
+        ConformanceConfig | undefined;
       return createSession(typeof config === 'object' && config !== null ? { ...config, ...run } : run);
     })());
   const areas = [...new Set(ALL_CHECKS.map((c) => c.area))];

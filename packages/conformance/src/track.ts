@@ -29,7 +29,8 @@ export class TableTracker {
 
   /** Notes what one slot call means for handle lifetimes. */
   observe(index: number, slot: string, args: readonly unknown[], result: unknown): void {
-    const r = result as { status?: unknown; credentialHandle?: unknown; newContextHandle?: unknown; contextHandle?: unknown } | undefined;
+    const r = result as
+      { status?: unknown; credentialHandle?: unknown; newContextHandle?: unknown; contextHandle?: unknown } | undefined;
     const ok = typeof r?.status === 'number' && isSuccess(r.status);
     switch (slot) {
       case 'lsa.acquireCredentialsHandle':
@@ -54,7 +55,14 @@ export class TableTracker {
   }
 }
 
-function wrapTable<T extends object>(table: T, kind: 'lsa' | 'user', members: readonly (readonly [string, number])[], index: number, tracker: TableTracker, monitor: Monitor): T {
+function wrapTable<T extends object>(
+  table: T,
+  kind: 'lsa' | 'user',
+  members: readonly (readonly [string, number])[],
+  index: number,
+  tracker: TableTracker,
+  monitor: Monitor,
+): T {
   const source = table as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [name] of members) {
@@ -75,7 +83,11 @@ function wrapTable<T extends object>(table: T, kind: 'lsa' | 'user', members: re
 }
 
 /** A module whose tables report to `tracker` and `monitor`. */
-export function trackModule(module: SecurityPackageModule, tracker: TableTracker, monitor: Monitor): SecurityPackageModule {
+export function trackModule(
+  module: SecurityPackageModule,
+  tracker: TableTracker,
+  monitor: Monitor,
+): SecurityPackageModule {
   const wrapped: SecurityPackageModule = {
     spLsaModeInitialize: async (v) => {
       const r = await module.spLsaModeInitialize(v);
@@ -95,7 +107,12 @@ export function trackModule(module: SecurityPackageModule, tracker: TableTracker
       const tables = r.tables as readonly SecpkgUserFunctionTable[];
       tracker.user.length = 0;
       tracker.user.push(...tables);
-      return { ...r, tables: tables.map((t, i) => wrapTable(t, 'user', [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], i, tracker, monitor)) };
+      return {
+        ...r,
+        tables: tables.map((t, i) =>
+          wrapTable(t, 'user', [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], i, tracker, monitor),
+        ),
+      };
     };
   }
   return wrapped;

@@ -8,9 +8,19 @@ import type { ConformanceErrorReport, ConformanceReport } from '../src/index.js'
 const dir = mkdtempSync(join(tmpdir(), 'sspkit-conformance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(modulePath: string, extra: { json?: boolean; junitFile?: string; packageName?: string } = {}): Promise<{ code: number; out: string }> {
+async function run(
+  modulePath: string,
+  extra: { json?: boolean; junitFile?: string; packageName?: string } = {},
+): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await conformanceCommand({ modulePath, json: extra.json ?? false, write: (s) => (out += s), cwd: import.meta.dirname, ...(extra.junitFile ? { junitFile: extra.junitFile } : {}), ...(extra.packageName ? { packageName: extra.packageName } : {}) });
+  const code = await conformanceCommand({
+    modulePath,
+    json: extra.json ?? false,
+    write: (s) => (out += s),
+    cwd: import.meta.dirname,
+    ...(extra.junitFile ? { junitFile: extra.junitFile } : {}),
+    ...(extra.packageName ? { packageName: extra.packageName } : {}),
+  });
   return { code, out };
 }
 
@@ -66,7 +76,11 @@ describe('conformanceCommand exit codes and --json errors', () => {
     const { code, out } = await run('fixtures/no-such-module.ts', { json: true });
     expect(code).toBe(ConformanceExit.ERROR);
     const error = JSON.parse(out) as ConformanceErrorReport;
-    expect(error).toMatchObject({ schema: 'sspkit.conformance/1', ok: false, error: { stage: 'load', source: 'fixtures/no-such-module.ts' } });
+    expect(error).toMatchObject({
+      schema: 'sspkit.conformance/1',
+      ok: false,
+      error: { stage: 'load', source: 'fixtures/no-such-module.ts' },
+    });
   });
 
   it('--json prints a JSON error, exit 2, for a run that aborts (the module throws at load)', async () => {
@@ -80,7 +94,9 @@ describe('conformanceCommand exit codes and --json errors', () => {
   it('a failing optional check alone exits 3, not 0 and not 1', async () => {
     const { code, out } = await run('fixtures/optional-failure-entry.ts', { json: true });
     const report = JSON.parse(out) as ConformanceReport;
-    expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => [c.id, c.required])).toEqual([['package-info.slots-within-version', false]]);
+    expect(report.checks.filter((c) => c.outcome === 'fail').map((c) => [c.id, c.required])).toEqual([
+      ['package-info.slots-within-version', false],
+    ]);
     expect(report.ok).toBe(true);
     expect(code).toBe(ConformanceExit.OPTIONAL_FAILED);
   });
@@ -89,16 +105,24 @@ describe('conformanceCommand exit codes and --json errors', () => {
     let out = '';
     let err = '';
     const code = await conformanceCommand({
-      modulePath: 'fixtures/conformant-entry.ts', json: true, cwd: import.meta.dirname,
-      junitFile: join(dir, 'no-such-dir', 'report.xml'), write: (s) => (out += s), writeError: (s) => (err += s),
+      modulePath: 'fixtures/conformant-entry.ts',
+      json: true,
+      cwd: import.meta.dirname,
+      junitFile: join(dir, 'no-such-dir', 'report.xml'),
+      write: (s) => (out += s),
+      writeError: (s) => (err += s),
     });
     expect(code).toBe(ConformanceExit.REPORT_NOT_WRITTEN);
     expect((JSON.parse(out) as ConformanceReport).ok).toBe(true);
     expect(err).toMatch(/cannot write the JUnit report .*no-such-dir/);
     // A failed required check still wins: the pipeline must see the verdict first.
     const broken = await conformanceCommand({
-      modulePath: 'fixtures/broken-entry.ts', json: true, cwd: import.meta.dirname,
-      junitFile: join(dir, 'no-such-dir', 'report.xml'), write: () => undefined, writeError: () => undefined,
+      modulePath: 'fixtures/broken-entry.ts',
+      json: true,
+      cwd: import.meta.dirname,
+      junitFile: join(dir, 'no-such-dir', 'report.xml'),
+      write: () => undefined,
+      writeError: () => undefined,
     });
     expect(broken).toBe(ConformanceExit.FAILED);
   });

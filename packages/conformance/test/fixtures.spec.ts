@@ -9,7 +9,11 @@ import { MESSAGE_FIXTURES } from './fixtures/broken-messages.js';
 const BROKEN_FIXTURES = [...CORE_FIXTURES, ...MESSAGE_FIXTURES];
 
 const CLIENT = { authData: { user: 'alice', password: 'alice-password' } };
-const failed = (r: ConformanceReport): string[] => r.checks.filter((c) => c.outcome === 'fail').map((c) => c.id).sort();
+const failed = (r: ConformanceReport): string[] =>
+  r.checks
+    .filter((c) => c.outcome === 'fail')
+    .map((c) => c.id)
+    .sort();
 
 describe('the suite fails each broken package exactly where it is broken', () => {
   it.each(BROKEN_FIXTURES.map((f) => [f.name, f] as const))('%s', async (_name, f) => {
@@ -40,7 +44,11 @@ describe('the suite passes conformant packages', () => {
   });
 
   it('runs and passes the CompleteAuthToken check on a package that asks for completion and enforces it', async () => {
-    const report = await runConformance({ module: completeNeededMock(true), source: 'complete-needed', client: CLIENT });
+    const report = await runConformance({
+      module: completeNeededMock(true),
+      source: 'complete-needed',
+      client: CLIENT,
+    });
     expect(failed(report)).toEqual([]);
     expect(report.checks.find((c) => c.id === 'handshake.complete-needed')?.outcome).toBe('pass');
   });
@@ -48,7 +56,13 @@ describe('the suite passes conformant packages', () => {
   it('gates: a package that does not declare PRIVACY is skipped, not failed, on every sealing check', async () => {
     const module = brokenMock({}, { capabilities: SecPkgFlag.INTEGRITY | SecPkgFlag.CONNECTION });
     // The Mock still grants CONFIDENTIALITY when asked, so ask for integrity only.
-    const report = await runConformance({ module, source: 'integrity-only', client: { ...CLIENT, contextReq: IscReq.CONNECTION | IscReq.INTEGRITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT },
+    const report = await runConformance({
+      module,
+      source: 'integrity-only',
+      client: {
+        ...CLIENT,
+        contextReq: IscReq.CONNECTION | IscReq.INTEGRITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT,
+      },
       server: { contextReq: AscReq.CONNECTION | AscReq.INTEGRITY | AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT },
     });
     expect(failed(report)).toEqual([]);
@@ -59,7 +73,13 @@ describe('the suite passes conformant packages', () => {
   });
 
   it.each(['server', 'client'] as const)('runs against a peer implementation playing the %s', async (peerRole) => {
-    const report = await runConformance({ module: brokenMock(), peer: brokenMock(), peerRole, source: 'base', client: CLIENT });
+    const report = await runConformance({
+      module: brokenMock(),
+      peer: brokenMock(),
+      peerRole,
+      source: 'base',
+      client: CLIENT,
+    });
     expect(failed(report)).toEqual([]);
     expect(report.summary.passed).toBeGreaterThan(40);
   });
@@ -73,7 +93,10 @@ describe('the suite passes conformant packages', () => {
       skip: { 'hygiene.secrets': 'not relevant here' },
     });
     expect(report.checks.find((c) => c.id === 'credentials.wrong-password')?.outcome).toBe('pass');
-    expect(report.checks.find((c) => c.id === 'hygiene.secrets')).toMatchObject({ outcome: 'skip', reason: 'skipped by configuration: not relevant here' });
+    expect(report.checks.find((c) => c.id === 'hygiene.secrets')).toMatchObject({
+      outcome: 'skip',
+      reason: 'skipped by configuration: not relevant here',
+    });
     expect(report.ok).toBe(true);
   });
 });

@@ -26,7 +26,10 @@ describe('Monitor', () => {
     m.fault('AcceptSecurityContext', new Error('outer', { cause: { detail: ['deep s3cret!'] } }));
     m.token('client token of leg 1', Buffer.from('xxs3cret!xx', 'utf16le'));
     const leaks = m.leaks();
-    expect(leaks).toEqual(['secret #1 in error thrown by AcceptSecurityContext', 'secret #1 in cleartext in client token of leg 1']);
+    expect(leaks).toEqual([
+      'secret #1 in error thrown by AcceptSecurityContext',
+      'secret #1 in cleartext in client token of leg 1',
+    ]);
     expect(leaks.join()).not.toContain('s3cret!');
   });
 
@@ -46,15 +49,25 @@ describe('gates', () => {
     baseline: { ok: true, statuses: [], clientFlags: 0x4, serverFlags: 0x0, legs: 2 },
   };
   it('hold when every condition holds and name the first that does not', () => {
-    expect(gateReason({ capabilities: SecPkgFlag.INTEGRITY, slots: ['user.makeSignature'], clientGranted: 0x4 }, probe)).toBeUndefined();
-    expect(gateReason({ capabilities: SecPkgFlag.PRIVACY }, probe)).toBe('the package does not declare SECPKG_FLAG_PRIVACY');
-    expect(gateReason({ withoutCapabilities: SecPkgFlag.INTEGRITY }, probe)).toBe('the package declares SECPKG_FLAG_INTEGRITY');
+    expect(
+      gateReason({ capabilities: SecPkgFlag.INTEGRITY, slots: ['user.makeSignature'], clientGranted: 0x4 }, probe),
+    ).toBeUndefined();
+    expect(gateReason({ capabilities: SecPkgFlag.PRIVACY }, probe)).toBe(
+      'the package does not declare SECPKG_FLAG_PRIVACY',
+    );
+    expect(gateReason({ withoutCapabilities: SecPkgFlag.INTEGRITY }, probe)).toBe(
+      'the package declares SECPKG_FLAG_INTEGRITY',
+    );
     expect(gateReason({ slots: ['user.exportContext'] }, probe)).toBe('the package has no user.exportContext slot');
     expect(gateReason({ serverGranted: 0x4 }, probe)).toBe('the handshake did not grant ASC_RET_REPLAY_DETECT');
-    expect(gateReason({ clientGranted: 0x4 }, { ...probe, baseline: { ...probe.baseline, ok: false } })).toBe('the baseline handshake did not complete, so no flags were granted');
+    expect(gateReason({ clientGranted: 0x4 }, { ...probe, baseline: { ...probe.baseline, ok: false } })).toBe(
+      'the baseline handshake did not complete, so no flags were granted',
+    );
   });
   it('describe themselves for the README', () => {
     expect(describeGate({})).toBe('always');
-    expect(describeGate({ capabilities: SecPkgFlag.INTEGRITY, serverGranted: 0x4 })).toBe('SECPKG_FLAG_INTEGRITY; granted ASC_RET_REPLAY_DETECT');
+    expect(describeGate({ capabilities: SecPkgFlag.INTEGRITY, serverGranted: 0x4 })).toBe(
+      'SECPKG_FLAG_INTEGRITY; granted ASC_RET_REPLAY_DETECT',
+    );
   });
 });

@@ -6,16 +6,37 @@ import { BROKEN_FIXTURES } from './fixtures/broken.js';
 const CLIENT = { authData: { user: 'alice', password: 'alice-password' } };
 
 async function brokenReport(name: string): Promise<ConformanceReport> {
-  return runConformance({ module: BROKEN_FIXTURES.find((f) => f.name === name)!.module(), source: name, client: CLIENT });
+  return runConformance({
+    module: BROKEN_FIXTURES.find((f) => f.name === name)!.module(),
+    source: name,
+    client: CLIENT,
+  });
 }
 
 describe('report formats', () => {
   it('has the documented JSON shape (schema sspkit.conformance/1)', async () => {
-    const r = JSON.parse(JSON.stringify(await brokenReport('ignores-replays'))) as Record<string, unknown> & ConformanceReport;
+    const r = JSON.parse(JSON.stringify(await brokenReport('ignores-replays'))) as Record<string, unknown> &
+      ConformanceReport;
     expect(Object.keys(r)).toEqual(['schema', 'package', 'baseline', 'summary', 'ok', 'checks']);
     expect(r.schema).toBe('sspkit.conformance/1');
-    expect(Object.keys(r.package)).toEqual(['name', 'source', 'comment', 'version', 'maxToken', 'capabilities', 'capabilityNames', 'lsaTableVersion', 'userTableVersion', 'slots']);
-    expect(r.package).toMatchObject({ name: 'Mock', source: 'ignores-replays', maxToken: 2048, userTableVersion: 0x20000 });
+    expect(Object.keys(r.package)).toEqual([
+      'name',
+      'source',
+      'comment',
+      'version',
+      'maxToken',
+      'capabilities',
+      'capabilityNames',
+      'lsaTableVersion',
+      'userTableVersion',
+      'slots',
+    ]);
+    expect(r.package).toMatchObject({
+      name: 'Mock',
+      source: 'ignores-replays',
+      maxToken: 2048,
+      userTableVersion: 0x20000,
+    });
     expect(r.package.capabilityNames).toContain('SECPKG_FLAG_INTEGRITY');
     expect(r.baseline.ok).toBe(true);
     expect(r.baseline.clientFlagNames).toContain('ISC_RET_REPLAY_DETECT');
@@ -42,7 +63,9 @@ describe('report formats', () => {
   it('prints a table grouped by SSPI function with the status seen vs expected', async () => {
     const text = formatReport(await brokenReport('ignores-replays'));
     expect(text).toMatch(/^MakeSignature\/VerifySignature$/m);
-    expect(text).toMatch(/^ {2}FAIL {2}per-message\.replay +VerifySignature client→server \(1\) replayed: seen SEC_E_OK; expected SEC_E_OUT_OF_SEQUENCE$/m);
+    expect(text).toMatch(
+      /^ {2}FAIL {2}per-message\.replay +VerifySignature client→server \(1\) replayed: seen SEC_E_OK; expected SEC_E_OUT_OF_SEQUENCE$/m,
+    );
     expect(text).toMatch(/^ {2}skip {2}handshake\.complete-needed +the package never returned SEC_I_COMPLETE_NEEDED$/m);
     expect(text).toMatch(/DOES NOT CONFORM\n$/);
   });
@@ -54,7 +77,9 @@ describe('report formats', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(r.checks.length);
     expect(xml.match(/<failure /g)).toHaveLength(1);
     expect(xml.match(/<skipped /g)).toHaveLength(r.summary.skipped);
-    expect(xml).toContain('message="VerifySignature client→server (1) replayed: seen SEC_E_OK; expected SEC_E_OUT_OF_SEQUENCE"');
+    expect(xml).toContain(
+      'message="VerifySignature client→server (1) replayed: seen SEC_E_OK; expected SEC_E_OUT_OF_SEQUENCE"',
+    );
     // Balanced elements: every opened testsuite and testcase with a body is closed.
     expect(xml.match(/<testsuite /g)!.length).toBe(xml.match(/<\/testsuite>/g)!.length);
   });
@@ -64,7 +89,8 @@ describe('report formats', () => {
     const secrets = r.checks.find((c) => c.id === 'hygiene.secrets')!;
     expect(secrets.outcome).toBe('fail');
     expect(secrets.seen).toContain('secret #1 in value returned by lsa.acquireCredentialsHandle');
-    for (const text of [JSON.stringify(r), formatReport(r), junitReport(r)]) expect(text).not.toContain('alice-password');
+    for (const text of [JSON.stringify(r), formatReport(r), junitReport(r)])
+      expect(text).not.toContain('alice-password');
   });
 });
 
@@ -73,14 +99,27 @@ describe('configuration cannot turn a defect into a pass', () => {
   it('a documented success for a check that expects a refusal fails that check', async () => {
     const { brokenMock } = await import('./fixtures/base.js');
     const { SecStatus } = await import('@sspkit/core');
-    const report = await runConformance({ module: brokenMock(), client, documented: { 'per-message.sign-bit-flips': [SecStatus.SEC_E_OK] }, only: ['per-message.sign-bit-flips'] });
-    expect(report.checks[0]).toMatchObject({ outcome: 'fail', step: 'documented statuses for per-message.sign-bit-flips' });
+    const report = await runConformance({
+      module: brokenMock(),
+      client,
+      documented: { 'per-message.sign-bit-flips': [SecStatus.SEC_E_OK] },
+      only: ['per-message.sign-bit-flips'],
+    });
+    expect(report.checks[0]).toMatchObject({
+      outcome: 'fail',
+      step: 'documented statuses for per-message.sign-bit-flips',
+    });
     expect(report.ok).toBe(false);
   });
 
   it('required checks skipped by configuration are counted and make the verdict conditional', async () => {
     const { brokenMock } = await import('./fixtures/base.js');
-    const report = await runConformance({ module: brokenMock(), client, skip: { 'per-message.replay': 'trust me' }, only: ['per-message.replay', 'handshake.completes'] });
+    const report = await runConformance({
+      module: brokenMock(),
+      client,
+      skip: { 'per-message.replay': 'trust me' },
+      only: ['per-message.replay', 'handshake.completes'],
+    });
     expect(report.summary).toMatchObject({ requiredSkipped: 1, requiredFailed: 0 });
     expect(formatReport(report)).toMatch(/CONFORMS, provided the 1 required check\(s\) skipped by configuration hold/);
   });

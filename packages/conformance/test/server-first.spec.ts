@@ -15,12 +15,21 @@ import { serverFirst } from './fixtures/server-first.js';
 const CLIENT = { authData: { user: 'alice', password: 'alice-password' } };
 // As Digest documents it: AcceptSecurityContext without a token issues the challenge.
 const DOCUMENTED = { 'handshake.missing-input': [SecStatus.SEC_I_CONTINUE_NEEDED] };
-const failed = (r: ConformanceReport): string[] => r.checks.filter((c) => c.outcome === 'fail').map((c) => c.id).sort();
+const failed = (r: ConformanceReport): string[] =>
+  r.checks
+    .filter((c) => c.outcome === 'fail')
+    .map((c) => c.id)
+    .sort();
 const check = (r: ConformanceReport, id: string): CheckResult => r.checks.find((c) => c.id === id)!;
 
 describe('a correct server-first package', () => {
   it('passes every check; the empty first client token and the no-input server leg are legal', async () => {
-    const report = await runConformance({ module: serverFirst(brokenMock()), source: 'server-first', client: CLIENT, documented: DOCUMENTED });
+    const report = await runConformance({
+      module: serverFirst(brokenMock()),
+      source: 'server-first',
+      client: CLIENT,
+      documented: DOCUMENTED,
+    });
     expect(failed(report)).toEqual([]);
     expect(report.baseline.statuses).toEqual([
       'client SEC_I_CONTINUE_NEEDED', // no token: "your turn"
@@ -32,16 +41,29 @@ describe('a correct server-first package', () => {
     ]);
     expect(report.checks.filter((c) => c.outcome === 'skip').map((c) => c.id)).toEqual(['handshake.complete-needed']);
     // The bad-token checks went to the first leg of each side that receives a token, not to leg 1.
-    expect(check(report, 'handshake.garbage-token').step).toBe('InitializeSecurityContext (call 2, the first with a server token) with a garbage token');
+    expect(check(report, 'handshake.garbage-token').step).toBe(
+      'InitializeSecurityContext (call 2, the first with a server token) with a garbage token',
+    );
     expect(check(report, 'handshake.truncated-token').outcome).toBe('pass');
-    expect(check(report, 'handshake.replayed-token')).toMatchObject({ outcome: 'pass', step: "AcceptSecurityContext (call 3) with the client's first token again" });
+    expect(check(report, 'handshake.replayed-token')).toMatchObject({
+      outcome: 'pass',
+      step: "AcceptSecurityContext (call 3) with the client's first token again",
+    });
     // The first leg with a token is the server's challenge: that is where a 1-byte buffer must be refused.
     expect(check(report, 'handshake.output-too-small').outcome).toBe('pass');
-    expect(check(report, 'handshake.missing-input')).toMatchObject({ outcome: 'pass', seen: expect.stringContaining('SEC_I_CONTINUE_NEEDED') });
+    expect(check(report, 'handshake.missing-input')).toMatchObject({
+      outcome: 'pass',
+      seen: expect.stringContaining('SEC_I_CONTINUE_NEEDED'),
+    });
   });
 
   it('with SEC_I_COMPLETE_NEEDED on the last server leg: CompleteAuthToken is called and enforced, every check passes', async () => {
-    const report = await runConformance({ module: serverFirst(completeNeededMock(true)), source: 'server-first+complete', client: CLIENT, documented: DOCUMENTED });
+    const report = await runConformance({
+      module: serverFirst(completeNeededMock(true)),
+      source: 'server-first+complete',
+      client: CLIENT,
+      documented: DOCUMENTED,
+    });
     expect(failed(report)).toEqual([]);
     expect(report.baseline.statuses.at(-1)).toBe('server SEC_I_COMPLETE_NEEDED');
     expect(report.summary.skipped).toBe(0);
@@ -51,7 +73,10 @@ describe('a correct server-first package', () => {
   it('an undocumented success without input still fails handshake.missing-input (the default is SEC_E_INVALID_TOKEN)', async () => {
     const report = await runConformance({ module: serverFirst(brokenMock()), source: 'server-first', client: CLIENT });
     expect(failed(report)).toEqual(['handshake.missing-input']);
-    expect(check(report, 'handshake.missing-input')).toMatchObject({ seen: 'SEC_I_CONTINUE_NEEDED', expected: 'SEC_E_INVALID_TOKEN' });
+    expect(check(report, 'handshake.missing-input')).toMatchObject({
+      seen: 'SEC_I_CONTINUE_NEEDED',
+      expected: 'SEC_E_INVALID_TOKEN',
+    });
     // An optional check: the run is still OK.
     expect(report.ok).toBe(true);
   });
@@ -59,23 +84,51 @@ describe('a correct server-first package', () => {
 
 describe('broken server-first packages fail exactly where they are broken', () => {
   it('a server whose first leg sends no challenge deadlocks the handshake', async () => {
-    const report = await runConformance({ module: serverFirst(brokenMock(), 'silent-server'), source: 'silent-server', client: CLIENT, documented: DOCUMENTED });
+    const report = await runConformance({
+      module: serverFirst(brokenMock(), 'silent-server'),
+      source: 'silent-server',
+      client: CLIENT,
+      documented: DOCUMENTED,
+    });
     expect(report.ok).toBe(false);
-    expect(check(report, 'handshake.completes')).toMatchObject({ outcome: 'fail', seen: expect.stringContaining('neither side has anything to send') });
-    expect(check(report, 'handshake.missing-input')).toMatchObject({ outcome: 'fail', step: 'AcceptSecurityContext with no TOKEN buffer: output' });
+    expect(check(report, 'handshake.completes')).toMatchObject({
+      outcome: 'fail',
+      seen: expect.stringContaining('neither side has anything to send'),
+    });
+    expect(check(report, 'handshake.missing-input')).toMatchObject({
+      outcome: 'fail',
+      step: 'AcceptSecurityContext with no TOKEN buffer: output',
+    });
   });
 
   it('a client that answers any challenge fails the garbage and truncated token checks on its second call', async () => {
-    const report = await runConformance({ module: serverFirst(brokenMock(), 'ignores-challenge'), source: 'ignores-challenge', client: CLIENT, documented: DOCUMENTED });
+    const report = await runConformance({
+      module: serverFirst(brokenMock(), 'ignores-challenge'),
+      source: 'ignores-challenge',
+      client: CLIENT,
+      documented: DOCUMENTED,
+    });
     expect(failed(report)).toEqual(['handshake.garbage-token', 'handshake.truncated-token']);
     for (const id of ['handshake.garbage-token', 'handshake.truncated-token']) {
-      expect(check(report, id)).toMatchObject({ step: expect.stringMatching(/^InitializeSecurityContext \(call 2, the first with a server token\)/), seen: 'SEC_I_CONTINUE_NEEDED' });
+      expect(check(report, id)).toMatchObject({
+        step: expect.stringMatching(/^InitializeSecurityContext \(call 2, the first with a server token\)/),
+        seen: 'SEC_I_CONTINUE_NEEDED',
+      });
     }
   });
 
   it('a documented success without input must still delete its context: a kept placeholder fails missing-input', async () => {
-    const report = await runConformance({ module: serverFirst(brokenMock(), 'leaks-placeholder'), source: 'leaks-placeholder', client: CLIENT, documented: DOCUMENTED });
+    const report = await runConformance({
+      module: serverFirst(brokenMock(), 'leaks-placeholder'),
+      source: 'leaks-placeholder',
+      client: CLIENT,
+      documented: DOCUMENTED,
+    });
     expect(failed(report)).toEqual(['handshake.missing-input']);
-    expect(check(report, 'handshake.missing-input')).toMatchObject({ step: expect.stringMatching(/^SpDeleteContext \(again\)/), seen: 'SEC_E_OK', expected: 'SEC_E_INVALID_HANDLE' });
+    expect(check(report, 'handshake.missing-input')).toMatchObject({
+      step: expect.stringMatching(/^SpDeleteContext \(again\)/),
+      seen: 'SEC_E_OK',
+      expected: 'SEC_E_INVALID_HANDLE',
+    });
   });
 });

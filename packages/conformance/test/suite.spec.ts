@@ -11,7 +11,10 @@ const CLIENT_CONFIG = { client: CLIENT };
 defineConformanceSuite({ module: brokenMock(), source: 'fixture base', client: CLIENT, test: { describe, it } });
 
 /** A framework double that records what the suite defines and runs each body by hand. */
-function recorder(): { framework: TestFramework; tests: { name: string; path: string[]; body: (c: { skip?: (n?: string) => void }) => Promise<void> }[] } {
+function recorder(): {
+  framework: TestFramework;
+  tests: { name: string; path: string[]; body: (c: { skip?: (n?: string) => void }) => Promise<void> }[];
+} {
   const path: string[] = [];
   const tests: { name: string; path: string[]; body: (c: { skip?: (n?: string) => void }) => Promise<void> }[] = [];
   return {
@@ -51,11 +54,18 @@ describe('defineConformanceSuite with a framework passed in', () => {
   it("throws the check's seen-vs-expected from a failing test and calls skip(note) for a gated one", async () => {
     const { framework, tests } = recorder();
     const f = BROKEN_FIXTURES.find((x) => x.name === 'ignores-replays')!;
-    defineConformanceSuite({ module: f.module(), client: CLIENT, test: framework, only: ['per-message.replay', 'handshake.complete-needed', 'handshake.completes'] });
+    defineConformanceSuite({
+      module: f.module(),
+      client: CLIENT,
+      test: framework,
+      only: ['per-message.replay', 'handshake.complete-needed', 'handshake.completes'],
+    });
     expect(tests).toHaveLength(3);
     const byId = (id: string) => tests.find((t) => t.name.startsWith(`${id}:`))!;
     await expect(byId('handshake.completes').body({})).resolves.toBeUndefined();
-    await expect(byId('per-message.replay').body({})).rejects.toThrow('per-message.replay failed at VerifySignature client→server (1) replayed: seen SEC_E_OK, expected SEC_E_OUT_OF_SEQUENCE');
+    await expect(byId('per-message.replay').body({})).rejects.toThrow(
+      'per-message.replay failed at VerifySignature client→server (1) replayed: seen SEC_E_OK, expected SEC_E_OUT_OF_SEQUENCE',
+    );
     const notes: (string | undefined)[] = [];
     await byId('handshake.complete-needed').body({ skip: (n) => notes.push(n) });
     expect(notes).toEqual(['the package never returned SEC_I_COMPLETE_NEEDED']);

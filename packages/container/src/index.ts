@@ -102,11 +102,17 @@ export function setDispatcherOptions(container: Container, options: DispatcherOp
  * This is how a test swaps a real package for a double; the application code is untouched.
  */
 export function replacePackage(container: Container, name: string, replacement: PackageBinding): void {
-  if (container.get<ContainerState>(SSPKIT.State).resolved) throw new Error('replacePackage: the registry was already resolved; swap packages before the first resolveDispatcher()');
+  if (container.get<ContainerState>(SSPKIT.State).resolved)
+    throw new Error(
+      'replacePackage: the registry was already resolved; swap packages before the first resolveDispatcher()',
+    );
   const current = container.get<readonly PackageBinding[]>(SSPKIT.Packages);
   const key = name.toLowerCase();
-  if (!current.some((p) => p.name.toLowerCase() === key)) throw new Error(`replacePackage: no package named "${name}" is bound`);
-  container.rebind<readonly PackageBinding[]>(SSPKIT.Packages).toConstantValue(current.map((p) => (p.name.toLowerCase() === key ? replacement : p)));
+  if (!current.some((p) => p.name.toLowerCase() === key))
+    throw new Error(`replacePackage: no package named "${name}" is bound`);
+  container
+    .rebind<readonly PackageBinding[]>(SSPKIT.Packages)
+    .toConstantValue(current.map((p) => (p.name.toLowerCase() === key ? replacement : p)));
 }
 
 /**
@@ -114,7 +120,11 @@ export function replacePackage(container: Container, name: string, replacement: 
  * application's `acquireCredentialsHandle({ package: name })` reaches the Mock. Returns the Mock,
  * for scripting and for assertions on its call log.
  */
-export function swapForMock(container: Container, name: string, options: Omit<MockPackageOptions, 'name'> = {}): MockPackage {
+export function swapForMock(
+  container: Container,
+  name: string,
+  options: Omit<MockPackageOptions, 'name'> = {},
+): MockPackage {
   const mock = new MockPackage({ ...options, name });
   replacePackage(container, name, { name, module: mock.module, source: `mock for ${name}` });
   return mock;

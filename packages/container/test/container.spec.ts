@@ -17,7 +17,12 @@ import * as echo from '../../core/examples/echo-package.js';
 describe('@sspkit/container', () => {
   it('resolves one registry and one dispatcher with every bound package loaded', async () => {
     const mock = new MockPackage();
-    const container = createSspkitContainer({ packages: [{ name: 'Mock', module: mock.module }, { name: 'Echo', module: echo }] });
+    const container = createSspkitContainer({
+      packages: [
+        { name: 'Mock', module: mock.module },
+        { name: 'Echo', module: echo },
+      ],
+    });
     const sspi = await resolveDispatcher(container);
     expect(sspi.enumerateSecurityPackages().packages.map((p) => p.name)).toEqual(['Mock', 'Echo']);
     expect(await resolveDispatcher(container)).toBe(sspi);
@@ -34,7 +39,9 @@ describe('@sspkit/container', () => {
     await runHandshake(client, server);
     expect(mock.script.calls('acceptLsaModeContext')).toHaveLength(1);
     expect(() => swapForMock(container, 'Echo')).toThrow(/already resolved/);
-    expect(() => replacePackage(createSspkitContainer({ packages: [] }), 'Nope', { name: 'Nope', module: echo })).toThrow(/no package named/);
+    expect(() =>
+      replacePackage(createSspkitContainer({ packages: [] }), 'Nope', { name: 'Nope', module: echo }),
+    ).toThrow(/no package named/);
     // The same guard holds for a container the application assembles itself from sspkitModule().
     const own = new Container();
     own.load(sspkitModule({ packages: [{ name: 'Echo', module: echo }] }));

@@ -3,8 +3,23 @@
  * numbers. It is the example of the core README and is run by the core tests.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SecBufferType, SecPkgFlag, SecPkgInterfaceVersion, SecStatus, SECPKG_ID_NONE, findBuffer, writeBuffer } from '@sspkit/core';
-import type { LsaSecHandle, LsaSecpkgFunctionTable, SecBufferDesc, SecpkgFunctionTable, SecpkgUserFunctionTable, SecurityPackageModule } from '@sspkit/core';
+import {
+  SecBufferType,
+  SecPkgFlag,
+  SecPkgInterfaceVersion,
+  SecStatus,
+  SECPKG_ID_NONE,
+  findBuffer,
+  writeBuffer,
+} from '@sspkit/core';
+import type {
+  LsaSecHandle,
+  LsaSecpkgFunctionTable,
+  SecBufferDesc,
+  SecpkgFunctionTable,
+  SecpkgUserFunctionTable,
+  SecurityPackageModule,
+} from '@sspkit/core';
 
 interface Ctx {
   key: Uint8Array;
@@ -47,7 +62,8 @@ export function createEchoModule(): Required<SecurityPackageModule> {
       credentials.add(handle);
       return { status: SecStatus.SEC_E_OK, credentialHandle: handle };
     },
-    freeCredentialsHandle: (handle) => (credentials.delete(handle) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE),
+    freeCredentialsHandle: (handle) =>
+      credentials.delete(handle) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE,
     // Client: send 32 random bytes as the shared key (an example, not a secure protocol).
     initLsaModeContext(_cred, _ctx, _target, req, _rep, _input, output) {
       const token = output && findBuffer(output, SecBufferType.TOKEN);
@@ -95,15 +111,26 @@ export function createEchoModule(): Required<SecurityPackageModule> {
     queryContextAttributes(handle, attribute) {
       if (!contexts.has(handle)) return { status: SecStatus.SEC_E_INVALID_HANDLE };
       if (attribute !== 0) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
-      return { status: SecStatus.SEC_E_OK, buffer: { maxToken: 64, maxSignature: 16, blockSize: 0, securityTrailer: 16 } };
+      return {
+        status: SecStatus.SEC_E_OK,
+        buffer: { maxToken: 64, maxSignature: 16, blockSize: 0, securityTrailer: 16 },
+      };
     },
   };
 
   return {
     // SpLsaModeInitialize: one package, table version SECPKG_INTERFACE_VERSION.
-    spLsaModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [lsa] }),
+    spLsaModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [lsa],
+    }),
     // SpUserModeInitialize: the user-mode half of the same package.
-    spUserModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [user] }),
+    spUserModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [user],
+    }),
   };
 }
 

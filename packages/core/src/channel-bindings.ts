@@ -29,7 +29,10 @@ export interface SecChannelBindingsInput {
 /** The decoder's answer: the structure, or why it is malformed (never thrown). */
 export type SecChannelBindingsResult =
   | { readonly ok: true; readonly value: SecChannelBindings }
-  | { readonly ok: false; readonly error: { readonly code: 'truncated' | 'field-out-of-bounds'; readonly detail: string } };
+  | {
+      readonly ok: false;
+      readonly error: { readonly code: 'truncated' | 'field-out-of-bounds'; readonly detail: string };
+    };
 
 /** Decodes a SEC_CHANNEL_BINDINGS; every (offset, length) is checked against the buffer. */
 export function decodeSecChannelBindings(buf: Uint8Array): SecChannelBindingsResult {
@@ -48,12 +51,20 @@ export function decodeSecChannelBindings(buf: Uint8Array): SecChannelBindingsRes
   const acceptorAddress = part(16, 20);
   const applicationData = part(24, 28);
   if (initiatorAddress === undefined || acceptorAddress === undefined || applicationData === undefined) {
-    const name = initiatorAddress === undefined ? 'initiator address' : acceptorAddress === undefined ? 'acceptor address' : 'application data';
+    const name =
+      initiatorAddress === undefined
+        ? 'initiator address'
+        : acceptorAddress === undefined
+          ? 'acceptor address'
+          : 'application data';
     return { ok: false, error: { code: 'field-out-of-bounds', detail: `${name} outside the structure` } };
   }
   const initiatorAddrType = v.getUint32(0, true);
   const acceptorAddrType = v.getUint32(12, true);
-  return { ok: true, value: { initiatorAddrType, initiatorAddress, acceptorAddrType, acceptorAddress, applicationData } };
+  return {
+    ok: true,
+    value: { initiatorAddrType, initiatorAddress, acceptorAddrType, acceptorAddress, applicationData },
+  };
 }
 
 /** Encodes a SEC_CHANNEL_BINDINGS (what a caller puts in a SECBUFFER_CHANNEL_BINDINGS buffer). */

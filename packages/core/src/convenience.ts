@@ -79,7 +79,11 @@ abstract class HandshakeContext {
     this.#ownsCredential = ownsCredential;
   }
 
-  protected static async credentialFor(sspi: SspiDispatcher, options: ContextOptions, use: number): Promise<{ credential: CredHandle; owned: boolean }> {
+  protected static async credentialFor(
+    sspi: SspiDispatcher,
+    options: ContextOptions,
+    use: number,
+  ): Promise<{ credential: CredHandle; owned: boolean }> {
     if (options.credential) return { credential: options.credential, owned: false };
     const params: AcquireCredentialsParams = { package: options.package, credentialUse: use };
     if (options.principal !== undefined) params.principal = options.principal;
@@ -112,8 +116,15 @@ abstract class HandshakeContext {
    * token to send, if any. Calls CompleteAuthToken when the package asks for it.
    */
   async step(input?: Uint8Array, options: StepOptions = {}): Promise<Uint8Array | undefined> {
-    if (this.#complete) throw new SspiError(SecStatus.SEC_E_OUT_OF_SEQUENCE, this.side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext', { detail: 'handshake already complete' });
-    const inBuffers = input ? [secBuffer(SecBufferType.TOKEN, input), ...(options.extraInput ?? [])] : [...(options.extraInput ?? [])];
+    if (this.#complete)
+      throw new SspiError(
+        SecStatus.SEC_E_OUT_OF_SEQUENCE,
+        this.side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext',
+        { detail: 'handshake already complete' },
+      );
+    const inBuffers = input
+      ? [secBuffer(SecBufferType.TOKEN, input), ...(options.extraInput ?? [])]
+      : [...(options.extraInput ?? [])];
     const outToken = secBuffer(SecBufferType.TOKEN);
     const r = await this.leg(inBuffers, outToken);
     const operation = this.side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
@@ -136,7 +147,12 @@ abstract class HandshakeContext {
       ...(complete ? { completeAuthToken: complete } : {}),
     });
     check(r.status, operation, r.cause);
-    if (complete) check(complete.status, 'CompleteAuthToken', isSuccess(complete.status) ? undefined : this.sspi.failureCause(this.context!));
+    if (complete)
+      check(
+        complete.status,
+        'CompleteAuthToken',
+        isSuccess(complete.status) ? undefined : this.sspi.failureCause(this.context!),
+      );
     if (r.status === SecStatus.SEC_E_OK || r.status === SecStatus.SEC_I_COMPLETE_NEEDED) this.#complete = true;
     return outToken.data.length > 0 ? outToken.data : undefined;
   }
@@ -184,7 +200,10 @@ abstract class HandshakeContext {
     const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(sizes.securityTrailer));
     const body = secBuffer(SecBufferType.DATA, Uint8Array.from(data));
     const padding = secBuffer(SecBufferType.PADDING, new Uint8Array(sizes.blockSize));
-    this.#check(this.sspi.encryptMessage(this.#ctx(), qop, secBufferDesc(token, body, padding), this.#sendSeq++), 'EncryptMessage');
+    this.#check(
+      this.sspi.encryptMessage(this.#ctx(), qop, secBufferDesc(token, body, padding), this.#sendSeq++),
+      'EncryptMessage',
+    );
     return { token: token.data, data: body.data, padding: padding.data };
   }
 
@@ -192,7 +211,8 @@ abstract class HandshakeContext {
   decrypt(message: SealedMessage): Uint8Array {
     const body = secBuffer(SecBufferType.DATA, Uint8Array.from(message.data));
     const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.from(message.token)), body);
-    if (message.padding.length > 0) desc.buffers.push(secBuffer(SecBufferType.PADDING, Uint8Array.from(message.padding)));
+    if (message.padding.length > 0)
+      desc.buffers.push(secBuffer(SecBufferType.PADDING, Uint8Array.from(message.padding)));
     this.#check(this.sspi.decryptMessage(this.#ctx(), desc, this.#recvSeq++), 'DecryptMessage');
     return findBuffer(desc, SecBufferType.DATA)!.data;
   }
@@ -290,13 +310,17 @@ export async function runHandshake(client: ClientContext, server: ServerContext,
   for (let i = 0; i < maxLegs && !(client.complete && server.complete); i++) {
     const ctx = turn === 'server' ? server : client;
     if (ctx.complete) {
-      if (token !== undefined) throw new SspiError(SecStatus.SEC_E_INVALID_TOKEN, undefined, { detail: `${turn} is complete but received a token` });
+      if (token !== undefined)
+        throw new SspiError(SecStatus.SEC_E_INVALID_TOKEN, undefined, {
+          detail: `${turn} is complete but received a token`,
+        });
       break;
     }
     token = await ctx.step(token);
     turn = turn === 'server' ? 'client' : 'server';
   }
-  if (!(client.complete && server.complete)) throw new SspiError(SecStatus.SEC_E_INTERNAL_ERROR, undefined, { detail: 'handshake did not finish' });
+  if (!(client.complete && server.complete))
+    throw new SspiError(SecStatus.SEC_E_INTERNAL_ERROR, undefined, { detail: 'handshake did not finish' });
   return [...client.legs, ...server.legs].length ? interleave(client.legs, server.legs) : [];
 }
 

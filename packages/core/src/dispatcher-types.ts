@@ -4,7 +4,11 @@ import type { CredHandle, CtxtHandle } from './handles.js';
 import type { AuthData, Luid, SecGetKeyFn, TimeStamp } from './types.js';
 
 /** Called with the exception when a package throws; the faithful API still returns a status. */
-export type PackageFaultListener = (fault: { readonly package: string; readonly operation: string; readonly error: unknown }) => void;
+export type PackageFaultListener = (fault: {
+  readonly package: string;
+  readonly operation: string;
+  readonly error: unknown;
+}) => void;
 
 export interface DispatcherOptions {
   /** Observes package faults (thrown exceptions, malformed results). Never receives caller secrets. */

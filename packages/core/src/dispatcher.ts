@@ -30,14 +30,24 @@ import { CredHandle, CtxtHandle, liveCredEntry, liveCtxtEntry } from './handles.
 import type { RegisteredPackage, Registry } from './registry.js';
 import { SecStatus, isSuccess } from './status.js';
 import type { LsaModeContextResult } from './tables.js';
-import type { AccessToken, ContextAttributeValue, CredentialAttributeValue, LsaSecHandle, Out, SecPkgInfo, TimeStamp } from './types.js';
+import type {
+  AccessToken,
+  ContextAttributeValue,
+  CredentialAttributeValue,
+  LsaSecHandle,
+  Out,
+  SecPkgInfo,
+  TimeStamp,
+} from './types.js';
 
 const S = SecStatus;
 const MALFORMED = Symbol('malformed');
 
 /** The status a slot returned, or MALFORMED when it is not one. */
 function statusOf(value: unknown): number | typeof MALFORMED {
-  return typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0xffffffff ? value >>> 0 : MALFORMED;
+  return typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0xffffffff
+    ? value >>> 0
+    : MALFORMED;
 }
 
 function isInt(value: unknown): value is number {
@@ -83,7 +93,9 @@ export class SspiDispatcher {
   /** A slot's status; SEC_E_INTERNAL_ERROR, reported as a fault, when it returned anything else. */
   #status(pkg: RegisteredPackage, operation: string, value: unknown): number {
     const st = statusOf(value);
-    return st === MALFORMED ? this.#fault(pkg, operation, new TypeError(`${operation} returned a value that is not a status`)) : st;
+    return st === MALFORMED
+      ? this.#fault(pkg, operation, new TypeError(`${operation} returned a value that is not a status`))
+      : st;
   }
 
   /** Runs a synchronous slot: a throw or a malformed status becomes SEC_E_INTERNAL_ERROR. */
@@ -124,14 +136,23 @@ export class SspiDispatcher {
   }
 
   /** AcquireCredentialsHandleW → SpAcquireCredentialsHandle (LSA #12). */
-  async acquireCredentialsHandle(params: AcquireCredentialsParams): Promise<{ status: number; credential?: CredHandle; expiry?: TimeStamp; cause?: unknown }> {
+  async acquireCredentialsHandle(
+    params: AcquireCredentialsParams,
+  ): Promise<{ status: number; credential?: CredHandle; expiry?: TimeStamp; cause?: unknown }> {
     let pkg: RegisteredPackage | undefined;
     let args: Parameters<NonNullable<RegisteredPackage['lsa']['acquireCredentialsHandle']>>;
     try {
       pkg = this.#registry.get(params.package);
       if (!pkg) return { status: S.SEC_E_SECPKG_NOT_FOUND };
       if (!isInt(params.credentialUse)) return { status: S.SEC_E_INVALID_PARAMETER };
-      args = [params.principal, params.credentialUse >>> 0, params.logonId, params.authData, params.getKeyFn, params.getKeyArgument];
+      args = [
+        params.principal,
+        params.credentialUse >>> 0,
+        params.logonId,
+        params.authData,
+        params.getKeyFn,
+        params.getKeyArgument,
+      ];
     } catch {
       return { status: S.SEC_E_INVALID_PARAMETER };
     }
@@ -145,20 +166,33 @@ export class SspiDispatcher {
     }
     const status = this.#status(pkg, 'AcquireCredentialsHandle', r?.status);
     if (!isSuccess(status)) return r.cause === undefined ? { status } : { status, cause: r.cause };
-    if (r.credentialHandle === undefined) return { status: this.#fault(pkg, 'AcquireCredentialsHandle', new Error('no credential handle returned')) };
+    if (r.credentialHandle === undefined)
+      return { status: this.#fault(pkg, 'AcquireCredentialsHandle', new Error('no credential handle returned')) };
     const credential = new CredHandle(this.#issue(pkg, r.credentialHandle));
     return r.expirationTime === undefined ? { status, credential } : { status, credential, expiry: r.expirationTime };
   }
 
   /** AddCredentialsW → SpAddCredentials (LSA #25) of the credential's package. */
-  async addCredentials(credential: CredHandle, params: AddCredentialsParams): Promise<{ status: number; expiry?: TimeStamp }> {
+  async addCredentials(
+    credential: CredHandle,
+    params: AddCredentialsParams,
+  ): Promise<{ status: number; expiry?: TimeStamp }> {
     const e = liveCredEntry(this.#owner, credential);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
     let args: Parameters<NonNullable<RegisteredPackage['lsa']['addCredentials']>>;
     try {
-      if (typeof params.package !== 'string' || !this.#registry.get(params.package)) return { status: S.SEC_E_SECPKG_NOT_FOUND };
+      if (typeof params.package !== 'string' || !this.#registry.get(params.package))
+        return { status: S.SEC_E_SECPKG_NOT_FOUND };
       if (!isInt(params.credentialUse)) return { status: S.SEC_E_INVALID_PARAMETER };
-      args = [e.lsaHandle, params.principal, params.package, params.credentialUse >>> 0, params.authData, params.getKeyFn, params.getKeyArgument];
+      args = [
+        e.lsaHandle,
+        params.principal,
+        params.package,
+        params.credentialUse >>> 0,
+        params.authData,
+        params.getKeyFn,
+        params.getKeyArgument,
+      ];
     } catch {
       return { status: S.SEC_E_INVALID_PARAMETER };
     }
@@ -176,7 +210,10 @@ export class SspiDispatcher {
   }
 
   /** QueryCredentialsAttributesW → LSA #13. */
-  queryCredentialsAttributes<A extends number>(credential: CredHandle, attribute: A): { status: number; buffer?: CredentialAttributeValue<A> } {
+  queryCredentialsAttributes<A extends number>(
+    credential: CredHandle,
+    attribute: A,
+  ): { status: number; buffer?: CredentialAttributeValue<A> } {
     const e = liveCredEntry(this.#owner, credential);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
     if (!isInt(attribute)) return { status: S.SEC_E_INVALID_PARAMETER };
@@ -219,10 +256,19 @@ export class SspiDispatcher {
   async initializeSecurityContext(params: InitializeParams): Promise<HandshakeResult> {
     try {
       const { credential, context, targetName, contextReq, targetDataRep, input, output } = params;
-      return await this.#handshake('client', credential, context, contextReq, targetDataRep, input, output, (pkg, cred, ctx) => {
-        const fn = pkg.lsa.initLsaModeContext;
-        return fn && (() => fn(cred, ctx, targetName, contextReq >>> 0, targetDataRep ?? 0, input, output));
-      });
+      return await this.#handshake(
+        'client',
+        credential,
+        context,
+        contextReq,
+        targetDataRep,
+        input,
+        output,
+        (pkg, cred, ctx) => {
+          const fn = pkg.lsa.initLsaModeContext;
+          return fn && (() => fn(cred, ctx, targetName, contextReq >>> 0, targetDataRep ?? 0, input, output));
+        },
+      );
     } catch {
       return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
     }
@@ -232,10 +278,19 @@ export class SspiDispatcher {
   async acceptSecurityContext(params: AcceptParams): Promise<HandshakeResult> {
     try {
       const { credential, context, contextReq, targetDataRep, input, output } = params;
-      return await this.#handshake('server', credential, context, contextReq, targetDataRep, input, output, (pkg, cred, ctx) => {
-        const fn = pkg.lsa.acceptLsaModeContext;
-        return fn && (() => fn(cred, ctx, input, contextReq >>> 0, targetDataRep ?? 0, output));
-      });
+      return await this.#handshake(
+        'server',
+        credential,
+        context,
+        contextReq,
+        targetDataRep,
+        input,
+        output,
+        (pkg, cred, ctx) => {
+          const fn = pkg.lsa.acceptLsaModeContext;
+          return fn && (() => fn(cred, ctx, input, contextReq >>> 0, targetDataRep ?? 0, output));
+        },
+      );
     } catch {
       return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
     }
@@ -249,7 +304,11 @@ export class SspiDispatcher {
     targetDataRep: unknown,
     input: SecBufferDesc | undefined,
     output: SecBufferDesc | undefined,
-    bind: (pkg: RegisteredPackage, cred: LsaSecHandle | undefined, ctx: LsaSecHandle | undefined) => (() => LsaModeContextResult | Promise<LsaModeContextResult>) | undefined,
+    bind: (
+      pkg: RegisteredPackage,
+      cred: LsaSecHandle | undefined,
+      ctx: LsaSecHandle | undefined,
+    ) => (() => LsaModeContextResult | Promise<LsaModeContextResult>) | undefined,
   ): Promise<HandshakeResult> {
     const operation = side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
     const fail = (status: number, attrs = 0): HandshakeResult => ({ status, contextAttributes: attrs });
@@ -259,8 +318,10 @@ export class SspiDispatcher {
     if (context !== undefined && (!ctx || ctx.side !== side)) return fail(S.SEC_E_INVALID_HANDLE);
     if (!cred && !ctx) return fail(S.SEC_E_INVALID_HANDLE);
     if (cred && ctx && cred.pkg !== ctx.pkg) return fail(S.SEC_E_INVALID_HANDLE);
-    if (!isInt(contextReq) || (targetDataRep !== undefined && !isInt(targetDataRep))) return fail(S.SEC_E_INVALID_PARAMETER);
-    if ((input !== undefined && !isValidBufferDesc(input)) || (output !== undefined && !isValidBufferDesc(output))) return fail(S.SEC_E_INVALID_TOKEN);
+    if (!isInt(contextReq) || (targetDataRep !== undefined && !isInt(targetDataRep)))
+      return fail(S.SEC_E_INVALID_PARAMETER);
+    if ((input !== undefined && !isValidBufferDesc(input)) || (output !== undefined && !isValidBufferDesc(output)))
+      return fail(S.SEC_E_INVALID_TOKEN);
     const pkg = (ctx ?? cred)!.pkg;
     const call = bind(pkg, cred?.lsaHandle, ctx?.lsaHandle);
     if (!call) return fail(S.SEC_E_UNSUPPORTED_FUNCTION);
@@ -271,7 +332,8 @@ export class SspiDispatcher {
     } catch (e) {
       return fail(this.#fault(pkg, operation, e)); // thrown errors go to onPackageFault only
     }
-    if (typeof r !== 'object' || r === null) return fail(this.#fault(pkg, operation, new TypeError(`${operation} returned no result object`)));
+    if (typeof r !== 'object' || r === null)
+      return fail(this.#fault(pkg, operation, new TypeError(`${operation} returned no result object`)));
     const status = this.#status(pkg, operation, r.status);
     const attrs = isInt(r.contextAttributes) ? r.contextAttributes >>> 0 : 0;
     const newHandle = r.newContextHandle;
@@ -307,11 +369,12 @@ export class SspiDispatcher {
 
     if (r.mappedContext) {
       const init = pkg.user?.initUserModeContext;
-      const st = packed !== undefined && !(packed instanceof Uint8Array)
-        ? this.#fault(pkg, operation, new TypeError('ContextData is not a byte array'))
-        : init
-          ? this.#call(pkg, 'InitUserModeContext', () => init(entry.lsaHandle, packed ?? new Uint8Array(0)))
-          : S.SEC_E_OK; // no user-mode half to hand it to: the package serves both from one process
+      const st =
+        packed !== undefined && !(packed instanceof Uint8Array)
+          ? this.#fault(pkg, operation, new TypeError('ContextData is not a byte array'))
+          : init
+            ? this.#call(pkg, 'InitUserModeContext', () => init(entry.lsaHandle, packed ?? new Uint8Array(0)))
+            : S.SEC_E_OK; // no user-mode half to hand it to: the package serves both from one process
       wipe(packed);
       if (!isSuccess(st)) {
         this.#retire(entry);
@@ -383,7 +446,10 @@ export class SspiDispatcher {
    * QueryContextAttributesW → the user table's #7 once the context is mapped to user mode (reference
    * §3: user-mode calls follow InitUserModeContext), the LSA's #24 before; either, when only one exists.
    */
-  queryContextAttributes<A extends number>(context: CtxtHandle, attribute: A): { status: number; buffer?: ContextAttributeValue<A> } {
+  queryContextAttributes<A extends number>(
+    context: CtxtHandle,
+    attribute: A,
+  ): { status: number; buffer?: ContextAttributeValue<A> } {
     const e = this.#ctx(context);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
     if (!isInt(attribute)) return { status: S.SEC_E_INVALID_PARAMETER };
@@ -433,7 +499,8 @@ export class SspiDispatcher {
   #impersonable(context: CtxtHandle): { status: number; token?: AccessToken } {
     const e = this.#ctx(context);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
-    if (e.side !== 'server' || (e.pkg.info.capabilities & SecPkgFlag.IMPERSONATION) === 0) return { status: S.SEC_E_NO_IMPERSONATION };
+    if (e.side !== 'server' || (e.pkg.info.capabilities & SecPkgFlag.IMPERSONATION) === 0)
+      return { status: S.SEC_E_NO_IMPERSONATION };
     const r = this.querySecurityContextToken(context);
     return r.status === S.SEC_E_UNSUPPORTED_FUNCTION ? { status: S.SEC_E_NO_IMPERSONATION } : r;
   }
@@ -509,7 +576,8 @@ export class SspiDispatcher {
     if (e === undefined) return S.SEC_E_INVALID_HANDLE;
     const fn = e.pkg.user?.verifySignature;
     if (fn === undefined) return S.SEC_E_UNSUPPORTED_FUNCTION;
-    if (!isU32(messageSeqNo) || (qop !== undefined && (typeof qop !== 'object' || qop === null))) return S.SEC_E_INVALID_PARAMETER;
+    if (!isU32(messageSeqNo) || (qop !== undefined && (typeof qop !== 'object' || qop === null)))
+      return S.SEC_E_INVALID_PARAMETER;
     if (!isValidBufferDesc(message)) return S.SEC_E_INVALID_TOKEN;
     return this.#call(e.pkg, 'VerifySignature', () => fn(e.lsaHandle, message, messageSeqNo, qop));
   }
@@ -531,13 +599,17 @@ export class SspiDispatcher {
     if (e === undefined) return S.SEC_E_INVALID_HANDLE;
     const fn = e.pkg.user?.unsealMessage;
     if (fn === undefined) return S.SEC_E_UNSUPPORTED_FUNCTION;
-    if (!isU32(messageSeqNo) || (qop !== undefined && (typeof qop !== 'object' || qop === null))) return S.SEC_E_INVALID_PARAMETER;
+    if (!isU32(messageSeqNo) || (qop !== undefined && (typeof qop !== 'object' || qop === null)))
+      return S.SEC_E_INVALID_PARAMETER;
     if (!isValidBufferDesc(message)) return S.SEC_E_INVALID_TOKEN;
     return this.#call(e.pkg, 'DecryptMessage', () => fn(e.lsaHandle, message, messageSeqNo, qop));
   }
 
   /** ExportSecurityContext → user #12. With SECPKG_CONTEXT_EXPORT_DELETE_OLD the handle is retired. */
-  exportSecurityContext(context: CtxtHandle, flags: number): { status: number; packedContext?: Uint8Array; token?: AccessToken } {
+  exportSecurityContext(
+    context: CtxtHandle,
+    flags: number,
+  ): { status: number; packedContext?: Uint8Array; token?: AccessToken } {
     const e = this.#ctx(context);
     if (!e) return { status: S.SEC_E_INVALID_HANDLE };
     if (!isInt(flags)) return { status: S.SEC_E_INVALID_PARAMETER };
@@ -551,16 +623,24 @@ export class SspiDispatcher {
     }
     const status = this.#status(e.pkg, 'ExportSecurityContext', r?.status);
     if (!isSuccess(status)) return { status };
-    if (!(r.packedContext instanceof Uint8Array)) return { status: this.#fault(e.pkg, 'ExportSecurityContext', new Error('no packed context returned')) };
+    if (!(r.packedContext instanceof Uint8Array))
+      return { status: this.#fault(e.pkg, 'ExportSecurityContext', new Error('no packed context returned')) };
     if ((flags & ContextExport.DELETE_OLD) !== 0) this.#retire(e);
-    return r.token ? { status, packedContext: r.packedContext, token: r.token } : { status, packedContext: r.packedContext };
+    return r.token
+      ? { status, packedContext: r.packedContext, token: r.token }
+      : { status, packedContext: r.packedContext };
   }
 
   /**
    * ImportSecurityContextW → user #13 of the named package. SSPI does not say which side the packed
    * context was; `side` (default server) says which handshake call may continue it.
    */
-  importSecurityContext(packageName: string, packedContext: Uint8Array, token?: AccessToken, side: ContextSide = 'server'): { status: number; context?: CtxtHandle } {
+  importSecurityContext(
+    packageName: string,
+    packedContext: Uint8Array,
+    token?: AccessToken,
+    side: ContextSide = 'server',
+  ): { status: number; context?: CtxtHandle } {
     const pkg = this.#registry.get(packageName);
     if (!pkg) return { status: S.SEC_E_SECPKG_NOT_FOUND };
     if (!(packedContext instanceof Uint8Array)) return { status: S.SEC_E_INVALID_TOKEN };
@@ -575,7 +655,8 @@ export class SspiDispatcher {
     }
     const status = this.#status(pkg, 'ImportSecurityContext', r?.status);
     if (!isSuccess(status)) return { status };
-    if (r.contextHandle === undefined) return { status: this.#fault(pkg, 'ImportSecurityContext', new Error('no context handle returned')) };
+    if (r.contextHandle === undefined)
+      return { status: this.#fault(pkg, 'ImportSecurityContext', new Error('no context handle returned')) };
     return { status, context: new CtxtHandle({ ...this.#issue(pkg, r.contextHandle), side, mapped: true }) };
   }
 
@@ -587,7 +668,14 @@ export class SspiDispatcher {
       pkg = this.#registry.get(params.package);
       if (!pkg) return S.SEC_E_SECPKG_NOT_FOUND;
       if (params.output !== undefined && !isValidBufferDesc(params.output)) return S.SEC_E_INVALID_TOKEN;
-      args = [params.domain, params.account, params.oldPassword, params.newPassword, params.impersonating ?? false, params.output];
+      args = [
+        params.domain,
+        params.account,
+        params.oldPassword,
+        params.newPassword,
+        params.impersonating ?? false,
+        params.output,
+      ];
     } catch {
       return S.SEC_E_INVALID_PARAMETER;
     }

@@ -23,7 +23,10 @@ export class SspiError extends Error {
     const name = statusName(status);
     const where = operation ? `${operation}: ` : '';
     const detail = options?.detail ? ` (${options.detail})` : '';
-    super(`${where}${name} ${formatStatus(status)}${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `${where}${name} ${formatStatus(status)}${detail}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'SspiError';
     this.status = status >>> 0;
     this.code = name;

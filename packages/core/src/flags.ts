@@ -357,7 +357,9 @@ export function flagNames(table: Readonly<Record<string, number>>, value: number
   for (let bit = 0; bit < 32; bit++) {
     const mask = (2 ** bit) >>> 0;
     if ((rest & mask) === 0) continue;
-    const names = Object.entries(table).filter(([, v]) => v === mask).map(([k]) => k);
+    const names = Object.entries(table)
+      .filter(([, v]) => v === mask)
+      .map(([k]) => k);
     if (names.length === 0) continue;
     out.push(...(aliases ? names : names.slice(0, 1)));
     rest = (rest & ~mask) >>> 0;
@@ -368,5 +370,5 @@ export function flagNames(table: Readonly<Record<string, number>>, value: number
 
 /** Whether every bit of `mask` is set in `value` (unsigned). */
 export function hasFlags(value: number, mask: number): boolean {
-  return ((value & mask) >>> 0) === mask >>> 0;
+  return (value & mask) >>> 0 === mask >>> 0;
 }

@@ -56,7 +56,8 @@ export class CredHandle {
   }
 
   static {
-    credEntryOf = (value) => (typeof value === 'object' && value !== null && #entry in value ? value.#entry : undefined);
+    credEntryOf = (value) =>
+      typeof value === 'object' && value !== null && #entry in value ? value.#entry : undefined;
   }
 }
 
@@ -93,7 +94,8 @@ export class CtxtHandle {
   }
 
   static {
-    ctxtEntryOf = (value) => (typeof value === 'object' && value !== null && #entry in value ? value.#entry : undefined);
+    ctxtEntryOf = (value) =>
+      typeof value === 'object' && value !== null && #entry in value ? value.#entry : undefined;
   }
 }
 

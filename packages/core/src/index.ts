@@ -1,5 +1,14 @@
 // The public surface of @sspkit/core: named exports only.
-export { SecStatus, SecStatusAlias, NtStatus, statusName, statusFromName, isSuccess, isKnownStatus, formatStatus } from './status.js';
+export {
+  SecStatus,
+  SecStatusAlias,
+  NtStatus,
+  statusName,
+  statusFromName,
+  isSuccess,
+  isKnownStatus,
+  formatStatus,
+} from './status.js';
 export type { SecStatusName, SecurityStatus, StatusName } from './status.js';
 export { allStatuses, describeStatus } from './status-text.js';
 export type { StatusInfo } from './status-text.js';

@@ -32,7 +32,8 @@ export const systemEnvironment: SecurityEnvironment = {
   clock: () => Date.now(),
   randomBytes: (length) => {
     const out = new Uint8Array(length);
-    for (let i = 0; i < length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
+    for (let i = 0; i < length; i += 65536)
+      globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
     return out;
   },
 };
@@ -55,7 +56,12 @@ export interface RegisteredPackage {
 /** What one `load` did: the packages registered and those refused by their own Initialize. */
 export interface LoadReport {
   readonly packages: readonly RegisteredPackage[];
-  readonly refused: readonly { readonly index: number; readonly name: string | undefined; readonly status: number; readonly reason: string }[];
+  readonly refused: readonly {
+    readonly index: number;
+    readonly name: string | undefined;
+    readonly status: number;
+    readonly reason: string;
+  }[];
 }
 
 export interface RegistryOptions {
@@ -149,19 +155,26 @@ export class Registry {
   }
 
   async #load(module: SecurityPackageModule, source: string): Promise<LoadReport> {
-    if (typeof module?.spLsaModeInitialize !== 'function') throw refuse('SpLsaModeInitialize', `${source} does not export spLsaModeInitialize`);
+    if (typeof module?.spLsaModeInitialize !== 'function')
+      throw refuse('SpLsaModeInitialize', `${source} does not export spLsaModeInitialize`);
     let lsaInit: Awaited<ReturnType<SecurityPackageModule['spLsaModeInitialize']>>;
     try {
       lsaInit = await module.spLsaModeInitialize(this.#lsaVersion);
     } catch (e) {
       throw refuse('SpLsaModeInitialize', `${source} threw`, e);
     }
-    if (typeof lsaInit !== 'object' || lsaInit === null || typeof lsaInit.status !== 'number') throw refuse('SpLsaModeInitialize', `${source} returned no result`);
-    if (!isSuccess(lsaInit.status)) throw refuse('SpLsaModeInitialize', `${source} returned ${statusName(lsaInit.status)}`);
+    if (typeof lsaInit !== 'object' || lsaInit === null || typeof lsaInit.status !== 'number')
+      throw refuse('SpLsaModeInitialize', `${source} returned no result`);
+    if (!isSuccess(lsaInit.status))
+      throw refuse('SpLsaModeInitialize', `${source} returned ${statusName(lsaInit.status)}`);
     if (!KNOWN_VERSIONS.has(lsaInit.packageVersion)) {
-      throw refuse('SpLsaModeInitialize', `${source} declares SECPKG_FUNCTION_TABLE version ${versionText(lsaInit.packageVersion)}, which this registry does not understand (known: SECPKG_INTERFACE_VERSION … SECPKG_INTERFACE_VERSION_11)`);
+      throw refuse(
+        'SpLsaModeInitialize',
+        `${source} declares SECPKG_FUNCTION_TABLE version ${versionText(lsaInit.packageVersion)}, which this registry does not understand (known: SECPKG_INTERFACE_VERSION … SECPKG_INTERFACE_VERSION_11)`,
+      );
     }
-    if (!Array.isArray(lsaInit.tables) || lsaInit.tables.length === 0) throw refuse('SpLsaModeInitialize', `${source} returned no function tables`);
+    if (!Array.isArray(lsaInit.tables) || lsaInit.tables.length === 0)
+      throw refuse('SpLsaModeInitialize', `${source} returned no function tables`);
 
     const pending: { index: number; id: number; lsa: SecpkgFunctionTable; info: SecPkgInfo }[] = [];
     const refused: { index: number; name: string | undefined; status: number; reason: string }[] = [];
@@ -179,7 +192,12 @@ export class Registry {
         if (lsa.initializePackage) {
           const r = lsa.initializePackage(id, helpers, undefined, undefined);
           if (!isSuccess(r.status)) {
-            refused.push({ index, name: undefined, status: r.status, reason: `InitializePackage returned ${statusName(r.status)}` });
+            refused.push({
+              index,
+              name: undefined,
+              status: r.status,
+              reason: `InitializePackage returned ${statusName(r.status)}`,
+            });
             continue;
           }
           apName = r.authenticationPackageName;
@@ -227,7 +245,12 @@ export class Registry {
         rollback();
         throw refuse('SpUserModeInitialize', `${source} threw`, e);
       }
-      if (typeof userInit !== 'object' || userInit === null || typeof userInit.status !== 'number' || !Array.isArray(userInit.tables)) {
+      if (
+        typeof userInit !== 'object' ||
+        userInit === null ||
+        typeof userInit.status !== 'number' ||
+        !Array.isArray(userInit.tables)
+      ) {
         rollback();
         throw refuse('SpUserModeInitialize', `${source} returned no result`);
       }
@@ -237,11 +260,17 @@ export class Registry {
       }
       if (!USER_VERSIONS.has(userInit.packageVersion)) {
         rollback();
-        throw refuse('SpUserModeInitialize', `${source} declares SECPKG_USER_FUNCTION_TABLE version ${versionText(userInit.packageVersion)}, which this registry does not understand (the user table knows SECPKG_INTERFACE_VERSION and _2)`);
+        throw refuse(
+          'SpUserModeInitialize',
+          `${source} declares SECPKG_USER_FUNCTION_TABLE version ${versionText(userInit.packageVersion)}, which this registry does not understand (the user table knows SECPKG_INTERFACE_VERSION and _2)`,
+        );
       }
       if (userInit.tables.length > lsaInit.tables.length) {
         rollback();
-        throw refuse('SpUserModeInitialize', `${source} returned ${userInit.tables.length} user tables for ${lsaInit.tables.length} packages`);
+        throw refuse(
+          'SpUserModeInitialize',
+          `${source} returned ${userInit.tables.length} user tables for ${lsaInit.tables.length} packages`,
+        );
       }
       userVersion = userInit.packageVersion;
       userTables = userInit.tables;
@@ -251,7 +280,10 @@ export class Registry {
     const dll = this.#dllFunctions();
     for (const p of pending) {
       const rawUser = userTables[p.index];
-      const user = rawUser && userVersion !== undefined ? maskTable(rawUser, [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], userVersion) : undefined;
+      const user =
+        rawUser && userVersion !== undefined
+          ? maskTable(rawUser, [...USER_TABLE_MEMBERS, ...USER_TABLE_EXTENSIONS], userVersion)
+          : undefined;
       if (user?.instanceInit) {
         let st: number;
         let thrown: unknown;
@@ -265,7 +297,11 @@ export class Registry {
         if (!isSuccess(st)) {
           rollback();
           for (const r of registered) this.#forget(r);
-          throw refuse('SpInstanceInit', `package "${p.info.name}" ${thrown === undefined ? `returned ${statusName(st)}` : 'threw'}`, thrown);
+          throw refuse(
+            'SpInstanceInit',
+            `package "${p.info.name}" ${thrown === undefined ? `returned ${statusName(st)}` : 'threw'}`,
+            thrown,
+          );
         }
       }
       const pkg: RegisteredPackage = Object.freeze({

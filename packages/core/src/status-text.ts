@@ -8,7 +8,8 @@ import { NtStatus, SecStatus } from './status.js';
 const meanings: Readonly<Record<SecStatusName, string>> = {
   SEC_E_OK: 'The call succeeded.',
   SEC_E_INSUFFICIENT_MEMORY: 'Not enough memory was available to complete the request.',
-  SEC_E_INVALID_HANDLE: 'The credential or context handle is not valid: never issued, already freed or deleted, of the wrong kind, or owned by another package.',
+  SEC_E_INVALID_HANDLE:
+    'The credential or context handle is not valid: never issued, already freed or deleted, of the wrong kind, or owned by another package.',
   SEC_E_UNSUPPORTED_FUNCTION: 'The security package does not implement the requested function.',
   SEC_E_TARGET_UNKNOWN: 'The target (service principal) is unknown or unreachable.',
   SEC_E_INTERNAL_ERROR: 'The security package failed internally (for example it threw instead of returning a status).',
@@ -28,7 +29,8 @@ const meanings: Readonly<Record<SecStatusName, string>> = {
   SEC_I_CONTINUE_NEEDED: 'Send the output token to the peer and call again with its reply.',
   SEC_I_COMPLETE_NEEDED: 'Finish building the message, then call CompleteAuthToken.',
   SEC_I_COMPLETE_AND_CONTINUE: 'Call CompleteAuthToken, send the output token, then continue the handshake.',
-  SEC_I_LOCAL_LOGON: 'The logon was made, but no network authority was available; only locally known information was used.',
+  SEC_I_LOCAL_LOGON:
+    'The logon was made, but no network authority was available; only locally known information was used.',
   SEC_I_GENERIC_EXTENSION_RECEIVED: 'A generic TLS extension was received.',
   SEC_E_BAD_PKGID: 'The package identifier is not valid.',
   SEC_E_CONTEXT_EXPIRED: 'The security context has expired.',
@@ -103,7 +105,8 @@ const meanings: Readonly<Record<SecStatusName, string>> = {
 
 const ntMeanings: Readonly<Record<keyof typeof NtStatus, string>> = {
   STATUS_SUCCESS: 'The operation succeeded (NTSTATUS).',
-  STATUS_LOGON_FAILURE: 'Unknown user name or bad password (NTSTATUS; Digest ASC returns it once the context is complete).',
+  STATUS_LOGON_FAILURE:
+    'Unknown user name or bad password (NTSTATUS; Digest ASC returns it once the context is complete).',
 };
 
 /** A status described for people: its value, name, meaning and whether it counts as success. */
@@ -137,6 +140,7 @@ export function describeStatus(status: number): StatusInfo {
   const known = allStatuses().find((s) => s.value === value);
   if (known) return known;
   const facility = (value >>> 16) & 0x1fff;
-  const meaning = facility === 9 ? 'An SSPI status this library does not know by name.' : 'Not an SSPI status known to this library.';
+  const meaning =
+    facility === 9 ? 'An SSPI status this library does not know by name.' : 'Not an SSPI status known to this library.';
   return describeEntry(`0x${value.toString(16).toUpperCase().padStart(8, '0')}`, value, meaning);
 }

@@ -187,19 +187,37 @@ export interface SecpkgFunctionTable {
     confidentiality: string | undefined,
   ): StatusWith<'authenticationPackageName', string>;
   /** #1 LogonUser (V1). */
-  logonUser?(clientRequest: ClientRequest, logonType: number, protocolSubmitBuffer: Uint8Array): MaybePromise<LogonUserResult>;
+  logonUser?(
+    clientRequest: ClientRequest,
+    logonType: number,
+    protocolSubmitBuffer: Uint8Array,
+  ): MaybePromise<LogonUserResult>;
   /** #2 CallPackage (V1). */
   callPackage?(clientRequest: ClientRequest, protocolSubmitBuffer: Uint8Array): MaybePromise<CallPackageResult>;
   /** #3 LogonTerminated (V1). */
   logonTerminated?(logonId: Luid): void;
   /** #4 CallPackageUntrusted (V1). */
-  callPackageUntrusted?(clientRequest: ClientRequest, protocolSubmitBuffer: Uint8Array): MaybePromise<CallPackageResult>;
+  callPackageUntrusted?(
+    clientRequest: ClientRequest,
+    protocolSubmitBuffer: Uint8Array,
+  ): MaybePromise<CallPackageResult>;
   /** #5 CallPackagePassthrough (V1). */
-  callPackagePassthrough?(clientRequest: ClientRequest, protocolSubmitBuffer: Uint8Array): MaybePromise<CallPackageResult>;
+  callPackagePassthrough?(
+    clientRequest: ClientRequest,
+    protocolSubmitBuffer: Uint8Array,
+  ): MaybePromise<CallPackageResult>;
   /** #6 LogonUserEx (V1): LogonUser plus the machine name. */
-  logonUserEx?(clientRequest: ClientRequest, logonType: number, protocolSubmitBuffer: Uint8Array): MaybePromise<LogonUserResult>;
+  logonUserEx?(
+    clientRequest: ClientRequest,
+    logonType: number,
+    protocolSubmitBuffer: Uint8Array,
+  ): MaybePromise<LogonUserResult>;
   /** #7 LogonUserEx2 (V1): plus primary and supplemental credentials. */
-  logonUserEx2?(clientRequest: ClientRequest, logonType: number, protocolSubmitBuffer: Uint8Array): MaybePromise<LogonUserResult>;
+  logonUserEx2?(
+    clientRequest: ClientRequest,
+    logonType: number,
+    protocolSubmitBuffer: Uint8Array,
+  ): MaybePromise<LogonUserResult>;
   /** #8 Initialize (V1) — SpInitialize: keep the parameters and the helper table. */
   initialize?(packageId: number, parameters: SecpkgParameters, functionTable: LsaSecpkgFunctionTable): SecurityStatus;
   /** #9 Shutdown (V1). */
@@ -223,7 +241,10 @@ export interface SecpkgFunctionTable {
     getKeyArgument: unknown,
   ): MaybePromise<AcquireCredentialsResult>;
   /** #13 QueryCredentialsAttributes (V1). */
-  queryCredentialsAttributes?(credentialHandle: LsaSecHandle, credentialAttribute: number): StatusWith<'buffer', unknown>;
+  queryCredentialsAttributes?(
+    credentialHandle: LsaSecHandle,
+    credentialAttribute: number,
+  ): StatusWith<'buffer', unknown>;
   /** #14 FreeCredentialsHandle (V1). */
   freeCredentialsHandle?(credentialHandle: LsaSecHandle): SecurityStatus;
   /** #15 SaveCredentials (V1). */
@@ -276,7 +297,11 @@ export interface SecpkgFunctionTable {
   /** #27 SetContextAttributes (VERSION_2). */
   setContextAttributes?(contextHandle: LsaSecHandle, contextAttribute: number, buffer: unknown): SecurityStatus;
   /** #28 SetCredentialsAttributes (VERSION_3). */
-  setCredentialsAttributes?(credentialHandle: LsaSecHandle, credentialAttribute: number, buffer: unknown): SecurityStatus;
+  setCredentialsAttributes?(
+    credentialHandle: LsaSecHandle,
+    credentialAttribute: number,
+    buffer: unknown,
+  ): SecurityStatus;
   /** #29 ChangeAccountPassword (VERSION_4). */
   changeAccountPassword?(
     domainName: string,
@@ -306,7 +331,11 @@ export interface SecpkgFunctionTable {
   /** #33 UpdateCredentials (VERSION_5). */
   updateCredentials?(contextHandle: LsaSecHandle, credType: string, flatCredUIContext: Uint8Array): SecurityStatus;
   /** #34 ValidateTargetInfo (VERSION_6). */
-  validateTargetInfo?(clientRequest: ClientRequest | undefined, protocolSubmitBuffer: Uint8Array, targetInfo: SecpkgTargetInfo): SecurityStatus;
+  validateTargetInfo?(
+    clientRequest: ClientRequest | undefined,
+    protocolSubmitBuffer: Uint8Array,
+    targetInfo: SecpkgTargetInfo,
+  ): SecurityStatus;
   /** #35 PostLogonUser (VERSION_7). */
   postLogonUser?(postLogonUserInfo: SecpkgPostLogonUserInfo): SecurityStatus;
   /** #36 GetRemoteCredGuardLogonBuffer (VERSION_8); ContextHandle per the SDK, not Wine. */
@@ -345,7 +374,10 @@ export interface SecpkgFunctionTable {
     logonResult: LogonUserResult,
   ): SecurityStatus;
   /** #42 ExtractTargetInfo (VERSION_11). */
-  extractTargetInfo?(clientRequest: ClientRequest | undefined, protocolSubmitBuffer: Uint8Array): StatusWith<'targetInfo', Uint8Array>;
+  extractTargetInfo?(
+    clientRequest: ClientRequest | undefined,
+    protocolSubmitBuffer: Uint8Array,
+  ): StatusWith<'targetInfo', Uint8Array>;
 }
 
 /** SECPKG_USER_FUNCTION_TABLE (user mode, in the application process), members #0–#14. */
@@ -355,7 +387,12 @@ export interface SecpkgUserFunctionTable {
   /** #1 InitUserModeContext: builds the in-process context from the packed LSA context. */
   initUserModeContext?(contextHandle: LsaSecHandle, packedContext: Uint8Array): SecurityStatus;
   /** #2 MakeSignature — from MakeSignature. */
-  makeSignature?(contextHandle: LsaSecHandle, qualityOfProtection: number, messageBuffers: SecBufferDesc, messageSequenceNumber: number): SecurityStatus;
+  makeSignature?(
+    contextHandle: LsaSecHandle,
+    qualityOfProtection: number,
+    messageBuffers: SecBufferDesc,
+    messageSequenceNumber: number,
+  ): SecurityStatus;
   /** #3 VerifySignature — from VerifySignature. */
   verifySignature?(
     contextHandle: LsaSecHandle,
@@ -364,7 +401,12 @@ export interface SecpkgUserFunctionTable {
     qualityOfProtection: Out<number> | undefined,
   ): SecurityStatus;
   /** #4 SealMessage — from EncryptMessage. */
-  sealMessage?(contextHandle: LsaSecHandle, qualityOfProtection: number, messageBuffers: SecBufferDesc, messageSequenceNumber: number): SecurityStatus;
+  sealMessage?(
+    contextHandle: LsaSecHandle,
+    qualityOfProtection: number,
+    messageBuffers: SecBufferDesc,
+    messageSequenceNumber: number,
+  ): SecurityStatus;
   /** #5 UnsealMessage — from DecryptMessage. */
   unsealMessage?(
     contextHandle: LsaSecHandle,
@@ -385,11 +427,18 @@ export interface SecpkgUserFunctionTable {
   /** #11 MarshallSupplementalCreds. */
   marshallSupplementalCreds?(credentials: Uint8Array): StatusWith<'marshalledCreds', Uint8Array>;
   /** #12 ExportContext — from ExportSecurityContext. */
-  exportContext?(contextHandle: LsaSecHandle, flags: number): { status: SecurityStatus; packedContext?: Uint8Array; token?: AccessToken };
+  exportContext?(
+    contextHandle: LsaSecHandle,
+    flags: number,
+  ): { status: SecurityStatus; packedContext?: Uint8Array; token?: AccessToken };
   /** #13 ImportContext — from ImportSecurityContext. */
   importContext?(packedContext: Uint8Array, token: AccessToken | undefined): StatusWith<'contextHandle', LsaSecHandle>;
   /** #14 MarshalAttributeData (user table VERSION_2). */
-  marshalAttributeData?(attributeInfo: number, attribute: number, attributeData: Uint8Array): StatusWith<'marshaledAttributeData', Uint8Array>;
+  marshalAttributeData?(
+    attributeInfo: number,
+    attribute: number,
+    attributeData: Uint8Array,
+  ): StatusWith<'marshaledAttributeData', Uint8Array>;
   /**
    * sspkit extension, no Windows counterpart (see {@link USER_TABLE_EXTENSIONS}): what caused the
    * failure of the last per-message call (MakeSignature, VerifySignature, SealMessage,
@@ -427,31 +476,72 @@ export interface SecurityPackageModule {
 
 /** Member names of SECPKG_FUNCTION_TABLE in header order, with the version that defines each. */
 export const LSA_TABLE_MEMBERS = [
-  ['initializePackage', 0x10000], ['logonUser', 0x10000], ['callPackage', 0x10000], ['logonTerminated', 0x10000],
-  ['callPackageUntrusted', 0x10000], ['callPackagePassthrough', 0x10000], ['logonUserEx', 0x10000], ['logonUserEx2', 0x10000],
-  ['initialize', 0x10000], ['shutdown', 0x10000], ['getInfo', 0x10000], ['acceptCredentials', 0x10000],
-  ['acquireCredentialsHandle', 0x10000], ['queryCredentialsAttributes', 0x10000], ['freeCredentialsHandle', 0x10000],
-  ['saveCredentials', 0x10000], ['getCredentials', 0x10000], ['deleteCredentials', 0x10000],
-  ['initLsaModeContext', 0x10000], ['acceptLsaModeContext', 0x10000], ['deleteContext', 0x10000],
-  ['applyControlToken', 0x10000], ['getUserInfo', 0x10000], ['getExtendedInformation', 0x10000],
-  ['queryContextAttributes', 0x10000], ['addCredentials', 0x10000], ['setExtendedInformation', 0x10000],
-  ['setContextAttributes', 0x20000], ['setCredentialsAttributes', 0x40000], ['changeAccountPassword', 0x80000],
-  ['queryMetaData', 0x100000], ['exchangeMetaData', 0x100000], ['getCredUIContext', 0x100000], ['updateCredentials', 0x100000],
-  ['validateTargetInfo', 0x200000], ['postLogonUser', 0x400000],
-  ['getRemoteCredGuardLogonBuffer', 0x800000], ['getRemoteCredGuardSupplementalCreds', 0x800000],
+  ['initializePackage', 0x10000],
+  ['logonUser', 0x10000],
+  ['callPackage', 0x10000],
+  ['logonTerminated', 0x10000],
+  ['callPackageUntrusted', 0x10000],
+  ['callPackagePassthrough', 0x10000],
+  ['logonUserEx', 0x10000],
+  ['logonUserEx2', 0x10000],
+  ['initialize', 0x10000],
+  ['shutdown', 0x10000],
+  ['getInfo', 0x10000],
+  ['acceptCredentials', 0x10000],
+  ['acquireCredentialsHandle', 0x10000],
+  ['queryCredentialsAttributes', 0x10000],
+  ['freeCredentialsHandle', 0x10000],
+  ['saveCredentials', 0x10000],
+  ['getCredentials', 0x10000],
+  ['deleteCredentials', 0x10000],
+  ['initLsaModeContext', 0x10000],
+  ['acceptLsaModeContext', 0x10000],
+  ['deleteContext', 0x10000],
+  ['applyControlToken', 0x10000],
+  ['getUserInfo', 0x10000],
+  ['getExtendedInformation', 0x10000],
+  ['queryContextAttributes', 0x10000],
+  ['addCredentials', 0x10000],
+  ['setExtendedInformation', 0x10000],
+  ['setContextAttributes', 0x20000],
+  ['setCredentialsAttributes', 0x40000],
+  ['changeAccountPassword', 0x80000],
+  ['queryMetaData', 0x100000],
+  ['exchangeMetaData', 0x100000],
+  ['getCredUIContext', 0x100000],
+  ['updateCredentials', 0x100000],
+  ['validateTargetInfo', 0x200000],
+  ['postLogonUser', 0x400000],
+  ['getRemoteCredGuardLogonBuffer', 0x800000],
+  ['getRemoteCredGuardSupplementalCreds', 0x800000],
   ['getTbalSupplementalCreds', 0x1000000],
-  ['logonUserEx3', 0x2000000], ['preLogonUserSurrogate', 0x2000000], ['postLogonUserSurrogate', 0x2000000],
+  ['logonUserEx3', 0x2000000],
+  ['preLogonUserSurrogate', 0x2000000],
+  ['postLogonUserSurrogate', 0x2000000],
   ['extractTargetInfo', 0x4000000],
 ] as const satisfies readonly (readonly [keyof SecpkgFunctionTable, number])[];
 
 /** sspkit's own user-table members (no Windows counterpart), kept at every table version. */
-export const USER_TABLE_EXTENSIONS = [['failureCause', 0], ['resetCipherState', 0]] as const satisfies readonly (readonly [keyof SecpkgUserFunctionTable, number])[];
+export const USER_TABLE_EXTENSIONS = [
+  ['failureCause', 0],
+  ['resetCipherState', 0],
+] as const satisfies readonly (readonly [keyof SecpkgUserFunctionTable, number])[];
 
 /** Member names of SECPKG_USER_FUNCTION_TABLE in header order, with the version that defines each. */
 export const USER_TABLE_MEMBERS = [
-  ['instanceInit', 0x10000], ['initUserModeContext', 0x10000], ['makeSignature', 0x10000], ['verifySignature', 0x10000],
-  ['sealMessage', 0x10000], ['unsealMessage', 0x10000], ['getContextToken', 0x10000], ['queryContextAttributes', 0x10000],
-  ['completeAuthToken', 0x10000], ['deleteUserModeContext', 0x10000], ['formatCredentials', 0x10000],
-  ['marshallSupplementalCreds', 0x10000], ['exportContext', 0x10000], ['importContext', 0x10000],
+  ['instanceInit', 0x10000],
+  ['initUserModeContext', 0x10000],
+  ['makeSignature', 0x10000],
+  ['verifySignature', 0x10000],
+  ['sealMessage', 0x10000],
+  ['unsealMessage', 0x10000],
+  ['getContextToken', 0x10000],
+  ['queryContextAttributes', 0x10000],
+  ['completeAuthToken', 0x10000],
+  ['deleteUserModeContext', 0x10000],
+  ['formatCredentials', 0x10000],
+  ['marshallSupplementalCreds', 0x10000],
+  ['exportContext', 0x10000],
+  ['importContext', 0x10000],
   ['marshalAttributeData', 0x20000],
 ] as const satisfies readonly (readonly [keyof SecpkgUserFunctionTable, number])[];

@@ -67,7 +67,11 @@ export interface SecWinntAuthIdentity {
 export type AuthData = SecWinntAuthIdentity | object;
 
 /** SEC_GET_KEY_FN, kept for signature fidelity: (argument, principal, keyVersion) → key. */
-export type SecGetKeyFn = (argument: unknown, principal: string | undefined, keyVersion: number) => { key?: Uint8Array; status: number };
+export type SecGetKeyFn = (
+  argument: unknown,
+  principal: string | undefined,
+  keyVersion: number,
+) => { key?: Uint8Array; status: number };
 
 /**
  * The access token a server-side context yields (QuerySecurityContextToken / SpGetContextToken).
@@ -83,7 +87,12 @@ export interface AccessToken {
   /** Group names (or SIDs) the package knows the user to belong to. */
   readonly groups: readonly string[];
   /** The local account the identity maps to, where one does (uid/gid as on POSIX). */
-  readonly localAccount?: { readonly name: string; readonly uid: number; readonly gid: number; readonly groups: readonly number[] };
+  readonly localAccount?: {
+    readonly name: string;
+    readonly uid: number;
+    readonly gid: number;
+    readonly groups: readonly number[];
+  };
   /** Further facts the package vouches for (e.g. PAC data, workstation), by name. */
   readonly attributes?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
@@ -199,7 +208,9 @@ export function contextAttribute<A extends keyof ContextAttributeMap>(
 export type ContextAttribute = number;
 
 /** The value type for a context attribute. */
-export type ContextAttributeValue<A extends number> = A extends keyof ContextAttributeMap ? ContextAttributeMap[A] : unknown;
+export type ContextAttributeValue<A extends number> = A extends keyof ContextAttributeMap
+  ? ContextAttributeMap[A]
+  : unknown;
 
 /** Credential attribute values by SECPKG_CRED_ATTR_* id (SecPkgCredentials_NamesW for NAMES). */
 export interface CredentialAttributeMap {
@@ -207,7 +218,9 @@ export interface CredentialAttributeMap {
 }
 
 /** The value type for a credential attribute. */
-export type CredentialAttributeValue<A extends number> = A extends keyof CredentialAttributeMap ? CredentialAttributeMap[A] : unknown;
+export type CredentialAttributeValue<A extends number> = A extends keyof CredentialAttributeMap
+  ? CredentialAttributeMap[A]
+  : unknown;
 
 /** A value or a promise of it: slots that may wait on the network may answer either way. */
 export type MaybePromise<T> = T | Promise<T>;

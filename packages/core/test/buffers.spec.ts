@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { SecBufferFlag, SecBufferType, SecStatus, bufferTypeWord, findBuffer, isReadOnly, secBuffer, secBufferDesc, splitBufferType, writeBuffer } from '@sspkit/core';
+import {
+  SecBufferFlag,
+  SecBufferType,
+  SecStatus,
+  bufferTypeWord,
+  findBuffer,
+  isReadOnly,
+  secBuffer,
+  secBufferDesc,
+  splitBufferType,
+  writeBuffer,
+} from '@sspkit/core';
 
 describe('SecBuffer model', () => {
   it('keeps the type and the attribute bits apart, and rebuilds the Windows word', () => {
@@ -10,7 +21,7 @@ describe('SecBuffer model', () => {
     expect(findBuffer(secBufferDesc(secBuffer(SecBufferType.TOKEN), b), SecBufferType.DATA)).toBe(b);
   });
 
-  it('writes into the caller\'s buffer in place and narrows it, or reports it too small', () => {
+  it("writes into the caller's buffer in place and narrows it, or reports it too small", () => {
     const backing = new Uint8Array(8);
     const token = secBuffer(SecBufferType.TOKEN, backing);
     expect(writeBuffer(token, Uint8Array.of(1, 2, 3), false)).toBe(SecStatus.SEC_E_OK);

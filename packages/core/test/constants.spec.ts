@@ -24,16 +24,22 @@ import {
 
 // The exact Windows values (winerror.h, sspi.h, ntsecpkg.h; each group names its source), kept in the
 // repository so a clone with nothing beside it checks the same thing CI checks.
-interface Group { readonly source: string; readonly values: Readonly<Record<string, string | number>> }
-const fixture = JSON.parse(
-  readFileSync(new URL('./fixtures/sspi-constants.json', import.meta.url), 'utf8'),
-) as Record<'statuses' | 'bufferTypes' | 'bufferFlags' | 'packageFlags' | 'contextAttributes', Group> &
+interface Group {
+  readonly source: string;
+  readonly values: Readonly<Record<string, string | number>>;
+}
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/sspi-constants.json', import.meta.url), 'utf8')) as Record<
+  'statuses' | 'bufferTypes' | 'bufferFlags' | 'packageFlags' | 'contextAttributes',
+  Group
+> &
   Record<'iscReq' | 'iscRet' | 'ascReq' | 'ascRet', Group> & { statuses: { aliases: Record<string, string> } };
 
 /** The group's values as numbers, sorted by name, for an exact comparison with a core enum. */
 function expected(group: Group): [string, number][] {
   expect(group.source).toMatch(/\.h\b/);
-  return Object.entries(group.values).map(([k, v]): [string, number] => [k, Number(v)]).sort();
+  return Object.entries(group.values)
+    .map(([k, v]): [string, number] => [k, Number(v)])
+    .sort();
 }
 const actual = (o: Readonly<Record<string, number>>): [string, number][] => Object.entries(o).sort();
 
@@ -41,8 +47,9 @@ describe('constants match the specification, value for value', () => {
   it('every SEC_E_* / SEC_I_* status of winerror.h, and nothing invented', () => {
     expect(Object.keys(fixture.statuses.values).length).toBeGreaterThan(90);
     expect(actual(SecStatus)).toEqual(expected(fixture.statuses));
-    const aliases = Object.fromEntries(Object.entries(fixture.statuses.aliases)
-      .map(([alias, of]) => [alias, Number(fixture.statuses.values[of])]));
+    const aliases = Object.fromEntries(
+      Object.entries(fixture.statuses.aliases).map(([alias, of]) => [alias, Number(fixture.statuses.values[of])]),
+    );
     expect(SecStatusAlias).toEqual(aliases);
   });
 
@@ -61,7 +68,10 @@ describe('constants match the specification, value for value', () => {
 
   it('the four request/return flag sets, flag for flag', () => {
     const sets = [
-      [IscReq, fixture.iscReq], [IscRet, fixture.iscRet], [AscReq, fixture.ascReq], [AscRet, fixture.ascRet],
+      [IscReq, fixture.iscReq],
+      [IscRet, fixture.iscRet],
+      [AscReq, fixture.ascReq],
+      [AscRet, fixture.ascRet],
     ] as const;
     for (const [set, group] of sets) expect(actual(set)).toEqual(expected(group));
     expect(IscReq.HTTP).toBe(0x10000000);
@@ -92,7 +102,11 @@ describe('status helpers', () => {
     const all = allStatuses();
     expect(all.length).toBe(Object.keys(SecStatus).length + 1);
     for (const s of all) expect(s.meaning.length).toBeGreaterThan(10);
-    expect(describeStatus(0x80090308)).toMatchObject({ name: 'SEC_E_INVALID_TOKEN', hex: '0x80090308', severity: 'error' });
+    expect(describeStatus(0x80090308)).toMatchObject({
+      name: 'SEC_E_INVALID_TOKEN',
+      hex: '0x80090308',
+      severity: 'error',
+    });
     expect(describeStatus(0x00090312).severity).toBe('informational');
   });
 

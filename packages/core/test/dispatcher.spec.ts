@@ -1,18 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { Registry, SecBufferType, SecPkgInterfaceVersion, SecStatus, SspiDispatcher, clientContext, secBuffer, secBufferDesc } from '@sspkit/core';
+import {
+  Registry,
+  SecBufferType,
+  SecPkgInterfaceVersion,
+  SecStatus,
+  SspiDispatcher,
+  clientContext,
+  secBuffer,
+  secBufferDesc,
+} from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc, SecpkgFunctionTable, SecpkgUserFunctionTable } from '@sspkit/core';
 
 const S = SecStatus;
 
-async function withTables(lsa: SecpkgFunctionTable, user?: SecpkgUserFunctionTable, onFault?: (f: { operation: string; error: unknown }) => void) {
+async function withTables(
+  lsa: SecpkgFunctionTable,
+  user?: SecpkgUserFunctionTable,
+  onFault?: (f: { operation: string; error: unknown }) => void,
+) {
   const registry = new Registry();
   await registry.load({
     spLsaModeInitialize: () => ({
       status: S.SEC_E_OK,
       packageVersion: SecPkgInterfaceVersion.VERSION_4,
-      tables: [{ getInfo: () => ({ status: 0, packageInfo: { name: 'T', comment: '', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 10 } }), acquireCredentialsHandle: () => ({ status: 0, credentialHandle: 1 }), ...lsa }],
+      tables: [
+        {
+          getInfo: () => ({
+            status: 0,
+            packageInfo: { name: 'T', comment: '', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 10 },
+          }),
+          acquireCredentialsHandle: () => ({ status: 0, credentialHandle: 1 }),
+          ...lsa,
+        },
+      ],
     }),
-    ...(user ? { spUserModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [user] }) } : {}),
+    ...(user
+      ? {
+          spUserModeInitialize: () => ({
+            status: S.SEC_E_OK,
+            packageVersion: SecPkgInterfaceVersion.VERSION,
+            tables: [user],
+          }),
+        }
+      : {}),
   });
   const sspi = new SspiDispatcher(registry, onFault ? { onPackageFault: onFault } : {});
   const cred = (await sspi.acquireCredentialsHandle({ package: 'T', credentialUse: 3 })).credential!;
@@ -20,20 +50,29 @@ async function withTables(lsa: SecpkgFunctionTable, user?: SecpkgUserFunctionTab
 }
 
 describe('SEC_I_* statuses are successes (Wine treats the COMPLETE codes as failures)', () => {
-  it.each([S.SEC_I_CONTINUE_NEEDED, S.SEC_I_COMPLETE_NEEDED, S.SEC_I_COMPLETE_AND_CONTINUE])('a first leg returning 0x%s keeps its context', async (status) => {
-    const { sspi, cred } = await withTables({ initLsaModeContext: () => ({ status, newContextHandle: 5, contextAttributes: 1 }) }, { completeAuthToken: () => S.SEC_E_OK });
-    const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
-    expect(r.status).toBe(status);
-    expect(r.context?.isValid).toBe(true);
-    expect(await sspi.completeAuthToken(r.context!, secBufferDesc())).toBe(S.SEC_E_OK);
-  });
+  it.each([S.SEC_I_CONTINUE_NEEDED, S.SEC_I_COMPLETE_NEEDED, S.SEC_I_COMPLETE_AND_CONTINUE])(
+    'a first leg returning 0x%s keeps its context',
+    async (status) => {
+      const { sspi, cred } = await withTables(
+        { initLsaModeContext: () => ({ status, newContextHandle: 5, contextAttributes: 1 }) },
+        { completeAuthToken: () => S.SEC_E_OK },
+      );
+      const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
+      expect(r.status).toBe(status);
+      expect(r.context?.isValid).toBe(true);
+      expect(await sspi.completeAuthToken(r.context!, secBufferDesc())).toBe(S.SEC_E_OK);
+    },
+  );
 });
 
 describe('handle lifetime across legs', () => {
   it('one handle object for every leg, and no handle leaks per leg', async () => {
     let legs = 0;
     const { sspi, cred } = await withTables({
-      initLsaModeContext: (_c, ctx) => ({ status: ++legs < 5 ? S.SEC_I_CONTINUE_NEEDED : S.SEC_E_OK, newContextHandle: ctx ?? 9 }),
+      initLsaModeContext: (_c, ctx) => ({
+        status: ++legs < 5 ? S.SEC_I_CONTINUE_NEEDED : S.SEC_E_OK,
+        newContextHandle: ctx ?? 9,
+      }),
       deleteContext: () => S.SEC_E_OK,
     });
     const before = sspi.liveHandleCount;
@@ -50,7 +89,13 @@ describe('handle lifetime across legs', () => {
   it('a package that replaces its handle mid-handshake is followed; the caller keeps one handle', async () => {
     const seen: unknown[] = [];
     const { sspi, cred } = await withTables(
-      { initLsaModeContext: (_c, ctx) => ({ status: S.SEC_I_CONTINUE_NEEDED, newContextHandle: ctx === undefined ? 1 : 2 }), deleteContext: (h) => (seen.push(h), S.SEC_E_OK) },
+      {
+        initLsaModeContext: (_c, ctx) => ({
+          status: S.SEC_I_CONTINUE_NEEDED,
+          newContextHandle: ctx === undefined ? 1 : 2,
+        }),
+        deleteContext: (h) => (seen.push(h), S.SEC_E_OK),
+      },
       { makeSignature: (h) => (seen.push(h), S.SEC_E_OK) },
     );
     const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
@@ -64,7 +109,12 @@ describe('handle lifetime across legs', () => {
     const deleted: unknown[] = [];
     let call = 0;
     const { sspi, cred } = await withTables({
-      initLsaModeContext: () => (++call === 1 ? { status: S.SEC_E_LOGON_DENIED, newContextHandle: 77 } : call === 2 ? { status: S.SEC_I_CONTINUE_NEEDED, newContextHandle: 78 } : { status: S.SEC_E_INVALID_TOKEN }),
+      initLsaModeContext: () =>
+        ++call === 1
+          ? { status: S.SEC_E_LOGON_DENIED, newContextHandle: 77 }
+          : call === 2
+            ? { status: S.SEC_I_CONTINUE_NEEDED, newContextHandle: 78 }
+            : { status: S.SEC_E_INVALID_TOKEN },
       deleteContext: (h) => (deleted.push(h), S.SEC_E_OK),
     });
     const failed = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
@@ -82,7 +132,10 @@ describe('handle lifetime across legs', () => {
     const deleted: unknown[] = [];
     let release: ((r: LsaModeContextResult) => void) | undefined;
     const { sspi, cred } = await withTables({
-      initLsaModeContext: (_c, ctx) => (ctx === undefined ? { status: S.SEC_I_CONTINUE_NEEDED, newContextHandle: 1 } : new Promise((res) => (release = res))),
+      initLsaModeContext: (_c, ctx) =>
+        ctx === undefined
+          ? { status: S.SEC_I_CONTINUE_NEEDED, newContextHandle: 1 }
+          : new Promise((res) => (release = res)),
       deleteContext: (h) => (deleted.push(h), S.SEC_E_OK),
     });
     const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
@@ -99,7 +152,14 @@ describe('MappedContext', () => {
     const packed = Uint8Array.of(1, 2, 3);
     const seen: [unknown, number[]][] = [];
     const { sspi, cred } = await withTables(
-      { acceptLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 31, mappedContext: true, contextData: packed }) },
+      {
+        acceptLsaModeContext: () => ({
+          status: S.SEC_E_OK,
+          newContextHandle: 31,
+          mappedContext: true,
+          contextData: packed,
+        }),
+      },
       { initUserModeContext: (h, data) => (seen.push([h, [...data]]), S.SEC_E_OK) },
     );
     const r = await sspi.acceptSecurityContext({ credential: cred, contextReq: 0 });
@@ -111,7 +171,15 @@ describe('MappedContext', () => {
   it('a failing InitUserModeContext fails the leg and deletes the context', async () => {
     const deleted: unknown[] = [];
     const { sspi, cred } = await withTables(
-      { acceptLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 31, mappedContext: true, contextData: Uint8Array.of(1) }), deleteContext: (h) => (deleted.push(h), S.SEC_E_OK) },
+      {
+        acceptLsaModeContext: () => ({
+          status: S.SEC_E_OK,
+          newContextHandle: 31,
+          mappedContext: true,
+          contextData: Uint8Array.of(1),
+        }),
+        deleteContext: (h) => (deleted.push(h), S.SEC_E_OK),
+      },
       { initUserModeContext: () => S.SEC_E_INSUFFICIENT_MEMORY },
     );
     const r = await sspi.acceptSecurityContext({ credential: cred, contextReq: 0 });
@@ -129,30 +197,50 @@ describe('packages that misbehave never crash the caller', () => {
       throw new Error('boom');
     };
     const { sspi, cred } = await withTables(
-      { initLsaModeContext: (_c, ctx) => (ctx === undefined ? { status: 0, newContextHandle: 1 } : boom()), queryContextAttributes: boom, deleteContext: boom },
+      {
+        initLsaModeContext: (_c, ctx) => (ctx === undefined ? { status: 0, newContextHandle: 1 } : boom()),
+        queryContextAttributes: boom,
+        deleteContext: boom,
+      },
       { makeSignature: boom, getContextToken: boom, completeAuthToken: async () => boom() },
       (f) => faults.push(f.operation),
     );
     const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
-    expect((await sspi.initializeSecurityContext({ context: r.context!, contextReq: 0 })).status).toBe(S.SEC_E_INTERNAL_ERROR);
+    expect((await sspi.initializeSecurityContext({ context: r.context!, contextReq: 0 })).status).toBe(
+      S.SEC_E_INTERNAL_ERROR,
+    );
     expect(sspi.makeSignature(r.context!, 0, secBufferDesc(), 0)).toBe(S.SEC_E_INTERNAL_ERROR);
     expect(sspi.queryContextAttributes(r.context!, 0).status).toBe(S.SEC_E_INTERNAL_ERROR);
     expect(sspi.querySecurityContextToken(r.context!).status).toBe(S.SEC_E_INTERNAL_ERROR);
     expect(await sspi.completeAuthToken(r.context!, secBufferDesc())).toBe(S.SEC_E_INTERNAL_ERROR);
     expect(sspi.deleteSecurityContext(r.context!)).toBe(S.SEC_E_INTERNAL_ERROR);
     expect(r.context!.isValid).toBe(false);
-    expect(faults).toEqual(['InitializeSecurityContext', 'MakeSignature', 'QueryContextAttributes', 'QuerySecurityContextToken', 'CompleteAuthToken', 'DeleteContext']);
+    expect(faults).toEqual([
+      'InitializeSecurityContext',
+      'MakeSignature',
+      'QueryContextAttributes',
+      'QuerySecurityContextToken',
+      'CompleteAuthToken',
+      'DeleteContext',
+    ]);
   });
 
   it('a slot that returns something that is not a status yields SEC_E_INTERNAL_ERROR, reported as a fault', async () => {
     const faults: string[] = [];
     let first = true;
     const { sspi, cred } = await withTables(
-      { initLsaModeContext: () => (first ? ((first = false), { status: 'ok' as unknown as number, newContextHandle: 1 }) : { status: 0, newContextHandle: 2 }) },
+      {
+        initLsaModeContext: () =>
+          first
+            ? ((first = false), { status: 'ok' as unknown as number, newContextHandle: 1 })
+            : { status: 0, newContextHandle: 2 },
+      },
       { makeSignature: () => 1.5, verifySignature: () => Promise.resolve(0) as unknown as number },
       (f) => faults.push(f.operation),
     );
-    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).status).toBe(S.SEC_E_INTERNAL_ERROR);
+    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).status).toBe(
+      S.SEC_E_INTERNAL_ERROR,
+    );
     const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
     expect(sspi.makeSignature(ctx, 0, secBufferDesc(), 0)).toBe(S.SEC_E_INTERNAL_ERROR);
     expect(sspi.verifySignature(ctx, secBufferDesc(), 0)).toBe(S.SEC_E_INTERNAL_ERROR);
@@ -162,7 +250,15 @@ describe('packages that misbehave never crash the caller', () => {
   it('ContextData that is not bytes fails the leg with SEC_E_INTERNAL_ERROR and deletes the context, without throwing', async () => {
     const deleted: unknown[] = [];
     const { sspi, cred } = await withTables(
-      { acceptLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 5, mappedContext: true, contextData: 'secret' as unknown as Uint8Array }), deleteContext: (h) => (deleted.push(h), S.SEC_E_OK) },
+      {
+        acceptLsaModeContext: () => ({
+          status: S.SEC_E_OK,
+          newContextHandle: 5,
+          mappedContext: true,
+          contextData: 'secret' as unknown as Uint8Array,
+        }),
+        deleteContext: (h) => (deleted.push(h), S.SEC_E_OK),
+      },
       { initUserModeContext: () => S.SEC_E_OK },
     );
     const r = await sspi.acceptSecurityContext({ credential: cred, contextReq: 0 });
@@ -172,7 +268,9 @@ describe('packages that misbehave never crash the caller', () => {
 
   it('a successful handshake with no handle is an internal error, not a half-made context', async () => {
     const { sspi, cred } = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_OK }) });
-    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).status).toBe(S.SEC_E_INTERNAL_ERROR);
+    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).status).toBe(
+      S.SEC_E_INTERNAL_ERROR,
+    );
   });
 });
 
@@ -188,12 +286,25 @@ describe('bad input gets a precise status before it reaches a package', () => {
   it.each(bad)('a descriptor with %s → SEC_E_INVALID_TOKEN', async (_label, desc) => {
     let reached = 0;
     const { sspi, cred } = await withTables(
-      { initLsaModeContext: () => (reached++, { status: 0, newContextHandle: 1 }), acceptLsaModeContext: () => (reached++, { status: 0, newContextHandle: 2 }) },
-      { makeSignature: () => (reached++, 0), verifySignature: () => (reached++, 0), sealMessage: () => (reached++, 0), unsealMessage: () => (reached++, 0), completeAuthToken: () => (reached++, 0) },
+      {
+        initLsaModeContext: () => (reached++, { status: 0, newContextHandle: 1 }),
+        acceptLsaModeContext: () => (reached++, { status: 0, newContextHandle: 2 }),
+      },
+      {
+        makeSignature: () => (reached++, 0),
+        verifySignature: () => (reached++, 0),
+        sealMessage: () => (reached++, 0),
+        unsealMessage: () => (reached++, 0),
+        completeAuthToken: () => (reached++, 0),
+      },
     );
     const d = desc as SecBufferDesc;
-    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0, input: d })).status).toBe(S.SEC_E_INVALID_TOKEN);
-    expect((await sspi.acceptSecurityContext({ credential: cred, contextReq: 0, output: d })).status).toBe(S.SEC_E_INVALID_TOKEN);
+    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0, input: d })).status).toBe(
+      S.SEC_E_INVALID_TOKEN,
+    );
+    expect((await sspi.acceptSecurityContext({ credential: cred, contextReq: 0, output: d })).status).toBe(
+      S.SEC_E_INVALID_TOKEN,
+    );
     const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
     reached = 0;
     expect(sspi.makeSignature(ctx, 0, d, 0)).toBe(S.SEC_E_INVALID_TOKEN);
@@ -205,14 +316,21 @@ describe('bad input gets a precise status before it reaches a package', () => {
   });
 
   it('non-integer requirement flags or attributes → SEC_E_INVALID_PARAMETER', async () => {
-    const { sspi, cred } = await withTables({ initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }), queryContextAttributes: () => ({ status: 0 }) });
-    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: '2' as unknown as number })).status).toBe(S.SEC_E_INVALID_PARAMETER);
-    expect((await sspi.acquireCredentialsHandle({ package: 'T', credentialUse: Number.NaN })).status).toBe(S.SEC_E_INVALID_PARAMETER);
+    const { sspi, cred } = await withTables({
+      initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }),
+      queryContextAttributes: () => ({ status: 0 }),
+    });
+    expect(
+      (await sspi.initializeSecurityContext({ credential: cred, contextReq: '2' as unknown as number })).status,
+    ).toBe(S.SEC_E_INVALID_PARAMETER);
+    expect((await sspi.acquireCredentialsHandle({ package: 'T', credentialUse: Number.NaN })).status).toBe(
+      S.SEC_E_INVALID_PARAMETER,
+    );
     const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
     expect(sspi.queryContextAttributes(ctx, 1.5).status).toBe(S.SEC_E_INVALID_PARAMETER);
   });
 
-  it('bad qop or sequence numbers are the caller\'s mistake (SEC_E_INVALID_PARAMETER), not a package fault', async () => {
+  it("bad qop or sequence numbers are the caller's mistake (SEC_E_INVALID_PARAMETER), not a package fault", async () => {
     const faults: string[] = [];
     let reached = 0;
     const { sspi, cred } = await withTables(
@@ -222,7 +340,18 @@ describe('bad input gets a precise status before it reaches a package', () => {
     );
     const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
     const desc = secBufferDesc();
-    for (const bad of [Symbol('q'), 1n, -1, 2 ** 32, 1.5, { valueOf: () => { throw new Error('x'); } }] as unknown[]) {
+    for (const bad of [
+      Symbol('q'),
+      1n,
+      -1,
+      2 ** 32,
+      1.5,
+      {
+        valueOf: () => {
+          throw new Error('x');
+        },
+      },
+    ] as unknown[]) {
       expect(sspi.makeSignature(ctx, bad as number, desc, 0)).toBe(S.SEC_E_INVALID_PARAMETER);
       expect(sspi.makeSignature(ctx, 0, desc, bad as number)).toBe(S.SEC_E_INVALID_PARAMETER);
       expect(sspi.decryptMessage(ctx, desc, bad as number)).toBe(S.SEC_E_INVALID_PARAMETER);
@@ -232,8 +361,18 @@ describe('bad input gets a precise status before it reaches a package', () => {
   });
 
   it('arguments whose getters throw never make the dispatcher throw', async () => {
-    const { sspi, cred } = await withTables({ initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }) }, { makeSignature: () => 0 });
-    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); } });
+    const { sspi, cred } = await withTables(
+      { initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }) },
+      { makeSignature: () => 0 },
+    );
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
     expect(sspi.makeSignature(ctx, 0, hostile as SecBufferDesc, 0)).toBe(S.SEC_E_INVALID_TOKEN);
     expect((await sspi.initializeSecurityContext(hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);
@@ -244,7 +383,10 @@ describe('bad input gets a precise status before it reaches a package', () => {
 
   it('handles of a package the registry shut down are dead', async () => {
     let reached = 0;
-    const { sspi, cred } = await withTables({ initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }) }, { makeSignature: () => (reached++, 0) });
+    const { sspi, cred } = await withTables(
+      { initLsaModeContext: () => ({ status: 0, newContextHandle: 1 }) },
+      { makeSignature: () => (reached++, 0) },
+    );
     const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
     sspi.registry.shutdown();
     expect(ctx.isValid).toBe(false);
@@ -274,15 +416,24 @@ describe('impersonation (ImpersonateSecurityContext, QuerySecurityContextToken)'
       spLsaModeInitialize: () => ({
         status: 0,
         packageVersion: SecPkgInterfaceVersion.VERSION,
-        tables: [{
-          getInfo: () => ({ status: 0, packageInfo: { name: 'T', comment: '', capabilities, version: 1, rpcId: 0xffff, maxToken: 10 } }),
-          acquireCredentialsHandle: () => ({ status: 0, credentialHandle: 1 }),
-          initLsaModeContext: () => ({ status: 0, newContextHandle: 2 }),
-          acceptLsaModeContext: () => ({ status: 0, newContextHandle: 3 }),
-          deleteContext: () => 0,
-        }],
+        tables: [
+          {
+            getInfo: () => ({
+              status: 0,
+              packageInfo: { name: 'T', comment: '', capabilities, version: 1, rpcId: 0xffff, maxToken: 10 },
+            }),
+            acquireCredentialsHandle: () => ({ status: 0, credentialHandle: 1 }),
+            initLsaModeContext: () => ({ status: 0, newContextHandle: 2 }),
+            acceptLsaModeContext: () => ({ status: 0, newContextHandle: 3 }),
+            deleteContext: () => 0,
+          },
+        ],
       }),
-      spUserModeInitialize: () => ({ status: 0, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [{ getContextToken: () => ({ status: 0, token }) }] }),
+      spUserModeInitialize: () => ({
+        status: 0,
+        packageVersion: SecPkgInterfaceVersion.VERSION,
+        tables: [{ getContextToken: () => ({ status: 0, token }) }],
+      }),
     });
     const sspi = new SspiDispatcher(registry);
     const cred = (await sspi.acquireCredentialsHandle({ package: 'T', credentialUse: 3 })).credential!;
@@ -327,7 +478,9 @@ describe('impersonation (ImpersonateSecurityContext, QuerySecurityContextToken)'
 describe('a package diagnostic travels as the cause', () => {
   it('an error status with a cause reaches HandshakeResult.cause and SspiError.cause', async () => {
     const diagnostic = new Error('KDC has no support for encryption type');
-    const { sspi } = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_NO_AUTHENTICATING_AUTHORITY, cause: diagnostic }) });
+    const { sspi } = await withTables({
+      initLsaModeContext: () => ({ status: S.SEC_E_NO_AUTHENTICATING_AUTHORITY, cause: diagnostic }),
+    });
     const { clientContext } = await import('@sspkit/core');
     const cred = (await sspi.acquireCredentialsHandle({ package: 'T', credentialUse: 2 })).credential!;
     const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 });
@@ -350,25 +503,42 @@ describe('failureCause (sspkit extension): the cause behind a failed per-message
     sspi.deleteSecurityContext(ctx);
     expect(sspi.failureCause(ctx)).toBeUndefined();
 
-    const plain = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 1 }) }, { verifySignature: () => S.SEC_E_MESSAGE_ALTERED });
+    const plain = await withTables(
+      { initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 1 }) },
+      { verifySignature: () => S.SEC_E_MESSAGE_ALTERED },
+    );
     const c2 = (await plain.sspi.initializeSecurityContext({ credential: plain.cred, contextReq: 0 })).context!;
     expect(plain.sspi.failureCause(c2)).toBeUndefined();
 
-    const throwing = await withTables({ initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 1 }) }, { failureCause: () => { throw new Error('boom'); } });
+    const throwing = await withTables(
+      { initLsaModeContext: () => ({ status: S.SEC_E_OK, newContextHandle: 1 }) },
+      {
+        failureCause: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     const c3 = (await throwing.sspi.initializeSecurityContext({ credential: throwing.cred, contextReq: 0 })).context!;
     expect(throwing.sspi.failureCause(c3)).toBeUndefined();
   });
 });
 
-describe('the convenience layer: a failed CompleteAuthToken is thrown with the package\'s cause', () => {
+describe("the convenience layer: a failed CompleteAuthToken is thrown with the package's cause", () => {
   it('step() rejects with SspiError(CompleteAuthToken) carrying failureCause', async () => {
     const cause = new Error('entity body does not match the digest');
     const { sspi } = await withTables(
-      { initLsaModeContext: () => ({ status: S.SEC_I_COMPLETE_NEEDED, newContextHandle: 9 }), deleteContext: () => S.SEC_E_OK },
+      {
+        initLsaModeContext: () => ({ status: S.SEC_I_COMPLETE_NEEDED, newContextHandle: 9 }),
+        deleteContext: () => S.SEC_E_OK,
+      },
       { completeAuthToken: () => S.SEC_E_MESSAGE_ALTERED, failureCause: (h) => (h === 9 ? cause : undefined) },
     );
     const client = await clientContext(sspi, { package: 'T', targetName: '/x' });
-    await expect(client.step()).rejects.toMatchObject({ code: 'SEC_E_MESSAGE_ALTERED', operation: 'CompleteAuthToken', cause });
+    await expect(client.step()).rejects.toMatchObject({
+      code: 'SEC_E_MESSAGE_ALTERED',
+      operation: 'CompleteAuthToken',
+      cause,
+    });
     client.dispose();
   });
 });

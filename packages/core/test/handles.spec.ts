@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CredHandle, CtxtHandle, Registry, SecBufferType, SecStatus, SspiDispatcher, secBuffer, secBufferDesc } from '@sspkit/core';
+import {
+  CredHandle,
+  CtxtHandle,
+  Registry,
+  SecBufferType,
+  SecStatus,
+  SspiDispatcher,
+  secBuffer,
+  secBufferDesc,
+} from '@sspkit/core';
 import { recordingPackage } from './fixtures/recording.js';
 
 const S = SecStatus;
@@ -31,12 +40,25 @@ async function world() {
 }
 
 type World = Awaited<ReturnType<typeof world>>;
-const msg = () => secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.of(1)), secBuffer(SecBufferType.TOKEN, new Uint8Array(16)));
+const msg = () =>
+  secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.of(1)), secBuffer(SecBufferType.TOKEN, new Uint8Array(16)));
 
 /** Every method that takes a context, called with `h` in the context's place. */
 const contextMethods: [string, (w: World, h: unknown) => unknown][] = [
-  ['InitializeSecurityContext', (w, h) => w.sspi.initializeSecurityContext({ credential: w.live.cred, context: h as CtxtHandle, contextReq: 0 }).then((r) => r.status)],
-  ['AcceptSecurityContext', (w, h) => w.sspi.acceptSecurityContext({ credential: w.live.cred, context: h as CtxtHandle, contextReq: 0 }).then((r) => r.status)],
+  [
+    'InitializeSecurityContext',
+    (w, h) =>
+      w.sspi
+        .initializeSecurityContext({ credential: w.live.cred, context: h as CtxtHandle, contextReq: 0 })
+        .then((r) => r.status),
+  ],
+  [
+    'AcceptSecurityContext',
+    (w, h) =>
+      w.sspi
+        .acceptSecurityContext({ credential: w.live.cred, context: h as CtxtHandle, contextReq: 0 })
+        .then((r) => r.status),
+  ],
   ['CompleteAuthToken', (w, h) => w.sspi.completeAuthToken(h as CtxtHandle, secBufferDesc())],
   ['ApplyControlToken', (w, h) => w.sspi.applyControlToken(h as CtxtHandle, secBufferDesc())],
   ['DeleteSecurityContext', (w, h) => w.sspi.deleteSecurityContext(h as CtxtHandle)],
@@ -54,15 +76,32 @@ const contextMethods: [string, (w: World, h: unknown) => unknown][] = [
 
 /** Every method that takes a credential, called with `h` in the credential's place. */
 const credentialMethods: [string, (w: World, h: unknown) => unknown][] = [
-  ['AddCredentials', (w, h) => w.sspi.addCredentials(h as CredHandle, { package: 'PkgA', credentialUse: 2 }).then((r) => r.status)],
+  [
+    'AddCredentials',
+    (w, h) => w.sspi.addCredentials(h as CredHandle, { package: 'PkgA', credentialUse: 2 }).then((r) => r.status),
+  ],
   ['QueryCredentialsAttributes', (w, h) => w.sspi.queryCredentialsAttributes(h as CredHandle, 1).status],
   ['SetCredentialsAttributes', (w, h) => w.sspi.setCredentialsAttributes(h as CredHandle, 1, 0)],
   ['FreeCredentialsHandle', (w, h) => w.sspi.freeCredentialsHandle(h as CredHandle)],
-  ['InitializeSecurityContext', (w, h) => w.sspi.initializeSecurityContext({ credential: h as CredHandle, contextReq: 0 }).then((r) => r.status)],
-  ['AcceptSecurityContext', (w, h) => w.sspi.acceptSecurityContext({ credential: h as CredHandle, contextReq: 0 }).then((r) => r.status)],
+  [
+    'InitializeSecurityContext',
+    (w, h) => w.sspi.initializeSecurityContext({ credential: h as CredHandle, contextReq: 0 }).then((r) => r.status),
+  ],
+  [
+    'AcceptSecurityContext',
+    (w, h) => w.sspi.acceptSecurityContext({ credential: h as CredHandle, contextReq: 0 }).then((r) => r.status),
+  ],
 ];
 
-const forged = (): unknown[] => [null, 42, 'handle', {}, { kind: 'context', package: 'PkgA', valid: true }, Object.create(CtxtHandle.prototype), Object.create(CredHandle.prototype)];
+const forged = (): unknown[] => [
+  null,
+  42,
+  'handle',
+  {},
+  { kind: 'context', package: 'PkgA', valid: true },
+  Object.create(CtxtHandle.prototype),
+  Object.create(CredHandle.prototype),
+];
 
 const contextBad: [string, (w: World) => unknown[]][] = [
   ['never issued', () => forged()],
@@ -105,16 +144,25 @@ describe('handle misuse never reaches a package and never throws', () => {
 
   it("handshake calls with a credential and a context of different packages (another package's handle) → SEC_E_INVALID_HANDLE", async () => {
     const w = await world();
-    expect((await w.sspi.initializeSecurityContext({ credential: w.live.cred, context: w.pkgB.client, contextReq: 0 })).status).toBe(S.SEC_E_INVALID_HANDLE);
-    expect((await w.sspi.acceptSecurityContext({ credential: w.pkgB.cred, context: w.live.server, contextReq: 0 })).status).toBe(S.SEC_E_INVALID_HANDLE);
+    expect(
+      (await w.sspi.initializeSecurityContext({ credential: w.live.cred, context: w.pkgB.client, contextReq: 0 }))
+        .status,
+    ).toBe(S.SEC_E_INVALID_HANDLE);
+    expect(
+      (await w.sspi.acceptSecurityContext({ credential: w.pkgB.cred, context: w.live.server, contextReq: 0 })).status,
+    ).toBe(S.SEC_E_INVALID_HANDLE);
     expect(w.a.calls).toEqual([]);
     expect(w.b.calls).toEqual([]);
   });
 
   it('a server context passed to InitializeSecurityContext (and vice versa) is the wrong kind', async () => {
     const w = await world();
-    expect((await w.sspi.initializeSecurityContext({ context: w.live.server, contextReq: 0 })).status).toBe(S.SEC_E_INVALID_HANDLE);
-    expect((await w.sspi.acceptSecurityContext({ context: w.live.client, contextReq: 0 })).status).toBe(S.SEC_E_INVALID_HANDLE);
+    expect((await w.sspi.initializeSecurityContext({ context: w.live.server, contextReq: 0 })).status).toBe(
+      S.SEC_E_INVALID_HANDLE,
+    );
+    expect((await w.sspi.acceptSecurityContext({ context: w.live.client, contextReq: 0 })).status).toBe(
+      S.SEC_E_INVALID_HANDLE,
+    );
     expect((await w.sspi.initializeSecurityContext({ contextReq: 0 })).status).toBe(S.SEC_E_INVALID_HANDLE);
     expect(w.a.calls).toEqual([]);
   });

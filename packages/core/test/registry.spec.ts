@@ -1,44 +1,58 @@
 import { describe, expect, it } from 'vitest';
 import { Registry, SecPkgInterfaceVersion, SecStatus, isSspiError } from '@sspkit/core';
-import type { LsaSecpkgFunctionTable, SecpkgFunctionTable, SecpkgUserFunctionTable, SecurityPackageModule, SspiError } from '@sspkit/core';
+import type {
+  LsaSecpkgFunctionTable,
+  SecpkgFunctionTable,
+  SecpkgUserFunctionTable,
+  SecurityPackageModule,
+  SspiError,
+} from '@sspkit/core';
 
 const S = SecStatus;
 const V = SecPkgInterfaceVersion;
 
 function info(name: string) {
-  return { status: S.SEC_E_OK, packageInfo: { name, comment: '', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 10 } };
+  return {
+    status: S.SEC_E_OK,
+    packageInfo: { name, comment: '', capabilities: 0, version: 1, rpcId: 0xffff, maxToken: 10 },
+  };
 }
 
 /** A module whose every entry point appends to `log`. */
-function tracedModule(log: string[], names: string[], opts: { lsaVersion?: number; userVersion?: number; initStatus?: Record<string, number>; instanceStatus?: number } = {}): SecurityPackageModule {
-  const lsa = names.map(
-    (name): SecpkgFunctionTable => ({
-      initializePackage: (id) => {
-        log.push(`InitializePackage(${name}, id=${id})`);
-        return { status: S.SEC_E_OK, authenticationPackageName: name };
-      },
-      initialize: (id) => {
-        log.push(`SpInitialize(${name}, id=${id})`);
-        return opts.initStatus?.[name] ?? S.SEC_E_OK;
-      },
-      getInfo: () => {
-        log.push(`SpGetInfo(${name})`);
-        return info(name);
-      },
-      shutdown: () => {
-        log.push(`SpShutdown(${name})`);
-        return S.SEC_E_OK;
-      },
-    }),
-  );
-  const user = names.map(
-    (name): SecpkgUserFunctionTable => ({
-      instanceInit: (version) => {
-        log.push(`SpInstanceInit(${name}, 0x${version.toString(16)})`);
-        return opts.instanceStatus ?? S.SEC_E_OK;
-      },
-    }),
-  );
+function tracedModule(
+  log: string[],
+  names: string[],
+  opts: {
+    lsaVersion?: number;
+    userVersion?: number;
+    initStatus?: Record<string, number>;
+    instanceStatus?: number;
+  } = {},
+): SecurityPackageModule {
+  const lsa = names.map((name): SecpkgFunctionTable => ({
+    initializePackage: (id) => {
+      log.push(`InitializePackage(${name}, id=${id})`);
+      return { status: S.SEC_E_OK, authenticationPackageName: name };
+    },
+    initialize: (id) => {
+      log.push(`SpInitialize(${name}, id=${id})`);
+      return opts.initStatus?.[name] ?? S.SEC_E_OK;
+    },
+    getInfo: () => {
+      log.push(`SpGetInfo(${name})`);
+      return info(name);
+    },
+    shutdown: () => {
+      log.push(`SpShutdown(${name})`);
+      return S.SEC_E_OK;
+    },
+  }));
+  const user = names.map((name): SecpkgUserFunctionTable => ({
+    instanceInit: (version) => {
+      log.push(`SpInstanceInit(${name}, 0x${version.toString(16)})`);
+      return opts.instanceStatus ?? S.SEC_E_OK;
+    },
+  }));
   return {
     spLsaModeInitialize: (v) => {
       log.push(`SpLsaModeInitialize(0x${v.toString(16)})`);
@@ -78,7 +92,10 @@ describe('Registry', () => {
       'SpInstanceInit(Alpha, 0x10000)',
       'SpInstanceInit(Beta, 0x10000)',
     ]);
-    expect(report.packages.map((p) => [p.name, p.packageId])).toEqual([['Alpha', 1], ['Beta', 2]]);
+    expect(report.packages.map((p) => [p.name, p.packageId])).toEqual([
+      ['Alpha', 1],
+      ['Beta', 2],
+    ]);
   });
 
   it('a module with two packages registers both, each with its own user table', async () => {
@@ -101,7 +118,11 @@ describe('Registry', () => {
     ['an unknown LSA table version', { lsaVersion: 0x12345 }, /SECPKG_FUNCTION_TABLE version 0x00012345/],
     ['a future LSA table version (VERSION_12)', { lsaVersion: 0x08000000 }, /does not understand/],
     ['an unknown user table version', { userVersion: 3 }, /SECPKG_USER_FUNCTION_TABLE version 0x00000003/],
-    ['a user table version the user table does not define (VERSION_3)', { userVersion: 0x40000 }, /user table knows SECPKG_INTERFACE_VERSION and _2/],
+    [
+      'a user table version the user table does not define (VERSION_3)',
+      { userVersion: 0x40000 },
+      /user table knows SECPKG_INTERFACE_VERSION and _2/,
+    ],
   ])('refuses %s with SEC_E_CANNOT_INSTALL and registers nothing', async (_label, opts, message) => {
     const log: string[] = [];
     const r = new Registry();
@@ -126,9 +147,18 @@ describe('Registry', () => {
 
   it('a package whose SpInitialize fails is unloaded; its siblings stay', async () => {
     const r = new Registry();
-    const report = await r.load(tracedModule([], ['Good', 'Bad'], { initStatus: { Bad: S.SEC_E_INSUFFICIENT_MEMORY } }));
+    const report = await r.load(
+      tracedModule([], ['Good', 'Bad'], { initStatus: { Bad: S.SEC_E_INSUFFICIENT_MEMORY } }),
+    );
     expect(report.packages.map((p) => p.name)).toEqual(['Good']);
-    expect(report.refused).toEqual([{ index: 1, name: 'Bad', status: S.SEC_E_INSUFFICIENT_MEMORY, reason: 'SpInitialize returned SEC_E_INSUFFICIENT_MEMORY' }]);
+    expect(report.refused).toEqual([
+      {
+        index: 1,
+        name: 'Bad',
+        status: S.SEC_E_INSUFFICIENT_MEMORY,
+        reason: 'SpInitialize returned SEC_E_INSUFFICIENT_MEMORY',
+      },
+    ]);
     expect(r.get('bad')).toBeUndefined();
   });
 
@@ -149,21 +179,71 @@ describe('Registry', () => {
 
   it('refuses modules without spLsaModeInitialize, with a failing status, throwing, or with no tables', async () => {
     const r = new Registry();
-    expect((await refusal(r.load({} as SecurityPackageModule, 'empty'))).message).toMatch(/does not export spLsaModeInitialize/);
-    expect((await refusal(r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_INTERNAL_ERROR, packageVersion: V.VERSION, tables: [] }) }))).message).toMatch(/SEC_E_INTERNAL_ERROR/);
-    expect((await refusal(r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [] }) }))).message).toMatch(/no function tables/);
-    const throwing: SecpkgFunctionTable = { initialize: () => { throw new Error('boom'); }, getInfo: () => info('T') };
-    expect((await refusal(r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [throwing] }) }))).message).toMatch(/threw/);
-    expect((await refusal(r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [{}] }) }))).message).toMatch(/no package information/);
+    expect((await refusal(r.load({} as SecurityPackageModule, 'empty'))).message).toMatch(
+      /does not export spLsaModeInitialize/,
+    );
+    expect(
+      (
+        await refusal(
+          r.load({
+            spLsaModeInitialize: () => ({ status: S.SEC_E_INTERNAL_ERROR, packageVersion: V.VERSION, tables: [] }),
+          }),
+        )
+      ).message,
+    ).toMatch(/SEC_E_INTERNAL_ERROR/);
+    expect(
+      (
+        await refusal(
+          r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [] }) }),
+        )
+      ).message,
+    ).toMatch(/no function tables/);
+    const throwing: SecpkgFunctionTable = {
+      initialize: () => {
+        throw new Error('boom');
+      },
+      getInfo: () => info('T'),
+    };
+    expect(
+      (
+        await refusal(
+          r.load({
+            spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [throwing] }),
+          }),
+        )
+      ).message,
+    ).toMatch(/threw/);
+    expect(
+      (
+        await refusal(
+          r.load({ spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: V.VERSION, tables: [{}] }) }),
+        )
+      ).message,
+    ).toMatch(/no package information/);
   });
 
   it('entry points that throw or return nothing are refused with SEC_E_CANNOT_INSTALL, never a TypeError', async () => {
     const r = new Registry();
     const bad: SecurityPackageModule[] = [
-      { spLsaModeInitialize: () => { throw new Error('boom'); } },
+      {
+        spLsaModeInitialize: () => {
+          throw new Error('boom');
+        },
+      },
       { spLsaModeInitialize: () => undefined as never },
-      { spLsaModeInitialize: () => ({ status: 0, packageVersion: V.VERSION, tables: [{ getInfo: () => ({ status: 0, packageInfo: { ...info('X').packageInfo, name: 5 as unknown as string } }) }] }) },
-      { spLsaModeInitialize: () => ({ status: 0, packageVersion: V.VERSION, tables: [{ getInfo: () => info('Y') }] }), spUserModeInitialize: () => ({ status: 0, packageVersion: V.VERSION }) as never },
+      {
+        spLsaModeInitialize: () => ({
+          status: 0,
+          packageVersion: V.VERSION,
+          tables: [
+            { getInfo: () => ({ status: 0, packageInfo: { ...info('X').packageInfo, name: 5 as unknown as string } }) },
+          ],
+        }),
+      },
+      {
+        spLsaModeInitialize: () => ({ status: 0, packageVersion: V.VERSION, tables: [{ getInfo: () => info('Y') }] }),
+        spUserModeInitialize: () => ({ status: 0, packageVersion: V.VERSION }) as never,
+      },
     ];
     for (const m of bad) expect((await refusal(r.load(m))).status).toBe(S.SEC_E_CANNOT_INSTALL);
     expect(r.list()).toEqual([]);

@@ -15,7 +15,9 @@ import type { RecordingOptions, RecordingPackage } from './fixtures/recording.js
 
 const S = SecStatus;
 
-async function setup(options: RecordingOptions = {}): Promise<{ rec: RecordingPackage; sspi: SspiDispatcher; cred: CredHandle; client: CtxtHandle; server: CtxtHandle }> {
+async function setup(
+  options: RecordingOptions = {},
+): Promise<{ rec: RecordingPackage; sspi: SspiDispatcher; cred: CredHandle; client: CtxtHandle; server: CtxtHandle }> {
   const rec = recordingPackage(options);
   const registry = new Registry();
   await registry.load(rec.module, 'recording');
@@ -39,18 +41,38 @@ describe('dispatcher routing (LSA table, then the user table after the mapped-co
     const getKeyFn = () => ({ status: 0 });
     const authData = { user: 'u', password: 'p' };
     const logonId = { lowPart: 1, highPart: 2 };
-    const r = await sspi.acquireCredentialsHandle({ package: 'REC', principal: 'me', credentialUse: 2, logonId, authData, getKeyFn, getKeyArgument: 'arg' });
+    const r = await sspi.acquireCredentialsHandle({
+      package: 'REC',
+      principal: 'me',
+      credentialUse: 2,
+      logonId,
+      authData,
+      getKeyFn,
+      getKeyArgument: 'arg',
+    });
     expect(r.status).toBe(S.SEC_E_OK);
     expect(r.expiry).toBe(42n);
     expect(r.credential!.packageName).toBe('Rec');
-    expect(last(rec)).toEqual({ table: 'lsa', slot: 'acquireCredentialsHandle', args: ['me', 2, logonId, authData, getKeyFn, 'arg'] });
+    expect(last(rec)).toEqual({
+      table: 'lsa',
+      slot: 'acquireCredentialsHandle',
+      args: ['me', 2, logonId, authData, getKeyFn, 'arg'],
+    });
   });
 
   it('InitializeSecurityContext → LSA #18; AcceptSecurityContext → LSA #19, with the package handles', async () => {
     const { rec, sspi, cred, client, server } = await setup();
     const input = secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.of(1)));
     const output = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-    const r1 = await sspi.initializeSecurityContext({ credential: cred, context: client, targetName: 'HTTP/x', contextReq: 0x100, targetDataRep: 0x10, input, output });
+    const r1 = await sspi.initializeSecurityContext({
+      credential: cred,
+      context: client,
+      targetName: 'HTTP/x',
+      contextReq: 0x100,
+      targetDataRep: 0x10,
+      input,
+      output,
+    });
     expect(r1).toMatchObject({ status: S.SEC_E_OK, contextAttributes: 0x10000, expiry: 43n });
     expect(r1.context).toBe(client);
     const c = rec.calls.find((x) => x.slot === 'initLsaModeContext')!;
@@ -58,7 +80,14 @@ describe('dispatcher routing (LSA table, then the user table after the mapped-co
     expect(c.args.slice(2)).toEqual(['HTTP/x', 0x100, 0x10, input, output]);
     expect(typeof c.args[0]).toBe('number');
     expect(typeof c.args[1]).toBe('number');
-    const r2 = await sspi.acceptSecurityContext({ credential: cred, context: server, input, contextReq: 0x2, targetDataRep: 0, output });
+    const r2 = await sspi.acceptSecurityContext({
+      credential: cred,
+      context: server,
+      input,
+      contextReq: 0x2,
+      targetDataRep: 0,
+      output,
+    });
     expect(r2.context).toBe(server);
     expect(last(rec).slot).toBe('acceptLsaModeContext');
     expect(last(rec).args.slice(2)).toEqual([input, 0x2, 0, output]);
@@ -66,7 +95,10 @@ describe('dispatcher routing (LSA table, then the user table after the mapped-co
 
   it('per-message calls → user #2–#5 with qop and sequence numbers', async () => {
     const { rec, sspi, client } = await setup();
-    const msg = secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.of(1)), secBuffer(SecBufferType.TOKEN, new Uint8Array(8)));
+    const msg = secBufferDesc(
+      secBuffer(SecBufferType.DATA, Uint8Array.of(1)),
+      secBuffer(SecBufferType.TOKEN, new Uint8Array(8)),
+    );
     const qop = { value: 0 };
     expect(sspi.makeSignature(client, 7, msg, 3)).toBe(S.SEC_E_OK);
     expect(last(rec)).toMatchObject({ table: 'user', slot: 'makeSignature' });
@@ -106,7 +138,11 @@ describe('dispatcher routing (LSA table, then the user table after the mapped-co
     expect(sspi.impersonationToken()).toBeUndefined();
     const exp = sspi.exportSecurityContext(client, ContextExport.RESET_NEW);
     expect(exp.packedContext).toEqual(Uint8Array.of(1, 2, 3));
-    expect(last(rec)).toMatchObject({ table: 'user', slot: 'exportContext', args: [expect.any(Number), ContextExport.RESET_NEW] });
+    expect(last(rec)).toMatchObject({
+      table: 'user',
+      slot: 'exportContext',
+      args: [expect.any(Number), ContextExport.RESET_NEW],
+    });
     const token = { authenticationPackage: 'Rec', user: 'u', groups: [] };
     const imp = sspi.importSecurityContext('rec', exp.packedContext!, token);
     expect(imp.context?.packageName).toBe('Rec');
@@ -131,15 +167,32 @@ describe('dispatcher routing (LSA table, then the user table after the mapped-co
   it('credential calls go to LSA #13, #14, #25, #28; ChangeAccountPassword to #29', async () => {
     const { rec, sspi, cred } = await setup();
     expect(sspi.queryCredentialsAttributes(cred, 1).buffer).toEqual({ userName: 'rec\\user' });
-    expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'queryCredentialsAttributes', args: [expect.any(Number), 1] });
+    expect(last(rec)).toMatchObject({
+      table: 'lsa',
+      slot: 'queryCredentialsAttributes',
+      args: [expect.any(Number), 1],
+    });
     expect(sspi.setCredentialsAttributes(cred, 2, 'x')).toBe(S.SEC_E_OK);
     expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'setCredentialsAttributes' });
     const add = await sspi.addCredentials(cred, { package: 'Rec', principal: 'p', credentialUse: 2 });
     expect(add).toEqual({ status: S.SEC_E_OK, expiry: 45n });
     expect(last(rec).args.slice(1, 4)).toEqual(['p', 'Rec', 2]);
     const output = secBufferDesc(secBuffer(SecBufferType.CHANGE_PASS_RESPONSE));
-    expect(await sspi.changeAccountPassword({ package: 'rec', domain: 'D', account: 'a', oldPassword: 'o', newPassword: 'n', output })).toBe(S.SEC_E_OK);
-    expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'changeAccountPassword', args: ['D', 'a', 'o', 'n', false, output] });
+    expect(
+      await sspi.changeAccountPassword({
+        package: 'rec',
+        domain: 'D',
+        account: 'a',
+        oldPassword: 'o',
+        newPassword: 'n',
+        output,
+      }),
+    ).toBe(S.SEC_E_OK);
+    expect(last(rec)).toMatchObject({
+      table: 'lsa',
+      slot: 'changeAccountPassword',
+      args: ['D', 'a', 'o', 'n', false, output],
+    });
     expect(sspi.freeCredentialsHandle(cred)).toBe(S.SEC_E_OK);
     expect(last(rec)).toMatchObject({ table: 'lsa', slot: 'freeCredentialsHandle' });
   });
@@ -150,9 +203,13 @@ describe('dispatcher routing (LSA table, then the user table after the mapped-co
     expect(sspi.querySecurityPackageInfo('REC').packageInfo?.maxToken).toBe(100);
     expect(rec.calls).toHaveLength(0);
     expect(sspi.querySecurityPackageInfo('nope').status).toBe(S.SEC_E_SECPKG_NOT_FOUND);
-    expect((await sspi.acquireCredentialsHandle({ package: 'nope', credentialUse: 2 })).status).toBe(S.SEC_E_SECPKG_NOT_FOUND);
+    expect((await sspi.acquireCredentialsHandle({ package: 'nope', credentialUse: 2 })).status).toBe(
+      S.SEC_E_SECPKG_NOT_FOUND,
+    );
     expect(sspi.importSecurityContext('nope', Uint8Array.of(1)).status).toBe(S.SEC_E_SECPKG_NOT_FOUND);
-    expect(await sspi.changeAccountPassword({ package: 'nope', domain: '', account: '', oldPassword: '', newPassword: '' })).toBe(S.SEC_E_SECPKG_NOT_FOUND);
+    expect(
+      await sspi.changeAccountPassword({ package: 'nope', domain: '', account: '', oldPassword: '', newPassword: '' }),
+    ).toBe(S.SEC_E_SECPKG_NOT_FOUND);
   });
 
   it('QueryContextAttributes uses LSA #24 when there is no user table, and nothing when neither table has it', async () => {
@@ -167,12 +224,24 @@ describe('dispatcher routing (LSA table, then the user table after the mapped-co
 
 describe('absent slots', () => {
   const cases: [string, (t: Awaited<ReturnType<typeof setup>>) => unknown][] = [
-    ['acquireCredentialsHandle', (t) => t.sspi.acquireCredentialsHandle({ package: 'rec', credentialUse: 2 }).then((r) => r.status)],
-    ['addCredentials', (t) => t.sspi.addCredentials(t.cred, { package: 'rec', credentialUse: 2 }).then((r) => r.status)],
+    [
+      'acquireCredentialsHandle',
+      (t) => t.sspi.acquireCredentialsHandle({ package: 'rec', credentialUse: 2 }).then((r) => r.status),
+    ],
+    [
+      'addCredentials',
+      (t) => t.sspi.addCredentials(t.cred, { package: 'rec', credentialUse: 2 }).then((r) => r.status),
+    ],
     ['queryCredentialsAttributes', (t) => t.sspi.queryCredentialsAttributes(t.cred, 1).status],
     ['setCredentialsAttributes', (t) => t.sspi.setCredentialsAttributes(t.cred, 1, null)],
-    ['initLsaModeContext', (t) => t.sspi.initializeSecurityContext({ credential: t.cred, contextReq: 0 }).then((r) => r.status)],
-    ['acceptLsaModeContext', (t) => t.sspi.acceptSecurityContext({ credential: t.cred, contextReq: 0 }).then((r) => r.status)],
+    [
+      'initLsaModeContext',
+      (t) => t.sspi.initializeSecurityContext({ credential: t.cred, contextReq: 0 }).then((r) => r.status),
+    ],
+    [
+      'acceptLsaModeContext',
+      (t) => t.sspi.acceptSecurityContext({ credential: t.cred, contextReq: 0 }).then((r) => r.status),
+    ],
     ['completeAuthToken', (t) => t.sspi.completeAuthToken(t.client, secBufferDesc())],
     ['applyControlToken', (t) => t.sspi.applyControlToken(t.client, secBufferDesc())],
     ['setContextAttributes', (t) => t.sspi.setContextAttributes(t.client, 1, null)],
@@ -183,7 +252,11 @@ describe('absent slots', () => {
     ['unsealMessage', (t) => t.sspi.decryptMessage(t.client, secBufferDesc(), 0)],
     ['exportContext', (t) => t.sspi.exportSecurityContext(t.client, 0).status],
     ['importContext', (t) => t.sspi.importSecurityContext('rec', new Uint8Array(1)).status],
-    ['changeAccountPassword', (t) => t.sspi.changeAccountPassword({ package: 'rec', domain: '', account: '', oldPassword: '', newPassword: '' })],
+    [
+      'changeAccountPassword',
+      (t) =>
+        t.sspi.changeAccountPassword({ package: 'rec', domain: '', account: '', oldPassword: '', newPassword: '' }),
+    ],
   ];
   it.each(cases)('without %s the dispatcher answers SEC_E_UNSUPPORTED_FUNCTION', async (slot, call) => {
     const t = await setup({ omit: [slot] });
@@ -208,10 +281,20 @@ describe('absent slots', () => {
     const t = await setup({ lsaVersion: SecPkgInterfaceVersion.VERSION, userVersion: SecPkgInterfaceVersion.VERSION });
     expect(t.sspi.setContextAttributes(t.client, 1, null)).toBe(S.SEC_E_UNSUPPORTED_FUNCTION);
     expect(t.sspi.setCredentialsAttributes(t.cred, 1, null)).toBe(S.SEC_E_UNSUPPORTED_FUNCTION);
-    expect(await t.sspi.changeAccountPassword({ package: 'rec', domain: '', account: '', oldPassword: '', newPassword: '' })).toBe(S.SEC_E_UNSUPPORTED_FUNCTION);
+    expect(
+      await t.sspi.changeAccountPassword({ package: 'rec', domain: '', account: '', oldPassword: '', newPassword: '' }),
+    ).toBe(S.SEC_E_UNSUPPORTED_FUNCTION);
     expect(t.sspi.registry.get('rec')!.user!.marshalAttributeData).toBeUndefined();
     const v3 = await setup({ lsaVersion: SecPkgInterfaceVersion.VERSION_3 });
     expect(v3.sspi.setCredentialsAttributes(v3.cred, 1, null)).toBe(S.SEC_E_OK);
-    expect(await v3.sspi.changeAccountPassword({ package: 'rec', domain: '', account: '', oldPassword: '', newPassword: '' })).toBe(S.SEC_E_UNSUPPORTED_FUNCTION);
+    expect(
+      await v3.sspi.changeAccountPassword({
+        package: 'rec',
+        domain: '',
+        account: '',
+        oldPassword: '',
+        newPassword: '',
+      }),
+    ).toBe(S.SEC_E_UNSUPPORTED_FUNCTION);
   });
 });

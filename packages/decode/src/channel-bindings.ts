@@ -42,7 +42,13 @@ export function applicationData(data: Uint8Array): Field[] {
 /** Explains a SEC_CHANNEL_BINDINGS structure. */
 export function explainChannelBindings(b: Uint8Array): TokenExplanation {
   const r = decodeSecChannelBindings(b);
-  if (!r.ok) return { kind: 'channel-bindings', summary: 'SEC_CHANNEL_BINDINGS', fields: [], stopped: { reason: r.error.detail } };
+  if (!r.ok)
+    return {
+      kind: 'channel-bindings',
+      summary: 'SEC_CHANNEL_BINDINGS',
+      fields: [],
+      stopped: { reason: r.error.detail },
+    };
   const cb = r.value;
   const fields: Field[] = [
     field('dwInitiatorAddrType', cb.initiatorAddrType ?? 0),

@@ -58,6 +58,8 @@ export function explainDigest(params: string, header: string | undefined): Token
     kind,
     summary: SUMMARY[kind] ?? 'Digest',
     fields,
-    ...(dup !== undefined ? { stopped: { reason: `parameter "${dup.name}" appears twice (RFC 7616 §3.3: each at most once)` } } : {}),
+    ...(dup !== undefined
+      ? { stopped: { reason: `parameter "${dup.name}" appears twice (RFC 7616 §3.3: each at most once)` } }
+      : {}),
   };
 }

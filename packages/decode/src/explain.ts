@@ -33,7 +33,12 @@ export function explain(input: string | Uint8Array, opts: ExplainOptions = {}): 
 
 function explainUnsafe(input: string | Uint8Array, opts: ExplainOptions): Explanation {
   if (typeof input !== 'string') {
-    if (!isText(input)) return { schema: 'sspkit.decode/1', input: { form: 'raw', bytes: input.length }, tokens: [explainBytes(input, 0, opts)] };
+    if (!isText(input))
+      return {
+        schema: 'sspkit.decode/1',
+        input: { form: 'raw', bytes: input.length },
+        tokens: [explainBytes(input, 0, opts)],
+      };
     input = Buffer.from(input).toString('latin1');
   }
   const s = input.trim();
@@ -51,7 +56,11 @@ function explainUnsafe(input: string | Uint8Array, opts: ExplainOptions): Explan
   const first = parts[0];
   if (parts.length >= 1 && first !== undefined && first.rest !== '' && isScheme(first.scheme)) {
     const tokens = parts.map((p) => schemeToken(p.scheme, p.rest, undefined, opts));
-    return { schema: 'sspkit.decode/1', input: { form: 'text', ...(parts.length === 1 ? { scheme: first.scheme } : {}), bytes: s.length }, tokens };
+    return {
+      schema: 'sspkit.decode/1',
+      input: { form: 'text', ...(parts.length === 1 ? { scheme: first.scheme } : {}), bytes: s.length },
+      tokens,
+    };
   }
   return bare(s, opts);
 }
@@ -66,14 +75,22 @@ function headerTokens(name: HeaderName, value: string, opts: ExplainOptions): To
     return [schemeToken(sp?.[1] ?? '', sp?.[2] ?? '', name, opts)];
   }
   const parts = splitChallenges(value);
-  return parts.length === 0 ? [unknown('an empty challenge list')] : parts.map((p) => schemeToken(p.scheme, p.rest, name, opts));
+  return parts.length === 0
+    ? [unknown('an empty challenge list')]
+    : parts.map((p) => schemeToken(p.scheme, p.rest, name, opts));
 }
 
-function schemeToken(scheme: string, rest: string, header: HeaderName | undefined, opts: ExplainOptions): TokenExplanation {
+function schemeToken(
+  scheme: string,
+  rest: string,
+  header: HeaderName | undefined,
+  opts: ExplainOptions,
+): TokenExplanation {
   const lower = scheme.toLowerCase();
   if (lower === 'digest') return explainDigest(rest, header);
   if (lower === 'negotiate' || lower === 'ntlm' || lower === 'kerberos') {
-    if (rest === '') return { kind: 'unknown', summary: `${scheme} challenge without a token (the first leg's offer)`, fields: [] };
+    if (rest === '')
+      return { kind: 'unknown', summary: `${scheme} challenge without a token (the first leg's offer)`, fields: [] };
     const bytes = fromBase64(rest);
     if (bytes === undefined) return unknown(`the ${scheme} token is not base64`);
     return explainBytes(bytes, 0, opts);
@@ -82,9 +99,17 @@ function schemeToken(scheme: string, rest: string, header: HeaderName | undefine
     const b = fromBase64(rest);
     const user = b !== undefined ? Buffer.from(b).toString('utf8').split(':')[0] : undefined;
     // The password part is never shown.
-    return { kind: 'unknown', summary: 'Basic credentials (RFC 7617)', fields: user !== undefined ? [field('user-id', user), field('password', '(not shown)')] : [] };
+    return {
+      kind: 'unknown',
+      summary: 'Basic credentials (RFC 7617)',
+      fields: user !== undefined ? [field('user-id', user), field('password', '(not shown)')] : [],
+    };
   }
-  return { kind: 'unknown', summary: `${scheme || '(no scheme)'} ${rest === '' ? '' : '(not a scheme this tool explains)'}`.trim(), fields: [] };
+  return {
+    kind: 'unknown',
+    summary: `${scheme || '(no scheme)'} ${rest === '' ? '' : '(not a scheme this tool explains)'}`.trim(),
+    fields: [],
+  };
 }
 
 function bare(s: string, opts: ExplainOptions): Explanation {
@@ -95,22 +120,38 @@ function bare(s: string, opts: ExplainOptions): Explanation {
     bytes = fromBase64(s);
     if (bytes !== undefined) form = 'base64';
   }
-  if (bytes !== undefined) return { schema: 'sspkit.decode/1', input: { form, bytes: bytes.length }, tokens: [explainBytes(bytes, 0, opts)] };
+  if (bytes !== undefined)
+    return { schema: 'sspkit.decode/1', input: { form, bytes: bytes.length }, tokens: [explainBytes(bytes, 0, opts)] };
   if (/^tls-(server-end-point|unique|exporter):/.test(s)) {
     const data = new Uint8Array(Buffer.from(s, 'latin1'));
     return {
       schema: 'sspkit.decode/1',
       input: { form: 'text', bytes: s.length },
-      tokens: [{ kind: 'channel-bindings', summary: 'channel-binding application data', fields: applicationData(data) }],
+      tokens: [
+        { kind: 'channel-bindings', summary: 'channel-binding application data', fields: applicationData(data) },
+      ],
     };
   }
   if (/(^|,)\s*(realm|nonce|response|rspauth|nextnonce|username)\s*=/i.test(s)) {
-    return { schema: 'sspkit.decode/1', input: { form: 'text', bytes: s.length }, tokens: [explainDigest(s, undefined)] };
+    return {
+      schema: 'sspkit.decode/1',
+      input: { form: 'text', bytes: s.length },
+      tokens: [explainDigest(s, undefined)],
+    };
   }
-  return { schema: 'sspkit.decode/1', input: { form: 'text', bytes: s.length }, tokens: [unknown('neither a header, base64, hex, nor Digest parameters')] };
+  return {
+    schema: 'sspkit.decode/1',
+    input: { form: 'text', bytes: s.length },
+    tokens: [unknown('neither a header, base64, hex, nor Digest parameters')],
+  };
 }
 
-const unknown = (reason: string): TokenExplanation => ({ kind: 'unknown', summary: 'unrecognised input', fields: [], stopped: { reason } });
+const unknown = (reason: string): TokenExplanation => ({
+  kind: 'unknown',
+  summary: 'unrecognised input',
+  fields: [],
+  stopped: { reason },
+});
 
 /** Explains binary token bytes found at offset `at` of the whole input. */
 function explainBytes(b: Uint8Array, at: number, opts: ExplainOptions): TokenExplanation {
@@ -145,15 +186,26 @@ function mechToken(mech: string | undefined, t: Uint8Array, at: number, opts: Ex
     if (!u.ok) return { kind: 'unknown', summary: 'GSS-API token', fields: [], stopped: u.stop };
     if (u.framed.mech === OID.KRB5 || u.framed.mech === OID.KRB5_MS || u.framed.mech === OID.KRB5_U2U) {
       const k = krb5Inner(u.framed.inner);
-      if (k === undefined) return { kind: 'kerberos', summary: 'Kerberos GSS token', fields: [], stopped: { at: u.framed.innerAt, reason: 'no TOK_ID' } };
+      if (k === undefined)
+        return {
+          kind: 'kerberos',
+          summary: 'Kerberos GSS token',
+          fields: [],
+          stopped: { at: u.framed.innerAt, reason: 'no TOK_ID' },
+        };
       const e = explainKerberos(k.body, u.framed.innerAt + 2, opts);
       return {
         ...e,
         summary: `${e.summary}, GSS-framed (${mechName(u.framed.mech)}, TOK_ID ${k.tokId.toString(16).padStart(4, '0')} ${k.tokName})`,
       };
     }
-    if (u.framed.mech === OID.SPNEGO) return explainSpnego(u.framed.inner, u.framed.innerAt, (m, x, a) => mechToken(m, x, a, opts), true);
-    return { kind: 'unknown', summary: `GSS token for ${mechName(u.framed.mech)}`, fields: [field('inner', `${u.framed.inner.length} bytes`)] };
+    if (u.framed.mech === OID.SPNEGO)
+      return explainSpnego(u.framed.inner, u.framed.innerAt, (m, x, a) => mechToken(m, x, a, opts), true);
+    return {
+      kind: 'unknown',
+      summary: `GSS token for ${mechName(u.framed.mech)}`,
+      fields: [field('inner', `${u.framed.inner.length} bytes`)],
+    };
   }
   if (kerberosApplicationTag(t) !== undefined) return explainKerberos(t, at, opts);
   return {

@@ -62,7 +62,8 @@ export interface Framed {
 export function unframe(b: Uint8Array, base: number): { ok: true; framed: Framed } | { ok: false; stop: Stop } {
   const r = readTlv(b, 0, base, 0, false);
   if (!r.ok) return { ok: false, stop: { at: r.at, reason: r.reason } };
-  if (r.tlv.cls !== DerClass.Application || r.tlv.tag !== 0) return { ok: false, stop: { at: base, reason: 'not a GSS InitialContextToken' } };
+  if (r.tlv.cls !== DerClass.Application || r.tlv.tag !== 0)
+    return { ok: false, stop: { at: base, reason: 'not a GSS InitialContextToken' } };
   const contentAt = r.tlv.header;
   const m = readTlv(r.tlv.content, 0, base + contentAt);
   if (!m.ok) return { ok: false, stop: { at: m.at, reason: m.reason } };
@@ -98,12 +99,19 @@ export function explainSpnego(b: Uint8Array, base: number, innerOf: InnerExplain
   const seq = choice.children[0];
   const stopped = choice.fault !== undefined ? { stopped: { at: choice.fault.at, reason: choice.fault.reason } } : {};
   if (choice.cls !== DerClass.Context || seq === undefined || !isUniversal(seq, UTag.SEQUENCE)) {
-    return { kind: 'spnego', summary: 'SPNEGO token', fields: [], stopped: { at: choice.at, reason: 'neither [0] NegTokenInit nor [1] NegTokenResp' } };
+    return {
+      kind: 'spnego',
+      summary: 'SPNEGO token',
+      fields: [],
+      stopped: { at: choice.at, reason: 'neither [0] NegTokenInit nor [1] NegTokenResp' },
+    };
   }
   const inner: TokenExplanation[] = [];
   if (choice.tag === 0) {
     const mechs = mechList(ctx(seq, 0));
-    const init2 = seq.children.some((c) => c.cls === DerClass.Context && c.tag === 3 && c.children[0]?.tag === UTag.SEQUENCE);
+    const init2 = seq.children.some(
+      (c) => c.cls === DerClass.Context && c.tag === 3 && c.children[0]?.tag === UTag.SEQUENCE,
+    );
     const fields: Field[] = [field('mechTypes', mechs.names.length, mechs.fields)];
     const flags = bits32(ctx(seq, 1));
     if (flags !== undefined) fields.push(field('reqFlags', bitNames(flags, CONTEXT_FLAGS).join(', ') || 'none'));
@@ -138,5 +146,10 @@ export function explainSpnego(b: Uint8Array, base: number, innerOf: InnerExplain
     fields.push(field('mechListMIC', mic === undefined ? 'absent' : `present, ${mic.content.length} bytes`));
     return { kind: 'spnego', summary: 'SPNEGO NegTokenResp (RFC 4178 §4.2.2)', fields, inner, ...stopped };
   }
-  return { kind: 'spnego', summary: 'SPNEGO token', fields: [], stopped: { at: choice.at, reason: `unknown choice [${choice.tag}]` } };
+  return {
+    kind: 'spnego',
+    summary: 'SPNEGO token',
+    fields: [],
+    stopped: { at: choice.at, reason: `unknown choice [${choice.tag}]` },
+  };
 }

@@ -3,13 +3,22 @@
  * field: every flag by name, AV pairs with their timestamps, MsvAvFlags, the channel-binding hash,
  * the MIC, the version, and the NTLMv2 response's structure (§2.2.2.7–2.2.2.8).
  */
-import { AvFlag, AvId, NegotiateFlag, decodeAuthenticate, decodeAvPairs, decodeChallenge, decodeNegotiate } from '@sspkit/ntlm';
+import {
+  AvFlag,
+  AvId,
+  NegotiateFlag,
+  decodeAuthenticate,
+  decodeAvPairs,
+  decodeChallenge,
+  decodeNegotiate,
+} from '@sspkit/ntlm';
 import type { Field, TokenExplanation } from './types.js';
 import { bitNames, field, hex, hex32 } from './types.js';
 
 const SIGNATURE = 'NTLMSSP\0';
 
-export const isNtlm = (b: Uint8Array): boolean => b.length >= 8 && Buffer.from(b.subarray(0, 8)).toString('latin1') === SIGNATURE;
+export const isNtlm = (b: Uint8Array): boolean =>
+  b.length >= 8 && Buffer.from(b.subarray(0, 8)).toString('latin1') === SIGNATURE;
 
 /** AV_PAIR names as MS-NLMP §2.2.2.1 spells them. */
 const AV_NAMES: Readonly<Record<number, string>> = {
@@ -38,7 +47,9 @@ function str(b: Uint8Array, unicode: boolean): string {
 }
 
 function version(v: { major: number; minor: number; build: number; revision: number } | undefined): Field[] {
-  return v === undefined ? [] : [field('Version', `${v.major}.${v.minor} build ${v.build}, NTLM revision ${v.revision}`)];
+  return v === undefined
+    ? []
+    : [field('Version', `${v.major}.${v.minor} build ${v.build}, NTLM revision ${v.revision}`)];
 }
 
 /** The flag's name as MS-NLMP §2.2.2.5 spells it. */
@@ -50,7 +61,11 @@ function flagName(n: string): string {
 }
 
 function flagsField(flags: number): Field {
-  return field('NegotiateFlags', hex32(flags), bitNames(flags, NegotiateFlag).map((n) => field(flagName(n))));
+  return field(
+    'NegotiateFlags',
+    hex32(flags),
+    bitNames(flags, NegotiateFlag).map((n) => field(flagName(n))),
+  );
 }
 
 function avPairs(b: Uint8Array): Field[] {
@@ -151,9 +166,15 @@ export function explainNtlm(b: Uint8Array): TokenExplanation {
           field('DomainName', str(m.domainName, unicode)),
           field('UserName', str(m.userName, unicode)),
           field('Workstation', str(m.workstation, unicode)),
-          field('LmChallengeResponse', `${m.lmChallengeResponse.length} bytes${m.lmChallengeResponse.every((x) => x === 0) ? ' (zeros)' : ''}`),
+          field(
+            'LmChallengeResponse',
+            `${m.lmChallengeResponse.length} bytes${m.lmChallengeResponse.every((x) => x === 0) ? ' (zeros)' : ''}`,
+          ),
           ntResponse(m.ntChallengeResponse),
-          field('EncryptedRandomSessionKey', m.encryptedRandomSessionKey.length === 0 ? 'absent' : hex(m.encryptedRandomSessionKey)),
+          field(
+            'EncryptedRandomSessionKey',
+            m.encryptedRandomSessionKey.length === 0 ? 'absent' : hex(m.encryptedRandomSessionKey),
+          ),
           ...version(m.version),
           field('MIC', m.mic === undefined ? 'absent' : m.mic.every((x) => x === 0) ? 'all zero' : hex(m.mic)),
         ],

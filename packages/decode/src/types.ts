@@ -69,7 +69,7 @@ export function bitNames(value: number, table: Readonly<Record<string, number>>)
   const names: string[] = [];
   let rest = value >>> 0;
   for (const [name, bit] of Object.entries(table)) {
-    if (bit !== 0 && ((value & bit) >>> 0) === bit >>> 0) {
+    if (bit !== 0 && (value & bit) >>> 0 === bit >>> 0) {
       names.push(name);
       rest = (rest & ~bit) >>> 0;
     }

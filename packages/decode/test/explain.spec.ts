@@ -42,7 +42,7 @@ const one = (input: string | Uint8Array, opts = {}): TokenExplanation => {
   return e.tokens[0]!;
 };
 
-describe('Kerberos (recorded from MIT krb5 through sspkit\'s native package)', () => {
+describe("Kerberos (recorded from MIT krb5 through sspkit's native package)", () => {
   const [apReq, apRep] = rec.Kerberos as [string, string];
 
   it('explains a GSS-framed AP-REQ without a keytab: realm, service, enctype, kvno, options', () => {
@@ -74,7 +74,9 @@ describe('Kerberos (recorded from MIT krb5 through sspkit\'s native package)', (
   it('a key of the right name but the wrong value says the integrity check failed', () => {
     const wrong = keytab.map((k) => ({ ...k, key: new Uint8Array(k.key.length).fill(7) }));
     expect(flat(one(apReq, { keytab: wrong })).get('decryption')?.[0]).toMatch(/integrity check failed/);
-    expect(flat(one(apReq, { keytab: [] })).get('decryption')?.[0]).toMatch(/no key in the keytab for HTTP\/localhost@SSPKIT.LAB/);
+    expect(flat(one(apReq, { keytab: [] })).get('decryption')?.[0]).toMatch(
+      /no key in the keytab for HTTP\/localhost@SSPKIT.LAB/,
+    );
   });
 
   it('explains the AP-REP', () => {
@@ -84,7 +86,7 @@ describe('Kerberos (recorded from MIT krb5 through sspkit\'s native package)', (
   });
 });
 
-describe('SPNEGO (recorded from MIT\'s SPNEGO mechanism)', () => {
+describe("SPNEGO (recorded from MIT's SPNEGO mechanism)", () => {
   const [init, resp] = rec.Negotiate as [string, string];
   it('NegTokenInit: mechanism list, the optimistic token, no MIC', () => {
     const t = one(`Authorization: Negotiate ${init}`, { keytab });
@@ -104,7 +106,7 @@ describe('SPNEGO (recorded from MIT\'s SPNEGO mechanism)', () => {
   });
 });
 
-describe('NTLM (recorded from sspkit\'s NTLM package)', () => {
+describe("NTLM (recorded from sspkit's NTLM package)", () => {
   const [neg, chal, auth] = rec.NTLM as [string, string, string];
   it('names every flag, the AV pairs with timestamps, MsvAvFlags, the binding hash, the MIC and the version', () => {
     expect(one(neg).summary).toMatch(/NEGOTIATE_MESSAGE \(type 1\)/);

@@ -9,10 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { explain, parseKeytab, renderText } from '../src/index.js';
 import type { Explanation } from '../src/index.js';
 
-const rec = JSON.parse(readFileSync(new URL('./fixtures/tokens.json', import.meta.url), 'utf8')) as Record<string, string[] | string>;
+const rec = JSON.parse(readFileSync(new URL('./fixtures/tokens.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string[] | string
+>;
 const kt = parseKeytab(Buffer.from(rec['keytab'] as string, 'base64'));
 const keytab = kt.ok ? kt.entries : [];
-const tokens = (['Kerberos', 'Negotiate', 'NTLM'] as const).flatMap((k) => (rec[k] as string[]).map((t, i) => [`${k} #${i}`, Buffer.from(t, 'base64')] as const));
+const tokens = (['Kerberos', 'Negotiate', 'NTLM'] as const).flatMap((k) =>
+  (rec[k] as string[]).map((t, i) => [`${k} #${i}`, Buffer.from(t, 'base64')] as const),
+);
 
 function faults(e: Explanation): string[] {
   const out: string[] = [];
@@ -46,7 +51,13 @@ describe.each(tokens)('%s', (_name, token) => {
 
 describe('generated input', () => {
   it('bytes, with a known prefix or none', () => {
-    const prefix = fc.constantFrom(new Uint8Array(), Uint8Array.of(0x60), Uint8Array.of(0xa1), Uint8Array.of(0x6e), Buffer.from('NTLMSSP\0'));
+    const prefix = fc.constantFrom(
+      new Uint8Array(),
+      Uint8Array.of(0x60),
+      Uint8Array.of(0xa1),
+      Uint8Array.of(0x6e),
+      Buffer.from('NTLMSSP\0'),
+    );
     fc.assert(
       fc.property(prefix, fc.uint8Array({ maxLength: 600 }), (p, b) => {
         expect(faults(explain(Buffer.concat([p, b]), { keytab }))).toEqual([]);
@@ -55,7 +66,14 @@ describe('generated input', () => {
     );
   });
   it('strings and header lines', () => {
-    const header = fc.constantFrom('', 'Authorization: ', 'WWW-Authenticate: ', 'Authentication-Info: ', 'Authorization: Negotiate ', 'Digest ');
+    const header = fc.constantFrom(
+      '',
+      'Authorization: ',
+      'WWW-Authenticate: ',
+      'Authentication-Info: ',
+      'Authorization: Negotiate ',
+      'Digest ',
+    );
     fc.assert(
       fc.property(header, fc.string({ maxLength: 400 }), (h, s) => {
         expect(faults(explain(h + s))).toEqual([]);

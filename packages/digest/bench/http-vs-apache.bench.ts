@@ -22,21 +22,40 @@ const DURATION_MS = 2000;
 const WARMUP_MS = 500;
 const ROUNDS = 5;
 
-function get(agent: Agent, port: number, path: string, authorization?: string): Promise<{ status: number; challenge?: string }> {
+function get(
+  agent: Agent,
+  port: number,
+  path: string,
+  authorization?: string,
+): Promise<{ status: number; challenge?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, headers: authorization !== undefined ? { Authorization: authorization } : {} }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => {
-        const ch = res.headers['www-authenticate'];
-        resolve({ status: res.statusCode ?? 0, ...(typeof ch === 'string' ? { challenge: ch } : {}) });
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        agent,
+        headers: authorization !== undefined ? { Authorization: authorization } : {},
+      },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => {
+          const ch = res.headers['www-authenticate'];
+          resolve({ status: res.statusCode ?? 0, ...(typeof ch === 'string' ? { challenge: ch } : {}) });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-async function connection(port: number, path: string, until: () => boolean, counter: { ok: number; failed: number; counting: boolean }): Promise<void> {
+async function connection(
+  port: number,
+  path: string,
+  until: () => boolean,
+  counter: { ok: number; failed: number; counting: boolean },
+): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const client = new HttpClientContext({ username: 'bench', password: 'bench-password' });
   const first = await get(agent, port, path);
@@ -64,7 +83,9 @@ async function measure(port: number, path: string): Promise<{ rps: number; faile
   setTimeout(() => {
     counter.counting = true;
   }, WARMUP_MS);
-  await Promise.all(Array.from({ length: CONNECTIONS }, () => connection(port, path, () => Date.now() >= end, counter)));
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, () => connection(port, path, () => Date.now() >= end, counter)),
+  );
   return { rps: Math.round(counter.ok / (DURATION_MS / 1000)), failed: counter.failed };
 }
 
@@ -73,15 +94,25 @@ if (!apacheAvailable()) {
 } else {
   const tsx = fileURLToPath(import.meta.resolve('tsx/cli'));
   const serve = async (script: string, workers = 1): Promise<{ rps: number; failed: number }> => {
-    const child = spawn(process.execPath, [tsx, fileURLToPath(new URL(script, import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DIGEST_WORKERS: String(workers) } });
-    const port = await new Promise<number>((resolve) => createInterface({ input: child.stdout }).once('line', (l) => resolve(Number(l))));
+    const child = spawn(process.execPath, [tsx, fileURLToPath(new URL(script, import.meta.url))], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, DIGEST_WORKERS: String(workers) },
+    });
+    const port = await new Promise<number>((resolve) =>
+      createInterface({ input: child.stdout }).once('line', (l) => resolve(Number(l))),
+    );
     const result = await measure(port, '/bench');
     if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
     return result;
   };
   const start = async (script: string, workers = 1): Promise<{ port: number; stop: () => void }> => {
-    const child = spawn(process.execPath, [tsx, fileURLToPath(new URL(script, import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DIGEST_WORKERS: String(workers) } });
-    const port = await new Promise<number>((resolve) => createInterface({ input: child.stdout }).once('line', (l) => resolve(Number(l))));
+    const child = spawn(process.execPath, [tsx, fileURLToPath(new URL(script, import.meta.url))], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, DIGEST_WORKERS: String(workers) },
+    });
+    const port = await new Promise<number>((resolve) =>
+      createInterface({ input: child.stdout }).once('line', (l) => resolve(Number(l))),
+    );
     return { port, stop: () => void (child.pid !== undefined && process.kill(child.pid, 'SIGTERM')) };
   };
   const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
@@ -99,7 +130,8 @@ if (!apacheAvailable()) {
       const order = r % 2 === 0 ? ['node', 'apache'] : ['apache', 'node'];
       const got: Record<string, number> = {};
       for (const which of order) {
-        const m = which === 'node' ? await measure(nodeServer.port, '/bench') : await measure(apache.port, '/index.html');
+        const m =
+          which === 'node' ? await measure(nodeServer.port, '/bench') : await measure(apache.port, '/index.html');
         got[which] = m.rps;
         failed += m.failed;
       }
@@ -115,10 +147,18 @@ if (!apacheAvailable()) {
   const node2 = await serve('./serve-node.ts', 2);
   const plain = await serve('./serve-plain.ts');
 
-  console.log(`node:http + Digest (1 process): ${median(nodeRps)} req/s median of ${ROUNDS} rounds [${nodeRps.join(', ')}]`);
-  console.log(`Apache mod_auth_digest (event):  ${median(apacheRps)} req/s median of ${ROUNDS} rounds [${apacheRps.join(', ')}]`);
-  console.log(`ratio node/Apache: ${median(ratios).toFixed(2)}x (median of per-round ratios [${ratios.map((x) => x.toFixed(2)).join(', ')}]; target >= 1.0x), ${failed} failed requests`);
+  console.log(
+    `node:http + Digest (1 process): ${median(nodeRps)} req/s median of ${ROUNDS} rounds [${nodeRps.join(', ')}]`,
+  );
+  console.log(
+    `Apache mod_auth_digest (event):  ${median(apacheRps)} req/s median of ${ROUNDS} rounds [${apacheRps.join(', ')}]`,
+  );
+  console.log(
+    `ratio node/Apache: ${median(ratios).toFixed(2)}x (median of per-round ratios [${ratios.map((x) => x.toFixed(2)).join(', ')}]; target >= 1.0x), ${failed} failed requests`,
+  );
   console.log(`node:http + Digest (2 workers): ${node2.rps} req/s (one measurement)`);
   console.log(`node:http, no authentication:   ${plain.rps} req/s (the same client; the floor of this machine)`);
-  console.log(`(${CONNECTIONS} connections, ${DURATION_MS / 1000}s per measurement after ${WARMUP_MS / 1000}s warm-up, loopback, 1 challenge per connection)`);
+  console.log(
+    `(${CONNECTIONS} connections, ${DURATION_MS / 1000}s per measurement after ${WARMUP_MS / 1000}s warm-up, loopback, 1 challenge per connection)`,
+  );
 }

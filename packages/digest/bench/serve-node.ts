@@ -14,7 +14,14 @@ const workers = Number(process.env['DIGEST_WORKERS'] ?? '1');
 
 async function serve(opaque: string): Promise<number> {
   const users = new MemoryUserStore([{ username: 'bench', realm: 'bench', password: 'bench-password' }]);
-  const server = await startDigestHttpServer({ kind: 'digest-server', realm: 'bench', algorithm: 'MD5', qop: ['auth'], users, opaque });
+  const server = await startDigestHttpServer({
+    kind: 'digest-server',
+    realm: 'bench',
+    algorithm: 'MD5',
+    qop: ['auth'],
+    users,
+    opaque,
+  });
   // The log would grow without bound under load.
   setInterval(() => server.log.splice(0), 1000).unref();
   process.on('SIGTERM', () => {

@@ -6,7 +6,16 @@
  */
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, createSspi, secBuffer, secBufferDesc } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  createSspi,
+  secBuffer,
+  secBufferDesc,
+} from '@sspkit/core';
 import type { CredHandle } from '@sspkit/core';
 import { MemoryUserStore, createDigestModule } from '../src/index.js';
 import type { DigestAlgorithmName } from '../src/index.js';
@@ -16,8 +25,16 @@ const sspi = await createSspi({ modules: [createDigestModule()] });
 
 async function credentials(algorithm: DigestAlgorithmName): Promise<{ server: CredHandle; client: CredHandle }> {
   const users = new MemoryUserStore([{ username: 'bench', realm: 'bench', password: 'bench-password' }]);
-  const s = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.INBOUND, authData: { kind: 'digest-server', realm: 'bench', users, algorithm, qop: ['auth'] } });
-  const c = await sspi.acquireCredentialsHandle({ package: 'Digest', credentialUse: SecPkgCred.OUTBOUND, authData: { user: 'bench', password: 'bench-password' } });
+  const s = await sspi.acquireCredentialsHandle({
+    package: 'Digest',
+    credentialUse: SecPkgCred.INBOUND,
+    authData: { kind: 'digest-server', realm: 'bench', users, algorithm, qop: ['auth'] },
+  });
+  const c = await sspi.acquireCredentialsHandle({
+    package: 'Digest',
+    credentialUse: SecPkgCred.OUTBOUND,
+    authData: { user: 'bench', password: 'bench-password' },
+  });
   if (s.credential === undefined || c.credential === undefined) throw new Error('credentials');
   return { server: s.credential, client: c.credential };
 }
@@ -25,15 +42,40 @@ async function credentials(algorithm: DigestAlgorithmName): Promise<{ server: Cr
 async function round(server: CredHandle, client: CredHandle, timing: { server: number }): Promise<void> {
   let t = performance.now();
   const ch = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-  const a1 = await sspi.acceptSecurityContext({ credential: server, contextReq: AscReq.HTTP | AscReq.ALLOCATE_MEMORY, output: ch });
+  const a1 = await sspi.acceptSecurityContext({
+    credential: server,
+    contextReq: AscReq.HTTP | AscReq.ALLOCATE_MEMORY,
+    output: ch,
+  });
   timing.server += performance.now() - t;
   if (a1.context === undefined) throw new Error('no context');
   const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
-  const i1 = await sspi.initializeSecurityContext({ credential: client, targetName: '/bench', contextReq: IscReq.HTTP | IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, ch.buffers[0]?.data ?? new Uint8Array()), secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('GET'))), output: out });
+  const i1 = await sspi.initializeSecurityContext({
+    credential: client,
+    targetName: '/bench',
+    contextReq: IscReq.HTTP | IscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(
+      secBuffer(SecBufferType.TOKEN, ch.buffers[0]?.data ?? new Uint8Array()),
+      secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('GET')),
+    ),
+    output: out,
+  });
   t = performance.now();
-  const a2 = await sspi.acceptSecurityContext({ credential: server, context: a1.context, contextReq: AscReq.HTTP | AscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, out.buffers[0]?.data ?? new Uint8Array())), output: secBufferDesc(secBuffer(SecBufferType.TOKEN)) });
+  const a2 = await sspi.acceptSecurityContext({
+    credential: server,
+    context: a1.context,
+    contextReq: AscReq.HTTP | AscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(secBuffer(SecBufferType.TOKEN, out.buffers[0]?.data ?? new Uint8Array())),
+    output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+  });
   if (a2.status !== SecStatus.SEC_I_COMPLETE_NEEDED) throw new Error('unexpected status');
-  const st = await sspi.completeAuthToken(a1.context, secBufferDesc(secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('GET')), secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('/bench'))));
+  const st = await sspi.completeAuthToken(
+    a1.context,
+    secBufferDesc(
+      secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('GET')),
+      secBuffer(SecBufferType.PKG_PARAMS, Buffer.from('/bench')),
+    ),
+  );
   if (st !== SecStatus.SEC_E_OK) throw new Error('verification failed');
   sspi.deleteSecurityContext(a1.context);
   timing.server += performance.now() - t;
@@ -52,5 +94,7 @@ for (const algorithm of ['MD5', 'SHA-256'] as const) {
   const start = performance.now();
   for (let i = 0; i < ROUNDS; i++) await round(server, client, timing);
   const total = performance.now() - start;
-  console.log(`${algorithm.padEnd(8)} server verifications/s: ${Math.round((ROUNDS / timing.server) * 1000)}  (full round trips incl. client: ${Math.round((ROUNDS / total) * 1000)}/s)`);
+  console.log(
+    `${algorithm.padEnd(8)} server verifications/s: ${Math.round((ROUNDS / timing.server) * 1000)}  (full round trips incl. client: ${Math.round((ROUNDS / total) * 1000)}/s)`,
+  );
 }

@@ -32,4 +32,3 @@ export function wireToUnicode(wire: string): string {
     return wire;
   }
 }
-

@@ -23,7 +23,12 @@ export const sspkitConformance = {
  */
 export const digestHttpConformance = {
   packageName: 'Digest',
-  client: { authData: CLIENT_AUTH, targetName: '/conformance', expectedUser: 'alice', contextReq: IscReq.HTTP | IscReq.CONNECTION },
+  client: {
+    authData: CLIENT_AUTH,
+    targetName: '/conformance',
+    expectedUser: 'alice',
+    contextReq: IscReq.HTTP | IscReq.CONNECTION,
+  },
   server: { contextReq: AscReq.HTTP | AscReq.CONNECTION },
   documented: {
     'handshake.missing-input': [SecStatus.SEC_I_CONTINUE_NEEDED],

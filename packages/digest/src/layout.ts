@@ -38,7 +38,13 @@ export function httpClientInput(desc: SecBufferDesc | undefined): { method?: str
  * [2] PKG_PARAMS request URI (Windows: reserved), [3] PKG_PARAMS HEntity (hex H(entity-body)),
  * [4] PKG_PARAMS realm; optional DATA = raw entity body.
  */
-export function httpServerInput(desc: SecBufferDesc | undefined): { method?: string; uri?: string; bodyHash?: string; body?: Uint8Array; realm?: string } {
+export function httpServerInput(desc: SecBufferDesc | undefined): {
+  method?: string;
+  uri?: string;
+  bodyHash?: string;
+  body?: Uint8Array;
+  realm?: string;
+} {
   const params = findBuffers(desc, SecBufferType.PKG_PARAMS);
   const method = text(params[0]);
   const uri = text(params[1]);
@@ -58,7 +64,12 @@ export function httpServerInput(desc: SecBufferDesc | undefined): { method?: str
  * MakeSignature (HTTP, a later request): [0] TOKEN (unused), [1] PKG_PARAMS method, [2] PKG_PARAMS
  * URI, [3] PKG_PARAMS entity body, [4] PADDING receives the Authorization value (TOKEN if no PADDING).
  */
-export function httpSignatureInput(desc: SecBufferDesc): { method?: string; uri?: string; body?: Uint8Array; output?: SecBuffer } {
+export function httpSignatureInput(desc: SecBufferDesc): {
+  method?: string;
+  uri?: string;
+  body?: Uint8Array;
+  output?: SecBuffer;
+} {
   const params = findBuffers(desc, SecBufferType.PKG_PARAMS);
   const method = text(params[0]);
   const uri = text(params[1]);

@@ -23,12 +23,22 @@ export const DEFAULT_DIGEST_DEFAULTS: DigestModuleDefaults = {
 };
 
 /** Creates a Digest package module with its own handles and defaults. */
-export function createDigestModule(defaults: DigestModuleDefaults = DEFAULT_DIGEST_DEFAULTS): SecurityPackageModule & Required<Pick<SecurityPackageModule, 'spUserModeInitialize'>> {
+export function createDigestModule(
+  defaults: DigestModuleDefaults = DEFAULT_DIGEST_DEFAULTS,
+): SecurityPackageModule & Required<Pick<SecurityPackageModule, 'spUserModeInitialize'>> {
   const state = new DigestState(defaults);
   const lsa = createLsaTable(state);
   const user = createUserTable(state);
   return {
-    spLsaModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [lsa] }),
-    spUserModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [user] }),
+    spLsaModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [lsa],
+    }),
+    spUserModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [user],
+    }),
   };
 }

@@ -16,7 +16,13 @@ export const DIGEST_PACKAGE_INFO: SecPkgInfo = {
   name: DIGEST_PACKAGE_NAME,
   comment: 'HTTP Digest (RFC 7616, RFC 2617) and SASL DIGEST-MD5 (RFC 2831)',
   capabilities:
-    SecPkgFlag.TOKEN_ONLY | SecPkgFlag.INTEGRITY | SecPkgFlag.PRIVACY | SecPkgFlag.CONNECTION | SecPkgFlag.IMPERSONATION | SecPkgFlag.ACCEPT_WIN32_NAME | SecPkgFlag.MUTUAL_AUTH,
+    SecPkgFlag.TOKEN_ONLY |
+    SecPkgFlag.INTEGRITY |
+    SecPkgFlag.PRIVACY |
+    SecPkgFlag.CONNECTION |
+    SecPkgFlag.IMPERSONATION |
+    SecPkgFlag.ACCEPT_WIN32_NAME |
+    SecPkgFlag.MUTUAL_AUTH,
   version: 1,
   rpcId: RPC_ID_DIGEST,
   maxToken: DIGEST_MAX_TOKEN,

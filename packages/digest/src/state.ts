@@ -32,7 +32,8 @@ export function errorStatus(error: DigestError): number {
 
 /** Status of a successful step (reference §7 semantics). */
 export function stepStatus(step: Step): number {
-  if (step.next === 'continue') return step.completeNeeded ? SecStatus.SEC_I_COMPLETE_AND_CONTINUE : SecStatus.SEC_I_CONTINUE_NEEDED;
+  if (step.next === 'continue')
+    return step.completeNeeded ? SecStatus.SEC_I_COMPLETE_AND_CONTINUE : SecStatus.SEC_I_CONTINUE_NEEDED;
   return step.completeNeeded ? SecStatus.SEC_I_COMPLETE_NEEDED : SecStatus.SEC_E_OK;
 }
 
@@ -43,7 +44,8 @@ export function stepStatus(step: Step): number {
 export function emit(buffer: SecBuffer | undefined, token: string | undefined, allocate: boolean | 'if-empty'): number {
   const bytes = wireToBytes(token ?? '');
   if (buffer === undefined) return bytes.length === 0 ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_TOKEN;
-  if ((buffer.flags & SecBufferFlag.READONLY) !== 0) return bytes.length === 0 ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_TOKEN;
+  if ((buffer.flags & SecBufferFlag.READONLY) !== 0)
+    return bytes.length === 0 ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_TOKEN;
   if (bytes.length === 0) {
     // Nothing to send: cbBuffer becomes 0 so the caller does not transmit stale bytes.
     buffer.data = buffer.data.subarray(0, 0);

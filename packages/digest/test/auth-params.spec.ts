@@ -100,7 +100,9 @@ describe('Authorization (RFC 7616 §3.4)', () => {
 
 describe('WWW-Authenticate (RFC 7616 §3.3)', () => {
   it('round-trips every field', () => {
-    const r = parseChallenge('Digest realm="r", domain="/a /b", nonce="n", opaque="o", stale=TRUE, algorithm=sha-256-SESS, qop="auth,auth-int", charset=UTF-8, userhash=true');
+    const r = parseChallenge(
+      'Digest realm="r", domain="/a /b", nonce="n", opaque="o", stale=TRUE, algorithm=sha-256-SESS, qop="auth,auth-int", charset=UTF-8, userhash=true',
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toMatchObject({ stale: true, userhash: true, utf8: true, domain: ['/a', '/b'] });

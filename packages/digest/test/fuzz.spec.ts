@@ -1,4 +1,13 @@
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, createSspi, secBuffer, secBufferDesc } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  createSspi,
+  secBuffer,
+  secBufferDesc,
+} from '@sspkit/core';
 import { describe, expect, it } from 'vitest';
 import { parseAuthenticationInfo } from '../src/messages/authentication-info.js';
 import { parseChallenge } from '../src/messages/challenge.js';
@@ -18,12 +27,44 @@ function rng(seed: number): () => number {
   };
 }
 
-const PIECES = ['Digest ', 'username', 'realm', 'nonce', 'uri', 'response', 'qop', 'nc', 'cnonce', 'algorithm', '=', '"', '\\', ',', ' ', 'auth', 'auth-int', 'MD5', 'SHA-256', '00000001', 'x', '\u00e9', '\u0000', '\r\n', 'username*', "UTF-8''%", 'rspauth', 'charset=utf-8', 'md5-sess'];
+const PIECES = [
+  'Digest ',
+  'username',
+  'realm',
+  'nonce',
+  'uri',
+  'response',
+  'qop',
+  'nc',
+  'cnonce',
+  'algorithm',
+  '=',
+  '"',
+  '\\',
+  ',',
+  ' ',
+  'auth',
+  'auth-int',
+  'MD5',
+  'SHA-256',
+  '00000001',
+  'x',
+  '\u00e9',
+  '\u0000',
+  '\r\n',
+  'username*',
+  "UTF-8''%",
+  'rspauth',
+  'charset=utf-8',
+  'md5-sess',
+];
 
 function randomMessage(next: () => number): string {
   let s = '';
   const n = Math.floor(next() * 30);
-  for (let i = 0; i < n; i++) s += next() < 0.8 ? (PIECES[Math.floor(next() * PIECES.length)] ?? '') : String.fromCharCode(Math.floor(next() * 256));
+  for (let i = 0; i < n; i++)
+    s +=
+      next() < 0.8 ? (PIECES[Math.floor(next() * PIECES.length)] ?? '') : String.fromCharCode(Math.floor(next() * 256));
   return s;
 }
 
@@ -32,7 +73,13 @@ describe('parsers never throw (seeded fuzz, 4000 messages built from Digest frag
     const next = rng(7616);
     for (let i = 0; i < 4000; i++) {
       const m = randomMessage(next);
-      for (const parse of [parseCredentials, parseChallenge, parseAuthenticationInfo, parseSaslChallenge, parseSaslResponse]) {
+      for (const parse of [
+        parseCredentials,
+        parseChallenge,
+        parseAuthenticationInfo,
+        parseSaslChallenge,
+        parseSaslResponse,
+      ]) {
         const r = parse(m);
         expect(typeof r.ok).toBe('boolean');
         if (!r.ok) expect(['INVALID_TOKEN', 'ILLEGAL_MESSAGE', 'QOP_NOT_SUPPORTED']).toContain(r.error.code);
@@ -48,10 +95,18 @@ describe('parsers never throw (seeded fuzz, 4000 messages built from Digest frag
     for (let i = 0; i < 600; i++) {
       const token = Buffer.from(randomMessage(next), 'latin1');
       const http = i % 2 === 0;
-      const a = await sspi.acceptSecurityContext({ credential: cred.credential, contextReq: http ? AscReq.HTTP : 0, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, token)) });
+      const a = await sspi.acceptSecurityContext({
+        credential: cred.credential,
+        contextReq: http ? AscReq.HTTP : 0,
+        input: secBufferDesc(secBuffer(SecBufferType.TOKEN, token)),
+      });
       expect(a.status).not.toBe(SecStatus.SEC_E_INTERNAL_ERROR);
       if (a.context !== undefined) sspi.deleteSecurityContext(a.context);
-      const c = await sspi.initializeSecurityContext({ credential: cred.credential, contextReq: http ? IscReq.HTTP : 0, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, token)) });
+      const c = await sspi.initializeSecurityContext({
+        credential: cred.credential,
+        contextReq: http ? IscReq.HTTP : 0,
+        input: secBufferDesc(secBuffer(SecBufferType.TOKEN, token)),
+      });
       expect(c.status).not.toBe(SecStatus.SEC_E_INTERNAL_ERROR);
       if (c.context !== undefined) sspi.deleteSecurityContext(c.context);
     }

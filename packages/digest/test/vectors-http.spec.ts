@@ -50,12 +50,22 @@ describe('RFC 2617 §3.5 (Mufasa, testrealm@host.com)', () => {
     const a = alg('MD5');
     const ha1 = userRealmPasswordHash(a, 'Mufasa', 'testrealm@host.com', 'Circle Of Life');
     const h2 = ha2(a, { method: 'GET', uri: '/dir/index.html', qop: 'auth' });
-    const r = responseDigest(a, { ha1, nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', nc: 1, cnonce: '0a4f113b', qop: 'auth', ha2: h2 });
+    const r = responseDigest(a, {
+      ha1,
+      nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+      nc: 1,
+      cnonce: '0a4f113b',
+      qop: 'auth',
+      ha2: h2,
+    });
     expect(r).toBe('6629fae49393a05397450978507c4ef1');
   });
   it('parses the §3.5 header with its escaped and quoted fields', () => {
     const p = parseCredentials(
-      'Digest username="Mufasa",\r\n realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/dir/index.html", qop=auth, nc=00000001, cnonce="0a4f113b", response="6629fae49393a05397450978507c4ef1", opaque="5ccc069c403ebaf9f0171e9517f40e41"'.replace('\r\n', ''),
+      'Digest username="Mufasa",\r\n realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/dir/index.html", qop=auth, nc=00000001, cnonce="0a4f113b", response="6629fae49393a05397450978507c4ef1", opaque="5ccc069c403ebaf9f0171e9517f40e41"'.replace(
+        '\r\n',
+        '',
+      ),
     );
     expect(p.ok && p.value.username).toBe('Mufasa');
   });
@@ -70,8 +80,12 @@ describe('session and auth-int variants (RFC 7616 §3.4.2, §3.4.3)', () => {
   });
   it('auth-int HA2 covers H(body)', () => {
     const a = alg('SHA-256');
-    expect(ha2(a, { method: 'POST', uri: '/x', qop: 'auth-int', bodyHash: hashHex(a, 'abc') })).toBe(hashHex(a, 'POST', '/x', hashHex(a, 'abc')));
-    expect(ha2(a, { method: 'POST', uri: '/x', qop: 'auth-int', bodyHash: hashHex(a, 'abc') })).not.toBe(ha2(a, { method: 'POST', uri: '/x', qop: 'auth-int', bodyHash: hashHex(a, 'abd') }));
+    expect(ha2(a, { method: 'POST', uri: '/x', qop: 'auth-int', bodyHash: hashHex(a, 'abc') })).toBe(
+      hashHex(a, 'POST', '/x', hashHex(a, 'abc')),
+    );
+    expect(ha2(a, { method: 'POST', uri: '/x', qop: 'auth-int', bodyHash: hashHex(a, 'abc') })).not.toBe(
+      ha2(a, { method: 'POST', uri: '/x', qop: 'auth-int', bodyHash: hashHex(a, 'abd') }),
+    );
   });
   it('SHA-512-256 is the truncated SHA-512/256, not a truncated SHA-512 (RFC 7616 §3.2)', () => {
     // FIPS 180-4 SHA-512/256("abc").

@@ -1,7 +1,12 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { saslResponse, saslRspauth, saslUserHash } from '../src/sasl/compute.js';
-import { formatSaslResponse, parseSaslChallenge, parseSaslResponse, parseSaslResponseAuth } from '../src/sasl/messages.js';
+import {
+  formatSaslResponse,
+  parseSaslChallenge,
+  parseSaslResponse,
+  parseSaslResponseAuth,
+} from '../src/sasl/messages.js';
 
 // RFC 2831 §4, first example (IMAP): user chris, password secret.
 const challenge = 'realm="elwood.innosoft.com",nonce="OA6MG9tEQGm2hh",qop="auth",algorithm=md5-sess,charset=utf-8';

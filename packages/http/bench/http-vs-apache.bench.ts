@@ -42,9 +42,13 @@ interface Ours {
 
 async function startOurs(scheme: string, env: Record<string, string>): Promise<Ours> {
   const tsx = fileURLToPath(import.meta.resolve('tsx/cli'));
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [tsx, fileURLToPath(new URL('./serve-http.ts', import.meta.url))], {
-    env: { ...process.env, ...env, BENCH_SCHEME: scheme },
-  });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [tsx, fileURLToPath(new URL('./serve-http.ts', import.meta.url))],
+    {
+      env: { ...process.env, ...env, BENCH_SCHEME: scheme },
+    },
+  );
   child.stderr.pipe(process.stderr);
   const lines: Interface = createInterface({ input: child.stdout });
   const next = (): Promise<string> => new Promise((resolve) => lines.once('line', resolve));
@@ -89,11 +93,24 @@ async function measure(url: string, options: AuthFetchOptions): Promise<{ rps: n
 
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
 
-function compare(label: string, ours: Ours, oursUrl: string, apacheUrl: string, options: AuthFetchOptions): Promise<void> {
+function compare(
+  label: string,
+  ours: Ours,
+  oursUrl: string,
+  apacheUrl: string,
+  options: AuthFetchOptions,
+): Promise<void> {
   return compareTwo(label, ours, oursUrl, options, apacheUrl, options);
 }
 
-async function compareTwo(label: string, ours: Ours, oursUrl: string, options: AuthFetchOptions, apacheUrl: string, apacheOptions: AuthFetchOptions): Promise<void> {
+async function compareTwo(
+  label: string,
+  ours: Ours,
+  oursUrl: string,
+  options: AuthFetchOptions,
+  apacheUrl: string,
+  apacheOptions: AuthFetchOptions,
+): Promise<void> {
   // Warm-up (JIT, ticket cache, Apache workers), discarded.
   await measure(oursUrl, options);
   await measure(apacheUrl, apacheOptions);
@@ -121,28 +138,42 @@ async function compareTwo(label: string, ours: Ours, oursUrl: string, options: A
   console.log(`${label}`);
   console.log(`  @sspkit/http: ${median(o)} req/s [${o.join(', ')}]`);
   console.log(`  Apache:       ${median(a)} req/s [${a.join(', ')}]`);
-  console.log(`  ratio ours/Apache: ${median(ratios).toFixed(2)}x [${ratios.map((x) => x.toFixed(2)).join(', ')}] (target >= 1.0x), ${failed} failed`);
-  console.log(`  our event-loop delay p99 under load: ${median(p99s).toFixed(2)} ms [${p99s.map((x) => x.toFixed(2)).join(', ')}] (target <= 5 ms); idle floor p99 ${idle.p99.toFixed(2)} ms`);
+  console.log(
+    `  ratio ours/Apache: ${median(ratios).toFixed(2)}x [${ratios.map((x) => x.toFixed(2)).join(', ')}] (target >= 1.0x), ${failed} failed`,
+  );
+  console.log(
+    `  our event-loop delay p99 under load: ${median(p99s).toFixed(2)} ms [${p99s.map((x) => x.toFixed(2)).join(', ')}] (target <= 5 ms); idle floor p99 ${idle.p99.toFixed(2)} ms`,
+  );
 }
 
 const missing = gssapiApacheMissing();
 if (!apacheAvailable() || missing !== null) {
   console.log(`http-vs-apache: ${missing ?? 'apache2 missing'}; skipped`);
 } else {
-  console.log(`(${CONNECTIONS} concurrent requests, ${DURATION_MS / 1000}s per measurement after ${WARMUP_MS / 1000}s warm-up, ${ROUNDS} rounds, loopback)`);
+  console.log(
+    `(${CONNECTIONS} concurrent requests, ${DURATION_MS / 1000}s per measurement after ${WARMUP_MS / 1000}s warm-up, ${ROUNDS} rounds, loopback)`,
+  );
   const lab = await labUp({ detached: false });
   for (const [k, v] of Object.entries(lab.env)) process.env[k] = v;
   try {
-    const sspi = await createSspi({ modules: [kerberosModule, createNtlmModule({}), createNegotiateModule(), createDigestModule()] });
+    const sspi = await createSspi({
+      modules: [kerberosModule, createNtlmModule({}), createNegotiateModule(), createDigestModule()],
+    });
     const ours = await startOurs('Negotiate', { ...lab.env, KRB5_KTNAME: lab.serviceKeytab });
     const apache = await startGssapiApache(lab);
     try {
-      await compare('Negotiate (Kerberos), a full handshake per request on a new connection', ours, `http://127.0.0.1:${ours.port}/`, `http://127.0.0.1:${apache.port}/index.html`, {
-        sspi,
-        schemes: ['Negotiate'],
-        targetName: () => 'HTTP/localhost',
-        reuseConnections: false,
-      });
+      await compare(
+        'Negotiate (Kerberos), a full handshake per request on a new connection',
+        ours,
+        `http://127.0.0.1:${ours.port}/`,
+        `http://127.0.0.1:${apache.port}/index.html`,
+        {
+          sspi,
+          schemes: ['Negotiate'],
+          targetName: () => 'HTTP/localhost',
+          reuseConnections: false,
+        },
+      );
     } finally {
       ours.stop();
       await apache.stop();
@@ -160,7 +191,12 @@ if (!apacheAvailable() || missing !== null) {
         `http://127.0.0.1:${oursNtlm.port}/`,
         { sspi, schemes: ['NTLM'], authData: { NTLM: ntlmUser } },
         `http://127.0.0.1:${apacheNtlm.port}/index.html`,
-        { sspi, schemes: ['Negotiate'], authData: { Negotiate: { ...ntlmUser, packageList: 'ntlm' } }, targetName: () => 'HTTP/localhost' },
+        {
+          sspi,
+          schemes: ['Negotiate'],
+          authData: { Negotiate: { ...ntlmUser, packageList: 'ntlm' } },
+          targetName: () => 'HTTP/localhost',
+        },
       );
     } finally {
       oursNtlm.stop();
@@ -169,11 +205,17 @@ if (!apacheAvailable() || missing !== null) {
     const oursDigest = await startOurs('Digest', {});
     const apacheDigest = await startApache('bench', [{ username: 'bench', password: 'bench-password' }]);
     try {
-      await compare('Digest MD5 qop=auth, keep-alive with nonce reuse', oursDigest, `http://127.0.0.1:${oursDigest.port}/`, `http://127.0.0.1:${apacheDigest.port}/index.html`, {
-        sspi,
-        schemes: ['Digest'],
-        authData: { Digest: { user: 'bench', password: 'bench-password' } },
-      });
+      await compare(
+        'Digest MD5 qop=auth, keep-alive with nonce reuse',
+        oursDigest,
+        `http://127.0.0.1:${oursDigest.port}/`,
+        `http://127.0.0.1:${apacheDigest.port}/index.html`,
+        {
+          sspi,
+          schemes: ['Digest'],
+          authData: { Digest: { user: 'bench', password: 'bench-password' } },
+        },
+      );
     } finally {
       oursDigest.stop();
       await apacheDigest.stop();

@@ -21,7 +21,11 @@ const scheme = process.env['BENCH_SCHEME'] ?? 'Digest';
 // Negotiate is @sspkit/negotiate over the native Kerberos package (and NTLM, which the client here
 // never picks: it holds a Kerberos ticket).
 const modules: SecurityPackageModule[] =
-  scheme === 'Digest' ? [createDigestModule()] : scheme === 'NTLM' ? [createNtlmModule({})] : [kerberosModule, createNtlmModule({}), createNegotiateModule()];
+  scheme === 'Digest'
+    ? [createDigestModule()]
+    : scheme === 'NTLM'
+      ? [createNtlmModule({})]
+      : [kerberosModule, createNtlmModule({}), createNegotiateModule()];
 const sspi = await createSspi({ modules });
 const schemes: SchemeOptions[] =
   scheme === 'Digest'
@@ -39,7 +43,12 @@ const schemes: SchemeOptions[] =
         },
       ]
     : scheme === 'NTLM'
-      ? [{ scheme: 'NTLM', authData: { accounts: new InMemoryAccountStore().addPassword('BENCH', 'bench', 'bench-password') } }]
+      ? [
+          {
+            scheme: 'NTLM',
+            authData: { accounts: new InMemoryAccountStore().addPassword('BENCH', 'bench', 'bench-password') },
+          },
+        ]
       : [{ scheme, authData: { packages: { Kerberos: { keytab: process.env['KRB5_KTNAME'] ?? '' } } } }];
 const auth = await HttpAuthenticator.create({ sspi, schemes });
 const server = createServer(

@@ -25,21 +25,30 @@ async function serve(
   extra: { tls?: boolean; channelBindings?: 'off' | 'when-supported' | 'required'; proxy?: boolean } = {},
 ): Promise<TestServer> {
   const cert = extra.tls === true ? makeCertificate('sha256') : undefined;
-  const s = await startServer((h) => (cert !== undefined ? createTlsServer({ key: cert.key, cert: cert.cert }, h) : createServer(h)), {
-    sspi,
-    schemes,
-    ...(extra.channelBindings !== undefined ? { channelBindings: extra.channelBindings } : {}),
-    ...(extra.proxy === true ? { proxy: true } : {}),
-  });
+  const s = await startServer(
+    (h) => (cert !== undefined ? createTlsServer({ key: cert.key, cert: cert.cert }, h) : createServer(h)),
+    {
+      sspi,
+      schemes,
+      ...(extra.channelBindings !== undefined ? { channelBindings: extra.channelBindings } : {}),
+      ...(extra.proxy === true ? { proxy: true } : {}),
+    },
+  );
   cleanup.push(() => s.close());
   return s;
 }
 
-function client(sspi: SspiDispatcher, extra: Partial<Parameters<typeof createAuthFetch>[0]> = {}): { f: AuthFetch; legs: LegEvent[] } {
+function client(
+  sspi: SspiDispatcher,
+  extra: Partial<Parameters<typeof createAuthFetch>[0]> = {},
+): { f: AuthFetch; legs: LegEvent[] } {
   const legs: LegEvent[] = [];
   const f = createAuthFetch({
     sspi,
-    authData: { NTLM: { user: USER.user, domain: USER.domain, password: USER.password }, Digest: { user: USER.user, domain: REALM, password: USER.password } },
+    authData: {
+      NTLM: { user: USER.user, domain: USER.domain, password: USER.password },
+      Digest: { user: USER.user, domain: REALM, password: USER.password },
+    },
     onLeg: (l) => legs.push(l),
     tls: { rejectUnauthorized: false },
     ...extra,
@@ -56,7 +65,9 @@ describe('createAuthFetch', () => {
     const r1 = await f(`http://127.0.0.1:${s.port}/a`);
     expect(r1.status).toBe(200);
     expect(await r1.json()).toMatchObject({ user: USER.user, package: 'NTLM' });
-    expect(legs.filter((l) => l.direction === 'request').map((l) => l.headers['authorization']?.split(' ')[0] ?? '-')).toEqual(['-', 'NTLM', 'NTLM']);
+    expect(
+      legs.filter((l) => l.direction === 'request').map((l) => l.headers['authorization']?.split(' ')[0] ?? '-'),
+    ).toEqual(['-', 'NTLM', 'NTLM']);
     expect(new Set(legs.map((l) => l.connection))).toEqual(new Set([0]));
     legs.length = 0;
     const r2 = await f(`http://127.0.0.1:${s.port}/b`);
@@ -64,7 +75,7 @@ describe('createAuthFetch', () => {
     expect(legs.filter((l) => l.direction === 'request')).toHaveLength(1);
   });
 
-  it('NTLM: a wrong password ends in the server\'s 401, not an exception', async () => {
+  it("NTLM: a wrong password ends in the server's 401, not an exception", async () => {
     const sspi = await testSspi();
     const s = await serve(sspi, [ntlmScheme()]);
     const { f } = client(sspi, { authData: { NTLM: { user: USER.user, domain: USER.domain, password: 'wrong' } } });
@@ -95,10 +106,15 @@ describe('createAuthFetch', () => {
     const s = await serve(sspi, [digestScheme(['SHA-256'])]);
     const proxy = createServer((req, res) => {
       // A man in the middle that forwards to the real server and rewrites rspauth.
-      void fetch(`http://127.0.0.1:${s.port}${req.url ?? '/'}`, { headers: req.headers as Record<string, string> }).then(async (r) => {
+      void fetch(`http://127.0.0.1:${s.port}${req.url ?? '/'}`, {
+        headers: req.headers as Record<string, string>,
+      }).then(async (r) => {
         const headers: Record<string, string> = {};
         r.headers.forEach((v, k) => {
-          headers[k] = k === 'authentication-info' ? v.replace(/rspauth="([0-9a-f])/, (_m, c: string) => `rspauth="${c === '0' ? '1' : '0'}`) : v;
+          headers[k] =
+            k === 'authentication-info'
+              ? v.replace(/rspauth="([0-9a-f])/, (_m, c: string) => `rspauth="${c === '0' ? '1' : '0'}`)
+              : v;
         });
         delete headers['content-length'];
         delete headers['transfer-encoding'];
@@ -140,7 +156,9 @@ describe('createAuthFetch', () => {
     const { f, legs } = client(sspi);
     const r = await f(`http://127.0.0.1:${s.port}/int`, { method: 'PUT', body: 'integrity-protected body' });
     expect(r.status).toBe(200);
-    expect(legs.find((l) => l.direction === 'request' && l.headers['authorization'] !== undefined)?.headers['authorization']).toMatch(/qop=auth-int/);
+    expect(
+      legs.find((l) => l.direction === 'request' && l.headers['authorization'] !== undefined)?.headers['authorization'],
+    ).toMatch(/qop=auth-int/);
     expect(await r.json()).toMatchObject({ method: 'PUT', bodyBytes: 'integrity-protected body'.length });
   });
 
@@ -151,7 +169,9 @@ describe('createAuthFetch', () => {
     const r = await f('http://origin.invalid/through?x=1');
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ user: USER.user, url: 'http://origin.invalid/through?x=1' });
-    const sent = legs.filter((l) => l.direction === 'request').map((l) => l.headers['proxy-authorization']?.split(' ')[0] ?? '-');
+    const sent = legs
+      .filter((l) => l.direction === 'request')
+      .map((l) => l.headers['proxy-authorization']?.split(' ')[0] ?? '-');
     expect(sent).toEqual(['-', 'NTLM', 'NTLM']);
     expect(legs.find((l) => l.direction === 'response')?.status).toBe(407);
   });

@@ -1,6 +1,15 @@
 /** Creating and removing a throwaway MIT Kerberos realm on loopback. */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderKdcConf, renderKrb5Conf } from './config.js';
@@ -84,7 +93,9 @@ export async function labDown(labOrDir: Lab | string): Promise<void> {
   const given = typeof labOrDir === 'string' ? labOrDir : labOrDir.dir;
   const record = recordFor(given);
   if (record === undefined) {
-    throw new LabToolError(`${given} is not a lab this user started (no record in ${labStateDir()}); nothing was removed`);
+    throw new LabToolError(
+      `${given} is not a lab this user started (no record in ${labStateDir()}); nothing was removed`,
+    );
   }
   await retire(record);
 }
@@ -109,7 +120,9 @@ async function retire(record: LabRecord): Promise<void> {
   if (typeof verdict === 'object') rmSync(record.dir, { recursive: true, force: true });
   dropRecord(record.id);
   if (typeof verdict === 'string' && verdict !== 'gone') {
-    throw new LabToolError(`${record.dir} is no longer the lab this user started there (${verdict}); it was left alone and the record forgotten`);
+    throw new LabToolError(
+      `${record.dir} is no longer the lab this user started there (${verdict}); it was left alone and the record forgotten`,
+    );
   }
 }
 
@@ -160,7 +173,12 @@ export function labList(): LabStatus[] {
 /** Obtains a fresh TGT for the lab user into `ccachePath` (a file path); `lifetime` is kinit's -l (e.g. `2s`). */
 export async function labKinit(lab: Lab, ccachePath: string, lifetime?: string): Promise<void> {
   const life = lifetime === undefined ? [] : ['-l', lifetime];
-  await runProgram('kinit', [...life, '-c', `FILE:${ccachePath}`, lab.userPrincipal], toolEnv(lab), `${lab.password}\n`);
+  await runProgram(
+    'kinit',
+    [...life, '-c', `FILE:${ccachePath}`, lab.userPrincipal],
+    toolEnv(lab),
+    `${lab.password}\n`,
+  );
 }
 
 /**
@@ -212,10 +230,12 @@ function prepareDir(dir: string | undefined): { dir: string; created: boolean } 
   const abs = resolve(dir);
   if (existsSync(abs)) {
     if (existsSync(join(abs, STATE_FILE))) throw new LabToolError(`${abs} already holds a lab`);
-    if (readdirSync(abs).length > 0) throw new LabToolError(`${abs} is not empty: a lab directory must be empty or absent`);
+    if (readdirSync(abs).length > 0)
+      throw new LabToolError(`${abs} is not empty: a lab directory must be empty or absent`);
     const real = checkTrustedPath(abs);
     const st = lstatSync(real);
-    if (st.uid !== (process.geteuid?.() ?? 0)) throw new LabToolError(`${abs} belongs to uid ${st.uid}: a lab directory must be yours`);
+    if (st.uid !== (process.geteuid?.() ?? 0))
+      throw new LabToolError(`${abs} belongs to uid ${st.uid}: a lab directory must be yours`);
     chmodSync(real, 0o700);
     return { dir: real, created: false };
   }

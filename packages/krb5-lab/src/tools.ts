@@ -17,7 +17,10 @@ export type LabProgram = keyof typeof LAB_PROGRAMS;
 /** Failure to find or run a krb5 program; `detail` holds its stderr (never a password). */
 export class LabToolError extends Error {
   override readonly name = 'LabToolError';
-  constructor(message: string, readonly detail = '') {
+  constructor(
+    message: string,
+    readonly detail = '',
+  ) {
     super(detail === '' ? message : `${message}: ${detail.trim()}`);
   }
 }
@@ -28,7 +31,8 @@ const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin', '/usr/bin', '/usr/l
 /** Absolute path of a krb5 program, or a LabToolError naming the package to install. */
 export function findProgram(program: LabProgram): string {
   const found = locate(program);
-  if (found === null) throw new LabToolError(`${program} not found (install the Debian package ${LAB_PROGRAMS[program]})`);
+  if (found === null)
+    throw new LabToolError(`${program} not found (install the Debian package ${LAB_PROGRAMS[program]})`);
   return found;
 }
 
@@ -87,7 +91,10 @@ export function runProgram(
   const file = findProgram(program);
   return new Promise((resolve, reject) => {
     const [sh, shArgs] = umaskWrapped([file, ...args]);
-    const child = spawn(sh, shArgs, { env: { ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(sh, shArgs, {
+      env: { ...env },
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));

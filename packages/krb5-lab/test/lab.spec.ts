@@ -4,12 +4,25 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProgram, isAlive, labDown, labKinit, labPublicInfo, labShellExports, labStartKdc, labStopKdc, labUp, readLab } from '../src/index.js';
+import {
+  findProgram,
+  isAlive,
+  labDown,
+  labKinit,
+  labPublicInfo,
+  labShellExports,
+  labStartKdc,
+  labStopKdc,
+  labUp,
+  readLab,
+} from '../src/index.js';
 import { renderKdcConf } from '../src/config.js';
 import type { Lab } from '../src/index.js';
 
 function klist(lab: Lab, ccache: string): string {
-  return execFileSync(findProgram('klist'), ['-c', `FILE:${ccache}`], { env: { ...lab.env, PATH: process.env['PATH'] ?? '' } }).toString();
+  return execFileSync(findProgram('klist'), ['-c', `FILE:${ccache}`], {
+    env: { ...lab.env, PATH: process.env['PATH'] ?? '' },
+  }).toString();
 }
 
 describe('krb5-lab', () => {
@@ -98,7 +111,9 @@ describe('krb5-lab tied to its process (detached: false)', () => {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
     const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
     const code = `const { labUp } = await import(${JSON.stringify(entry)}); const lab = await labUp({ detached: false }); console.log(JSON.stringify({ pid: lab.pid, dir: lab.dir })); setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const started = await new Promise<{ pid: number; dir: string }>((resolve, reject) => {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -7,11 +7,15 @@ const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 // RFC 6229 §2: keystream bytes at offsets 0 and 16 (a zero plaintext shows the keystream).
 describe('RC4, RFC 6229 §2 test vectors', () => {
   it('40-bit key 0x0102030405', () => {
-    expect(toHex(new Rc4(hex('0102030405')).update(new Uint8Array(32)))).toBe('b2396305f03dc027ccc3524a0a1118a8' + '6982944f18fc82d589c403a47a0d0919');
+    expect(toHex(new Rc4(hex('0102030405')).update(new Uint8Array(32)))).toBe(
+      'b2396305f03dc027ccc3524a0a1118a8' + '6982944f18fc82d589c403a47a0d0919',
+    );
   });
 
   it('128-bit key 0x0102…10', () => {
-    expect(toHex(new Rc4(hex('0102030405060708090a0b0c0d0e0f10')).update(new Uint8Array(32)))).toBe('9ac7cc9a609d1ef7b2932899cde41b97' + '5248c4959014126a6e8a84f11d1a9e1c');
+    expect(toHex(new Rc4(hex('0102030405060708090a0b0c0d0e0f10')).update(new Uint8Array(32)))).toBe(
+      '9ac7cc9a609d1ef7b2932899cde41b97' + '5248c4959014126a6e8a84f11d1a9e1c',
+    );
   });
 
   it('keeps its keystream across calls, and one-shot equals streaming', () => {

@@ -29,17 +29,38 @@ interface Contender {
   readonly target: string;
 }
 
-async function contender(sspi: SspiDispatcher, name: string, pkg: string, client: AuthData | undefined, server: AuthData | undefined, target: string): Promise<Contender> {
-  const c = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.OUTBOUND, ...(client && { authData: client }) });
-  const s = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: SecPkgCred.INBOUND, ...(server && { authData: server }) });
-  if (!c.credential || !s.credential) throw new Error(`${name}: no credentials (0x${c.status.toString(16)}, 0x${s.status.toString(16)})`);
+async function contender(
+  sspi: SspiDispatcher,
+  name: string,
+  pkg: string,
+  client: AuthData | undefined,
+  server: AuthData | undefined,
+  target: string,
+): Promise<Contender> {
+  const c = await sspi.acquireCredentialsHandle({
+    package: pkg,
+    credentialUse: SecPkgCred.OUTBOUND,
+    ...(client && { authData: client }),
+  });
+  const s = await sspi.acquireCredentialsHandle({
+    package: pkg,
+    credentialUse: SecPkgCred.INBOUND,
+    ...(server && { authData: server }),
+  });
+  if (!c.credential || !s.credential)
+    throw new Error(`${name}: no credentials (0x${c.status.toString(16)}, 0x${s.status.toString(16)})`);
   return { name, sspi, pkg, client: c.credential, server: s.credential, target };
 }
 
 async function handshakes(x: Contender, n: number): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
-    const c = await clientContext(x.sspi, { package: x.pkg, credential: x.client, targetName: x.target, requirements: REQ });
+    const c = await clientContext(x.sspi, {
+      package: x.pkg,
+      credential: x.client,
+      targetName: x.target,
+      requirements: REQ,
+    });
     const s = await serverContext(x.sspi, { package: x.pkg, credential: x.server, requirements: AscReq.CONNECTION });
     await runHandshake(c, s);
     c.dispose();
@@ -81,16 +102,24 @@ async function compare(ours: Contender, base: Contender, target: string): Promis
   const ratio = median(o.map((x, i) => x / (b[i] ?? 1)));
   console.log(`  ${ours.name.padEnd(36)} ${median(o).toFixed(0).padStart(7)} handshakes/s`);
   console.log(`  ${base.name.padEnd(36)} ${median(b).toFixed(0).padStart(7)} handshakes/s`);
-  console.log(`  ${'ratio (median of per-round ratios)'.padEnd(36)} ${ratio.toFixed(2).padStart(7)}x   target ${target}`);
+  console.log(
+    `  ${'ratio (median of per-round ratios)'.padEnd(36)} ${ratio.toFixed(2).padStart(7)}x   target ${target}`,
+  );
 }
 
 async function main(): Promise<void> {
   const cpu = cpus();
-  console.log(`${new Date().toISOString()}  node ${process.version}  ${cpu[0]?.model ?? 'cpu'} x${cpu.length}  load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${new Date().toISOString()}  node ${process.version}  ${cpu[0]?.model ?? 'cpu'} x${cpu.length}  load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`${ROUNDS} rounds of ~${ROUND_MS} ms per contender, alternating which goes first`);
 
   // NTLM client and server in one process: built where the tests build theirs (reflection opt-out).
-  const ntlmSspi = await createSspi({ modules: [createNegotiateModule({ packages: ['NTLM'] }), ntlmForInProcessPair()] });
+  const ntlmSspi = await createSspi({
+    modules: [createNegotiateModule({ packages: ['NTLM'] }), ntlmForInProcessPair()],
+  });
   console.log('\nNTLM inside: Negotiate (SPNEGO framing, mechListMIC both ways) vs NTLM direct — 4 legs vs 3');
   await compare(
     await contender(ntlmSspi, 'Negotiate (NTLM inside)', 'Negotiate', { ...NTLM_USER }, undefined, 'HTTP/bench'),
@@ -106,17 +135,39 @@ async function main(): Promise<void> {
   const lab = await labUp({ detached: false });
   try {
     for (const [k, v] of Object.entries(lab.env)) process.env[k] = v;
-    const krbSspi = await createSspi({ modules: [createNegotiateModule({ packages: ['Kerberos'] }), kerberosModule, negotiateModule] });
-    console.log('\nKerberos inside: Negotiate (TypeScript SPNEGO over the native Kerberos package) vs Negotiate-MIT (MIT SPNEGO)');
+    const krbSspi = await createSspi({
+      modules: [createNegotiateModule({ packages: ['Kerberos'] }), kerberosModule, negotiateModule],
+    });
+    console.log(
+      '\nKerberos inside: Negotiate (TypeScript SPNEGO over the native Kerberos package) vs Negotiate-MIT (MIT SPNEGO)',
+    );
     await compare(
-      await contender(krbSspi, 'Negotiate (Kerberos inside)', 'Negotiate', { ccache: lab.ccache }, { keytab: lab.serviceKeytab }, 'HTTP/localhost'),
-      await contender(krbSspi, 'Negotiate-MIT (native SPNEGO)', 'Negotiate-MIT', { ccache: lab.ccache }, { keytab: lab.serviceKeytab }, 'HTTP/localhost'),
+      await contender(
+        krbSspi,
+        'Negotiate (Kerberos inside)',
+        'Negotiate',
+        { ccache: lab.ccache },
+        { keytab: lab.serviceKeytab },
+        'HTTP/localhost',
+      ),
+      await contender(
+        krbSspi,
+        'Negotiate-MIT (native SPNEGO)',
+        'Negotiate-MIT',
+        { ccache: lab.ccache },
+        { keytab: lab.serviceKeytab },
+        'HTTP/localhost',
+      ),
       '>= 1.0x',
     );
   } finally {
     await labDown(lab);
   }
-  console.log(`\nload ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machine: absolute rates move with other jobs; ratios are per round)`);
+  console.log(
+    `\nload ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (shared machine: absolute rates move with other jobs; ratios are per round)`,
+  );
 }
 
 await main();

@@ -24,7 +24,11 @@ export function sameMech(a: string, b: string): boolean {
 }
 
 /** The first leg: start the first package that can, offer it and every later one. */
-export async function clientFirst(ctx: NegotiateContext, input: Uint8Array | undefined, bindings: SecBuffer | undefined): Promise<Leg> {
+export async function clientFirst(
+  ctx: NegotiateContext,
+  input: Uint8Array | undefined,
+  bindings: SecBuffer | undefined,
+): Promise<Leg> {
   let candidates: readonly InnerCredential[] = ctx.cred?.entries ?? [];
   if (input !== undefined && input.length > 0) {
     // A server that spoke first (NegTokenInit2, [MS-SPNG] §3.2.5.2) lists what it accepts: offer only those.
@@ -57,22 +61,36 @@ export async function clientFirst(ctx: NegotiateContext, input: Uint8Array | und
   const skipped = ctx.cred?.skipped ?? [];
   const why = [...tried, ...skipped].join('; ') || 'no package offered';
   const status = firstFailure?.status ?? SecStatus.SEC_E_NO_CREDENTIALS;
-  return { status, cause: new Error(`no package could start (${why})`, firstFailure?.cause ? { cause: firstFailure.cause } : undefined) };
+  return {
+    status,
+    cause: new Error(
+      `no package could start (${why})`,
+      firstFailure?.cause ? { cause: firstFailure.cause } : undefined,
+    ),
+  };
 }
 
 /** The acceptor chose a mechanism: keep the optimistic context, or start the chosen one. */
-async function select(ctx: NegotiateContext, resp: NegTokenResp, bindings: SecBuffer | undefined): Promise<Leg | Uint8Array | undefined> {
+async function select(
+  ctx: NegotiateContext,
+  resp: NegTokenResp,
+  bindings: SecBuffer | undefined,
+): Promise<Leg | Uint8Array | undefined> {
   const chosen = resp.supportedMech;
-  if (chosen === undefined) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, "the acceptor's first answer names no supportedMech"));
+  if (chosen === undefined)
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, "the acceptor's first answer names no supportedMech"));
   const offered = ctx.offered;
   const entry = offered.find((c) => sameMech(c.mech.oid, chosen));
-  if (!entry) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `the acceptor chose ${chosen}, which was not offered`));
+  if (!entry)
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `the acceptor chose ${chosen}, which was not offered`));
   ctx.selected = true;
   ctx.requireMicFor(entry.mech.oid, offered[0]?.mech.oid);
   if (ctx.inner && sameMech(ctx.inner.mech.oid, chosen)) return undefined;
   // Not the optimistic mechanism: its context is discarded and the chosen one starts now.
   if (resp.responseToken !== undefined) {
-    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'a mechanism token for a mechanism whose context has not started'));
+    return failed(
+      failure(SecStatus.SEC_E_INVALID_TOKEN, 'a mechanism token for a mechanism whose context has not started'),
+    );
   }
   ctx.inner?.delete();
   const inner = new InnerContext(entry.mech, 'client', entry.handle);
@@ -85,11 +103,16 @@ async function select(ctx: NegotiateContext, resp: NegTokenResp, bindings: SecBu
 }
 
 /** Every later leg: one NegTokenResp from the acceptor. */
-export async function clientNext(ctx: NegotiateContext, input: Uint8Array, bindings: SecBuffer | undefined): Promise<Leg> {
+export async function clientNext(
+  ctx: NegotiateContext,
+  input: Uint8Array,
+  bindings: SecBuffer | undefined,
+): Promise<Leg> {
   const decoded = decodeNegotiationToken(input);
   if (!decoded.ok) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `acceptor token: ${decoded.error.detail}`));
   const resp = decoded.value;
-  if (resp.kind !== 'resp') return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'expected a NegTokenResp from the acceptor'));
+  if (resp.kind !== 'resp')
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'expected a NegTokenResp from the acceptor'));
   if (resp.negState === NegState.reject) {
     return failed(failure(SecStatus.SEC_E_LOGON_DENIED, 'the acceptor rejected the negotiation (negState reject)'));
   }
@@ -103,7 +126,10 @@ export async function clientNext(ctx: NegotiateContext, input: Uint8Array, bindi
   if (!inner) return failed(failure(SecStatus.SEC_E_INTERNAL_ERROR, 'no mechanism context'));
   if (resp.negState === NegState.requestMic || resp.mechListMIC !== undefined) ctx.micRequired = true;
   if (resp.responseToken !== undefined) {
-    if (inner.complete) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `a token for ${inner.mech.name}, whose context is complete`));
+    if (inner.complete)
+      return failed(
+        failure(SecStatus.SEC_E_INVALID_TOKEN, `a token for ${inner.mech.name}, whose context is complete`),
+      );
     const leg = await inner.step(resp.responseToken, bindings, ctx.targetName, ctx.req);
     if (leg.status !== SecStatus.SEC_E_OK && leg.status !== SecStatus.SEC_I_CONTINUE_NEEDED) {
       return failed(failure(leg.status, `${inner.mech.name} refused the acceptor's token`, leg.cause));
@@ -124,21 +150,29 @@ export async function clientNext(ctx: NegotiateContext, input: Uint8Array, bindi
     if (!ctx.micRequired || ctx.micVerified) {
       if (resp.negState !== NegState.acceptCompleted && !ctx.micVerified) {
         // Our side is done; the acceptor has yet to say so.
-        if (outToken === undefined) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'the acceptor did not complete'));
+        if (outToken === undefined)
+          return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'the acceptor did not complete'));
       } else {
         ctx.complete = true;
       }
     } else if (resp.negState === NegState.acceptCompleted) {
       // Completed without the MIC the exchange requires: the downgrade RFC 4178 §5 guards against.
-      return failed(failure(SecStatus.SEC_E_DOWNGRADE_DETECTED, 'the acceptor completed without the required mechListMIC'));
+      return failed(
+        failure(SecStatus.SEC_E_DOWNGRADE_DETECTED, 'the acceptor completed without the required mechListMIC'),
+      );
     }
   } else if (resp.negState === NegState.acceptCompleted) {
     return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `the acceptor completed before ${inner.mech.name} did`));
   }
-  const token = outToken !== undefined || mic !== undefined
-    ? encodeNegTokenResp({ ...(outToken !== undefined && { responseToken: outToken }), ...(mic !== undefined && { mechListMIC: mic }) })
-    : undefined;
+  const token =
+    outToken !== undefined || mic !== undefined
+      ? encodeNegTokenResp({
+          ...(outToken !== undefined && { responseToken: outToken }),
+          ...(mic !== undefined && { mechListMIC: mic }),
+        })
+      : undefined;
   if (ctx.complete) return { status: SecStatus.SEC_E_OK, ...(token !== undefined && { token }) };
-  if (token === undefined) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'the negotiation stalled: nothing to send'));
+  if (token === undefined)
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'the negotiation stalled: nothing to send'));
   return { status: SecStatus.SEC_I_CONTINUE_NEEDED, token };
 }

@@ -69,7 +69,8 @@ export class NegotiateContext {
     }
     this.micVerified = true;
     const reset = inner.resetCipher('inbound');
-    if (reset !== SecStatus.SEC_E_OK) return failure(reset, `${inner.mech.name} could not restart its inbound keystream`);
+    if (reset !== SecStatus.SEC_E_OK)
+      return failure(reset, `${inner.mech.name} could not restart its inbound keystream`);
     return undefined;
   }
 
@@ -79,11 +80,14 @@ export class NegotiateContext {
     if (!inner) return { failure: failure(SecStatus.SEC_E_INTERNAL_ERROR, 'no mechanism for the mechListMIC') };
     const r = inner.makeMic(this.mechTypesDer);
     if (r.status !== SecStatus.SEC_E_OK || r.mic === undefined) {
-      return { failure: failure(r.status, `${inner.mech.name} could not sign the mechanism list (${statusName(r.status)})`) };
+      return {
+        failure: failure(r.status, `${inner.mech.name} could not sign the mechanism list (${statusName(r.status)})`),
+      };
     }
     this.micSent = true;
     const reset = inner.resetCipher('outbound');
-    if (reset !== SecStatus.SEC_E_OK) return { failure: failure(reset, `${inner.mech.name} could not restart its outbound keystream`) };
+    if (reset !== SecStatus.SEC_E_OK)
+      return { failure: failure(reset, `${inner.mech.name} could not restart its outbound keystream`) };
     return { mic: r.mic };
   }
 

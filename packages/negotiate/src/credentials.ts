@@ -62,7 +62,8 @@ export async function acquireCredential(
 ): Promise<AcquireCredentialsResult> {
   const helpers = state.helpers;
   if (!helpers) return { status: SecStatus.SEC_E_INTERNAL_ERROR, cause: new Error('Negotiate was not initialised') };
-  const listText = isObject(authData) && typeof authData['packageList'] === 'string' ? authData['packageList'] : undefined;
+  const listText =
+    isObject(authData) && typeof authData['packageList'] === 'string' ? authData['packageList'] : undefined;
   const list = applyPackageList(listText, state.packages);
   if (!list.ok) return { status: SecStatus.SEC_E_INVALID_PARAMETER, cause: new Error(list.reason) };
   const { mechs, skipped: unresolved } = resolveMechanisms(helpers, list.packages, state.info.name);
@@ -92,7 +93,8 @@ export async function acquireCredential(
       continue;
     }
     entries.push({ mech, handle: r.credentialHandle });
-    if (r.expirationTime !== undefined && (expiry === undefined || r.expirationTime < expiry)) expiry = r.expirationTime;
+    if (r.expirationTime !== undefined && (expiry === undefined || r.expirationTime < expiry))
+      expiry = r.expirationTime;
   }
   if (entries.length === 0) {
     const message = `no package gave a credential (${skipped.join('; ') || 'none configured'})`;

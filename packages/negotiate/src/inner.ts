@@ -3,7 +3,18 @@
  * would drive it: LSA legs, then InitUserModeContext when the package maps its context, user-mode
  * calls for the mechListMIC, both halves deleted at the end. Nothing here knows which package it is.
  */
-import { AscReq, IscReq, IscRet, SecBufferType, SecPkgAttr, SecStatus, isSuccess, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  IscRet,
+  SecBufferType,
+  SecPkgAttr,
+  SecStatus,
+  isSuccess,
+  secBuffer,
+  secBufferDesc,
+  statusName,
+} from '@sspkit/core';
 import type { LsaModeContextResult, LsaSecHandle, SecBuffer, SecBufferDesc, SecurityStatus } from '@sspkit/core';
 import type { Mechanism } from './mechanisms.js';
 
@@ -81,13 +92,30 @@ export class InnerContext {
     let r: LsaModeContextResult;
     try {
       if (this.side === 'client') {
-        if (!lsa.initLsaModeContext) return this.#fail(SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'has no InitLsaModeContext');
+        if (!lsa.initLsaModeContext)
+          return this.#fail(SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'has no InitLsaModeContext');
         const ctxReq = (req | IscReq.ALLOCATE_MEMORY) >>> 0;
-        r = await lsa.initLsaModeContext(this.#handle === undefined ? this.#cred : undefined, this.#handle, targetName, ctxReq, 0, input, output);
+        r = await lsa.initLsaModeContext(
+          this.#handle === undefined ? this.#cred : undefined,
+          this.#handle,
+          targetName,
+          ctxReq,
+          0,
+          input,
+          output,
+        );
       } else {
-        if (!lsa.acceptLsaModeContext) return this.#fail(SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'has no AcceptLsaModeContext');
+        if (!lsa.acceptLsaModeContext)
+          return this.#fail(SecStatus.SEC_E_UNSUPPORTED_FUNCTION, 'has no AcceptLsaModeContext');
         const ctxReq = (req | AscReq.ALLOCATE_MEMORY) >>> 0;
-        r = await lsa.acceptLsaModeContext(this.#handle === undefined ? this.#cred : undefined, this.#handle, input, ctxReq, 0, output);
+        r = await lsa.acceptLsaModeContext(
+          this.#handle === undefined ? this.#cred : undefined,
+          this.#handle,
+          input,
+          ctxReq,
+          0,
+          output,
+        );
       }
     } catch (e) {
       return this.#fail(SecStatus.SEC_E_INTERNAL_ERROR, 'threw', e);
@@ -96,7 +124,12 @@ export class InnerContext {
     const status = r.status >>> 0;
     if (!isSuccess(status)) {
       r.contextData?.fill(0);
-      return { status, token: undefined, contextAttributes: 0, cause: this.#cause(`returned ${statusName(status)}`, r.cause) };
+      return {
+        status,
+        token: undefined,
+        contextAttributes: 0,
+        cause: this.#cause(`returned ${statusName(status)}`, r.cause),
+      };
     }
     if (this.#handle === undefined) return this.#fail(SecStatus.SEC_E_INTERNAL_ERROR, 'returned no context handle');
     if (r.mappedContext) {
@@ -108,7 +141,12 @@ export class InnerContext {
     if (r.expirationTime !== undefined) this.expiry = r.expirationTime;
     if (status === SecStatus.SEC_E_OK) this.complete = true;
     const produced = outToken.data.length > 0 ? outToken.data : undefined;
-    return { status, token: produced, contextAttributes: this.attributes, ...(r.expirationTime !== undefined && { expiry: r.expirationTime }) };
+    return {
+      status,
+      token: produced,
+      contextAttributes: this.attributes,
+      ...(r.expirationTime !== undefined && { expiry: r.expirationTime }),
+    };
   }
 
   #mapUserMode(data: Uint8Array | undefined): SecurityStatus {
@@ -143,7 +181,10 @@ export class InnerContext {
   verifyMic(data: Uint8Array, mic: Uint8Array): SecurityStatus {
     const fn = this.mech.located.userFunctionTable?.verifySignature;
     if (!fn || this.#handle === undefined) return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
-    const desc = secBufferDesc(secBuffer(SecBufferType.DATA, data.slice()), secBuffer(SecBufferType.TOKEN, mic.slice()));
+    const desc = secBufferDesc(
+      secBuffer(SecBufferType.DATA, data.slice()),
+      secBuffer(SecBufferType.TOKEN, mic.slice()),
+    );
     try {
       return fn(this.#handle, desc, 0, undefined) >>> 0;
     } catch {

@@ -6,7 +6,8 @@
  */
 
 /** A parsed list, or the reason it is unusable. */
-export type PackageListResult = { readonly ok: true; readonly packages: readonly string[] } | { readonly ok: false; readonly reason: string };
+export type PackageListResult =
+  { readonly ok: true; readonly packages: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 /** Applies `list` to `defaults` (names as registered, in preference order). */
 export function applyPackageList(list: string | undefined, defaults: readonly string[]): PackageListResult {
@@ -18,7 +19,8 @@ export function applyPackageList(list: string | undefined, defaults: readonly st
     if (item === '') continue;
     const negated = item.startsWith('!');
     const name = (negated ? item.slice(1) : item).trim().toLowerCase();
-    if (!/^[a-z0-9._-]+$/i.test(name)) return { ok: false, reason: `package list entry "${item}" is not a package name` };
+    if (!/^[a-z0-9._-]+$/i.test(name))
+      return { ok: false, reason: `package list entry "${item}" is not a package name` };
     if (negated) exclude.add(name);
     else if (!include.includes(name)) include.push(name);
   }

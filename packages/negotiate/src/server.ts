@@ -15,10 +15,16 @@ import { failure, InnerContext } from './inner.js';
 import { WINDOWS_HINT_NAME } from './messages/neg-token-init.js';
 import type { NegStateValue } from './messages/neg-token-resp.js';
 import { NegState } from './messages/neg-token-resp.js';
-import { classifyToken, decodeNegotiationToken, encodeNegTokenInit, encodeNegTokenResp } from './messages/negotiation-token.js';
+import {
+  classifyToken,
+  decodeNegotiationToken,
+  encodeNegTokenInit,
+  encodeNegTokenResp,
+} from './messages/negotiation-token.js';
 import { MechOid } from './messages/oids.js';
 
-const isLegOk = (l: InnerLeg): boolean => l.status === SecStatus.SEC_E_OK || l.status === SecStatus.SEC_I_CONTINUE_NEEDED;
+const isLegOk = (l: InnerLeg): boolean =>
+  l.status === SecStatus.SEC_E_OK || l.status === SecStatus.SEC_I_CONTINUE_NEEDED;
 
 /** The reject token ([MS-SPNG] §3.2.5.1): tells the initiator to stop, next to the error status. */
 const reject = (): Uint8Array => encodeNegTokenResp({ negState: NegState.reject });
@@ -26,7 +32,10 @@ const reject = (): Uint8Array => encodeNegTokenResp({ negState: NegState.reject 
 /** NegTokenInit2 listing what this credential accepts, with the hint Windows sends. */
 export function serverInit2(ctx: NegotiateContext): Leg {
   const mechTypes = (ctx.cred?.entries ?? []).map((e) => e.mech.oid);
-  return { status: SecStatus.SEC_I_CONTINUE_NEEDED, token: encodeNegTokenInit({ mechTypes, negHints: { hintName: WINDOWS_HINT_NAME } }) };
+  return {
+    status: SecStatus.SEC_I_CONTINUE_NEEDED,
+    token: encodeNegTokenInit({ mechTypes, negHints: { hintName: WINDOWS_HINT_NAME } }),
+  };
 }
 
 function entryFor(ctx: NegotiateContext, oid: string): InnerCredential | undefined {
@@ -34,9 +43,15 @@ function entryFor(ctx: NegotiateContext, oid: string): InnerCredential | undefin
 }
 
 /** A raw mechanism token: the context is that package's, unwrapped, from here on. */
-async function acceptRaw(ctx: NegotiateContext, oid: string, token: Uint8Array, bindings: SecBuffer | undefined): Promise<Leg> {
+async function acceptRaw(
+  ctx: NegotiateContext,
+  oid: string,
+  token: Uint8Array,
+  bindings: SecBuffer | undefined,
+): Promise<Leg> {
   const entry = entryFor(ctx, oid);
-  if (!entry) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `a raw ${oid} token, and no credential for that mechanism`));
+  if (!entry)
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `a raw ${oid} token, and no credential for that mechanism`));
   ctx.raw = true;
   ctx.selected = true;
   ctx.inner = new InnerContext(entry.mech, 'server', entry.handle);
@@ -53,22 +68,36 @@ async function rawStep(ctx: NegotiateContext, token: Uint8Array, bindings: SecBu
 }
 
 /** The first leg of the acceptor. */
-export async function serverFirst(ctx: NegotiateContext, token: Uint8Array, bindings: SecBuffer | undefined): Promise<Leg> {
+export async function serverFirst(
+  ctx: NegotiateContext,
+  token: Uint8Array,
+  bindings: SecBuffer | undefined,
+): Promise<Leg> {
   const cls = classifyToken(token);
   if (cls.kind === 'ntlmssp') return acceptRaw(ctx, MechOid.ntlm, token, bindings);
   if (cls.kind === 'mech') return acceptRaw(ctx, cls.mech, token, bindings);
-  if (cls.kind === 'unknown') return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'neither SPNEGO nor a known mechanism token'));
+  if (cls.kind === 'unknown')
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'neither SPNEGO nor a known mechanism token'));
   const decoded = decodeNegotiationToken(token);
   if (!decoded.ok) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `initiator token: ${decoded.error.detail}`));
   const init = decoded.value;
-  if (init.kind !== 'init') return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'expected a NegTokenInit from the initiator'));
+  if (init.kind !== 'init')
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'expected a NegTokenInit from the initiator'));
   ctx.mechTypesDer = init.mechTypesDer;
   const index = init.mechTypes.findIndex((oid) => entryFor(ctx, oid) !== undefined);
   const chosenOid = init.mechTypes[index];
   const entry = chosenOid === undefined ? undefined : entryFor(ctx, chosenOid);
   if (chosenOid === undefined || !entry) {
     const ours = (ctx.cred?.entries ?? []).map((e) => e.mech.name).join(', ');
-    return { ...failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `no mechanism in common (offered: ${init.mechTypes.join(', ')}; ours: ${ours})`)), token: reject() };
+    return {
+      ...failed(
+        failure(
+          SecStatus.SEC_E_INVALID_TOKEN,
+          `no mechanism in common (offered: ${init.mechTypes.join(', ')}; ours: ${ours})`,
+        ),
+      ),
+      token: reject(),
+    };
   }
   ctx.selected = true;
   ctx.inner = new InnerContext(entry.mech, 'server', entry.handle);
@@ -79,13 +108,19 @@ export async function serverFirst(ctx: NegotiateContext, token: Uint8Array, bind
 }
 
 /** Every later leg of the acceptor. */
-export async function serverNext(ctx: NegotiateContext, token: Uint8Array, bindings: SecBuffer | undefined): Promise<Leg> {
+export async function serverNext(
+  ctx: NegotiateContext,
+  token: Uint8Array,
+  bindings: SecBuffer | undefined,
+): Promise<Leg> {
   if (ctx.raw) return rawStep(ctx, token, bindings);
   const decoded = decodeNegotiationToken(token);
   if (!decoded.ok) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `initiator token: ${decoded.error.detail}`));
   const resp = decoded.value;
-  if (resp.kind !== 'resp') return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'expected a NegTokenResp from the initiator'));
-  if (resp.negState === NegState.reject) return failed(failure(SecStatus.SEC_E_LOGON_DENIED, 'the initiator gave up (negState reject)'));
+  if (resp.kind !== 'resp')
+    return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, 'expected a NegTokenResp from the initiator'));
+  if (resp.negState === NegState.reject)
+    return failed(failure(SecStatus.SEC_E_LOGON_DENIED, 'the initiator gave up (negState reject)'));
   return respond(ctx, resp.responseToken, resp.mechListMIC, bindings, undefined);
 }
 
@@ -101,9 +136,16 @@ async function respond(
   if (!inner) return failed(failure(SecStatus.SEC_E_INTERNAL_ERROR, 'no mechanism context'));
   let outToken: Uint8Array | undefined;
   if (mechToken !== undefined) {
-    if (inner.complete) return failed(failure(SecStatus.SEC_E_INVALID_TOKEN, `a token for ${inner.mech.name}, whose context is complete`));
+    if (inner.complete)
+      return failed(
+        failure(SecStatus.SEC_E_INVALID_TOKEN, `a token for ${inner.mech.name}, whose context is complete`),
+      );
     const leg = await inner.step(mechToken, bindings, undefined, ctx.req);
-    if (!isLegOk(leg)) return { ...failed(failure(leg.status, `${inner.mech.name} refused the initiator's token`, leg.cause)), token: reject() };
+    if (!isLegOk(leg))
+      return {
+        ...failed(failure(leg.status, `${inner.mech.name} refused the initiator's token`, leg.cause)),
+        token: reject(),
+      };
     outToken = leg.token;
   }
   if (peerMic !== undefined) ctx.micRequired = true;

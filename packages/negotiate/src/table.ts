@@ -1,6 +1,12 @@
 /** Negotiate's LSA-mode function table: credentials and the handshake legs. */
 import { AscReq, IscReq, IscRet, SecBufferType, SecStatus, findBuffer, isSuccess, writeBuffer } from '@sspkit/core';
-import type { LsaModeContextResult, LsaSecHandle, SecBufferDesc, SecpkgFunctionTable, SecurityStatus } from '@sspkit/core';
+import type {
+  LsaModeContextResult,
+  LsaSecHandle,
+  SecBufferDesc,
+  SecpkgFunctionTable,
+  SecurityStatus,
+} from '@sspkit/core';
 import { clientFirst, clientNext } from './client.js';
 import type { Leg } from './context.js';
 import { NegotiateContext } from './context.js';
@@ -17,7 +23,13 @@ function emit(output: SecBufferDesc | undefined, token: Uint8Array | undefined, 
 }
 
 /** The leg's outcome as SpInit/SpAcceptLsaModeContext out-values. */
-function finish(ctx: NegotiateContext, h: LsaSecHandle, leg: Leg, allocate: boolean, output: SecBufferDesc | undefined): LsaModeContextResult {
+function finish(
+  ctx: NegotiateContext,
+  h: LsaSecHandle,
+  leg: Leg,
+  allocate: boolean,
+  output: SecBufferDesc | undefined,
+): LsaModeContextResult {
   if (!isSuccess(leg.status)) {
     ctx.failedState = true;
     // The reject token is best effort: the status is what the caller acts on.
@@ -25,10 +37,16 @@ function finish(ctx: NegotiateContext, h: LsaSecHandle, leg: Leg, allocate: bool
     return { status: leg.status, newContextHandle: h, ...(leg.cause !== undefined && { cause: leg.cause }) };
   }
   const w = emit(output, leg.token, allocate);
-  if (w !== SecStatus.SEC_E_OK) return { status: w, newContextHandle: h, cause: new Error('the output TOKEN buffer cannot hold the token') };
+  if (w !== SecStatus.SEC_E_OK)
+    return { status: w, newContextHandle: h, cause: new Error('the output TOKEN buffer cannot hold the token') };
   const attrs = ((ctx.inner?.attributes ?? 0) | (allocate ? IscRet.ALLOCATED_MEMORY : 0)) >>> 0;
   const expiry = ctx.inner?.expiry;
-  return { status: leg.status, newContextHandle: h, contextAttributes: attrs, ...(expiry !== undefined && { expirationTime: expiry }) };
+  return {
+    status: leg.status,
+    newContextHandle: h,
+    contextAttributes: attrs,
+    ...(expiry !== undefined && { expirationTime: expiry }),
+  };
 }
 
 /** Builds the LSA table of one Negotiate instance. */
@@ -42,7 +60,12 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
   };
 
   /** Runs a first leg; a failed one leaves no context behind (nothing for the caller to delete). */
-  const first = (ctx: NegotiateContext, leg: Leg, allocate: boolean, output: SecBufferDesc | undefined): LsaModeContextResult => {
+  const first = (
+    ctx: NegotiateContext,
+    leg: Leg,
+    allocate: boolean,
+    output: SecBufferDesc | undefined,
+  ): LsaModeContextResult => {
     const h = state.nextHandle();
     state.contexts.set(h, ctx);
     const r = finish(ctx, h, leg, allocate, output);
@@ -56,9 +79,12 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
 
   const existing = (h: LsaSecHandle, side: 'client' | 'server'): NegotiateContext | LsaModeContextResult => {
     const ctx = state.contexts.get(h);
-    if (!ctx || ctx.side !== side) return { status: SecStatus.SEC_E_INVALID_HANDLE, cause: new Error(`no ${side} context under this handle`) };
-    if (ctx.complete) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE, cause: new Error('the negotiation is already complete') };
-    if (ctx.failedState) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE, cause: new Error('the negotiation already failed') };
+    if (!ctx || ctx.side !== side)
+      return { status: SecStatus.SEC_E_INVALID_HANDLE, cause: new Error(`no ${side} context under this handle`) };
+    if (ctx.complete)
+      return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE, cause: new Error('the negotiation is already complete') };
+    if (ctx.failedState)
+      return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE, cause: new Error('the negotiation already failed') };
     return ctx;
   };
 
@@ -73,7 +99,8 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
       return SecStatus.SEC_E_OK;
     },
     getInfo: () => ({ status: SecStatus.SEC_E_OK, packageInfo: state.info }),
-    acquireCredentialsHandle: (principal, use, logonId, authData) => acquireCredential(state, principal, use, logonId, authData),
+    acquireCredentialsHandle: (principal, use, logonId, authData) =>
+      acquireCredential(state, principal, use, logonId, authData),
     freeCredentialsHandle: (h) => freeCredential(state, h),
     queryCredentialsAttributes(h, attribute) {
       const cred = state.creds.get(h);
@@ -91,7 +118,11 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
       const token = findBuffer(input, SecBufferType.TOKEN)?.data;
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
-        if (!cred) return { status: SecStatus.SEC_E_INVALID_HANDLE, cause: new Error('no Negotiate credential under this handle') };
+        if (!cred)
+          return {
+            status: SecStatus.SEC_E_INVALID_HANDLE,
+            cause: new Error('no Negotiate credential under this handle'),
+          };
         const ctx = new NegotiateContext('client', cred);
         ctx.targetName = targetName;
         ctx.req = (req & ~IscReq.ALLOCATE_MEMORY) >>> 0;
@@ -99,7 +130,8 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
       }
       const ctx = existing(ctxH, 'client');
       if (!(ctx instanceof NegotiateContext)) return ctx;
-      if (token === undefined || token.length === 0) return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
+      if (token === undefined || token.length === 0)
+        return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
       return finish(ctx, ctxH, await clientNext(ctx, token, bindings), allocate, output);
     },
 
@@ -109,20 +141,29 @@ export function lsaTable(state: NegotiateState): SecpkgFunctionTable {
       const token = findBuffer(input, SecBufferType.TOKEN)?.data;
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
-        if (!cred) return { status: SecStatus.SEC_E_INVALID_HANDLE, cause: new Error('no Negotiate credential under this handle') };
+        if (!cred)
+          return {
+            status: SecStatus.SEC_E_INVALID_HANDLE,
+            cause: new Error('no Negotiate credential under this handle'),
+          };
         const ctx = new NegotiateContext('server', cred);
         ctx.req = (req & ~AscReq.ALLOCATE_MEMORY) >>> 0;
         if (token === undefined || token.length === 0) {
-          if (!state.config.serverInitiated) return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
+          if (!state.config.serverInitiated)
+            return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
           return first(ctx, serverInit2(ctx), allocate, output);
         }
         return first(ctx, await serverFirst(ctx, token, bindings), allocate, output);
       }
       const ctx = existing(ctxH, 'server');
       if (!(ctx instanceof NegotiateContext)) return ctx;
-      if (token === undefined || token.length === 0) return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
+      if (token === undefined || token.length === 0)
+        return { status: SecStatus.SEC_E_INVALID_TOKEN, cause: new Error('no input token') };
       // After our NegTokenInit2 the initiator's NegTokenInit is a first leg in all but the handle.
-      const leg = ctx.inner === undefined && !ctx.selected ? await serverFirst(ctx, token, bindings) : await serverNext(ctx, token, bindings);
+      const leg =
+        ctx.inner === undefined && !ctx.selected
+          ? await serverFirst(ctx, token, bindings)
+          : await serverNext(ctx, token, bindings);
       return finish(ctx, ctxH, leg, allocate, output);
     },
 

@@ -13,7 +13,10 @@ import type { NegotiateState } from './state.js';
 type UserTable = SecpkgUserFunctionTable;
 
 /** The inner package's user table and handle behind a Negotiate context. */
-function innerOf(state: NegotiateState, h: LsaSecHandle): { table: UserTable | undefined; handle: LsaSecHandle } | SecurityStatus {
+function innerOf(
+  state: NegotiateState,
+  h: LsaSecHandle,
+): { table: UserTable | undefined; handle: LsaSecHandle } | SecurityStatus {
   const ctx = state.contexts.get(h);
   if (!ctx) return SecStatus.SEC_E_INVALID_HANDLE;
   const inner = ctx.inner;
@@ -22,7 +25,11 @@ function innerOf(state: NegotiateState, h: LsaSecHandle): { table: UserTable | u
 }
 
 /** QueryContextAttributes for both tables. */
-export function queryContext(state: NegotiateState, h: LsaSecHandle, attribute: number): { status: SecurityStatus; buffer?: unknown } {
+export function queryContext(
+  state: NegotiateState,
+  h: LsaSecHandle,
+  attribute: number,
+): { status: SecurityStatus; buffer?: unknown } {
   const ctx = state.contexts.get(h);
   if (!ctx) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   const chosen = ctx.inner?.mech.located.info;
@@ -30,11 +37,17 @@ export function queryContext(state: NegotiateState, h: LsaSecHandle, attribute: 
     case SecPkgAttr.PACKAGE_INFO:
       return { status: SecStatus.SEC_E_OK, buffer: { packageInfo: state.info } };
     case SecPkgAttr.NEGOTIATION_INFO: {
-      const negotiationState = ctx.complete ? NegotiationState.COMPLETE : ctx.selected ? NegotiationState.IN_PROGRESS : NegotiationState.OPTIMISTIC;
+      const negotiationState = ctx.complete
+        ? NegotiationState.COMPLETE
+        : ctx.selected
+          ? NegotiationState.IN_PROGRESS
+          : NegotiationState.OPTIMISTIC;
       return { status: SecStatus.SEC_E_OK, buffer: { packageInfo: chosen ?? state.info, negotiationState } };
     }
     case SecPkgAttrExtra.NEGOTIATION_PACKAGE:
-      return chosen ? { status: SecStatus.SEC_E_OK, buffer: { packageInfo: chosen } } : { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
+      return chosen
+        ? { status: SecStatus.SEC_E_OK, buffer: { packageInfo: chosen } }
+        : { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
     default:
       if (!ctx.inner) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };
       return ctx.inner.query(attribute);
@@ -45,7 +58,10 @@ const PACK_VERSION = 1;
 
 /** Builds the user-mode table of one Negotiate instance. */
 export function userTable(state: NegotiateState): SecpkgUserFunctionTable {
-  const statusCall = (h: LsaSecHandle, call: (t: UserTable, ih: LsaSecHandle) => SecurityStatus | undefined): SecurityStatus => {
+  const statusCall = (
+    h: LsaSecHandle,
+    call: (t: UserTable, ih: LsaSecHandle) => SecurityStatus | undefined,
+  ): SecurityStatus => {
     const r = innerOf(state, h);
     if (typeof r === 'number') return r;
     if (!r.table) return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
@@ -64,7 +80,8 @@ export function userTable(state: NegotiateState): SecpkgUserFunctionTable {
     unsealMessage: (h, desc, seq, qop) => statusCall(h, (t, ih) => t.unsealMessage?.(ih, desc, seq, qop)),
     getContextToken(h) {
       const r = innerOf(state, h);
-      if (typeof r === 'number') return { status: r === SecStatus.SEC_E_OUT_OF_SEQUENCE ? SecStatus.SEC_E_INVALID_HANDLE : r };
+      if (typeof r === 'number')
+        return { status: r === SecStatus.SEC_E_OUT_OF_SEQUENCE ? SecStatus.SEC_E_INVALID_HANDLE : r };
       const fn = r.table?.getContextToken;
       if (!fn) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
       try {
@@ -88,7 +105,8 @@ export function userTable(state: NegotiateState): SecpkgUserFunctionTable {
     exportContext(h, flags) {
       const ctx = state.contexts.get(h);
       const r = innerOf(state, h);
-      if (!ctx?.inner || typeof r === 'number') return { status: typeof r === 'number' ? r : SecStatus.SEC_E_INVALID_HANDLE };
+      if (!ctx?.inner || typeof r === 'number')
+        return { status: typeof r === 'number' ? r : SecStatus.SEC_E_INVALID_HANDLE };
       const fn = r.table?.exportContext;
       if (!fn) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
       const out = fn(r.handle, flags);

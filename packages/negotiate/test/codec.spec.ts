@@ -50,8 +50,9 @@ describe('real tokens from MIT SPNEGO (python3-gssapi)', () => {
     const init = value(decodeNegotiationToken(hex(MIT_INIT_KRB5)));
     const resp = value(decodeNegotiationToken(hex(MIT_RESP_KRB5)));
     if (init.kind === 'resp' || resp.kind !== 'resp') throw new Error('kinds');
-    expect(toHex(encodeNegTokenInit({ mechTypes: init.mechTypes, ...(init.mechToken && { mechToken: init.mechToken }) })))
-      .toBe(MIT_INIT_KRB5);
+    expect(
+      toHex(encodeNegTokenInit({ mechTypes: init.mechTypes, ...(init.mechToken && { mechToken: init.mechToken }) })),
+    ).toBe(MIT_INIT_KRB5);
     expect(toHex(encodeNegTokenResp(resp))).toBe(MIT_RESP_KRB5);
   });
 });
@@ -63,7 +64,13 @@ describe('encode/decode round trips', () => {
     const mechTypes = [MechOid.kerberosMicrosoft, MechOid.kerberos, MechOid.ntlm];
     const flags = ContextFlag.mutual | ContextFlag.integ;
     const t = rt(encodeNegTokenInit({ mechTypes, reqFlags: flags, mechToken: hex('aabb'), mechListMIC: hex('0102') }));
-    expect(t).toMatchObject({ kind: 'init', mechTypes, reqFlags: flags, mechToken: hex('aabb'), mechListMIC: hex('0102') });
+    expect(t).toMatchObject({
+      kind: 'init',
+      mechTypes,
+      reqFlags: flags,
+      mechToken: hex('aabb'),
+      mechListMIC: hex('0102'),
+    });
     if (t.kind === 'resp') return;
     expect(t.mechTypesDer).toEqual(encodeMechTypes(mechTypes));
   });
@@ -71,7 +78,9 @@ describe('encode/decode round trips', () => {
   it('NegTokenInit2 with negHints, as a Windows server sends it', () => {
     const t = rt(encodeNegTokenInit({ mechTypes: [MechOid.ntlm], negHints: { hintName: WINDOWS_HINT_NAME } }));
     expect(t).toMatchObject({ kind: 'init2', mechTypes: [MechOid.ntlm], negHints: { hintName: WINDOWS_HINT_NAME } });
-    const withMic = rt(encodeNegTokenInit({ mechTypes: [], negHints: { hintAddress: hex('7f') }, mechListMIC: hex('09') }));
+    const withMic = rt(
+      encodeNegTokenInit({ mechTypes: [], negHints: { hintAddress: hex('7f') }, mechListMIC: hex('09') }),
+    );
     expect(withMic).toMatchObject({ kind: 'init2', negHints: { hintAddress: hex('7f') }, mechListMIC: hex('09') });
   });
 

@@ -44,11 +44,18 @@ describe('Negotiate over the registered packages', () => {
     if (init.kind === 'resp') return;
     expect(init.mechToken).toBeDefined();
     const answer = await s.step(first);
-    expect(decode(answer)).toMatchObject({ kind: 'resp', negState: NegState.acceptCompleted, supportedMech: MechOid.kerberos });
+    expect(decode(answer)).toMatchObject({
+      kind: 'resp',
+      negState: NegState.acceptCompleted,
+      supportedMech: MechOid.kerberos,
+    });
     if (!c.complete) await c.step(answer);
     expect(c.complete && s.complete).toBe(true);
     expect(s.query(SecPkgAttrExtra.NEGOTIATION_PACKAGE)).toMatchObject({ packageInfo: { name: 'Kerberos' } });
-    expect(c.query(SecPkgAttr.NEGOTIATION_INFO)).toMatchObject({ packageInfo: { name: 'Kerberos' }, negotiationState: 0 });
+    expect(c.query(SecPkgAttr.NEGOTIATION_INFO)).toMatchObject({
+      packageInfo: { name: 'Kerberos' },
+      negotiationState: 0,
+    });
     expect(c.query(SecPkgAttr.PACKAGE_INFO)).toMatchObject({ packageInfo: { name: 'Negotiate' } });
     const msg = new TextEncoder().encode('hello');
     s.verify(msg, c.sign(msg));
@@ -75,12 +82,20 @@ describe('Negotiate over the registered packages', () => {
     const sspi = await negotiateSspi();
     const { c, s } = await pair(sspi, BOTH, { packageList: '!kerberos', packages: { NTLM: {} } });
     const tokens = await drive(c, s);
-    expect(decode(tokens[1])).toEqual({ kind: 'resp', negState: NegState.acceptIncomplete, supportedMech: MechOid.ntlm });
+    expect(decode(tokens[1])).toEqual({
+      kind: 'resp',
+      negState: NegState.acceptIncomplete,
+      supportedMech: MechOid.ntlm,
+    });
     expect(s.token().user).toBe('alice');
   });
 
   it('falls back to NTLM when Kerberos cannot start (the KDC unreachable: its first leg fails)', async () => {
-    const krb = fakeKerberos().rule({ slot: 'initLsaModeContext', call: 1, status: SecStatus.SEC_E_NO_AUTHENTICATING_AUTHORITY });
+    const krb = fakeKerberos().rule({
+      slot: 'initLsaModeContext',
+      call: 1,
+      status: SecStatus.SEC_E_NO_AUTHENTICATING_AUTHORITY,
+    });
     const sspi = await negotiateSspi({ kerberos: krb });
     const { c, s } = await pair(sspi);
     const tokens = await drive(c, s);
@@ -97,7 +112,11 @@ describe('Negotiate over the registered packages', () => {
 
   it('refuses to acquire when no package gives a credential, and says why', async () => {
     const sspi = await negotiateSspi({ kerberos: false });
-    const r = await sspi.acquireCredentialsHandle({ package: 'Negotiate', credentialUse: 2, authData: { packageList: 'ntlm' } });
+    const r = await sspi.acquireCredentialsHandle({
+      package: 'Negotiate',
+      credentialUse: 2,
+      authData: { packageList: 'ntlm' },
+    });
     expect(r.status).toBe(SecStatus.SEC_E_NO_CREDENTIALS);
     expect(String((r.cause as Error).message)).toMatch(/NTLM: SEC_E_NO_CREDENTIALS/);
   });

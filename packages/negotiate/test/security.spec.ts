@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clientContext, isSspiError, SecBufferType, SecPkgAttrExtra, SecStatus, secBuffer, secBufferDesc, serverContext } from '@sspkit/core';
+import {
+  clientContext,
+  isSspiError,
+  SecBufferType,
+  SecPkgAttrExtra,
+  SecStatus,
+  secBuffer,
+  secBufferDesc,
+  serverContext,
+} from '@sspkit/core';
 import type { AuthData, SspiDispatcher } from '@sspkit/core';
 import { decodeNegotiationToken, encodeNegTokenInit, encodeNegTokenResp, MechOid, NegState } from '../src/index.js';
 import { NTLM_USER } from './ntlm-pair.js';
@@ -8,7 +17,11 @@ import { negotiateSspi } from './setup.js';
 const BOTH: AuthData = { packages: { Kerberos: {}, NTLM: NTLM_USER } };
 
 async function pair(sspi: SspiDispatcher, config: { client?: AuthData; server?: AuthData } = {}) {
-  const c = await clientContext(sspi, { package: 'Negotiate', authData: config.client ?? BOTH, targetName: 'HTTP/sspkit.test' });
+  const c = await clientContext(sspi, {
+    package: 'Negotiate',
+    authData: config.client ?? BOTH,
+    targetName: 'HTTP/sspkit.test',
+  });
   const s = await serverContext(sspi, { package: 'Negotiate', authData: config.server ?? BOTH });
   return { c, s };
 }
@@ -31,7 +44,10 @@ describe('mechListMIC protects the mechanism list (RFC 4178 §5)', () => {
     // The attacker drops Kerberos (and its optimistic token) so that both ends settle on NTLM.
     const tampered = encodeNegTokenInit({ mechTypes: [MechOid.ntlm] });
     const second = await s.step(tampered);
-    expect(decodeNegotiationToken(second ?? new Uint8Array(0))).toMatchObject({ ok: true, value: { supportedMech: MechOid.ntlm } });
+    expect(decodeNegotiationToken(second ?? new Uint8Array(0))).toMatchObject({
+      ok: true,
+      value: { supportedMech: MechOid.ntlm },
+    });
     expect(first).toBeDefined();
     const negotiate = await c.step(second);
     const challenge = await s.step(negotiate);
@@ -88,16 +104,30 @@ describe('tokens without the SPNEGO wrapper, as Windows takes them', () => {
 describe('server-initiated negotiation (NegTokenInit2, [MS-SPNG] §3.2.5.2)', () => {
   it('the acceptor speaks first with negHints; the initiator answers with what both have', async () => {
     const sspi = await negotiateSspi({ config: { serverInitiated: true } });
-    const server = await sspi.acquireCredentialsHandle({ package: 'Negotiate', credentialUse: 1, authData: { packageList: 'ntlm' } });
+    const server = await sspi.acquireCredentialsHandle({
+      package: 'Negotiate',
+      credentialUse: 1,
+      authData: { packageList: 'ntlm' },
+    });
     if (!server.credential) throw new Error('no server credential');
     const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
     const r = await sspi.acceptSecurityContext({ credential: server.credential, contextReq: 0x100, output: out });
     expect(r.status).toBe(SecStatus.SEC_I_CONTINUE_NEEDED);
     const init2 = decodeNegotiationToken(out.buffers[0]?.data ?? new Uint8Array(0));
-    expect(init2).toMatchObject({ ok: true, value: { kind: 'init2', mechTypes: [MechOid.ntlm], negHints: { hintName: 'not_defined_in_RFC4178@please_ignore' } } });
+    expect(init2).toMatchObject({
+      ok: true,
+      value: {
+        kind: 'init2',
+        mechTypes: [MechOid.ntlm],
+        negHints: { hintName: 'not_defined_in_RFC4178@please_ignore' },
+      },
+    });
     const c = await clientContext(sspi, { package: 'Negotiate', authData: BOTH, targetName: 'HTTP/sspkit.test' });
     const first = await c.step(out.buffers[0]?.data);
-    expect(decodeNegotiationToken(first ?? new Uint8Array(0))).toMatchObject({ ok: true, value: { mechTypes: [MechOid.ntlm] } });
+    expect(decodeNegotiationToken(first ?? new Uint8Array(0))).toMatchObject({
+      ok: true,
+      value: { mechTypes: [MechOid.ntlm] },
+    });
   });
 
   it('without the option, an empty first leg is the caller’s mistake (SEC_E_INVALID_TOKEN)', async () => {

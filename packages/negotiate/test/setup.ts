@@ -11,11 +11,18 @@ export function fakeKerberos(): MockPackage {
   return new MockPackage({
     name: 'Kerberos',
     legs: 2,
-    capabilities: SecPkgFlag.INTEGRITY | SecPkgFlag.PRIVACY | SecPkgFlag.CONNECTION | SecPkgFlag.MUTUAL_AUTH | SecPkgFlag.NEGOTIABLE,
+    capabilities:
+      SecPkgFlag.INTEGRITY |
+      SecPkgFlag.PRIVACY |
+      SecPkgFlag.CONNECTION |
+      SecPkgFlag.MUTUAL_AUTH |
+      SecPkgFlag.NEGOTIABLE,
   });
 }
 
-export async function negotiateSspi(options: { kerberos?: MockPackage | false; config?: NegotiateConfig } = {}): Promise<SspiDispatcher> {
+export async function negotiateSspi(
+  options: { kerberos?: MockPackage | false; config?: NegotiateConfig } = {},
+): Promise<SspiDispatcher> {
   const modules = [createNegotiateModule(options.config ?? {}), ntlmForInProcessPair()];
   const krb = options.kerberos === undefined ? fakeKerberos() : options.kerberos;
   if (krb) modules.push(krb.module);

@@ -49,8 +49,20 @@ export interface NtlmClientOptions {
 
 /** Flags this initiator asks for: NTLMv2 + ESS + key exchange + 128-bit + sign/seal + version. */
 const CLIENT_FLAGS =
-  (F.UNICODE | F.OEM | F.REQUEST_TARGET | F.SIGN | F.SEAL | F.ALWAYS_SIGN | F.NTLM | F.EXTENDED_SESSIONSECURITY |
-    F.TARGET_INFO | F.VERSION | F.NEGOTIATE_128 | F.KEY_EXCH | F.NEGOTIATE_56) >>> 0;
+  (F.UNICODE |
+    F.OEM |
+    F.REQUEST_TARGET |
+    F.SIGN |
+    F.SEAL |
+    F.ALWAYS_SIGN |
+    F.NTLM |
+    F.EXTENDED_SESSIONSECURITY |
+    F.TARGET_INFO |
+    F.VERSION |
+    F.NEGOTIATE_128 |
+    F.KEY_EXCH |
+    F.NEGOTIATE_56) >>>
+  0;
 
 type State = 'initial' | 'await-challenge' | 'done' | 'failed';
 
@@ -108,7 +120,12 @@ export class NtlmClient {
     let flags = CLIENT_FLAGS;
     // LM_KEY only makes sense with an LM hash, i.e. NTLMv1 opted in and a short password given.
     if (this.#lmKeyUsable()) flags = (flags | F.LM_KEY) >>> 0;
-    this.#negotiate = encodeNegotiate({ flags, domainName: new Uint8Array(0), workstation: new Uint8Array(0), version: OUR_VERSION });
+    this.#negotiate = encodeNegotiate({
+      flags,
+      domainName: new Uint8Array(0),
+      workstation: new Uint8Array(0),
+      version: OUR_VERSION,
+    });
     this.#state = 'await-challenge';
     return { status: 'SEC_I_CONTINUE_NEEDED', token: this.#negotiate };
   }
@@ -169,7 +186,8 @@ export class NtlmClient {
         pairs = setAvPair(pairs, AvId.FLAGS, v);
       }
       if (this.#bindings) pairs = setAvPair(pairs, AvId.CHANNEL_BINDINGS, channelBindingsHash(this.#bindings));
-      if (this.#opts.targetName !== undefined) pairs = setAvPair(pairs, AvId.TARGET_NAME, encodeName(this.#opts.targetName, true));
+      if (this.#opts.targetName !== undefined)
+        pairs = setAvPair(pairs, AvId.TARGET_NAME, encodeName(this.#opts.targetName, true));
       const time = serverTime?.length === 8 ? serverTime : fileTime(env.now());
       const key = ntowfv2(c.ntHash, c.user, c.domain);
       const r = computeResponseV2(key, ch.serverChallenge, clientChallenge, time, encodeAvPairs(pairs));
@@ -201,7 +219,12 @@ export class NtlmClient {
     const auth = encodeAuthenticate(msg);
     if (withMic) auth.set(computeMic(exported, this.#negotiate ?? new Uint8Array(0), challengeBytes, auth), MIC_OFFSET);
 
-    this.#session = new NtlmSession(true, flags, { user: c.user, domain: c.domain, workstation: c.workstation }, exported);
+    this.#session = new NtlmSession(
+      true,
+      flags,
+      { user: c.user, domain: c.domain, workstation: c.workstation },
+      exported,
+    );
     this.#state = 'done';
     return { status: 'SEC_E_OK', token: auth };
   }

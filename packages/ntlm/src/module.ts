@@ -14,8 +14,16 @@ export function createNtlmModule(config: NtlmPackageConfig = {}): Required<Secur
   const lsa = lsaTable(state);
   const user = userTable(state);
   return {
-    spLsaModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [lsa] }),
-    spUserModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [user] }),
+    spLsaModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [lsa],
+    }),
+    spUserModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [user],
+    }),
   };
 }
 

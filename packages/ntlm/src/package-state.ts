@@ -54,7 +54,12 @@ export interface NtlmAuthData {
 /** A credential handle's contents: outbound identity (password already hashed) and/or an account store. */
 export interface CredEntry {
   readonly use: number;
-  readonly identity?: { readonly user: string; readonly domain: string; readonly ntHash: Uint8Array; readonly workstation: string };
+  readonly identity?: {
+    readonly user: string;
+    readonly domain: string;
+    readonly ntHash: Uint8Array;
+    readonly workstation: string;
+  };
   readonly accounts?: AccountStore;
   readonly allowReflection?: boolean;
 }

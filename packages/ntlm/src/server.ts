@@ -50,8 +50,7 @@ export type ServerChannelBindings =
  * Names compare as account names do (Windows upper-casing, then ordinal).
  */
 export type TargetNamePolicy =
-  | { readonly mode: 'off' }
-  | { readonly mode: 'allow-missing' | 'required'; readonly spns: readonly string[] };
+  { readonly mode: 'off' } | { readonly mode: 'allow-missing' | 'required'; readonly spns: readonly string[] };
 
 /** Acceptor options. */
 export interface NtlmServerOptions {
@@ -87,8 +86,20 @@ export interface NtlmServerOptions {
 
 /** Flags the acceptor is willing to select. */
 const SUPPORTED =
-  (F.UNICODE | F.OEM | F.REQUEST_TARGET | F.SIGN | F.SEAL | F.ALWAYS_SIGN | F.NTLM | F.EXTENDED_SESSIONSECURITY |
-    F.TARGET_INFO | F.VERSION | F.NEGOTIATE_128 | F.KEY_EXCH | F.NEGOTIATE_56) >>> 0;
+  (F.UNICODE |
+    F.OEM |
+    F.REQUEST_TARGET |
+    F.SIGN |
+    F.SEAL |
+    F.ALWAYS_SIGN |
+    F.NTLM |
+    F.EXTENDED_SESSIONSECURITY |
+    F.TARGET_INFO |
+    F.VERSION |
+    F.NEGOTIATE_128 |
+    F.KEY_EXCH |
+    F.NEGOTIATE_56) >>>
+  0;
 
 type State = 'initial' | 'await-authenticate' | 'done' | 'failed';
 
@@ -157,7 +168,11 @@ export class NtlmServer {
       this.#bindings = next;
       return;
     }
-    if (next.mode === 'require' && !safeEqual(channelBindingsHash(next.bindings), channelBindingsHash(current.bindings))) this.#bindingsConflict = true;
+    if (
+      next.mode === 'require' &&
+      !safeEqual(channelBindingsHash(next.bindings), channelBindingsHash(current.bindings))
+    )
+      this.#bindingsConflict = true;
   }
 
   /** Forgets keys. */
@@ -216,7 +231,8 @@ export class NtlmServer {
     const user = decodeName(m.userName, unicode);
     const domain = decodeName(m.domainName, unicode);
     const workstation = decodeName(m.workstation, unicode);
-    if (user === '' && m.ntChallengeResponse.length === 0) return this.#fail('SEC_E_LOGON_DENIED', 'anonymous logon is not supported');
+    if (user === '' && m.ntChallengeResponse.length === 0)
+      return this.#fail('SEC_E_LOGON_DENIED', 'anonymous logon is not supported');
 
     const found = await this.#opts.accounts.lookup(user, domain);
     // An unknown user goes through the same work as a known one, against a key nobody has.
@@ -244,7 +260,8 @@ export class NtlmServer {
       // saw the timestamp sends a MIC, so a CHALLENGE stripped of it in transit is caught here.
       for (const ours of this.#sentPairs) {
         const echoed = findAvPair(clientPairs, ours.id);
-        if (!echoed || !safeEqual(echoed, ours.value)) return this.#fail('SEC_E_LOGON_DENIED', 'the response does not echo our target information');
+        if (!echoed || !safeEqual(echoed, ours.value))
+          return this.#fail('SEC_E_LOGON_DENIED', 'the response does not echo our target information');
       }
       const key = ntowfv2(account.ntHash, user, domain);
       const expected = hmacMd5(key, this.#serverChallenge, blob);
@@ -266,7 +283,8 @@ export class NtlmServer {
 
     let exported = kxkey;
     if (hasFlag(flags, F.KEY_EXCH)) {
-      if (m.encryptedRandomSessionKey.length !== 16) return this.#fail('SEC_E_INVALID_TOKEN', 'missing encrypted session key');
+      if (m.encryptedRandomSessionKey.length !== 16)
+        return this.#fail('SEC_E_INVALID_TOKEN', 'missing encrypted session key');
       exported = rc4k(kxkey, m.encryptedRandomSessionKey);
       wipe(kxkey);
     }
@@ -278,7 +296,8 @@ export class NtlmServer {
     }
 
     const avFlagsRaw = findAvPair(clientPairs, AvId.FLAGS);
-    const avFlags = avFlagsRaw?.length === 4 ? new DataView(avFlagsRaw.buffer, avFlagsRaw.byteOffset, 4).getUint32(0, true) : 0;
+    const avFlags =
+      avFlagsRaw?.length === 4 ? new DataView(avFlagsRaw.buffer, avFlagsRaw.byteOffset, 4).getUint32(0, true) : 0;
     if ((avFlags & AvFlag.MIC_PRESENT) !== 0) {
       if (!m.mic) return this.#fail('SEC_E_INVALID_TOKEN', 'MsvAvFlags announces a MIC the message lacks');
       const zeroed = input.slice();
@@ -309,7 +328,10 @@ export class NtlmServer {
       const missing = !sent || safeEqual(sent, ZERO16);
       if (missing ? cb.allowMissing !== true : !safeEqual(sent, want)) {
         wipe(exported);
-        return this.#fail('SEC_E_BAD_BINDINGS', missing ? 'the client sent no channel bindings' : 'channel bindings mismatch');
+        return this.#fail(
+          'SEC_E_BAD_BINDINGS',
+          missing ? 'the client sent no channel bindings' : 'channel bindings mismatch',
+        );
       }
     }
 

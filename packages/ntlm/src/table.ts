@@ -1,4 +1,14 @@
-import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, decodeSecChannelBindings, findBuffer, wipe, writeBuffer } from '@sspkit/core';
+import {
+  AscReq,
+  IscReq,
+  SecBufferType,
+  SecPkgCred,
+  SecStatus,
+  decodeSecChannelBindings,
+  findBuffer,
+  wipe,
+  writeBuffer,
+} from '@sspkit/core';
 import type {
   AcquireCredentialsResult,
   LsaModeContextResult,
@@ -52,17 +62,14 @@ const badBindings = (): LsaModeContextResult =>
   failed(SecStatus.SEC_E_BAD_BINDINGS, 'the SECBUFFER_CHANNEL_BINDINGS buffer is not a SEC_CHANNEL_BINDINGS structure');
 
 /** Resolves pAuthData into a credential entry; the password is hashed at once and dropped. */
-function credentialFrom(
-  state: NtlmPackageState,
-  use: number,
-  authData: unknown,
-): CredEntry | AcquireCredentialsResult {
+function credentialFrom(state: NtlmPackageState, use: number, authData: unknown): CredEntry | AcquireCredentialsResult {
   const a = (typeof authData === 'object' && authData !== null ? authData : {}) as NtlmAuthData;
   let identity: CredEntry['identity'];
   if ((use & SecPkgCred.OUTBOUND) !== 0) {
     const noCreds = (why: string) => failed(SecStatus.SEC_E_NO_CREDENTIALS, why);
     if (typeof a.user !== 'string') return noCreds('outbound credentials need a user name');
-    if (a.password === undefined && a.ntHash === undefined) return noCreds('outbound credentials need a password or an NT hash');
+    if (a.password === undefined && a.ntHash === undefined)
+      return noCreds('outbound credentials need a password or an NT hash');
     if (a.ntHash !== undefined && (!(a.ntHash instanceof Uint8Array) || a.ntHash.length !== 16)) {
       return failed(SecStatus.SEC_E_UNKNOWN_CREDENTIALS, 'an NT hash is 16 bytes');
     }
@@ -81,12 +88,24 @@ function credentialFrom(
     accounts = state.accountsFor(a.accounts);
     if (typeof accounts === 'string') return failed(SecStatus.SEC_E_NO_CREDENTIALS, accounts);
   }
-  return { use, ...(identity ? { identity } : {}), ...(accounts ? { accounts } : {}), ...(a.allowReflection === true ? { allowReflection: true } : {}) };
+  return {
+    use,
+    ...(identity ? { identity } : {}),
+    ...(accounts ? { accounts } : {}),
+    ...(a.allowReflection === true ? { allowReflection: true } : {}),
+  };
 }
 
 /** Builds the LSA-mode function table of one NTLM package instance. */
 export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
-  const finish = (r: StepResult, side: 'client' | 'server', handle: number, flags: number, allocate: boolean, output: SecBufferDesc | undefined): LsaModeContextResult => {
+  const finish = (
+    r: StepResult,
+    side: 'client' | 'server',
+    handle: number,
+    flags: number,
+    allocate: boolean,
+    output: SecBufferDesc | undefined,
+  ): LsaModeContextResult => {
     const status = statusOf(r.status);
     if (status !== SecStatus.SEC_E_OK && status !== SecStatus.SEC_I_CONTINUE_NEEDED) {
       return { status, newContextHandle: handle, cause: because(r.reason ?? 'the handshake step failed') };
@@ -186,7 +205,9 @@ export function lsaTable(state: NtlmPackageState): SecpkgFunctionTable {
       if (!token) return failed(SecStatus.SEC_E_INVALID_TOKEN, 'no input TOKEN buffer');
       // No bindings from the caller is an explicit "none", never an all-zero binding.
       const allowMissing = (req & AscReq.ALLOW_MISSING_BINDINGS) !== 0;
-      const policy = cb ? ({ mode: 'require', bindings: cb, ...(allowMissing ? { allowMissing } : {}) } as const) : ({ mode: 'none' } as const);
+      const policy = cb
+        ? ({ mode: 'require', bindings: cb, ...(allowMissing ? { allowMissing } : {}) } as const)
+        : ({ mode: 'none' } as const);
       if (ctxH === undefined) {
         const cred = credH === undefined ? undefined : state.creds.get(credH);
         if (!cred) return failed(SecStatus.SEC_E_INVALID_HANDLE, 'unknown credential handle');

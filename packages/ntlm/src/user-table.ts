@@ -1,4 +1,15 @@
-import { NegotiationState, SecBufferFlag, SecBufferType, SecPkgAttr, SecQop, SecStatus, concat, findBuffer, findBuffers, writeBuffer } from '@sspkit/core';
+import {
+  NegotiationState,
+  SecBufferFlag,
+  SecBufferType,
+  SecPkgAttr,
+  SecQop,
+  SecStatus,
+  concat,
+  findBuffer,
+  findBuffers,
+  writeBuffer,
+} from '@sspkit/core';
 import type { SecBuffer, SecBufferDesc, SecpkgUserFunctionTable, SecurityStatus } from '@sspkit/core';
 import type { NtlmSession } from './context.js';
 import { because } from './failure.js';
@@ -7,15 +18,22 @@ import { hasFlag, NegotiateFlag } from './messages/flags.js';
 import { contextAttributes, NTLM_INFO } from './package-state.js';
 import type { CtxEntry, NtlmPackageState } from './package-state.js';
 
-const SIZES = { maxToken: NTLM_INFO.maxToken, maxSignature: SIGNATURE_SIZE, blockSize: 0, securityTrailer: SIGNATURE_SIZE } as const;
+const SIZES = {
+  maxToken: NTLM_INFO.maxToken,
+  maxSignature: SIGNATURE_SIZE,
+  blockSize: 0,
+  securityTrailer: SIGNATURE_SIZE,
+} as const;
 
-const sessionOf = (ctx: CtxEntry | undefined): NtlmSession | undefined => (ctx?.complete ? (ctx.client ?? ctx.server)?.session : undefined);
+const sessionOf = (ctx: CtxEntry | undefined): NtlmSession | undefined =>
+  ctx?.complete ? (ctx.client ?? ctx.server)?.session : undefined;
 
 /** The message buffers NTLM protects: every DATA buffer, in order. */
 const dataBuffers = (desc: SecBufferDesc): SecBuffer[] => findBuffers(desc, SecBufferType.DATA);
 
 /** READONLY and READONLY_WITH_CHECKSUM buffers are signed but never encrypted. */
-const isConfidential = (b: SecBuffer): boolean => (b.flags & (SecBufferFlag.READONLY | SecBufferFlag.READONLY_WITH_CHECKSUM)) === 0;
+const isConfidential = (b: SecBuffer): boolean =>
+  (b.flags & (SecBufferFlag.READONLY | SecBufferFlag.READONLY_WITH_CHECKSUM)) === 0;
 
 /** Builds the user-mode function table of one NTLM package instance. */
 export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
@@ -85,7 +103,10 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       if (typeof s === 'number') return s;
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
-      const ok = s.protector.verify(concat(...dataBuffers(desc).map((b) => b.data)), token.data.subarray(0, SIGNATURE_SIZE));
+      const ok = s.protector.verify(
+        concat(...dataBuffers(desc).map((b) => b.data)),
+        token.data.subarray(0, SIGNATURE_SIZE),
+      );
       if (qopOut) qopOut.value = 0;
       return ok ? SecStatus.SEC_E_OK : altered(h);
     },
@@ -103,7 +124,9 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       if (!token) return noToken(h);
       if (token.data.length < SIGNATURE_SIZE) return tooSmall(h);
       const bufs = dataBuffers(desc);
-      const { outputs, signature } = s.protector.seal(bufs.map((b) => ({ data: b.data, confidential: !signOnly && isConfidential(b) })));
+      const { outputs, signature } = s.protector.seal(
+        bufs.map((b) => ({ data: b.data, confidential: !signOnly && isConfidential(b) })),
+      );
       bufs.forEach((b, i) => {
         const out = outputs[i];
         if (out && out !== b.data) b.data.set(out);
@@ -138,7 +161,13 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       const { user, domain, workstation } = s.names;
       return {
         status: SecStatus.SEC_E_OK,
-        token: { authenticationPackage: 'NTLM', user, ...(domain ? { domain } : {}), groups: [], attributes: { workstation } },
+        token: {
+          authenticationPackage: 'NTLM',
+          user,
+          ...(domain ? { domain } : {}),
+          groups: [],
+          attributes: { workstation },
+        },
       };
     },
 
@@ -149,7 +178,10 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       if (attribute === SecPkgAttr.SIZES) return ok(SIZES);
       if (attribute === SecPkgAttr.PACKAGE_INFO) return ok({ packageInfo: NTLM_INFO });
       if (attribute === SecPkgAttr.NEGOTIATION_INFO) {
-        return ok({ packageInfo: NTLM_INFO, negotiationState: ctx.complete ? NegotiationState.COMPLETE : NegotiationState.IN_PROGRESS });
+        return ok({
+          packageInfo: NTLM_INFO,
+          negotiationState: ctx.complete ? NegotiationState.COMPLETE : NegotiationState.IN_PROGRESS,
+        });
       }
       const s = sessionOf(ctx);
       if (!s) return { status: SecStatus.SEC_E_OUT_OF_SEQUENCE };

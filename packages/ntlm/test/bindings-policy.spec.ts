@@ -8,11 +8,24 @@ import { AscReq, SecBufferType, clientContext, createSspi, secBuffer, serverCont
 import type { SecBuffer, SspiDispatcher } from '@sspkit/core';
 import { InMemoryAccountStore, createNtlmModule, encodeSecChannelBindings } from '../src/index.js';
 
-const cb = (s: string): SecBuffer => secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: new TextEncoder().encode(s) }));
+const cb = (s: string): SecBuffer =>
+  secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: new TextEncoder().encode(s) }));
 
-async function run(sspi: SspiDispatcher, client: string | undefined, server: string, allowMissing: boolean): Promise<string> {
-  const c = await clientContext(sspi, { package: 'NTLM', authData: { user: 'alice', domain: 'EXAMPLE', password: 'pw-1' }, targetName: 'HTTP/x' });
-  const s = await serverContext(sspi, { package: 'NTLM', requirements: allowMissing ? AscReq.ALLOW_MISSING_BINDINGS : 0 });
+async function run(
+  sspi: SspiDispatcher,
+  client: string | undefined,
+  server: string,
+  allowMissing: boolean,
+): Promise<string> {
+  const c = await clientContext(sspi, {
+    package: 'NTLM',
+    authData: { user: 'alice', domain: 'EXAMPLE', password: 'pw-1' },
+    targetName: 'HTTP/x',
+  });
+  const s = await serverContext(sspi, {
+    package: 'NTLM',
+    requirements: allowMissing ? AscReq.ALLOW_MISSING_BINDINGS : 0,
+  });
   const ce = client !== undefined ? [cb(client)] : [];
   try {
     const t1 = await c.step(undefined, { extraInput: ce });

@@ -27,7 +27,14 @@ export const client = (o: Partial<NtlmClientOptions> = {}): NtlmClient =>
 
 /** Builds a server that knows alice and bob, with no channel bindings unless overridden. */
 export const server = (o: Partial<NtlmServerOptions> = {}): NtlmServer =>
-  new NtlmServer({ accounts: accounts(), domain: 'EXAMPLE', computer: 'SRV1', channelBindings: { mode: 'none' }, env, ...o });
+  new NtlmServer({
+    accounts: accounts(),
+    domain: 'EXAMPLE',
+    computer: 'SRV1',
+    channelBindings: { mode: 'none' },
+    env,
+    ...o,
+  });
 
 /** Runs the three legs; returns both ends and the statuses. */
 export async function handshake(c: NtlmClient, s: NtlmServer) {

@@ -26,7 +26,12 @@ describe('NTLMv2 handshake (client ↔ server state machines)', () => {
     const ss = s.session;
     expect(cs && ss).toBeTruthy();
     if (!cs || !ss) return;
-    for (const f of [NegotiateFlag.EXTENDED_SESSIONSECURITY, NegotiateFlag.KEY_EXCH, NegotiateFlag.NEGOTIATE_128, NegotiateFlag.SEAL]) {
+    for (const f of [
+      NegotiateFlag.EXTENDED_SESSIONSECURITY,
+      NegotiateFlag.KEY_EXCH,
+      NegotiateFlag.NEGOTIATE_128,
+      NegotiateFlag.SEAL,
+    ]) {
       expect(hasFlag(ss.flags, f)).toBe(true);
     }
     expect(toHex(cs.sessionKey())).toBe(toHex(ss.sessionKey()));
@@ -76,7 +81,10 @@ describe('NTLMv2 handshake (client ↔ server state machines)', () => {
   });
 
   it('wrong password → SEC_E_LOGON_DENIED', async () => {
-    const r = await handshake(client({ credentials: { user: 'alice', domain: 'EXAMPLE', password: 'nope' } }), server());
+    const r = await handshake(
+      client({ credentials: { user: 'alice', domain: 'EXAMPLE', password: 'nope' } }),
+      server(),
+    );
     expect(r.done.status).toBe('SEC_E_LOGON_DENIED');
   });
 
@@ -86,7 +94,10 @@ describe('NTLMv2 handshake (client ↔ server state machines)', () => {
   });
 
   it('accepts an NT hash instead of a password, and accounts without a domain', async () => {
-    const r = await handshake(client({ credentials: { user: 'bob', domain: 'ANY', ntHash: ntHash('hunter2') } }), server());
+    const r = await handshake(
+      client({ credentials: { user: 'bob', domain: 'ANY', ntHash: ntHash('hunter2') } }),
+      server(),
+    );
     expect(r.done.status).toBe('SEC_E_OK');
   });
 
@@ -118,12 +129,15 @@ describe('NTLMv2 handshake (client ↔ server state machines)', () => {
     const c = client();
     const s = server();
     const neg = c.step();
-    const chal = decodeChallenge(((await s.step(neg.token ?? new Uint8Array())).token ?? new Uint8Array()));
+    const chal = decodeChallenge((await s.step(neg.token ?? new Uint8Array())).token ?? new Uint8Array());
     expect(chal.ok).toBe(true);
     if (!chal.ok) return;
     const pairs = decodeAvPairs(chal.value.targetInfo);
     if (!pairs.ok) throw new Error('target info');
-    const stripped = encodeChallenge({ ...chal.value, targetInfo: encodeAvPairs(pairs.value.filter((p) => p.id !== AvId.TIMESTAMP)) });
+    const stripped = encodeChallenge({
+      ...chal.value,
+      targetInfo: encodeAvPairs(pairs.value.filter((p) => p.id !== AvId.TIMESTAMP)),
+    });
     const auth = (c.step(stripped).token ?? new Uint8Array()).slice();
     const m = decodeAuthenticate(auth);
     expect(m.ok && m.value.mic).toBeFalsy(); // the honest client saw no timestamp, so no MIC
@@ -141,8 +155,14 @@ describe('NTLMv2 handshake (client ↔ server state machines)', () => {
   });
 
   it('works with an asynchronous account store', async () => {
-    const store = { lookup: async (user: string) => (user === 'alice' ? { user: 'alice', domain: 'EXAMPLE', ntHash: ntHash('Passw0rd!') } : undefined) };
-    const r = await handshake(client(), new NtlmServer({ accounts: store, domain: 'EXAMPLE', computer: 'SRV', channelBindings: { mode: 'none' }, env }));
+    const store = {
+      lookup: async (user: string) =>
+        user === 'alice' ? { user: 'alice', domain: 'EXAMPLE', ntHash: ntHash('Passw0rd!') } : undefined,
+    };
+    const r = await handshake(
+      client(),
+      new NtlmServer({ accounts: store, domain: 'EXAMPLE', computer: 'SRV', channelBindings: { mode: 'none' }, env }),
+    );
     expect(r.done.status).toBe('SEC_E_OK');
   });
 
@@ -157,12 +177,18 @@ describe('NTLMv2 handshake (client ↔ server state machines)', () => {
 
 describe('channel bindings', () => {
   it('matching bindings succeed', async () => {
-    const r = await handshake(client({ channelBindings: cb }), server({ channelBindings: { mode: 'require', bindings: cb } }));
+    const r = await handshake(
+      client({ channelBindings: cb }),
+      server({ channelBindings: { mode: 'require', bindings: cb } }),
+    );
     expect(r.done.status).toBe('SEC_E_OK');
   });
   it('different bindings → SEC_E_BAD_BINDINGS', async () => {
     const other = { applicationData: ascii('tls-server-end-point:ffff') };
-    const r = await handshake(client({ channelBindings: other }), server({ channelBindings: { mode: 'require', bindings: cb } }));
+    const r = await handshake(
+      client({ channelBindings: other }),
+      server({ channelBindings: { mode: 'require', bindings: cb } }),
+    );
     expect(r.done.status).toBe('SEC_E_BAD_BINDINGS');
   });
   it('a client without bindings does not satisfy a server that has them', async () => {
@@ -205,7 +231,13 @@ describe('NTLM_USER_FILE reader', () => {
   it('reads DOMAIN:user:password lines, keeping colons inside passwords', async () => {
     const store = readUserFile('# comment\nEXAMPLE:carol:pa:ss\n\n:dave:pw\n');
     expect(toHex(store.lookup('CAROL', 'example')?.ntHash ?? new Uint8Array())).toBe(toHex(ntHash('pa:ss')));
-    const s = new NtlmServer({ accounts: store, domain: 'EXAMPLE', computer: 'SRV', channelBindings: { mode: 'none' }, env });
+    const s = new NtlmServer({
+      accounts: store,
+      domain: 'EXAMPLE',
+      computer: 'SRV',
+      channelBindings: { mode: 'none' },
+      env,
+    });
     const r = await handshake(client({ credentials: { user: 'dave', domain: 'WHATEVER', password: 'pw' } }), s);
     expect(r.done.status).toBe('SEC_E_OK');
   });

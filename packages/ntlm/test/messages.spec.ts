@@ -15,9 +15,17 @@ import { hex, toHex } from './helpers.js';
 // MS-NLMP §4.2.4.3: the CHALLENGE_MESSAGE of the NTLMv2 example.
 describe('§4.2.4.3 CHALLENGE_MESSAGE example', () => {
   const bytes = hex(
-    '4e544c4d53535000' + '02000000' + '0c000c0038000000' + '33828ae2' + '0123456789abcdef' + '0000000000000000' +
-      '2400240044000000' + '060070170000000f' + '530065007200760065007200' +
-      '02000c0044006f006d00610069006e0001000c00530065007200760065007200' + '00000000',
+    '4e544c4d53535000' +
+      '02000000' +
+      '0c000c0038000000' +
+      '33828ae2' +
+      '0123456789abcdef' +
+      '0000000000000000' +
+      '2400240044000000' +
+      '060070170000000f' +
+      '530065007200760065007200' +
+      '02000c0044006f006d00610069006e0001000c00530065007200760065007200' +
+      '00000000',
   );
   it('decodes every field', () => {
     const r = decodeChallenge(bytes);
@@ -68,9 +76,11 @@ describe('strict bounds checks', () => {
   it('rejects truncation, wrong type, wrong signature and oversize input', () => {
     const code = (x: ReturnType<typeof decodeAuthenticate>) => (x.ok ? 'ok' : x.error.code);
     expect(code(decodeAuthenticate(good.subarray(0, 40)))).toBe('truncated');
-    expect(code(decodeAuthenticate(encodeNegotiate({ flags: 0, domainName: new Uint8Array(), workstation: new Uint8Array() })))).toBe(
-      'wrong-message-type',
-    );
+    expect(
+      code(
+        decodeAuthenticate(encodeNegotiate({ flags: 0, domainName: new Uint8Array(), workstation: new Uint8Array() })),
+      ),
+    ).toBe('wrong-message-type');
     const bad = good.slice();
     bad[0] = 0x41;
     expect(code(decodeAuthenticate(bad))).toBe('bad-signature');
@@ -129,35 +139,43 @@ const authenticate: fc.Arbitrary<AuthenticateMessage> = fc
 
 /** Random byte flips, truncations and extensions of a valid message. */
 const mutate = (valid: fc.Arbitrary<Uint8Array>) =>
-  fc.tuple(valid, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(), bytes(16)).map(
-    ([b, flips, cut, tail]) => {
+  fc
+    .tuple(valid, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(), bytes(16))
+    .map(([b, flips, cut, tail]) => {
       const out = b.slice();
       for (const [i, x] of flips) if (out.length > 0) out[i % out.length] = x;
       if (cut % 3 === 0) return out.subarray(0, cut % (out.length + 1));
       return cut % 3 === 1 ? new Uint8Array([...out, ...tail]) : out;
-    },
-  );
+    });
 
 describe('codec properties (fast-check)', () => {
   it('parse(serialize(m)) = m for NEGOTIATE', () => {
-    fc.assert(fc.property(negotiate, (m) => {
-      expect(decodeNegotiate(encodeNegotiate(m))).toEqual({ ok: true, value: m });
-    }));
+    fc.assert(
+      fc.property(negotiate, (m) => {
+        expect(decodeNegotiate(encodeNegotiate(m))).toEqual({ ok: true, value: m });
+      }),
+    );
   });
   it('parse(serialize(m)) = m for CHALLENGE', () => {
-    fc.assert(fc.property(challenge, (m) => {
-      expect(decodeChallenge(encodeChallenge(m))).toEqual({ ok: true, value: m });
-    }));
+    fc.assert(
+      fc.property(challenge, (m) => {
+        expect(decodeChallenge(encodeChallenge(m))).toEqual({ ok: true, value: m });
+      }),
+    );
   });
   it('parse(serialize(m)) = m for AUTHENTICATE', () => {
-    fc.assert(fc.property(authenticate, (m) => {
-      expect(decodeAuthenticate(encodeAuthenticate(m))).toEqual({ ok: true, value: m });
-    }));
+    fc.assert(
+      fc.property(authenticate, (m) => {
+        expect(decodeAuthenticate(encodeAuthenticate(m))).toEqual({ ok: true, value: m });
+      }),
+    );
   });
   it('parse(serialize(pairs)) = pairs for AV pair lists', () => {
-    fc.assert(fc.property(avPairs, (p) => {
-      expect(decodeAvPairs(encodeAvPairs(p))).toEqual({ ok: true, value: p });
-    }));
+    fc.assert(
+      fc.property(avPairs, (p) => {
+        expect(decodeAvPairs(encodeAvPairs(p))).toEqual({ ok: true, value: p });
+      }),
+    );
   });
 
   const decoders = [decodeNegotiate, decodeChallenge, decodeAuthenticate, decodeAvPairs] as const;
@@ -171,14 +189,19 @@ describe('codec properties (fast-check)', () => {
     fc.assert(fc.property(bytes(300), noThrow), { numRuns: 500 });
   });
   it('mutated valid messages never throw, only typed results', () => {
-    const valid = fc.oneof(negotiate.map(encodeNegotiate), challenge.map(encodeChallenge), authenticate.map(encodeAuthenticate));
+    const valid = fc.oneof(
+      negotiate.map(encodeNegotiate),
+      challenge.map(encodeChallenge),
+      authenticate.map(encodeAuthenticate),
+    );
     fc.assert(fc.property(mutate(valid), noThrow), { numRuns: 500 });
   });
   it('decoded fields always lie inside the input', () => {
     fc.assert(
       fc.property(mutate(authenticate.map(encodeAuthenticate)), (b) => {
         const r = decodeAuthenticate(b);
-        if (r.ok) expect(r.value.ntChallengeResponse.length + r.value.lmChallengeResponse.length).toBeLessThanOrEqual(b.length);
+        if (r.ok)
+          expect(r.value.ntChallengeResponse.length + r.value.lmChallengeResponse.length).toBeLessThanOrEqual(b.length);
       }),
       { numRuns: 300 },
     );

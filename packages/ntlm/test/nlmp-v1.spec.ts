@@ -16,7 +16,8 @@ describe('MS-NLMP §4.2.2 NTLMv1 authentication (opt-in path)', () => {
     expect(toHex(ntHash(V.password))).toBe('a4f49c406510bdcab6824ee7c30fd852');
   });
 
-  const r = () => computeResponseV1(ntHash(V.password), lmowfv1(V.password), V.serverChallenge, V.clientChallenge, false);
+  const r = () =>
+    computeResponseV1(ntHash(V.password), lmowfv1(V.password), V.serverChallenge, V.clientChallenge, false);
 
   it('§4.2.2.1.3 session base key and §4.2.2.2.1 NTLMv1 response', () => {
     expect(toHex(r().sessionBaseKey)).toBe('d87262b0cde4b1cb7499becccdf10784');
@@ -33,8 +34,12 @@ describe('MS-NLMP §4.2.2 NTLMv1 authentication (opt-in path)', () => {
     const kx = (o: typeof noFlags | { ess: false; lmKey: boolean; nonNtSessionKey: boolean }) =>
       kxkeyV1(res.sessionBaseKey, res.lmChallengeResponse, V.serverChallenge, lm, o);
     expect(toHex(rc4k(kx(noFlags), V.randomSessionKey))).toBe('518822b1b3f350c8958682ecbb3e3cb7');
-    expect(toHex(rc4k(kx({ ess: false, lmKey: false, nonNtSessionKey: true }), V.randomSessionKey))).toBe('7452ca55c225a1ca04b48fae32cf56fc');
-    expect(toHex(rc4k(kx({ ess: false, lmKey: true, nonNtSessionKey: false }), V.randomSessionKey))).toBe('4cd7bb57d697ef9b549f02b8f9b37864');
+    expect(toHex(rc4k(kx({ ess: false, lmKey: false, nonNtSessionKey: true }), V.randomSessionKey))).toBe(
+      '7452ca55c225a1ca04b48fae32cf56fc',
+    );
+    expect(toHex(rc4k(kx({ ess: false, lmKey: true, nonNtSessionKey: false }), V.randomSessionKey))).toBe(
+      '4cd7bb57d697ef9b549f02b8f9b37864',
+    );
   });
 
   it('§4.2.2.4 GSS_WrapEx example (no ESS: CRC32 checksum, RC4 pad/checksum/seqnum)', () => {
@@ -61,7 +66,11 @@ describe('MS-NLMP §4.2.3 NTLMv1 with extended session security', () => {
   });
   it('§4.2.3.1.2 key exchange key', () => {
     const res = r();
-    const kx = kxkeyV1(res.sessionBaseKey, res.lmChallengeResponse, V.serverChallenge, undefined, { ess: true, lmKey: false, nonNtSessionKey: false });
+    const kx = kxkeyV1(res.sessionBaseKey, res.lmChallengeResponse, V.serverChallenge, undefined, {
+      ess: true,
+      lmKey: false,
+      nonNtSessionKey: false,
+    });
     expect(toHex(kx)).toBe('eb93429a8bd952f8b89c55b87f475edc');
   });
 });

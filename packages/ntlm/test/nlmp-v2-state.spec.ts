@@ -9,9 +9,17 @@ import { V } from './vectors.js';
 
 // MS-NLMP §4.2.4.3: the CHALLENGE_MESSAGE of the NTLMv2 example (flags 0xe28a8233, "Server", AV pairs).
 const SPEC_CHALLENGE = hex(
-  '4e544c4d53535000' + '02000000' + '0c000c0038000000' + '33828ae2' + '0123456789abcdef' + '0000000000000000' +
-    '2400240044000000' + '060070170000000f' + '530065007200760065007200' +
-    '02000c0044006f006d00610069006e0001000c00530065007200760065007200' + '00000000',
+  '4e544c4d53535000' +
+    '02000000' +
+    '0c000c0038000000' +
+    '33828ae2' +
+    '0123456789abcdef' +
+    '0000000000000000' +
+    '2400240044000000' +
+    '060070170000000f' +
+    '530065007200760065007200' +
+    '02000c0044006f006d00610069006e0001000c00530065007200760065007200' +
+    '00000000',
 );
 
 /** §4.2.1 inputs as the environment: Time = 0 (FILETIME), ClientChallenge aa…, RandomSessionKey 55…, ServerChallenge 0123…. */
@@ -22,7 +30,11 @@ const specEnv: Environment = {
 
 describe('MS-NLMP §4.2.4 through the state machines', () => {
   it('§4.2.4.3: the client answers the spec CHALLENGE with the §4.2.4.2 responses and key', () => {
-    const c = new NtlmClient({ credentials: { user: V.user, domain: V.domain, password: V.password, workstation: V.workstation }, allowReflection: true, env: specEnv });
+    const c = new NtlmClient({
+      credentials: { user: V.user, domain: V.domain, password: V.password, workstation: V.workstation },
+      allowReflection: true,
+      env: specEnv,
+    });
     c.step();
     const r = c.step(SPEC_CHALLENGE);
     expect(r.status).toBe('SEC_E_OK');
@@ -41,7 +53,10 @@ describe('MS-NLMP §4.2.4 through the state machines', () => {
   });
 
   it('§4.2.4: our acceptor refuses that AUTHENTICATE when it answers the spec CHALLENGE instead of ours (target info not echoed)', async () => {
-    const env: Environment = { now: specEnv.now, randomBytes: (n) => (n === 8 ? V.serverChallenge.slice() : new Uint8Array(n)) };
+    const env: Environment = {
+      now: specEnv.now,
+      randomBytes: (n) => (n === 8 ? V.serverChallenge.slice() : new Uint8Array(n)),
+    };
     const s = new NtlmServer({
       accounts: new InMemoryAccountStore().addPassword(V.domain, V.user, V.password),
       domain: V.domain,
@@ -49,7 +64,11 @@ describe('MS-NLMP §4.2.4 through the state machines', () => {
       channelBindings: { mode: 'none' },
       env,
     });
-    const c = new NtlmClient({ credentials: { user: V.user, domain: V.domain, password: V.password }, allowReflection: true, env: specEnv });
+    const c = new NtlmClient({
+      credentials: { user: V.user, domain: V.domain, password: V.password },
+      allowReflection: true,
+      env: specEnv,
+    });
     await s.step(c.step().token ?? new Uint8Array());
     // The client answers the spec CHALLENGE (same ServerChallenge, other target info, no timestamp)
     // rather than ours: exactly what a CHALLENGE rewritten in transit looks like. The proof is right,

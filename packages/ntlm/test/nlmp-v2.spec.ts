@@ -22,8 +22,13 @@ describe('MS-NLMP §4.2.4 NTLMv2 authentication', () => {
 
   it('§4.2.4.1.3 temp (NTLMv2_CLIENT_CHALLENGE) and §4.2.4.2.2 NTLMv2 response', () => {
     const temp =
-      '0101000000000000' + '0000000000000000' + 'aaaaaaaaaaaaaaaa' + '00000000' +
-      '02000c0044006f006d00610069006e0001000c00530065007200760065007200' + '00000000' + '00000000';
+      '0101000000000000' +
+      '0000000000000000' +
+      'aaaaaaaaaaaaaaaa' +
+      '00000000' +
+      '02000c0044006f006d00610069006e0001000c00530065007200760065007200' +
+      '00000000' +
+      '00000000';
     expect(toHex(v2().ntChallengeResponse)).toBe('68cd0ab851e51c96aabc927bebef6a1c' + temp);
   });
 
@@ -54,7 +59,12 @@ describe('MS-NLMP §4.2.4 NTLMv2 authentication', () => {
   });
 
   it('§4.2.4.4 example unseals on the server side, and a flipped bit is rejected', () => {
-    const opts = { exportedSessionKey: V.randomSessionKey, extendedSessionSecurity: true, keyExchange: true, strength: 128 } as const;
+    const opts = {
+      exportedSessionKey: V.randomSessionKey,
+      extendedSessionSecurity: true,
+      keyExchange: true,
+      strength: 128,
+    } as const;
     const server = new MessageProtector({ ...opts, isClient: false });
     const sealed = hex('54e50165bf1936dc996020c1811b0f06fb5f');
     const sig = hex('010000007fb38ec5c55d497600000000');

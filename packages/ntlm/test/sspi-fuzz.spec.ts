@@ -1,4 +1,13 @@
-import { AscReq, SecBufferType, SecPkgCred, createSspi, isSuccess, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import {
+  AscReq,
+  SecBufferType,
+  SecPkgCred,
+  createSspi,
+  isSuccess,
+  secBuffer,
+  secBufferDesc,
+  statusName,
+} from '@sspkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NtlmClient } from '../src/client.js';
@@ -8,11 +17,18 @@ import { accounts, env } from './fixtures.js';
 describe('AcceptSecurityContext with random and mutated tokens (fast-check)', () => {
   it('only ever answers with a status; no package fault; a changed AUTHENTICATE never succeeds', async () => {
     const faults: string[] = [];
-    const sspi = await createSspi({ modules: [createNtlmModule({ accounts: accounts(), allowReflection: true })], onPackageFault: (f) => faults.push(f.operation) });
+    const sspi = await createSspi({
+      modules: [createNtlmModule({ accounts: accounts(), allowReflection: true })],
+      onPackageFault: (f) => faults.push(f.operation),
+    });
     const cred = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
     const credential = cred.credential!;
     const valid = (): { neg: Uint8Array; client: NtlmClient } => {
-      const client = new NtlmClient({ credentials: { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!' }, allowReflection: true, env });
+      const client = new NtlmClient({
+        credentials: { user: 'alice', domain: 'EXAMPLE', password: 'Passw0rd!' },
+        allowReflection: true,
+        env,
+      });
       return { neg: client.step().token!, client };
     };
     await fc.assert(

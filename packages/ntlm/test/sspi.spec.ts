@@ -38,17 +38,47 @@ afterEach(() => {
 
 /** The four legs by hand through the dispatcher, returning both raw context handles. */
 async function rawHandshake(sspi: SspiDispatcher): Promise<[CtxtHandle, CtxtHandle]> {
-  const cc = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.OUTBOUND, authData: alice });
+  const cc = await sspi.acquireCredentialsHandle({
+    package: 'NTLM',
+    credentialUse: SecPkgCred.OUTBOUND,
+    authData: alice,
+  });
   const sc = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
   const tok = () => secBuffer(SecBufferType.TOKEN);
   const o1 = tok();
-  const c = await sspi.initializeSecurityContext({ credential: cc.credential!, contextReq: IscReq.ALLOCATE_MEMORY, output: secBufferDesc(o1) });
+  const c = await sspi.initializeSecurityContext({
+    credential: cc.credential!,
+    contextReq: IscReq.ALLOCATE_MEMORY,
+    output: secBufferDesc(o1),
+  });
   const o2 = tok();
-  const s = await sspi.acceptSecurityContext({ credential: sc.credential!, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, o1.data)), output: secBufferDesc(o2) });
+  const s = await sspi.acceptSecurityContext({
+    credential: sc.credential!,
+    contextReq: AscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(secBuffer(SecBufferType.TOKEN, o1.data)),
+    output: secBufferDesc(o2),
+  });
   const o3 = tok();
-  const c2 = await sspi.initializeSecurityContext({ credential: cc.credential!, context: c.context!, contextReq: IscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, o2.data)), output: secBufferDesc(o3) });
-  const s2 = await sspi.acceptSecurityContext({ credential: sc.credential!, context: s.context!, contextReq: AscReq.ALLOCATE_MEMORY, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, o3.data)), output: secBufferDesc(tok()) });
-  expect([c.status, s.status, c2.status, s2.status]).toEqual([SecStatus.SEC_I_CONTINUE_NEEDED, SecStatus.SEC_I_CONTINUE_NEEDED, SecStatus.SEC_E_OK, SecStatus.SEC_E_OK]);
+  const c2 = await sspi.initializeSecurityContext({
+    credential: cc.credential!,
+    context: c.context!,
+    contextReq: IscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(secBuffer(SecBufferType.TOKEN, o2.data)),
+    output: secBufferDesc(o3),
+  });
+  const s2 = await sspi.acceptSecurityContext({
+    credential: sc.credential!,
+    context: s.context!,
+    contextReq: AscReq.ALLOCATE_MEMORY,
+    input: secBufferDesc(secBuffer(SecBufferType.TOKEN, o3.data)),
+    output: secBufferDesc(tok()),
+  });
+  expect([c.status, s.status, c2.status, s2.status]).toEqual([
+    SecStatus.SEC_I_CONTINUE_NEEDED,
+    SecStatus.SEC_I_CONTINUE_NEEDED,
+    SecStatus.SEC_E_OK,
+    SecStatus.SEC_E_OK,
+  ]);
   return [c.context!, s.context!];
 }
 
@@ -58,13 +88,30 @@ describe('NTLM through the core dispatcher', () => {
     const client = await clientContext(sspi, { package: 'NTLM', authData: alice, targetName: 'HTTP/srv1.example' });
     const server = await serverContext(sspi, { package: 'ntlm' });
     const legs = await runHandshake(client, server);
-    expect(legs.map((l) => l.statusName)).toEqual(['SEC_I_CONTINUE_NEEDED', 'SEC_I_CONTINUE_NEEDED', 'SEC_E_OK', 'SEC_E_OK']);
+    expect(legs.map((l) => l.statusName)).toEqual([
+      'SEC_I_CONTINUE_NEEDED',
+      'SEC_I_CONTINUE_NEEDED',
+      'SEC_E_OK',
+      'SEC_E_OK',
+    ]);
 
-    expect(server.token()).toMatchObject({ authenticationPackage: 'NTLM', user: 'alice', domain: 'EXAMPLE', attributes: { workstation: 'WS1' } });
+    expect(server.token()).toMatchObject({
+      authenticationPackage: 'NTLM',
+      user: 'alice',
+      domain: 'EXAMPLE',
+      attributes: { workstation: 'WS1' },
+    });
     expect(server.query(SecPkgAttr.NAMES)).toEqual({ userName: 'EXAMPLE\\alice' });
     expect(client.query(SecPkgAttr.NAMES)).toEqual({ userName: 'EXAMPLE\\alice' });
-    expect(toHex(client.query(SecPkgAttr.SESSION_KEY).sessionKey)).toBe(toHex(server.query(SecPkgAttr.SESSION_KEY).sessionKey));
-    expect(server.query(SecPkgAttr.SIZES)).toEqual({ maxToken: 2888, maxSignature: 16, blockSize: 0, securityTrailer: 16 });
+    expect(toHex(client.query(SecPkgAttr.SESSION_KEY).sessionKey)).toBe(
+      toHex(server.query(SecPkgAttr.SESSION_KEY).sessionKey),
+    );
+    expect(server.query(SecPkgAttr.SIZES)).toEqual({
+      maxToken: 2888,
+      maxSignature: 16,
+      blockSize: 0,
+      securityTrailer: 16,
+    });
     expect(server.query(SecPkgAttr.NEGOTIATION_INFO).negotiationState).toBe(NegotiationState.COMPLETE);
     expect(client.query(SecPkgAttr.FLAGS).flags & IscReq.CONFIDENTIALITY).toBe(IscReq.CONFIDENTIALITY);
 
@@ -102,7 +149,12 @@ describe('NTLM through the core dispatcher', () => {
   it('garbage input → SEC_E_INVALID_TOKEN, never a throw out of the package', async () => {
     const sspi = await sspiWith();
     const cred = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
-    for (const junk of [new Uint8Array(0), ascii('NTLMSSP\0'), new Uint8Array(64).fill(0xff), ascii('NTLMSSP\0\x03\0\0\0')]) {
+    for (const junk of [
+      new Uint8Array(0),
+      ascii('NTLMSSP\0'),
+      new Uint8Array(64).fill(0xff),
+      ascii('NTLMSSP\0\x03\0\0\0'),
+    ]) {
       const r = await sspi.acceptSecurityContext({
         credential: cred.credential!,
         contextReq: 0,
@@ -125,7 +177,8 @@ describe('NTLM through the core dispatcher', () => {
   });
 
   it('channel bindings from SECBUFFER_CHANNEL_BINDINGS: match succeeds, mismatch → SEC_E_BAD_BINDINGS', async () => {
-    const cb = (s: string) => secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: ascii(s) }));
+    const cb = (s: string) =>
+      secBuffer(SecBufferType.CHANNEL_BINDINGS, encodeSecChannelBindings({ applicationData: ascii(s) }));
     for (const [clientCb, expected] of [
       ['tls-server-end-point:abc', 'SEC_E_OK'],
       ['tls-server-end-point:xyz', 'SEC_E_BAD_BINDINGS'],
@@ -161,15 +214,24 @@ describe('NTLM through the core dispatcher', () => {
 
     // Changing the read-only header breaks the signature: it is covered even though not encrypted.
     const tampered = secBuffer(SecBufferType.DATA, ascii('associated HEADER'), SecBufferFlag.READONLY_WITH_CHECKSUM);
-    const inDesc = secBufferDesc(secBuffer(SecBufferType.TOKEN, out.token.data), tampered, secBuffer(SecBufferType.DATA, Uint8Array.from(out.data.data)));
+    const inDesc = secBufferDesc(
+      secBuffer(SecBufferType.TOKEN, out.token.data),
+      tampered,
+      secBuffer(SecBufferType.DATA, Uint8Array.from(out.data.data)),
+    );
     expect(sspi.decryptMessage(s1, inDesc, 0)).toBe(SecStatus.SEC_E_MESSAGE_ALTERED);
 
     // A fresh pair: sign-only wrap leaves the data readable and verifies on the other side.
     const [c2, s2] = await rawHandshake(sspi);
     const plain = desc();
-    expect(sspi.encryptMessage(c2, SecQop.WRAP_NO_ENCRYPT, secBufferDesc(plain.token, plain.data), 0)).toBe(SecStatus.SEC_E_OK);
+    expect(sspi.encryptMessage(c2, SecQop.WRAP_NO_ENCRYPT, secBufferDesc(plain.token, plain.data), 0)).toBe(
+      SecStatus.SEC_E_OK,
+    );
     expect(plain.data.data).toEqual(body);
-    const check = secBufferDesc(secBuffer(SecBufferType.TOKEN, plain.token.data), secBuffer(SecBufferType.DATA, Uint8Array.from(body), SecBufferFlag.READONLY));
+    const check = secBufferDesc(
+      secBuffer(SecBufferType.TOKEN, plain.token.data),
+      secBuffer(SecBufferType.DATA, Uint8Array.from(body), SecBufferFlag.READONLY),
+    );
     expect(sspi.decryptMessage(s2, check, 0)).toBe(SecStatus.SEC_E_OK);
   });
 
@@ -185,7 +247,11 @@ describe('NTLM through the core dispatcher', () => {
 
   it('outbound credentials without a password → SEC_E_NO_CREDENTIALS', async () => {
     const sspi = await sspiWith();
-    const r = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.OUTBOUND, authData: { user: 'x' } });
+    const r = await sspi.acquireCredentialsHandle({
+      package: 'NTLM',
+      credentialUse: SecPkgCred.OUTBOUND,
+      authData: { user: 'x' },
+    });
     expect(r.status).toBe(SecStatus.SEC_E_NO_CREDENTIALS);
   });
 });

@@ -81,7 +81,8 @@ export class MockContext {
       start: this.start.toString(),
       expiry: this.expiry.toString(),
       sendSeq: resetSequence ? 0 : this.sendSeq,
-      window: win && !resetSequence ? { expected: win.expected, highest: win.highest, seen: win.seen.toString() } : undefined,
+      window:
+        win && !resetSequence ? { expected: win.expected, highest: win.highest, seen: win.seen.toString() } : undefined,
     };
     return new TextEncoder().encode(JSON.stringify(body));
   }
@@ -90,10 +91,26 @@ export class MockContext {
   static import(bytes: Uint8Array): MockContext | undefined {
     try {
       const o = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Record<string, unknown>;
-      const hexes = (v: unknown): Uint8Array | undefined => (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(Buffer.from(v, 'hex')) : undefined);
+      const hexes = (v: unknown): Uint8Array | undefined =>
+        typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? Uint8Array.from(Buffer.from(v, 'hex')) : undefined;
       const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-      if (o.v !== 1 || (o.side !== 'client' && o.side !== 'server') || !int(o.legs) || !int(o.nextLeg) || !int(o.caps) || !int(o.sendSeq) || !int(o.requirements)) return undefined;
-      if (!Array.isArray(o.transcript) || typeof o.complete !== 'boolean' || typeof o.start !== 'string' || typeof o.expiry !== 'string') return undefined;
+      if (
+        o.v !== 1 ||
+        (o.side !== 'client' && o.side !== 'server') ||
+        !int(o.legs) ||
+        !int(o.nextLeg) ||
+        !int(o.caps) ||
+        !int(o.sendSeq) ||
+        !int(o.requirements)
+      )
+        return undefined;
+      if (
+        !Array.isArray(o.transcript) ||
+        typeof o.complete !== 'boolean' ||
+        typeof o.start !== 'string' ||
+        typeof o.expiry !== 'string'
+      )
+        return undefined;
       const transcript = o.transcript.map(hexes);
       if (transcript.some((t) => t === undefined)) return undefined;
       const hs: HandshakeState = {

@@ -10,7 +10,14 @@ const enc = new TextEncoder();
 
 /** The long-term key of a user: what the server's user database holds instead of the password. */
 export function userKey(user: string, domain: string, password: string): Uint8Array {
-  return createHash('sha256').update('sspkit-mock-user-key\0').update(domain.toUpperCase()).update('\0').update(user.toLowerCase()).update('\0').update(password).digest();
+  return createHash('sha256')
+    .update('sspkit-mock-user-key\0')
+    .update(domain.toUpperCase())
+    .update('\0')
+    .update(user.toLowerCase())
+    .update('\0')
+    .update(password)
+    .digest();
 }
 
 /** HMAC-SHA-256 over labelled parts. */
@@ -26,7 +33,6 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   for (const p of parts) h.update(p);
   return h.digest();
 }
-
 
 /** Per-direction keys derived from the session key. */
 export interface DirectionKeys {

@@ -73,7 +73,10 @@ function seal(body: Uint8Array, key: Uint8Array, label: string, previous: readon
   return concat(body, encodeProof(proof));
 }
 
-function decode(input: Uint8Array | undefined, state: HandshakeState): { token: MockToken; signedPart: Uint8Array } | number {
+function decode(
+  input: Uint8Array | undefined,
+  state: HandshakeState,
+): { token: MockToken; signedPart: Uint8Array } | number {
   if (!input) return S.SEC_E_INVALID_TOKEN;
   const d = decodeToken(input);
   if (d === 'truncated') return S.SEC_E_INCOMPLETE_MESSAGE;
@@ -84,9 +87,23 @@ function decode(input: Uint8Array | undefined, state: HandshakeState): { token: 
 }
 
 /** Client: the first leg (HELLO). */
-export function clientStart(state: HandshakeState, identity: Identity, nonce: Uint8Array, requestedCaps: number, target: string | undefined): LegOutcome {
+export function clientStart(
+  state: HandshakeState,
+  identity: Identity,
+  nonce: Uint8Array,
+  requestedCaps: number,
+  target: string | undefined,
+): LegOutcome {
   const next = fresh(state);
-  const token: MockToken = { leg: 1, legs: state.legs, kind: Kind.HELLO, user: identity.user, domain: identity.domain, nonce, flags: requestedCaps };
+  const token: MockToken = {
+    leg: 1,
+    legs: state.legs,
+    kind: Kind.HELLO,
+    user: identity.user,
+    domain: identity.domain,
+    nonce,
+    flags: requestedCaps,
+  };
   if (target !== undefined) token.target = target;
   let bytes = encodeBody(token);
   next.user = identity.user;
@@ -114,15 +131,21 @@ export function clientContinue(state: HandshakeState, input: Uint8Array | undefi
   const key = state.key!;
   if (token.flags !== undefined) next.caps = token.flags;
   if (token.kind === Kind.FINAL) {
-    if (state.nextLeg !== state.legs || !token.proof) return refuse(S.SEC_E_INVALID_TOKEN, 'a final token before the last leg, or without the server proof');
+    if (state.nextLeg !== state.legs || !token.proof)
+      return refuse(S.SEC_E_INVALID_TOKEN, 'a final token before the last leg, or without the server proof');
     const expected = hmac(key, 'server-proof', sha256(...state.transcript, signedPart));
-    if (!macEqual(expected, token.proof)) return refuse(S.SEC_E_MUTUAL_AUTH_FAILED, 'the server proof does not verify: the server does not know the user key');
+    if (!macEqual(expected, token.proof))
+      return refuse(
+        S.SEC_E_MUTUAL_AUTH_FAILED,
+        'the server proof does not verify: the server does not know the user key',
+      );
     next.transcript.push(input!);
     next.complete = true;
     next.nextLeg = state.legs + 1;
     return { status: S.SEC_E_OK, next };
   }
-  if (token.kind !== Kind.ROUND || state.nextLeg >= state.legs) return refuse(S.SEC_E_INVALID_TOKEN, 'not a round token, or one leg too many');
+  if (token.kind !== Kind.ROUND || state.nextLeg >= state.legs)
+    return refuse(S.SEC_E_INVALID_TOKEN, 'not a round token, or one leg too many');
   next.transcript.push(input!);
   const leg = state.nextLeg + 1;
   let bytes = encodeBody({ leg, legs: state.legs, kind: Kind.ROUND, nonce });
@@ -149,7 +172,12 @@ export function serverStep(
   const { token, signedPart } = d;
   const next = fresh(state);
   if (state.nextLeg === 1) {
-    if (token.kind !== Kind.HELLO || token.user === undefined || token.domain === undefined || token.nonce === undefined) {
+    if (
+      token.kind !== Kind.HELLO ||
+      token.user === undefined ||
+      token.domain === undefined ||
+      token.nonce === undefined
+    ) {
       return refuse(S.SEC_E_INVALID_TOKEN, 'the first token is not a complete hello (user, domain, nonce)');
     }
     next.user = token.user;
@@ -169,7 +197,8 @@ export function serverStep(
     if (!token.proof) return refuse(S.SEC_E_INVALID_TOKEN, 'the client proof is missing from its last leg');
     const expected = id && hmac(id.key, 'client-proof', sha256(...state.transcript, signedPart));
     // Unknown user and wrong password look the same to the client.
-    if (!id || !expected || !macEqual(expected, token.proof)) return refuse(S.SEC_E_LOGON_DENIED, 'unknown user or wrong password');
+    if (!id || !expected || !macEqual(expected, token.proof))
+      return refuse(S.SEC_E_LOGON_DENIED, 'unknown user or wrong password');
     next.key = id.key;
     next.user = id.user;
     next.domain = id.domain;
@@ -185,7 +214,12 @@ export function serverStep(
   const leg = state.nextLeg + 1;
   let bytes: Uint8Array;
   if (leg === state.legs) {
-    bytes = seal(encodeBody({ leg, legs: state.legs, kind: Kind.FINAL, flags: next.caps }), next.key!, 'server-proof', next.transcript);
+    bytes = seal(
+      encodeBody({ leg, legs: state.legs, kind: Kind.FINAL, flags: next.caps }),
+      next.key!,
+      'server-proof',
+      next.transcript,
+    );
     next.complete = true;
   } else {
     bytes = encodeBody({ leg, legs: state.legs, kind: Kind.ROUND, nonce, flags: next.caps });

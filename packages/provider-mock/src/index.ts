@@ -20,8 +20,10 @@ const defaultInstance = new MockPackage();
  * The module entry points of a default Mock instance, so this package can itself be loaded as a
  * package module (`sspkit conformance @sspkit/provider-mock`).
  */
-export const spLsaModeInitialize: SecurityPackageModule['spLsaModeInitialize'] = (v) => defaultInstance.module.spLsaModeInitialize(v);
-export const spUserModeInitialize: NonNullable<SecurityPackageModule['spUserModeInitialize']> = (v) => defaultInstance.module.spUserModeInitialize!(v);
+export const spLsaModeInitialize: SecurityPackageModule['spLsaModeInitialize'] = (v) =>
+  defaultInstance.module.spLsaModeInitialize(v);
+export const spUserModeInitialize: NonNullable<SecurityPackageModule['spUserModeInitialize']> = (v) =>
+  defaultInstance.module.spUserModeInitialize!(v);
 
 /**
  * Credentials for `sspkit conformance @sspkit/provider-mock`: the default instance's demo user.

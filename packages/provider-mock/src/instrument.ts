@@ -11,8 +11,23 @@ const PARAMS: Partial<Record<MockSlot, readonly string[]>> = {
   acquireCredentialsHandle: ['principalName', 'credentialUseFlags', 'logonId', 'authorizationData'],
   queryCredentialsAttributes: ['credentialHandle', 'credentialAttribute'],
   freeCredentialsHandle: ['credentialHandle'],
-  initLsaModeContext: ['credentialHandle', 'contextHandle', 'targetName', 'contextRequirements', 'targetDataRep', 'inputBuffers', 'outputBuffers'],
-  acceptLsaModeContext: ['credentialHandle', 'contextHandle', 'inputBuffers', 'contextRequirements', 'targetDataRep', 'outputBuffers'],
+  initLsaModeContext: [
+    'credentialHandle',
+    'contextHandle',
+    'targetName',
+    'contextRequirements',
+    'targetDataRep',
+    'inputBuffers',
+    'outputBuffers',
+  ],
+  acceptLsaModeContext: [
+    'credentialHandle',
+    'contextHandle',
+    'inputBuffers',
+    'contextRequirements',
+    'targetDataRep',
+    'outputBuffers',
+  ],
   deleteContext: ['contextHandle'],
   applyControlToken: ['contextHandle', 'controlToken'],
   queryContextAttributes: ['contextHandle', 'contextAttribute'],
@@ -38,15 +53,34 @@ const PARAMS: Partial<Record<MockSlot, readonly string[]>> = {
 
 /** Slots whose result is a bare status rather than `{ status, … }`. */
 const BARE_STATUS: ReadonlySet<MockSlot> = new Set<MockSlot>([
-  'initialize', 'shutdown', 'freeCredentialsHandle', 'deleteContext', 'applyControlToken', 'setContextAttributes',
-  'setCredentialsAttributes', 'changeAccountPassword', 'instanceInit', 'initUserModeContext', 'makeSignature',
-  'verifySignature', 'sealMessage', 'unsealMessage', 'completeAuthToken', 'deleteUserModeContext', 'acceptCredentials',
-  'saveCredentials', 'getCredentials', 'deleteCredentials', 'setExtendedInformation', 'updateCredentials',
+  'initialize',
+  'shutdown',
+  'freeCredentialsHandle',
+  'deleteContext',
+  'applyControlToken',
+  'setContextAttributes',
+  'setCredentialsAttributes',
+  'changeAccountPassword',
+  'instanceInit',
+  'initUserModeContext',
+  'makeSignature',
+  'verifySignature',
+  'sealMessage',
+  'unsealMessage',
+  'completeAuthToken',
+  'deleteUserModeContext',
+  'acceptCredentials',
+  'saveCredentials',
+  'getCredentials',
+  'deleteCredentials',
+  'setExtendedInformation',
+  'updateCredentials',
 ]);
 
 function summarize(value: unknown): unknown {
   if (value instanceof Uint8Array) return { length: value.length };
-  if (isValidBufferDesc(value)) return value.buffers.map((b) => ({ type: b.type, flags: b.flags, length: b.data.length }));
+  if (isValidBufferDesc(value))
+    return value.buffers.map((b) => ({ type: b.type, flags: b.flags, length: b.data.length }));
   if (typeof value === 'function') return 'function';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'object' && value !== null) {
@@ -84,7 +118,12 @@ function apply(slot: MockSlot, rule: ScriptRule | undefined, result: unknown, ho
 }
 
 /** Returns a copy of `table` whose slots are counted, logged and scripted. */
-export function instrument<T extends object>(table: T, kind: 'lsa' | 'user', script: Script, hooks: InstrumentHooks = {}): T {
+export function instrument<T extends object>(
+  table: T,
+  kind: 'lsa' | 'user',
+  script: Script,
+  hooks: InstrumentHooks = {},
+): T {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(table)) {
     if (typeof fn !== 'function') continue;
@@ -107,12 +146,14 @@ export function instrument<T extends object>(table: T, kind: 'lsa' | 'user', scr
         throw new Error(rule.throws);
       }
       const run = (): unknown => {
-        if (rule?.status !== undefined && !isSuccess(rule.status)) return finish(BARE_STATUS.has(slot) ? rule.status : { status: rule.status });
+        if (rule?.status !== undefined && !isSuccess(rule.status))
+          return finish(BARE_STATUS.has(slot) ? rule.status : { status: rule.status });
         const result = (fn as (...a: unknown[]) => unknown).apply(table, args);
         if (result instanceof Promise) return result.then((r) => finish(apply(slot, rule, r, hooks)));
         return finish(apply(slot, rule, result, hooks));
       };
-      if (rule?.delayMs !== undefined && rule.delayMs > 0) return new Promise((resolve) => setTimeout(() => resolve(run()), rule.delayMs));
+      if (rule?.delayMs !== undefined && rule.delayMs > 0)
+        return new Promise((resolve) => setTimeout(() => resolve(run()), rule.delayMs));
       return run();
     };
   }

@@ -11,7 +11,16 @@
  * Encrypt-then-MAC, and the MAC is checked before the sequence number.
  */
 import type { Out, SecBuffer, SecBufferDesc } from '@sspkit/core';
-import { SecBufferFlag, SecBufferType, SecQop, SecStatus, constantTimeEqual as macEqual, findBuffer, isReadOnly, writeBuffer } from '@sspkit/core';
+import {
+  SecBufferFlag,
+  SecBufferType,
+  SecQop,
+  SecStatus,
+  constantTimeEqual as macEqual,
+  findBuffer,
+  isReadOnly,
+  writeBuffer,
+} from '@sspkit/core';
 import { cryptInPlace, hmac } from './crypto.js';
 import type { DirectionKeys } from './crypto.js';
 import type { ReceiveWindow } from './sequence.js';
@@ -57,13 +66,25 @@ function hasData(message: SecBufferDesc): boolean {
 }
 
 /** Signs (and optionally encrypts) with the sender's keys; `seq` is the sender's next number, `nonce` 8 fresh random bytes. */
-export function protect(keys: DirectionKeys, seq: number, message: SecBufferDesc, encrypt: boolean, nonce: Uint8Array): number {
+export function protect(
+  keys: DirectionKeys,
+  seq: number,
+  message: SecBufferDesc,
+  encrypt: boolean,
+  nonce: Uint8Array,
+): number {
   const token = findBuffer(message, SecBufferType.TOKEN);
   if (!token || !hasData(message)) return S.SEC_E_INVALID_TOKEN;
   if (isReadOnly(token)) return S.SEC_E_INVALID_TOKEN;
   if (token.data.length < TRAILER_SIZE) return S.SEC_E_BUFFER_TOO_SMALL;
   const h = header(encrypt ? FLAG_ENCRYPTED : 0, seq, nonce);
-  if (encrypt) cryptInPlace(keys.seal, h.subarray(8, 16), seq, message.buffers.filter(encrypted).map((b) => b.data));
+  if (encrypt)
+    cryptInPlace(
+      keys.seal,
+      h.subarray(8, 16),
+      seq,
+      message.buffers.filter(encrypted).map((b) => b.data),
+    );
   const trailer = new Uint8Array(TRAILER_SIZE);
   trailer.set(h, 0);
   trailer.set(mac(keys.sign, h, message), HEADER_SIZE);
@@ -76,7 +97,13 @@ export function protect(keys: DirectionKeys, seq: number, message: SecBufferDesc
  * Checks (and optionally decrypts) with the receiver's keys. `sealed` is true for DecryptMessage:
  * a signature-only trailer is then accepted only as SECQOP_WRAP_NO_ENCRYPT.
  */
-export function unprotect(keys: DirectionKeys, window: ReceiveWindow, message: SecBufferDesc, sealed: boolean, qop: Out<number> | undefined): number {
+export function unprotect(
+  keys: DirectionKeys,
+  window: ReceiveWindow,
+  message: SecBufferDesc,
+  sealed: boolean,
+  qop: Out<number> | undefined,
+): number {
   const token = findBuffer(message, SecBufferType.TOKEN);
   if (!token || !hasData(message)) return S.SEC_E_INVALID_TOKEN;
   if (token.data.length < TRAILER_SIZE) return S.SEC_E_INVALID_TOKEN;
@@ -84,7 +111,12 @@ export function unprotect(keys: DirectionKeys, window: ReceiveWindow, message: S
   const h = t.subarray(0, HEADER_SIZE);
   const expected = mac(keys.sign, h, message);
   // Any change to header, sequence number, nonce, MAC or covered data lands here first.
-  if (!macEqual(expected, t.subarray(HEADER_SIZE, TRAILER_SIZE)) || t[0] !== 1 || (t[1]! & ~KNOWN_TRAILER_FLAGS) !== 0 || t.length !== TRAILER_SIZE) {
+  if (
+    !macEqual(expected, t.subarray(HEADER_SIZE, TRAILER_SIZE)) ||
+    t[0] !== 1 ||
+    (t[1]! & ~KNOWN_TRAILER_FLAGS) !== 0 ||
+    t.length !== TRAILER_SIZE
+  ) {
     return S.SEC_E_MESSAGE_ALTERED;
   }
   const isEncrypted = (t[1]! & FLAG_ENCRYPTED) !== 0;
@@ -92,7 +124,13 @@ export function unprotect(keys: DirectionKeys, window: ReceiveWindow, message: S
   const seq = new DataView(t.buffer, t.byteOffset + 4, 4).getUint32(0);
   if (!window.check(seq)) return S.SEC_E_OUT_OF_SEQUENCE;
   window.accept(seq);
-  if (isEncrypted) cryptInPlace(keys.seal, t.subarray(8, 16), seq, message.buffers.filter(encrypted).map((b) => b.data));
+  if (isEncrypted)
+    cryptInPlace(
+      keys.seal,
+      t.subarray(8, 16),
+      seq,
+      message.buffers.filter(encrypted).map((b) => b.data),
+    );
   if (qop) qop.value = sealed && !isEncrypted ? SecQop.WRAP_NO_ENCRYPT : 0;
   return S.SEC_E_OK;
 }

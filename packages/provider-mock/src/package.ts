@@ -74,8 +74,15 @@ export interface MockPackageOptions {
 }
 
 const DEFAULT_CAPABILITIES =
-  SecPkgFlag.INTEGRITY | SecPkgFlag.PRIVACY | SecPkgFlag.CONNECTION | SecPkgFlag.MULTI_REQUIRED | SecPkgFlag.EXTENDED_ERROR |
-  SecPkgFlag.IMPERSONATION | SecPkgFlag.ACCEPT_WIN32_NAME | SecPkgFlag.MUTUAL_AUTH | SecPkgFlag.READONLY_WITH_CHECKSUM;
+  SecPkgFlag.INTEGRITY |
+  SecPkgFlag.PRIVACY |
+  SecPkgFlag.CONNECTION |
+  SecPkgFlag.MULTI_REQUIRED |
+  SecPkgFlag.EXTENDED_ERROR |
+  SecPkgFlag.IMPERSONATION |
+  SecPkgFlag.ACCEPT_WIN32_NAME |
+  SecPkgFlag.MUTUAL_AUTH |
+  SecPkgFlag.READONLY_WITH_CHECKSUM;
 
 interface Entry {
   ctx: MockContext;
@@ -127,14 +134,23 @@ export class MockPackage {
       onStatusReplaced: (_slot: string, result: unknown, status: number) => {
         const h = (result as LsaModeContextResult).newContextHandle;
         const e = h === undefined ? undefined : this.#contexts.get(h);
-        if (e && (status === S.SEC_I_COMPLETE_NEEDED || status === S.SEC_I_COMPLETE_AND_CONTINUE)) e.ctx.completionPending = true;
+        if (e && (status === S.SEC_I_COMPLETE_NEEDED || status === S.SEC_I_COMPLETE_AND_CONTINUE))
+          e.ctx.completionPending = true;
       },
     };
     const lsa = instrument(this.#lsaTable(), 'lsa', this.script, hooks);
     const user = instrument(this.#userTable(), 'user', this.script, hooks);
     this.module = {
-      spLsaModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION_4, tables: [lsa] }),
-      spUserModeInitialize: () => ({ status: S.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION_2, tables: [user] }),
+      spLsaModeInitialize: () => ({
+        status: S.SEC_E_OK,
+        packageVersion: SecPkgInterfaceVersion.VERSION_4,
+        tables: [lsa],
+      }),
+      spUserModeInitialize: () => ({
+        status: S.SEC_E_OK,
+        packageVersion: SecPkgInterfaceVersion.VERSION_2,
+        tables: [user],
+      }),
     };
   }
 
@@ -165,19 +181,34 @@ export class MockPackage {
 
   #lifetime(): { start: bigint; expiry: bigint } {
     const now = this.#now();
-    return { start: timeStampFromMillis(now), expiry: timeStampFromMillis(now + (this.#options.lifetimeMs ?? 36_000_000)) };
+    return {
+      start: timeStampFromMillis(now),
+      expiry: timeStampFromMillis(now + (this.#options.lifetimeMs ?? 36_000_000)),
+    };
   }
 
   #granted(ctx: MockContext): number {
     const client = ctx.hs.side === 'client';
     const base = client ? iscRetFromCaps(ctx.hs.caps) : ascRetFromCaps(ctx.hs.caps);
-    const alloc = client ? (ctx.requirements & IscReq.ALLOCATE_MEMORY ? IscRet.ALLOCATED_MEMORY : 0) : ctx.requirements & AscReq.ALLOCATE_MEMORY ? AscRet.ALLOCATED_MEMORY : 0;
+    const alloc = client
+      ? ctx.requirements & IscReq.ALLOCATE_MEMORY
+        ? IscRet.ALLOCATED_MEMORY
+        : 0
+      : ctx.requirements & AscReq.ALLOCATE_MEMORY
+        ? AscRet.ALLOCATED_MEMORY
+        : 0;
     return (base | alloc) >>> 0;
   }
 
   #token(ctx: MockContext): AccessToken {
     const u = this.users.find(ctx.hs.user!, ctx.hs.domain);
-    return { authenticationPackage: this.info.name, user: ctx.hs.user!, domain: ctx.hs.domain!, groups: [...(u?.groups ?? [])], attributes: { target: ctx.hs.target ?? '' } };
+    return {
+      authenticationPackage: this.info.name,
+      user: ctx.hs.user!,
+      domain: ctx.hs.domain!,
+      groups: [...(u?.groups ?? [])],
+      attributes: { target: ctx.hs.target ?? '' },
+    };
   }
 
   #lookup = (user: string, domain: string): Identity | undefined => {
@@ -186,11 +217,27 @@ export class MockPackage {
   };
 
   /** Runs one handshake leg: write the output token, then commit the new state. */
-  #leg(existing: LsaSecHandle | undefined, requirements: number, output: SecBufferDesc | undefined, allocate: boolean, run: (state: HandshakeState) => LegOutcome, side: 'client' | 'server'): LsaModeContextResult {
+  #leg(
+    existing: LsaSecHandle | undefined,
+    requirements: number,
+    output: SecBufferDesc | undefined,
+    allocate: boolean,
+    run: (state: HandshakeState) => LegOutcome,
+    side: 'client' | 'server',
+  ): LsaModeContextResult {
     const entry = existing === undefined ? undefined : this.#contexts.get(existing);
-    if (existing !== undefined && !entry) return { status: S.SEC_E_INVALID_HANDLE, cause: new MockFailure('no such context') };
-    if (entry?.ctx.hs.complete) return { status: S.SEC_E_OUT_OF_SEQUENCE, cause: new MockFailure('the handshake is already complete') };
-    const state: HandshakeState = entry?.ctx.hs ?? { side, legs: this.legs, nextLeg: 1, transcript: [], caps: 0, complete: false };
+    if (existing !== undefined && !entry)
+      return { status: S.SEC_E_INVALID_HANDLE, cause: new MockFailure('no such context') };
+    if (entry?.ctx.hs.complete)
+      return { status: S.SEC_E_OUT_OF_SEQUENCE, cause: new MockFailure('the handshake is already complete') };
+    const state: HandshakeState = entry?.ctx.hs ?? {
+      side,
+      legs: this.legs,
+      nextLeg: 1,
+      transcript: [],
+      caps: 0,
+      complete: false,
+    };
     const outcome = run(state);
     if (outcome.status !== S.SEC_E_OK && outcome.status !== S.SEC_I_CONTINUE_NEEDED) {
       return { status: outcome.status, cause: new MockFailure(outcome.why ?? 'the leg was refused') };
@@ -198,9 +245,14 @@ export class MockPackage {
     const token = output && findBuffer(output, SecBufferType.TOKEN);
     if (outcome.output) {
       if (!token) return { status: S.SEC_E_INVALID_TOKEN, cause: new MockFailure('no SECBUFFER_TOKEN output buffer') };
-      if (outcome.output.length > this.info.maxToken) return { status: S.SEC_E_INTERNAL_ERROR, cause: new MockFailure('the token is larger than cbMaxToken') };
+      if (outcome.output.length > this.info.maxToken)
+        return { status: S.SEC_E_INTERNAL_ERROR, cause: new MockFailure('the token is larger than cbMaxToken') };
       const st = writeBuffer(token, outcome.output, allocate);
-      if (st !== S.SEC_E_OK) return { status: st, cause: new MockFailure(`the output token (${outcome.output.length} bytes) does not fit its buffer`) };
+      if (st !== S.SEC_E_OK)
+        return {
+          status: st,
+          cause: new MockFailure(`the output token (${outcome.output.length} bytes) does not fit its buffer`),
+        };
     } else if (token && !isReadOnly(token)) {
       // Nothing to send: cbBuffer = 0, so a caller never sends the untouched buffer.
       writeBuffer(token, new Uint8Array(0), allocate);
@@ -216,7 +268,12 @@ export class MockPackage {
       handle = this.#nextHandle++;
       this.#contexts.set(handle, { ctx, mapped: false, custom: new Map() });
     }
-    const result: LsaModeContextResult = { status: outcome.status, newContextHandle: handle!, contextAttributes: this.#granted(ctx), expirationTime: ctx.expiry };
+    const result: LsaModeContextResult = {
+      status: outcome.status,
+      newContextHandle: handle!,
+      contextAttributes: this.#granted(ctx),
+      expirationTime: ctx.expiry,
+    };
     if (ctx.established) {
       // Hand the user-mode half its context, as an SSP/AP does with MappedContext.
       result.mappedContext = true;
@@ -241,7 +298,11 @@ export class MockPackage {
       getInfo: () => ({ status: S.SEC_E_OK, packageInfo: this.info }),
       acquireCredentialsHandle: (principal, use, _logonId, authData) => {
         if ((use & SecPkgCred.BOTH) === 0) return { status: S.SEC_E_UNKNOWN_CREDENTIALS };
-        let cred: MockCredential & { custom: Map<number, unknown> } = { use, custom: new Map(), ...(principal !== undefined ? { principal } : {}) };
+        let cred: MockCredential & { custom: Map<number, unknown> } = {
+          use,
+          custom: new Map(),
+          ...(principal !== undefined ? { principal } : {}),
+        };
         if (use & SecPkgCred.OUTBOUND) {
           const id = this.#identity(principal, authData);
           if (typeof id === 'number') return { status: id };
@@ -254,8 +315,13 @@ export class MockPackage {
       queryCredentialsAttributes: (h, attribute) => {
         const c = this.#creds.get(h);
         if (!c) return { status: S.SEC_E_INVALID_HANDLE };
-        if (attribute === SecPkgCredAttr.NAMES) return c.user ? { status: S.SEC_E_OK, buffer: { userName: `${c.domain}\\${c.user}` } } : { status: S.SEC_E_NO_CREDENTIALS };
-        return c.custom.has(attribute) ? { status: S.SEC_E_OK, buffer: c.custom.get(attribute) } : { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+        if (attribute === SecPkgCredAttr.NAMES)
+          return c.user
+            ? { status: S.SEC_E_OK, buffer: { userName: `${c.domain}\\${c.user}` } }
+            : { status: S.SEC_E_NO_CREDENTIALS };
+        return c.custom.has(attribute)
+          ? { status: S.SEC_E_OK, buffer: c.custom.get(attribute) }
+          : { status: S.SEC_E_UNSUPPORTED_FUNCTION };
       },
       freeCredentialsHandle: (h) => {
         const c = this.#creds.get(h);
@@ -289,10 +355,23 @@ export class MockPackage {
         }
         const inToken = input && findBuffer(input, SecBufferType.TOKEN)?.data;
         const nonce = this.#random(16);
-        return this.#leg(ctxH, req, output, (req & IscReq.ALLOCATE_MEMORY) !== 0, (state) =>
-          state.nextLeg === 1
-            ? clientStart(state, { user: cred!.user!, domain: cred!.domain!, key: cred!.key! }, nonce, capsFromIscReq(req), target)
-            : clientContinue(state, inToken, nonce), 'client');
+        return this.#leg(
+          ctxH,
+          req,
+          output,
+          (req & IscReq.ALLOCATE_MEMORY) !== 0,
+          (state) =>
+            state.nextLeg === 1
+              ? clientStart(
+                  state,
+                  { user: cred!.user!, domain: cred!.domain!, key: cred!.key! },
+                  nonce,
+                  capsFromIscReq(req),
+                  target,
+                )
+              : clientContinue(state, inToken, nonce),
+          'client',
+        );
       },
       acceptLsaModeContext: (credH, ctxH, input, req, _rep, output) => {
         const cred = credH === undefined ? undefined : this.#creds.get(credH);
@@ -302,7 +381,14 @@ export class MockPackage {
         }
         const inToken = input && findBuffer(input, SecBufferType.TOKEN)?.data;
         const nonce = this.#random(16);
-        return this.#leg(ctxH, req, output, (req & AscReq.ALLOCATE_MEMORY) !== 0, (state) => serverStep(state, inToken, nonce, capsFromAscReq(req), this.#lookup), 'server');
+        return this.#leg(
+          ctxH,
+          req,
+          output,
+          (req & AscReq.ALLOCATE_MEMORY) !== 0,
+          (state) => serverStep(state, inToken, nonce, capsFromAscReq(req), this.#lookup),
+          'server',
+        );
       },
       deleteContext: (h) => {
         const e = this.#contexts.get(h);
@@ -337,11 +423,15 @@ export class MockPackage {
   }
 
   /** The outbound identity of a credential: explicit auth data, else the default user. */
-  #identity(principal: string | undefined, authData: unknown): { user: string; domain: string; key: Uint8Array } | number {
+  #identity(
+    principal: string | undefined,
+    authData: unknown,
+  ): { user: string; domain: string; key: Uint8Array } | number {
     if (authData !== undefined) {
       if (typeof authData !== 'object' || authData === null) return S.SEC_E_UNKNOWN_CREDENTIALS;
       const a = authData as { user?: unknown; domain?: unknown; password?: unknown };
-      if (typeof a.user !== 'string' || a.user.length === 0 || typeof a.password !== 'string') return S.SEC_E_UNKNOWN_CREDENTIALS;
+      if (typeof a.user !== 'string' || a.user.length === 0 || typeof a.password !== 'string')
+        return S.SEC_E_UNKNOWN_CREDENTIALS;
       if (a.domain !== undefined && typeof a.domain !== 'string') return S.SEC_E_UNKNOWN_CREDENTIALS;
       const domain = a.domain || MOCK_DOMAIN;
       return { user: a.user, domain, key: userKey(a.user, domain, a.password) };
@@ -390,7 +480,9 @@ export class MockPackage {
         if (ctx.hs.side !== 'server') return { status: S.SEC_E_NO_IMPERSONATION };
         return need(() => contextAttribute(SecPkgAttr.ACCESS_TOKEN, { accessToken: this.#token(ctx) }));
       default:
-        return e.custom.has(attribute) ? { status: S.SEC_E_OK, buffer: e.custom.get(attribute) } : { status: S.SEC_E_UNSUPPORTED_FUNCTION };
+        return e.custom.has(attribute)
+          ? { status: S.SEC_E_OK, buffer: e.custom.get(attribute) }
+          : { status: S.SEC_E_UNSUPPORTED_FUNCTION };
     }
   }
 
@@ -418,7 +510,8 @@ export class MockPackage {
     const send = (h: LsaSecHandle, qop: number, msg: SecBufferDesc, seal: boolean): number => {
       const ctx = this.#messageContext(h);
       if (typeof ctx === 'number') return noted(h, ctx, contextRefusal(ctx));
-      if (qop !== 0 && !(seal && qop === SecQop.WRAP_NO_ENCRYPT)) return noted(h, S.SEC_E_QOP_NOT_SUPPORTED, `qop ${qop} is not supported`);
+      if (qop !== 0 && !(seal && qop === SecQop.WRAP_NO_ENCRYPT))
+        return noted(h, S.SEC_E_QOP_NOT_SUPPORTED, `qop ${qop} is not supported`);
       const st = protect(ctx.keys().send, ctx.sendSeq, msg, seal && qop === 0, this.#random(8));
       if (st === S.SEC_E_OK) ctx.sendSeq++;
       return noted(h, st, messageRefusal(st));
@@ -436,7 +529,10 @@ export class MockPackage {
         const e = this.#contexts.get(h);
         if (!e) return S.SEC_E_INVALID_HANDLE;
         const copy = MockContext.import(packed);
-        const same = copy?.hs.sessionKey !== undefined && e.ctx.hs.sessionKey !== undefined && macEqual(copy.hs.sessionKey, e.ctx.hs.sessionKey);
+        const same =
+          copy?.hs.sessionKey !== undefined &&
+          e.ctx.hs.sessionKey !== undefined &&
+          macEqual(copy.hs.sessionKey, e.ctx.hs.sessionKey);
         copy?.wipe();
         if (!same) return S.SEC_E_INVALID_TOKEN;
         e.mapped = true;
@@ -469,7 +565,10 @@ export class MockPackage {
         return S.SEC_E_OK;
       },
       formatCredentials: (credentials) => ({ status: S.SEC_E_OK, formattedCredentials: Uint8Array.from(credentials) }),
-      marshallSupplementalCreds: (credentials) => ({ status: S.SEC_E_OK, marshalledCreds: Uint8Array.from(credentials) }),
+      marshallSupplementalCreds: (credentials) => ({
+        status: S.SEC_E_OK,
+        marshalledCreds: Uint8Array.from(credentials),
+      }),
       exportContext: (h, flags) => {
         const e = this.#contexts.get(h);
         if (!e || !e.mapped) return { status: S.SEC_E_INVALID_HANDLE };
@@ -489,7 +588,10 @@ export class MockPackage {
         this.#contexts.set(handle, { ctx, mapped: true, custom: new Map() });
         return { status: S.SEC_E_OK, contextHandle: handle };
       },
-      marshalAttributeData: (_info, _attribute, data) => ({ status: S.SEC_E_OK, marshaledAttributeData: Uint8Array.from(data) }),
+      marshalAttributeData: (_info, _attribute, data) => ({
+        status: S.SEC_E_OK,
+        marshaledAttributeData: Uint8Array.from(data),
+      }),
     };
   }
 }

@@ -27,9 +27,20 @@ export interface ScriptRule {
 
 /** Slots the contract lets answer with a promise (reference: calls that may wait on the network). */
 const ASYNC_SLOTS: ReadonlySet<MockSlot> = new Set<MockSlot>([
-  'acquireCredentialsHandle', 'addCredentials', 'initLsaModeContext', 'acceptLsaModeContext', 'completeAuthToken',
-  'applyControlToken', 'changeAccountPassword', 'logonUser', 'logonUserEx', 'logonUserEx2', 'logonUserEx3',
-  'callPackage', 'callPackageUntrusted', 'callPackagePassthrough',
+  'acquireCredentialsHandle',
+  'addCredentials',
+  'initLsaModeContext',
+  'acceptLsaModeContext',
+  'completeAuthToken',
+  'applyControlToken',
+  'changeAccountPassword',
+  'logonUser',
+  'logonUserEx',
+  'logonUserEx2',
+  'logonUserEx3',
+  'callPackage',
+  'callPackageUntrusted',
+  'callPackagePassthrough',
 ]);
 
 /** One recorded call of a table slot. */
@@ -71,7 +82,8 @@ export class Script {
 
   /** Adds a rule. `delayMs` only for slots that may answer asynchronously (a sync slot must not). */
   add(rule: ScriptRule): void {
-    if (rule.delayMs !== undefined && !ASYNC_SLOTS.has(rule.slot)) throw new RangeError(`delayMs: ${rule.slot} is a synchronous slot`);
+    if (rule.delayMs !== undefined && !ASYNC_SLOTS.has(rule.slot))
+      throw new RangeError(`delayMs: ${rule.slot} is a synchronous slot`);
     this.#rules.push({ ...rule, fired: 0 });
   }
 
@@ -88,7 +100,11 @@ export class Script {
   }
 
   /** Counts a call and returns its record plus the rule that applies to it, if any. */
-  begin(table: 'lsa' | 'user', slot: MockSlot, args: () => Record<string, unknown>): { record: CallRecord | undefined; rule: ScriptRule | undefined } {
+  begin(
+    table: 'lsa' | 'user',
+    slot: MockSlot,
+    args: () => Record<string, unknown>,
+  ): { record: CallRecord | undefined; rule: ScriptRule | undefined } {
     const call = (this.#counts.get(slot) ?? 0) + 1;
     this.#counts.set(slot, call);
     let rule: ScriptRule | undefined;

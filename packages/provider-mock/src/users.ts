@@ -47,7 +47,12 @@ export class MockUserDatabase {
     const domain = user.domain ?? MOCK_DOMAIN;
     const key = MockUserDatabase.#key(user.name, domain);
     this.#users.get(key)?.key.fill(0);
-    this.#users.set(key, { name: user.name, domain, key: userKey(user.name, domain, user.password), groups: [...(user.groups ?? [])] });
+    this.#users.set(key, {
+      name: user.name,
+      domain,
+      key: userKey(user.name, domain, user.password),
+      groups: [...(user.groups ?? [])],
+    });
   }
 
   /** Removes a user; true if it existed. */

@@ -87,20 +87,29 @@ export function decodeToken(bytes: Uint8Array): DecodedToken | 'truncated' | 'in
       seen.add(tag);
       const value = bytes.subarray(o + 3, o + 3 + len);
       switch (tag) {
-        case Tag.USER: token.user = dec.decode(value); break;
-        case Tag.DOMAIN: token.domain = dec.decode(value); break;
-        case Tag.NONCE: token.nonce = Uint8Array.from(value); break;
+        case Tag.USER:
+          token.user = dec.decode(value);
+          break;
+        case Tag.DOMAIN:
+          token.domain = dec.decode(value);
+          break;
+        case Tag.NONCE:
+          token.nonce = Uint8Array.from(value);
+          break;
         case Tag.FLAGS:
           if (len !== 4) return 'invalid';
           token.flags = new DataView(value.buffer, value.byteOffset, 4).getUint32(0);
           break;
-        case Tag.TARGET: token.target = dec.decode(value); break;
+        case Tag.TARGET:
+          token.target = dec.decode(value);
+          break;
         case Tag.PROOF:
           if (o + 3 + len !== bytes.length) return 'invalid'; // the proof must come last
           token.proof = Uint8Array.from(value);
           signedEnd = o;
           break;
-        default: return 'invalid';
+        default:
+          return 'invalid';
       }
       o += 3 + len;
     }

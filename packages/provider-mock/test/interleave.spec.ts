@@ -15,7 +15,12 @@ describe('1,000 interleaved Mock contexts', () => {
       const user = users[i % 2]!;
       pairs.push({
         user,
-        client: await clientContext(sspi, { package: 'Mock', authData: { user, password: `${user}-password` }, targetName: `svc/${i}`, requirements: IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY }),
+        client: await clientContext(sspi, {
+          package: 'Mock',
+          authData: { user, password: `${user}-password` },
+          targetName: `svc/${i}`,
+          requirements: IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY,
+        }),
         server: await serverContext(sspi, { package: 'Mock', requirements: AscReq.SEQUENCE_DETECT }),
       });
     }
@@ -30,12 +35,20 @@ describe('1,000 interleaved Mock contexts', () => {
       expect(p.server.query(SecPkgAttr.NATIVE_NAMES).serverName).toBe(`svc/${i}`);
     }
     // Two messages per pair, sent in one interleaved order, received in another.
-    const sealed = pairs.map((p, i) => [p.client.encrypt(enc.encode(`${i}:a`)), p.client.encrypt(enc.encode(`${i}:b`))]);
-    for (let i = N - 1; i >= 0; i--) expect(new TextDecoder().decode(pairs[i]!.server.decrypt(sealed[i]![0]!))).toBe(`${i}:a`);
-    for (let i = 0; i < N; i++) expect(new TextDecoder().decode(pairs[i]!.server.decrypt(sealed[i]![1]!))).toBe(`${i}:b`);
+    const sealed = pairs.map((p, i) => [
+      p.client.encrypt(enc.encode(`${i}:a`)),
+      p.client.encrypt(enc.encode(`${i}:b`)),
+    ]);
+    for (let i = N - 1; i >= 0; i--)
+      expect(new TextDecoder().decode(pairs[i]!.server.decrypt(sealed[i]![0]!))).toBe(`${i}:a`);
+    for (let i = 0; i < N; i++)
+      expect(new TextDecoder().decode(pairs[i]!.server.decrypt(sealed[i]![1]!))).toBe(`${i}:b`);
     // A message of one context is rejected by every other.
     const stray = pairs[0]!.client.sign(enc.encode('stray'));
-    for (const other of pairs.slice(1, 50)) expect(() => other.server.verify(enc.encode('stray'), stray)).toThrow(expect.objectContaining({ code: 'SEC_E_MESSAGE_ALTERED' }));
+    for (const other of pairs.slice(1, 50))
+      expect(() => other.server.verify(enc.encode('stray'), stray)).toThrow(
+        expect.objectContaining({ code: 'SEC_E_MESSAGE_ALTERED' }),
+      );
     for (const p of pairs) {
       p.client.dispose();
       p.server.dispose();

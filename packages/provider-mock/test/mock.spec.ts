@@ -23,10 +23,14 @@ import { mockWorld } from './helpers.js';
 
 const S = SecStatus;
 const enc = new TextEncoder();
-const REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
+const REQ =
+  IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY;
 const AREQ = AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT | AscReq.CONFIDENTIALITY | AscReq.INTEGRITY;
 
-async function pair(sspi: SspiDispatcher, opts: { password?: string; user?: string; req?: number; areq?: number } = {}) {
+async function pair(
+  sspi: SspiDispatcher,
+  opts: { password?: string; user?: string; req?: number; areq?: number } = {},
+) {
   const client = await clientContext(sspi, {
     package: 'Mock',
     authData: { user: opts.user ?? 'alice', password: opts.password ?? 'alice-password' },
@@ -48,7 +52,9 @@ describe('Mock handshake', () => {
     const transcript = await runHandshake(client, server);
     // `legs` tokens, so legs + 1 calls: the last call consumes the last token and sends nothing.
     expect(transcript).toHaveLength(legs + 1);
-    expect(transcript.map((l) => l.side)).toEqual(Array.from({ length: legs + 1 }, (_, i) => (i % 2 === 0 ? 'client' : 'server')));
+    expect(transcript.map((l) => l.side)).toEqual(
+      Array.from({ length: legs + 1 }, (_, i) => (i % 2 === 0 ? 'client' : 'server')),
+    );
     expect(transcript.slice(0, -1).every((l) => l.outputLength > 0)).toBe(true);
     expect(transcript.at(-1)!.outputLength).toBe(0);
     expect(transcript.map((l) => l.statusName).slice(-2)).toEqual(['SEC_E_OK', 'SEC_E_OK']);
@@ -57,7 +63,12 @@ describe('Mock handshake', () => {
     expect(client.contextAttributes & IscRet.CONFIDENTIALITY).toBeTruthy();
     expect(server.contextAttributes & AscRet.INTEGRITY).toBeTruthy();
     expect(client.query(SecPkgAttr.SESSION_KEY).sessionKey).toEqual(server.query(SecPkgAttr.SESSION_KEY).sessionKey);
-    expect(server.token()).toMatchObject({ authenticationPackage: 'Mock', user: 'alice', domain: 'MOCK', groups: ['users', 'mock-admins'] });
+    expect(server.token()).toMatchObject({
+      authenticationPackage: 'Mock',
+      user: 'alice',
+      domain: 'MOCK',
+      groups: ['users', 'mock-admins'],
+    });
     client.dispose();
     server.dispose();
     expect(mock.liveContexts).toBe(0);
@@ -105,15 +116,32 @@ describe('Mock handshake', () => {
     const server = await serverContext(sspi, { package: 'Mock' });
     await runHandshake(client, server);
     expect(server.query(SecPkgAttr.NAMES).userName).toBe('MOCK\\alice');
-    expect((await sspi.acquireCredentialsHandle({ package: 'Mock', principal: 'nobody', credentialUse: SecPkgCred.OUTBOUND })).status).toBe(S.SEC_E_NO_CREDENTIALS);
-    expect((await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: 0 })).status).toBe(S.SEC_E_UNKNOWN_CREDENTIALS);
-    expect((await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: 2, authData: { user: 5 } })).status).toBe(S.SEC_E_UNKNOWN_CREDENTIALS);
+    expect(
+      (
+        await sspi.acquireCredentialsHandle({
+          package: 'Mock',
+          principal: 'nobody',
+          credentialUse: SecPkgCred.OUTBOUND,
+        })
+      ).status,
+    ).toBe(S.SEC_E_NO_CREDENTIALS);
+    expect((await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: 0 })).status).toBe(
+      S.SEC_E_UNKNOWN_CREDENTIALS,
+    );
+    expect(
+      (await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: 2, authData: { user: 5 } })).status,
+    ).toBe(S.SEC_E_UNKNOWN_CREDENTIALS);
   });
 
   it('an inbound-only credential cannot start a client context (SEC_E_NO_CREDENTIALS)', async () => {
     const { sspi } = await mockWorld();
-    const cred = (await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: SecPkgCred.INBOUND })).credential!;
-    const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: IscReq.ALLOCATE_MEMORY, output: secBufferDesc(secBuffer(SecBufferType.TOKEN)) });
+    const cred = (await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: SecPkgCred.INBOUND }))
+      .credential!;
+    const r = await sspi.initializeSecurityContext({
+      credential: cred,
+      contextReq: IscReq.ALLOCATE_MEMORY,
+      output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+    });
     expect(r.status).toBe(S.SEC_E_NO_CREDENTIALS);
   });
 
@@ -152,7 +180,8 @@ describe('Mock handshake', () => {
 
   it('a too-small output buffer gives SEC_E_BUFFER_TOO_SMALL and leaves the handshake where it was', async () => {
     const { sspi } = await mockWorld();
-    const cred = (await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: SecPkgCred.OUTBOUND })).credential!;
+    const cred = (await sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: SecPkgCred.OUTBOUND }))
+      .credential!;
     const small = secBuffer(SecBufferType.TOKEN, new Uint8Array(4));
     const r = await sspi.initializeSecurityContext({ credential: cred, contextReq: 0, output: secBufferDesc(small) });
     expect(r.status).toBe(S.SEC_E_BUFFER_TOO_SMALL);
@@ -186,7 +215,11 @@ describe('Mock per-message protection', () => {
       const target = bit < data.length * 8 ? d : s;
       const i = bit < data.length * 8 ? bit : bit - data.length * 8;
       target[i >> 3]! ^= 1 << (i & 7);
-      const st = server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, d), secBuffer(SecBufferType.TOKEN, s)), 0);
+      const st = server.sspi.verifySignature(
+        server.handle!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, d), secBuffer(SecBufferType.TOKEN, s)),
+        0,
+      );
       expect(st).toBe(S.SEC_E_MESSAGE_ALTERED);
     }
     server.verify(data, sig);
@@ -199,9 +232,27 @@ describe('Mock per-message protection', () => {
     const m = [0, 1, 2].map((i) => enc.encode(`message ${i}`));
     const sigs = m.map((d) => client.sign(d));
     server.verify(m[0]!, sigs[0]!);
-    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[0]), secBuffer(SecBufferType.TOKEN, sigs[0])), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
-    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[2]), secBuffer(SecBufferType.TOKEN, sigs[2])), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
-    expect(server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[1]), secBuffer(SecBufferType.TOKEN, sigs[1])), 0)).toBe(S.SEC_E_OK);
+    expect(
+      server.sspi.verifySignature(
+        server.handle!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, m[0]), secBuffer(SecBufferType.TOKEN, sigs[0])),
+        0,
+      ),
+    ).toBe(S.SEC_E_OUT_OF_SEQUENCE);
+    expect(
+      server.sspi.verifySignature(
+        server.handle!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, m[2]), secBuffer(SecBufferType.TOKEN, sigs[2])),
+        0,
+      ),
+    ).toBe(S.SEC_E_OUT_OF_SEQUENCE);
+    expect(
+      server.sspi.verifySignature(
+        server.handle!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, m[1]), secBuffer(SecBufferType.TOKEN, sigs[1])),
+        0,
+      ),
+    ).toBe(S.SEC_E_OK);
   });
 
   it('with REPLAY_DETECT only, reordering is allowed but a replay is not', async () => {
@@ -209,7 +260,12 @@ describe('Mock per-message protection', () => {
     expect(server.contextAttributes & AscRet.SEQUENCE_DETECT).toBe(0);
     const m = [0, 1].map((i) => enc.encode(`m${i}`));
     const sigs = m.map((d) => client.sign(d));
-    const verify = (i: number) => server.sspi.verifySignature(server.handle!, secBufferDesc(secBuffer(SecBufferType.DATA, m[i]), secBuffer(SecBufferType.TOKEN, sigs[i])), 0);
+    const verify = (i: number) =>
+      server.sspi.verifySignature(
+        server.handle!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, m[i]), secBuffer(SecBufferType.TOKEN, sigs[i])),
+        0,
+      );
     expect(verify(1)).toBe(S.SEC_E_OK);
     expect(verify(0)).toBe(S.SEC_E_OK);
     expect(verify(0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
@@ -240,7 +296,10 @@ describe('Mock per-message protection', () => {
     const sealed = client.encrypt(plain, SecQop.WRAP_NO_ENCRYPT);
     expect(sealed.data).toEqual(plain);
     const qop = { value: -1 };
-    const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, sealed.token), secBuffer(SecBufferType.DATA, sealed.data));
+    const desc = secBufferDesc(
+      secBuffer(SecBufferType.TOKEN, sealed.token),
+      secBuffer(SecBufferType.DATA, sealed.data),
+    );
     expect(sspi.decryptMessage(server.handle!, desc, 0, qop)).toBe(S.SEC_E_OK);
     expect(qop.value).toBe(SecQop.WRAP_NO_ENCRYPT);
     expect(sspi.encryptMessage(client.handle!, 7, signed(plain), 0)).toBe(S.SEC_E_QOP_NOT_SUPPORTED);
@@ -277,10 +336,14 @@ describe('Mock per-message protection', () => {
   it('a missing or too-small TOKEN buffer gets the precise status', async () => {
     const { sspi, client, server } = await established();
     const data = enc.encode('d');
-    expect(sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.DATA, data)), 0)).toBe(S.SEC_E_INVALID_TOKEN);
+    expect(sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.DATA, data)), 0)).toBe(
+      S.SEC_E_INVALID_TOKEN,
+    );
     expect(sspi.makeSignature(client.handle!, 0, signed(data, 10), 0)).toBe(S.SEC_E_BUFFER_TOO_SMALL);
     expect(sspi.verifySignature(server.handle!, signed(data, 10), 0)).toBe(S.SEC_E_INVALID_TOKEN);
-    expect(sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(32))), 0)).toBe(S.SEC_E_INVALID_TOKEN);
+    expect(
+      sspi.makeSignature(client.handle!, 0, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(32))), 0),
+    ).toBe(S.SEC_E_INVALID_TOKEN);
   });
 
   it('contexts expire with the injected clock (SEC_E_CONTEXT_EXPIRED)', async () => {
@@ -293,9 +356,17 @@ describe('Mock per-message protection', () => {
 
   it('attributes: SIZES, NAMES, NATIVE_NAMES, FLAGS, LIFESPAN, SESSION_KEY, PACKAGE_INFO', async () => {
     const { client, server } = await established(4);
-    expect(client.query(SecPkgAttr.SIZES)).toEqual({ maxToken: 2048, maxSignature: 32, blockSize: 1, securityTrailer: 32 });
+    expect(client.query(SecPkgAttr.SIZES)).toEqual({
+      maxToken: 2048,
+      maxSignature: 32,
+      blockSize: 1,
+      securityTrailer: 32,
+    });
     expect(server.query(SecPkgAttr.NAMES)).toEqual({ userName: 'MOCK\\alice' });
-    expect(server.query(SecPkgAttr.NATIVE_NAMES)).toEqual({ clientName: 'alice@MOCK', serverName: 'host/server.example' });
+    expect(server.query(SecPkgAttr.NATIVE_NAMES)).toEqual({
+      clientName: 'alice@MOCK',
+      serverName: 'host/server.example',
+    });
     expect(client.query(SecPkgAttr.FLAGS).flags).toBe(client.contextAttributes);
     const life = server.query(SecPkgAttr.LIFESPAN);
     expect(life.expiry - life.start).toBe(36_000_000n * 10_000n);
@@ -304,7 +375,7 @@ describe('Mock per-message protection', () => {
     expect(() => client.query(999)).toThrow(expect.objectContaining({ code: 'SEC_E_UNSUPPORTED_FUNCTION' }));
   });
 
-  it('QuerySecurityContextToken: the server gets the client\'s token; the client side and unfinished contexts are refused', async () => {
+  it("QuerySecurityContextToken: the server gets the client's token; the client side and unfinished contexts are refused", async () => {
     const { sspi, client, server } = await established();
     expect(server.token().user).toBe('alice');
     expect(sspi.querySecurityContextToken(client.handle!).status).toBe(S.SEC_E_NO_IMPERSONATION);
@@ -329,12 +400,30 @@ describe('Mock per-message protection', () => {
     sspi.freeContextBuffer(exp.packedContext!);
     const d2 = enc.encode('after');
     const sig = client.sign(d2);
-    expect(sspi.verifySignature(imp.context!, secBufferDesc(secBuffer(SecBufferType.DATA, d2), secBuffer(SecBufferType.TOKEN, sig)), 0)).toBe(S.SEC_E_OK);
+    expect(
+      sspi.verifySignature(
+        imp.context!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, d2), secBuffer(SecBufferType.TOKEN, sig)),
+        0,
+      ),
+    ).toBe(S.SEC_E_OK);
     // The sequence state travelled with the context: the first message cannot be replayed into it.
     const d1 = enc.encode('first');
     const s1 = client.sign(d1);
-    expect(sspi.verifySignature(imp.context!, secBufferDesc(secBuffer(SecBufferType.DATA, d1), secBuffer(SecBufferType.TOKEN, s1)), 0)).toBe(S.SEC_E_OK);
-    expect(sspi.verifySignature(imp.context!, secBufferDesc(secBuffer(SecBufferType.DATA, d1), secBuffer(SecBufferType.TOKEN, s1)), 0)).toBe(S.SEC_E_OUT_OF_SEQUENCE);
+    expect(
+      sspi.verifySignature(
+        imp.context!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, d1), secBuffer(SecBufferType.TOKEN, s1)),
+        0,
+      ),
+    ).toBe(S.SEC_E_OK);
+    expect(
+      sspi.verifySignature(
+        imp.context!,
+        secBufferDesc(secBuffer(SecBufferType.DATA, d1), secBuffer(SecBufferType.TOKEN, s1)),
+        0,
+      ),
+    ).toBe(S.SEC_E_OUT_OF_SEQUENCE);
     expect(sspi.importSecurityContext('Mock', enc.encode('{"v":2}')).status).toBe(S.SEC_E_INVALID_TOKEN);
     expect(sspi.importSecurityContext('Mock', Uint8Array.of(0xff, 0xfe)).status).toBe(S.SEC_E_INVALID_TOKEN);
   });
@@ -346,7 +435,9 @@ describe('Mock per-message protection', () => {
     const b = sspi.importSecurityContext('Mock', exp.packedContext!, undefined, 'client').context!;
     const seal = (ctx: typeof a, text: string) => {
       const data = secBuffer(SecBufferType.DATA, enc.encode(text));
-      expect(sspi.encryptMessage(ctx, 0, secBufferDesc(data, secBuffer(SecBufferType.TOKEN, new Uint8Array(32))), 0)).toBe(S.SEC_E_OK);
+      expect(
+        sspi.encryptMessage(ctx, 0, secBufferDesc(data, secBuffer(SecBufferType.TOKEN, new Uint8Array(32))), 0),
+      ).toBe(S.SEC_E_OK);
       return data.data;
     };
     const c1 = seal(a, 'AAAAAAAAAAAAAAAA');

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AscReq, SecBufferType, SecPkgAttr, SecStatus, SspiError, clientContext, runHandshake, secBuffer, secBufferDesc, serverContext } from '@sspkit/core';
+import {
+  AscReq,
+  SecBufferType,
+  SecPkgAttr,
+  SecStatus,
+  SspiError,
+  clientContext,
+  runHandshake,
+  secBuffer,
+  secBufferDesc,
+  serverContext,
+} from '@sspkit/core';
 import type { SspiDispatcher } from '@sspkit/core';
 import { mockWorld } from './helpers.js';
 
@@ -7,7 +18,11 @@ const S = SecStatus;
 const enc = new TextEncoder();
 
 async function pair(sspi: SspiDispatcher) {
-  const client = await clientContext(sspi, { package: 'Mock', authData: { user: 'bob', password: 'bob-password' }, targetName: 'svc' });
+  const client = await clientContext(sspi, {
+    package: 'Mock',
+    authData: { user: 'bob', password: 'bob-password' },
+    targetName: 'svc',
+  });
   const server = await serverContext(sspi, { package: 'Mock', requirements: AscReq.CONFIDENTIALITY });
   return { client, server };
 }
@@ -21,7 +36,11 @@ describe('scripted statuses', () => {
     const t2 = (await server.step(t1))!;
     const t3 = (await client.step(t2))!;
     // Drive the last server leg through the faithful API to see the status before completion.
-    const r = await sspi.acceptSecurityContext({ context: server.handle!, contextReq: 0, input: secBufferDesc(secBuffer(SecBufferType.TOKEN, t3)) });
+    const r = await sspi.acceptSecurityContext({
+      context: server.handle!,
+      contextReq: 0,
+      input: secBufferDesc(secBuffer(SecBufferType.TOKEN, t3)),
+    });
     expect(r.status).toBe(S.SEC_I_COMPLETE_NEEDED);
     const data = enc.encode('m');
     const sig = client.sign(data);
@@ -38,7 +57,11 @@ describe('scripted statuses', () => {
     mock.rule({ slot: 'acceptLsaModeContext', call: 2, status: S.SEC_I_COMPLETE_NEEDED });
     const { client, server } = await pair(sspi);
     const legs = await runHandshake(client, server);
-    expect(legs.at(-1)).toMatchObject({ side: 'server', statusName: 'SEC_I_COMPLETE_NEEDED', completeAuthToken: { statusName: 'SEC_E_OK' } });
+    expect(legs.at(-1)).toMatchObject({
+      side: 'server',
+      statusName: 'SEC_I_COMPLETE_NEEDED',
+      completeAuthToken: { statusName: 'SEC_E_OK' },
+    });
     expect(mock.script.calls('completeAuthToken')).toHaveLength(1);
     server.verify(enc.encode('x'), client.sign(enc.encode('x')));
   });
@@ -48,7 +71,10 @@ describe('scripted statuses', () => {
     mock.rule({ slot: 'acceptLsaModeContext', call: 1, status: S.SEC_I_COMPLETE_AND_CONTINUE });
     const { client, server } = await pair(sspi);
     const legs = await runHandshake(client, server);
-    expect(legs[1]).toMatchObject({ statusName: 'SEC_I_COMPLETE_AND_CONTINUE', completeAuthToken: { status: S.SEC_E_OK } });
+    expect(legs[1]).toMatchObject({
+      statusName: 'SEC_I_COMPLETE_AND_CONTINUE',
+      completeAuthToken: { status: S.SEC_E_OK },
+    });
     expect(client.complete && server.complete).toBe(true);
   });
 
@@ -56,8 +82,14 @@ describe('scripted statuses', () => {
     const { sspi, mock } = await mockWorld();
     mock.rule({ slot: 'acceptLsaModeContext', call: 2, status: S.SEC_E_LOGON_DENIED });
     const { client, server } = await pair(sspi);
-    await expect(runHandshake(client, server)).rejects.toMatchObject({ code: 'SEC_E_LOGON_DENIED', operation: 'AcceptSecurityContext' });
-    expect(mock.script.calls('acceptLsaModeContext').map((c) => c.status)).toEqual([S.SEC_I_CONTINUE_NEEDED, S.SEC_E_LOGON_DENIED]);
+    await expect(runHandshake(client, server)).rejects.toMatchObject({
+      code: 'SEC_E_LOGON_DENIED',
+      operation: 'AcceptSecurityContext',
+    });
+    expect(mock.script.calls('acceptLsaModeContext').map((c) => c.status)).toEqual([
+      S.SEC_I_CONTINUE_NEEDED,
+      S.SEC_E_LOGON_DENIED,
+    ]);
     // The rule fired once: the next handshake succeeds.
     const again = await pair(sspi);
     await runHandshake(again.client, again.server);
@@ -87,7 +119,9 @@ describe('scripted statuses', () => {
     const { sspi, mock } = await mockWorld();
     mock.rule({ slot: 'acquireCredentialsHandle', delayMs: 30 });
     let settled = false;
-    const pending = sspi.acquireCredentialsHandle({ package: 'Mock', credentialUse: 2 }).then((r) => ((settled = true), r));
+    const pending = sspi
+      .acquireCredentialsHandle({ package: 'Mock', credentialUse: 2 })
+      .then((r) => ((settled = true), r));
     await new Promise((res) => setImmediate(res)); // the loop turns while the slot waits
     expect(settled).toBe(false);
     expect((await pending).status).toBe(S.SEC_E_OK);
@@ -118,7 +152,9 @@ describe('the call log', () => {
     ]);
     expect(mock.script.log[0]!.args).toMatchObject({ credentialUseFlags: 2, authorizationData: { user: 'bob' } });
     expect(mock.script.calls('initLsaModeContext')[0]!.args).toMatchObject({ targetName: 'svc' });
-    expect(JSON.stringify(mock.script.log, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain(secret);
+    expect(
+      JSON.stringify(mock.script.log, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    ).not.toContain(secret);
     expect(mock.script.log.map((r) => r.seq)).toEqual(mock.script.log.map((_r, i) => i + 1));
   });
 });

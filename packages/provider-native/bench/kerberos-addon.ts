@@ -15,7 +15,10 @@ export const KERBEROS_ADDON_VERSION = '7.0.0';
 /** The part of the addon's API the benchmark uses (lib/index.js of kerberos 7). */
 export interface KerberosAddon {
   readonly GSS_MECH_OID_KRB5: number;
-  initializeClient(service: string, options: { readonly mechOID: number; readonly flags: number }): Promise<AddonClient>;
+  initializeClient(
+    service: string,
+    options: { readonly mechOID: number; readonly flags: number },
+  ): Promise<AddonClient>;
   initializeServer(service: string): Promise<AddonServer>;
 }
 
@@ -54,25 +57,39 @@ export function loadKerberosAddon(): { readonly addon: KerberosAddon } | { reado
   const dir = addonCacheDir();
   const built = join(dir, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node');
   if (!existsSync(built)) {
-    if (!existsSync('/usr/include/gssapi/gssapi.h')) return { reason: 'the krb5 headers are missing (apt-get install libkrb5-dev)' };
-    process.stderr.write(`installing kerberos@${KERBEROS_ADDON_VERSION} (node-gyp build) into ${dir} for the benchmark's addon column\n`);
+    if (!existsSync('/usr/include/gssapi/gssapi.h'))
+      return { reason: 'the krb5 headers are missing (apt-get install libkrb5-dev)' };
+    process.stderr.write(
+      `installing kerberos@${KERBEROS_ADDON_VERSION} (node-gyp build) into ${dir} for the benchmark's addon column\n`,
+    );
     try {
       mkdirSync(dir, { recursive: true });
       const env: NodeJS.ProcessEnv = { ...process.env };
       if (existsSync('/usr/include/node/node_api.h')) env['npm_config_nodedir'] = '/usr';
-      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `kerberos@${KERBEROS_ADDON_VERSION}`], {
-        env, stdio: 'pipe', timeout: 300_000,
-      });
+      execFileSync(
+        'npm',
+        ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `kerberos@${KERBEROS_ADDON_VERSION}`],
+        {
+          env,
+          stdio: 'pipe',
+          timeout: 300_000,
+        },
+      );
     } catch (err) {
       return { reason: `npm install kerberos@${KERBEROS_ADDON_VERSION} failed: ${firstLine(err)}` };
     }
-    if (!existsSync(built)) return { reason: `kerberos@${KERBEROS_ADDON_VERSION} installed but its native build is missing (node-gyp needs Node headers: npm_config_nodedir)` };
+    if (!existsSync(built))
+      return {
+        reason: `kerberos@${KERBEROS_ADDON_VERSION} installed but its native build is missing (node-gyp needs Node headers: npm_config_nodedir)`,
+      };
   }
   try {
     const require = createRequire(join(dir, 'package.json'));
     return { addon: require('kerberos') as KerberosAddon };
   } catch (err) {
-    return { reason: `kerberos@${KERBEROS_ADDON_VERSION} could not be loaded: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      reason: `kerberos@${KERBEROS_ADDON_VERSION} could not be loaded: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 

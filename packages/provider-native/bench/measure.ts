@@ -33,7 +33,10 @@ export type Contender = () => Promise<number | undefined> | number | undefined;
  * Runs the contenders back to back, `rounds` times, so each round's ratios compare runs made under
  * the same machine load (the machine is shared; absolute rates swing 2× between minutes).
  */
-export async function interleave(rounds: number, contenders: Readonly<Record<string, Contender>>): Promise<Record<string, number[]>> {
+export async function interleave(
+  rounds: number,
+  contenders: Readonly<Record<string, Contender>>,
+): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of Object.entries(contenders)) {
@@ -55,7 +58,9 @@ export function ratios(a: readonly number[] | undefined, b: readonly number[] | 
 export function buildC(lab: Lab): { readonly bin: string } | { readonly reason: string } {
   const out = join(lab.dir, 'gss-bench');
   try {
-    execFileSync('gcc', ['-O2', '-o', out, join(import.meta.dirname, 'gss-bench.c'), '-lgssapi_krb5'], { stdio: 'pipe' });
+    execFileSync('gcc', ['-O2', '-o', out, join(import.meta.dirname, 'gss-bench.c'), '-lgssapi_krb5'], {
+      stdio: 'pipe',
+    });
     return { bin: out };
   } catch (err) {
     const e = err as { stderr?: Buffer; message?: string };
@@ -99,7 +104,11 @@ function sampler(into: readonly RecordableHistogram[]): () => void {
  * lasts ~0.1–0.3 s, so its own p99 is nearly its maximum (a single scheduler hiccup); pooling the
  * windows' samples gives a p99 that means "1 % of the time".
  */
-export async function eventLoopDelay<T>(windows: number, prepare: (window: number) => T, work: (prepared: T) => Promise<void>): Promise<DelayFigure> {
+export async function eventLoopDelay<T>(
+  windows: number,
+  prepare: (window: number) => T,
+  work: (prepared: T) => Promise<void>,
+): Promise<DelayFigure> {
   const pooled = createHistogram();
   const each: number[] = [];
   for (let w = 0; w < windows; w++) {
@@ -117,5 +126,9 @@ export async function eventLoopDelay<T>(windows: number, prepare: (window: numbe
 
 /** The same measurement with nothing running, for `ms` per window: the machine's own floor. */
 export function idleDelay(windows: number, ms: number): Promise<DelayFigure> {
-  return eventLoopDelay(windows, () => ms, (t) => new Promise((resolve) => setTimeout(resolve, t)));
+  return eventLoopDelay(
+    windows,
+    () => ms,
+    (t) => new Promise((resolve) => setTimeout(resolve, t)),
+  );
 }

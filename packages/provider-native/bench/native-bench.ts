@@ -13,8 +13,18 @@ import { labDown, labUp } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
 import { kerberosModule } from '../src/index.js';
 import {
-  acceptSecContext, acquireCredFrom, GssFlag, importName, initSecContext, IovType, NativeHandle, unwrap, unwrapIov, wrap,
-  wrapIov, wrapIovLength,
+  acceptSecContext,
+  acquireCredFrom,
+  GssFlag,
+  importName,
+  initSecContext,
+  IovType,
+  NativeHandle,
+  unwrap,
+  unwrapIov,
+  wrap,
+  wrapIov,
+  wrapIovLength,
 } from '../src/ffi/index.js';
 import { bareKoffiHandshake, bareKoffiIov, bareKoffiKdcHandshake, bareKoffiKdcHandshakeAsync } from './raw-koffi.js';
 import { addonHandshake, KERBEROS_ADDON_VERSION, loadKerberosAddon } from './kerberos-addon.js';
@@ -30,7 +40,12 @@ const ROUNDS = Number(process.env['SSPKIT_BENCH_ROUNDS'] ?? 7);
 const WINDOWS = 5;
 
 /** One in-process handshake through the FFI layer; like the C program, it does not ask for the client's name. */
-async function ffiHandshake(cred: NativeHandle, server: NativeHandle, target: NativeHandle, ticketCached = false): Promise<void> {
+async function ffiHandshake(
+  cred: NativeHandle,
+  server: NativeHandle,
+  target: NativeHandle,
+  ticketCached = false,
+): Promise<void> {
   const ctx = new NativeHandle('context');
   const sctx = new NativeHandle('context');
   try {
@@ -50,7 +65,9 @@ function line(name: string, unit: string, series: Record<string, number[]>, ours
     unit,
     ours: median(o),
     ...(series['c'] !== undefined ? { c: median(series['c']), ratioC: ratios(o, series['c']) } : {}),
-    ...(series['addon'] !== undefined ? { addon: median(series['addon']), ratioAddon: ratios(o, series['addon']) } : {}),
+    ...(series['addon'] !== undefined
+      ? { addon: median(series['addon']), ratioAddon: ratios(o, series['addon']) }
+      : {}),
   };
 }
 
@@ -68,9 +85,14 @@ function delayLine(name: string, d: DelayFigure): BenchLine {
 /** Runs every measurement and returns the lines (also printed). */
 export async function runNativeBench(print = true): Promise<BenchLine[]> {
   // SSPKIT_BENCH_NO_ADDON=1 leaves the addon column out (no npm install, no node-gyp build).
-  const loaded = process.env['SSPKIT_BENCH_NO_ADDON'] === '1' ? { reason: 'SSPKIT_BENCH_NO_ADDON=1' } : loadKerberosAddon();
+  const loaded =
+    process.env['SSPKIT_BENCH_NO_ADDON'] === '1' ? { reason: 'SSPKIT_BENCH_NO_ADDON=1' } : loadKerberosAddon();
   const addon = 'addon' in loaded ? loaded.addon : undefined;
-  const notes: string[] = ['addon' in loaded ? `npm kerberos@${KERBEROS_ADDON_VERSION} loaded` : `npm kerberos addon column empty: ${loaded.reason}`];
+  const notes: string[] = [
+    'addon' in loaded
+      ? `npm kerberos@${KERBEROS_ADDON_VERSION} loaded`
+      : `npm kerberos addon column empty: ${loaded.reason}`,
+  ];
   const lab = await labUp({ detached: false });
   for (const [k, v] of Object.entries(lab.env)) process.env[k] = v;
   const lines: BenchLine[] = [];
@@ -78,7 +100,9 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
     const built = buildC(lab);
     const c = 'bin' in built ? built.bin : undefined;
     if ('reason' in built) notes.push(`C column empty: ${built.reason}`);
-    const server = (await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })).cred;
+    const server = (
+      await acquireCredFrom({ usage: 'ACCEPT', mech: 'krb5', store: { keytab: `FILE:${lab.serviceKeytab}` } })
+    ).cred;
     const cached = join(lab.dir, 'bench.ccache');
     copyFileSync(lab.ccache, cached);
     const cred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${cached}` } })).cred;
@@ -93,23 +117,50 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
     const sspi = await createSspi({ modules: [kerberosModule] });
     // Credentials acquired once, as a server or a long-lived client does: after the warm-up the
     // client's service ticket is pinned (adapter/pins.ts), so first legs run inline.
-    const clientCred = (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 2, authData: { ccache: cached } })).credential!;
-    const serverCred = (await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 1, authData: { keytab: lab.serviceKeytab } })).credential!;
+    const clientCred = (
+      await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: 2, authData: { ccache: cached } })
+    ).credential!;
+    const serverCred = (
+      await sspi.acquireCredentialsHandle({
+        package: 'Kerberos',
+        credentialUse: 1,
+        authData: { keytab: lab.serviceKeytab },
+      })
+    ).credential!;
     const reused = async (): Promise<void> => {
-      const cl = await clientContext(sspi, { package: 'Kerberos', credential: clientCred, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY });
-      const sv = await serverContext(sspi, { package: 'Kerberos', credential: serverCred, requirements: AscReq.CONNECTION });
+      const cl = await clientContext(sspi, {
+        package: 'Kerberos',
+        credential: clientCred,
+        targetName: 'HTTP/localhost',
+        requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY,
+      });
+      const sv = await serverContext(sspi, {
+        package: 'Kerberos',
+        credential: serverCred,
+        requirements: AscReq.CONNECTION,
+      });
       await runHandshake(cl, sv);
       cl.dispose();
       sv.dispose();
     };
     const withAch = async (): Promise<void> => {
-      const cl = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: cached }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY });
-      const sv = await serverContext(sspi, { package: 'Kerberos', authData: { keytab: lab.serviceKeytab }, requirements: AscReq.CONNECTION });
+      const cl = await clientContext(sspi, {
+        package: 'Kerberos',
+        authData: { ccache: cached },
+        targetName: 'HTTP/localhost',
+        requirements: IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY,
+      });
+      const sv = await serverContext(sspi, {
+        package: 'Kerberos',
+        authData: { keytab: lab.serviceKeytab },
+        requirements: AscReq.CONNECTION,
+      });
       await runHandshake(cl, sv);
       cl.dispose();
       sv.dispose();
     };
-    const viaAddon = addon === undefined ? undefined : (): Promise<void> => addonHandshake(addon, 'HTTP@localhost', FLAGS);
+    const viaAddon =
+      addon === undefined ? undefined : (): Promise<void> => addonHandshake(addon, 'HTTP@localhost', FLAGS);
     const bare = bareKoffiHandshake(cred, server, target, FLAGS);
     // Warm-up: JIT, the library's one-time initialisation, the ticket in the cache.
     await rate(300, reused);
@@ -130,7 +181,9 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
     lines.push(line('handshake, cached ticket (FFI, inline first leg)', '/s', cachedRounds, 'ffiInline'));
     lines.push(line('handshake, cached ticket (FFI, async first leg)', '/s', cachedRounds, 'ffiAsync'));
     lines.push(line('handshake, cached ticket (bare koffi calls: the ceiling)', '/s', cachedRounds, 'bare'));
-    lines.push(line('handshake, cached ticket (dispatcher, incl. ACH)', '/s', { ours: [await rate(500, withAch)] }, 'ours'));
+    lines.push(
+      line('handshake, cached ticket (dispatcher, incl. ACH)', '/s', { ours: [await rate(500, withAch)] }, 'ours'),
+    );
     sspi.freeCredentialsHandle(clientCred);
 
     const fresh = join(lab.dir, 'fresh.ccache');
@@ -144,10 +197,13 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
       }
     };
     const addonFresh = join(lab.dir, 'addon-fresh.ccache');
-    const kdcAddon = viaAddon === undefined ? undefined : async (): Promise<void> => {
-      copyFileSync(lab.ccache, addonFresh);
-      await viaAddon();
-    };
+    const kdcAddon =
+      viaAddon === undefined
+        ? undefined
+        : async (): Promise<void> => {
+            copyFileSync(lab.ccache, addonFresh);
+            await viaAddon();
+          };
     process.env['KRB5CCNAME'] = `FILE:${addonFresh}`;
     const bareFresh = join(lab.dir, 'bare-fresh.ccache');
     const bareKdc = bareKoffiKdcHandshake(bareFresh, server, target, FLAGS);
@@ -170,38 +226,65 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
       ...(kdcAddon !== undefined ? { addon: () => rate(kdcN, kdcAddon) } : {}),
     });
     lines.push(line('handshake, KDC round trip each (FFI)', '/s', kdcRounds, 'ours'));
-    lines.push(line('handshake, KDC round trip each (bare koffi, all on the main thread: the ceiling)', '/s', kdcRounds, 'bare'));
-    lines.push(line('handshake, KDC round trip each (bare koffi, first leg async: the ceiling without blocking the loop)', '/s', kdcRounds, 'bareAsync'));
+    lines.push(
+      line('handshake, KDC round trip each (bare koffi, all on the main thread: the ceiling)', '/s', kdcRounds, 'bare'),
+    );
+    lines.push(
+      line(
+        'handshake, KDC round trip each (bare koffi, first leg async: the ceiling without blocking the loop)',
+        '/s',
+        kdcRounds,
+        'bareAsync',
+      ),
+    );
     process.env['KRB5CCNAME'] = lab.env['KRB5CCNAME'] ?? '';
     lines.push(...messageLines);
 
     // The ccache copies are made before each window opens: the window holds only GSS work.
     const idle = await idleDelay(WINDOWS, 200);
     lines.push(delayLine('event-loop delay p99, idle process (machine floor)', idle));
-    const ffiDelay = await eventLoopDelay(WINDOWS, (w) => copies(lab, `conc-${w}`), async (paths) => {
-      await Promise.all(
-        paths.map(async (path) => {
-          const c1 = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${path}` } })).cred;
-          try {
-            await ffiHandshake(c1, server, target);
-          } finally {
-            c1.release();
-          }
-        }),
-      );
-    });
+    const ffiDelay = await eventLoopDelay(
+      WINDOWS,
+      (w) => copies(lab, `conc-${w}`),
+      async (paths) => {
+        await Promise.all(
+          paths.map(async (path) => {
+            const c1 = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${path}` } }))
+              .cred;
+            try {
+              await ffiHandshake(c1, server, target);
+            } finally {
+              c1.release();
+            }
+          }),
+        );
+      },
+    );
     lines.push(delayLine('event-loop delay p99, 200 concurrent KDC handshakes (FFI)', ffiDelay));
-    const dispDelay = await eventLoopDelay(WINDOWS, (w) => copies(lab, `disp-${w}`), async (paths) => {
-      await Promise.all(
-        paths.map(async (path) => {
-          const cl = await clientContext(sspi, { package: 'Kerberos', authData: { ccache: path }, targetName: 'HTTP/localhost', requirements: IscReq.MUTUAL_AUTH });
-          const sv = await serverContext(sspi, { package: 'Kerberos', credential: serverCred, requirements: AscReq.CONNECTION });
-          await runHandshake(cl, sv);
-          cl.dispose();
-          sv.dispose();
-        }),
-      );
-    });
+    const dispDelay = await eventLoopDelay(
+      WINDOWS,
+      (w) => copies(lab, `disp-${w}`),
+      async (paths) => {
+        await Promise.all(
+          paths.map(async (path) => {
+            const cl = await clientContext(sspi, {
+              package: 'Kerberos',
+              authData: { ccache: path },
+              targetName: 'HTTP/localhost',
+              requirements: IscReq.MUTUAL_AUTH,
+            });
+            const sv = await serverContext(sspi, {
+              package: 'Kerberos',
+              credential: serverCred,
+              requirements: AscReq.CONNECTION,
+            });
+            await runHandshake(cl, sv);
+            cl.dispose();
+            sv.dispose();
+          }),
+        );
+      },
+    );
     lines.push(delayLine('event-loop delay p99, 200 concurrent KDC handshakes (dispatcher)', dispDelay));
     sspi.freeCredentialsHandle(serverCred);
     cred.release();
@@ -215,7 +298,14 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
 }
 
 /** wrap+unwrap at 64 B and 64 KiB (gss_wrap and the in-place IOV path) and RSS over 100,000. */
-async function perMessage(cred: NativeHandle, server: NativeHandle, target: NativeHandle, c: string | undefined, lab: Lab, cached: string): Promise<BenchLine[]> {
+async function perMessage(
+  cred: NativeHandle,
+  server: NativeHandle,
+  target: NativeHandle,
+  c: string | undefined,
+  lab: Lab,
+  cached: string,
+): Promise<BenchLine[]> {
   const lines: BenchLine[] = [];
   const ctx = new NativeHandle('context');
   const sctx = new NativeHandle('context');
@@ -223,16 +313,27 @@ async function perMessage(cred: NativeHandle, server: NativeHandle, target: Nati
   const b = acceptSecContext({ cred: server, ctx: sctx, input: a.output });
   b.source?.release();
   await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: b.output });
-  for (const [size, n] of [[64, 50_000], [65536, 600]] as const) {
+  for (const [size, n] of [
+    [64, 50_000],
+    [65536, 600],
+  ] as const) {
     const msg = Buffer.alloc(size, 7);
     const once = (): void => {
       unwrap(sctx.ptr, wrap(ctx.ptr, true, 0, msg).token);
     };
     // The EncryptMessage path: in place, header sized once, nothing allocated by the library.
-    const segments = [{ type: IovType.HEADER, data: Buffer.alloc(0) }, { type: IovType.DATA, data: msg }, { type: IovType.PADDING, data: Buffer.alloc(0) }];
+    const segments = [
+      { type: IovType.HEADER, data: Buffer.alloc(0) },
+      { type: IovType.DATA, data: msg },
+      { type: IovType.PADDING, data: Buffer.alloc(0) },
+    ];
     const header = Buffer.alloc(wrapIovLength(ctx.ptr, true, 0, segments)[0] ?? 0);
     const data = Buffer.from(msg);
-    const iov = [{ type: IovType.HEADER, data: header }, { type: IovType.DATA, data }, { type: IovType.PADDING, data: Buffer.alloc(0) }];
+    const iov = [
+      { type: IovType.HEADER, data: header },
+      { type: IovType.DATA, data },
+      { type: IovType.PADDING, data: Buffer.alloc(0) },
+    ];
     const inPlace = (): void => {
       wrapIov(ctx.ptr, true, 0, iov);
       unwrapIov(sctx.ptr, iov);
@@ -249,10 +350,15 @@ async function perMessage(cred: NativeHandle, server: NativeHandle, target: Nati
       iov: () => rate(n, inPlace),
       bareIov: () => rate(n, bare),
     });
-    const vsCIov = (key: string): Record<string, number[]> => ({ [key]: rounds[key] ?? [], ...(rounds['cIov'] !== undefined ? { c: rounds['cIov'] } : {}) });
+    const vsCIov = (key: string): Record<string, number[]> => ({
+      [key]: rounds[key] ?? [],
+      ...(rounds['cIov'] !== undefined ? { c: rounds['cIov'] } : {}),
+    });
     lines.push(line(`wrap+unwrap ${size} B (FFI, gss_wrap)`, '/s', rounds, 'wrap'));
     lines.push(line(`wrap+unwrap ${size} B (FFI, in-place IOV vs C IOV)`, '/s', vsCIov('iov'), 'iov'));
-    lines.push(line(`wrap+unwrap ${size} B (bare koffi IOV vs C IOV: the ceiling)`, '/s', vsCIov('bareIov'), 'bareIov'));
+    lines.push(
+      line(`wrap+unwrap ${size} B (bare koffi IOV vs C IOV: the ceiling)`, '/s', vsCIov('bareIov'), 'bareIov'),
+    );
   }
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
@@ -267,7 +373,11 @@ async function perMessage(cred: NativeHandle, server: NativeHandle, target: Nati
   lines.push({ name: 'RSS growth over 100,000 wrap+unwrap', ours: mib(after.rss - before.rss), unit: 'MiB' });
   // V8 may enlarge its young generation at any time (up to 2 × 16 MiB): that shows in RSS without
   // being a leak, so the growth outside V8's heap is printed too.
-  lines.push({ name: '  of which outside the V8 heap (native)', ours: mib(after.rss - after.heapTotal - (before.rss - before.heapTotal)), unit: 'MiB' });
+  lines.push({
+    name: '  of which outside the V8 heap (native)',
+    ours: mib(after.rss - after.heapTotal - (before.rss - before.heapTotal)),
+    unit: 'MiB',
+  });
   ctx.release();
   sctx.release();
   return lines;

@@ -7,7 +7,12 @@ import { gssLibrary } from '../src/ffi/library.js';
 import type { NativeHandle } from '../src/ffi/index.js';
 
 /** Returns a function performing one in-process handshake with bare koffi calls. */
-export function bareKoffiHandshake(cred: NativeHandle, server: NativeHandle, target: NativeHandle, flags: number): () => void {
+export function bareKoffiHandshake(
+  cred: NativeHandle,
+  server: NativeHandle,
+  target: NativeHandle,
+  flags: number,
+): () => void {
   const withCred = bareHandshakeWith(server, target, flags);
   const credPtr = cred.ptr;
   return () => withCred(credPtr);
@@ -17,9 +22,9 @@ export function bareKoffiHandshake(cred: NativeHandle, server: NativeHandle, tar
 function bareHandshakeWith(server: NativeHandle, target: NativeHandle, flags: number): (credPtr: bigint) => void {
   const lib = gssLibrary();
   const d = lib.layout.bufferDesc.size;
-  const [minor, ictx, actx, t1, t2, t3, mech, retFlags, time, mechOut, deleg] = [4, 8, 8, d, d, d, 8, 4, 4, 8, 8].map((n) => Buffer.alloc(Math.max(n, 8))) as [
-    Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer,
-  ];
+  const [minor, ictx, actx, t1, t2, t3, mech, retFlags, time, mechOut, deleg] = [4, 8, 8, d, d, d, 8, 4, 4, 8, 8].map(
+    (n) => Buffer.alloc(Math.max(n, 8)),
+  ) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   const serverPtr = server.ptr;
   const targetPtr = target.ptr;
   const krb5 = lib.oids.mechKrb5;
@@ -29,7 +34,21 @@ function bareHandshakeWith(server: NativeHandle, target: NativeHandle, flags: nu
     lib.gss.gss_init_sec_context(minor, credPtr, ictx, targetPtr, krb5, flags, 0, null, null, mech, t1, retFlags, time);
     // Like the C program: no source name (GSS_C_NO_NAME output not requested).
     lib.gss.gss_accept_sec_context(minor, actx, serverPtr, t1, null, null, mechOut, t2, retFlags, time, deleg);
-    const last = lib.gss.gss_init_sec_context(minor, credPtr, ictx, targetPtr, krb5, flags, 0, null, t2, mech, t3, retFlags, time);
+    const last = lib.gss.gss_init_sec_context(
+      minor,
+      credPtr,
+      ictx,
+      targetPtr,
+      krb5,
+      flags,
+      0,
+      null,
+      t2,
+      mech,
+      t3,
+      retFlags,
+      time,
+    );
     lib.gss.gss_release_buffer(minor, t1);
     lib.gss.gss_release_buffer(minor, t2);
     lib.gss.gss_release_buffer(minor, t3);
@@ -66,7 +85,12 @@ function ccacheStore(ccache: string): { readonly store: Buffer; readonly keep: r
  * (gss_acquire_cred_from, synchronous) and the bare handshake, all on the main thread — which
  * sspkit must not do, since the first leg waits on the KDC. Benchmark-only.
  */
-export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, target: NativeHandle, flags: number): () => void {
+export function bareKoffiKdcHandshake(
+  ccache: string,
+  server: NativeHandle,
+  target: NativeHandle,
+  flags: number,
+): () => void {
   const lib = gssLibrary();
   const { store, keep } = ccacheStore(ccache);
   const minor = Buffer.alloc(8);
@@ -93,27 +117,86 @@ export function bareKoffiKdcHandshake(ccache: string, server: NativeHandle, targ
  * gss_init_sec_context goes through koffi's async call (one worker-thread hop, no queue, no
  * handles); acquisition, accept and the second leg stay on the main thread. Benchmark-only.
  */
-export function bareKoffiKdcHandshakeAsync(ccache: string, server: NativeHandle, target: NativeHandle, flags: number): () => Promise<void> {
+export function bareKoffiKdcHandshakeAsync(
+  ccache: string,
+  server: NativeHandle,
+  target: NativeHandle,
+  flags: number,
+): () => Promise<void> {
   const lib = gssLibrary();
   const { store, keep } = ccacheStore(ccache);
   const d = lib.layout.bufferDesc.size;
-  const [minor, credOut, ictx, actx, t1, t2, t3, mech, retFlags, time, mechOut, deleg] = [4, 8, 8, 8, d, d, d, 8, 4, 4, 8, 8].map((n) => Buffer.alloc(Math.max(n, 128))) as [
-    Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer,
+  const [minor, credOut, ictx, actx, t1, t2, t3, mech, retFlags, time, mechOut, deleg] = [
+    4,
+    8,
+    8,
+    8,
+    d,
+    d,
+    d,
+    8,
+    4,
+    4,
+    8,
+    8,
+  ].map((n) => Buffer.alloc(Math.max(n, 128))) as [
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
   ];
   const krb5 = lib.oids.mechKrb5;
   return async () => {
-    if (lib.gss.gss_acquire_cred_from(minor, null, 0, lib.oids.setKrb5, 1, store, credOut, null, null) !== 0) throw new Error('bare koffi acquire failed');
+    if (lib.gss.gss_acquire_cred_from(minor, null, 0, lib.oids.setKrb5, 1, store, credOut, null, null) !== 0)
+      throw new Error('bare koffi acquire failed');
     const credPtr = credOut.readBigUInt64LE(0);
     ictx.fill(0);
     actx.fill(0);
     try {
       const first = await new Promise<number>((resolve, reject) =>
-        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- koffi reports an Error or a string
-        lib.gssAsync.gss_init_sec_context(minor, credPtr, ictx, target.ptr, krb5, flags, 0, null, null, mech, t1, retFlags, time, (err, major) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(major))),
+        lib.gssAsync.gss_init_sec_context(
+          minor,
+          credPtr,
+          ictx,
+          target.ptr,
+          krb5,
+          flags,
+          0,
+          null,
+          null,
+          mech,
+          t1,
+          retFlags,
+          time,
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- koffi reports an Error or a string
+          (err, major) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(major)),
+        ),
       );
       if ((first & 0xffff0000) !== 0) throw new Error(`bare koffi first leg failed: major 0x${first.toString(16)}`);
       lib.gss.gss_accept_sec_context(minor, actx, server.ptr, t1, null, null, mechOut, t2, retFlags, time, deleg);
-      const last = lib.gss.gss_init_sec_context(minor, credPtr, ictx, target.ptr, krb5, flags, 0, null, t2, mech, t3, retFlags, time);
+      const last = lib.gss.gss_init_sec_context(
+        minor,
+        credPtr,
+        ictx,
+        target.ptr,
+        krb5,
+        flags,
+        0,
+        null,
+        t2,
+        mech,
+        t3,
+        retFlags,
+        time,
+      );
       if (last !== 0) throw new Error(`bare koffi handshake failed: major 0x${last.toString(16)}`);
     } finally {
       for (const t of [t1, t2, t3]) lib.gss.gss_release_buffer(minor, t);
@@ -131,7 +214,13 @@ export function bareKoffiKdcHandshakeAsync(ccache: string, server: NativeHandle,
  * The ceiling for the 64 B in-place line: gss_wrap_iov + gss_unwrap_iov on a preallocated
  * HEADER/DATA/PADDING descriptor array, no sspkit code. Benchmark-only.
  */
-export function bareKoffiIov(ctx: NativeHandle, sctx: NativeHandle, headerLength: number, message: Buffer, iovType: { readonly HEADER: number; readonly DATA: number; readonly PADDING: number }): () => void {
+export function bareKoffiIov(
+  ctx: NativeHandle,
+  sctx: NativeHandle,
+  headerLength: number,
+  message: Buffer,
+  iovType: { readonly HEADER: number; readonly DATA: number; readonly PADDING: number },
+): () => void {
   const lib = gssLibrary();
   const { koffi } = lib;
   const { size, type, buffer } = lib.layout.iov;
@@ -170,6 +259,7 @@ export function bareKoffiIov(ctx: NativeHandle, sctx: NativeHandle, headerLength
     lib.gss.gss_wrap_iov(minorAt, c, 1, 0, confAt, areaAt, 3);
     lay();
     const major = lib.gss.gss_unwrap_iov(minorAt, s, confAt, qopAt, areaAt, 3);
-    if (major !== 0 || words.length === 0) throw new Error(`bare koffi unwrap_iov failed: major 0x${major.toString(16)}`);
+    if (major !== 0 || words.length === 0)
+      throw new Error(`bare koffi unwrap_iov failed: major 0x${major.toString(16)}`);
   };
 }

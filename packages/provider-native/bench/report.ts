@@ -33,11 +33,15 @@ function ratio(r: readonly number[] | undefined): string {
 /** Prints the table (one row per line) and the notes. */
 export function printLines(lines: readonly BenchLine[], notes: readonly string[], rounds: number): void {
   console.log(`${rounds} interleaved rounds; values are medians, ratios are per round: median [min–max]`);
-  console.log(`${'measurement'.padEnd(62)} ${'ours'.padStart(9)} ${'C'.padStart(9)} ${'addon'.padStart(9)}  ${'ours÷C'.padEnd(20)} ours÷addon`);
+  console.log(
+    `${'measurement'.padEnd(62)} ${'ours'.padStart(9)} ${'C'.padStart(9)} ${'addon'.padStart(9)}  ${'ours÷C'.padEnd(20)} ours÷addon`,
+  );
   for (const l of lines) {
     if (l.windows !== undefined) {
       const w = l.windows.map((x) => x.toFixed(1)).join(' ');
-      console.log(`${l.name.padEnd(62)} ${fmt(l.ours, l.unit).padStart(7)}${l.unit}  (max ${fmt(l.max, l.unit)} ms; per window p99: ${w})`);
+      console.log(
+        `${l.name.padEnd(62)} ${fmt(l.ours, l.unit).padStart(7)}${l.unit}  (max ${fmt(l.max, l.unit)} ms; per window p99: ${w})`,
+      );
       continue;
     }
     const unit = l.unit === '/s' ? '' : l.unit;

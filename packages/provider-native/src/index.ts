@@ -7,7 +7,13 @@ export { kerberosModule } from './kerberos/index.js';
 export { negotiateModule } from './negotiate/index.js';
 export { isAvailable, GssError, configureSharedGate, nativeCallStats, DEFAULT_ASYNC_LIMIT } from './ffi/index.js';
 export type { Availability } from './ffi/index.js';
-export { configureKdcDeadline, kdcDeadlineStats, DEFAULT_KDC_TIMEOUT_MS, DEFAULT_MAX_ABANDONED, KdcDeadlineError } from './adapter/deadline.js';
+export {
+  configureKdcDeadline,
+  kdcDeadlineStats,
+  DEFAULT_KDC_TIMEOUT_MS,
+  DEFAULT_MAX_ABANDONED,
+  KdcDeadlineError,
+} from './adapter/deadline.js';
 export type { NativeAuthData } from './adapter/credentials.js';
 export { secChannelBindings } from './adapter/bindings.js';
 export { lastNativeError } from './adapter/failure.js';

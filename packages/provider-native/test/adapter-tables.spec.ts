@@ -33,14 +33,18 @@ describe('SEC_CHANNEL_BINDINGS', () => {
 
 describe('flag tables', () => {
   it('asks GSS for what ISC_REQ names and nothing else', () => {
-    expect(gssFlagsFromIscReq(IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY | IscReq.ALLOCATE_MEMORY)).toBe(GssFlag.MUTUAL | GssFlag.CONF);
+    expect(gssFlagsFromIscReq(IscReq.MUTUAL_AUTH | IscReq.CONFIDENTIALITY | IscReq.ALLOCATE_MEMORY)).toBe(
+      GssFlag.MUTUAL | GssFlag.CONF,
+    );
     expect(gssFlagsFromIscReq(IscReq.DELEGATE | IscReq.INTEGRITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT)).toBe(
       GssFlag.DELEG | GssFlag.INTEG | GssFlag.REPLAY | GssFlag.SEQUENCE,
     );
   });
 
   it('reports ISC_RET and ASC_RET with their own bit values', () => {
-    expect(iscRetFromGss(GssFlag.INTEG | GssFlag.MUTUAL, IscReq.ALLOCATE_MEMORY)).toBe(IscRet.INTEGRITY | IscRet.MUTUAL_AUTH | IscRet.ALLOCATED_MEMORY);
+    expect(iscRetFromGss(GssFlag.INTEG | GssFlag.MUTUAL, IscReq.ALLOCATE_MEMORY)).toBe(
+      IscRet.INTEGRITY | IscRet.MUTUAL_AUTH | IscRet.ALLOCATED_MEMORY,
+    );
     expect(ascRetFromGss(GssFlag.INTEG | GssFlag.DELEG, 0)).toBe(AscRet.INTEGRITY | AscRet.DELEGATE);
     expect(AscRet.INTEGRITY).not.toBe(IscRet.INTEGRITY);
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SecStatus } from '@sspkit/core';
 import { AsyncGate } from '../src/ffi/queue.js';
-import { KdcDeadlineError, configureKdcDeadline, kdcDeadlineStats, withKdcDeadline, yieldIfDue } from '../src/adapter/deadline.js';
+import {
+  KdcDeadlineError,
+  configureKdcDeadline,
+  kdcDeadlineStats,
+  withKdcDeadline,
+  yieldIfDue,
+} from '../src/adapter/deadline.js';
 
 describe('AsyncGate with an abort signal', () => {
   it('drops a queued call that is aborted, never starting it; a running one keeps its slot', async () => {
@@ -41,14 +47,26 @@ describe('withKdcDeadline', () => {
     expect(kdcDeadlineStats().abandoned).toBe(1);
     // The bound: no new call starts while one is abandoned.
     let started = false;
-    const refused = await withKdcDeadline(1000, 'next', () => ((started = true), Promise.resolve('x')), () => undefined).catch((e: unknown) => e);
+    const refused = await withKdcDeadline(
+      1000,
+      'next',
+      () => ((started = true), Promise.resolve('x')),
+      () => undefined,
+    ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(KdcDeadlineError);
     expect(started).toBe(false);
     finish?.('credential');
     await new Promise((r) => setTimeout(r, 0));
     expect(released).toEqual(['credential']);
     expect(kdcDeadlineStats().abandoned).toBe(0);
-    await expect(withKdcDeadline(1000, 'fast', () => Promise.resolve(5), () => undefined)).resolves.toBe(5);
+    await expect(
+      withKdcDeadline(
+        1000,
+        'fast',
+        () => Promise.resolve(5),
+        () => undefined,
+      ),
+    ).resolves.toBe(5);
     configureKdcDeadline({ timeoutMs: 10_000, maxAbandoned: 8 });
   });
 });

@@ -3,7 +3,8 @@ import { nssIsLocal, nssSources } from '../src/ffi/nss.js';
 
 describe('nsswitch.conf classification', () => {
   it('reads the sources of a database, without comments and action items', () => {
-    const conf = '# comment\npasswd:  files [NOTFOUND=return] sss # trailing\ngroup:\tfiles systemd\nhosts: files dns\n';
+    const conf =
+      '# comment\npasswd:  files [NOTFOUND=return] sss # trailing\ngroup:\tfiles systemd\nhosts: files dns\n';
     expect(nssSources(conf, 'passwd')).toEqual(['files', 'sss']);
     expect(nssSources(conf, 'group')).toEqual(['files', 'systemd']);
     expect(nssSources(conf, 'shadow')).toBeNull();

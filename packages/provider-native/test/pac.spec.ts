@@ -22,7 +22,8 @@ describe('PAC logon information (KERB_VALIDATION_INFO)', () => {
     expect(k.primaryGroupId).toBe(513);
     expect(k.groupIds.map((g) => g.rid)).toEqual([
       3392609, 2999049, 3322974, 513, 2931095, 3338539, 3354830, 3026599, 3338538, 2931096, 3392610, 3342740, 3392630,
-      3014318, 2937394, 3278870, 3038018, 3322975, 3513546, 2966661, 3338434, 3271401, 3051245, 3271606, 3026603, 3018354,
+      3014318, 2937394, 3278870, 3038018, 3322975, 3513546, 2966661, 3338434, 3271401, 3051245, 3271606, 3026603,
+      3018354,
     ]);
     expect(k.groupIds.every((g) => g.attributes === 7)).toBe(true);
     expect(k.userFlags).toBe(32);
@@ -34,10 +35,12 @@ describe('PAC logon information (KERB_VALIDATION_INFO)', () => {
     expect(k.extraSids).toHaveLength(13);
     expect(k.extraSids.slice(0, 12)).toEqual([
       { sid: 'S-1-5-21-773533881-1816936887-355810188-513', attributes: 7 },
-      ...[3101812, 3291368, 3291341, 3322973, 3479105, 3271400, 3283393, 3338537, 3038991, 3037999, 3248111].map((rid) => ({
-        sid: `S-1-5-21-397955417-626881126-188441444-${rid}`,
-        attributes: 0x20000007,
-      })),
+      ...[3101812, 3291368, 3291341, 3322973, 3479105, 3271400, 3283393, 3338537, 3038991, 3037999, 3248111].map(
+        (rid) => ({
+          sid: `S-1-5-21-397955417-626881126-188441444-${rid}`,
+          attributes: 0x20000007,
+        }),
+      ),
     ]);
     expect(k.resourceGroupDomainSid).toBeNull();
     expect(k.resourceGroupIds).toEqual([]);

@@ -48,7 +48,12 @@ describe('AsyncGate', () => {
 
   it('allows at most `burst` inline calls per turn, none while calls are queued', async () => {
     const gate = new AsyncGate(1, 3);
-    expect([gate.claimInline(), gate.claimInline(), gate.claimInline(), gate.claimInline()]).toEqual([true, true, true, false]);
+    expect([gate.claimInline(), gate.claimInline(), gate.claimInline(), gate.claimInline()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(gate.claimInline()).toBe(true);
     // One call in flight, one queued behind it: inline work would jump the queue.
@@ -70,7 +75,7 @@ describe('AsyncGate', () => {
     expect(() => new AsyncGate(257)).toThrow(RangeError);
   });
 
-  it('sizes the default limit from libuv\'s pool (UV_THREADPOOL_SIZE, Node\'s default 4)', () => {
+  it("sizes the default limit from libuv's pool (UV_THREADPOOL_SIZE, Node's default 4)", () => {
     expect(uvPoolSize({})).toBe(4);
     expect(uvPoolSize({ UV_THREADPOOL_SIZE: '16' })).toBe(16);
     expect(uvPoolSize({ UV_THREADPOOL_SIZE: 'x' })).toBe(4);

@@ -53,7 +53,11 @@ export class GssDriver {
     // Only gss-ntlmssp: with other plugins listed, the mechglue would load (and time) them too.
     writeFileSync(join(dir, 'mech'), `gssntlmssp_v1 ${NTLMSSP_OID} ${PLUGIN}\n`);
     const proc = spawn(binary, [user, domain, password], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin', NTLM_USER_FILE: join(dir, 'users'), GSS_MECH_CONFIG: join(dir, 'mech') },
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin',
+        NTLM_USER_FILE: join(dir, 'users'),
+        GSS_MECH_CONFIG: join(dir, 'mech'),
+      },
     });
     proc.on('error', () => undefined); // a failed spawn shows up as the missing "ready" line below
     proc.stderr.resume(); // never let an unread stderr pipe stall the driver

@@ -17,7 +17,7 @@ export function describeHandshake(s: HandshakeSample): string {
   const auth = decodeAuthenticate(s.authenticate);
   if (!chal.ok || !auth.ok) return 'tokens did not decode';
   const f = auth.value.flags;
-  const has = (flag: number): boolean => ((f & flag) >>> 0) === flag >>> 0;
+  const has = (flag: number): boolean => (f & flag) >>> 0 === flag >>> 0;
   const nt = auth.value.ntChallengeResponse;
   const features = [
     nt.length > 24 ? 'NTLMv2' : 'NTLMv1',
@@ -28,7 +28,10 @@ export function describeHandshake(s: HandshakeSample): string {
   ];
   const pairs = nt.length > BLOB_AV_PAIRS ? decodeAvPairs(nt.subarray(BLOB_AV_PAIRS)) : undefined;
   const avFlags = pairs?.ok ? pairs.value.find((p) => p.id === AvId.FLAGS)?.value : undefined;
-  const micAnnounced = avFlags !== undefined && avFlags.length === 4 && (new DataView(avFlags.buffer, avFlags.byteOffset, 4).getUint32(0, true) & AvFlag.MIC_PRESENT) !== 0;
+  const micAnnounced =
+    avFlags !== undefined &&
+    avFlags.length === 4 &&
+    (new DataView(avFlags.buffer, avFlags.byteOffset, 4).getUint32(0, true) & AvFlag.MIC_PRESENT) !== 0;
   const micPresent = auth.value.mic !== undefined && auth.value.mic.some((b) => b !== 0);
   features.push(micAnnounced && micPresent ? 'MIC' : 'no MIC');
   const sizes = `${s.negotiate.length}/${s.challenge.length}/${s.authenticate.length} B`;

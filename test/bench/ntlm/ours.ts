@@ -34,7 +34,12 @@ export class OurSide {
   readonly #seal: { client: ClientContext; server: ServerContext };
   #sendSeq = 0;
 
-  private constructor(sspi: SspiDispatcher, clientCred: CredHandle, serverCred: CredHandle, seal: { client: ClientContext; server: ServerContext }) {
+  private constructor(
+    sspi: SspiDispatcher,
+    clientCred: CredHandle,
+    serverCred: CredHandle,
+    seal: { client: ClientContext; server: ServerContext },
+  ) {
     this.#sspi = sspi;
     this.#clientCred = clientCred;
     this.#serverCred = serverCred;
@@ -43,17 +48,40 @@ export class OurSide {
 
   /** Loads NTLM with the accounts of `users` (the same DOMAIN:user:password text gss-ntlmssp reads). */
   static async create(users: string, user: string, domain: string, password: string): Promise<OurSide> {
-    const sspi = await createSspi({ modules: [createNtlmModule({ accounts: readUserFile(users), domain, computer: 'SRV1', allowReflection: true })] });
-    const out = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.OUTBOUND, authData: { user, domain, password, workstation: 'WS1' } });
+    const sspi = await createSspi({
+      modules: [createNtlmModule({ accounts: readUserFile(users), domain, computer: 'SRV1', allowReflection: true })],
+    });
+    const out = await sspi.acquireCredentialsHandle({
+      package: 'NTLM',
+      credentialUse: SecPkgCred.OUTBOUND,
+      authData: { user, domain, password, workstation: 'WS1' },
+    });
     const inb = await sspi.acquireCredentialsHandle({ package: 'NTLM', credentialUse: SecPkgCred.INBOUND });
-    if (!out.credential || !inb.credential) throw new Error(`AcquireCredentialsHandle failed: 0x${(out.status >>> 0).toString(16)} 0x${(inb.status >>> 0).toString(16)}`);
-    const side = new OurSide(sspi, out.credential, inb.credential, await OurSide.#pair(sspi, out.credential, inb.credential));
+    if (!out.credential || !inb.credential)
+      throw new Error(
+        `AcquireCredentialsHandle failed: 0x${(out.status >>> 0).toString(16)} 0x${(inb.status >>> 0).toString(16)}`,
+      );
+    const side = new OurSide(
+      sspi,
+      out.credential,
+      inb.credential,
+      await OurSide.#pair(sspi, out.credential, inb.credential),
+    );
     await runHandshake(side.#seal.client, side.#seal.server);
     return side;
   }
 
-  static async #pair(sspi: SspiDispatcher, clientCred: CredHandle, serverCred: CredHandle): Promise<{ client: ClientContext; server: ServerContext }> {
-    const client = await clientContext(sspi, { package: 'NTLM', credential: clientCred, targetName: TARGET, requirements: ISC });
+  static async #pair(
+    sspi: SspiDispatcher,
+    clientCred: CredHandle,
+    serverCred: CredHandle,
+  ): Promise<{ client: ClientContext; server: ServerContext }> {
+    const client = await clientContext(sspi, {
+      package: 'NTLM',
+      credential: clientCred,
+      targetName: TARGET,
+      requirements: ISC,
+    });
     const server = await serverContext(sspi, { package: 'NTLM', credential: serverCred, requirements: ASC });
     return { client, server };
   }
@@ -84,10 +112,16 @@ export class OurSide {
         const seq = this.#sendSeq++;
         const token = secBuffer(SecBufferType.TOKEN, new Uint8Array(trailer));
         const body = secBuffer(SecBufferType.DATA, plain.slice());
-        if (this.#sspi.encryptMessage(sender, 0, secBufferDesc(token, body), seq) !== SecStatus.SEC_E_OK) throw new Error('EncryptMessage failed');
-        const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, token.data), secBuffer(SecBufferType.DATA, body.data));
-        if (this.#sspi.decryptMessage(receiver, desc, seq) !== SecStatus.SEC_E_OK) throw new Error('DecryptMessage failed');
-        if (i === 0 && !Buffer.from(desc.buffers[1]!.data).equals(plain)) throw new Error('DecryptMessage returned other bytes');
+        if (this.#sspi.encryptMessage(sender, 0, secBufferDesc(token, body), seq) !== SecStatus.SEC_E_OK)
+          throw new Error('EncryptMessage failed');
+        const desc = secBufferDesc(
+          secBuffer(SecBufferType.TOKEN, token.data),
+          secBuffer(SecBufferType.DATA, body.data),
+        );
+        if (this.#sspi.decryptMessage(receiver, desc, seq) !== SecStatus.SEC_E_OK)
+          throw new Error('DecryptMessage failed');
+        if (i === 0 && !Buffer.from(desc.buffers[1]!.data).equals(plain))
+          throw new Error('DecryptMessage returned other bytes');
       }
     });
   }
@@ -101,7 +135,8 @@ export class OurSide {
     await server.step(authenticate);
     client.dispose();
     server.dispose();
-    if (!negotiate || !challenge || !authenticate || !server.complete) throw new Error('sample handshake did not finish in 3 legs');
+    if (!negotiate || !challenge || !authenticate || !server.complete)
+      throw new Error('sample handshake did not finish in 3 legs');
     return { negotiate, challenge, authenticate };
   }
 

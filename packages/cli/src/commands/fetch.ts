@@ -28,10 +28,14 @@ export interface FetchJson {
 /** `--scheme negotiate,digest` → the allowed schemes (case-insensitive), in strength order. */
 export function parseClientSchemes(list: string | undefined): ClientScheme[] {
   if (list === undefined) return [...SCHEME_STRENGTH];
-  const wanted = list.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const wanted = list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   const out = SCHEME_STRENGTH.filter((s) => wanted.includes(s.toLowerCase()));
   const unknown = wanted.filter((w) => !SCHEME_STRENGTH.some((s) => s.toLowerCase() === w));
-  if (unknown.length > 0 || out.length === 0) throw new Error(`unknown scheme ${JSON.stringify(unknown[0] ?? list)} (known: ${SCHEME_STRENGTH.join(', ')})`);
+  if (unknown.length > 0 || out.length === 0)
+    throw new Error(`unknown scheme ${JSON.stringify(unknown[0] ?? list)} (known: ${SCHEME_STRENGTH.join(', ')})`);
   return out;
 }
 
@@ -49,7 +53,10 @@ function credentials(o: FetchOptions): Partial<Record<ClientScheme, AuthData>> {
 
 function traceLine(l: LegEvent): string[] {
   if (l.direction === 'request') {
-    return [`> ${l.method ?? 'GET'} ${l.url}  [connection ${l.connection}]`, ...Object.entries(l.headers).map(([k, v]) => `> ${k}: ${v}`)];
+    return [
+      `> ${l.method ?? 'GET'} ${l.url}  [connection ${l.connection}]`,
+      ...Object.entries(l.headers).map(([k, v]) => `> ${k}: ${v}`),
+    ];
   }
   return [`< ${l.status ?? 0}`, ...Object.entries(l.headers).map(([k, v]) => `< ${k}: ${v}`)];
 }
@@ -59,7 +66,12 @@ function traceLine(l: LegEvent): string[] {
  * challenge and answer leg printed as `curl -v` does, then the response. Exit 0 for a 2xx/3xx
  * response, 1 for an HTTP error or a failed authentication, 2 for bad arguments.
  */
-export async function fetchCommand(loaded: LoadedSspi, url: string, o: FetchOptions, write: (s: string) => void): Promise<number> {
+export async function fetchCommand(
+  loaded: LoadedSspi,
+  url: string,
+  o: FetchOptions,
+  write: (s: string) => void,
+): Promise<number> {
   let schemes: ClientScheme[];
   try {
     schemes = parseClientSchemes(o.scheme);
@@ -81,7 +93,10 @@ export async function fetchCommand(loaded: LoadedSspi, url: string, o: FetchOpti
   });
   const result: FetchJson = { url, ok: false, legs };
   try {
-    const res = await f(url, { method: o.method ?? (o.data !== undefined ? 'POST' : 'GET'), ...(o.data !== undefined ? { body: o.data } : {}) });
+    const res = await f(url, {
+      method: o.method ?? (o.data !== undefined ? 'POST' : 'GET'),
+      ...(o.data !== undefined ? { body: o.data } : {}),
+    });
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => {
       headers[k] = v;

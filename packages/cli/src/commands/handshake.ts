@@ -54,15 +54,27 @@ export interface HandshakeJson {
 }
 
 const enc = new TextEncoder();
-const CLIENT_REQ = IscReq.MUTUAL_AUTH | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT | IscReq.CONFIDENTIALITY | IscReq.INTEGRITY | IscReq.CONNECTION;
-const SERVER_REQ = AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT | AscReq.CONFIDENTIALITY | AscReq.INTEGRITY | AscReq.CONNECTION;
+const CLIENT_REQ =
+  IscReq.MUTUAL_AUTH |
+  IscReq.REPLAY_DETECT |
+  IscReq.SEQUENCE_DETECT |
+  IscReq.CONFIDENTIALITY |
+  IscReq.INTEGRITY |
+  IscReq.CONNECTION;
+const SERVER_REQ =
+  AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT | AscReq.CONFIDENTIALITY | AscReq.INTEGRITY | AscReq.CONNECTION;
 
 function statusJson(status: number): { status: string; statusCode: string } {
   return { status: statusName(status), statusCode: formatStatus(status) };
 }
 
 function legJson(l: LegRecord): LegJson {
-  const out: LegJson = { side: l.side, ...statusJson(l.status), inputBytes: l.inputLength, outputBytes: l.outputLength };
+  const out: LegJson = {
+    side: l.side,
+    ...statusJson(l.status),
+    inputBytes: l.inputLength,
+    outputBytes: l.outputLength,
+  };
   if (l.completeAuthToken) out.completeAuthToken = statusJson(l.completeAuthToken.status);
   return out;
 }
@@ -77,19 +89,43 @@ function attempt<T>(fn: () => T): { value: T } | { status: number } {
 }
 
 /** Runs client and server in this process through the dispatcher and reports every step. */
-export async function runHandshakeReport(loaded: LoadedSspi, packageName: string, inputs: HandshakeInputs): Promise<HandshakeJson> {
+export async function runHandshakeReport(
+  loaded: LoadedSspi,
+  packageName: string,
+  inputs: HandshakeInputs,
+): Promise<HandshakeJson> {
   const info = loaded.sspi.querySecurityPackageInfo(packageName).packageInfo;
   const name = info?.name ?? packageName;
   const entry = loaded.entries.find((e) => e.name.toLowerCase() === name.toLowerCase());
   const creds = entry
     ? entry.credentials(inputs)
-    : { ...(inputs.user !== undefined ? { client: { user: inputs.user, domain: inputs.domain ?? '', password: inputs.password ?? '' } } : {}), target: inputs.target ?? 'host/localhost' };
-  const report: HandshakeJson = { ok: false, package: name, target: creds.target, user: (creds.client as { user?: string } | undefined)?.user, legs: [] };
+    : {
+        ...(inputs.user !== undefined
+          ? { client: { user: inputs.user, domain: inputs.domain ?? '', password: inputs.password ?? '' } }
+          : {}),
+        target: inputs.target ?? 'host/localhost',
+      };
+  const report: HandshakeJson = {
+    ok: false,
+    package: name,
+    target: creds.target,
+    user: (creds.client as { user?: string } | undefined)?.user,
+    legs: [],
+  };
   let client: ClientContext | undefined;
   let server: ServerContext | undefined;
   try {
-    client = await clientContext(loaded.sspi, { package: name, targetName: creds.target, requirements: (CLIENT_REQ | (entry?.clientReq ?? 0)) >>> 0, ...(creds.client ? { authData: creds.client } : {}) });
-    server = await serverContext(loaded.sspi, { package: name, requirements: (SERVER_REQ | (entry?.serverReq ?? 0)) >>> 0, ...(creds.server ? { authData: creds.server } : {}) });
+    client = await clientContext(loaded.sspi, {
+      package: name,
+      targetName: creds.target,
+      requirements: (CLIENT_REQ | (entry?.clientReq ?? 0)) >>> 0,
+      ...(creds.client ? { authData: creds.client } : {}),
+    });
+    server = await serverContext(loaded.sspi, {
+      package: name,
+      requirements: (SERVER_REQ | (entry?.serverReq ?? 0)) >>> 0,
+      ...(creds.server ? { authData: creds.server } : {}),
+    });
     try {
       await runHandshake(client, server);
     } finally {
@@ -109,7 +145,8 @@ export async function runHandshakeReport(loaded: LoadedSspi, packageName: string
       server!.verify(data, s);
       return s.length;
     });
-    report.signature = 'value' in sig ? { ...statusJson(SecStatus.SEC_E_OK), bytes: sig.value } : statusJson(sig.status);
+    report.signature =
+      'value' in sig ? { ...statusJson(SecStatus.SEC_E_OK), bytes: sig.value } : statusJson(sig.status);
     const seal = attempt(() => {
       const sealed = client!.encrypt(data);
       const hides = !Buffer.from(sealed.data).includes(Buffer.from('quick brown fox'));
@@ -118,7 +155,10 @@ export async function runHandshakeReport(loaded: LoadedSspi, packageName: string
       if (Buffer.compare(Buffer.from(reply), Buffer.from(data)) !== 0) throw new Error('round trip changed the data');
       return { bytes: sealed.token.length, hides };
     });
-    report.encryption = 'value' in seal ? { ...statusJson(SecStatus.SEC_E_OK), bytes: seal.value.bytes, hidesPlaintext: seal.value.hides } : statusJson(seal.status);
+    report.encryption =
+      'value' in seal
+        ? { ...statusJson(SecStatus.SEC_E_OK), bytes: seal.value.bytes, hidesPlaintext: seal.value.hides }
+        : statusJson(seal.status);
     // A package without message protection (SEC_E_UNSUPPORTED_FUNCTION) has nothing to round-trip;
     // any other failure of a round trip is a failed run.
     const fine = (st: number | undefined): boolean => st === undefined || st === SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
@@ -144,11 +184,21 @@ function interleave(a: readonly LegRecord[], b: readonly LegRecord[]): LegRecord
 
 /** Formats the report for people. */
 export function formatHandshake(r: HandshakeJson): string {
-  const lines: string[] = [`Handshake: package ${r.package}, target ${r.target}${r.user ? `, user ${r.user}` : ''}`, ''];
+  const lines: string[] = [
+    `Handshake: package ${r.package}, target ${r.target}${r.user ? `, user ${r.user}` : ''}`,
+    '',
+  ];
   lines.push(
     table(
       ['#', 'side', 'status', 'in', 'out', 'CompleteAuthToken'],
-      r.legs.map((l, i) => [String(i + 1), l.side, `${l.status} ${l.statusCode}`, `${l.inputBytes} B`, `${l.outputBytes} B`, l.completeAuthToken ? l.completeAuthToken.status : '']),
+      r.legs.map((l, i) => [
+        String(i + 1),
+        l.side,
+        `${l.status} ${l.statusCode}`,
+        `${l.inputBytes} B`,
+        `${l.outputBytes} B`,
+        l.completeAuthToken ? l.completeAuthToken.status : '',
+      ]),
     ),
     '',
   );
@@ -165,7 +215,9 @@ export function formatHandshake(r: HandshakeJson): string {
       ? `QuerySecurityContextToken: ${t.domain && !t.user.includes('@') ? `${t.domain}\\` : ''}${t.user}${t.groups.length ? ` (groups: ${t.groups.join(', ')})` : ''}`
       : `QuerySecurityContextToken: ${t.status} ${t.statusCode}`,
   );
-  lines.push(`MakeSignature → VerifySignature: ${r.signature!.status}${r.signature!.bytes !== undefined ? ` (signature ${r.signature!.bytes} B)` : ''}`);
+  lines.push(
+    `MakeSignature → VerifySignature: ${r.signature!.status}${r.signature!.bytes !== undefined ? ` (signature ${r.signature!.bytes} B)` : ''}`,
+  );
   lines.push(
     `EncryptMessage → DecryptMessage, both ways: ${r.encryption!.status}${r.encryption!.bytes !== undefined ? ` (trailer ${r.encryption!.bytes} B, ciphertext ${r.encryption!.hidesPlaintext ? 'hides' : 'SHOWS'} the plaintext)` : ''}`,
   );
@@ -173,12 +225,27 @@ export function formatHandshake(r: HandshakeJson): string {
 }
 
 /** `sspkit handshake`. Exit 0 when every step succeeded, 1 when an SSPI call failed. */
-export async function handshakeCommand(loaded: LoadedSspi, options: HandshakeInputs & { package?: string; json?: boolean }, write: (s: string) => void): Promise<number> {
+export async function handshakeCommand(
+  loaded: LoadedSspi,
+  options: HandshakeInputs & { package?: string; json?: boolean },
+  write: (s: string) => void,
+): Promise<number> {
   const name = options.package ?? 'Mock';
   if (!loaded.sspi.querySecurityPackageInfo(name).packageInfo) {
-    const known = loaded.sspi.enumerateSecurityPackages().packages.map((p) => p.name).join(', ');
+    const known = loaded.sspi
+      .enumerateSecurityPackages()
+      .packages.map((p) => p.name)
+      .join(', ');
     const why = loaded.unavailable.find((u) => u.name.toLowerCase() === name.toLowerCase());
-    write(options.json ? toJson({ ok: false, package: name, error: { ...statusJson(SecStatus.SEC_E_SECPKG_NOT_FOUND), operation: 'QuerySecurityPackageInfo' } }) : `sspkit handshake: no package "${name}" (${why ? why.reason : `known: ${known}`})`);
+    write(
+      options.json
+        ? toJson({
+            ok: false,
+            package: name,
+            error: { ...statusJson(SecStatus.SEC_E_SECPKG_NOT_FOUND), operation: 'QuerySecurityPackageInfo' },
+          })
+        : `sspkit handshake: no package "${name}" (${why ? why.reason : `known: ${known}`})`,
+    );
     return 1;
   }
   const report = await runHandshakeReport(loaded, name, options);

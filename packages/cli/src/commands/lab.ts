@@ -5,8 +5,15 @@ import { toJson } from '../format.js';
 import { chooseLab, severalLabsMessage } from '../lab-pointer.js';
 
 /** `sspkit lab up [--dir D] [--realm R] [--json]`: a throwaway MIT realm on a free loopback port. */
-export async function labUpCommand(options: { dir?: string; realm?: string; json?: boolean }, write: (s: string) => void): Promise<number> {
-  const lab = await labUp({ ...(options.dir !== undefined ? { dir: options.dir } : {}), ...(options.realm !== undefined ? { realm: options.realm } : {}), detached: true });
+export async function labUpCommand(
+  options: { dir?: string; realm?: string; json?: boolean },
+  write: (s: string) => void,
+): Promise<number> {
+  const lab = await labUp({
+    ...(options.dir !== undefined ? { dir: options.dir } : {}),
+    ...(options.realm !== undefined ? { realm: options.realm } : {}),
+    detached: true,
+  });
   if (options.json) {
     write(toJson(labPublicInfo(lab)));
     return 0;
@@ -27,7 +34,10 @@ export async function labUpCommand(options: { dir?: string; realm?: string; json
  * `sspkit lab down [--dir D] [--json]`: stops the KDC by PID and removes the lab. Without `--dir`,
  * the one lab this user has running; with several, nothing is stopped and they are listed.
  */
-export async function labDownCommand(options: { dir?: string; json?: boolean }, write: (s: string) => void): Promise<number> {
+export async function labDownCommand(
+  options: { dir?: string; json?: boolean },
+  write: (s: string) => void,
+): Promise<number> {
   const choice = chooseLab(options.dir, true);
   if (!('dir' in choice)) {
     const error = 'none' in choice ? 'no lab running (give --dir)' : severalLabsMessage(choice.several, '--dir');
@@ -43,7 +53,11 @@ export async function labDownCommand(options: { dir?: string; json?: boolean }, 
     return 1;
   }
   const { realm, pid } = known ?? { realm: undefined, pid: undefined };
-  write(options.json ? toJson({ ok: true, dir: choice.dir, realm, pid }) : `sspkit lab: stopped KDC ${pid ?? '?'} and removed ${choice.dir}`);
+  write(
+    options.json
+      ? toJson({ ok: true, dir: choice.dir, realm, pid })
+      : `sspkit lab: stopped KDC ${pid ?? '?'} and removed ${choice.dir}`,
+  );
   return 0;
 }
 

@@ -32,7 +32,14 @@ export function packagesCommand(loaded: LoadedSspi, options: { json?: boolean },
   write(
     table(
       ['Name', 'Version', 'MaxToken', 'RPCID', 'Capabilities', 'Comment'],
-      rows.map((r) => [r.name, String(r.version), String(r.maxToken), r.rpcId === 0xffff ? 'none' : String(r.rpcId), r.capabilityNames.join(',') || '-', r.comment]),
+      rows.map((r) => [
+        r.name,
+        String(r.version),
+        String(r.maxToken),
+        r.rpcId === 0xffff ? 'none' : String(r.rpcId),
+        r.capabilityNames.join(',') || '-',
+        r.comment,
+      ]),
     ),
   );
   for (const u of loaded.unavailable) write(`(${u.name} not offered: ${u.reason})`);

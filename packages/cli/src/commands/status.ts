@@ -12,7 +12,14 @@ export interface StatusJson {
 }
 
 function toJson(s: StatusInfo): StatusJson {
-  return { value: s.value, hex: s.hex, name: s.name, severity: s.severity, success: s.severity !== 'error', meaning: s.meaning };
+  return {
+    value: s.value,
+    hex: s.hex,
+    name: s.name,
+    severity: s.severity,
+    success: s.severity !== 'error',
+    meaning: s.meaning,
+  };
 }
 
 /** Parses 0x80090308, 2148074248, -2146893048 or SEC_E_INVALID_TOKEN. */
@@ -27,10 +34,18 @@ export function parseStatus(text: string): number | undefined {
 }
 
 /** `sspkit status CODE|NAME [--json]` and `sspkit status --all [--json]`. */
-export function statusCommand(code: string | undefined, options: { all?: boolean; json?: boolean }, write: (s: string) => void): number {
+export function statusCommand(
+  code: string | undefined,
+  options: { all?: boolean; json?: boolean },
+  write: (s: string) => void,
+): number {
   if (options.all) {
     const all = allStatuses();
-    write(options.json ? JSON.stringify(all.map(toJson), null, 2) : all.map((s) => `${s.hex}  ${s.name.padEnd(36)}  ${s.meaning}`).join('\n'));
+    write(
+      options.json
+        ? JSON.stringify(all.map(toJson), null, 2)
+        : all.map((s) => `${s.hex}  ${s.name.padEnd(36)}  ${s.meaning}`).join('\n'),
+    );
     return 0;
   }
   if (code === undefined) {
@@ -39,7 +54,11 @@ export function statusCommand(code: string | undefined, options: { all?: boolean
   }
   const value = parseStatus(code);
   if (value === undefined) {
-    write(options.json ? JSON.stringify({ error: `unknown status: ${code}` }) : `sspkit status: unknown status name "${code}"`);
+    write(
+      options.json
+        ? JSON.stringify({ error: `unknown status: ${code}` })
+        : `sspkit status: unknown status name "${code}"`,
+    );
     return 2;
   }
   const s = describeStatus(value);

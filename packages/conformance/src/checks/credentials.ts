@@ -5,7 +5,13 @@ import type { CheckContext, ConformanceCheck } from '../types.js';
 import type { Harness } from '../harness.js';
 import { S } from './common.js';
 
-async function acquireAndFree(h: Harness, t: CheckContext, side: 'client' | 'server', use: number, name: string): Promise<void> {
+async function acquireAndFree(
+  h: Harness,
+  t: CheckContext,
+  side: 'client' | 'server',
+  use: number,
+  name: string,
+): Promise<void> {
   const r = await h.acquire(side, use);
   t.status(`AcquireCredentialsHandle(${name})`, r.status, [S.SEC_E_OK]);
   t.ensure(r.credential !== undefined, `AcquireCredentialsHandle(${name}) handle`, 'none', 'a credential handle');
@@ -52,14 +58,17 @@ export const credentialChecks: readonly ConformanceCheck[] = [
       const name = `${h.info.name}-sspkit-no-such-package`;
       const r = await h.clientSspi.acquireCredentialsHandle({ package: name, credentialUse: SecPkgCred.OUTBOUND });
       t.status('AcquireCredentialsHandle(unknown package)', r.status, [S.SEC_E_SECPKG_NOT_FOUND]);
-      t.status('QuerySecurityPackageInfo(unknown package)', h.clientSspi.querySecurityPackageInfo(name).status, [S.SEC_E_SECPKG_NOT_FOUND]);
+      t.status('QuerySecurityPackageInfo(unknown package)', h.clientSspi.querySecurityPackageInfo(name).status, [
+        S.SEC_E_SECPKG_NOT_FOUND,
+      ]);
     },
   },
   {
     id: 'credentials.wrong-password',
     area: 'credentials',
     group: 'AcquireCredentialsHandle',
-    title: 'a wrong password is refused with SEC_E_LOGON_DENIED (or the documented status), and the server never accepts',
+    title:
+      'a wrong password is refused with SEC_E_LOGON_DENIED (or the documented status), and the server never accepts',
     required: true,
     gate: {},
     async run(h, t) {
@@ -72,10 +81,25 @@ export const credentialChecks: readonly ConformanceCheck[] = [
         return;
       }
       const d = await (await h.handshake({ clientCred: r.credential! })).run();
-      t.ensure(d.state !== 'done', 'handshake with a wrong password', d.describe(), `a failure with ${accepted.map(statusName).join(' | ')}`);
-      t.ensure(d.state !== 'illegal', 'handshake with a wrong password', `${d.describe()}: ${d.illegal ?? ''}`, 'a legal status sequence');
+      t.ensure(
+        d.state !== 'done',
+        'handshake with a wrong password',
+        d.describe(),
+        `a failure with ${accepted.map(statusName).join(' | ')}`,
+      );
+      t.ensure(
+        d.state !== 'illegal',
+        'handshake with a wrong password',
+        `${d.describe()}: ${d.illegal ?? ''}`,
+        'a legal status sequence',
+      );
       // The client may finish its side first (it cannot know), but the server must never accept.
-      t.ensure(!d.legs.some((l) => l.side === 'server' && l.status === S.SEC_E_OK), 'handshake with a wrong password', d.describe(), 'the server never returns SEC_E_OK');
+      t.ensure(
+        !d.legs.some((l) => l.side === 'server' && l.status === S.SEC_E_OK),
+        'handshake with a wrong password',
+        d.describe(),
+        'the server never returns SEC_E_OK',
+      );
       t.status(`handshake with a wrong password (${d.failed!.side} leg ${d.failed!.leg})`, d.failed!.status, accepted);
     },
   },
@@ -107,7 +131,12 @@ export const credentialChecks: readonly ConformanceCheck[] = [
       if (r.status === S.SEC_E_UNSUPPORTED_FUNCTION) t.skip('the package does not support SECPKG_CRED_ATTR_NAMES');
       t.status('QueryCredentialsAttributes(NAMES)', r.status, [S.SEC_E_OK]);
       const name = (r.buffer as { userName?: unknown } | undefined)?.userName;
-      t.ensure(typeof name === 'string' && name.toLowerCase().includes(user.toLowerCase()), 'SECPKG_CRED_ATTR_NAMES userName', shown(name), `a name containing "${user}"`);
+      t.ensure(
+        typeof name === 'string' && name.toLowerCase().includes(user.toLowerCase()),
+        'SECPKG_CRED_ATTR_NAMES userName',
+        shown(name),
+        `a name containing "${user}"`,
+      );
     },
   },
 ];

@@ -18,8 +18,17 @@ export const exportImportChecks: readonly ConformanceCheck[] = [
       if (mode) exchange(h, t, mode, p.client, p.server, 'before export');
       const e = h.serverSspi.exportSecurityContext(p.server, ContextExport.DELETE_OLD);
       t.status('ExportSecurityContext(DELETE_OLD)', e.status, [S.SEC_E_OK]);
-      t.ensure(e.packedContext instanceof Uint8Array && e.packedContext.length > 0, 'ExportSecurityContext packed context', String(e.packedContext?.length), 'non-empty bytes');
-      t.status('QueryContextAttributes on the exported (deleted) handle', h.serverSspi.queryContextAttributes(p.server, 0).status, [S.SEC_E_INVALID_HANDLE]);
+      t.ensure(
+        e.packedContext instanceof Uint8Array && e.packedContext.length > 0,
+        'ExportSecurityContext packed context',
+        String(e.packedContext?.length),
+        'non-empty bytes',
+      );
+      t.status(
+        'QueryContextAttributes on the exported (deleted) handle',
+        h.serverSspi.queryContextAttributes(p.server, 0).status,
+        [S.SEC_E_INVALID_HANDLE],
+      );
       const i = h.serverSspi.importSecurityContext(h.serverPackage, e.packedContext!, e.token, 'server');
       t.status('ImportSecurityContext', i.status, [S.SEC_E_OK]);
       const imported = h.adopt(i.context!);

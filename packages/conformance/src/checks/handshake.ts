@@ -2,7 +2,17 @@
  * The handshake state machine: legal status sequences, flags both sides agree on and can honour,
  * bad tokens answered with statuses (never a throw), CompleteAuthToken when asked for.
  */
-import { AscRet, IscReq, IscRet, SecBufferType, SecPkgAttr, SecPkgFlag, secBuffer, secBufferDesc, statusName } from '@sspkit/core';
+import {
+  AscRet,
+  IscReq,
+  IscRet,
+  SecBufferType,
+  SecPkgAttr,
+  SecPkgFlag,
+  secBuffer,
+  secBufferDesc,
+  statusName,
+} from '@sspkit/core';
 import type { HandshakeDriver } from '../handshake.js';
 import type { Harness } from '../harness.js';
 import { messageBytes, seal, sign, unseal, verify } from '../messages.js';
@@ -41,13 +51,18 @@ const BACKING: readonly (readonly [number, number, number])[] = [
 const GARBAGE = messageBytes('sspkit conformance: this is not a handshake token', 96);
 
 /** Ordinal of `side`'s next call in `d` (2 = its second Initialize/AcceptSecurityContext). */
-const nextLeg = (d: HandshakeDriver, side: 'client' | 'server'): number => d.legs.filter((l) => l.side === side).length + 1;
+const nextLeg = (d: HandshakeDriver, side: 'client' | 'server'): number =>
+  d.legs.filter((l) => l.side === side).length + 1;
 
 /**
  * Feeds `make(token)` instead of the first token `side` receives, in a fresh handshake; undefined
  * when `side` never receives one.
  */
-async function feed(h: Harness, side: 'client' | 'server', make: (token: Uint8Array) => Uint8Array): Promise<{ status: number; leg: number } | undefined> {
+async function feed(
+  h: Harness,
+  side: 'client' | 'server',
+  make: (token: Uint8Array) => Uint8Array,
+): Promise<{ status: number; leg: number } | undefined> {
   const d = await h.handshake();
   if (!(await d.runUntilInputFor(side))) return undefined;
   const leg = nextLeg(d, side);
@@ -55,13 +70,28 @@ async function feed(h: Harness, side: 'client' | 'server', make: (token: Uint8Ar
   return { status: d.legs.at(-1)!.status, leg };
 }
 
-async function badTokens(h: Harness, t: CheckContext, what: string, defaults: readonly number[], make: (token: Uint8Array) => Uint8Array): Promise<void> {
+async function badTokens(
+  h: Harness,
+  t: CheckContext,
+  what: string,
+  defaults: readonly number[],
+  make: (token: Uint8Array) => Uint8Array,
+): Promise<void> {
   const accepted = t.accepted('status', defaults);
   const server = await feed(h, 'server', make);
   if (server === undefined) t.skip('the server never receives a token from the client');
-  t.status(`AcceptSecurityContext (call ${server.leg}, the first with a client token) with a ${what} token`, server.status, accepted);
+  t.status(
+    `AcceptSecurityContext (call ${server.leg}, the first with a client token) with a ${what} token`,
+    server.status,
+    accepted,
+  );
   const client = await feed(h, 'client', make);
-  if (client !== undefined) t.status(`InitializeSecurityContext (call ${client.leg}, the first with a server token) with a ${what} token`, client.status, accepted);
+  if (client !== undefined)
+    t.status(
+      `InitializeSecurityContext (call ${client.leg}, the first with a server token) with a ${what} token`,
+      client.status,
+      accepted,
+    );
 }
 
 export const handshakeChecks: readonly ConformanceCheck[] = [
@@ -69,7 +99,8 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     id: 'handshake.completes',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'the handshake completes with a legal status sequence (CONTINUE_NEEDED until SEC_E_OK, CompleteAuthToken where asked)',
+    title:
+      'the handshake completes with a legal status sequence (CONTINUE_NEEDED until SEC_E_OK, CompleteAuthToken where asked)',
     required: true,
     gate: { slots: ['lsa.initLsaModeContext', 'lsa.acceptLsaModeContext'] },
     async run(h, t) {
@@ -89,7 +120,12 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       const c = p.driver.clientAttributes;
       const s = p.driver.serverAttributes;
       for (const [isc, asc, name] of SHARED_BITS) {
-        t.ensure(((c & isc) !== 0) === ((s & asc) !== 0), name, `client ${iscName(c & isc) || '—'}, server ${ascName(s & asc) || '—'}`, `both sides grant ${name} or neither does`);
+        t.ensure(
+          ((c & isc) !== 0) === ((s & asc) !== 0),
+          name,
+          `client ${iscName(c & isc) || '—'}, server ${ascName(s & asc) || '—'}`,
+          `both sides grant ${name} or neither does`,
+        );
       }
       t.note(`client ${iscName(c)}; server ${ascName(s)}`, 'matching protection flags');
     },
@@ -105,17 +141,33 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       const p = await h.pair();
       const caps = h.info.capabilities;
       for (const [isc, asc, cap] of BACKING) {
-        if ((p.driver.clientAttributes & isc) !== 0) t.ensure((caps & cap) !== 0, iscName(isc), `granted, but ${capName(cap)} not declared`, `${capName(cap)} declared`);
-        if ((p.driver.serverAttributes & asc) !== 0) t.ensure((caps & cap) !== 0, ascName(asc), `granted, but ${capName(cap)} not declared`, `${capName(cap)} declared`);
+        if ((p.driver.clientAttributes & isc) !== 0)
+          t.ensure(
+            (caps & cap) !== 0,
+            iscName(isc),
+            `granted, but ${capName(cap)} not declared`,
+            `${capName(cap)} declared`,
+          );
+        if ((p.driver.serverAttributes & asc) !== 0)
+          t.ensure(
+            (caps & cap) !== 0,
+            ascName(asc),
+            `granted, but ${capName(cap)} not declared`,
+            `${capName(cap)} declared`,
+          );
       }
-      t.note(`client ${iscName(p.driver.clientAttributes)}; server ${ascName(p.driver.serverAttributes)}`, 'flags the package declares it can honour');
+      t.note(
+        `client ${iscName(p.driver.clientAttributes)}; server ${ascName(p.driver.serverAttributes)}`,
+        'flags the package declares it can honour',
+      );
     },
   },
   {
     id: 'handshake.requested-protection-granted',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'a protection the package declares and the client requests is granted (ISC_REQ_INTEGRITY with SECPKG_FLAG_INTEGRITY, ISC_REQ_CONFIDENTIALITY with SECPKG_FLAG_PRIVACY)',
+    title:
+      'a protection the package declares and the client requests is granted (ISC_REQ_INTEGRITY with SECPKG_FLAG_INTEGRITY, ISC_REQ_CONFIDENTIALITY with SECPKG_FLAG_PRIVACY)',
     required: true,
     gate: {},
     async run(h, t) {
@@ -124,7 +176,12 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       if (wanted.length === 0) t.skip('the client requests no protection the package declares');
       const p = await h.pair();
       for (const [, ret, cap] of wanted) {
-        t.ensure((p.driver.clientAttributes & ret) !== 0, `client context attributes after requesting ${iscName(ret)}`, `not granted (${iscName(p.driver.clientAttributes) || 'no flags'})`, `${iscName(ret)}, as ${capName(cap)} is declared`);
+        t.ensure(
+          (p.driver.clientAttributes & ret) !== 0,
+          `client context attributes after requesting ${iscName(ret)}`,
+          `not granted (${iscName(p.driver.clientAttributes) || 'no flags'})`,
+          `${iscName(ret)}, as ${capName(cap)} is declared`,
+        );
       }
     },
   },
@@ -132,7 +189,8 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     id: 'handshake.output-too-small',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'the first leg with a token, given a 1-byte output buffer without ALLOCATE_MEMORY, gives SEC_E_BUFFER_TOO_SMALL (or SEC_E_INSUFFICIENT_MEMORY), and a retry works',
+    title:
+      'the first leg with a token, given a 1-byte output buffer without ALLOCATE_MEMORY, gives SEC_E_BUFFER_TOO_SMALL (or SEC_E_INSUFFICIENT_MEMORY), and a retry works',
     required: true,
     gate: {},
     async run(h, t) {
@@ -145,29 +203,50 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       const nth = d.legs.filter((l) => l.side === leg.side).length;
       const call = leg.side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
       if (!d.failed && leg.outputLength <= 1) t.skip(`the first token (${call} call ${nth}) fits in one byte`);
-      t.status(`${call} (call ${nth}, the first with a token) into a 1-byte buffer`, leg.status, t.accepted('status', [S.SEC_E_BUFFER_TOO_SMALL, S.SEC_E_INSUFFICIENT_MEMORY]));
+      t.status(
+        `${call} (call ${nth}, the first with a token) into a 1-byte buffer`,
+        leg.status,
+        t.accepted('status', [S.SEC_E_BUFFER_TOO_SMALL, S.SEC_E_INSUFFICIENT_MEMORY]),
+      );
       const again = await (await h.handshake({ output: h.info.maxToken })).run();
-      t.ensure(again.state === 'done', 'a new handshake into cbMaxToken-sized buffers', again.describe(), 'a completed handshake');
+      t.ensure(
+        again.state === 'done',
+        'a new handshake into cbMaxToken-sized buffers',
+        again.describe(),
+        'a completed handshake',
+      );
     },
   },
   {
     id: 'handshake.empty-output',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: "a leg that produces no token sets the caller's output buffer to 0 bytes (caller-sized buffers, no ALLOCATE_MEMORY)",
+    title:
+      "a leg that produces no token sets the caller's output buffer to 0 bytes (caller-sized buffers, no ALLOCATE_MEMORY)",
     required: true,
     gate: {},
     async run(h, t) {
       const d = await (await h.handshake({ output: h.info.maxToken })).run();
-      t.ensure(d.state === 'done', 'handshake into cbMaxToken-sized buffers', `${d.describe()}${d.illegal ? `: ${d.illegal}` : ''}`, 'a completed handshake');
-      t.ensure(d.untouchedOutputs.length === 0, 'output TOKEN buffer after a leg without a token', `left at ${h.info.maxToken} bytes by ${d.untouchedOutputs.join(', ')}`, 'cbBuffer set to 0');
+      t.ensure(
+        d.state === 'done',
+        'handshake into cbMaxToken-sized buffers',
+        `${d.describe()}${d.illegal ? `: ${d.illegal}` : ''}`,
+        'a completed handshake',
+      );
+      t.ensure(
+        d.untouchedOutputs.length === 0,
+        'output TOKEN buffer after a leg without a token',
+        `left at ${h.info.maxToken} bytes by ${d.untouchedOutputs.join(', ')}`,
+        'cbBuffer set to 0',
+      );
     },
   },
   {
     id: 'handshake.garbage-token',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: "a garbage token in place of each side's first received token gives SEC_E_INVALID_TOKEN (or the documented status), never a throw",
+    title:
+      "a garbage token in place of each side's first received token gives SEC_E_INVALID_TOKEN (or the documented status), never a throw",
     required: true,
     gate: {},
     run: (h, t) => badTokens(h, t, 'garbage', [S.SEC_E_INVALID_TOKEN], () => GARBAGE),
@@ -176,16 +255,21 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
     id: 'handshake.truncated-token',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: "each side's first received token, truncated, gives SEC_E_INCOMPLETE_MESSAGE or SEC_E_INVALID_TOKEN, never a throw",
+    title:
+      "each side's first received token, truncated, gives SEC_E_INCOMPLETE_MESSAGE or SEC_E_INVALID_TOKEN, never a throw",
     required: true,
     gate: {},
-    run: (h, t) => badTokens(h, t, 'truncated', [S.SEC_E_INCOMPLETE_MESSAGE, S.SEC_E_INVALID_TOKEN], (token) => token.subarray(0, Math.floor(token.length / 2))),
+    run: (h, t) =>
+      badTokens(h, t, 'truncated', [S.SEC_E_INCOMPLETE_MESSAGE, S.SEC_E_INVALID_TOKEN], (token) =>
+        token.subarray(0, Math.floor(token.length / 2)),
+      ),
   },
   {
     id: 'handshake.replayed-token',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: "the server leg after the one that took the client's first token refuses that token again with SEC_E_INVALID_TOKEN (or the documented status)",
+    title:
+      "the server leg after the one that took the client's first token refuses that token again with SEC_E_INVALID_TOKEN (or the documented status)",
     required: true,
     gate: {},
     async run(h, t) {
@@ -194,17 +278,23 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       const first = d.pending!;
       await d.step();
       while (d.state === 'running' && d.turn !== 'server') await d.step();
-      if (d.state !== 'running') t.skip('the server consumes a single client token: no later server leg to replay it into');
+      if (d.state !== 'running')
+        t.skip('the server consumes a single client token: no later server leg to replay it into');
       const leg = nextLeg(d, 'server');
       await d.step(first);
-      t.status(`AcceptSecurityContext (call ${leg}) with the client's first token again`, d.legs.at(-1)!.status, t.accepted('status', [S.SEC_E_INVALID_TOKEN]));
+      t.status(
+        `AcceptSecurityContext (call ${leg}) with the client's first token again`,
+        d.legs.at(-1)!.status,
+        t.accepted('status', [S.SEC_E_INVALID_TOKEN]),
+      );
     },
   },
   {
     id: 'handshake.replay-into-fresh-context',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: "the client token that completed the server's authentication, replayed into a fresh server context, does not authenticate again",
+    title:
+      "the client token that completed the server's authentication, replayed into a fresh server context, does not authenticate again",
     required: true,
     gate: {},
     async run(h, t) {
@@ -228,14 +318,20 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       // Authenticated again = the replayed leg finished the server (SEC_E_OK, or SEC_I_COMPLETE_NEEDED
       // whose CompleteAuthToken then succeeded).
       const authenticated = fresh.serverDone && fresh.failed === undefined;
-      t.ensure(!authenticated, `AcceptSecurityContext (call ${leg} of a fresh server context) with the replayed token`, `${statusName(last.status)}: the replay authenticated`, 'a refusal, or a further leg that a replay cannot answer');
+      t.ensure(
+        !authenticated,
+        `AcceptSecurityContext (call ${leg} of a fresh server context) with the replayed token`,
+        `${statusName(last.status)}: the replay authenticated`,
+        'a refusal, or a further leg that a replay cannot answer',
+      );
     },
   },
   {
     id: 'handshake.complete-needed',
     area: 'handshake',
     group: 'CompleteAuthToken',
-    title: 'after SEC_I_COMPLETE_NEEDED, per-message calls (or, without protection, the server\'s token) are refused until CompleteAuthToken, which then succeeds',
+    title:
+      "after SEC_I_COMPLETE_NEEDED, per-message calls (or, without protection, the server's token) are refused until CompleteAuthToken, which then succeeds",
     required: true,
     gate: {},
     async run(h, t) {
@@ -243,21 +339,42 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       if (d.state !== 'done') t.fail('handshake', d.describe(), 'a completed handshake');
       const pending = d.pendingCompletions[0];
       if (!pending) {
-        if (d.legs.some((l) => l.status === S.SEC_I_COMPLETE_NEEDED)) t.skip('SEC_I_COMPLETE_NEEDED came without a token while the peer waited for one: CompleteAuthToken writes it, so it cannot be deferred');
+        if (d.legs.some((l) => l.status === S.SEC_I_COMPLETE_NEEDED))
+          t.skip(
+            'SEC_I_COMPLETE_NEEDED came without a token while the peer waited for one: CompleteAuthToken writes it, so it cannot be deferred',
+          );
         return t.skip('the package never returned SEC_I_COMPLETE_NEEDED');
       }
       const sspi = h.sspiOf(pending.context);
       const peer = pending.side === 'client' ? d.server! : d.client!;
       // What this context was granted, not only what the package declares (HTTP Digest grants no protection).
-      const mode = grantedProtection(h, pending.side, pending.side === 'client' ? d.clientAttributes : d.serverAttributes);
+      const mode = grantedProtection(
+        h,
+        pending.side,
+        pending.side === 'client' ? d.clientAttributes : d.serverAttributes,
+      );
       const data = messageBytes('before CompleteAuthToken');
       // Without protection, the server's identity is what CompleteAuthToken completes: no token before it verified the response.
       const tokenGate = !mode && pending.side === 'server' && h.probe.slots.has('user.getContextToken');
-      if (mode === 'sign') t.status('MakeSignature before CompleteAuthToken', sign(sspi, pending.context, data, h.generous).status, t.accepted('refusal', [S.SEC_E_OUT_OF_SEQUENCE]));
-      if (mode === 'seal') t.status('EncryptMessage before CompleteAuthToken', seal(sspi, pending.context, data, h.generous).status, t.accepted('refusal', [S.SEC_E_OUT_OF_SEQUENCE]));
+      if (mode === 'sign')
+        t.status(
+          'MakeSignature before CompleteAuthToken',
+          sign(sspi, pending.context, data, h.generous).status,
+          t.accepted('refusal', [S.SEC_E_OUT_OF_SEQUENCE]),
+        );
+      if (mode === 'seal')
+        t.status(
+          'EncryptMessage before CompleteAuthToken',
+          seal(sspi, pending.context, data, h.generous).status,
+          t.accepted('refusal', [S.SEC_E_OUT_OF_SEQUENCE]),
+        );
       if (tokenGate) {
         const early = sspi.querySecurityContextToken(pending.context).status;
-        t.status('QuerySecurityContextToken before CompleteAuthToken', early, t.accepted('token-refusal', [S.SEC_E_OUT_OF_SEQUENCE, S.SEC_E_NO_IMPERSONATION, S.SEC_E_INVALID_HANDLE]));
+        t.status(
+          'QuerySecurityContextToken before CompleteAuthToken',
+          early,
+          t.accepted('token-refusal', [S.SEC_E_OUT_OF_SEQUENCE, S.SEC_E_NO_IMPERSONATION, S.SEC_E_INVALID_HANDLE]),
+        );
       }
       t.status('CompleteAuthToken', await sspi.completeAuthToken(pending.context, pending.token), [S.SEC_E_OK]);
       if (mode === 'sign') {
@@ -270,22 +387,37 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
         t.status('EncryptMessage after CompleteAuthToken', s.status, [S.SEC_E_OK]);
         t.status('DecryptMessage by the peer', unseal(h.sspiOf(peer), peer, s.wire).status, [S.SEC_E_OK]);
       }
-      if (tokenGate) t.status('QuerySecurityContextToken after CompleteAuthToken', sspi.querySecurityContextToken(pending.context).status, [S.SEC_E_OK]);
-      if (!mode && !tokenGate) t.note(`${pending.side} SEC_I_COMPLETE_NEEDED → CompleteAuthToken SEC_E_OK`, 'CompleteAuthToken succeeds (no protection granted and no token slot: nothing to refuse before it)');
+      if (tokenGate)
+        t.status(
+          'QuerySecurityContextToken after CompleteAuthToken',
+          sspi.querySecurityContextToken(pending.context).status,
+          [S.SEC_E_OK],
+        );
+      if (!mode && !tokenGate)
+        t.note(
+          `${pending.side} SEC_I_COMPLETE_NEEDED → CompleteAuthToken SEC_E_OK`,
+          'CompleteAuthToken succeeds (no protection granted and no token slot: nothing to refuse before it)',
+        );
     },
   },
   {
     id: 'handshake.missing-input',
     area: 'handshake',
     group: 'InitializeSecurityContext/AcceptSecurityContext',
-    title: 'AcceptSecurityContext without an input TOKEN buffer gives SEC_E_INVALID_TOKEN (or the documented status; a documented success, a challenge, creates a context that deletes cleanly)',
+    title:
+      'AcceptSecurityContext without an input TOKEN buffer gives SEC_E_INVALID_TOKEN (or the documented status; a documented success, a challenge, creates a context that deletes cleanly)',
     required: false,
     gate: {},
     async run(h, t) {
       const cred = await h.credential('server');
       const output = secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(h.info.maxToken)));
       const given = output.buffers[0]!.data;
-      const r = await h.serverSspi.acceptSecurityContext({ credential: cred, input: secBufferDesc(secBuffer(SecBufferType.EMPTY)), contextReq: h.serverReq, output });
+      const r = await h.serverSspi.acceptSecurityContext({
+        credential: cred,
+        input: secBufferDesc(secBuffer(SecBufferType.EMPTY)),
+        contextReq: h.serverReq,
+        output,
+      });
       if (r.context) h.adopt(r.context);
       const step = 'AcceptSecurityContext with no TOKEN buffer';
       t.status(step, r.status, t.accepted('status', [S.SEC_E_INVALID_TOKEN]));
@@ -298,11 +430,22 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
       t.ensure(r.context !== undefined, step, `${statusName(r.status)} without a context handle`, 'a context handle');
       const token = output.buffers[0]!.data;
       if (r.status === S.SEC_I_CONTINUE_NEEDED || r.status === S.SEC_I_COMPLETE_AND_CONTINUE) {
-        t.ensure(token.length > 0 && !(token === given && token.length === h.info.maxToken), `${step}: output`, 'no token', 'a token for the client (with neither side holding a token, nothing can follow)');
+        t.ensure(
+          token.length > 0 && !(token === given && token.length === h.info.maxToken),
+          `${step}: output`,
+          'no token',
+          'a token for the client (with neither side holding a token, nothing can follow)',
+        );
       }
       const ctx = r.context!;
-      t.status('DeleteSecurityContext of the context it created', h.serverSspi.deleteSecurityContext(ctx), [S.SEC_E_OK]);
-      t.status('QueryContextAttributes(SIZES) on the deleted context', h.serverSspi.queryContextAttributes(ctx, SecPkgAttr.SIZES).status, [S.SEC_E_INVALID_HANDLE]);
+      t.status('DeleteSecurityContext of the context it created', h.serverSspi.deleteSecurityContext(ctx), [
+        S.SEC_E_OK,
+      ]);
+      t.status(
+        'QueryContextAttributes(SIZES) on the deleted context',
+        h.serverSspi.queryContextAttributes(ctx, SecPkgAttr.SIZES).status,
+        [S.SEC_E_INVALID_HANDLE],
+      );
       // Underneath the dispatcher: the package itself must have forgotten the context (no leak).
       const lsa = h.tracker.lsa[h.index];
       const issued = [...(h.tracker.contexts.get(h.index) ?? [])];
@@ -315,7 +458,10 @@ export const handshakeChecks: readonly ConformanceCheck[] = [
           else t.status(label, again, [S.SEC_E_INVALID_HANDLE]);
         }
       }
-      t.note(`${statusName(r.status)} with a ${token.length}-byte token; the context was deleted cleanly`, `${statusList(t.accepted('status', [S.SEC_E_INVALID_TOKEN]))}; a context deleted cleanly`);
+      t.note(
+        `${statusName(r.status)} with a ${token.length}-byte token; the context was deleted cleanly`,
+        `${statusList(t.accepted('status', [S.SEC_E_INVALID_TOKEN]))}; a context deleted cleanly`,
+      );
     },
   },
 ];

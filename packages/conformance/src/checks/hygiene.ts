@@ -20,7 +20,10 @@ async function exercise(h: Harness): Promise<void> {
   await attempt(async () => {
     const p = await h.pair();
     const mode = protection(h);
-    for (const [from, to] of [[p.client, p.server], [p.server, p.client]] as const) {
+    for (const [from, to] of [
+      [p.client, p.server],
+      [p.server, p.client],
+    ] as const) {
       if (mode === 'sign') {
         const s = sign(h.sspiOf(from), from, messageBytes('hygiene'), h.generous);
         verify(h.sspiOf(to), to, s.wire);
@@ -31,7 +34,14 @@ async function exercise(h: Harness): Promise<void> {
         unseal(h.sspiOf(to), to, s.wire);
       }
     }
-    for (const a of [SecPkgAttr.NAMES, SecPkgAttr.NATIVE_NAMES, SecPkgAttr.SESSION_KEY, SecPkgAttr.FLAGS, SecPkgAttr.SIZES, SecPkgAttr.PACKAGE_INFO]) {
+    for (const a of [
+      SecPkgAttr.NAMES,
+      SecPkgAttr.NATIVE_NAMES,
+      SecPkgAttr.SESSION_KEY,
+      SecPkgAttr.FLAGS,
+      SecPkgAttr.SIZES,
+      SecPkgAttr.PACKAGE_INFO,
+    ]) {
       h.serverSspi.queryContextAttributes(p.server, a);
       h.clientSspi.queryContextAttributes(p.client, a);
     }
@@ -70,7 +80,12 @@ export const hygieneChecks: readonly ConformanceCheck[] = [
     async run(h, t) {
       await exercise(h);
       const f = h.monitor.faults[0];
-      t.ensure(f === undefined, 'package faults', f ? `${h.monitor.faults.length} fault(s); first in ${f.operation}: ${f.message}` : '', 'none (every outcome is a status)');
+      t.ensure(
+        f === undefined,
+        'package faults',
+        f ? `${h.monitor.faults.length} fault(s); first in ${f.operation}: ${f.message}` : '',
+        'none (every outcome is a status)',
+      );
       t.note('no faults', 'none');
     },
   },
@@ -82,7 +97,8 @@ export const hygieneChecks: readonly ConformanceCheck[] = [
     required: true,
     gate: {},
     async run(h, t) {
-      if (h.config.secrets.length === 0) t.skip('no password or secret configured (client.authData.password or secrets)');
+      if (h.config.secrets.length === 0)
+        t.skip('no password or secret configured (client.authData.password or secrets)');
       await exercise(h);
       const leaks = h.monitor.leaks();
       t.ensure(leaks.length === 0, 'secrets', leaks.join('; '), 'no secret anywhere');

@@ -11,7 +11,11 @@ import { messageBytes } from '../messages.js';
 import type { CheckContext, ConformanceCheck, SlotName } from '../types.js';
 import { S, bothWays, exchange, protection, rawCall } from './common.js';
 
-const msg = (): ReturnType<typeof secBufferDesc> => secBufferDesc(secBuffer(SecBufferType.DATA, messageBytes('dead', 16)), secBuffer(SecBufferType.TOKEN, new Uint8Array(256)));
+const msg = (): ReturnType<typeof secBufferDesc> =>
+  secBufferDesc(
+    secBuffer(SecBufferType.DATA, messageBytes('dead', 16)),
+    secBuffer(SecBufferType.TOKEN, new Uint8Array(256)),
+  );
 const UNKNOWN_ATTRIBUTE = 0x7ffe0001;
 
 /** Every context call an application can make, on `ctx`. */
@@ -26,7 +30,10 @@ async function contextCalls(sspi: SspiDispatcher, ctx: CtxtHandle): Promise<[str
     ['QuerySecurityContextToken', sspi.querySecurityContextToken(ctx).status],
     ['ExportSecurityContext', sspi.exportSecurityContext(ctx, ContextExport.RESET_NEW).status],
     ['CompleteAuthToken', await sspi.completeAuthToken(ctx, secBufferDesc(secBuffer(SecBufferType.TOKEN)))],
-    ['ApplyControlToken', await sspi.applyControlToken(ctx, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(4))))],
+    [
+      'ApplyControlToken',
+      await sspi.applyControlToken(ctx, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(4)))),
+    ],
     ['DeleteSecurityContext', sspi.deleteSecurityContext(ctx)],
   ];
 }
@@ -47,26 +54,80 @@ async function staleHandles(h: Harness, t: CheckContext): Promise<void> {
     t.status(`${what} on deleted handle ${String(handle)}`, result, expected);
   };
   for (const hd of deleted) {
-    if (user?.makeSignature) check('SpMakeSignature', hd, rawCall(() => user.makeSignature!(hd, 0, msg(), 0)));
-    if (user?.verifySignature) check('SpVerifySignature', hd, rawCall(() => user.verifySignature!(hd, msg(), 0, undefined)));
-    if (user?.sealMessage) check('SpSealMessage', hd, rawCall(() => user.sealMessage!(hd, 0, msg(), 0)));
-    if (user?.unsealMessage) check('SpUnsealMessage', hd, rawCall(() => user.unsealMessage!(hd, msg(), 0, undefined)));
-    if (user?.getContextToken) check('SpGetContextToken', hd, rawCall(() => user.getContextToken!(hd)));
-    if (user?.exportContext) check('SpExportContext', hd, rawCall(() => user.exportContext!(hd, 0)));
+    if (user?.makeSignature)
+      check(
+        'SpMakeSignature',
+        hd,
+        rawCall(() => user.makeSignature!(hd, 0, msg(), 0)),
+      );
+    if (user?.verifySignature)
+      check(
+        'SpVerifySignature',
+        hd,
+        rawCall(() => user.verifySignature!(hd, msg(), 0, undefined)),
+      );
+    if (user?.sealMessage)
+      check(
+        'SpSealMessage',
+        hd,
+        rawCall(() => user.sealMessage!(hd, 0, msg(), 0)),
+      );
+    if (user?.unsealMessage)
+      check(
+        'SpUnsealMessage',
+        hd,
+        rawCall(() => user.unsealMessage!(hd, msg(), 0, undefined)),
+      );
+    if (user?.getContextToken)
+      check(
+        'SpGetContextToken',
+        hd,
+        rawCall(() => user.getContextToken!(hd)),
+      );
+    if (user?.exportContext)
+      check(
+        'SpExportContext',
+        hd,
+        rawCall(() => user.exportContext!(hd, 0)),
+      );
     const q = user?.queryContextAttributes ?? lsa.queryContextAttributes;
-    if (q) check('SpQueryContextAttributes', hd, rawCall(() => q.call(user?.queryContextAttributes ? user : lsa, hd, SecPkgAttr.SIZES)));
-    if (lsa.deleteContext) check('SpDeleteContext (again)', hd, rawCall(() => lsa.deleteContext!(hd)));
+    if (q)
+      check(
+        'SpQueryContextAttributes',
+        hd,
+        rawCall(() => q.call(user?.queryContextAttributes ? user : lsa, hd, SecPkgAttr.SIZES)),
+      );
+    if (lsa.deleteContext)
+      check(
+        'SpDeleteContext (again)',
+        hd,
+        rawCall(() => lsa.deleteContext!(hd)),
+      );
   }
   const freed = await h.credential('client');
   t.status('FreeCredentialsHandle', h.clientSspi.freeCredentialsHandle(freed), [S.SEC_E_OK]);
   for (const hc of h.tracker.freedCredentials.get(h.index) ?? []) {
-    if (lsa.freeCredentialsHandle) check('SpFreeCredentialsHandle (again)', hc, rawCall(() => lsa.freeCredentialsHandle!(hc)));
-    if (lsa.queryCredentialsAttributes) check('SpQueryCredentialsAttributes', hc, rawCall(() => lsa.queryCredentialsAttributes!(hc, 1)));
+    if (lsa.freeCredentialsHandle)
+      check(
+        'SpFreeCredentialsHandle (again)',
+        hc,
+        rawCall(() => lsa.freeCredentialsHandle!(hc)),
+      );
+    if (lsa.queryCredentialsAttributes)
+      check(
+        'SpQueryCredentialsAttributes',
+        hc,
+        rawCall(() => lsa.queryCredentialsAttributes!(hc, 1)),
+      );
   }
 }
 
 /** SSPI calls whose slot may be absent: [slot, call]. */
-function optionalCalls(h: Harness, ctx: CtxtHandle, cred: Parameters<SspiDispatcher['freeCredentialsHandle']>[0]): [SlotName, () => SecurityStatus | Promise<SecurityStatus>][] {
+function optionalCalls(
+  h: Harness,
+  ctx: CtxtHandle,
+  cred: Parameters<SspiDispatcher['freeCredentialsHandle']>[0],
+): [SlotName, () => SecurityStatus | Promise<SecurityStatus>][] {
   const c = h.clientSspi;
   return [
     ['user.makeSignature', () => c.makeSignature(ctx, 0, msg(), 0)],
@@ -77,11 +138,18 @@ function optionalCalls(h: Harness, ctx: CtxtHandle, cred: Parameters<SspiDispatc
     ['user.completeAuthToken', () => c.completeAuthToken(ctx, secBufferDesc(secBuffer(SecBufferType.TOKEN)))],
     ['user.exportContext', () => c.exportSecurityContext(ctx, 0).status],
     ['user.importContext', () => c.importSecurityContext(h.clientPackage, new Uint8Array(8)).status],
-    ['lsa.applyControlToken', () => c.applyControlToken(ctx, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(4))))],
+    [
+      'lsa.applyControlToken',
+      () => c.applyControlToken(ctx, secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(4)))),
+    ],
     ['lsa.setContextAttributes', () => c.setContextAttributes(ctx, UNKNOWN_ATTRIBUTE, {})],
     ['lsa.queryCredentialsAttributes', () => c.queryCredentialsAttributes(cred, 1).status],
     ['lsa.setCredentialsAttributes', () => c.setCredentialsAttributes(cred, UNKNOWN_ATTRIBUTE, {})],
-    ['lsa.addCredentials', async () => (await c.addCredentials(cred, { package: h.clientPackage, credentialUse: SecPkgCred.OUTBOUND })).status],
+    [
+      'lsa.addCredentials',
+      async () =>
+        (await c.addCredentials(cred, { package: h.clientPackage, credentialUse: SecPkgCred.OUTBOUND })).status,
+    ],
   ];
 }
 
@@ -98,10 +166,16 @@ export const lifetimeChecks: readonly ConformanceCheck[] = [
       for (const ctx of [p.client, p.server]) {
         const sspi = h.sspiOf(ctx);
         t.status(`DeleteSecurityContext (${ctx.side})`, sspi.deleteSecurityContext(ctx), [S.SEC_E_OK]);
-        for (const [name, st] of await contextCalls(sspi, ctx)) t.status(`${name} on the deleted ${ctx.side} context`, st, [S.SEC_E_INVALID_HANDLE]);
+        for (const [name, st] of await contextCalls(sspi, ctx))
+          t.status(`${name} on the deleted ${ctx.side} context`, st, [S.SEC_E_INVALID_HANDLE]);
       }
       const cred = await h.credential('client');
-      const r = await h.clientSspi.initializeSecurityContext({ credential: cred, context: p.client, contextReq: h.clientReq, output: secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(h.info.maxToken))) });
+      const r = await h.clientSspi.initializeSecurityContext({
+        credential: cred,
+        context: p.client,
+        contextReq: h.clientReq,
+        output: secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(h.info.maxToken))),
+      });
       t.status('InitializeSecurityContext continuing a deleted context', r.status, [S.SEC_E_INVALID_HANDLE]);
     },
   },
@@ -116,10 +190,26 @@ export const lifetimeChecks: readonly ConformanceCheck[] = [
       const cred = await h.credential('client');
       t.status('FreeCredentialsHandle', h.clientSspi.freeCredentialsHandle(cred), [S.SEC_E_OK]);
       const c = h.clientSspi;
-      t.status('InitializeSecurityContext with the freed credential', (await c.initializeSecurityContext({ credential: cred, contextReq: h.clientReq, output: secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(h.info.maxToken))) })).status, [S.SEC_E_INVALID_HANDLE]);
+      t.status(
+        'InitializeSecurityContext with the freed credential',
+        (
+          await c.initializeSecurityContext({
+            credential: cred,
+            contextReq: h.clientReq,
+            output: secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(h.info.maxToken))),
+          })
+        ).status,
+        [S.SEC_E_INVALID_HANDLE],
+      );
       t.status('QueryCredentialsAttributes', c.queryCredentialsAttributes(cred, 1).status, [S.SEC_E_INVALID_HANDLE]);
-      t.status('SetCredentialsAttributes', c.setCredentialsAttributes(cred, UNKNOWN_ATTRIBUTE, {}), [S.SEC_E_INVALID_HANDLE]);
-      t.status('AddCredentials', (await c.addCredentials(cred, { package: h.clientPackage, credentialUse: SecPkgCred.OUTBOUND })).status, [S.SEC_E_INVALID_HANDLE]);
+      t.status('SetCredentialsAttributes', c.setCredentialsAttributes(cred, UNKNOWN_ATTRIBUTE, {}), [
+        S.SEC_E_INVALID_HANDLE,
+      ]);
+      t.status(
+        'AddCredentials',
+        (await c.addCredentials(cred, { package: h.clientPackage, credentialUse: SecPkgCred.OUTBOUND })).status,
+        [S.SEC_E_INVALID_HANDLE],
+      );
       t.status('FreeCredentialsHandle (again)', c.freeCredentialsHandle(cred), [S.SEC_E_INVALID_HANDLE]);
     },
   },
@@ -127,7 +217,8 @@ export const lifetimeChecks: readonly ConformanceCheck[] = [
     id: 'lifetime.stale-package-handles',
     area: 'lifetime',
     group: 'DeleteSecurityContext',
-    title: "the package's own tables answer SEC_E_INVALID_HANDLE for a deleted context or freed credential (no use after delete)",
+    title:
+      "the package's own tables answer SEC_E_INVALID_HANDLE for a deleted context or freed credential (no use after delete)",
     required: true,
     gate: {},
     run: staleHandles,
@@ -136,7 +227,8 @@ export const lifetimeChecks: readonly ConformanceCheck[] = [
     id: 'lifetime.unsupported',
     area: 'lifetime',
     group: 'Absent slots',
-    title: 'absent slots, unknown context attributes and unknown credential attributes give exactly SEC_E_UNSUPPORTED_FUNCTION',
+    title:
+      'absent slots, unknown context attributes and unknown credential attributes give exactly SEC_E_UNSUPPORTED_FUNCTION',
     required: true,
     gate: {},
     async run(h, t) {
@@ -150,10 +242,19 @@ export const lifetimeChecks: readonly ConformanceCheck[] = [
         t.status(`${slot} (absent)`, await call(), expected);
       }
       if (h.probe.slots.has('user.queryContextAttributes') || h.probe.slots.has('lsa.queryContextAttributes')) {
-        for (const ctx of [p.client, p.server]) t.status(`QueryContextAttributes(0x${UNKNOWN_ATTRIBUTE.toString(16)}) on the ${ctx.side}`, h.sspiOf(ctx).queryContextAttributes(ctx, UNKNOWN_ATTRIBUTE).status, expected);
+        for (const ctx of [p.client, p.server])
+          t.status(
+            `QueryContextAttributes(0x${UNKNOWN_ATTRIBUTE.toString(16)}) on the ${ctx.side}`,
+            h.sspiOf(ctx).queryContextAttributes(ctx, UNKNOWN_ATTRIBUTE).status,
+            expected,
+          );
       }
       if (h.probe.slots.has('lsa.queryCredentialsAttributes')) {
-        t.status(`QueryCredentialsAttributes(0x${UNKNOWN_ATTRIBUTE.toString(16)})`, h.clientSspi.queryCredentialsAttributes(cred, UNKNOWN_ATTRIBUTE).status, expected);
+        t.status(
+          `QueryCredentialsAttributes(0x${UNKNOWN_ATTRIBUTE.toString(16)})`,
+          h.clientSspi.queryCredentialsAttributes(cred, UNKNOWN_ATTRIBUTE).status,
+          expected,
+        );
       }
       t.note(`${absent} absent slot(s) and unknown attributes`, 'SEC_E_UNSUPPORTED_FUNCTION');
     },
@@ -175,8 +276,13 @@ export const lifetimeChecks: readonly ConformanceCheck[] = [
       if (mode) bothWays(h, t, mode, p, 'after the credentials were freed');
       else if (h.probe.slots.has('user.getContextToken')) {
         // No message protection applies: the server's identity is what the context still has to give.
-        t.status('QuerySecurityContextToken on the server after the credentials were freed', h.serverSspi.querySecurityContextToken(p.server).status, [S.SEC_E_OK]);
-      } else t.skip('nothing to exercise: no message protection applies and the package has no user.getContextToken slot');
+        t.status(
+          'QuerySecurityContextToken on the server after the credentials were freed',
+          h.serverSspi.querySecurityContextToken(p.server).status,
+          [S.SEC_E_OK],
+        );
+      } else
+        t.skip('nothing to exercise: no message protection applies and the package has no user.getContextToken slot');
     },
   },
   {
@@ -193,7 +299,11 @@ export const lifetimeChecks: readonly ConformanceCheck[] = [
       t.status('DeleteSecurityContext (first server)', h.serverSspi.deleteSecurityContext(a.server), [S.SEC_E_OK]);
       const mode = protection(h);
       if (mode) exchange(h, t, mode, b.client, b.server, 'second pair');
-      t.status('QueryContextAttributes(SIZES) on the second pair', h.clientSspi.queryContextAttributes(b.client, SecPkgAttr.SIZES).status, [S.SEC_E_OK, S.SEC_E_UNSUPPORTED_FUNCTION]);
+      t.status(
+        'QueryContextAttributes(SIZES) on the second pair',
+        h.clientSspi.queryContextAttributes(b.client, SecPkgAttr.SIZES).status,
+        [S.SEC_E_OK, S.SEC_E_UNSUPPORTED_FUNCTION],
+      );
     },
   },
 ];

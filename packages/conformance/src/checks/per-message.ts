@@ -3,7 +3,16 @@
  * reorders refused where the handshake granted detection, sealed output hiding the plaintext,
  * SECPKG_ATTR_SIZES telling the truth, TOKEN buffer errors, read-only buffers untouched.
  */
-import { AscRet, IscRet, SecBufferFlag, SecBufferType, SecPkgAttr, SecPkgFlag, secBuffer, secBufferDesc } from '@sspkit/core';
+import {
+  AscRet,
+  IscRet,
+  SecBufferFlag,
+  SecBufferType,
+  SecPkgAttr,
+  SecPkgFlag,
+  secBuffer,
+  secBufferDesc,
+} from '@sspkit/core';
 import type { CtxtHandle, SecPkgContextSizes } from '@sspkit/core';
 import type { Harness } from '../harness.js';
 import { statusList } from '../outcome.js';
@@ -16,7 +25,13 @@ type Mode = 'sign' | 'seal';
 const SEND = { sign: 'MakeSignature', seal: 'EncryptMessage' } as const;
 const RECEIVE = { sign: 'VerifySignature', seal: 'DecryptMessage' } as const;
 
-function send(h: Harness, mode: Mode, ctx: CtxtHandle, data: Uint8Array, tokenSize = h.generous): { status: number; wire: Wire } {
+function send(
+  h: Harness,
+  mode: Mode,
+  ctx: CtxtHandle,
+  data: Uint8Array,
+  tokenSize = h.generous,
+): { status: number; wire: Wire } {
   return mode === 'sign' ? sign(h.sspiOf(ctx), ctx, data, tokenSize) : seal(h.sspiOf(ctx), ctx, data, tokenSize);
 }
 
@@ -42,7 +57,11 @@ async function bitFlips(h: Harness, t: CheckContext, mode: Mode): Promise<void> 
       const [from, to] = direction === 'client→server' ? [p.client, p.server] : [p.server, p.client];
       const s = send(h, mode, from, data);
       t.status(`${SEND[mode]} ${direction}`, s.status, [S.SEC_E_OK]);
-      const parts = [['data', s.wire.data], ['signature', s.wire.token], ['padding', s.wire.padding]] as const;
+      const parts = [
+        ['data', s.wire.data],
+        ['signature', s.wire.token],
+        ['padding', s.wire.padding],
+      ] as const;
       const total = parts.reduce((n, [, b]) => n + b.length * 8, 0);
       if (bit >= total) break;
       const altered = copyWire(s.wire);
@@ -51,7 +70,11 @@ async function bitFlips(h: Harness, t: CheckContext, mode: Mode): Promise<void> 
         if (offset < bytes.length * 8) {
           const target = name === 'data' ? altered.data : name === 'signature' ? altered.token : altered.padding;
           target[offset >> 3]! ^= 1 << (offset & 7);
-          t.status(`${RECEIVE[mode]} ${direction} with ${name} byte ${offset >> 3} bit ${offset & 7} flipped`, receive(h, mode, to, altered), accepted);
+          t.status(
+            `${RECEIVE[mode]} ${direction} with ${name} byte ${offset >> 3} bit ${offset & 7} flipped`,
+            receive(h, mode, to, altered),
+            accepted,
+          );
           break;
         }
         offset -= bytes.length * 8;
@@ -63,7 +86,10 @@ async function bitFlips(h: Harness, t: CheckContext, mode: Mode): Promise<void> 
       }
     }
   }
-  t.note(`${flips} single-bit flips refused (${pairs} context pairs)`, `every flip refused with ${statusList(accepted)}`);
+  t.note(
+    `${flips} single-bit flips refused (${pairs} context pairs)`,
+    `every flip refused with ${statusList(accepted)}`,
+  );
 }
 
 async function replayOrReorder(h: Harness, t: CheckContext, kind: 'replay' | 'reorder'): Promise<void> {
@@ -88,7 +114,9 @@ async function replayOrReorder(h: Harness, t: CheckContext, kind: 'replay' | 're
 }
 
 function contains(hay: Uint8Array, needle: Uint8Array): boolean {
-  return Buffer.from(hay.buffer, hay.byteOffset, hay.length).includes(Buffer.from(needle.buffer, needle.byteOffset, needle.length));
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.length).includes(
+    Buffer.from(needle.buffer, needle.byteOffset, needle.length),
+  );
 }
 
 export const perMessageChecks: readonly ConformanceCheck[] = [
@@ -164,12 +192,15 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     async run(h, t) {
       needMode(h, t, 'seal');
       const p = await h.pair();
-      const plain = new TextEncoder().encode('sspkit conformance plaintext: attack at dawn, bring the documents. '.repeat(2));
+      const plain = new TextEncoder().encode(
+        'sspkit conformance plaintext: attack at dawn, bring the documents. '.repeat(2),
+      );
       const s = seal(h.clientSspi, p.client, plain, h.generous);
       t.status('EncryptMessage', s.status, [S.SEC_E_OK]);
       const all = Uint8Array.from([...s.wire.data, ...s.wire.token, ...s.wire.padding]);
       for (let i = 0; i + 8 <= plain.length; i++) {
-        if (contains(all, plain.subarray(i, i + 8))) t.fail('EncryptMessage output', `plaintext bytes ${i}…${i + 7} in clear`, 'no 8-byte run of the plaintext');
+        if (contains(all, plain.subarray(i, i + 8)))
+          t.fail('EncryptMessage output', `plaintext bytes ${i}…${i + 7} in clear`, 'no 8-byte run of the plaintext');
       }
       t.note('no plaintext run found', 'no 8-byte run of the plaintext');
     },
@@ -178,7 +209,8 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     id: 'per-message.sizes',
     area: 'per-message',
     group: 'QueryContextAttributes',
-    title: 'SECPKG_ATTR_SIZES: a TOKEN buffer of exactly maxSignature (cbMaxSignature) / securityTrailer (cbSecurityTrailer) bytes is enough',
+    title:
+      'SECPKG_ATTR_SIZES: a TOKEN buffer of exactly maxSignature (cbMaxSignature) / securityTrailer (cbSecurityTrailer) bytes is enough',
     required: true,
     gate: {},
     async run(h, t) {
@@ -188,26 +220,35 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
       t.status('QueryContextAttributes(SECPKG_ATTR_SIZES)', r.status, [S.SEC_E_OK]);
       const z = r.buffer as Partial<SecPkgContextSizes> | undefined;
       const fields = ['maxToken', 'maxSignature', 'blockSize', 'securityTrailer'] as const;
-      for (const f of fields) t.ensure(Number.isInteger(z?.[f]) && z![f]! >= 0, `SIZES.${f}`, String(z?.[f]), 'a non-negative integer');
+      for (const f of fields)
+        t.ensure(Number.isInteger(z?.[f]) && z![f]! >= 0, `SIZES.${f}`, String(z?.[f]), 'a non-negative integer');
       const data = messageBytes('sizes', 40);
       if (offers(h, 'sign')) {
         const s = sign(h.clientSspi, p.client, data, z!.maxSignature!);
-        t.status(`MakeSignature into a ${z!.maxSignature} byte TOKEN buffer (SIZES.maxSignature)`, s.status, [S.SEC_E_OK]);
+        t.status(`MakeSignature into a ${z!.maxSignature} byte TOKEN buffer (SIZES.maxSignature)`, s.status, [
+          S.SEC_E_OK,
+        ]);
         t.status('VerifySignature', verify(h.serverSspi, p.server, s.wire), [S.SEC_E_OK]);
       }
       if (offers(h, 'seal')) {
         const s = seal(h.clientSspi, p.client, data, z!.securityTrailer!);
-        t.status(`EncryptMessage into a ${z!.securityTrailer} byte TOKEN buffer (SIZES.securityTrailer)`, s.status, [S.SEC_E_OK]);
+        t.status(`EncryptMessage into a ${z!.securityTrailer} byte TOKEN buffer (SIZES.securityTrailer)`, s.status, [
+          S.SEC_E_OK,
+        ]);
         t.status('DecryptMessage', unseal(h.serverSspi, p.server, s.wire).status, [S.SEC_E_OK]);
       }
-      t.note(`maxSignature ${z!.maxSignature}, securityTrailer ${z!.securityTrailer}`, 'sizes that fit what the package writes');
+      t.note(
+        `maxSignature ${z!.maxSignature}, securityTrailer ${z!.securityTrailer}`,
+        'sizes that fit what the package writes',
+      );
     },
   },
   {
     id: 'per-message.token-buffer',
     area: 'per-message',
     group: 'MakeSignature/EncryptMessage',
-    title: 'a missing TOKEN buffer gives SEC_E_INVALID_TOKEN, a 1-byte one SEC_E_BUFFER_TOO_SMALL, and the context still works',
+    title:
+      'a missing TOKEN buffer gives SEC_E_INVALID_TOKEN, a 1-byte one SEC_E_BUFFER_TOO_SMALL, and the context still works',
     required: true,
     gate: {},
     async run(h, t) {
@@ -218,10 +259,21 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
       if (offers(h, 'seal')) modes.push('seal');
       for (const mode of modes) {
         const call = (desc: ReturnType<typeof secBufferDesc>): number =>
-          mode === 'sign' ? h.clientSspi.makeSignature(p.client, 0, desc, 0) : h.clientSspi.encryptMessage(p.client, 0, desc, 0);
-        const data = (): ReturnType<typeof secBuffer> => secBuffer(SecBufferType.DATA, messageBytes('token buffer', 40));
-        t.status(`${SEND[mode]} without a TOKEN buffer`, call(secBufferDesc(data())), t.accepted('missing', [S.SEC_E_INVALID_TOKEN]));
-        t.status(`${SEND[mode]} with a 1-byte TOKEN buffer`, call(secBufferDesc(data(), secBuffer(SecBufferType.TOKEN, new Uint8Array(1)))), t.accepted('too-small', [S.SEC_E_BUFFER_TOO_SMALL]));
+          mode === 'sign'
+            ? h.clientSspi.makeSignature(p.client, 0, desc, 0)
+            : h.clientSspi.encryptMessage(p.client, 0, desc, 0);
+        const data = (): ReturnType<typeof secBuffer> =>
+          secBuffer(SecBufferType.DATA, messageBytes('token buffer', 40));
+        t.status(
+          `${SEND[mode]} without a TOKEN buffer`,
+          call(secBufferDesc(data())),
+          t.accepted('missing', [S.SEC_E_INVALID_TOKEN]),
+        );
+        t.status(
+          `${SEND[mode]} with a 1-byte TOKEN buffer`,
+          call(secBufferDesc(data(), secBuffer(SecBufferType.TOKEN, new Uint8Array(1)))),
+          t.accepted('too-small', [S.SEC_E_BUFFER_TOO_SMALL]),
+        );
         exchange(h, t, mode, p.client, p.server, `${mode} after the refused calls`);
       }
     },
@@ -240,11 +292,23 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
       const body = messageBytes('body', 40);
       const RO = SecBufferFlag.READONLY;
       if (offers(h, 'sign')) {
-        const desc = secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.from(header), RO), secBuffer(SecBufferType.DATA, Uint8Array.from(body)), secBuffer(SecBufferType.TOKEN, new Uint8Array(h.generous)));
-        t.status('MakeSignature with a read-only DATA buffer', h.clientSspi.makeSignature(p.client, 0, desc, 0), [S.SEC_E_OK]);
+        const desc = secBufferDesc(
+          secBuffer(SecBufferType.DATA, Uint8Array.from(header), RO),
+          secBuffer(SecBufferType.DATA, Uint8Array.from(body)),
+          secBuffer(SecBufferType.TOKEN, new Uint8Array(h.generous)),
+        );
+        t.status('MakeSignature with a read-only DATA buffer', h.clientSspi.makeSignature(p.client, 0, desc, 0), [
+          S.SEC_E_OK,
+        ]);
         t.ensure(sameBytes(desc.buffers[0]!.data, header), 'MakeSignature read-only buffer', 'changed', 'unchanged');
-        const v = secBufferDesc(secBuffer(SecBufferType.DATA, Uint8Array.from(header), RO), secBuffer(SecBufferType.DATA, Uint8Array.from(body)), secBuffer(SecBufferType.TOKEN, Uint8Array.from(desc.buffers[2]!.data)));
-        t.status('VerifySignature with a read-only DATA buffer', h.serverSspi.verifySignature(p.server, v, 0), [S.SEC_E_OK]);
+        const v = secBufferDesc(
+          secBuffer(SecBufferType.DATA, Uint8Array.from(header), RO),
+          secBuffer(SecBufferType.DATA, Uint8Array.from(body)),
+          secBuffer(SecBufferType.TOKEN, Uint8Array.from(desc.buffers[2]!.data)),
+        );
+        t.status('VerifySignature with a read-only DATA buffer', h.serverSspi.verifySignature(p.server, v, 0), [
+          S.SEC_E_OK,
+        ]);
         t.ensure(sameBytes(v.buffers[0]!.data, header), 'VerifySignature read-only buffer', 'changed', 'unchanged');
       }
       if (offers(h, 'seal')) {
@@ -254,7 +318,9 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
           secBuffer(SecBufferType.DATA, Uint8Array.from(body)),
           secBuffer(SecBufferType.PADDING, new Uint8Array(64)),
         );
-        t.status('EncryptMessage with a read-only DATA buffer', h.clientSspi.encryptMessage(p.client, 0, desc, 0), [S.SEC_E_OK]);
+        t.status('EncryptMessage with a read-only DATA buffer', h.clientSspi.encryptMessage(p.client, 0, desc, 0), [
+          S.SEC_E_OK,
+        ]);
         t.ensure(sameBytes(desc.buffers[1]!.data, header), 'EncryptMessage read-only buffer', 'changed', 'unchanged');
         const d = secBufferDesc(
           secBuffer(SecBufferType.TOKEN, Uint8Array.from(desc.buffers[0]!.data)),
@@ -262,9 +328,16 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
           secBuffer(SecBufferType.DATA, Uint8Array.from(desc.buffers[2]!.data)),
           secBuffer(SecBufferType.PADDING, Uint8Array.from(desc.buffers[3]!.data)),
         );
-        t.status('DecryptMessage with a read-only DATA buffer', h.serverSspi.decryptMessage(p.server, d, 0), [S.SEC_E_OK]);
+        t.status('DecryptMessage with a read-only DATA buffer', h.serverSspi.decryptMessage(p.server, d, 0), [
+          S.SEC_E_OK,
+        ]);
         t.ensure(sameBytes(d.buffers[1]!.data, header), 'DecryptMessage read-only buffer', 'changed', 'unchanged');
-        t.ensure(sameBytes(d.buffers[2]!.data, body), 'DecryptMessage plaintext', 'different bytes', 'the original plaintext');
+        t.ensure(
+          sameBytes(d.buffers[2]!.data, body),
+          'DecryptMessage plaintext',
+          'different bytes',
+          'the original plaintext',
+        );
       }
     },
   },
@@ -277,11 +350,19 @@ export const perMessageChecks: readonly ConformanceCheck[] = [
     gate: {},
     async run(h, t) {
       // Declared, not granted: nothing is granted before the handshake ends, and the call must be refused either way.
-      const mode = h.declares(SecPkgFlag.INTEGRITY) ? 'sign' : h.declares(SecPkgFlag.PRIVACY) ? 'seal' : t.skip('the package declares neither SECPKG_FLAG_INTEGRITY nor SECPKG_FLAG_PRIVACY');
+      const mode = h.declares(SecPkgFlag.INTEGRITY)
+        ? 'sign'
+        : h.declares(SecPkgFlag.PRIVACY)
+          ? 'seal'
+          : t.skip('the package declares neither SECPKG_FLAG_INTEGRITY nor SECPKG_FLAG_PRIVACY');
       const d = await h.handshake();
       await d.step();
       if (d.clientDone || !d.client) return t.skip("the client's first leg completes its side");
-      t.status(`${SEND[mode]} after the first leg`, send(h, mode, d.client, messageBytes('early')).status, t.accepted('status', [S.SEC_E_OUT_OF_SEQUENCE, S.SEC_E_INVALID_HANDLE]));
+      t.status(
+        `${SEND[mode]} after the first leg`,
+        send(h, mode, d.client, messageBytes('early')).status,
+        t.accepted('status', [S.SEC_E_OUT_OF_SEQUENCE, S.SEC_E_INVALID_HANDLE]),
+      );
     },
   },
 ];

@@ -10,7 +10,8 @@
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { Rc4 } from '@sspkit/legacy-crypto';
 
-export type DecryptResult = { readonly ok: true; readonly plain: Uint8Array } | { readonly ok: false; readonly reason: string };
+export type DecryptResult =
+  { readonly ok: true; readonly plain: Uint8Array } | { readonly ok: false; readonly reason: string };
 
 /** RFC 3961 §5.1 n-fold: folds `input` to `n` bytes with 13-bit right rotations and ones' complement addition. */
 export function nfold(input: Uint8Array, n: number): Uint8Array {
@@ -116,7 +117,12 @@ function decryptAesSha1(key: Uint8Array, usage: number, cipher: Uint8Array): Dec
 function kdfHmacSha2(key: Uint8Array, label: Uint8Array, bits: number, hash: 'sha256' | 'sha384'): Uint8Array {
   const k = Buffer.alloc(4);
   k.writeUInt32BE(bits);
-  const out = createHmac(hash, key).update(Uint8Array.of(0, 0, 0, 1)).update(label).update(Uint8Array.of(0)).update(k).digest();
+  const out = createHmac(hash, key)
+    .update(Uint8Array.of(0, 0, 0, 1))
+    .update(label)
+    .update(Uint8Array.of(0))
+    .update(k)
+    .digest();
   return out.subarray(0, bits / 8);
 }
 
@@ -155,7 +161,8 @@ function decryptRc4Hmac(key: Uint8Array, usage: number, cipher: Uint8Array): Dec
   const mac = createHmac('md5', k1).update(plain).digest();
   k1.fill(0);
   k3.fill(0);
-  if (!equal(mac, checksum)) return { ok: false, reason: 'integrity check failed (wrong key, or the token was altered)' };
+  if (!equal(mac, checksum))
+    return { ok: false, reason: 'integrity check failed (wrong key, or the token was altered)' };
   return { ok: true, plain: plain.subarray(8) };
 }
 

@@ -18,7 +18,11 @@ export type KeytabResult =
 /** Parses a keytab's bytes. */
 export function parseKeytab(bytes: Uint8Array): KeytabResult {
   if (bytes.length < 2 || bytes[0] !== 0x05) return { ok: false, reason: 'not a keytab (no 0x05 version byte)' };
-  if (bytes[1] !== 0x02) return { ok: false, reason: `keytab version 0x05${(bytes[1] ?? 0).toString(16).padStart(2, '0')} is not supported` };
+  if (bytes[1] !== 0x02)
+    return {
+      ok: false,
+      reason: `keytab version 0x05${(bytes[1] ?? 0).toString(16).padStart(2, '0')} is not supported`,
+    };
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const entries: KeytabEntry[] = [];
   let p = 2;

@@ -41,12 +41,18 @@ export function kerberosApplicationTag(b: Uint8Array): number | undefined {
 /** Explains a raw Kerberos message; `base` is its offset in the whole input. */
 export function explainKerberos(b: Uint8Array, base: number, opts: KerberosOptions = {}): TokenExplanation {
   const r = readTlv(b, 0, base);
-  if (!r.ok) return { kind: 'kerberos', summary: 'Kerberos message', fields: [], stopped: { at: r.at, reason: r.reason } };
+  if (!r.ok)
+    return { kind: 'kerberos', summary: 'Kerberos message', fields: [], stopped: { at: r.at, reason: r.reason } };
   const app = r.tlv;
   const body = app.children[0];
   const stopped = stopOf(app);
   if (app.cls !== DerClass.Application || body === undefined) {
-    return { kind: 'kerberos', summary: 'not a Kerberos message', fields: [], stopped: { at: app.at, reason: 'no [APPLICATION] SEQUENCE' } };
+    return {
+      kind: 'kerberos',
+      summary: 'not a Kerberos message',
+      fields: [],
+      stopped: { at: app.at, reason: 'no [APPLICATION] SEQUENCE' },
+    };
   }
   switch (app.tag) {
     case MSG.AP_REQ:
@@ -115,7 +121,9 @@ function apRep(s: Tlv): Field[] {
   return [
     field('pvno', num(ctx(s, 0))),
     field('msg-type', num(ctx(s, 1))),
-    encryptedData('enc-part', ctx(s, 2), [field('note', 'encrypted in the session key: not decryptable from a keytab')]),
+    encryptedData('enc-part', ctx(s, 2), [
+      field('note', 'encrypted in the session key: not decryptable from a keytab'),
+    ]),
   ];
 }
 
@@ -133,7 +141,8 @@ function krbError(s: Tlv): Field[] {
   const etext = text(ctx(s, 11));
   if (etext !== undefined) out.push(field('e-text', etext));
   const edata = ctx(s, 12);
-  if (edata !== undefined) out.push(field('e-data', `${edata.content.length} bytes: ${hex(edata.content.subarray(0, 64))}`));
+  if (edata !== undefined)
+    out.push(field('e-data', `${edata.content.length} bytes: ${hex(edata.content.subarray(0, 64))}`));
   return out;
 }
 
@@ -149,10 +158,18 @@ function decryptTicket(tbody: Tlv | undefined, keytab: readonly KeytabEntry[]): 
   const etype = int(ctx(enc, 0));
   const kvno = int(ctx(enc, 1));
   const cipher = ctx(enc, 2)?.content;
-  if (etype === undefined || cipher === undefined) return { fields: [field('decryption', 'the ticket has no etype or cipher')] };
+  if (etype === undefined || cipher === undefined)
+    return { fields: [field('decryption', 'the ticket has no etype or cipher')] };
   const want = `${sname}@${realm ?? ''}`;
-  const keys = keytab.filter((k) => k.principal === want && k.etype === etype && (kvno === undefined || k.kvno === kvno));
-  if (keys.length === 0) return { fields: [field('decryption', `no key in the keytab for ${want}, ${named(ETYPE_NAMES, etype)}, kvno ${kvno ?? '?'}`)] };
+  const keys = keytab.filter(
+    (k) => k.principal === want && k.etype === etype && (kvno === undefined || k.kvno === kvno),
+  );
+  if (keys.length === 0)
+    return {
+      fields: [
+        field('decryption', `no key in the keytab for ${want}, ${named(ETYPE_NAMES, etype)}, kvno ${kvno ?? '?'}`),
+      ],
+    };
   let reason = '';
   for (const k of keys) {
     const d = decrypt(etype, k.key, USAGE.TICKET, cipher);
@@ -200,7 +217,13 @@ function authorizationData(t: Tlv | undefined, depth = 0): Field[] {
     const label = `authorization-data ${named(AD_TYPES, type)}`;
     if (type === 1) {
       const inner = readTlv(data, 0, 0);
-      items.push(field(label, undefined, inner.ok ? authorizationData(inner.tlv, depth + 1) : [field('undecodable', inner.reason)]));
+      items.push(
+        field(
+          label,
+          undefined,
+          inner.ok ? authorizationData(inner.tlv, depth + 1) : [field('undecodable', inner.reason)],
+        ),
+      );
     } else if (type === 128) {
       items.push(field(label, `${data.length} bytes`, [explainPac(data)]));
     } else {
@@ -249,7 +272,7 @@ function gssChecksum(t: Tlv | undefined): Field[] {
     field('Bnd', noBindings ? 'all zero (no channel bindings)' : hex(bnd)),
     field('Flags', `${hex32(flags)} ${bitNames(flags, GSS_CHECKSUM_FLAGS).join(', ')}`),
   ];
-  if ((flags & 1) !== 0 && c.length >= 28) children.push(field('delegation', `KRB-CRED, ${v.getUint16(26, true)} bytes`));
+  if ((flags & 1) !== 0 && c.length >= 28)
+    children.push(field('delegation', `KRB-CRED, ${v.getUint16(26, true)} bytes`));
   return [field('cksum', 'GSS checksum (0x8003, RFC 4121 §4.1.1)', children)];
 }
-

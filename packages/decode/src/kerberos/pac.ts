@@ -59,7 +59,11 @@ function pacBuffer(type: number, b: Uint8Array): Field[] {
       const upn = utf16(b, v.getUint16(2, true), v.getUint16(0, true));
       const dns = utf16(b, v.getUint16(6, true), v.getUint16(4, true));
       const flags = v.getUint32(8, true);
-      return [field('Upn', upn ?? '(out of bounds)'), field('DnsDomainName', dns ?? '(out of bounds)'), field('Flags', hex32(flags))];
+      return [
+        field('Upn', upn ?? '(out of bounds)'),
+        field('DnsDomainName', dns ?? '(out of bounds)'),
+        field('Flags', hex32(flags)),
+      ];
     }
     case 6:
     case 7:
@@ -86,7 +90,11 @@ function logonInfo(b: Uint8Array): Field[] {
       field('UserFlags', hex32(l.userFlags)),
       field('UserAccountControl', hex32(l.userAccountControl)),
       field('LogonTime', l.logonTime?.toISOString() ?? 'never'),
-      field('groups', l.groupSids.length, l.groupSids.map((s) => field(s))),
+      field(
+        'groups',
+        l.groupSids.length,
+        l.groupSids.map((s) => field(s)),
+      ),
     ];
   } catch (e) {
     return [field('undecodable', e instanceof Error ? e.message : 'unknown error')];

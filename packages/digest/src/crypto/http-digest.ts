@@ -18,12 +18,22 @@ export function hashBody(algorithm: DigestAlgorithm, body: Uint8Array): string {
 }
 
 /** H(username:realm:password): what `htdigest` stores and what the session variants re-key. */
-export function userRealmPasswordHash(algorithm: DigestAlgorithm, username: string, realm: string, password: string): string {
+export function userRealmPasswordHash(
+  algorithm: DigestAlgorithm,
+  username: string,
+  realm: string,
+  password: string,
+): string {
   return hashHex(algorithm, username, realm, password);
 }
 
 /** HA1 of RFC 7616 §3.4.2 from the stored H(username:realm:password). */
-export function sessionHa1(algorithm: DigestAlgorithm, baseHa1: string, nonce: string, cnonce: string | undefined): string {
+export function sessionHa1(
+  algorithm: DigestAlgorithm,
+  baseHa1: string,
+  nonce: string,
+  cnonce: string | undefined,
+): string {
   return algorithm.session ? hashHex(algorithm, baseHa1, nonce, cnonce ?? '') : baseHa1;
 }
 
@@ -38,7 +48,8 @@ export interface Ha2Input {
 
 /** HA2 of RFC 7616 §3.4.3. */
 export function ha2(algorithm: DigestAlgorithm, input: Ha2Input): string {
-  if (input.qop === 'auth-int') return hashHex(algorithm, input.method, input.uri, input.bodyHash ?? hashHex(algorithm, ''));
+  if (input.qop === 'auth-int')
+    return hashHex(algorithm, input.method, input.uri, input.bodyHash ?? hashHex(algorithm, ''));
   return hashHex(algorithm, input.method, input.uri);
 }
 

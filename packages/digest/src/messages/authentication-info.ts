@@ -19,18 +19,24 @@ export interface AuthenticationInfo {
 }
 
 /** Parses an `Authentication-Info` value. Never throws. */
-export function parseAuthenticationInfo(header: string, limits: AuthParamLimits = DEFAULT_LIMITS): Result<AuthenticationInfo> {
+export function parseAuthenticationInfo(
+  header: string,
+  limits: AuthParamLimits = DEFAULT_LIMITS,
+): Result<AuthenticationInfo> {
   const params = parseAuthParams(header, limits);
   if (!params.ok) return fail(params.error.code, params.error.message);
   const index = indexParams(params.value);
   if (!index.ok) return fail(index.error.code, index.error.message);
   const get = (name: string): string | undefined => index.value.get(name)?.[0]?.value;
   const qop = get('qop')?.toLowerCase();
-  if (qop !== undefined && qop !== 'auth' && qop !== 'auth-int') return fail(DigestErrorCode.IllegalMessage, 'unknown qop in Authentication-Info');
+  if (qop !== undefined && qop !== 'auth' && qop !== 'auth-int')
+    return fail(DigestErrorCode.IllegalMessage, 'unknown qop in Authentication-Info');
   const ncText = get('nc');
-  if (ncText !== undefined && !/^[0-9a-fA-F]{8}$/.test(ncText)) return fail(DigestErrorCode.IllegalMessage, 'nc is not 8 hex digits');
+  if (ncText !== undefined && !/^[0-9a-fA-F]{8}$/.test(ncText))
+    return fail(DigestErrorCode.IllegalMessage, 'nc is not 8 hex digits');
   const rspauth = get('rspauth')?.toLowerCase();
-  if (rspauth !== undefined && !/^[0-9a-f]+$/.test(rspauth)) return fail(DigestErrorCode.IllegalMessage, 'rspauth is not hex');
+  if (rspauth !== undefined && !/^[0-9a-f]+$/.test(rspauth))
+    return fail(DigestErrorCode.IllegalMessage, 'rspauth is not hex');
   const nextnonce = get('nextnonce');
   const cnonce = get('cnonce');
   return ok({

@@ -40,7 +40,8 @@ export function parseChallenge(header: string, limits: AuthParamLimits = DEFAULT
   const realm = get('realm');
   const nonce = get('nonce');
   if (realm === undefined) return fail(DigestErrorCode.InvalidToken, 'challenge has no realm');
-  if (nonce === undefined || nonce.value.length === 0) return fail(DigestErrorCode.InvalidToken, 'challenge has no nonce');
+  if (nonce === undefined || nonce.value.length === 0)
+    return fail(DigestErrorCode.InvalidToken, 'challenge has no nonce');
 
   let algorithm = DEFAULT_ALGORITHM;
   const alg = get('algorithm');

@@ -42,14 +42,16 @@ export function formatNc(nc: number): string {
 /** Decodes an RFC 5987 ext-value (`UTF-8''percent-encoded`) into a byte string. */
 export function decodeExtValue(value: string): Result<string> {
   const m = /^([A-Za-z0-9!#$%&+\-^_`{}~]+)'([A-Za-z0-9-]*)'(.*)$/.exec(value);
-  if (m === null || (m[1] ?? '').toLowerCase() !== 'utf-8') return fail(DigestErrorCode.IllegalMessage, 'username* is not a UTF-8 ext-value');
+  if (m === null || (m[1] ?? '').toLowerCase() !== 'utf-8')
+    return fail(DigestErrorCode.IllegalMessage, 'username* is not a UTF-8 ext-value');
   const encoded = m[3] ?? '';
   let out = '';
   for (let i = 0; i < encoded.length; i++) {
     const c = encoded[i] ?? '';
     if (c === '%') {
       const hex = encoded.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return fail(DigestErrorCode.IllegalMessage, 'username* has a bad percent escape');
+      if (!/^[0-9a-fA-F]{2}$/.test(hex))
+        return fail(DigestErrorCode.IllegalMessage, 'username* has a bad percent escape');
       out += String.fromCharCode(Number.parseInt(hex, 16));
       i += 2;
     } else if (/^[A-Za-z0-9!#$&+\-.^_`|~]$/.test(c)) {
@@ -66,7 +68,9 @@ export function encodeExtValue(wire: string): string {
   let out = "UTF-8''";
   for (let i = 0; i < wire.length; i++) {
     const c = wire[i] ?? '';
-    out += /^[A-Za-z0-9!#$&+\-.^_`|~]$/.test(c) ? c : `%${wire.charCodeAt(i).toString(16).toUpperCase().padStart(2, '0')}`;
+    out += /^[A-Za-z0-9!#$&+\-.^_`|~]$/.test(c)
+      ? c
+      : `%${wire.charCodeAt(i).toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -83,7 +87,8 @@ export function parseCredentials(header: string, limits: AuthParamLimits = DEFAU
 
   const plain = get('username');
   const ext = get('username*');
-  if (plain !== undefined && ext !== undefined) return fail(DigestErrorCode.IllegalMessage, 'both username and username* present');
+  if (plain !== undefined && ext !== undefined)
+    return fail(DigestErrorCode.IllegalMessage, 'both username and username* present');
   let username: string;
   if (ext !== undefined) {
     const decoded = decodeExtValue(ext.value);
@@ -118,9 +123,11 @@ export function parseCredentials(header: string, limits: AuthParamLimits = DEFAU
   let nc: number | undefined;
   if (qopParam !== undefined) {
     const q = qopParam.value.toLowerCase();
-    if (q !== 'auth' && q !== 'auth-int') return fail(DigestErrorCode.QopNotSupported, 'response names an unsupported qop');
+    if (q !== 'auth' && q !== 'auth-int')
+      return fail(DigestErrorCode.QopNotSupported, 'response names an unsupported qop');
     qop = q;
-    if (cnonce === undefined || cnonce.value.length === 0) return fail(DigestErrorCode.InvalidToken, 'qop present but cnonce missing');
+    if (cnonce === undefined || cnonce.value.length === 0)
+      return fail(DigestErrorCode.InvalidToken, 'qop present but cnonce missing');
     if (ncParam === undefined) return fail(DigestErrorCode.InvalidToken, 'qop present but nc missing');
     if (!HEX8.test(ncParam.value)) return fail(DigestErrorCode.IllegalMessage, 'nc is not 8 hex digits');
     nc = Number.parseInt(ncParam.value, 16);
@@ -153,7 +160,12 @@ export function parseCredentials(header: string, limits: AuthParamLimits = DEFAU
 export function formatCredentials(c: DigestCredentials): string {
   const params: Array<readonly [string, string, boolean]> = [];
   params.push(c.usernameExt ? ['username*', encodeExtValue(c.username), false] : ['username', c.username, true]);
-  params.push(['realm', c.realm, true], ['uri', c.uri, true], ['algorithm', c.algorithm.name, false], ['nonce', c.nonce, true]);
+  params.push(
+    ['realm', c.realm, true],
+    ['uri', c.uri, true],
+    ['algorithm', c.algorithm.name, false],
+    ['nonce', c.nonce, true],
+  );
   if (c.qop !== undefined && c.nc !== undefined && c.cnonce !== undefined) {
     params.push(['nc', formatNc(c.nc), false], ['cnonce', c.cnonce, true], ['qop', c.qop, false]);
   }

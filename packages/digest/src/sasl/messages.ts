@@ -43,7 +43,11 @@ export interface SaslResponse {
   readonly authzid?: string;
 }
 
-function indexed(text: string, limits: AuthParamLimits, repeatable: ReadonlySet<string>): Result<(n: string) => AuthParam[]> {
+function indexed(
+  text: string,
+  limits: AuthParamLimits,
+  repeatable: ReadonlySet<string>,
+): Result<(n: string) => AuthParam[]> {
   const params = parseAuthParams(text, limits);
   if (!params.ok) return fail(params.error.code, params.error.message);
   const index = indexParams(params.value, repeatable);
@@ -68,16 +72,20 @@ export function parseSaslChallenge(text: string): Result<SaslChallenge> {
   if (nonce === undefined) return fail(DigestErrorCode.InvalidToken, 'challenge has no nonce');
   const algorithm = get('algorithm')[0];
   if (algorithm === undefined) return fail(DigestErrorCode.InvalidToken, 'challenge has no algorithm');
-  if (algorithm.value.toLowerCase() !== 'md5-sess') return fail(DigestErrorCode.IllegalMessage, 'challenge algorithm must be md5-sess');
+  if (algorithm.value.toLowerCase() !== 'md5-sess')
+    return fail(DigestErrorCode.IllegalMessage, 'challenge algorithm must be md5-sess');
   const qopParam = get('qop')[0];
-  const qop = (qopParam !== undefined ? splitList(qopParam.value) : ['auth']).filter((q): q is SaslQop => q === 'auth' || q === 'auth-int' || q === 'auth-conf');
+  const qop = (qopParam !== undefined ? splitList(qopParam.value) : ['auth']).filter(
+    (q): q is SaslQop => q === 'auth' || q === 'auth-int' || q === 'auth-conf',
+  );
   if (qop.length === 0) return fail(DigestErrorCode.QopNotSupported, 'challenge offers no supported qop');
   const cipherParam = get('cipher')[0];
   const ciphers = cipherParam !== undefined ? splitList(cipherParam.value).filter(isSaslCipher) : [];
   const maxbuf = parseMaxbuf(get('maxbuf')[0]?.value);
   if (maxbuf === null) return fail(DigestErrorCode.IllegalMessage, 'challenge maxbuf out of range');
   const charset = get('charset')[0];
-  if (charset !== undefined && charset.value.toLowerCase() !== 'utf-8') return fail(DigestErrorCode.IllegalMessage, 'challenge charset must be utf-8');
+  if (charset !== undefined && charset.value.toLowerCase() !== 'utf-8')
+    return fail(DigestErrorCode.IllegalMessage, 'challenge charset must be utf-8');
   const stale = get('stale')[0];
   return ok({
     realms: get('realm').map((r) => r.value),
@@ -115,14 +123,18 @@ export function parseSaslResponse(text: string): Result<SaslResponse> {
   const response = (get('response') ?? '').toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(response)) return fail(DigestErrorCode.IllegalMessage, 'response is not 32 hex digits');
   const qopText = (get('qop') ?? 'auth').toLowerCase();
-  if (qopText !== 'auth' && qopText !== 'auth-int' && qopText !== 'auth-conf') return fail(DigestErrorCode.QopNotSupported, 'unsupported qop');
+  if (qopText !== 'auth' && qopText !== 'auth-int' && qopText !== 'auth-conf')
+    return fail(DigestErrorCode.QopNotSupported, 'unsupported qop');
   const cipherText = get('cipher')?.toLowerCase();
-  if (cipherText !== undefined && !isSaslCipher(cipherText)) return fail(DigestErrorCode.QopNotSupported, 'unsupported cipher');
-  if (qopText === 'auth-conf' && cipherText === undefined) return fail(DigestErrorCode.IllegalMessage, 'auth-conf without cipher');
+  if (cipherText !== undefined && !isSaslCipher(cipherText))
+    return fail(DigestErrorCode.QopNotSupported, 'unsupported cipher');
+  if (qopText === 'auth-conf' && cipherText === undefined)
+    return fail(DigestErrorCode.IllegalMessage, 'auth-conf without cipher');
   const maxbuf = parseMaxbuf(get('maxbuf'));
   if (maxbuf === null) return fail(DigestErrorCode.IllegalMessage, 'maxbuf out of range');
   const charset = get('charset');
-  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') return fail(DigestErrorCode.IllegalMessage, 'charset must be utf-8');
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8')
+    return fail(DigestErrorCode.IllegalMessage, 'charset must be utf-8');
   const realm = get('realm');
   const authzid = get('authzid');
   return ok({
@@ -147,7 +159,12 @@ export function formatSaslResponse(r: SaslResponse): string {
   if (r.utf8) params.push(['charset', 'utf-8', false]);
   params.push(['username', r.username, true]);
   if (r.realm !== undefined) params.push(['realm', r.realm, true]);
-  params.push(['nonce', r.nonce, true], ['nc', formatNc(r.nc), false], ['cnonce', r.cnonce, true], ['digest-uri', r.digestUri, true]);
+  params.push(
+    ['nonce', r.nonce, true],
+    ['nc', formatNc(r.nc), false],
+    ['cnonce', r.cnonce, true],
+    ['digest-uri', r.digestUri, true],
+  );
   if (r.maxbuf !== undefined) params.push(['maxbuf', String(r.maxbuf), false]);
   params.push(['response', r.response, false], ['qop', r.qop, false]);
   if (r.cipher !== undefined) params.push(['cipher', r.cipher, false]);
@@ -160,6 +177,7 @@ export function parseSaslResponseAuth(text: string): Result<string> {
   const got = indexed(text, CHALLENGE_LIMITS, new Set());
   if (!got.ok) return fail(got.error.code, got.error.message);
   const rspauth = got.value('rspauth')[0]?.value.toLowerCase();
-  if (rspauth === undefined || !/^[0-9a-f]{32}$/.test(rspauth)) return fail(DigestErrorCode.IllegalMessage, 'rspauth missing or not 32 hex digits');
+  if (rspauth === undefined || !/^[0-9a-f]{32}$/.test(rspauth))
+    return fail(DigestErrorCode.IllegalMessage, 'rspauth missing or not 32 hex digits');
   return ok(rspauth);
 }

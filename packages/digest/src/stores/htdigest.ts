@@ -15,7 +15,14 @@ export function parseHtdigest(text: string): DigestUser[] {
     if (line.trim() === '' || line.startsWith('#')) return;
     const parts = line.split(':');
     const [username, realm, ha1] = parts;
-    if (parts.length !== 3 || username === undefined || realm === undefined || ha1 === undefined || username === '' || !/^[0-9a-fA-F]{32}$/.test(ha1)) {
+    if (
+      parts.length !== 3 ||
+      username === undefined ||
+      realm === undefined ||
+      ha1 === undefined ||
+      username === '' ||
+      !/^[0-9a-fA-F]{32}$/.test(ha1)
+    ) {
       throw new DigestError(DigestErrorCode.IllegalMessage, `htdigest line ${i + 1} is not user:realm:32-hex-digits`);
     }
     users.push({ username, realm, ha1: { MD5: ha1.toLowerCase() } });
@@ -46,7 +53,8 @@ export function formatHtdigestLine(username: string, realm: string, ha1: string)
 
 /** Loads an htdigest file (and optional group file) into a new in-memory store. */
 export function loadHtdigestStore(htdigestPath: string, groupFilePath?: string): MemoryUserStore {
-  const groups = groupFilePath !== undefined ? parseGroupFile(readFileSync(groupFilePath, 'utf8')) : new Map<string, string[]>();
+  const groups =
+    groupFilePath !== undefined ? parseGroupFile(readFileSync(groupFilePath, 'utf8')) : new Map<string, string[]>();
   const store = new MemoryUserStore();
   for (const user of parseHtdigest(readFileSync(htdigestPath, 'utf8'))) {
     const g = groups.get(user.username);

@@ -9,7 +9,10 @@ export class MemoryUserStore implements UserStore {
   readonly #users = new Map<string, DigestUser>();
   // (realm, hash family) → userhash → user. Built on the first userhash lookup of that pair and
   // kept current by add/remove, so a lookup never scans the users.
-  readonly #byHash = new Map<string, { readonly realm: string; readonly algorithm: DigestAlgorithm; readonly index: Map<string, DigestUser> }>();
+  readonly #byHash = new Map<
+    string,
+    { readonly realm: string; readonly algorithm: DigestAlgorithm; readonly index: Map<string, DigestUser> }
+  >();
 
   constructor(users: Iterable<DigestUser> = []) {
     for (const u of users) this.add(u);

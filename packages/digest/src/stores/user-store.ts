@@ -34,5 +34,10 @@ export function baseHa1For(user: DigestUser, algorithm: DigestAlgorithm): string
   const stored = user.ha1?.[algorithm.base];
   if (stored !== undefined) return stored.toLowerCase();
   if (user.password === undefined) return undefined;
-  return userRealmPasswordHash(algorithm, unicodeToWire(user.username), unicodeToWire(user.realm), unicodeToWire(user.password));
+  return userRealmPasswordHash(
+    algorithm,
+    unicodeToWire(user.username),
+    unicodeToWire(user.realm),
+    unicodeToWire(user.password),
+  );
 }

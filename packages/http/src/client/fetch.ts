@@ -28,8 +28,18 @@ interface Names {
   readonly credentials: string;
   readonly info: string;
 }
-const SERVER: Names = { status: 401, challenge: 'www-authenticate', credentials: 'authorization', info: 'authentication-info' };
-const PROXY: Names = { status: 407, challenge: 'proxy-authenticate', credentials: 'proxy-authorization', info: 'proxy-authentication-info' };
+const SERVER: Names = {
+  status: 401,
+  challenge: 'www-authenticate',
+  credentials: 'authorization',
+  info: 'authentication-info',
+};
+const PROXY: Names = {
+  status: 407,
+  challenge: 'proxy-authenticate',
+  credentials: 'proxy-authorization',
+  info: 'proxy-authentication-info',
+};
 
 const DIGEST_ALG_STRENGTH = ['SHA-512-256-SESS', 'SHA-512-256', 'SHA-256-SESS', 'SHA-256', 'MD5-SESS', 'MD5'];
 
@@ -41,12 +51,18 @@ function digestStrength(rest: string): number {
 }
 
 /** The strongest challenge offered among the allowed schemes (Digest: the strongest algorithm). */
-export function chooseChallenge(challenges: readonly Challenge[], allowed: readonly ClientScheme[]): { scheme: ClientScheme; challenge: Challenge } | undefined {
+export function chooseChallenge(
+  challenges: readonly Challenge[],
+  allowed: readonly ClientScheme[],
+): { scheme: ClientScheme; challenge: Challenge } | undefined {
   for (const scheme of SCHEME_STRENGTH) {
     if (!allowed.includes(scheme)) continue;
     const offered = challenges.filter((c) => c.scheme.toLowerCase() === scheme.toLowerCase());
     if (offered.length === 0) continue;
-    const best = scheme === 'Digest' ? [...offered].sort((a, b) => digestStrength(a.rest) - digestStrength(b.rest))[0] : offered[0];
+    const best =
+      scheme === 'Digest'
+        ? [...offered].sort((a, b) => digestStrength(a.rest) - digestStrength(b.rest))[0]
+        : offered[0];
     if (best !== undefined) return { scheme, challenge: best };
   }
   return undefined;
@@ -73,7 +89,13 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
   const lastDigest = new Map<Lane, DigestAuth>(); // for pre-emptive signing of the next request
   const target = options.targetName ?? ((u: URL) => `HTTP/${u.hostname}`);
 
-  const trace = (lane: Lane, direction: 'request' | 'response', url: string, headers: Record<string, string>, extra: { method?: string; status?: number }): void => {
+  const trace = (
+    lane: Lane,
+    direction: 'request' | 'response',
+    url: string,
+    headers: Record<string, string>,
+    extra: { method?: string; status?: number },
+  ): void => {
     options.onLeg?.({ direction, url, headers, connection: lane.id, ...extra });
   };
 
@@ -85,7 +107,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     let body: Uint8Array | undefined;
     if (request.body !== null) {
       const buf = new Uint8Array(await request.arrayBuffer());
-      if (buf.length > maxBody) throw new RangeError(`request body over ${maxBody} bytes cannot be replayed across authentication legs`);
+      if (buf.length > maxBody)
+        throw new RangeError(`request body over ${maxBody} bytes cannot be replayed across authentication legs`);
       body = buf;
     }
     // Through a proxy every request shares the proxy's connections (and what authenticated them).
@@ -104,11 +127,27 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     }
   }
 
-  async function send(lane: Lane, url: URL, method: string, headers: Headers, body: Uint8Array | undefined, auth: string | undefined): Promise<Response> {
+  async function send(
+    lane: Lane,
+    url: URL,
+    method: string,
+    headers: Headers,
+    body: Uint8Array | undefined,
+    auth: string | undefined,
+  ): Promise<Response> {
     const h = new Headers(headers);
     if (auth !== undefined) h.set(names.credentials, auth);
     trace(lane, 'request', url.href, auth !== undefined ? { [names.credentials]: auth } : {}, { method });
-    const res = proxy === undefined ? await fetch(url, { method, headers: h, ...(body !== undefined ? { body } : {}), dispatcher: lane.dispatcher, redirect: 'manual' }) : await viaProxy(lane, url, method, h, body);
+    const res =
+      proxy === undefined
+        ? await fetch(url, {
+            method,
+            headers: h,
+            ...(body !== undefined ? { body } : {}),
+            dispatcher: lane.dispatcher,
+            redirect: 'manual',
+          })
+        : await viaProxy(lane, url, method, h, body);
     const seen: Record<string, string> = {};
     for (const n of [names.challenge, names.info]) {
       const v = res.headers.get(n);
@@ -122,7 +161,13 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
    * Through a proxy, undici's fetch turns a 407 into a network error (as the Fetch standard says a
    * browser must), so the legs go out with the dispatcher's `request()` and come back as a Response.
    */
-  async function viaProxy(lane: Lane, url: URL, method: string, headers: Headers, body: Uint8Array | undefined): Promise<Response> {
+  async function viaProxy(
+    lane: Lane,
+    url: URL,
+    method: string,
+    headers: Headers,
+    body: Uint8Array | undefined,
+  ): Promise<Response> {
     const flat: Record<string, string> = {};
     headers.forEach((v, k) => {
       flat[k] = v;
@@ -143,7 +188,14 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     return new Response(empty ? null : data, { status: r.statusCode, headers: out });
   }
 
-  async function exchange(lane: Lane, url: URL, method: string, uri: string, headers: Headers, body: Uint8Array | undefined): Promise<Response> {
+  async function exchange(
+    lane: Lane,
+    url: URL,
+    method: string,
+    uri: string,
+    headers: Headers,
+    body: Uint8Array | undefined,
+  ): Promise<Response> {
     // A connection-bound handshake that completed on this very socket still authenticates it.
     let conn = connectionAuth.get(lane);
     if (conn !== undefined && conn.generation !== lane.generation) {
@@ -178,7 +230,15 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
       } else {
         if (answered === undefined || conn === undefined || conn.complete || lane.generation !== conn.generation) {
           conn?.dispose();
-          conn = new ConnectionAuth(scheme, lane, options.sspi, await credentials.get(scheme), target(url, scheme), mutual, bindings && url.protocol === 'https:');
+          conn = new ConnectionAuth(
+            scheme,
+            lane,
+            options.sspi,
+            await credentials.get(scheme),
+            target(url, scheme),
+            mutual,
+            bindings && url.protocol === 'https:',
+          );
           connectionAuth.set(lane, conn);
           const input = challenge.rest !== '' ? decodeBase64Token(challenge.rest) : undefined;
           auth = formatTokenHeader(scheme, await conn.step(input));
@@ -194,7 +254,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     if (res.status === names.status) return res;
     if (answered !== undefined && answered !== 'Digest' && conn !== undefined && res.status < 400) {
       const final = matchScheme(splitChallenges(res.headers.get(names.challenge) ?? ''), answered);
-      const token = final !== undefined && final.challenge.rest !== '' ? decodeBase64Token(final.challenge.rest) : undefined;
+      const token =
+        final !== undefined && final.challenge.rest !== '' ? decodeBase64Token(final.challenge.rest) : undefined;
       if (mutual && answered !== 'NTLM') await conn.finish(token);
       else if (token !== undefined && !conn.complete) await conn.step(token);
     }
@@ -202,7 +263,9 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
     if (dig !== undefined && res.status < 400) {
       if (info !== null) await dig.verifyInfo(info);
       else if (mutual && answered === 'Digest') {
-        throw new SspiError(SecStatus.SEC_E_MUTUAL_AUTH_FAILED, 'InitializeSecurityContext', { detail: 'Digest: no Authentication-Info (rspauth) from the server' });
+        throw new SspiError(SecStatus.SEC_E_MUTUAL_AUTH_FAILED, 'InitializeSecurityContext', {
+          detail: 'Digest: no Authentication-Info (rspauth) from the server',
+        });
       }
     }
     return res;
@@ -229,7 +292,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetch {
   return f;
 }
 
-function matchScheme(offered: readonly Challenge[], scheme: ClientScheme): { scheme: ClientScheme; challenge: Challenge } | undefined {
+function matchScheme(
+  offered: readonly Challenge[],
+  scheme: ClientScheme,
+): { scheme: ClientScheme; challenge: Challenge } | undefined {
   const c = offered.find((x) => x.scheme.toLowerCase() === scheme.toLowerCase());
   return c === undefined ? undefined : { scheme, challenge: c };
 }

@@ -40,10 +40,17 @@ export class Credentials {
     if (h === undefined) {
       const authData = this.authData(scheme);
       h = this.sspi
-        .acquireCredentialsHandle({ package: scheme, credentialUse: SecPkgCred.OUTBOUND, ...(authData !== undefined ? { authData } : {}) })
+        .acquireCredentialsHandle({
+          package: scheme,
+          credentialUse: SecPkgCred.OUTBOUND,
+          ...(authData !== undefined ? { authData } : {}),
+        })
         .then((r) => {
           if (r.status !== SecStatus.SEC_E_OK || r.credential === undefined) {
-            throw new SspiError(r.status, 'AcquireCredentialsHandle', { cause: r.cause, detail: `${scheme} credentials` });
+            throw new SspiError(r.status, 'AcquireCredentialsHandle', {
+              cause: r.cause,
+              detail: `${scheme} credentials`,
+            });
           }
           return r.credential;
         });
@@ -81,7 +88,12 @@ async function isc(
     output: secBufferDesc(out),
   });
   if (!isSuccess(r.status)) throw new SspiError(r.status, 'InitializeSecurityContext', { cause: r.cause });
-  return { status: r.status, context: r.context ?? context, token: out.data.length > 0 ? out.data : undefined, attributes: r.contextAttributes };
+  return {
+    status: r.status,
+    context: r.context ?? context,
+    token: out.data.length > 0 ? out.data : undefined,
+    attributes: r.contextAttributes,
+  };
 }
 
 /** A connection-bound handshake (Negotiate, Kerberos, NTLM) on one lane. */
@@ -115,7 +127,9 @@ export class ConnectionAuth {
   /** The next token to send (the first one without input). */
   async step(input: Uint8Array | undefined): Promise<Uint8Array | undefined> {
     if (this.complete) {
-      throw new SspiError(SecStatus.SEC_E_OUT_OF_SEQUENCE, 'InitializeSecurityContext', { detail: `${this.scheme}: the server sent a token after the handshake completed` });
+      throw new SspiError(SecStatus.SEC_E_OUT_OF_SEQUENCE, 'InitializeSecurityContext', {
+        detail: `${this.scheme}: the server sent a token after the handshake completed`,
+      });
     }
     const inputs = [...(input !== undefined ? [secBuffer(SecBufferType.TOKEN, input)] : []), ...this.#extra()];
     const r = await isc(this.sspi, this.credential, this.context, this.target, this.#req, inputs);
@@ -154,7 +168,13 @@ export class DigestAuth {
   }
 
   /** Answers `challenge` for this request (a new context; or the same one for `stale=true`). */
-  async answer(challenge: string, method: string, uri: string, body: Uint8Array | undefined, stale: boolean): Promise<string> {
+  async answer(
+    challenge: string,
+    method: string,
+    uri: string,
+    body: Uint8Array | undefined,
+    stale: boolean,
+  ): Promise<string> {
     if (!stale) this.dispose();
     const inputs = [
       secBuffer(SecBufferType.TOKEN, enc(challenge)),
@@ -163,7 +183,10 @@ export class DigestAuth {
     ];
     const r = await isc(this.sspi, this.credential, this.context, uri, this.#req, inputs);
     this.context = r.context;
-    if (r.token === undefined) throw new SspiError(SecStatus.SEC_E_INTERNAL_ERROR, 'InitializeSecurityContext', { detail: 'Digest produced no Authorization' });
+    if (r.token === undefined)
+      throw new SspiError(SecStatus.SEC_E_INTERNAL_ERROR, 'InitializeSecurityContext', {
+        detail: 'Digest produced no Authorization',
+      });
     return text(r.token);
   }
 

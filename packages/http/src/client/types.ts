@@ -43,7 +43,11 @@ export interface AuthFetchOptions {
   /** Connections per origin (default 4). Connection-bound handshakes stay on theirs. */
   readonly connections?: number;
   /** TLS options for https origins (`ca`, `rejectUnauthorized`, `servername`). */
-  readonly tls?: { readonly ca?: string | Buffer | readonly (string | Buffer)[]; readonly rejectUnauthorized?: boolean; readonly servername?: string };
+  readonly tls?: {
+    readonly ca?: string | Buffer | readonly (string | Buffer)[];
+    readonly rejectUnauthorized?: boolean;
+    readonly servername?: string;
+  };
   /**
    * A forward proxy (`http://host:port`): every request goes to it in absolute form (RFC 7230
    * §5.3.2), and its 407 `Proxy-Authenticate` challenges are answered with `Proxy-Authorization`

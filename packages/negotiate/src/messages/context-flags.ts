@@ -38,7 +38,8 @@ export function decodeContextFlags(t: Tlv): DecodeResult<number> {
   }
   const c = contentOf(t);
   const unused = c[0];
-  if (unused === undefined || unused > 7 || (c.length === 1 && unused !== 0)) return fail('bad-value', 'reqFlags: bad unused-bits octet');
+  if (unused === undefined || unused > 7 || (c.length === 1 && unused !== 0))
+    return fail('bad-value', 'reqFlags: bad unused-bits octet');
   const bits = c.subarray(1);
   let flags = 0;
   for (let i = 0; i < NAMED_BITS && i >> 3 < bits.length; i++) {

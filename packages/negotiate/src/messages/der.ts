@@ -82,7 +82,8 @@ export function parseOne(bytes: Uint8Array, what: string): DecodeResult<Tlv> {
   if (bytes.length > MAX_TOKEN_SIZE) return fail('oversize', `${what}: ${bytes.length} bytes`);
   const t = readTlv(bytes, 0, bytes.length, what);
   if (!t.ok) return t;
-  if (t.value.end !== bytes.length) return fail('trailing-bytes', `${what}: ${bytes.length - t.value.end} bytes after the value`);
+  if (t.value.end !== bytes.length)
+    return fail('trailing-bytes', `${what}: ${bytes.length - t.value.end} bytes after the value`);
   return t;
 }
 
@@ -90,7 +91,7 @@ export function parseOne(bytes: Uint8Array, what: string): DecodeResult<Tlv> {
 export function childrenOf(t: Tlv, what: string): DecodeResult<Tlv[]> {
   if (!t.constructed) return fail('malformed-der', `${what} is not constructed`);
   const out: Tlv[] = [];
-  for (let at = t.contentStart; at < t.end; ) {
+  for (let at = t.contentStart; at < t.end;) {
     const c = readTlv(t.buf, at, t.end, what);
     if (!c.ok) return c;
     out.push(c.value);
@@ -120,7 +121,8 @@ export function taggedFields(seq: Tlv, known: readonly number[], what: string): 
     const inner = childrenOf(item, `${what} [${n}]`);
     if (!inner.ok) return inner;
     const only = inner.value[0];
-    if (inner.value.length !== 1 || only === undefined) return fail('malformed-der', `${what}: [${n}] must hold exactly one element`);
+    if (inner.value.length !== 1 || only === undefined)
+      return fail('malformed-der', `${what}: [${n}] must hold exactly one element`);
     out.set(n, only);
   }
   return ok(out);
@@ -136,7 +138,8 @@ export function octets(t: Tlv, what: string): DecodeResult<Uint8Array> {
 
 /** An OBJECT IDENTIFIER in dotted form (X.690 §8.19). */
 export function oid(t: Tlv, what: string): DecodeResult<string> {
-  if (!hasTag(t, TagClass.universal, Universal.oid) || t.constructed) return fail('unexpected-tag', `${what} is not an OBJECT IDENTIFIER`);
+  if (!hasTag(t, TagClass.universal, Universal.oid) || t.constructed)
+    return fail('unexpected-tag', `${what} is not an OBJECT IDENTIFIER`);
   const c = contentOf(t);
   if (c.length === 0) return fail('bad-value', `${what}: empty OID`);
   const arcs: number[] = [];
@@ -164,7 +167,8 @@ export function oid(t: Tlv, what: string): DecodeResult<string> {
 
 /** An ENUMERATED value (small, non-negative: SPNEGO's negState). */
 export function enumerated(t: Tlv, what: string): DecodeResult<number> {
-  if (!hasTag(t, TagClass.universal, Universal.enumerated) || t.constructed) return fail('unexpected-tag', `${what} is not ENUMERATED`);
+  if (!hasTag(t, TagClass.universal, Universal.enumerated) || t.constructed)
+    return fail('unexpected-tag', `${what} is not ENUMERATED`);
   const c = contentOf(t);
   if (c.length === 0 || c.length > 4) return fail('bad-value', `${what}: ${c.length} content octets`);
   if (((c[0] ?? 0) & 0x80) !== 0) return fail('bad-value', `${what}: negative`);
@@ -219,7 +223,13 @@ export function oidOf(dotted: string): Uint8Array {
   if (cached) return cached;
   const arcs = dotted.split('.').map(Number);
   const [a, b, ...rest] = arcs;
-  if (a === undefined || b === undefined || arcs.some((x) => !Number.isSafeInteger(x) || x < 0) || a > 2 || (a < 2 && b >= 40)) {
+  if (
+    a === undefined ||
+    b === undefined ||
+    arcs.some((x) => !Number.isSafeInteger(x) || x < 0) ||
+    a > 2 ||
+    (a < 2 && b >= 40)
+  ) {
     throw new RangeError(`not an OID: ${dotted}`);
   }
   const out: number[] = [];

@@ -89,7 +89,8 @@ export function negTokenInitBody(f: NegTokenInitFields): Uint8Array {
 }
 
 function decodeMechTypes(node: Tlv): DecodeResult<readonly string[]> {
-  if (!hasTag(node, TagClass.universal, Universal.sequence)) return fail('unexpected-tag', 'mechTypes is not a SEQUENCE');
+  if (!hasTag(node, TagClass.universal, Universal.sequence))
+    return fail('unexpected-tag', 'mechTypes is not a SEQUENCE');
   const items = childrenOf(node, 'mechTypes');
   if (!items.ok) return items;
   const out: string[] = [];

@@ -37,11 +37,13 @@ function decodeChoice(bytes: Uint8Array): DecodeResult<NegotiationToken> {
   if (!node.ok) return node;
   const n = node.value;
   const isInit = hasTag(n, TagClass.context, 0);
-  if (!isInit && !hasTag(n, TagClass.context, 1)) return fail('unexpected-tag', 'neither negTokenInit [0] nor negTokenResp [1]');
+  if (!isInit && !hasTag(n, TagClass.context, 1))
+    return fail('unexpected-tag', 'neither negTokenInit [0] nor negTokenResp [1]');
   const inner = childrenOf(n, 'NegotiationToken');
   if (!inner.ok) return inner;
   const only = inner.value[0];
-  if (inner.value.length !== 1 || only === undefined) return fail('malformed-der', 'NegotiationToken must hold one element');
+  if (inner.value.length !== 1 || only === undefined)
+    return fail('malformed-der', 'NegotiationToken must hold one element');
   return isInit ? decodeNegTokenInitNode(only) : decodeNegTokenRespNode(only);
 }
 

@@ -18,9 +18,13 @@ export interface DecodeError {
 }
 
 /** Decoders never throw: they return either the value or a typed error. */
-export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
+export type DecodeResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
 
 /** Builds a success result. */
 export const ok = <T>(value: T): DecodeResult<T> => ({ ok: true, value });
 /** Builds a failure result. */
-export const fail = <T>(code: DecodeErrorCode, detail: string): DecodeResult<T> => ({ ok: false, error: { code, detail } });
+export const fail = <T>(code: DecodeErrorCode, detail: string): DecodeResult<T> => ({
+  ok: false,
+  error: { code, detail },
+});

@@ -14,7 +14,6 @@ export function hmacMd5(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(h.digest());
 }
 
-
 /** UTF-16LE encoding (MS-NLMP "UNICODE()"). */
 export function utf16le(s: string): Uint8Array {
   const b = Buffer.from(s, 'utf16le');

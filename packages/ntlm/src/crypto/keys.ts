@@ -23,7 +23,12 @@ export type KeyStrength = 128 | 56 | 40;
  * SEALKEY (MS-NLMP §3.4.5.3). With ESS the session key is truncated to the negotiated strength
  * before hashing; without ESS (v1 only) 56/40-bit keys are built from the first 7/5 bytes.
  */
-export function sealKey(exportedSessionKey: Uint8Array, direction: Direction, strength: KeyStrength, ess: boolean): Uint8Array {
+export function sealKey(
+  exportedSessionKey: Uint8Array,
+  direction: Direction,
+  strength: KeyStrength,
+  ess: boolean,
+): Uint8Array {
   if (ess) {
     const n = strength === 128 ? 16 : strength === 56 ? 7 : 5;
     return md5(exportedSessionKey.subarray(0, n), direction === 'client-to-server' ? CLIENT_SEAL : SERVER_SEAL);

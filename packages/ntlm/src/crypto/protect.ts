@@ -114,7 +114,10 @@ export class MessageProtector {
   // Without ESS the 4-byte RandomPad is the sender's choice and is ignored on receipt (§3.4.4.1).
   #matches(expected: Uint8Array, received: Uint8Array): boolean {
     if (this.#in.signingKey) return safeEqual(expected, received);
-    return safeEqual(expected.subarray(0, 4), received.subarray(0, 4)) && safeEqual(expected.subarray(8), received.subarray(8));
+    return (
+      safeEqual(expected.subarray(0, 4), received.subarray(0, 4)) &&
+      safeEqual(expected.subarray(8), received.subarray(8))
+    );
   }
 
   #mac(st: DirectionState, message: Uint8Array): Uint8Array {

@@ -66,7 +66,6 @@ export function computeResponseV1(
   return { ntChallengeResponse: nt, lmChallengeResponse: lm, sessionBaseKey: md4(ntHashValue) };
 }
 
-
 /**
  * KXKEY (MS-NLMP §3.4.5.1). For NTLMv2 the key exchange key is the session base key; the v1 variants
  * depend on ESS, LM_KEY and NON_NT_SESSION_KEY.

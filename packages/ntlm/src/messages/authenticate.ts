@@ -50,7 +50,14 @@ export function decodeAuthenticate(buf: Uint8Array): DecodeResult<AuthenticateMe
   const v = h.value;
   const flags = v.getUint32(60, true);
   const refs = [12, 20, 28, 36, 44, 52].map((at) => fieldAt(v, at));
-  const names = ['LmChallengeResponse', 'NtChallengeResponse', 'DomainName', 'UserName', 'Workstation', 'EncryptedRandomSessionKey'];
+  const names = [
+    'LmChallengeResponse',
+    'NtChallengeResponse',
+    'DomainName',
+    'UserName',
+    'Workstation',
+    'EncryptedRandomSessionKey',
+  ];
   const values: Uint8Array[] = [];
   for (let i = 0; i < refs.length; i++) {
     const r = readField(buf, refs[i] ?? { length: 0, offset: 0 }, FIXED, names[i] ?? '');
@@ -58,7 +65,14 @@ export function decodeAuthenticate(buf: Uint8Array): DecodeResult<AuthenticateMe
     values.push(r.value);
   }
   const end = payloadStart(buf, refs);
-  const [lm, nt, dom, user, ws, key] = values as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+  const [lm, nt, dom, user, ws, key] = values as [
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
   const base = {
     flags,
     lmChallengeResponse: lm,
@@ -68,7 +82,8 @@ export function decodeAuthenticate(buf: Uint8Array): DecodeResult<AuthenticateMe
     workstation: ws,
     encryptedRandomSessionKey: key,
   };
-  const version = hasFlag(flags, NegotiateFlag.VERSION) && end >= FIXED + 8 ? { version: decodeVersion(buf, FIXED) } : {};
+  const version =
+    hasFlag(flags, NegotiateFlag.VERSION) && end >= FIXED + 8 ? { version: decodeVersion(buf, FIXED) } : {};
   const mic = end >= MIC_OFFSET + 16 ? { mic: buf.slice(MIC_OFFSET, MIC_OFFSET + 16) } : {};
   return ok({ ...base, ...version, ...mic });
 }

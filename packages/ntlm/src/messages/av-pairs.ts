@@ -68,7 +68,8 @@ export function encodeAvPairs(pairs: readonly AvPair[]): Uint8Array {
 }
 
 /** First value with `id`, if any. */
-export const findAvPair = (pairs: readonly AvPair[], id: number): Uint8Array | undefined => pairs.find((p) => p.id === id)?.value;
+export const findAvPair = (pairs: readonly AvPair[], id: number): Uint8Array | undefined =>
+  pairs.find((p) => p.id === id)?.value;
 
 /** A copy of `pairs` with `id` replaced in place (or appended when absent). */
 export function setAvPair(pairs: readonly AvPair[], id: number, value: Uint8Array): AvPair[] {

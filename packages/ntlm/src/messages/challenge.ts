@@ -47,6 +47,7 @@ export function decodeChallenge(buf: Uint8Array): DecodeResult<ChallengeMessage>
   const targetInfo = readField(buf, tif, FIXED, 'TargetInfo');
   if (!targetInfo.ok) return targetInfo;
   const base = { flags, targetName: targetName.value, serverChallenge, targetInfo: targetInfo.value };
-  if (hasFlag(flags, NegotiateFlag.VERSION) && end >= FIXED + 8) return ok({ ...base, version: decodeVersion(buf, FIXED) });
+  if (hasFlag(flags, NegotiateFlag.VERSION) && end >= FIXED + 8)
+    return ok({ ...base, version: decodeVersion(buf, FIXED) });
   return ok(base);
 }

@@ -25,4 +25,4 @@ export const NegotiateFlag = {
 } as const;
 
 /** True when every bit of `flag` is set in `flags` (unsigned-safe). */
-export const hasFlag = (flags: number, flag: number): boolean => ((flags & flag) >>> 0) === flag >>> 0;
+export const hasFlag = (flags: number, flag: number): boolean => (flags & flag) >>> 0 === flag >>> 0;

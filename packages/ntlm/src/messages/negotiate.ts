@@ -33,8 +33,10 @@ export function decodeNegotiate(buf: Uint8Array): DecodeResult<NegotiateMessage>
   const flags = v.getUint32(12, true);
   // Only the legacy 16-byte form may omit the name fields; anything between was cut short.
   if (buf.length === 16) return ok({ flags, domainName: new Uint8Array(0), workstation: new Uint8Array(0) });
-  if (buf.length < FIXED) return fail('truncated', `NEGOTIATE_MESSAGE of ${buf.length} bytes ends inside its name fields`);
-  if (hasFlag(flags, NegotiateFlag.VERSION) && buf.length < FIXED + 8) return fail('truncated', 'NEGOTIATE_MESSAGE ends inside its VERSION field');
+  if (buf.length < FIXED)
+    return fail('truncated', `NEGOTIATE_MESSAGE of ${buf.length} bytes ends inside its name fields`);
+  if (hasFlag(flags, NegotiateFlag.VERSION) && buf.length < FIXED + 8)
+    return fail('truncated', 'NEGOTIATE_MESSAGE ends inside its VERSION field');
   const df = fieldAt(v, 16);
   const wf = fieldAt(v, 24);
   const end = payloadStart(buf, [df, wf]);
@@ -43,6 +45,7 @@ export function decodeNegotiate(buf: Uint8Array): DecodeResult<NegotiateMessage>
   const workstation = readField(buf, wf, FIXED, 'Workstation');
   if (!workstation.ok) return workstation;
   const base = { flags, domainName: domainName.value, workstation: workstation.value };
-  if (hasFlag(flags, NegotiateFlag.VERSION) && end >= FIXED + 8) return ok({ ...base, version: decodeVersion(buf, FIXED) });
+  if (hasFlag(flags, NegotiateFlag.VERSION) && end >= FIXED + 8)
+    return ok({ ...base, version: decodeVersion(buf, FIXED) });
   return ok(base);
 }

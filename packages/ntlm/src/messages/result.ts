@@ -1,11 +1,6 @@
 /** Why a message failed to decode; the context maps every one of them to SEC_E_INVALID_TOKEN. */
 export type DecodeErrorCode =
-  | 'truncated'
-  | 'bad-signature'
-  | 'wrong-message-type'
-  | 'field-out-of-bounds'
-  | 'oversize'
-  | 'malformed-av-pairs';
+  'truncated' | 'bad-signature' | 'wrong-message-type' | 'field-out-of-bounds' | 'oversize' | 'malformed-av-pairs';
 
 /** A decode failure: a stable code to switch on and a human-readable detail (never secret). */
 export interface DecodeError {
@@ -14,9 +9,13 @@ export interface DecodeError {
 }
 
 /** Decoders never throw: they return either the value or a typed error. */
-export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
+export type DecodeResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
 
 /** Builds a success result. */
 export const ok = <T>(value: T): DecodeResult<T> => ({ ok: true, value });
 /** Builds a failure result. */
-export const fail = <T>(code: DecodeErrorCode, detail: string): DecodeResult<T> => ({ ok: false, error: { code, detail } });
+export const fail = <T>(code: DecodeErrorCode, detail: string): DecodeResult<T> => ({
+  ok: false,
+  error: { code, detail },
+});

@@ -31,13 +31,23 @@ function sizesOf(e: CtxEntry): SecPkgContextSizes {
   const sealed = layout(true, EMPTY);
   const signed = layout(false, EMPTY);
   const pad = layout(true, ONE)[2] ?? 0;
-  const sizes = { maxToken: MAX_TOKEN, maxSignature: signed[0] ?? 0, blockSize: pad === 0 ? 1 : pad + 1, securityTrailer: sealed[0] ?? 0 };
+  const sizes = {
+    maxToken: MAX_TOKEN,
+    maxSignature: signed[0] ?? 0,
+    blockSize: pad === 0 ? 1 : pad + 1,
+    securityTrailer: sealed[0] ?? 0,
+  };
   sizesCache.set(e, sizes);
   return sizes;
 }
 
 /** SpQueryContextAttributes. */
-export function queryAttribute(tables: HandleTables, kind: NativeKind, handle: number, attribute: number): { status: number; buffer?: unknown } {
+export function queryAttribute(
+  tables: HandleTables,
+  kind: NativeKind,
+  handle: number,
+  attribute: number,
+): { status: number; buffer?: unknown } {
   const e = tables.contexts.get(handle);
   if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   const ok = (buffer: unknown): { status: number; buffer: unknown } => ({ status: SecStatus.SEC_E_OK, buffer });
@@ -54,7 +64,9 @@ export function queryAttribute(tables: HandleTables, kind: NativeKind, handle: n
         });
       }
       case SecPkgAttr.FLAGS:
-        return ok({ flags: e.side === 'client' ? iscRetFromGss(e.gssFlags, e.requested) : ascRetFromGss(e.gssFlags, e.requested) });
+        return ok({
+          flags: e.side === 'client' ? iscRetFromGss(e.gssFlags, e.requested) : ascRetFromGss(e.gssFlags, e.requested),
+        });
       case SecPkgAttr.LIFESPAN:
         return ok({ start: timeStampFromMillis(e.start), expiry: timeStampFromMillis(e.expiry) });
       default:

@@ -76,9 +76,11 @@ export async function acquire(
   let name: NativeHandle | undefined;
   let cred: NativeHandle | undefined;
   let passwordBased = false;
-  const allowSystem = authData !== undefined && !isIdentity(authData) && (authData as NativeAuthData).allowSystemAccounts === true;
+  const allowSystem =
+    authData !== undefined && !isIdentity(authData) && (authData as NativeAuthData).allowSystemAccounts === true;
   const ownTimeout = (authData as { kdcTimeoutMs?: unknown } | undefined)?.kdcTimeoutMs;
-  if (ownTimeout !== undefined && !(typeof ownTimeout === 'number' && ownTimeout > 0)) return { status: SecStatus.SEC_E_INVALID_PARAMETER };
+  if (ownTimeout !== undefined && !(typeof ownTimeout === 'number' && ownTimeout > 0))
+    return { status: SecStatus.SEC_E_INVALID_PARAMETER };
   try {
     if (authData !== undefined && isIdentity(authData)) {
       if (usage === 'ACCEPT') return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
@@ -108,7 +110,8 @@ export async function acquire(
       if (native.clientKeytab !== undefined) store['client_keytab'] = residual(native.clientKeytab);
       if (principalName !== undefined && principalName !== '') {
         // An acceptor names a service (SPN or host-based form); an initiator names a user principal.
-        const parsed = usage === 'INITIATE' ? { text: principalName, type: 'principal' as const } : parseTarget(principalName);
+        const parsed =
+          usage === 'INITIATE' ? { text: principalName, type: 'principal' as const } : parseTarget(principalName);
         name = importName(parsed.text, parsed.type);
       }
       const forName = name;
@@ -134,7 +137,11 @@ export async function acquire(
       ...(ownTimeout !== undefined ? { kdcTimeoutMs: ownTimeout } : {}),
     });
     const lifetimeMs = info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000;
-    return { status: SecStatus.SEC_E_OK, credentialHandle: handle, expirationTime: timeStampFromMillis(Date.now() + lifetimeMs) };
+    return {
+      status: SecStatus.SEC_E_OK,
+      credentialHandle: handle,
+      expirationTime: timeStampFromMillis(Date.now() + lifetimeMs),
+    };
   } catch (err) {
     cred?.release();
     if (err instanceof KdcDeadlineError) return { status: err.sspiStatus, cause: err };
@@ -164,7 +171,11 @@ export function free(tables: HandleTables, handle: number): number {
 }
 
 /** SpQueryCredentialsAttributes: SECPKG_CRED_ATTR_NAMES only. */
-export function queryCredentialAttribute(tables: HandleTables, handle: number, attribute: number): { status: number; buffer?: unknown } {
+export function queryCredentialAttribute(
+  tables: HandleTables,
+  handle: number,
+  attribute: number,
+): { status: number; buffer?: unknown } {
   const e = tables.creds.get(handle);
   if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   if (attribute !== SecPkgCredAttr.NAMES) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };

@@ -39,7 +39,8 @@ export function configureKdcDeadline(options: { readonly timeoutMs?: number; rea
     timeoutMs = options.timeoutMs;
   }
   if (options.maxAbandoned !== undefined) {
-    if (!Number.isInteger(options.maxAbandoned) || options.maxAbandoned < 1) throw new RangeError('maxAbandoned must be a positive integer');
+    if (!Number.isInteger(options.maxAbandoned) || options.maxAbandoned < 1)
+      throw new RangeError('maxAbandoned must be a positive integer');
     maxAbandoned = options.maxAbandoned;
   }
 }
@@ -50,7 +51,11 @@ export function kdcTimeout(own: number | undefined): number {
 }
 
 /** Calls still running past their deadline now, and deadlines missed so far. */
-export function kdcDeadlineStats(): { readonly abandoned: number; readonly expired: number; readonly maxAbandoned: number } {
+export function kdcDeadlineStats(): {
+  readonly abandoned: number;
+  readonly expired: number;
+  readonly maxAbandoned: number;
+} {
   return { abandoned, expired, maxAbandoned };
 }
 
@@ -58,16 +63,25 @@ export function kdcDeadlineStats(): { readonly abandoned: number; readonly expir
  * Runs `call` (which must hand `signal` to the gate, so a call still queued at the deadline never
  * starts) with a deadline of `ms`. A result that arrives after the deadline goes to `late`.
  */
-export async function withKdcDeadline<T>(ms: number, what: string, call: (signal: AbortSignal) => Promise<T>, late: (value: T) => void): Promise<T> {
+export async function withKdcDeadline<T>(
+  ms: number,
+  what: string,
+  call: (signal: AbortSignal) => Promise<T>,
+  late: (value: T) => void,
+): Promise<T> {
   if (abandoned >= maxAbandoned) {
-    throw new KdcDeadlineError(`${what}: ${abandoned} earlier calls still wait on the KDC past their deadline; not starting another`);
+    throw new KdcDeadlineError(
+      `${what}: ${abandoned} earlier calls still wait on the KDC past their deadline; not starting another`,
+    );
   }
   const ctl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       expired++;
-      const err = new KdcDeadlineError(`${what}: no answer from the KDC within ${ms} ms (the library call goes on in the background)`);
+      const err = new KdcDeadlineError(
+        `${what}: no answer from the KDC within ${ms} ms (the library call goes on in the background)`,
+      );
       ctl.abort(err);
       reject(err);
     }, ms);

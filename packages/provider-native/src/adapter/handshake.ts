@@ -1,7 +1,16 @@
 /** SpInitLsaModeContext / SpAcceptLsaModeContext over gss_init/accept_sec_context. */
 import { IscReq, AscReq, SecBufferType, SecStatus, findBuffer, timeStampFromMillis, writeBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
-import { acceptSecContext, acceptSecContextAsync, accountLookupIsLocal, GssFlag, initSecContext, localGate, NativeHandle, sharedGate } from '../ffi/index.js';
+import {
+  acceptSecContext,
+  acceptSecContextAsync,
+  accountLookupIsLocal,
+  GssFlag,
+  initSecContext,
+  localGate,
+  NativeHandle,
+  sharedGate,
+} from '../ffi/index.js';
 import { KdcDeadlineError, kdcTimeout, withKdcDeadline, yieldIfDue } from './deadline.js';
 import type { ChannelBindings, GssMech, TicketPin } from '../ffi/index.js';
 import { parseSecChannelBindings } from './bindings.js';
@@ -45,7 +54,11 @@ function continuing(tables: HandleTables, ctxHandle: number, side: CtxEntry['sid
 }
 
 /** A first leg's credential entry (undefined: the default credential), or the status refusing it. */
-function credentialFor(tables: HandleTables, credHandle: number | undefined, wrongUsage: CredEntry['usage']): CredEntry | undefined | number {
+function credentialFor(
+  tables: HandleTables,
+  credHandle: number | undefined,
+  wrongUsage: CredEntry['usage'],
+): CredEntry | undefined | number {
   if (credHandle === undefined) return undefined;
   const cred = tables.creds.get(credHandle);
   if (cred === undefined) return SecStatus.SEC_E_INVALID_HANDLE;
@@ -97,8 +110,13 @@ export async function initLeg(
     // freed during this context's first, in-flight leg may already be gone: continue without it.
     const leg = (signal?: AbortSignal): ReturnType<typeof initSecContext> =>
       initSecContext({
-        cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null, ctx: entry.ctx, target: entry.target ?? new NativeHandle('name'), mech: entry.mech,
-        flags: gssFlagsFromIscReq(entry.requested), input: fresh ? null : token, bindings,
+        cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null,
+        ctx: entry.ctx,
+        target: entry.target ?? new NativeHandle('name'),
+        mech: entry.mech,
+        flags: gssFlagsFromIscReq(entry.requested),
+        input: fresh ? null : token,
+        bindings,
         // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
         // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
         // the host name through DNS), and either would block the event loop.
@@ -108,7 +126,14 @@ export async function initLeg(
       });
     // Only a first leg can wait on the KDC; what it returns late is plain data, and the context it
     // writes stays pinned (released with the entry below) until the library returns.
-    const step = fresh ? await withKdcDeadline(kdcTimeout(entry.credEntry?.kdcTimeoutMs), 'InitializeSecurityContext', leg, () => undefined) : await leg();
+    const step = fresh
+      ? await withKdcDeadline(
+          kdcTimeout(entry.credEntry?.kdcTimeoutMs),
+          'InitializeSecurityContext',
+          leg,
+          () => undefined,
+        )
+      : await leg();
     result = settle(tables, ctxHandle, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
   } catch (err) {
     if (fresh) {
@@ -120,8 +145,15 @@ export async function initLeg(
     return own !== undefined ? { status: own } : failure(err);
   }
   const pins = entry.credEntry?.pins;
-  if (entry.complete && pins != null && entry.pinned !== true && entry.targetName !== undefined && entry.cred !== null && !entry.cred.isEmpty
-    && (gssFlagsFromIscReq(entry.requested) & NEEDS_TGT) === 0) {
+  if (
+    entry.complete &&
+    pins != null &&
+    entry.pinned !== true &&
+    entry.targetName !== undefined &&
+    entry.cred !== null &&
+    !entry.cred.isEmpty &&
+    (gssFlagsFromIscReq(entry.requested) & NEEDS_TGT) === 0
+  ) {
     await pins.completed(entry.targetName, entry.cred, entry.ctx);
   }
   await yieldIfDue();
@@ -129,11 +161,27 @@ export async function initLeg(
 }
 
 function newClientEntry(
-  mech: GssMech, target: NativeHandle, credEntry: CredEntry | undefined, cred: NativeHandle | null, req: number, targetName: string,
+  mech: GssMech,
+  target: NativeHandle,
+  credEntry: CredEntry | undefined,
+  cred: NativeHandle | null,
+  req: number,
+  targetName: string,
 ): CtxEntry {
   return {
-    side: 'client', ctx: new NativeHandle('context'), mech, target, cred, requested: req >>> 0,
-    complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+    side: 'client',
+    ctx: new NativeHandle('context'),
+    mech,
+    target,
+    cred,
+    requested: req >>> 0,
+    complete: false,
+    gssFlags: 0,
+    start: Date.now(),
+    expiry: 0,
+    source: null,
+    delegated: null,
+    negotiated: new Uint8Array(0),
     ...(credEntry !== undefined ? { credEntry, targetName } : {}),
   };
 }
@@ -158,8 +206,15 @@ async function pinnedFirstLeg(
   entry.pinned = true;
   try {
     const step = await initSecContext({
-      cred: pin.cred, ctx: entry.ctx, target: pin.target, mech, flags: gssFlagsFromIscReq(entry.requested), input: null, bindings,
-      ticketCached: true, offload: busy(),
+      cred: pin.cred,
+      ctx: entry.ctx,
+      target: pin.target,
+      mech,
+      flags: gssFlagsFromIscReq(entry.requested),
+      input: null,
+      bindings,
+      ticketCached: true,
+      offload: busy(),
     });
     const result = settle(tables, undefined, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
     await yieldIfDue();
@@ -192,7 +247,13 @@ function settle(
   tables: HandleTables,
   ctxHandle: number | undefined,
   entry: CtxEntry,
-  step: { readonly output: Uint8Array; readonly flags: number; readonly continueNeeded: boolean; readonly lifetime: number; readonly mech: Uint8Array },
+  step: {
+    readonly output: Uint8Array;
+    readonly flags: number;
+    readonly continueNeeded: boolean;
+    readonly lifetime: number;
+    readonly mech: Uint8Array;
+  },
   output: SecBufferDesc | undefined,
   allocateFlag: number,
   retFromGss: (flags: number, requested: number) => number,
@@ -228,8 +289,9 @@ function missingBindings(
   if (step.continueNeeded || entry.bindingsGiven !== true) return undefined;
   if (((req | entry.requested) & AscReq.ALLOW_MISSING_BINDINGS) !== 0) return undefined;
   if ((step.flags & GssFlag.CHANNEL_BOUND) !== 0) return undefined;
-  return new Error('the server requires channel bindings and the client sent none '
-    + '(ASC_REQ_ALLOW_MISSING_BINDINGS allows that)');
+  return new Error(
+    'the server requires channel bindings and the client sent none ' + '(ASC_REQ_ALLOW_MISSING_BINDINGS allows that)',
+  );
 }
 
 /** One acceptor leg. */
@@ -256,8 +318,19 @@ export async function acceptLeg(
     const cred = credentialFor(tables, credHandle, 'INITIATE');
     if (typeof cred === 'number') return { status: cred };
     entry = {
-      side: 'server', ctx: new NativeHandle('context'), mech, target: null, cred: cred?.acceptor ?? null, requested: req >>> 0,
-      complete: false, gssFlags: 0, start: Date.now(), expiry: 0, source: null, delegated: null, negotiated: new Uint8Array(0),
+      side: 'server',
+      ctx: new NativeHandle('context'),
+      mech,
+      target: null,
+      cred: cred?.acceptor ?? null,
+      requested: req >>> 0,
+      complete: false,
+      gssFlags: 0,
+      start: Date.now(),
+      expiry: 0,
+      source: null,
+      delegated: null,
+      negotiated: new Uint8Array(0),
       ...(cred?.allowSystemAccounts === true ? { allowSystemAccounts: true } : {}),
     };
     fresh = true;

@@ -58,7 +58,12 @@ export function makeSignature(tables: HandleTables, handle: number, qop: number,
 }
 
 /** SpVerifySignature. */
-export function verifySignature(tables: HandleTables, handle: number, desc: SecBufferDesc, qop: Out<number> | undefined): number {
+export function verifySignature(
+  tables: HandleTables,
+  handle: number,
+  desc: SecBufferDesc,
+  qop: Out<number> | undefined,
+): number {
   const e = live(tables, handle);
   if (typeof e === 'number') return e;
   const token = desc.buffers.find((b) => b.type === SecBufferType.TOKEN);
@@ -73,7 +78,11 @@ export function verifySignature(tables: HandleTables, handle: number, desc: SecB
 }
 
 /** Maps SSPI buffers to IOV segments; READONLY buffers take no part, READONLY_WITH_CHECKSUM are signed only. */
-function segmentsOf(desc: SecBufferDesc): { segs: { buf: SecBuffer; type: number }[]; token: SecBuffer | undefined; padding: SecBuffer | undefined } {
+function segmentsOf(desc: SecBufferDesc): {
+  segs: { buf: SecBuffer; type: number }[];
+  token: SecBuffer | undefined;
+  padding: SecBuffer | undefined;
+} {
   const segs: { buf: SecBuffer; type: number }[] = [];
   let token: SecBuffer | undefined;
   let padding: SecBuffer | undefined;
@@ -130,8 +139,14 @@ export function sealMessage(tables: HandleTables, handle: number, qop: number, d
   if (token === undefined || isReadOnly(token)) return SecStatus.SEC_E_INVALID_TOKEN;
   try {
     const fixed = headerFor(e, encrypt);
-    const sizing: IovSegment[] = segs.map((s) => ({ type: s.type, data: s.type === IovType.HEADER || s.type === IovType.PADDING ? EMPTY : s.buf.data }));
-    const lengths = fixed !== null ? segs.map((s) => (s.type === IovType.HEADER ? fixed : 0)) : wrapIovLength(e.ctx.ptr, encrypt, 0, sizing);
+    const sizing: IovSegment[] = segs.map((s) => ({
+      type: s.type,
+      data: s.type === IovType.HEADER || s.type === IovType.PADDING ? EMPTY : s.buf.data,
+    }));
+    const lengths =
+      fixed !== null
+        ? segs.map((s) => (s.type === IovType.HEADER ? fixed : 0))
+        : wrapIovLength(e.ctx.ptr, encrypt, 0, sizing);
     const segments: IovSegment[] = [];
     for (let i = 0; i < segs.length; i++) {
       const s = segs[i];
@@ -142,11 +157,13 @@ export function sealMessage(tables: HandleTables, handle: number, qop: number, d
         segments.push({ type: s.type, data: s.buf.data.subarray(0, need) });
       } else segments.push({ type: s.type, data: s.buf.data });
     }
-    if (padding === undefined && lengths.some((n, i) => segs[i]?.type === IovType.PADDING && n > 0)) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+    if (padding === undefined && lengths.some((n, i) => segs[i]?.type === IovType.PADDING && n > 0))
+      return SecStatus.SEC_E_BUFFER_TOO_SMALL;
     const result = wrapIov(e.ctx.ptr, encrypt, 0, segments);
     if (encrypt && !result.encrypted) return SecStatus.SEC_E_QOP_NOT_SUPPORTED;
     segs.forEach((s, i) => {
-      if (s.type === IovType.HEADER || s.type === IovType.PADDING) s.buf.data = s.buf.data.subarray(0, result.lengths[i] ?? 0);
+      if (s.type === IovType.HEADER || s.type === IovType.PADDING)
+        s.buf.data = s.buf.data.subarray(0, result.lengths[i] ?? 0);
     });
     return SecStatus.SEC_E_OK;
   } catch (err) {
@@ -159,7 +176,12 @@ export function sealMessage(tables: HandleTables, handle: number, qop: number, d
  * whole wrap token (e.g. from gss_wrap in another program) is in STREAM and DATA is set to the
  * plaintext inside it, as Windows does for SECBUFFER_STREAM.
  */
-export function unsealMessage(tables: HandleTables, handle: number, desc: SecBufferDesc, qop: Out<number> | undefined): number {
+export function unsealMessage(
+  tables: HandleTables,
+  handle: number,
+  desc: SecBufferDesc,
+  qop: Out<number> | undefined,
+): number {
   const e = live(tables, handle);
   if (typeof e === 'number') return e;
   try {
@@ -168,13 +190,19 @@ export function unsealMessage(tables: HandleTables, handle: number, desc: SecBuf
     if (stream !== undefined) {
       const data = desc.buffers.find((b) => b.type === SecBufferType.DATA);
       if (data === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
-      const out = unwrapIov(e.ctx.ptr, [{ type: IovType.STREAM, data: stream.data }, { type: IovType.DATA, data: EMPTY }]);
+      const out = unwrapIov(e.ctx.ptr, [
+        { type: IovType.STREAM, data: stream.data },
+        { type: IovType.DATA, data: EMPTY },
+      ]);
       data.data = out.views[1] ?? EMPTY;
       encrypted = out.encrypted;
     } else {
       const { segs, token } = segmentsOf(desc);
       if (token === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
-      const out = unwrapIov(e.ctx.ptr, segs.map((s) => ({ type: s.type, data: s.buf.data })));
+      const out = unwrapIov(
+        e.ctx.ptr,
+        segs.map((s) => ({ type: s.type, data: s.buf.data })),
+      );
       segs.forEach((s, i) => {
         if (s.type === IovType.DATA) s.buf.data = out.views[i] ?? s.buf.data;
       });

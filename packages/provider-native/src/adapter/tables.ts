@@ -23,7 +23,11 @@ function num(h: number | bigint): number {
 }
 
 /** Builds the two tables of one native package over fresh handle tables. */
-function nativeTables(kind: NativeKind): { lsa: SecpkgFunctionTable; user: SecpkgUserFunctionTable; tables: HandleTables } {
+function nativeTables(kind: NativeKind): {
+  lsa: SecpkgFunctionTable;
+  user: SecpkgUserFunctionTable;
+  tables: HandleTables;
+} {
   const tables = new HandleTables();
   const mech = MECH[kind];
   const lsa: SecpkgFunctionTable = {
@@ -40,9 +44,26 @@ function nativeTables(kind: NativeKind): { lsa: SecpkgFunctionTable; user: Secpk
     queryCredentialsAttributes: (h, attr) => queryCredentialAttribute(tables, num(h), attr),
     freeCredentialsHandle: (h) => free(tables, num(h)),
     initLsaModeContext: (cred, ctx, target, req, _rep, input, output) =>
-      initLeg(tables, mech, cred === undefined ? undefined : num(cred), ctx === undefined ? undefined : num(ctx), target, req, input, output),
+      initLeg(
+        tables,
+        mech,
+        cred === undefined ? undefined : num(cred),
+        ctx === undefined ? undefined : num(ctx),
+        target,
+        req,
+        input,
+        output,
+      ),
     acceptLsaModeContext: (cred, ctx, input, req, _rep, output) =>
-      acceptLeg(tables, mech, cred === undefined ? undefined : num(cred), ctx === undefined ? undefined : num(ctx), req, input, output),
+      acceptLeg(
+        tables,
+        mech,
+        cred === undefined ? undefined : num(cred),
+        ctx === undefined ? undefined : num(ctx),
+        req,
+        input,
+        output,
+      ),
     deleteContext: (h) => (tables.dropContext(num(h)) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE),
     queryContextAttributes: (h, attr) => queryAttribute(tables, kind, num(h), attr),
   };
@@ -66,7 +87,15 @@ export function nativeModule(kind: NativeKind): SecurityPackageModule {
   let built: ReturnType<typeof nativeTables> | undefined;
   const get = (): ReturnType<typeof nativeTables> => (built ??= nativeTables(kind));
   return {
-    spLsaModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [get().lsa] }),
-    spUserModeInitialize: () => ({ status: SecStatus.SEC_E_OK, packageVersion: SecPkgInterfaceVersion.VERSION, tables: [get().user] }),
+    spLsaModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [get().lsa],
+    }),
+    spUserModeInitialize: () => ({
+      status: SecStatus.SEC_E_OK,
+      packageVersion: SecPkgInterfaceVersion.VERSION,
+      tables: [get().user],
+    }),
   };
 }

@@ -9,7 +9,18 @@
  */
 import { SecStatus } from '@sspkit/core';
 import type { AccessToken } from '@sspkit/core';
-import { contextSourceName, displayName, importName, inquireContext, localName, localNameAsync, lookupLocalAccount, lookupLocalAccountAsync, nameAttributes, oidToDotted } from '../ffi/index.js';
+import {
+  contextSourceName,
+  displayName,
+  importName,
+  inquireContext,
+  localName,
+  localNameAsync,
+  lookupLocalAccount,
+  lookupLocalAccountAsync,
+  nameAttributes,
+  oidToDotted,
+} from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
 import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
 import { isSystemAccount, SYSTEM_ACCOUNT_REFUSED } from '../process/system-accounts.js';
@@ -20,7 +31,11 @@ import type { NativeKind } from './info.js';
 import type { CtxEntry, HandleTables, ResolvedAccount } from './state.js';
 
 /** Builds the token for a complete server-side context. */
-export function contextToken(tables: HandleTables, kind: NativeKind, handle: number): { status: number; token?: AccessToken } {
+export function contextToken(
+  tables: HandleTables,
+  kind: NativeKind,
+  handle: number,
+): { status: number; token?: AccessToken } {
   const e = tables.contexts.get(handle);
   if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   if (e.side !== 'server' || !e.complete) return { status: SecStatus.SEC_E_NO_IMPERSONATION };
@@ -40,7 +55,8 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
     const resolved = e.account ?? resolveAccount(source);
     // root and system accounts are never a client's local account unless the acceptor's
     // credential allows it (NativeAuthData.allowSystemAccounts): see process/system-accounts.ts.
-    const refused = resolved.account !== null && isSystemAccount(resolved.account.uid) && e.allowSystemAccounts !== true;
+    const refused =
+      resolved.account !== null && isSystemAccount(resolved.account.uid) && e.allowSystemAccounts !== true;
     const local = refused ? null : resolved.local;
     const account = refused ? null : resolved.account;
     // Authorization data the KDC vouched for (RFC 6680 attributes: PAC buffers, indicators…).
@@ -53,7 +69,9 @@ export function contextToken(tables: HandleTables, kind: NativeKind, handle: num
       user: principal,
       ...(realm !== '' ? { domain: realm } : {}),
       groups: [...(account?.groupNames ?? []), ...('info' in logon ? logon.info.groupSids : [])],
-      ...(account !== null ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: account.groups } } : {}),
+      ...(account !== null
+        ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: account.groups } }
+        : {}),
       attributes: {
         principal,
         shortName: user,

@@ -13,7 +13,11 @@ import type { HandleTables } from './state.js';
 const TAG = Buffer.from('SKN1', 'latin1');
 
 /** SpExportSecurityContext. */
-export function exportContext(tables: HandleTables, handle: number, flags: number): { status: number; packedContext?: Uint8Array } {
+export function exportContext(
+  tables: HandleTables,
+  handle: number,
+  flags: number,
+): { status: number; packedContext?: Uint8Array } {
   const e = tables.contexts.get(handle);
   if (e === undefined) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   if (!e.complete) return { status: SecStatus.SEC_E_INVALID_HANDLE };
@@ -46,8 +50,13 @@ export function exportContext(tables: HandleTables, handle: number, flags: numbe
 }
 
 /** SpImportSecurityContext. */
-export function importContext(tables: HandleTables, mech: GssMech, packed: Uint8Array): { status: number; contextHandle?: number } {
-  if (packed.length <= TAG.length + 1 || !TAG.equals(Buffer.from(packed.subarray(0, TAG.length)))) return { status: SecStatus.SEC_E_INVALID_TOKEN };
+export function importContext(
+  tables: HandleTables,
+  mech: GssMech,
+  packed: Uint8Array,
+): { status: number; contextHandle?: number } {
+  if (packed.length <= TAG.length + 1 || !TAG.equals(Buffer.from(packed.subarray(0, TAG.length))))
+    return { status: SecStatus.SEC_E_INVALID_TOKEN };
   const side = packed[TAG.length] === 1 ? 'client' : 'server';
   let ctx: NativeHandle | undefined;
   try {
@@ -55,9 +64,20 @@ export function importContext(tables: HandleTables, mech: GssMech, packed: Uint8
     const info = inquireContext(ctx);
     const now = Date.now();
     const handle = tables.addContext({
-      side, ctx, mech, target: null, cred: null, requested: 0, complete: true, gssFlags: info.flags, start: now,
-      expiry: now + (info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000), source: null, delegated: null,
-      negotiated: info.mech, imported: true,
+      side,
+      ctx,
+      mech,
+      target: null,
+      cred: null,
+      requested: 0,
+      complete: true,
+      gssFlags: info.flags,
+      start: now,
+      expiry: now + (info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000),
+      source: null,
+      delegated: null,
+      negotiated: info.mech,
+      imported: true,
     });
     return { status: SecStatus.SEC_E_OK, contextHandle: handle };
   } catch (err) {

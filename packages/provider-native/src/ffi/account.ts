@@ -62,11 +62,21 @@ function bind(): Libc {
   const lib = koffi.load(process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6');
   // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; char *pw_gecos; char *pw_dir; char *pw_shell; };
   const passwd = koffi.struct('passwd', {
-    pw_name: 'const char *', pw_passwd: 'const char *', pw_uid: 'uint32_t', pw_gid: 'uint32_t',
-    pw_gecos: 'const char *', pw_dir: 'const char *', pw_shell: 'const char *',
+    pw_name: 'const char *',
+    pw_passwd: 'const char *',
+    pw_uid: 'uint32_t',
+    pw_gid: 'uint32_t',
+    pw_gecos: 'const char *',
+    pw_dir: 'const char *',
+    pw_shell: 'const char *',
   });
   // struct group { char *gr_name; char *gr_passwd; gid_t gr_gid; char **gr_mem; };
-  const group = koffi.struct('group', { gr_name: 'const char *', gr_passwd: 'const char *', gr_gid: 'uint32_t', gr_mem: 'void *' });
+  const group = koffi.struct('group', {
+    gr_name: 'const char *',
+    gr_passwd: 'const char *',
+    gr_gid: 'uint32_t',
+    gr_mem: 'void *',
+  });
   const getpwnam = lib.func('void *getpwnam(const char *name)');
   const getgrgid = lib.func('void *getgrgid(uint32_t gid)');
   const getgrouplist = lib.func('int getgrouplist(const char *user, uint32_t group, void *groups, void *ngroups)');
@@ -104,7 +114,11 @@ function bindAsync(): AsyncLibc {
  * A reentrant `*_r` lookup on a worker thread, its string buffer grown on ERANGE. Returns the
  * record buffer (decoded by the caller while `buf` is still referenced) or null for "no entry".
  */
-async function reentrant(size: number, call: (rec: Buffer, buf: Buffer, result: Buffer) => Promise<number>, decode: (rec: Buffer) => void): Promise<boolean> {
+async function reentrant(
+  size: number,
+  call: (rec: Buffer, buf: Buffer, result: Buffer) => Promise<number>,
+  decode: (rec: Buffer) => void,
+): Promise<boolean> {
   for (let len = 1024; len <= MAX_RECORD_BUFFER; len *= 4) {
     const rec = Buffer.alloc(size);
     const buf = Buffer.alloc(len);
@@ -141,20 +155,39 @@ function* groupListAttempts(): Generator<{ readonly buf: Buffer; readonly count:
 export async function lookupLocalAccountAsync(name: string): Promise<LocalAccount | null> {
   const c = bindAsync();
   let pw: Passwd | undefined;
-  const found = await reentrant(PASSWD_SIZE, (rec, buf, result) => c.getpwnam_r(name, rec, buf, buf.length, result), (rec) => (pw = c.decodePasswd(rec)));
+  const found = await reentrant(
+    PASSWD_SIZE,
+    (rec, buf, result) => c.getpwnam_r(name, rec, buf, buf.length, result),
+    (rec) => (pw = c.decodePasswd(rec)),
+  );
   if (!found || pw === undefined) return null;
   const user = pw;
   const attempts = groupListAttempts();
   let step = attempts.next();
-  while (step.done !== true) step = attempts.next(await c.getgrouplist(user.pw_name, user.pw_gid, step.value.buf, step.value.count));
+  while (step.done !== true)
+    step = attempts.next(await c.getgrouplist(user.pw_name, user.pw_gid, step.value.buf, step.value.count));
   const groups = step.value;
-  const names = await Promise.all(groups.map(async (gid) => {
-    let groupName: string | undefined;
-    await reentrant(GROUP_SIZE, (rec, buf, result) => c.getgrgid_r(gid, rec, buf, buf.length, result), (rec) => (groupName = c.decodeGroupName(rec)));
-    return groupName;
-  }));
+  const names = await Promise.all(
+    groups.map(async (gid) => {
+      let groupName: string | undefined;
+      await reentrant(
+        GROUP_SIZE,
+        (rec, buf, result) => c.getgrgid_r(gid, rec, buf, buf.length, result),
+        (rec) => (groupName = c.decodeGroupName(rec)),
+      );
+      return groupName;
+    }),
+  );
   const groupNames = names.filter((n): n is string => n !== undefined);
-  return { name: user.pw_name, uid: user.pw_uid, gid: user.pw_gid, groups, groupNames, home: user.pw_dir, shell: user.pw_shell };
+  return {
+    name: user.pw_name,
+    uid: user.pw_uid,
+    gid: user.pw_gid,
+    groups,
+    groupNames,
+    home: user.pw_dir,
+    shell: user.pw_shell,
+  };
 }
 
 /** The local account named `name`, or null when the user database has none. */
@@ -165,7 +198,8 @@ export function lookupLocalAccount(name: string): LocalAccount | null {
   const pw = c.decodePasswd(ptr);
   const attempts = groupListAttempts();
   let step = attempts.next();
-  while (step.done !== true) step = attempts.next(c.getgrouplist(pw.pw_name, pw.pw_gid, step.value.buf, step.value.count));
+  while (step.done !== true)
+    step = attempts.next(c.getgrouplist(pw.pw_name, pw.pw_gid, step.value.buf, step.value.count));
   const groups = step.value;
   const groupNames = groups.flatMap((gid) => {
     const g = c.getgrgid(gid);

@@ -12,7 +12,10 @@ export interface ChannelBindings {
 }
 
 /** Builds the native struct; the returned object must stay referenced for the duration of the call. */
-export function layChannelBindings(lib: GssLibrary, cb: ChannelBindings): { readonly struct: Buffer; readonly keep: readonly Uint8Array[] } {
+export function layChannelBindings(
+  lib: GssLibrary,
+  cb: ChannelBindings,
+): { readonly struct: Buffer; readonly keep: readonly Uint8Array[] } {
   const l = lib.layout.channelBindings;
   const struct = Buffer.alloc(l.size);
   struct.writeUInt32LE(cb.initiatorAddrtype >>> 0, l.initiatorAddrtype);

@@ -11,7 +11,16 @@ import { NativeHandle } from './handles.js';
 import { gssLibrary } from './library.js';
 import type { GssLibrary } from './library.js';
 import { GssSupplementary, isGssError } from './major.js';
-import { dropBufferDesc, dropDescAt, fillBufferDesc, oidBytes, readPtr, retain, takeBufferDesc, takeDescAt } from './memory.js';
+import {
+  dropBufferDesc,
+  dropDescAt,
+  fillBufferDesc,
+  oidBytes,
+  readPtr,
+  retain,
+  takeBufferDesc,
+  takeDescAt,
+} from './memory.js';
 import { FramePool } from './scratch.js';
 import type { Frame } from './scratch.js';
 import { localGate, sharedGate } from './queue.js';
@@ -118,11 +127,38 @@ export async function initSecContext(options: {
       ? await gate.run(
           (done) =>
             lib.gssAsync.gss_init_sec_context(
-              minorAt, cred, ctxAt, target, mech, options.flags >>> 0, 0, cbStruct, inputAt, mechAt, outputAt, flagsAt, timeAt, done,
+              minorAt,
+              cred,
+              ctxAt,
+              target,
+              mech,
+              options.flags >>> 0,
+              0,
+              cbStruct,
+              inputAt,
+              mechAt,
+              outputAt,
+              flagsAt,
+              timeAt,
+              done,
             ),
           options.signal,
         )
-      : lib.gss.gss_init_sec_context(minorAt, cred, ctxAt, target, mech, options.flags >>> 0, 0, cbStruct, inputAt, mechAt, outputAt, flagsAt, timeAt);
+      : lib.gss.gss_init_sec_context(
+          minorAt,
+          cred,
+          ctxAt,
+          target,
+          mech,
+          options.flags >>> 0,
+          0,
+          cbStruct,
+          inputAt,
+          mechAt,
+          outputAt,
+          flagsAt,
+          timeAt,
+        );
   } finally {
     options.ctx.busy = false;
     options.ctx.update(readPtr(ctxIo));
@@ -192,7 +228,14 @@ function finishAccept(lib: GssLibrary, call: AcceptCall, major: number): AcceptS
       deleg?.release();
     }
     const mech = readPtr(mechOut);
-    check(lib, 'gss_accept_sec_context', major, minor, mech === 0n ? null : mech, call.first ? 'accept-first' : undefined);
+    check(
+      lib,
+      'gss_accept_sec_context',
+      major,
+      minor,
+      mech === 0n ? null : mech,
+      call.first ? 'accept-first' : undefined,
+    );
     return {
       output: takeDescAt(lib, minorAt, output, outputAt),
       continueNeeded: (major & GssSupplementary.CONTINUE_NEEDED) !== 0,
@@ -223,7 +266,19 @@ export function acceptSecContext(options: AcceptOptions): AcceptStep {
     call = acceptCall(lib, options);
     const [minorAt, ctxAt, inputAt, outputAt, srcAt, mechAt, flagsAt, timeAt, delegAt] = call.args;
     const src = options.wantSource === false ? null : srcAt;
-    major = lib.gss.gss_accept_sec_context(minorAt, ctxAt, options.cred?.ptr ?? null, inputAt, call.cb?.struct ?? null, src, mechAt, outputAt, flagsAt, timeAt, delegAt);
+    major = lib.gss.gss_accept_sec_context(
+      minorAt,
+      ctxAt,
+      options.cred?.ptr ?? null,
+      inputAt,
+      call.cb?.struct ?? null,
+      src,
+      mechAt,
+      outputAt,
+      flagsAt,
+      timeAt,
+      delegAt,
+    );
   } finally {
     if (call !== undefined) settle(options.ctx, call);
     else options.ctx.busy = false;
@@ -252,7 +307,20 @@ export async function acceptSecContextAsync(options: AcceptOptions): Promise<Acc
     const src = options.wantSource === false ? null : srcAt;
     // Accepting with a keytab never waits on a KDC: the local lane, never behind a frozen KDC.
     major = await localGate().run((done) =>
-      lib.gssAsync.gss_accept_sec_context(minorAt, ctxAt, cred, inputAt, c.cb?.struct ?? null, src, mechAt, outputAt, flagsAt, timeAt, delegAt, done),
+      lib.gssAsync.gss_accept_sec_context(
+        minorAt,
+        ctxAt,
+        cred,
+        inputAt,
+        c.cb?.struct ?? null,
+        src,
+        mechAt,
+        outputAt,
+        flagsAt,
+        timeAt,
+        delegAt,
+        done,
+      ),
     );
   } finally {
     if (call !== undefined) settle(options.ctx, call);
@@ -380,7 +448,10 @@ export function sessionKey(ctx: NativeHandle): { readonly key: Buffer; readonly 
       if (secret && len > 0) lib.libc.memcpy(value, Buffer.alloc(len), len);
       return out;
     };
-    return { key: count > 0 ? read(0, true) : Buffer.alloc(0), enctypeOid: count > 1 ? read(1, false) : Buffer.alloc(0) };
+    return {
+      key: count > 0 ? read(0, true) : Buffer.alloc(0),
+      enctypeOid: count > 1 ? read(1, false) : Buffer.alloc(0),
+    };
   } finally {
     if (readPtr(setOut) !== 0n) lib.gss.gss_release_buffer_set(minor, setOut);
   }

@@ -95,13 +95,15 @@ export async function acquireCredFrom(options: {
     const mechs = mechSet(lib, options.mech);
     const usage = GssCredUsage[options.usage];
     const storeArg = entries.length > 0 ? storeAt : null;
-    major = local !== null
-      ? lib.gss.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt)
-      : await (inline !== null ? localGate() : sharedGate()).run(
-          // A store proven local (inline, but past the per-turn allowance) cannot wait on a KDC.
-          (done) => lib.gssAsync.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt, done),
-          inline !== null ? undefined : options.signal,
-        );
+    major =
+      local !== null
+        ? lib.gss.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt)
+        : await (inline !== null ? localGate() : sharedGate()).run(
+            // A store proven local (inline, but past the per-turn allowance) cannot wait on a KDC.
+            (done) =>
+              lib.gssAsync.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt, done),
+            inline !== null ? undefined : options.signal,
+          );
   } finally {
     options.name?.unpin();
   }
@@ -141,11 +143,20 @@ export async function acquireCredWithPassword(options: {
   const timeRec = Buffer.alloc(4);
   options.name.pin();
   try {
-    const major = await sharedGate().run((done) =>
-      lib.gssAsync.gss_acquire_cred_with_password(
-        minor, options.name.ptr, desc, 0, mechSet(lib, options.mech), GssCredUsage[options.usage],
-        credOut, null, timeRec, done,
-      ),
+    const major = await sharedGate().run(
+      (done) =>
+        lib.gssAsync.gss_acquire_cred_with_password(
+          minor,
+          options.name.ptr,
+          desc,
+          0,
+          mechSet(lib, options.mech),
+          GssCredUsage[options.usage],
+          credOut,
+          null,
+          timeRec,
+          done,
+        ),
       options.signal,
     );
     retain(secret);
@@ -158,7 +169,15 @@ export async function acquireCredWithPassword(options: {
   }
 }
 
-function finish(lib: GssLibrary, call: string, major: number, minor: Buffer, credOut: Buffer, timeRec: Buffer, mech: GssMech): AcquiredCred {
+function finish(
+  lib: GssLibrary,
+  call: string,
+  major: number,
+  minor: Buffer,
+  credOut: Buffer,
+  timeRec: Buffer,
+  mech: GssMech,
+): AcquiredCred {
   const cred = new NativeHandle('cred', readPtr(credOut));
   if (isGssError(major)) cred.release();
   check(lib, call, major, minor);

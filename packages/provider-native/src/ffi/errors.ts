@@ -31,7 +31,12 @@ export function isGssErrorObject(value: unknown): value is GssError {
 }
 
 /** gss_display_status's lines for the major code and for the minor code, kept apart. */
-function displayStatusParts(lib: GssLibrary, major: number, minor: number, mech: bigint | null): { gss: string[]; mechanism: string[] } {
+function displayStatusParts(
+  lib: GssLibrary,
+  major: number,
+  minor: number,
+  mech: bigint | null,
+): { gss: string[]; mechanism: string[] } {
   const collect = (code: number, type: number, mechOid: bigint | null): string[] => {
     const lines: string[] = [];
     const scratchMinor = Buffer.alloc(4);
@@ -54,7 +59,14 @@ function displayStatusParts(lib: GssLibrary, major: number, minor: number, mech:
 }
 
 /** Throws a GssError when `major` carries an error or a replay/ordering bit (SEC_E_OUT_OF_SEQUENCE). */
-export function check(lib: GssLibrary, call: string, major: number, minorBuf: Buffer, mech: bigint | null = null, phase?: CallPhase): void {
+export function check(
+  lib: GssLibrary,
+  call: string,
+  major: number,
+  minorBuf: Buffer,
+  mech: bigint | null = null,
+  phase?: CallPhase,
+): void {
   const statusName = mapGssStatus(major, minorBuf.readUInt32LE(0), phase);
   if (statusName === 'SEC_E_OK') return;
   const minor = minorBuf.readUInt32LE(0);

@@ -124,7 +124,8 @@ const SYNC_PROTOTYPES: Readonly<Record<keyof GssFunctions, string>> = {
     'uint32_t gss_get_name_attribute(void *minor, void *name, void *attr, void *authenticated, void *complete, void *value, void *display_value, void *more)',
   gss_set_neg_mechs: 'uint32_t gss_set_neg_mechs(void *minor, void *cred, void *mechs)',
   gss_release_cred: 'uint32_t gss_release_cred(void *minor, void *cred)',
-  gss_inquire_cred: 'uint32_t gss_inquire_cred(void *minor, void *cred, void *name, void *lifetime, void *usage, void *mechs)',
+  gss_inquire_cred:
+    'uint32_t gss_inquire_cred(void *minor, void *cred, void *name, void *lifetime, void *usage, void *mechs)',
   gss_accept_sec_context:
     'uint32_t gss_accept_sec_context(void *minor, void *ctx, void *cred, void *input, void *cb, void *src_name, void *mech, void *output, void *ret_flags, void *time_rec, void *delegated)',
   gss_acquire_cred_from:
@@ -138,7 +139,8 @@ const SYNC_PROTOTYPES: Readonly<Record<keyof GssFunctions, string>> = {
   gss_import_sec_context: 'uint32_t gss_import_sec_context(void *minor, void *token, void *ctx)',
   gss_get_mic: 'uint32_t gss_get_mic(void *minor, void *ctx, uint32_t qop, void *msg, void *token)',
   gss_verify_mic: 'uint32_t gss_verify_mic(void *minor, void *ctx, void *msg, void *token, void *qop)',
-  gss_wrap: 'uint32_t gss_wrap(void *minor, void *ctx, int conf_req, uint32_t qop, void *input, void *conf_state, void *output)',
+  gss_wrap:
+    'uint32_t gss_wrap(void *minor, void *ctx, int conf_req, uint32_t qop, void *input, void *conf_state, void *output)',
   gss_unwrap: 'uint32_t gss_unwrap(void *minor, void *ctx, void *input, void *output, void *conf_state, void *qop)',
   gss_wrap_size_limit:
     'uint32_t gss_wrap_size_limit(void *minor, void *ctx, int conf_req, uint32_t qop, uint32_t req_output, void *max_input)',
@@ -146,9 +148,11 @@ const SYNC_PROTOTYPES: Readonly<Record<keyof GssFunctions, string>> = {
     'uint32_t gss_display_status(void *minor, uint32_t status, int status_type, void *mech, void *message_context, void *string)',
   gss_release_buffer: 'uint32_t gss_release_buffer(void *minor, void *buffer)',
   gss_release_oid_set: 'uint32_t gss_release_oid_set(void *minor, void *set)',
-  gss_inquire_sec_context_by_oid: 'uint32_t gss_inquire_sec_context_by_oid(void *minor, void *ctx, void *oid, void *set)',
+  gss_inquire_sec_context_by_oid:
+    'uint32_t gss_inquire_sec_context_by_oid(void *minor, void *ctx, void *oid, void *set)',
   gss_release_buffer_set: 'uint32_t gss_release_buffer_set(void *minor, void *set)',
-  gss_wrap_iov: 'uint32_t gss_wrap_iov(void *minor, void *ctx, int conf_req, uint32_t qop, void *conf_state, void *iov, int count)',
+  gss_wrap_iov:
+    'uint32_t gss_wrap_iov(void *minor, void *ctx, int conf_req, uint32_t qop, void *conf_state, void *iov, int count)',
   gss_unwrap_iov: 'uint32_t gss_unwrap_iov(void *minor, void *ctx, void *conf_state, void *qop, void *iov, int count)',
   gss_wrap_iov_length:
     'uint32_t gss_wrap_iov_length(void *minor, void *ctx, int conf_req, uint32_t qop, void *conf_state, void *iov, int count)',

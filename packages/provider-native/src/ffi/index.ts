@@ -7,10 +7,29 @@ export type { NameType } from './names.js';
 export { acquireCredFrom, acquireCredWithPassword, inlineStore, inquireCred } from './creds.js';
 export { NO_CLIENT_KEYS } from './krb5.js';
 export type { CredUsage, GssMech } from './creds.js';
-export { initSecContext, acceptSecContext, acceptSecContextAsync, contextSourceName, inquireContext, exportSecContext, importSecContext, sessionKey } from './context.js';
+export {
+  initSecContext,
+  acceptSecContext,
+  acceptSecContextAsync,
+  contextSourceName,
+  inquireContext,
+  exportSecContext,
+  importSecContext,
+  sessionKey,
+} from './context.js';
 export type { AcceptStep } from './context.js';
 export type { ChannelBindings } from './bindings.js';
-export { getMic, verifyMic, wrap, unwrap, wrapSizeLimit, wrapIov, unwrapIov, wrapIovLength, IovType } from './message.js';
+export {
+  getMic,
+  verifyMic,
+  wrap,
+  unwrap,
+  wrapSizeLimit,
+  wrapIov,
+  unwrapIov,
+  wrapIovLength,
+  IovType,
+} from './message.js';
 export type { IovSegment } from './message.js';
 export { GssError, isGssErrorObject } from './errors.js';
 export { mapGssStatus, MappedStatus, Krb5Minor } from './status-map.js';

@@ -24,7 +24,10 @@ export function loadKoffi(): { koffi: Koffi } | { error: string } {
  * Tries `open` on each library name in turn and returns the first result; when every one throws,
  * the reasons joined (one line per name), so a probe can say why nothing was usable.
  */
-export function firstUsable<T>(names: readonly string[], open: (name: string) => T): { readonly value: T } | { readonly reason: string } {
+export function firstUsable<T>(
+  names: readonly string[],
+  open: (name: string) => T,
+): { readonly value: T } | { readonly reason: string } {
   const failures: string[] = [];
   for (const name of names) {
     try {

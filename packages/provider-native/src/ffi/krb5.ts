@@ -55,9 +55,13 @@ export function bindKrb5(lib: GssLibrary): Krb5 {
   const copy = koffi.load(lib.path).func('uint32_t gss_krb5_copy_ccache(void *minor, void *cred, void *cc)');
   krb5 = {
     ctx: readPtr(out),
-    newUnique: handle.func('int32_t krb5_cc_new_unique(void *ctx, const char *type, const char *hint, void *out)') as Krb5['newUnique'],
+    newUnique: handle.func(
+      'int32_t krb5_cc_new_unique(void *ctx, const char *type, const char *hint, void *out)',
+    ) as Krb5['newUnique'],
     initialize: handle.func('int32_t krb5_cc_initialize(void *ctx, void *cc, void *princ)') as Krb5['initialize'],
-    retrieve: handle.func('int32_t krb5_cc_retrieve_cred(void *ctx, void *cc, int32_t flags, void *mcreds, void *creds)') as Krb5['retrieve'],
+    retrieve: handle.func(
+      'int32_t krb5_cc_retrieve_cred(void *ctx, void *cc, int32_t flags, void *mcreds, void *creds)',
+    ) as Krb5['retrieve'],
     store: handle.func('int32_t krb5_cc_store_cred(void *ctx, void *cc, void *creds)') as Krb5['store'],
     destroy: handle.func('int32_t krb5_cc_destroy(void *ctx, void *cc)') as Krb5['destroy'],
     getName: handle.func('const char *krb5_cc_get_name(void *ctx, void *cc)') as Krb5['getName'],

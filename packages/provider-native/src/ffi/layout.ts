@@ -23,7 +23,12 @@ export interface GssLayout {
   readonly keyValueSet: { readonly size: number; readonly count: number; readonly elements: number };
   readonly iov: { readonly size: number; readonly type: number; readonly buffer: number };
   /** libkrb5's krb5_creds (service-ticket pins read the principals and the end time). */
-  readonly krb5Creds: { readonly size: number; readonly client: number; readonly server: number; readonly endtime: number };
+  readonly krb5Creds: {
+    readonly size: number;
+    readonly client: number;
+    readonly server: number;
+    readonly endtime: number;
+  };
 }
 
 /** Declares the structs with koffi and returns their layout. */
@@ -55,17 +60,36 @@ export function declareLayout(koffi: Koffi): GssLayout {
   const iov = koffi.struct('gss_iov_buffer_desc', { type: 'uint32_t', buffer: bufferDesc });
 
   // typedef struct _krb5_keyblock { krb5_magic magic; krb5_enctype enctype; unsigned int length; krb5_octet *contents; } krb5_keyblock;
-  const keyblock = koffi.struct('krb5_keyblock', { magic: 'int32_t', enctype: 'int32_t', length: 'uint32_t', contents: 'void *' });
+  const keyblock = koffi.struct('krb5_keyblock', {
+    magic: 'int32_t',
+    enctype: 'int32_t',
+    length: 'uint32_t',
+    contents: 'void *',
+  });
   // typedef struct _krb5_ticket_times { krb5_timestamp authtime, starttime, endtime, renew_till; } krb5_ticket_times;
-  const times = koffi.struct('krb5_ticket_times', { authtime: 'int32_t', starttime: 'int32_t', endtime: 'int32_t', renew_till: 'int32_t' });
+  const times = koffi.struct('krb5_ticket_times', {
+    authtime: 'int32_t',
+    starttime: 'int32_t',
+    endtime: 'int32_t',
+    renew_till: 'int32_t',
+  });
   // typedef struct _krb5_data { krb5_magic magic; unsigned int length; char *data; } krb5_data;
   const data = koffi.struct('krb5_data', { magic: 'int32_t', length: 'uint32_t', data: 'void *' });
   // typedef struct _krb5_creds { krb5_magic magic; krb5_principal client; krb5_principal server; krb5_keyblock keyblock;
   //   krb5_ticket_times times; krb5_boolean is_skey; krb5_flags ticket_flags; krb5_address **addresses;
   //   krb5_data ticket; krb5_data second_ticket; krb5_authdata **authdata; } krb5_creds;
   const krb5Creds = koffi.struct('krb5_creds', {
-    magic: 'int32_t', client: 'void *', server: 'void *', keyblock, times, is_skey: 'uint32_t', ticket_flags: 'int32_t',
-    addresses: 'void *', ticket: data, second_ticket: data, authdata: 'void *',
+    magic: 'int32_t',
+    client: 'void *',
+    server: 'void *',
+    keyblock,
+    times,
+    is_skey: 'uint32_t',
+    ticket_flags: 'int32_t',
+    addresses: 'void *',
+    ticket: data,
+    second_ticket: data,
+    authdata: 'void *',
   });
 
   const off = (t: typeof bufferDesc, m: string): number => koffi.offsetof(t, m);
@@ -82,11 +106,17 @@ export function declareLayout(koffi: Koffi): GssLayout {
       acceptorAddress: off(channelBindings, 'acceptor_address'),
       applicationData: off(channelBindings, 'application_data'),
     },
-    keyValueElement: { size: keyValueElement.size, key: off(keyValueElement, 'key'), value: off(keyValueElement, 'value') },
+    keyValueElement: {
+      size: keyValueElement.size,
+      key: off(keyValueElement, 'key'),
+      value: off(keyValueElement, 'value'),
+    },
     keyValueSet: { size: keyValueSet.size, count: off(keyValueSet, 'count'), elements: off(keyValueSet, 'elements') },
     iov: { size: iov.size, type: off(iov, 'type'), buffer: off(iov, 'buffer') },
     krb5Creds: {
-      size: krb5Creds.size, client: off(krb5Creds, 'client'), server: off(krb5Creds, 'server'),
+      size: krb5Creds.size,
+      client: off(krb5Creds, 'client'),
+      server: off(krb5Creds, 'server'),
       endtime: off(krb5Creds, 'times') + off(times, 'endtime'),
     },
   };

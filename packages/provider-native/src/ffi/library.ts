@@ -21,7 +21,8 @@ export interface GssLibrary {
 }
 
 /** Result of the availability probe. */
-export type Availability = { readonly available: true; readonly path: string } | { readonly available: false; readonly reason: string };
+export type Availability =
+  { readonly available: true; readonly path: string } | { readonly available: false; readonly reason: string };
 
 /** Library names tried in order; `SSPKIT_GSSAPI_LIBRARY` (read once) puts a specific file first. */
 const CANDIDATES = ['libgssapi_krb5.so.2', 'libgssapi_krb5.so', 'libgssapi_krb5.2.dylib'];
@@ -63,5 +64,6 @@ function probe(): { lib: GssLibrary } | { reason: string } {
       path: name,
     };
   });
-  return (state = 'value' in found ? { lib: found.value } : { reason: `MIT GSSAPI (libgssapi_krb5) is not usable: ${found.reason}` });
+  return (state =
+    'value' in found ? { lib: found.value } : { reason: `MIT GSSAPI (libgssapi_krb5) is not usable: ${found.reason}` });
 }

@@ -38,7 +38,10 @@ const GSS_ROUTINE_ERROR_MASK = 0x00ff0000;
 
 /** Supplementary bits that report a replayed, stale, reordered or missing message. */
 export const GSS_SEQUENCE_PROBLEMS =
-  GssSupplementary.DUPLICATE_TOKEN | GssSupplementary.OLD_TOKEN | GssSupplementary.UNSEQ_TOKEN | GssSupplementary.GAP_TOKEN;
+  GssSupplementary.DUPLICATE_TOKEN |
+  GssSupplementary.OLD_TOKEN |
+  GssSupplementary.UNSEQ_TOKEN |
+  GssSupplementary.GAP_TOKEN;
 
 /** `status_type` for gss_display_status. */
 export const GSS_C_GSS_CODE = 1;

@@ -29,7 +29,9 @@ function read(path: string): string {
 function systemEntries(dir = SYSTEM_DIR, file = SYSTEM_FILE): string[] {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.conf')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.conf'))
+      .sort();
   } catch {
     // no directory: only the single file
   }
@@ -52,7 +54,11 @@ export function withoutNtlmssp(texts: readonly string[]): string | undefined {
 }
 
 /** Sets GSS_MECH_CONFIG for this process when the system list names gss-ntlmssp; call before the first GSS call. */
-export function excludeNtlmsspPlugin(env: NodeJS.ProcessEnv = process.env, dir = SYSTEM_DIR, file = SYSTEM_FILE): string | undefined {
+export function excludeNtlmsspPlugin(
+  env: NodeJS.ProcessEnv = process.env,
+  dir = SYSTEM_DIR,
+  file = SYSTEM_FILE,
+): string | undefined {
   if (env['GSS_MECH_CONFIG'] !== undefined) return undefined;
   const text = withoutNtlmssp(systemEntries(dir, file));
   if (text === undefined) return undefined;

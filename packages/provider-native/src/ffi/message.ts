@@ -11,7 +11,16 @@ import { isGssError } from './major.js';
 import { dropDescAt, fillBufferDesc, takeDescAt } from './memory.js';
 
 /** GSS_IOV_BUFFER_TYPE_* (RFC 4121 doesn't define them; MIT gssapi_ext.h does). */
-export const IovType = { EMPTY: 0, DATA: 1, HEADER: 2, MECH_PARAMS: 3, TRAILER: 7, PADDING: 9, STREAM: 10, SIGN_ONLY: 11 } as const;
+export const IovType = {
+  EMPTY: 0,
+  DATA: 1,
+  HEADER: 2,
+  MECH_PARAMS: 3,
+  TRAILER: 7,
+  PADDING: 9,
+  STREAM: 10,
+  SIGN_ONLY: 11,
+} as const;
 
 /** One IOV segment: a type and the JS memory the library reads and writes in place. */
 export interface IovSegment {
@@ -91,7 +100,12 @@ export function verifyMic(ctx: bigint, message: Uint8Array, token: Uint8Array): 
 }
 
 /** gss_wrap: one token holding the (optionally encrypted) message. */
-export function wrap(ctx: bigint, encrypt: boolean, qop: number, message: Uint8Array): { readonly token: Buffer; readonly encrypted: boolean } {
+export function wrap(
+  ctx: bigint,
+  encrypt: boolean,
+  qop: number,
+  message: Uint8Array,
+): { readonly token: Buffer; readonly encrypted: boolean } {
   const { lib, minor, input, output, conf } = s();
   fillBufferDesc(lib, input.buf, 0, message);
   const major = lib.gss.gss_wrap(minor.at, ctx, encrypt ? 1 : 0, qop >>> 0, input.at, conf.at, output.at);
@@ -103,7 +117,10 @@ export function wrap(ctx: bigint, encrypt: boolean, qop: number, message: Uint8A
 }
 
 /** gss_unwrap: the message inside a wrap token. */
-export function unwrap(ctx: bigint, token: Uint8Array): { readonly message: Buffer; readonly encrypted: boolean; readonly qop: number } {
+export function unwrap(
+  ctx: bigint,
+  token: Uint8Array,
+): { readonly message: Buffer; readonly encrypted: boolean; readonly qop: number } {
   const { lib, minor, input, output, conf, qop } = s();
   fillBufferDesc(lib, input.buf, 0, token);
   const major = lib.gss.gss_unwrap(minor.at, ctx, input.at, output.at, conf.at, qop.at);
@@ -112,7 +129,11 @@ export function unwrap(ctx: bigint, token: Uint8Array): { readonly message: Buff
     dropDescAt(lib, minor.at, output.buf, output.at);
     check(lib, 'gss_unwrap', major, minor.buf, null, 'per-message');
   }
-  return { message: takeDescAt(lib, minor.at, output.buf, output.at), encrypted: conf.buf.readInt32LE(0) !== 0, qop: qop.buf.readUInt32LE(0) };
+  return {
+    message: takeDescAt(lib, minor.at, output.buf, output.at),
+    encrypted: conf.buf.readInt32LE(0) !== 0,
+    qop: qop.buf.readUInt32LE(0),
+  };
 }
 
 /** gss_wrap_size_limit: the largest message whose wrap token fits `outputSize` bytes. */
@@ -144,7 +165,8 @@ function fieldOf(lib: GssLibrary, buf: Buffer): Field {
 function iovLengths(lib: GssLibrary, area: Buffer, count: number): number[] {
   const { size, buffer } = lib.layout.iov;
   const out = new Array<number>(count);
-  for (let i = 0; i < count; i++) out[i] = Number(area.readBigUInt64LE(i * size + buffer + lib.layout.bufferDesc.length));
+  for (let i = 0; i < count; i++)
+    out[i] = Number(area.readBigUInt64LE(i * size + buffer + lib.layout.bufferDesc.length));
   return out;
 }
 
@@ -152,7 +174,15 @@ function iovLengths(lib: GssLibrary, area: Buffer, count: number): number[] {
 export function wrapIovLength(ctx: bigint, encrypt: boolean, qop: number, segments: readonly IovSegment[]): number[] {
   const { lib, minor, conf } = s();
   const area = layIov(lib, segments);
-  const major = lib.gss.gss_wrap_iov_length(minor.at, ctx, encrypt ? 1 : 0, qop >>> 0, conf.at, area.at, segments.length);
+  const major = lib.gss.gss_wrap_iov_length(
+    minor.at,
+    ctx,
+    encrypt ? 1 : 0,
+    qop >>> 0,
+    conf.at,
+    area.at,
+    segments.length,
+  );
   if (major !== 0) check(lib, 'gss_wrap_iov_length', major, minor.buf);
   return iovLengths(lib, area.buf, segments.length);
 }
@@ -161,7 +191,12 @@ export function wrapIovLength(ctx: bigint, encrypt: boolean, qop: number, segmen
  * gss_wrap_iov in place: DATA segments are encrypted where they lie, HEADER/PADDING/TRAILER are
  * filled. Returns the bytes used in each segment (padding may shrink) and whether it encrypted.
  */
-export function wrapIov(ctx: bigint, encrypt: boolean, qop: number, segments: readonly IovSegment[]): { readonly lengths: number[]; readonly encrypted: boolean } {
+export function wrapIov(
+  ctx: bigint,
+  encrypt: boolean,
+  qop: number,
+  segments: readonly IovSegment[],
+): { readonly lengths: number[]; readonly encrypted: boolean } {
   const { lib, minor, conf } = s();
   const area = layIov(lib, segments);
   const major = lib.gss.gss_wrap_iov(minor.at, ctx, encrypt ? 1 : 0, qop >>> 0, conf.at, area.at, segments.length);
@@ -174,7 +209,10 @@ export function wrapIov(ctx: bigint, encrypt: boolean, qop: number, segments: re
  * returned length; with one, the DATA result points inside the stream buffer and is returned as a
  * view of it.
  */
-export function unwrapIov(ctx: bigint, segments: readonly IovSegment[]): { readonly views: Buffer[]; readonly encrypted: boolean; readonly qop: number } {
+export function unwrapIov(
+  ctx: bigint,
+  segments: readonly IovSegment[],
+): { readonly views: Buffer[]; readonly encrypted: boolean; readonly qop: number } {
   const { lib, minor, conf, qop } = s();
   const area = layIov(lib, segments);
   const major = lib.gss.gss_unwrap_iov(minor.at, ctx, conf.at, qop.at, area.at, segments.length);
@@ -186,7 +224,8 @@ export function unwrapIov(ctx: bigint, segments: readonly IovSegment[]): { reado
   const streamBase = stream !== undefined ? lib.koffi.address(stream.data) : 0n;
   const views = segments.map((seg, i) => {
     const len = lengths[i] ?? 0;
-    if (stream === undefined || seg.type === IovType.STREAM) return Buffer.from(seg.data.buffer, seg.data.byteOffset, Math.min(len, seg.data.length));
+    if (stream === undefined || seg.type === IovType.STREAM)
+      return Buffer.from(seg.data.buffer, seg.data.byteOffset, Math.min(len, seg.data.length));
     const ptr = area.buf.readBigUInt64LE(i * size + buffer + bd.value);
     const start = ptr === 0n ? 0 : Number(ptr - streamBase);
     return Buffer.from(stream.data.buffer, stream.data.byteOffset + start, len);

@@ -15,7 +15,11 @@ export function nssSources(conf: string, database: string): string[] | null {
     const line = raw.replace(/#.*/, '').trim();
     const colon = line.indexOf(':');
     if (colon < 0 || line.slice(0, colon).trim() !== database) continue;
-    return line.slice(colon + 1).replace(/\[[^\]]*\]/g, ' ').split(/\s+/).filter((s) => s !== '');
+    return line
+      .slice(colon + 1)
+      .replace(/\[[^\]]*\]/g, ' ')
+      .split(/\s+/)
+      .filter((s) => s !== '');
   }
   return null;
 }

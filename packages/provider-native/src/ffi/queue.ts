@@ -174,7 +174,8 @@ export function nativeCallStats(): { readonly started: number; readonly active: 
  */
 export function configureSharedGate(options: { readonly limit?: number; readonly burst?: number }): AsyncGate {
   const s = shared?.stats();
-  if (s !== undefined && (s.active > 0 || s.queued > 0)) throw new Error('the async gate can only be reconfigured while idle');
+  if (s !== undefined && (s.active > 0 || s.queued > 0))
+    throw new Error('the async gate can only be reconfigured while idle');
   shared = new AsyncGate(options.limit ?? DEFAULT_ASYNC_LIMIT, options.burst ?? DEFAULT_ASYNC_BURST);
   return shared;
 }

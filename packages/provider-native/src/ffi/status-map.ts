@@ -167,7 +167,11 @@ export function mapGssStatus(major: number, minor: number, phase?: CallPhase): M
   const signedMinor = minor | 0;
   if (phase === 'per-message') {
     for (const row of PER_MESSAGE_ROWS) {
-      if ((row.routine === undefined || row.routine === routine) && (row.minor === undefined || row.minor === signedMinor)) return row.status;
+      if (
+        (row.routine === undefined || row.routine === routine) &&
+        (row.minor === undefined || row.minor === signedMinor)
+      )
+        return row.status;
     }
   }
   for (const row of MINOR_ROWS) {

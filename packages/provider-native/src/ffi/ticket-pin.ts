@@ -58,7 +58,8 @@ export async function pinServiceTicket(source: NativeHandle, ctx: NativeHandle, 
   const lib = gssLibrary();
   const k = bindKrb5(lib);
   const { source: client, target: server } = inquireContext(ctx);
-  if (client === '' || server === '' || !server.includes('@')) throw new Error('context names are not Kerberos principals');
+  if (client === '' || server === '' || !server.includes('@'))
+    throw new Error('context names are not Kerberos principals');
   const principals: bigint[] = [];
   const parse = (name: string): bigint => {
     const out = Buffer.alloc(8);
@@ -96,7 +97,11 @@ export async function pinServiceTicket(source: NativeHandle, ctx: NativeHandle, 
     pinned = memoryCcache(k, clientPrincipal);
     krb5Check('krb5_cc_store_cred', k.store(k.ctx, pinned, creds));
     const ccacheName = `MEMORY:${k.getName(k.ctx, pinned)}`;
-    const acquired = await acquireCredFrom({ usage: 'INITIATE', mech, store: { ccache: ccacheName, client_keytab: NO_CLIENT_KEYS } });
+    const acquired = await acquireCredFrom({
+      usage: 'INITIATE',
+      mech,
+      store: { ccache: ccacheName, client_keytab: NO_CLIENT_KEYS },
+    });
     const cc = pinned;
     pinned = 0n;
     acquired.cred.afterRelease(() => void k.destroy(k.ctx, cc));

@@ -74,14 +74,20 @@ export class PacDecodeError extends Error {
 class NdrReader {
   private at = 0;
 
-  constructor(private readonly buf: Uint8Array, private readonly view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)) {}
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
+  ) {}
 
   get offset(): number {
     return this.at;
   }
 
   private need(n: number, what: string): void {
-    if (n < 0 || this.at + n > this.buf.length) throw new PacDecodeError(`truncated at ${what} (offset ${this.at}, need ${n}, have ${this.buf.length - this.at})`);
+    if (n < 0 || this.at + n > this.buf.length)
+      throw new PacDecodeError(
+        `truncated at ${what} (offset ${this.at}, need ${n}, have ${this.buf.length - this.at})`,
+      );
   }
 
   align(n: number): void {
@@ -144,7 +150,8 @@ function unicodeHeader(r: NdrReader, what: string): UnicodeHeader {
   const length = r.u16(`${what}.Length`);
   const maximumLength = r.u16(`${what}.MaximumLength`);
   const referent = r.u32(`${what}.Buffer`);
-  if (length % 2 !== 0 || length > maximumLength) throw new PacDecodeError(`${what}: length ${length} / maximum ${maximumLength}`);
+  if (length % 2 !== 0 || length > maximumLength)
+    throw new PacDecodeError(`${what}: length ${length} / maximum ${maximumLength}`);
   return { length, maximumLength, referent };
 }
 
@@ -155,7 +162,9 @@ function unicodeBody(r: NdrReader, h: UnicodeHeader, what: string): string {
   const offset = r.u32(`${what} offset`);
   const actual = r.count(`${what} actual count`, 2);
   if (offset !== 0 || actual > max || actual * 2 !== h.length || max * 2 !== h.maximumLength) {
-    throw new PacDecodeError(`${what}: counts (max ${max}, offset ${offset}, actual ${actual}) disagree with its header`);
+    throw new PacDecodeError(
+      `${what}: counts (max ${max}, offset ${offset}, actual ${actual}) disagree with its header`,
+    );
   }
   const raw = r.bytes(actual * 2, what);
   return new TextDecoder('utf-16le', { fatal: false }).decode(raw);
@@ -166,11 +175,14 @@ function sid(r: NdrReader, what: string): string {
   const conformance = r.count(`${what} conformance`, 4);
   const revision = r.u8(`${what}.Revision`);
   const subCount = r.u8(`${what}.SubAuthorityCount`);
-  if (revision !== 1 || subCount !== conformance || subCount > 15) throw new PacDecodeError(`${what}: revision ${revision}, ${subCount} sub-authorities (conformance ${conformance})`);
+  if (revision !== 1 || subCount !== conformance || subCount > 15)
+    throw new PacDecodeError(`${what}: revision ${revision}, ${subCount} sub-authorities (conformance ${conformance})`);
   const authority = r.bytes(6, `${what}.IdentifierAuthority`);
   // Big-endian 48-bit; written in decimal below 2^32, in hex above ([MS-DTYP] 2.4.2.1).
   const auth = authority.reduce((acc, b) => acc * 256n + BigInt(b), 0n);
-  const parts = [`S-1-${auth < 0x100000000n ? auth.toString() : `0x${auth.toString(16).toUpperCase().padStart(12, '0')}`}`];
+  const parts = [
+    `S-1-${auth < 0x100000000n ? auth.toString() : `0x${auth.toString(16).toUpperCase().padStart(12, '0')}`}`,
+  ];
   for (let i = 0; i < subCount; i++) parts.push(String(r.u32(`${what}.SubAuthority[${i}]`)));
   return parts.join('-');
 }
@@ -182,7 +194,10 @@ function memberships(r: NdrReader, referent: number, count: number, what: string
   }
   const max = r.count(`${what} conformance`, 8);
   if (max !== count) throw new PacDecodeError(`${what}: conformance ${max}, count ${count}`);
-  return Array.from({ length: count }, (_, i) => ({ rid: r.u32(`${what}[${i}].RelativeId`), attributes: r.u32(`${what}[${i}].Attributes`) }));
+  return Array.from({ length: count }, (_, i) => ({
+    rid: r.u32(`${what}[${i}].RelativeId`),
+    attributes: r.u32(`${what}[${i}].Attributes`),
+  }));
 }
 
 /** FILETIME → Date; 0 ("not set") and 0x7FFFFFFFFFFFFFFF ("never") → null. */
@@ -199,7 +214,8 @@ function typeSerializationHeaders(r: NdrReader): number {
   const endianness = r.u8('CommonHeader.Endianness');
   const headerLength = r.u16('CommonHeader.CommonHeaderLength');
   r.u32('CommonHeader.Filler');
-  if (version !== 1 || headerLength !== 8) throw new PacDecodeError(`unsupported type serialisation header (version ${version}, length ${headerLength})`);
+  if (version !== 1 || headerLength !== 8)
+    throw new PacDecodeError(`unsupported type serialisation header (version ${version}, length ${headerLength})`);
   if (endianness !== 0x10) throw new PacDecodeError('big-endian NDR is not supported');
   const objectLength = r.u32('PrivateHeader.ObjectBufferLength');
   r.u32('PrivateHeader.Filler');
@@ -210,11 +226,26 @@ function typeSerializationHeaders(r: NdrReader): number {
 export function decodeLogonInfo(buffer: Uint8Array): PacLogonInfo {
   const r = new NdrReader(buffer);
   const objectLength = typeSerializationHeaders(r);
-  if (objectLength > buffer.length - r.offset) throw new PacDecodeError(`object length ${objectLength} exceeds the buffer`);
+  if (objectLength > buffer.length - r.offset)
+    throw new PacDecodeError(`object length ${objectLength} exceeds the buffer`);
   if (r.u32('top-level referent') === 0) throw new PacDecodeError('null KERB_VALIDATION_INFO pointer');
 
-  const times = ['LogonTime', 'LogoffTime', 'KickOffTime', 'PasswordLastSet', 'PasswordCanChange', 'PasswordMustChange'].map((w) => r.filetime(w));
-  const strings = ['EffectiveName', 'FullName', 'LogonScript', 'ProfilePath', 'HomeDirectory', 'HomeDirectoryDrive'].map((w) => [w, unicodeHeader(r, w)] as const);
+  const times = [
+    'LogonTime',
+    'LogoffTime',
+    'KickOffTime',
+    'PasswordLastSet',
+    'PasswordCanChange',
+    'PasswordMustChange',
+  ].map((w) => r.filetime(w));
+  const strings = [
+    'EffectiveName',
+    'FullName',
+    'LogonScript',
+    'ProfilePath',
+    'HomeDirectory',
+    'HomeDirectoryDrive',
+  ].map((w) => [w, unicodeHeader(r, w)] as const);
   const logonCount = r.u16('LogonCount');
   const badPasswordCount = r.u16('BadPasswordCount');
   const userId = r.u32('UserId');
@@ -250,8 +281,13 @@ export function decodeLogonInfo(buffer: Uint8Array): PacLogonInfo {
   if (extraSidsRef !== 0) {
     const max = r.count('ExtraSids conformance', 8);
     if (max !== sidCount) throw new PacDecodeError(`ExtraSids: conformance ${max}, SidCount ${sidCount}`);
-    const fixed = Array.from({ length: sidCount }, (_, i) => ({ ref: r.u32(`ExtraSids[${i}].Sid`), attributes: r.u32(`ExtraSids[${i}].Attributes`) }));
-    extraSids = fixed.flatMap((e, i) => (e.ref === 0 ? [] : [{ sid: sid(r, `ExtraSids[${i}].Sid`), attributes: e.attributes }]));
+    const fixed = Array.from({ length: sidCount }, (_, i) => ({
+      ref: r.u32(`ExtraSids[${i}].Sid`),
+      attributes: r.u32(`ExtraSids[${i}].Attributes`),
+    }));
+    extraSids = fixed.flatMap((e, i) =>
+      e.ref === 0 ? [] : [{ sid: sid(r, `ExtraSids[${i}].Sid`), attributes: e.attributes }],
+    );
   } else if (sidCount !== 0) {
     throw new PacDecodeError(`ExtraSids: SidCount ${sidCount} but a null pointer`);
   }
@@ -262,23 +298,40 @@ export function decodeLogonInfo(buffer: Uint8Array): PacLogonInfo {
   const groupSids = [
     ...groupIds.flatMap((g) => withRid(logonDomainSid, g.rid)),
     ...extraSids.map((s) => s.sid),
-    ...((userFlags & LOGON_RESOURCE_GROUPS) !== 0 ? resourceGroupIds.flatMap((g) => withRid(resourceGroupDomainSid, g.rid)) : []),
+    ...((userFlags & LOGON_RESOURCE_GROUPS) !== 0
+      ? resourceGroupIds.flatMap((g) => withRid(resourceGroupDomainSid, g.rid))
+      : []),
   ];
-  const [logonTime, logoffTime, kickOffTime, passwordLastSet, passwordCanChange, passwordMustChange] = times.map(time) as [
-    Date | null, Date | null, Date | null, Date | null, Date | null, Date | null,
-  ];
+  const [logonTime, logoffTime, kickOffTime, passwordLastSet, passwordCanChange, passwordMustChange] = times.map(
+    time,
+  ) as [Date | null, Date | null, Date | null, Date | null, Date | null, Date | null];
   const str = (w: string): string => text.get(w) ?? '';
   return {
-    logonTime, logoffTime, kickOffTime, passwordLastSet, passwordCanChange, passwordMustChange,
+    logonTime,
+    logoffTime,
+    kickOffTime,
+    passwordLastSet,
+    passwordCanChange,
+    passwordMustChange,
     effectiveName: str('EffectiveName'),
     fullName: str('FullName'),
     logonScript: str('LogonScript'),
     profilePath: str('ProfilePath'),
     homeDirectory: str('HomeDirectory'),
     homeDirectoryDrive: str('HomeDirectoryDrive'),
-    logonCount, badPasswordCount, userId, primaryGroupId, groupIds, userFlags,
-    logonServer, logonDomainName, logonDomainSid, userAccountControl,
-    extraSids, resourceGroupDomainSid, resourceGroupIds,
+    logonCount,
+    badPasswordCount,
+    userId,
+    primaryGroupId,
+    groupIds,
+    userFlags,
+    logonServer,
+    logonDomainName,
+    logonDomainSid,
+    userAccountControl,
+    extraSids,
+    resourceGroupDomainSid,
+    resourceGroupIds,
     userSid: logonDomainSid === null ? null : `${logonDomainSid}-${userId}`,
     groupSids,
   };

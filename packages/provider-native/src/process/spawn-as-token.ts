@@ -37,9 +37,11 @@ function setprivPath(): string | undefined {
 }
 
 /** Whether this process may start children as other users, and why not when it may not. */
-export function canSpawnAsOtherUsers(): { readonly allowed: true } | { readonly allowed: false; readonly reason: string } {
+export function canSpawnAsOtherUsers():
+  { readonly allowed: true } | { readonly allowed: false; readonly reason: string } {
   if (process.platform !== 'linux') return { allowed: false, reason: 'only implemented on Linux' };
-  if (process.geteuid?.() !== 0) return { allowed: false, reason: 'switching user needs root (CAP_SETUID and CAP_SETGID)' };
+  if (process.geteuid?.() !== 0)
+    return { allowed: false, reason: 'switching user needs root (CAP_SETUID and CAP_SETGID)' };
   if (setprivPath() === undefined) return { allowed: false, reason: 'setpriv (util-linux) is not installed' };
   return { allowed: true };
 }
@@ -65,10 +67,13 @@ export function spawnAsToken(
   }
   // Checked here as well as in the token: a token may come from another package or be built by hand.
   if (!Number.isSafeInteger(account.uid) || account.uid < 0 || !Number.isSafeInteger(account.gid) || account.gid < 0) {
-    throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail: 'the token\'s uid or gid is not a valid id' });
+    throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', {
+      detail: "the token's uid or gid is not a valid id",
+    });
   }
   if (isSystemAccount(account.uid) && !allowSystemAccounts) {
-    const detail = `${account.name} (uid ${account.uid}) is root or a system account (below UID_MIN ${firstUserUid()}); ` +
+    const detail =
+      `${account.name} (uid ${account.uid}) is root or a system account (below UID_MIN ${firstUserUid()}); ` +
       'pass allowSystemAccounts to allow it';
     throw new SspiError(SecStatus.SEC_E_NO_IMPERSONATION, 'spawnAsToken', { detail });
   }
