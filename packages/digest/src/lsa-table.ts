@@ -207,7 +207,7 @@ export function createLsaTable(state: DigestState): SecpkgFunctionTable {
         if (cred === undefined) return failure(SecStatus.SEC_E_INVALID_HANDLE, 'unknown credential handle');
         if (cred.http === undefined || cred.sasl === undefined)
           return failure(SecStatus.SEC_E_NO_CREDENTIALS, 'the credential has no server half (OUTBOUND only)');
-        // The context requirements bind every response the context accepts (reference §7).
+        // The context requirements bind every response the context accepts (AcceptSecurityContext (Digest): the fContextReq flags bind the context).
         const integrity = (req & AscReq.INTEGRITY) !== 0;
         const confidentiality = (req & AscReq.CONFIDENTIALITY) !== 0;
         rec =

@@ -30,7 +30,7 @@ export function errorStatus(error: DigestError): number {
   return statusForCode(error.code);
 }
 
-/** Status of a successful step (reference §7 semantics). */
+/** Status of a successful step (the Digest SSP's semantics, Microsoft Learn). */
 export function stepStatus(step: Step): number {
   if (step.next === 'continue')
     return step.completeNeeded ? SecStatus.SEC_I_COMPLETE_AND_CONTINUE : SecStatus.SEC_I_CONTINUE_NEEDED;

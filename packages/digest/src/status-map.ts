@@ -1,4 +1,4 @@
-/** DigestErrorCode → SECURITY_STATUS, one row per code (reference §5, §7). */
+/** DigestErrorCode → SECURITY_STATUS, one row per code (winerror.h values; the Digest SSP pages of Microsoft Learn). */
 import { SecStatus } from '@sspkit/core';
 import { DigestErrorCode } from './errors.js';
 

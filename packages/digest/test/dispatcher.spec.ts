@@ -447,7 +447,7 @@ describe('HTTP mode via the faithful API (Windows buffer layout)', () => {
     expect(str(info.data)).toContain('stale=true');
   });
 
-  it('refuses ISC_REQ_DELEGATE and ISC_REQ_PROMPT_FOR_CREDS (reference §7)', async () => {
+  it('refuses ISC_REQ_DELEGATE and ISC_REQ_PROMPT_FOR_CREDS (InitializeSecurityContext (Digest), Microsoft Learn)', async () => {
     const { sspi, cc } = await setup();
     for (const flag of [IscReq.DELEGATE, IscReq.PROMPT_FOR_CREDS]) {
       const r = await sspi.initializeSecurityContext({ credential: cc, contextReq: IscReq.HTTP | flag });

@@ -1,4 +1,4 @@
-/** Pure parts of the adapter: target names, SEC_CHANNEL_BINDINGS, flag tables (sspi-reference.md §6). */
+/** Pure parts of the adapter: target names, SEC_CHANNEL_BINDINGS, flag tables (sspi.h). */
 import { describe, expect, it } from 'vitest';
 import { AscRet, IscReq, IscRet } from '@sspkit/core';
 import { ascRetFromGss, gssFlagsFromIscReq, iscRetFromGss } from '../src/adapter/flag-table.js';

@@ -1,4 +1,4 @@
-/** The GSS → SSPI status table (values: winerror.h via sspi-reference.md §5; GSS: RFC 2744 §3.9.1). */
+/** The GSS → SSPI status table (values: winerror.h; GSS: RFC 2744 §3.9.1). */
 import { describe, expect, it } from 'vitest';
 import { GssRoutine, GssSupplementary, Krb5Minor, MappedStatus, mapGssStatus } from '../src/ffi/index.js';
 
