@@ -57,6 +57,8 @@ export {
   writeBuffer,
 } from './buffers.js';
 export { concat, constantTimeEqual, wipe } from './bytes.js';
+export { splitChallenges } from './challenges.js';
+export type { Challenge } from './challenges.js';
 export { decodeSecChannelBindings, encodeSecChannelBindings } from './channel-bindings.js';
 export type { SecChannelBindings, SecChannelBindingsInput, SecChannelBindingsResult } from './channel-bindings.js';
 export type { SecBuffer, SecBufferDesc } from './buffers.js';

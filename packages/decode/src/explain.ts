@@ -1,9 +1,10 @@
 /** `explain()`: what a token is and what it says, field by field, without ever throwing. */
+import { splitChallenges } from '@sspkit/core';
 import { applicationData, explainChannelBindings, looksLikeChannelBindings } from './channel-bindings.js';
 import { explainDigest } from './digest.js';
 import { OID, explainSpnego, krb5Inner, mechName, unframe } from './gss.js';
 import type { HeaderName } from './input.js';
-import { fromBase64, fromHex, headerLine, isText, splitChallenges } from './input.js';
+import { fromBase64, fromHex, headerLine, isText } from './input.js';
 import type { KeytabEntry } from './kerberos/keytab.js';
 import { explainKerberos, kerberosApplicationTag } from './kerberos/messages.js';
 import { explainNtlm, isNtlm } from './ntlm.js';

@@ -4,6 +4,4 @@ export type { ExplainOptions } from './explain.js';
 export { renderText } from './render.js';
 export { parseKeytab } from './kerberos/keytab.js';
 export type { KeytabEntry, KeytabResult } from './kerberos/keytab.js';
-export { splitChallenges } from './input.js';
-export type { SchemePart } from './input.js';
 export type { Explanation, Field, InputForm, Stop, TokenExplanation, TokenKind } from './types.js';

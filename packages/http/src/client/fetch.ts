@@ -5,11 +5,11 @@
  * caller allows. Connection-bound schemes run their whole handshake on one connection and keep it
  * for that connection's later requests; Digest signs later requests with the next nonce-count.
  */
-import { SecStatus, SspiError } from '@sspkit/core';
+import { SecStatus, SspiError, splitChallenges } from '@sspkit/core';
+import type { Challenge } from '@sspkit/core';
 import { Headers, Request, Response, fetch } from 'undici';
 import type { RequestInit } from 'undici';
-import { decodeBase64Token, formatTokenHeader, splitChallenges } from '../shared/auth-header.js';
-import type { Challenge } from '../shared/auth-header.js';
+import { decodeBase64Token, formatTokenHeader } from '../common/auth-header.js';
 import { Origin } from './lane.js';
 import type { Lane } from './lane.js';
 import { ConnectionAuth, Credentials, DigestAuth } from './sessions.js';

@@ -15,7 +15,7 @@ import {
   secBufferDesc,
 } from '@sspkit/core';
 import type { AuthData, CredHandle, CtxtHandle, SecBuffer, SspiDispatcher } from '@sspkit/core';
-import { secChannelBindings, tlsServerEndPoint } from '../shared/channel-bindings.js';
+import { secChannelBindings, tlsServerEndPoint } from '../common/channel-bindings.js';
 import type { Lane } from './lane.js';
 import type { AuthFetchOptions, ClientScheme } from './types.js';
 

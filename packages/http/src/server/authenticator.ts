@@ -6,7 +6,7 @@
  */
 import { AscReq, SecPkgCred, SecStatus, isSuccess, statusName } from '@sspkit/core';
 import type { CredHandle, CtxtHandle, SspiDispatcher } from '@sspkit/core';
-import { splitScheme } from '../shared/auth-header.js';
+import { splitScheme } from '../common/auth-header.js';
 import { bindingsFor } from './bindings.js';
 import type { SocketBindings } from './bindings.js';
 import type { FailureKind } from './classify.js';

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { secChannelBindings, tlsServerEndPoint } from '../shared/channel-bindings.js';
+import { secChannelBindings, tlsServerEndPoint } from '../common/channel-bindings.js';
 
 export type SocketBindings =
   { readonly tls: false } | { readonly tls: true; readonly bindings: Uint8Array | undefined };

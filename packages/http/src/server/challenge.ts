@@ -1,7 +1,7 @@
 /** A Digest challenge: AcceptSecurityContext with no input writes one (fresh nonce) into the output token. */
 import { SecBufferType, SecStatus, secBuffer, secBufferDesc } from '@sspkit/core';
 import type { CredHandle, SspiDispatcher } from '@sspkit/core';
-import { bytesToHeader } from '../shared/auth-header.js';
+import { bytesToHeader } from '../common/auth-header.js';
 
 export type ChallengeResult =
   | { readonly ok: true; readonly header: string }

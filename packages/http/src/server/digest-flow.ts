@@ -7,7 +7,7 @@
  */
 import { SecBufferType, SecStatus, secBuffer, secBufferDesc } from '@sspkit/core';
 import type { SecBuffer } from '@sspkit/core';
-import { bytesToHeader, headerBytes } from '../shared/auth-header.js';
+import { bytesToHeader, headerBytes } from '../common/auth-header.js';
 import type { FlowContext, SchemeRuntime } from './authenticator.js';
 import { classifyStatus } from './classify.js';
 import type { AuthOutcome, AuthRequest } from './types.js';

@@ -6,7 +6,7 @@
  */
 import { AscReq, SecBufferType, SecStatus, isSuccess, secBuffer, secBufferDesc } from '@sspkit/core';
 import type { HandshakeResult, SecBuffer } from '@sspkit/core';
-import { decodeBase64Token, formatTokenHeader } from '../shared/auth-header.js';
+import { decodeBase64Token, formatTokenHeader } from '../common/auth-header.js';
 import type { FlowContext, SchemeRuntime } from './authenticator.js';
 import { classifyStatus } from './classify.js';
 import type { ConnectionState } from './connections.js';
