@@ -6,11 +6,9 @@
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
+import { concat, encodeSecChannelBindings } from '@sspkit/core';
 
 const PREFIX = new TextEncoder().encode('tls-server-end-point:');
-// The eight 32-bit fields of SEC_CHANNEL_BINDINGS (initiator type/length/offset, acceptor
-// type/length/offset, application data length/offset).
-const HEADER = 32;
 
 /**
  * Signature algorithm OIDs and the hash each names (RFC 3279, RFC 4055 §5, RFC 5758 §3.2), as
@@ -52,13 +50,5 @@ export function tlsServerEndPoint(certificateDer: Uint8Array): Uint8Array | unde
 
 /** SEC_CHANNEL_BINDINGS with no addresses and `tls-server-end-point:<hash>` as application data. */
 export function secChannelBindings(endPointHash: Uint8Array): Uint8Array {
-  const app = new Uint8Array(PREFIX.length + endPointHash.length);
-  app.set(PREFIX, 0);
-  app.set(endPointHash, PREFIX.length);
-  const out = new Uint8Array(HEADER + app.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(24, app.length, true);
-  v.setUint32(28, HEADER, true);
-  out.set(app, HEADER);
-  return out;
+  return encodeSecChannelBindings({ applicationData: concat(PREFIX, endPointHash) });
 }
