@@ -1,0 +1,127 @@
+/**
+ * The fuzz loop: per input, either a mutation of a corpus entry or a fast-check sample; timing,
+ * heap samples and findings. Shared by `pnpm fuzz` and the CI spec.
+ */
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { Finding } from './target.js';
+import type { FuzzCase, FuzzTarget } from './target.js';
+import { Rng, mutate } from './mutate.js';
+
+/** The time one input may take (issue 18 §3). */
+const SLOW_MS = 100;
+const GENERATED_SHARE = 0.25;
+const SAMPLE_BATCH = 512;
+
+export interface FindingRecord {
+  readonly kind: 'exception' | 'contract' | 'slow';
+  readonly message: string;
+  readonly origin: FuzzCase['origin'];
+  readonly inputHex: string;
+}
+
+export interface RunResult {
+  readonly target: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly maxMs: number;
+  readonly heapStartMb: number;
+  readonly heapMaxMb: number;
+  readonly heapEndMb: number;
+  readonly rssMaxMb: number;
+  readonly findings: FindingRecord[];
+}
+
+const regressionFile = new URL('./corpus/regressions.json', import.meta.url);
+
+/** Inputs that once broke a target: every run replays them first. */
+function regressions(target: string): Uint8Array[] {
+  const all = JSON.parse(readFileSync(regressionFile, 'utf8')) as Record<string, string[]>;
+  return (all[target] ?? []).map((h) => Uint8Array.from(Buffer.from(h, 'hex')));
+}
+
+const mb = (n: number): number => Math.round((n / 1048576) * 10) / 10;
+
+export async function runTarget(
+  target: FuzzTarget,
+  options: { runs: number; seed: number; onProgress?: (done: number, r: RunResult) => void },
+): Promise<RunResult> {
+  const check = await target.prepare();
+  const corpus = target.corpus();
+  if (corpus.length === 0) throw new Error(`${target.name}: empty corpus`);
+  const rng = new Rng(options.seed);
+  const replay = regressions(target.name);
+  const findings: FindingRecord[] = [];
+  let samples: Uint8Array[] = [];
+  let maxMs = 0;
+  const heapStart = process.memoryUsage().heapUsed;
+  let heapMax = heapStart;
+  let rssMax = process.memoryUsage().rss;
+  const started = performance.now();
+  const snapshot = (done: number): RunResult => {
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      target: target.name,
+      seed: options.seed,
+      runs: done,
+      seconds: Math.round(seconds * 10) / 10,
+      perSecond: Math.round(done / Math.max(seconds, 1e-3)),
+      maxMs: Math.round(maxMs * 100) / 100,
+      heapStartMb: mb(heapStart),
+      heapMaxMb: mb(heapMax),
+      heapEndMb: mb(process.memoryUsage().heapUsed),
+      rssMaxMb: mb(rssMax),
+      findings,
+    };
+  };
+  const one = async (c: FuzzCase): Promise<number> => {
+    const t0 = performance.now();
+    try {
+      await check(c);
+    } catch (err) {
+      const kind = err instanceof Finding ? 'contract' : 'exception';
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      findings.push({ kind, message, origin: c.origin, inputHex: Buffer.from(c.data).toString('hex') });
+    }
+    return performance.now() - t0;
+  };
+  let done = 0;
+  const mutateLive = (live: Uint8Array): Uint8Array => mutate(live, rng, corpus);
+  for (let i = 0; i < options.runs; i++) {
+    let c: FuzzCase;
+    if (i < replay.length) {
+      c = { data: replay[i]!, origin: 'regression', rng, mutate: mutateLive };
+    } else if (rng.chance(GENERATED_SHARE)) {
+      if (samples.length === 0) samples = fc.sample(target.arbitrary, { seed: rng.u32() | 0, numRuns: SAMPLE_BATCH });
+      c = { data: samples.pop()!, origin: 'generated', rng, mutate: mutateLive };
+    } else {
+      c = { data: mutate(corpus[rng.below(corpus.length)]!, rng, corpus), origin: 'mutation', rng, mutate: mutateLive };
+    }
+    let ms = await one(c);
+    // A pause of the loaded machine or the collector is not the input's cost: a slow input is timed
+    // again on its own, and only a repeat over the limit is a finding.
+    if (ms >= SLOW_MS) {
+      const again = await one(c);
+      if (again >= SLOW_MS)
+        findings.push({
+          kind: 'slow',
+          message: `${Math.round(again)} ms`,
+          origin: c.origin,
+          inputHex: Buffer.from(c.data).toString('hex'),
+        });
+      ms = Math.min(ms, again);
+    }
+    if (ms > maxMs) maxMs = ms;
+    if ((i & 4095) === 0) {
+      const m = process.memoryUsage();
+      heapMax = Math.max(heapMax, m.heapUsed);
+      rssMax = Math.max(rssMax, m.rss);
+    }
+    if (options.onProgress && i > 0 && i % 100000 === 0) options.onProgress(i, snapshot(i));
+    done = i + 1;
+    if (findings.length >= 20) break;
+  }
+  return snapshot(done);
+}
