@@ -46,6 +46,15 @@ export const SETUPS = {
     targetName: 'imap/mail.example',
     authenticatedLegs: [],
   },
+  // HTTP mode (RFC 7616 through the SSPI Digest layout): the challenge and the credentials legs.
+  'digest-http': {
+    package: 'Digest',
+    modules: () => [createDigestModule()],
+    clientReq: IscReq.HTTP,
+    serverReq: AscReq.HTTP,
+    targetName: '/index.html',
+    authenticatedLegs: [],
+  },
   negotiate: {
     package: 'Negotiate',
     modules: () => [createNegotiateModule({ packages: ['NTLM'] }), ntlm()],

@@ -23,6 +23,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   handshakeTarget('mock'),
   handshakeTarget('ntlm'),
   handshakeTarget('digest-sasl'),
+  handshakeTarget('digest-http'),
   handshakeTarget('negotiate'),
   messageTarget('mock'),
   messageTarget('ntlm'),
