@@ -9,6 +9,8 @@ export interface FuzzCase {
   readonly rng: Rng;
   /** Mutates a live token (a handshake leg, a signature) with the same schedule as the corpus. */
   readonly mutate: (live: Uint8Array) => Uint8Array;
+  /** The bytes `mutate` last returned: what a finding reports when a live token was changed. */
+  delivered?: Uint8Array;
 }
 
 export type CaseCheck = (c: FuzzCase) => void | Promise<void>;
