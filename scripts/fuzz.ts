@@ -41,7 +41,7 @@ for (const t of chosen) {
     onProgress: (done, s) => console.log(`  ${t.name}: ${done} inputs, ${s.perSecond}/s, max ${s.maxMs} ms`),
   });
   console.log(
-    `${t.name}: ${r.runs} inputs in ${r.seconds} s (${r.perSecond}/s), max ${r.maxMs} ms/input, ` +
+    `${t.name}: ${r.runs} inputs in ${r.seconds} s (${r.perSecond}/s), max ${r.maxMs} ms/input (${r.retimed} timed again), ` +
       `heap ${r.heapStartMb} → max ${r.heapMaxMb} → end ${r.heapEndMb} MB, rss max ${r.rssMaxMb} MB, ` +
       `${r.findings.length} findings`,
   );

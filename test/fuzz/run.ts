@@ -27,6 +27,8 @@ export interface RunResult {
   readonly seconds: number;
   readonly perSecond: number;
   readonly maxMs: number;
+  /** Cases over the limit once and timed again (machine or collector pauses when the repeat is fast). */
+  readonly retimed: number;
   readonly heapStartMb: number;
   readonly heapMaxMb: number;
   readonly heapEndMb: number;
@@ -75,6 +77,7 @@ export async function runTarget(
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(done / Math.max(seconds, 1e-3)),
       maxMs: Math.round(maxMs * 100) / 100,
+      retimed,
       heapStartMb: mb(heapStart),
       heapMaxMb: mb(heapMax),
       heapEndMb: mb(heapUsed()),
@@ -94,6 +97,7 @@ export async function runTarget(
     return performance.now() - t0;
   };
   let done = 0;
+  let retimed = 0;
   // Each case draws from its own generator, so timing a slow case again replays the same mutations.
   const build = (data: Uint8Array, origin: FuzzCase['origin'], seed: number): FuzzCase => {
     const own = new Rng(seed);
@@ -124,6 +128,7 @@ export async function runTarget(
     // A pause of the loaded machine or the collector is not the input's cost: a slow case is timed
     // again on its own, and only a repeat over the limit is a finding.
     if (ms >= SLOW_MS) {
+      retimed++;
       const c = build(data, origin, seed);
       const again = await one(c);
       if (again >= SLOW_MS)
