@@ -1,7 +1,8 @@
 /**
  * The seed corpus: tokens recorded from a throwaway MIT realm and sspkit's NTLM package (the decode
  * package's fixture, reused rather than copied), the [MS-PAC] §3 and Windows DC logon-information
- * buffers, and the Digest strings of RFC 7616 §3.9, RFC 2617 §3.5 and RFC 2831 §4.
+ * buffers (pac.json: the same bytes as provider-native's PAC vectors; the DC ones are test vectors the
+ * gokrb5 project publishes under Apache-2.0), and the Digest strings of RFC 7616 §3.9, RFC 2617 §3.5 and RFC 2831 §4.
  */
 import { readFileSync } from 'node:fs';
 import { fromBase64, fromHex, fromLatin1 } from '../target.js';
