@@ -1,0 +1,42 @@
+/**
+ * Accept/InitializeSecurityContext with a fuzzed token at every leg of a real handshake: the token
+ * of one leg is mutated (or replaced by a generated one) in flight, and the handshake continues.
+ */
+import fc from 'fast-check';
+import { SETUPS } from '../packages.js';
+import { handshake, harness, release } from '../sspi-harness.js';
+import { Finding } from '../target.js';
+import type { FuzzTarget } from '../target.js';
+
+type SetupName = keyof typeof SETUPS;
+
+export function handshakeTarget(name: Exclude<SetupName, 'negotiate-mock'>): FuzzTarget {
+  const setup = SETUPS[name];
+  let recorded: Uint8Array[] = [];
+  return {
+    name: `handshake-${name}`,
+    description: `${setup.package}: ISC/ASC with a mutated token at one leg`,
+    corpus: () => recorded,
+    arbitrary: fc.uint8Array({ maxLength: 600 }),
+    prepare: async () => {
+      const h = await harness(setup);
+      const tokens: Uint8Array[] = [];
+      const clean = await handshake(h, (_leg, t) => {
+        tokens.push(t);
+        return undefined;
+      });
+      if (!clean.done) throw new Error(`${name}: the clean handshake did not finish`);
+      release(h, clean);
+      recorded = tokens;
+      return async (c) => {
+        // Which leg to hit: spread over the legs a clean handshake has.
+        const target = c.rng.below(tokens.length);
+        const hs = await handshake(h, (leg, t) =>
+          leg === target ? (c.origin === 'mutation' ? c.mutate(t) : c.data) : undefined,
+        );
+        release(h, hs);
+        if (h.sspi.liveHandleCount > 2) throw new Finding(`handles leak: ${h.sspi.liveHandleCount} live`);
+      };
+    },
+  };
+}
