@@ -1,0 +1,199 @@
+/**
+ * Test helper: the bit-flip and truncation matrix over a real handshake. Every leg's token that a
+ * side receives is replaced, one at a time, by each single-bit flip and each truncation of the
+ * genuine token, in a fresh pair of contexts that made the earlier legs for real. The statuses are
+ * classified, never matched to one value: a tampered token may be refused with any error except
+ * SEC_E_INTERNAL_ERROR (reserved for a fault of the package), and it must never be answered with
+ * SEC_I_CONTINUE_NEEDED and nothing to send.
+ *
+ * A success after a flip is tolerated only when the flip cannot have changed what is authenticated:
+ * the handshake must then complete on both sides with the same authenticated user (checked through
+ * QuerySecurityContextToken). Each package's test says where such successes can come from.
+ */
+import { AscReq, IscReq, SecBufferType, SecPkgCred, SecStatus, secBuffer, secBufferDesc } from '@sspkit/core';
+import type { AuthData, CredHandle, CtxtHandle, HandshakeResult, SspiDispatcher } from '@sspkit/core';
+
+export interface MatrixOptions {
+  readonly sspi: SspiDispatcher;
+  readonly package: string;
+  readonly client: { readonly authData: AuthData; readonly targetName: string; readonly requirements?: number };
+  readonly server: { readonly authData: AuthData; readonly requirements?: number };
+  /** At most this many mutations per leg (evenly strided); all of them when absent. */
+  readonly maxPerLeg?: number;
+}
+
+/** What one run saw on the mutated leg and after it. */
+export interface Violation {
+  readonly leg: number;
+  readonly mutation: string;
+  readonly problem: string;
+}
+
+export interface MatrixReport {
+  /** Token lengths of the genuine handshake, in order (even legs: received by the server). */
+  readonly legs: readonly number[];
+  readonly runs: number;
+  /** Mutations that still completed with the genuine user (tolerated, counted per leg). */
+  readonly tolerated: readonly number[];
+  readonly violations: readonly Violation[];
+  /** Status → count over all mutated legs. */
+  readonly statuses: ReadonlyMap<number, number>;
+}
+
+type Mutate = (token: Uint8Array) => Uint8Array;
+
+interface Run {
+  readonly tokens: Uint8Array[];
+  /** Result of each leg, in order: client legs are even, server legs odd. */
+  readonly results: { status: number; output: number }[];
+  readonly user: string | undefined;
+  readonly complete: boolean;
+}
+
+const MAX_LEGS = 8;
+
+async function credential(sspi: SspiDispatcher, pkg: string, use: number, authData: AuthData): Promise<CredHandle> {
+  const r = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: use, authData });
+  if (r.status !== SecStatus.SEC_E_OK || r.credential === undefined) throw new Error(`credential: ${r.status}`);
+  return r.credential;
+}
+
+/** One handshake; the token received on leg `at` (0: the server's first input) goes through `mutate`. */
+async function run(
+  o: MatrixOptions,
+  creds: { client: CredHandle; server: CredHandle },
+  at: number,
+  mutate: Mutate | undefined,
+): Promise<Run> {
+  const tokens: Uint8Array[] = [];
+  const results: { status: number; output: number }[] = [];
+  let clientCtx: CtxtHandle | undefined;
+  let serverCtx: CtxtHandle | undefined;
+  let input: Uint8Array | undefined;
+  let clientDone = false;
+  let serverDone = false;
+  try {
+    for (let step = 0; step < MAX_LEGS; step++) {
+      const client = step % 2 === 0;
+      if ((client && clientDone) || (!client && serverDone)) break;
+      const received = tokens.length - 1;
+      if (input !== undefined && mutate !== undefined && received === at) input = mutate(input);
+      if (!client && input === undefined) break;
+      const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
+      const inDesc = input === undefined ? {} : { input: secBufferDesc(secBuffer(SecBufferType.TOKEN, input)) };
+      let r: HandshakeResult;
+      if (client) {
+        r = await o.sspi.initializeSecurityContext({
+          credential: creds.client,
+          ...(clientCtx ? { context: clientCtx } : {}),
+          targetName: o.client.targetName,
+          contextReq: ((o.client.requirements ?? 0) | IscReq.ALLOCATE_MEMORY) >>> 0,
+          ...inDesc,
+          output: out,
+        });
+        clientCtx = r.context ?? clientCtx;
+      } else {
+        r = await o.sspi.acceptSecurityContext({
+          credential: creds.server,
+          ...(serverCtx ? { context: serverCtx } : {}),
+          contextReq: ((o.server.requirements ?? 0) | AscReq.ALLOCATE_MEMORY) >>> 0,
+          ...inDesc,
+          output: out,
+        });
+        serverCtx = r.context ?? serverCtx;
+      }
+      const produced = out.buffers[0]?.data ?? new Uint8Array(0);
+      results.push({ status: r.status >>> 0, output: produced.length });
+      if ((r.status | 0) < 0) break;
+      if (r.status === SecStatus.SEC_E_OK) {
+        if (client) clientDone = true;
+        else serverDone = true;
+      }
+      input = produced.length > 0 ? Uint8Array.from(produced) : undefined;
+      if (input !== undefined) tokens.push(input);
+      if (input === undefined && clientDone && serverDone) break;
+      if (input === undefined && r.status === SecStatus.SEC_E_OK) {
+        // This side is done and sent nothing: the other side must already be done too.
+        break;
+      }
+    }
+    let user: string | undefined;
+    if (serverDone && serverCtx !== undefined) user = o.sspi.querySecurityContextToken(serverCtx).token?.user;
+    return { tokens, results, user, complete: clientDone && serverDone };
+  } finally {
+    if (clientCtx !== undefined) o.sspi.deleteSecurityContext(clientCtx);
+    if (serverCtx !== undefined) o.sspi.deleteSecurityContext(serverCtx);
+  }
+}
+
+function mutations(length: number, max: number | undefined): { name: string; mutate: Mutate }[] {
+  const all: { name: string; mutate: Mutate }[] = [];
+  for (let bit = 0; bit < length * 8; bit++) {
+    all.push({
+      name: `flip byte ${bit >> 3} bit ${bit & 7}`,
+      mutate: (t) => {
+        const c = Uint8Array.from(t);
+        c[bit >> 3] = (c[bit >> 3] ?? 0) ^ (1 << (bit & 7));
+        return c;
+      },
+    });
+  }
+  // Length 0 is no token at all; it is covered by the packages' own tests (SEC_E_INVALID_TOKEN).
+  for (let n = 1; n < length; n++) all.push({ name: `truncate to ${n}`, mutate: (t) => t.subarray(0, n) });
+  if (max === undefined || all.length <= max) return all;
+  const stride = all.length / max;
+  return Array.from({ length: max }, (_, i) => all[Math.floor(i * stride)]!);
+}
+
+/** Runs the matrix over every received leg of the package's handshake. */
+export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
+  const creds = {
+    client: await credential(o.sspi, o.package, SecPkgCred.OUTBOUND, o.client.authData),
+    server: await credential(o.sspi, o.package, SecPkgCred.INBOUND, o.server.authData),
+  };
+  try {
+    const genuine = await run(o, creds, -1, undefined);
+    if (!genuine.complete || genuine.user === undefined) {
+      throw new Error(`the genuine handshake did not complete: ${JSON.stringify(genuine.results)}`);
+    }
+    const violations: Violation[] = [];
+    const tolerated: number[] = [];
+    const statuses = new Map<number, number>();
+    let runs = 0;
+    for (let leg = 0; leg < genuine.tokens.length; leg++) {
+      tolerated.push(0);
+      for (const m of mutations(genuine.tokens[leg]!.length, o.maxPerLeg)) {
+        runs++;
+        const r = await run(o, creds, leg, m.mutate);
+        const problem = judge(r, leg, genuine.user);
+        const seen = r.results[leg + 1]?.status;
+        if (seen !== undefined) statuses.set(seen, (statuses.get(seen) ?? 0) + 1);
+        if (problem === 'tolerated') tolerated[leg] = (tolerated[leg] ?? 0) + 1;
+        else if (problem !== undefined) violations.push({ leg, mutation: m.name, problem });
+      }
+    }
+    return { legs: genuine.tokens.map((t) => t.length), runs, tolerated, violations, statuses };
+  } finally {
+    o.sspi.freeCredentialsHandle(creds.client);
+    o.sspi.freeCredentialsHandle(creds.server);
+  }
+}
+
+/**
+ * The verdict on one mutated run (undefined: refused cleanly; 'tolerated': completed as the genuine
+ * user; anything else: the violation). Token `leg` is received by step `leg + 1`.
+ */
+function judge(r: Run, leg: number, user: string): string | undefined {
+  for (let i = leg + 1; i < r.results.length; i++) {
+    const { status, output } = r.results[i]!;
+    if (status === SecStatus.SEC_E_INTERNAL_ERROR) return `leg ${i}: SEC_E_INTERNAL_ERROR`;
+    // The package is there: a token naming another mechanism is a bad token, not a missing package.
+    if (status === SecStatus.SEC_E_SECPKG_NOT_FOUND) return `leg ${i}: SEC_E_SECPKG_NOT_FOUND`;
+    if (status === SecStatus.SEC_I_CONTINUE_NEEDED && output === 0) return `leg ${i}: continue with no token`;
+    if (status === SecStatus.SEC_E_INVALID_HANDLE) return `leg ${i}: SEC_E_INVALID_HANDLE after a continue`;
+  }
+  const last = r.results[r.results.length - 1];
+  if (last === undefined || (last.status | 0) < 0) return undefined;
+  if (!r.complete) return `ended in success without completing (${JSON.stringify(r.results)})`;
+  return r.user === user ? 'tolerated' : `completed as ${String(r.user)} instead of ${user}`;
+}
