@@ -17,7 +17,7 @@ export interface MatrixOptions {
   readonly sspi: SspiDispatcher;
   readonly package: string;
   readonly client: { readonly authData: AuthData; readonly targetName: string; readonly requirements?: number };
-  readonly server: { readonly authData: AuthData; readonly requirements?: number };
+  readonly server: { readonly authData?: AuthData; readonly requirements?: number };
   /** At most this many mutations per leg (evenly strided); all of them when absent. */
   readonly maxPerLeg?: number;
 }
@@ -30,7 +30,7 @@ export interface Violation {
 }
 
 export interface MatrixReport {
-  /** Token lengths of the genuine handshake, in order (even legs: received by the server). */
+  /** Token lengths of the genuine handshake, in the order they were sent. */
   readonly legs: readonly number[];
   readonly runs: number;
   /** Mutations that still completed with the genuine user (tolerated, counted per leg). */
@@ -42,23 +42,43 @@ export interface MatrixReport {
 
 type Mutate = (token: Uint8Array) => Uint8Array;
 
+interface LegResult {
+  readonly status: number;
+  readonly output: number;
+  /** Index of the token this leg received (-1: none). */
+  readonly received: number;
+}
+
 interface Run {
   readonly tokens: Uint8Array[];
-  /** Result of each leg, in order: client legs are even, server legs odd. */
-  readonly results: { status: number; output: number }[];
+  readonly results: LegResult[];
   readonly user: string | undefined;
   readonly complete: boolean;
 }
 
 const MAX_LEGS = 8;
+const S = SecStatus;
 
-async function credential(sspi: SspiDispatcher, pkg: string, use: number, authData: AuthData): Promise<CredHandle> {
-  const r = await sspi.acquireCredentialsHandle({ package: pkg, credentialUse: use, authData });
-  if (r.status !== SecStatus.SEC_E_OK || r.credential === undefined) throw new Error(`credential: ${r.status}`);
+async function credential(
+  sspi: SspiDispatcher,
+  pkg: string,
+  use: number,
+  authData: AuthData | undefined,
+): Promise<CredHandle> {
+  const r = await sspi.acquireCredentialsHandle({
+    package: pkg,
+    credentialUse: use,
+    ...(authData !== undefined ? { authData } : {}),
+  });
+  if (r.status !== S.SEC_E_OK || r.credential === undefined) throw new Error(`credential: ${r.status}`);
   return r.credential;
 }
 
-/** One handshake; the token received on leg `at` (0: the server's first input) goes through `mutate`. */
+/**
+ * One handshake; token `at` (in the order the sides sent them) goes through `mutate` before its
+ * receiver gets it. A leg that continues without a token hands the turn over with no input (the
+ * client's first leg of a server-first mechanism, Digest); COMPLETE_NEEDED is completed at once.
+ */
 async function run(
   o: MatrixOptions,
   creds: { client: CredHandle; server: CredHandle },
@@ -66,63 +86,56 @@ async function run(
   mutate: Mutate | undefined,
 ): Promise<Run> {
   const tokens: Uint8Array[] = [];
-  const results: { status: number; output: number }[] = [];
-  let clientCtx: CtxtHandle | undefined;
-  let serverCtx: CtxtHandle | undefined;
+  const results: LegResult[] = [];
+  const ctx: { client?: CtxtHandle; server?: CtxtHandle } = {};
+  const done = { client: false, server: false };
+  let turn: 'client' | 'server' = 'client';
   let input: Uint8Array | undefined;
-  let clientDone = false;
-  let serverDone = false;
   try {
-    for (let step = 0; step < MAX_LEGS; step++) {
-      const client = step % 2 === 0;
-      if ((client && clientDone) || (!client && serverDone)) break;
-      const received = tokens.length - 1;
+    for (let step = 0; step < MAX_LEGS && !done[turn]; step++) {
+      const received = input === undefined ? -1 : tokens.length - 1;
       if (input !== undefined && mutate !== undefined && received === at) input = mutate(input);
-      if (!client && input === undefined) break;
       const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
       const inDesc = input === undefined ? {} : { input: secBufferDesc(secBuffer(SecBufferType.TOKEN, input)) };
-      let r: HandshakeResult;
-      if (client) {
-        r = await o.sspi.initializeSecurityContext({
-          credential: creds.client,
-          ...(clientCtx ? { context: clientCtx } : {}),
-          targetName: o.client.targetName,
-          contextReq: ((o.client.requirements ?? 0) | IscReq.ALLOCATE_MEMORY) >>> 0,
-          ...inDesc,
-          output: out,
-        });
-        clientCtx = r.context ?? clientCtx;
-      } else {
-        r = await o.sspi.acceptSecurityContext({
-          credential: creds.server,
-          ...(serverCtx ? { context: serverCtx } : {}),
-          contextReq: ((o.server.requirements ?? 0) | AscReq.ALLOCATE_MEMORY) >>> 0,
-          ...inDesc,
-          output: out,
-        });
-        serverCtx = r.context ?? serverCtx;
+      const current = ctx[turn];
+      const r: HandshakeResult =
+        turn === 'client'
+          ? await o.sspi.initializeSecurityContext({
+              credential: creds.client,
+              ...(current ? { context: current } : {}),
+              targetName: o.client.targetName,
+              contextReq: ((o.client.requirements ?? 0) | IscReq.ALLOCATE_MEMORY) >>> 0,
+              ...inDesc,
+              output: out,
+            })
+          : await o.sspi.acceptSecurityContext({
+              credential: creds.server,
+              ...(current ? { context: current } : {}),
+              contextReq: ((o.server.requirements ?? 0) | AscReq.ALLOCATE_MEMORY) >>> 0,
+              ...inDesc,
+              output: out,
+            });
+      if (r.context !== undefined) ctx[turn] = r.context;
+      let status = r.status >>> 0;
+      if ((status === S.SEC_I_COMPLETE_NEEDED || status === S.SEC_I_COMPLETE_AND_CONTINUE) && r.context) {
+        const completed = await o.sspi.completeAuthToken(r.context, out);
+        if (completed !== S.SEC_E_OK) status = completed >>> 0;
+        else status = status === S.SEC_I_COMPLETE_NEEDED ? S.SEC_E_OK : S.SEC_I_CONTINUE_NEEDED;
       }
       const produced = out.buffers[0]?.data ?? new Uint8Array(0);
-      results.push({ status: r.status >>> 0, output: produced.length });
-      if ((r.status | 0) < 0) break;
-      if (r.status === SecStatus.SEC_E_OK) {
-        if (client) clientDone = true;
-        else serverDone = true;
-      }
+      results.push({ status, output: produced.length, received });
+      if ((status | 0) < 0) break;
+      if (status === S.SEC_E_OK) done[turn] = true;
       input = produced.length > 0 ? Uint8Array.from(produced) : undefined;
       if (input !== undefined) tokens.push(input);
-      if (input === undefined && clientDone && serverDone) break;
-      if (input === undefined && r.status === SecStatus.SEC_E_OK) {
-        // This side is done and sent nothing: the other side must already be done too.
-        break;
-      }
+      else if (status === S.SEC_E_OK) break;
+      turn = turn === 'client' ? 'server' : 'client';
     }
-    let user: string | undefined;
-    if (serverDone && serverCtx !== undefined) user = o.sspi.querySecurityContextToken(serverCtx).token?.user;
-    return { tokens, results, user, complete: clientDone && serverDone };
+    const user = done.server && ctx.server ? o.sspi.querySecurityContextToken(ctx.server).token?.user : undefined;
+    return { tokens, results, user, complete: done.client && done.server };
   } finally {
-    if (clientCtx !== undefined) o.sspi.deleteSecurityContext(clientCtx);
-    if (serverCtx !== undefined) o.sspi.deleteSecurityContext(serverCtx);
+    if (ctx.client !== undefined) o.sspi.deleteSecurityContext(ctx.client);
+    if (ctx.server !== undefined) o.sspi.deleteSecurityContext(ctx.server);
   }
 }
 
@@ -166,7 +179,7 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
         runs++;
         const r = await run(o, creds, leg, m.mutate);
         const problem = judge(r, leg, genuine.user);
-        const seen = r.results[leg + 1]?.status;
+        const seen = r.results.find((x) => x.received === leg)?.status;
         if (seen !== undefined) statuses.set(seen, (statuses.get(seen) ?? 0) + 1);
         if (problem === 'tolerated') tolerated[leg] = (tolerated[leg] ?? 0) + 1;
         else if (problem !== undefined) violations.push({ leg, mutation: m.name, problem });
@@ -181,16 +194,18 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
 
 /**
  * The verdict on one mutated run (undefined: refused cleanly; 'tolerated': completed as the genuine
- * user; anything else: the violation). Token `leg` is received by step `leg + 1`.
+ * user; anything else: the violation). Every leg from the one that received token `at` is judged.
  */
-function judge(r: Run, leg: number, user: string): string | undefined {
-  for (let i = leg + 1; i < r.results.length; i++) {
+function judge(r: Run, at: number, user: string): string | undefined {
+  const from = r.results.findIndex((x) => x.received === at);
+  if (from < 0) return `token ${at} was never delivered (${JSON.stringify(r.results)})`;
+  for (let i = from; i < r.results.length; i++) {
     const { status, output } = r.results[i]!;
-    if (status === SecStatus.SEC_E_INTERNAL_ERROR) return `leg ${i}: SEC_E_INTERNAL_ERROR`;
+    if (status === S.SEC_E_INTERNAL_ERROR) return `leg ${i}: SEC_E_INTERNAL_ERROR`;
     // The package is there: a token naming another mechanism is a bad token, not a missing package.
-    if (status === SecStatus.SEC_E_SECPKG_NOT_FOUND) return `leg ${i}: SEC_E_SECPKG_NOT_FOUND`;
-    if (status === SecStatus.SEC_I_CONTINUE_NEEDED && output === 0) return `leg ${i}: continue with no token`;
-    if (status === SecStatus.SEC_E_INVALID_HANDLE) return `leg ${i}: SEC_E_INVALID_HANDLE after a continue`;
+    if (status === S.SEC_E_SECPKG_NOT_FOUND) return `leg ${i}: SEC_E_SECPKG_NOT_FOUND`;
+    if (status === S.SEC_I_CONTINUE_NEEDED && output === 0) return `leg ${i}: continue with no token`;
+    if (status === S.SEC_E_INVALID_HANDLE) return `leg ${i}: SEC_E_INVALID_HANDLE after a continue`;
   }
   const last = r.results[r.results.length - 1];
   if (last === undefined || (last.status | 0) < 0) return undefined;
