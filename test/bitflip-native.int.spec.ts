@@ -5,11 +5,13 @@
  * by bit and truncated at every length, each in a fresh pair of contexts (see bitflip/matrix.ts):
  * about 8,000 runs per package, ~1.5 s each on this file's first measurement (no sampling).
  *
- * Tolerated successes: MIT's DER decoder accepts a few non-canonical encodings (a flipped bit in an
- * unused high bit of a length or tag class it does not check, an unauthenticated SPNEGO field such
- * as reqFlags, RFC 4178 §4.2.1), so a flip there may still complete; the matrix then requires the
- * same authenticated user on both sides. Without the mechListMIC the SPNEGO mechTypes list is not
- * protected when the first mechanism was chosen (RFC 4178 §5), which is such a case too.
+ * Tolerated successes (the matrix then requires the same authenticated user on both sides), as
+ * measured: in the AP-REQ, the ap-options bits (not integrity protected, RFC 4120 §5.5.1) and the
+ * ticket's clear realm and sname (RFC 4120 §5.3: only the enc-part is protected; MIT's acceptor
+ * without a name tries every keytab key, and the ticket decrypts with the genuine one); in SPNEGO,
+ * the second mechanism OID of mechTypes, reqFlags and negState, which the mechListMIC does not
+ * cover when the first mechanism is chosen and the MIC omitted (RFC 4178 §4.2.1, §5); in the AP-REP,
+ * a few DER bits MIT's decoder does not check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSspi, IscReq, SecStatus } from '@sspkit/core';

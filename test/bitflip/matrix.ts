@@ -33,14 +33,19 @@ export interface MatrixReport {
   /** Token lengths of the genuine handshake, in the order they were sent. */
   readonly legs: readonly number[];
   readonly runs: number;
-  /** Mutations that still completed with the genuine user (tolerated, counted per leg). */
-  readonly tolerated: readonly number[];
+  /** Per leg, the mutations that still completed with the genuine user (tolerated). */
+  readonly tolerated: readonly (readonly Tolerated[])[];
   readonly violations: readonly Violation[];
   /** Status → count over all mutated legs. */
   readonly statuses: ReadonlyMap<number, number>;
 }
 
 type Mutate = (token: Uint8Array) => Uint8Array;
+
+/** A tolerated mutation: a flipped bit (byte offset, bit, the genuine byte) or a truncation. */
+export type Tolerated =
+  | { readonly kind: 'flip'; readonly offset: number; readonly bit: number; readonly byte: number }
+  | { readonly kind: 'truncate'; readonly length: number };
 
 interface LegResult {
   readonly status: number;
@@ -139,11 +144,19 @@ async function run(
   }
 }
 
-function mutations(length: number, max: number | undefined): { name: string; mutate: Mutate }[] {
-  const all: { name: string; mutate: Mutate }[] = [];
+interface Mutation {
+  readonly name: string;
+  readonly what: Tolerated;
+  readonly mutate: Mutate;
+}
+
+function mutations(token: Uint8Array, max: number | undefined): Mutation[] {
+  const length = token.length;
+  const all: Mutation[] = [];
   for (let bit = 0; bit < length * 8; bit++) {
     all.push({
       name: `flip byte ${bit >> 3} bit ${bit & 7}`,
+      what: { kind: 'flip', offset: bit >> 3, bit: bit & 7, byte: token[bit >> 3] ?? 0 },
       mutate: (t) => {
         const c = Uint8Array.from(t);
         c[bit >> 3] = (c[bit >> 3] ?? 0) ^ (1 << (bit & 7));
@@ -152,7 +165,9 @@ function mutations(length: number, max: number | undefined): { name: string; mut
     });
   }
   // Length 0 is no token at all; it is covered by the packages' own tests (SEC_E_INVALID_TOKEN).
-  for (let n = 1; n < length; n++) all.push({ name: `truncate to ${n}`, mutate: (t) => t.subarray(0, n) });
+  for (let n = 1; n < length; n++) {
+    all.push({ name: `truncate to ${n}`, what: { kind: 'truncate', length: n }, mutate: (t) => t.subarray(0, n) });
+  }
   if (max === undefined || all.length <= max) return all;
   const stride = all.length / max;
   return Array.from({ length: max }, (_, i) => all[Math.floor(i * stride)]!);
@@ -170,18 +185,18 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
       throw new Error(`the genuine handshake did not complete: ${JSON.stringify(genuine.results)}`);
     }
     const violations: Violation[] = [];
-    const tolerated: number[] = [];
+    const tolerated: Tolerated[][] = [];
     const statuses = new Map<number, number>();
     let runs = 0;
     for (let leg = 0; leg < genuine.tokens.length; leg++) {
-      tolerated.push(0);
-      for (const m of mutations(genuine.tokens[leg]!.length, o.maxPerLeg)) {
+      tolerated.push([]);
+      for (const m of mutations(genuine.tokens[leg]!, o.maxPerLeg)) {
         runs++;
         const r = await run(o, creds, leg, m.mutate);
         const problem = judge(r, leg, genuine.user);
         const seen = r.results.find((x) => x.received === leg)?.status;
         if (seen !== undefined) statuses.set(seen, (statuses.get(seen) ?? 0) + 1);
-        if (problem === 'tolerated') tolerated[leg] = (tolerated[leg] ?? 0) + 1;
+        if (problem === 'tolerated') tolerated[leg]!.push(m.what);
         else if (problem !== undefined) violations.push({ leg, mutation: m.name, problem });
       }
     }
