@@ -6,12 +6,14 @@
  * about 8,000 runs per package, ~1.5 s each on this file's first measurement (no sampling).
  *
  * Tolerated successes (the matrix then requires the same authenticated user on both sides), as
- * measured: in the AP-REQ, the ap-options bits (not integrity protected, RFC 4120 §5.5.1) and the
- * ticket's clear realm and sname (RFC 4120 §5.3: only the enc-part is protected; MIT's acceptor
+ * measured: in the AP-REQ, its msg-type, the ap-options bits (not integrity protected, RFC 4120
+ * §5.5.1), one byte of the ticket's enc-part header (offset 122 here), and the ticket's clear realm,
+ * sname and name-type (RFC 4120 §5.3: only the enc-part is protected; MIT's acceptor
  * without a name tries every keytab key, and the ticket decrypts with the genuine one); in SPNEGO,
  * the second mechanism OID of mechTypes, reqFlags and negState, which the mechListMIC does not
  * cover when the first mechanism is chosen and the MIC omitted (RFC 4178 §4.2.1, §5); in the AP-REP,
- * a few DER bits MIT's decoder does not check.
+ * its msg-type (MIT knows the message by its APPLICATION tag). Nothing else: the last byte of the
+ * AP-REP once seemed tolerated, which was the matrix flipping past the end of a shorter fresh token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSspi, IscReq, SecStatus } from '@sspkit/core';
@@ -48,6 +50,8 @@ describe.each(['Kerberos', 'Negotiate-MIT', 'Negotiate'])('%s bit flips and trun
     });
     expect(report.legs.length).toBeGreaterThanOrEqual(2);
     expect(report.violations).toEqual([]);
+    // A mutation past the end of every fresh token in 20 tries is skipped: rare.
+    expect(report.skipped).toBeLessThan(report.runs / 100);
     expect(report.statuses.get(SecStatus.SEC_E_INTERNAL_ERROR)).toBeUndefined();
     expect(report.statuses.get(SecStatus.SEC_E_SECPKG_NOT_FOUND)).toBeUndefined();
   }, 120_000);

@@ -96,6 +96,8 @@ describe.each(CASES)('$name bit flips and truncations', (c) => {
     const report = await bitflipMatrix({ sspi, package: c.package, client: c.client, server: c.server ?? {} });
     expect(report.legs.length).toBeGreaterThanOrEqual(2);
     expect(report.violations).toEqual([]);
+    // A mutation past the end of every fresh token in 20 tries is skipped: rare.
+    expect(report.skipped).toBeLessThan(report.runs / 100);
     expect(report.statuses.get(SecStatus.SEC_E_INTERNAL_ERROR)).toBeUndefined();
     if (!c.tolerates) expect(report.tolerated.flat()).toEqual([]);
   }, 120_000);

@@ -33,6 +33,8 @@ export interface MatrixReport {
   /** Token lengths of the genuine handshake, in the order they were sent. */
   readonly legs: readonly number[];
   readonly runs: number;
+  /** Mutations never applied: every retry's token was too short for them. */
+  readonly skipped: number;
   /** Per leg, the mutations that still completed with the genuine user (tolerated). */
   readonly tolerated: readonly (readonly Tolerated[])[];
   readonly violations: readonly Violation[];
@@ -40,7 +42,8 @@ export interface MatrixReport {
   readonly statuses: ReadonlyMap<number, number>;
 }
 
-type Mutate = (token: Uint8Array) => Uint8Array;
+/** Undefined when the mutation would leave this run's token as it is (then the run is made again). */
+type Mutate = (token: Uint8Array) => Uint8Array | undefined;
 
 /** A tolerated mutation: a flipped bit (byte offset, bit, the genuine byte) or a truncation. */
 export type Tolerated =
@@ -59,9 +62,15 @@ interface Run {
   readonly results: LegResult[];
   readonly user: string | undefined;
   readonly complete: boolean;
+  /** The mutation did not apply to this run's token (it was too short for it). */
+  readonly skipped?: boolean;
 }
 
 const MAX_LEGS = 8;
+/** Fresh handshakes tried for a token of the genuine length before a mutation counts as skipped. */
+const RETRIES = 20;
+/** Genuine handshakes recorded to find the usual token lengths. */
+const TYPICAL_SAMPLES = 9;
 const S = SecStatus;
 
 async function credential(
@@ -99,7 +108,10 @@ async function run(
   try {
     for (let step = 0; step < MAX_LEGS && !done[turn]; step++) {
       const received = input === undefined ? -1 : tokens.length - 1;
-      if (input !== undefined && mutate !== undefined && received === at) input = mutate(input);
+      if (input !== undefined && mutate !== undefined && received === at) {
+        input = mutate(input);
+        if (input === undefined) return { tokens, results, user: undefined, complete: false, skipped: true };
+      }
       const out = secBufferDesc(secBuffer(SecBufferType.TOKEN));
       const inDesc = input === undefined ? {} : { input: secBufferDesc(secBuffer(SecBufferType.TOKEN, input)) };
       const current = ctx[turn];
@@ -150,6 +162,12 @@ interface Mutation {
   readonly mutate: Mutate;
 }
 
+/**
+ * Every flip and truncation of `token`. A fresh handshake's token can be a byte shorter than the
+ * recorded one (the DER of a random sequence number or of microseconds, RFC 4120 §5.5.2), so a flip
+ * past its end or a "truncation" to its whole length would change nothing: such a mutation is not
+ * applied (the run is made again), and never passes for a tolerated one.
+ */
 function mutations(token: Uint8Array, max: number | undefined): Mutation[] {
   const length = token.length;
   const all: Mutation[] = [];
@@ -158,6 +176,7 @@ function mutations(token: Uint8Array, max: number | undefined): Mutation[] {
       name: `flip byte ${bit >> 3} bit ${bit & 7}`,
       what: { kind: 'flip', offset: bit >> 3, bit: bit & 7, byte: token[bit >> 3] ?? 0 },
       mutate: (t) => {
+        if (bit >> 3 >= t.length) return undefined;
         const c = Uint8Array.from(t);
         c[bit >> 3] = (c[bit >> 3] ?? 0) ^ (1 << (bit & 7));
         return c;
@@ -166,11 +185,36 @@ function mutations(token: Uint8Array, max: number | undefined): Mutation[] {
   }
   // Length 0 is no token at all; it is covered by the packages' own tests (SEC_E_INVALID_TOKEN).
   for (let n = 1; n < length; n++) {
-    all.push({ name: `truncate to ${n}`, what: { kind: 'truncate', length: n }, mutate: (t) => t.subarray(0, n) });
+    all.push({
+      name: `truncate to ${n}`,
+      what: { kind: 'truncate', length: n },
+      mutate: (t) => (n < t.length ? t.subarray(0, n) : undefined),
+    });
   }
   if (max === undefined || all.length <= max) return all;
   const stride = all.length / max;
   return Array.from({ length: max }, (_, i) => all[Math.floor(i * stride)]!);
+}
+
+/**
+ * A genuine handshake whose tokens have the usual lengths: the first of several recorded whose
+ * lengths are the most frequent, so that most fresh runs match it (see `mutations`).
+ */
+async function typicalHandshake(
+  o: MatrixOptions,
+  creds: { client: CredHandle; server: CredHandle },
+): Promise<Run & { user: string }> {
+  const recorded: (Run & { user: string })[] = [];
+  for (let i = 0; i < TYPICAL_SAMPLES; i++) {
+    const r = await run(o, creds, -1, undefined);
+    if (!r.complete || r.user === undefined) {
+      throw new Error(`the genuine handshake did not complete: ${JSON.stringify(r.results)}`);
+    }
+    recorded.push({ ...r, user: r.user });
+  }
+  const shape = (r: Run): string => r.tokens.map((t) => t.length).join(',');
+  const count = (r: Run): number => recorded.filter((x) => shape(x) === shape(r)).length;
+  return recorded.reduce((best, r) => (count(r) > count(best) ? r : best));
 }
 
 /** Runs the matrix over every received leg of the package's handshake. */
@@ -180,19 +224,22 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
     server: await credential(o.sspi, o.package, SecPkgCred.INBOUND, o.server.authData),
   };
   try {
-    const genuine = await run(o, creds, -1, undefined);
-    if (!genuine.complete || genuine.user === undefined) {
-      throw new Error(`the genuine handshake did not complete: ${JSON.stringify(genuine.results)}`);
-    }
+    const genuine = await typicalHandshake(o, creds);
     const violations: Violation[] = [];
     const tolerated: Tolerated[][] = [];
     const statuses = new Map<number, number>();
     let runs = 0;
+    let skipped = 0;
     for (let leg = 0; leg < genuine.tokens.length; leg++) {
       tolerated.push([]);
       for (const m of mutations(genuine.tokens[leg]!, o.maxPerLeg)) {
         runs++;
-        const r = await run(o, creds, leg, m.mutate);
+        let r = await run(o, creds, leg, m.mutate);
+        for (let again = 0; r.skipped === true && again < RETRIES; again++) r = await run(o, creds, leg, m.mutate);
+        if (r.skipped === true) {
+          skipped++;
+          continue;
+        }
         const problem = judge(r, leg, genuine.user);
         const seen = r.results.find((x) => x.received === leg)?.status;
         if (seen !== undefined) statuses.set(seen, (statuses.get(seen) ?? 0) + 1);
@@ -200,7 +247,7 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
         else if (problem !== undefined) violations.push({ leg, mutation: m.name, problem });
       }
     }
-    return { legs: genuine.tokens.map((t) => t.length), runs, tolerated, violations, statuses };
+    return { legs: genuine.tokens.map((t) => t.length), runs, skipped, tolerated, violations, statuses };
   } finally {
     o.sspi.freeCredentialsHandle(creds.client);
     o.sspi.freeCredentialsHandle(creds.server);
