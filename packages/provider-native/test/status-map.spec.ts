@@ -44,4 +44,28 @@ describe('mapGssStatus', () => {
     expect(mapGssStatus(GssRoutine.FAILURE, 100001, 'accept-first')).toBe('SEC_E_INVALID_TOKEN');
     expect(mapGssStatus(GssRoutine.FAILURE, 100001)).toBe('SEC_E_INTERNAL_ERROR');
   });
+
+  it('classifies a received token that fails to decode or verify instead of INTERNAL_ERROR', () => {
+    const asn1BadId = 1859794438;
+    // "Unspecified GSS failure" (minor 0) on a later leg: MIT's answer to a corrupted reply.
+    expect(mapGssStatus(GssRoutine.FAILURE, 0, 'received-token')).toBe('SEC_E_INVALID_TOKEN');
+    expect(mapGssStatus(GssRoutine.FAILURE, asn1BadId, 'received-token')).toBe('SEC_E_INVALID_TOKEN');
+    expect(mapGssStatus(GssRoutine.FAILURE, asn1BadId)).toBe('SEC_E_INTERNAL_ERROR');
+    expect(mapGssStatus(GssRoutine.FAILURE, Krb5Minor.KRB5KRB_AP_ERR_MSG_TYPE >>> 0, 'received-token')).toBe(
+      'SEC_E_INVALID_TOKEN',
+    );
+    // A flipped mechanism OID: the token is bad, the package is not missing.
+    expect(mapGssStatus(GssRoutine.BAD_MECH, 0, 'received-token')).toBe('SEC_E_INVALID_TOKEN');
+    expect(mapGssStatus(GssRoutine.BAD_MECH, 0, 'accept-first')).toBe('SEC_E_INVALID_TOKEN');
+    expect(mapGssStatus(GssRoutine.BAD_MECH, 0)).toBe('SEC_E_SECPKG_NOT_FOUND');
+  });
+
+  it('reports an AP-REP the initiator cannot verify as MUTUAL_AUTH_FAILED', () => {
+    const modified = Krb5Minor.KRB5KRB_AP_ERR_MODIFIED >>> 0;
+    expect(mapGssStatus(GssRoutine.FAILURE, modified, 'received-token', 'initiator')).toBe('SEC_E_MUTUAL_AUTH_FAILED');
+    const integrity = Krb5Minor.KRB5KRB_AP_ERR_BAD_INTEGRITY >>> 0;
+    expect(mapGssStatus(GssRoutine.FAILURE, integrity, 'received-token', 'initiator')).toBe('SEC_E_MUTUAL_AUTH_FAILED');
+    // On the acceptor the same code keeps its Windows meaning (a ticket its key cannot decrypt).
+    expect(mapGssStatus(GssRoutine.FAILURE, modified, 'received-token')).toBe('SEC_E_WRONG_PRINCIPAL');
+  });
 });

@@ -142,7 +142,7 @@ export async function initLeg(
     }
     if (err instanceof KdcDeadlineError) return { status: err.sspiStatus, cause: err };
     const own = (err as { sspiStatus?: number }).sspiStatus;
-    return own !== undefined ? { status: own } : failure(err);
+    return own !== undefined ? { status: own, cause: err } : failure(err);
   }
   const pins = entry.credEntry?.pins;
   if (
@@ -258,6 +258,13 @@ function settle(
   allocateFlag: number,
   retFromGss: (flags: number, requested: number) => number,
 ): LsaModeContextResult {
+  if (step.continueNeeded && step.output.length === 0) {
+    // MIT answers some defective tokens (a Kerberos token header with the wrong token type) with
+    // GSS_S_CONTINUE_NEEDED and nothing to send: no peer could continue that, so the token is refused
+    // on this leg instead of the next one failing with SEC_E_INVALID_HANDLE.
+    const cause = new Error('the library asked to continue but produced no token: the received token is defective');
+    throw Object.assign(cause, { sspiStatus: SecStatus.SEC_E_INVALID_TOKEN });
+  }
   const st = emit(output, step.output, (entry.requested & allocateFlag) !== 0);
   if (st !== SecStatus.SEC_E_OK) throw Object.assign(new Error('output buffer'), { sspiStatus: st });
   entry.gssFlags = step.flags;
@@ -367,6 +374,6 @@ export async function acceptLeg(
       entry.delegated?.release();
     }
     const own = (err as { sspiStatus?: number }).sspiStatus;
-    return own !== undefined ? { status: own } : failure(err);
+    return own !== undefined ? { status: own, cause: err } : failure(err);
   }
 }

@@ -167,7 +167,8 @@ export async function initSecContext(options: {
   try {
     retain(inputData, cb);
     if (isGssError(major)) dropDescAt(lib, minorAt, output, outputAt);
-    check(lib, 'gss_init_sec_context', major, minor, mechOid(lib, options.mech));
+    const phase = options.input === null || options.input.length === 0 ? undefined : 'received-token';
+    check(lib, 'gss_init_sec_context', major, minor, mechOid(lib, options.mech), phase, 'initiator');
     return {
       output: takeDescAt(lib, minorAt, output, outputAt),
       continueNeeded: (major & GssSupplementary.CONTINUE_NEEDED) !== 0,
@@ -234,7 +235,7 @@ function finishAccept(lib: GssLibrary, call: AcceptCall, major: number): AcceptS
       major,
       minor,
       mech === 0n ? null : mech,
-      call.first ? 'accept-first' : undefined,
+      call.first ? 'accept-first' : 'received-token',
     );
     return {
       output: takeDescAt(lib, minorAt, output, outputAt),

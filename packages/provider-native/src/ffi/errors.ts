@@ -66,8 +66,9 @@ export function check(
   minorBuf: Buffer,
   mech: bigint | null = null,
   phase?: CallPhase,
+  side?: 'initiator',
 ): void {
-  const statusName = mapGssStatus(major, minorBuf.readUInt32LE(0), phase);
+  const statusName = mapGssStatus(major, minorBuf.readUInt32LE(0), phase, side);
   if (statusName === 'SEC_E_OK') return;
   const minor = minorBuf.readUInt32LE(0);
   const parts = displayStatusParts(lib, major, minor, mech);
@@ -76,7 +77,7 @@ export function check(
     // The mechglue renumbers a minor code when another mechanism (SPNEGO wrapping krb5) reports
     // a value already registered for krb5; the text still names the krb5 error, so recover it.
     const recovered = parts.mechanism.map((text) => krb5CodeForText(text)).find((c) => c !== undefined);
-    if (recovered !== undefined) mapped = mapGssStatus(major, recovered, phase);
+    if (recovered !== undefined) mapped = mapGssStatus(major, recovered, phase, side);
   }
   throw new GssError(call, major >>> 0, minor | 0, mapped, [...parts.gss, ...parts.mechanism]);
 }

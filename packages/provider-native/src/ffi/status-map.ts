@@ -28,6 +28,7 @@ export const MappedStatus = {
   SEC_E_KDC_UNKNOWN_ETYPE: SecStatus.SEC_E_KDC_UNKNOWN_ETYPE,
   SEC_E_BAD_BINDINGS: SecStatus.SEC_E_BAD_BINDINGS,
   SEC_E_INVALID_PARAMETER: SecStatus.SEC_E_INVALID_PARAMETER,
+  SEC_E_MUTUAL_AUTH_FAILED: SecStatus.SEC_E_MUTUAL_AUTH_FAILED,
 } as const;
 
 export type MappedStatusName = keyof typeof MappedStatus;
@@ -47,6 +48,7 @@ export const Krb5Minor = {
   KRB5KRB_AP_ERR_REPEAT: -1765328350,
   KRB5KRB_AP_ERR_NOT_US: -1765328349,
   KRB5KRB_AP_ERR_SKEW: -1765328347,
+  KRB5KRB_AP_ERR_MSG_TYPE: -1765328344,
   KRB5KRB_AP_ERR_MODIFIED: -1765328343,
   KRB5KRB_AP_ERR_NOKEY: -1765328339,
   KRB5_CC_NOTFOUND: -1765328243,
@@ -66,8 +68,19 @@ export const Krb5Minor = {
   KG_EMPTY_CCACHE: 39756044,
 } as const;
 
-/** Where a call failed, for rows that depend on it. */
-export type CallPhase = 'accept-first' | 'per-message';
+/**
+ * Where a call failed, for rows that depend on it: the acceptor's first leg, a later handshake leg
+ * that received a token from the peer (either side), or a received per-message token.
+ */
+export type CallPhase = 'accept-first' | 'received-token' | 'per-message';
+
+/** The krb5 library's ASN.1 decoder errors (com_err table "asn1", krb5/asn1_err.et): ASN1_* codes. */
+const ASN1_ERROR_BASE = 1859794432;
+const ASN1_ERROR_COUNT = 14;
+
+function isAsn1DecodeError(minor: number): boolean {
+  return minor >= ASN1_ERROR_BASE && minor < ASN1_ERROR_BASE + ASN1_ERROR_COUNT;
+}
 
 /** One mapping row; absent fields match anything. */
 export interface StatusRow {
@@ -130,10 +143,30 @@ const PER_MESSAGE_ROWS: readonly StatusRow[] = [
   { minor: M.KRB5KRB_AP_ERR_MODIFIED, status: 'SEC_E_MESSAGE_ALTERED' },
 ];
 
+/**
+ * Rows for a handshake leg that received the peer's token, tried before the general minor rows. A
+ * reply the initiator cannot decrypt or verify (AP-REP, RFC 4120 §3.2.5) means the server did not
+ * prove its identity; a token of the wrong Kerberos message type is a defective token.
+ */
+const RECEIVED_TOKEN_ROWS: readonly StatusRow[] = [{ minor: M.KRB5KRB_AP_ERR_MSG_TYPE, status: 'SEC_E_INVALID_TOKEN' }];
+const INITIATOR_REPLY_ROWS: readonly StatusRow[] = [
+  { minor: M.KRB5KRB_AP_ERR_BAD_INTEGRITY, status: 'SEC_E_MUTUAL_AUTH_FAILED' },
+  { minor: M.KRB5KRB_AP_ERR_MODIFIED, status: 'SEC_E_MUTUAL_AUTH_FAILED' },
+];
+
 /** Routine errors on their own (phase-qualified rows first). */
 const ROUTINE_ROWS: readonly StatusRow[] = [
-  // MIT answers an unparsable first token with GSS_S_FAILURE and minor 0: the token is what is wrong.
+  // MIT answers an unparsable token with GSS_S_FAILURE and minor 0 ("Unspecified GSS failure") or a
+  // minor the table does not know: on a leg that received a token, the token is what is wrong;
+  // SEC_E_INTERNAL_ERROR stays for a fault of the package itself.
   { routine: R.FAILURE, phase: 'accept-first', status: 'SEC_E_INVALID_TOKEN' },
+  { routine: R.FAILURE, phase: 'received-token', status: 'SEC_E_INVALID_TOKEN' },
+  // A received token naming a mechanism nobody offered (a flipped OID) is a bad token, not a
+  // missing package: SEC_E_SECPKG_NOT_FOUND is for a package name the caller asked for.
+  { routine: R.BAD_MECH, phase: 'accept-first', status: 'SEC_E_INVALID_TOKEN' },
+  { routine: R.BAD_MECH, phase: 'received-token', status: 'SEC_E_INVALID_TOKEN' },
+  { routine: R.NAME_NOT_MN, phase: 'received-token', status: 'SEC_E_INVALID_TOKEN' },
+  { routine: R.NAME_NOT_MN, phase: 'accept-first', status: 'SEC_E_INVALID_TOKEN' },
   { routine: R.BAD_MECH, status: 'SEC_E_SECPKG_NOT_FOUND' },
   { routine: R.BAD_NAME, status: 'SEC_E_TARGET_UNKNOWN' },
   { routine: R.BAD_NAMETYPE, status: 'SEC_E_TARGET_UNKNOWN' },
@@ -159,7 +192,7 @@ const ROUTINE_ROWS: readonly StatusRow[] = [
  * The SSPI status for a GSS outcome. Calling errors (bad arguments) map to INVALID_PARAMETER;
  * a clean routine field with replay/sequence bits set maps to OUT_OF_SEQUENCE.
  */
-export function mapGssStatus(major: number, minor: number, phase?: CallPhase): MappedStatusName {
+export function mapGssStatus(major: number, minor: number, phase?: CallPhase, side?: 'initiator'): MappedStatusName {
   const m = major >>> 0;
   if ((m & 0xff000000) !== 0) return 'SEC_E_INVALID_PARAMETER';
   const routine = routineError(m);
@@ -173,6 +206,12 @@ export function mapGssStatus(major: number, minor: number, phase?: CallPhase): M
       )
         return row.status;
     }
+  }
+  if (phase === 'received-token' || phase === 'accept-first') {
+    const rows = side === 'initiator' ? [...INITIATOR_REPLY_ROWS, ...RECEIVED_TOKEN_ROWS] : RECEIVED_TOKEN_ROWS;
+    const hit = rows.find((row) => row.minor === signedMinor);
+    if (hit !== undefined) return hit.status;
+    if (isAsn1DecodeError(signedMinor)) return 'SEC_E_INVALID_TOKEN';
   }
   for (const row of MINOR_ROWS) {
     if (row.minor === signedMinor && (row.routine === undefined || row.routine === routine)) return row.status;
