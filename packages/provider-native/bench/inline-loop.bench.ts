@@ -7,20 +7,10 @@
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { AscReq, IscReq, SecPkgCred, clientContext, createSspi, runHandshake, serverContext } from '@sspkit/core';
-import type { CredHandle } from '@sspkit/core';
-import { labDown, labUp } from '@sspkit/krb5-lab';
-import { kerberosModule } from '../src/index.js';
+import { AscReq, IscReq, SecPkgCred, clientContext, runHandshake, serverContext } from '@sspkit/core';
+import { withLab } from './lab-pair.js';
 
-const lab = await labUp({ detached: false });
-for (const [k, v] of Object.entries(lab.env)) process.env[k] = v;
-try {
-  const sspi = await createSspi({ modules: [kerberosModule] });
-  const acquire = async (use: number, authData: object): Promise<CredHandle> => {
-    const r = await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: use, authData });
-    if (r.credential === undefined) throw new Error(`AcquireCredentialsHandle: 0x${r.status.toString(16)}`);
-    return r.credential;
-  };
+await withLab(async ({ lab, sspi, acquire }) => {
   const client = await acquire(SecPkgCred.OUTBOUND, { ccache: lab.ccache });
   const server = await acquire(SecPkgCred.INBOUND, { keytab: lab.serviceKeytab });
   const loop = async (n: number): Promise<void> => {
@@ -56,6 +46,4 @@ try {
   }
   sspi.freeCredentialsHandle(client);
   sspi.freeCredentialsHandle(server);
-} finally {
-  await labDown(lab);
-}
+});

@@ -6,21 +6,11 @@
  * Run: `pnpm bench rss` (node runs it with --expose-gc).
  */
 import { loadavg } from 'node:os';
-import { AscReq, IscReq, SecPkgCred, clientContext, createSspi, runHandshake, serverContext } from '@sspkit/core';
-import type { CredHandle } from '@sspkit/core';
-import { labDown, labUp } from '@sspkit/krb5-lab';
-import { kerberosModule } from '../src/index.js';
+import { AscReq, IscReq, SecPkgCred, clientContext, runHandshake, serverContext } from '@sspkit/core';
+import { withLab } from './lab-pair.js';
 
 const N = Number(process.env['SSPKIT_RSS_HANDSHAKES'] ?? '100000');
-const lab = await labUp({ detached: false });
-for (const [k, v] of Object.entries(lab.env)) process.env[k] = v;
-try {
-  const sspi = await createSspi({ modules: [kerberosModule] });
-  const acquire = async (use: number, authData: object): Promise<CredHandle> => {
-    const r = await sspi.acquireCredentialsHandle({ package: 'Kerberos', credentialUse: use, authData });
-    if (r.credential === undefined) throw new Error(`AcquireCredentialsHandle: 0x${r.status.toString(16)}`);
-    return r.credential;
-  };
+await withLab(async ({ lab, sspi, acquire }) => {
   const server = await acquire(SecPkgCred.INBOUND, { keytab: lab.serviceKeytab });
   const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
   console.log(
@@ -58,6 +48,4 @@ try {
     sspi.freeCredentialsHandle(client);
   }
   sspi.freeCredentialsHandle(server);
-} finally {
-  await labDown(lab);
-}
+});

@@ -123,42 +123,25 @@ export async function initSecContext(options: {
     const useWorker = first ? options.ticketCached !== true || options.offload === true : options.offload === true;
     // Only a first leg without a cached ticket can wait on the KDC: it takes the network lane.
     const gate = first && options.ticketCached !== true ? sharedGate() : localGate();
+    // One argument list for both ways of making the call (the async one adds its callback).
+    const args = [
+      minorAt,
+      cred,
+      ctxAt,
+      target,
+      mech,
+      options.flags >>> 0,
+      0,
+      cbStruct,
+      inputAt,
+      mechAt,
+      outputAt,
+      flagsAt,
+      timeAt,
+    ] as const;
     major = useWorker
-      ? await gate.run(
-          (done) =>
-            lib.gssAsync.gss_init_sec_context(
-              minorAt,
-              cred,
-              ctxAt,
-              target,
-              mech,
-              options.flags >>> 0,
-              0,
-              cbStruct,
-              inputAt,
-              mechAt,
-              outputAt,
-              flagsAt,
-              timeAt,
-              done,
-            ),
-          options.signal,
-        )
-      : lib.gss.gss_init_sec_context(
-          minorAt,
-          cred,
-          ctxAt,
-          target,
-          mech,
-          options.flags >>> 0,
-          0,
-          cbStruct,
-          inputAt,
-          mechAt,
-          outputAt,
-          flagsAt,
-          timeAt,
-        );
+      ? await gate.run((done) => lib.gssAsync.gss_init_sec_context(...args, done), options.signal)
+      : lib.gss.gss_init_sec_context(...args);
   } finally {
     options.ctx.busy = false;
     options.ctx.update(readPtr(ctxIo));
