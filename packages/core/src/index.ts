@@ -58,6 +58,8 @@ export {
 } from './buffers.js';
 export { concat, constantTimeEqual, wipe } from './bytes.js';
 export { splitChallenges } from './challenges.js';
+export { MemoryReplayStore } from './replay-store.js';
+export type { MemoryReplayStoreOptions, ReplayStore, ReplayVerdict } from './replay-store.js';
 export type { Challenge } from './challenges.js';
 export { decodeSecChannelBindings, encodeSecChannelBindings } from './channel-bindings.js';
 export type { SecChannelBindings, SecChannelBindingsInput, SecChannelBindingsResult } from './channel-bindings.js';
