@@ -35,3 +35,60 @@ describe('RC4, RFC 6229 §2 test vectors', () => {
     expect(() => new Rc4(new Uint8Array(257))).toThrow(RangeError);
   });
 });
+
+// The textbook byte loop (RFC 6229 §1's description of the cipher), to check the word-at-a-time path.
+function reference(key: Uint8Array, data: Uint8Array): Uint8Array {
+  const s = Array.from({ length: 256 }, (_, i) => i);
+  let j = 0;
+  for (let i = 0; i < 256; i++) {
+    j = (j + s[i]! + key[i % key.length]!) & 0xff;
+    [s[i], s[j]] = [s[j]!, s[i]!];
+  }
+  const out = new Uint8Array(data.length);
+  let i = 0;
+  j = 0;
+  for (let n = 0; n < data.length; n++) {
+    i = (i + 1) & 0xff;
+    j = (j + s[i]!) & 0xff;
+    [s[i], s[j]] = [s[j]!, s[i]!];
+    out[n] = data[n]! ^ s[(s[i]! + s[j]!) & 0xff]!;
+  }
+  return out;
+}
+
+describe('RC4 in place', () => {
+  it('equals the byte loop at every alignment, length and split of the stream', () => {
+    const key = Uint8Array.from({ length: 16 }, (_, i) => i * 37 + 11);
+    const text = Uint8Array.from({ length: 300 }, (_, i) => (i * 131) & 0xff);
+    for (const offset of [0, 1, 2, 3]) {
+      for (const length of [0, 1, 31, 32, 33, 35, 64, 131, 296]) {
+        for (const split of [0, 1, 3, 32, 37, length]) {
+          if (split > length) continue;
+          // A view at `offset` into a larger buffer, so the words start unaligned.
+          const buf = new Uint8Array(offset + length + 3).fill(0xee);
+          const view = buf.subarray(offset, offset + length);
+          view.set(text.subarray(0, length));
+          const rc4 = new Rc4(key);
+          rc4.process(view.subarray(0, split));
+          rc4.process(view.subarray(split));
+          expect(toHex(view), `offset ${offset} length ${length} split ${split}`).toBe(
+            toHex(reference(key, text.subarray(0, length))),
+          );
+          // Bytes around the view are untouched.
+          expect(buf.subarray(0, offset).every((b) => b === 0xee)).toBe(true);
+          expect(buf.subarray(offset + length).every((b) => b === 0xee)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('update() leaves its input as it was, process() changes it', () => {
+    const key = hex('0102030405');
+    const text = new Uint8Array(64).fill(7);
+    const copy = text.slice();
+    const out = new Rc4(key).update(text);
+    expect(text).toEqual(copy);
+    new Rc4(key).process(text);
+    expect(text).toEqual(out);
+  });
+});
