@@ -123,14 +123,9 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (!token) return noToken(h);
       if (token.data.length < SIGNATURE_SIZE) return tooSmall(h);
-      const bufs = dataBuffers(desc);
-      const { outputs, signature } = s.protector.seal(
-        bufs.map((b) => ({ data: b.data, confidential: !signOnly && isConfidential(b) })),
+      const signature = s.protector.sealInPlace(
+        dataBuffers(desc).map((b) => ({ data: b.data, confidential: !signOnly && isConfidential(b) })),
       );
-      bufs.forEach((b, i) => {
-        const out = outputs[i];
-        if (out && out !== b.data) b.data.set(out);
-      });
       return writeBuffer(token, signature, false);
     },
 
@@ -139,16 +134,11 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
       if (typeof s === 'number') return s;
       const token = findBuffer(desc, SecBufferType.TOKEN);
       if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
-      const bufs = dataBuffers(desc);
-      const plain = s.protector.unseal(
-        bufs.map((b) => ({ data: b.data, confidential: isConfidential(b) })),
+      const ok = s.protector.unsealInPlace(
+        dataBuffers(desc).map((b) => ({ data: b.data, confidential: isConfidential(b) })),
         token.data.subarray(0, SIGNATURE_SIZE),
       );
-      if (!plain) return altered(h);
-      bufs.forEach((b, i) => {
-        const out = plain[i];
-        if (out && out !== b.data) b.data.set(out);
-      });
+      if (!ok) return altered(h);
       if (qopOut) qopOut.value = 0;
       return SecStatus.SEC_E_OK;
     },

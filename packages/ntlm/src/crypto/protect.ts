@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
-import { concat, constantTimeEqual as safeEqual, wipe } from '@sspkit/core';
-import { hmacMd5 } from './hashes.js';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual as safeEqual, wipe } from '@sspkit/core';
 import { sealKey, signKey } from './keys.js';
 import type { Direction, KeyStrength } from './keys.js';
 import { Rc4 } from '@sspkit/legacy-crypto';
@@ -55,6 +55,13 @@ const u32le = (n: number): Uint8Array => {
   return b;
 };
 
+/** CRC32 over the parts as one message (§3.4.4.1), without joining them. */
+const crcOf = (parts: readonly ProtectPart[]): number => {
+  let crc = 0;
+  for (const p of parts) crc = crc32(p.data, crc);
+  return crc;
+};
+
 /**
  * Message integrity and confidentiality after authentication (MS-NLMP §3.4): MAC / SEAL / UNSEAL with
  * per-direction keys and sequence numbers. Connection-oriented mode only (datagram is not supported).
@@ -85,19 +92,56 @@ export class MessageProtector {
 
   /** SEAL(): encrypts the confidential parts and signs all parts; mirrors EncryptMessage. */
   seal(parts: readonly ProtectPart[]): { readonly outputs: Uint8Array[]; readonly signature: Uint8Array } {
-    const st = this.#out;
-    const outputs = parts.map((p) => (p.confidential ? st.handle.update(p.data) : p.data));
-    const signature = this.#mac(st, concat(...parts.map((p) => p.data)));
+    // Copies, so the caller's buffers stay as they were; EncryptMessage uses sealInPlace.
+    const outputs = parts.map((p) => (p.confidential ? new Uint8Array(p.data) : p.data));
+    const signature = this.sealInPlace(outputs.map((data, i) => ({ data, confidential: parts[i]!.confidential })));
     return { outputs, signature };
   }
 
   /** UNSEAL(): decrypts the confidential parts and verifies the signature; undefined on mismatch. */
   unseal(parts: readonly ProtectPart[], signature: Uint8Array): Uint8Array[] | undefined {
+    const outputs = parts.map((p) => (p.confidential ? new Uint8Array(p.data) : p.data));
+    const ok = this.unsealInPlace(
+      outputs.map((data, i) => ({ data, confidential: parts[i]!.confidential })),
+      signature,
+    );
+    return ok ? outputs : undefined;
+  }
+
+  /**
+   * SEAL() on the caller's buffers, as EncryptMessage works: the confidential parts are encrypted in
+   * place and the signature is returned. The checksum is over the plaintext, so it is computed first;
+   * the keystream order is still the spec's (message, then checksum, MS-NLMP §3.4.4.2).
+   */
+  sealInPlace(parts: readonly ProtectPart[]): Uint8Array {
+    const st = this.#out;
+    const seq = this.#nextSeq(st);
+    // Both checksums are over the plaintext: computed before the parts are encrypted.
+    const digest = st.signingKey ? this.#hmac(st.signingKey, seq, parts) : undefined;
+    const crc = digest ? 0 : crcOf(parts);
+    for (const p of parts) if (p.confidential) st.handle.process(p.data);
+    return digest ? this.#signatureV2(st, seq, digest) : this.#signatureV1(st, seq, crc);
+  }
+
+  /**
+   * UNSEAL() on the caller's buffers, as DecryptMessage works: false when the signature does not
+   * match. A refused message's confidential parts are zeroed, so no unauthenticated plaintext is
+   * handed back (the keystream has moved on either way, see the README's "Security policy").
+   */
+  unsealInPlace(parts: readonly ProtectPart[], signature: Uint8Array): boolean {
     const st = this.#in;
-    const outputs = parts.map((p) => (p.confidential ? st.handle.update(p.data) : p.data));
-    if (signature.length !== SIGNATURE_SIZE) return undefined;
-    const expected = this.#mac(st, concat(...outputs));
-    return this.#matches(expected, signature) ? outputs : undefined;
+    for (const p of parts) if (p.confidential) st.handle.process(p.data);
+    if (signature.length !== SIGNATURE_SIZE) {
+      for (const p of parts) if (p.confidential) p.data.fill(0);
+      return false;
+    }
+    const seq = this.#nextSeq(st);
+    const expected = st.signingKey
+      ? this.#signatureV2(st, seq, this.#hmac(st.signingKey, seq, parts))
+      : this.#signatureV1(st, seq, crcOf(parts));
+    const ok = this.#matches(expected, signature);
+    if (!ok) for (const p of parts) if (p.confidential) p.data.fill(0);
+    return ok;
   }
 
   /** Restarts one direction's RC4 keystream (after SPNEGO's mechListMIC, [MS-SPNG] §3.3.5.1). */
@@ -121,22 +165,44 @@ export class MessageProtector {
   }
 
   #mac(st: DirectionState, message: Uint8Array): Uint8Array {
+    const seq = this.#nextSeq(st);
+    const parts = [{ data: message, confidential: false }];
+    return st.signingKey
+      ? this.#signatureV2(st, seq, this.#hmac(st.signingKey, seq, parts))
+      : this.#signatureV1(st, seq, crcOf(parts));
+  }
+
+  #nextSeq(st: DirectionState): Uint8Array {
     const seq = u32le(st.seqNum);
     st.seqNum = (st.seqNum + 1) >>> 0;
+    return seq;
+  }
+
+  // HMAC_MD5(SigningKey, SeqNum ‖ Message) with the message given in parts, so they are never joined.
+  #hmac(key: Uint8Array, seq: Uint8Array, parts: readonly ProtectPart[]): Uint8Array {
+    const h = createHmac('md5', key).update(seq);
+    for (const p of parts) h.update(p.data);
+    return h.digest();
+  }
+
+  // MS-NLMP §3.4.4.2: HMAC_MD5(SigningKey, SeqNum ‖ Message)[0..7], RC4'd when keys were exchanged.
+  #signatureV2(st: DirectionState, seq: Uint8Array, digest: Uint8Array): Uint8Array {
+    const checksum = digest.subarray(0, 8);
+    if (this.#opts.keyExchange) st.handle.process(checksum);
     const sig = new Uint8Array(SIGNATURE_SIZE);
     sig[0] = 1;
-    if (st.signingKey) {
-      // MS-NLMP §3.4.4.2: HMAC_MD5(SigningKey, SeqNum ‖ Message)[0..7], RC4'd when keys were exchanged.
-      let checksum = hmacMd5(st.signingKey, seq, message).subarray(0, 8);
-      if (this.#opts.keyExchange) checksum = st.handle.update(checksum);
-      sig.set(checksum, 4);
-      sig.set(seq, 12);
-      return sig;
-    }
-    // MS-NLMP §3.4.4.1 (NTLMv1 without ESS): RandomPad, CRC32 and SeqNum all run through RC4.
-    sig.set(st.handle.update(new Uint8Array(4)), 4);
-    sig.set(st.handle.update(u32le(crc32(message))), 8);
-    sig.set(st.handle.update(seq), 12);
+    sig.set(checksum, 4);
+    sig.set(seq, 12);
+    return sig;
+  }
+
+  // MS-NLMP §3.4.4.1 (NTLMv1 without ESS): RandomPad, CRC32 and SeqNum all run through RC4.
+  #signatureV1(st: DirectionState, seq: Uint8Array, crc: number): Uint8Array {
+    const sig = new Uint8Array(SIGNATURE_SIZE);
+    sig[0] = 1;
+    sig.set(u32le(crc), 8);
+    sig.set(seq, 12);
+    st.handle.process(sig.subarray(4));
     return sig;
   }
 }
