@@ -2,19 +2,28 @@
  * RFC 7616 §3.4.1–§3.4.3 computations (RFC 2617 §3.2.2 when `qop` is absent). All string inputs are
  * byte strings (see `bytes.ts`), so the hashes cover the exact octets that travel on the wire.
  */
-import { createHash } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import * as crypto from 'node:crypto';
 import type { HttpQop } from '../messages/qop.js';
 import type { DigestAlgorithm } from './algorithms.js';
 
+// crypto.hash() (Node >= 20.12) hashes in one call, about twice as fast as createHash() for the short
+// inputs here; it reads a string as UTF-8, so only pure-ASCII byte strings go to it as they are.
+const oneShot = (crypto as { hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string }).hash;
+// eslint-disable-next-line no-control-regex -- ASCII is every code unit up to 0x7f
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower-case hex of H(parts joined by ":"). */
 export function hashHex(algorithm: DigestAlgorithm, ...parts: readonly string[]): string {
-  // One latin1 update: byte strings map 1:1 to octets, and no Buffer is allocated per part.
-  return createHash(algorithm.hash).update(parts.join(':'), 'latin1').digest('hex');
+  // Byte strings map 1:1 to octets (latin1); one input, no Buffer per part.
+  const text = parts.join(':');
+  if (oneShot === undefined) return crypto.createHash(algorithm.hash).update(text, 'latin1').digest('hex');
+  return oneShot(algorithm.hash, ASCII.test(text) ? text : Buffer.from(text, 'latin1'), 'hex');
 }
 
 /** Lower-case hex of H(body), the entity-body hash of `auth-int`. */
 export function hashBody(algorithm: DigestAlgorithm, body: Uint8Array): string {
-  return createHash(algorithm.hash).update(body).digest('hex');
+  return crypto.createHash(algorithm.hash).update(body).digest('hex');
 }
 
 /** H(username:realm:password): what `htdigest` stores and what the session variants re-key. */

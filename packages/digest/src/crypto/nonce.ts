@@ -93,7 +93,9 @@ export class NonceIssuer {
 
   /** Issue time of a nonce that {@link check} accepted, in milliseconds since the epoch. */
   issuedAt(nonce: string): number {
-    return Number(Buffer.from(nonce, 'base64').readBigUInt64BE(0));
+    // The first 12 base64 characters carry the 8-byte timestamp; two 32-bit reads, no BigInt.
+    const ts = Buffer.from(nonce.slice(0, 12), 'base64');
+    return ts.readUInt32BE(0) * 2 ** 32 + ts.readUInt32BE(4);
   }
 
   #mac(head: Buffer, realm: string, opaque: string): Buffer {

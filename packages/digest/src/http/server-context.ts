@@ -231,8 +231,11 @@ export class HttpServerContext {
       return fail(DigestErrorCode.IllegalMessage, 'uri parameter does not match the request');
     }
     const ha1 = sessionHa1(a, p.baseHa1, creds.nonce, creds.cnonce);
+    // Only auth-int's HA2 covers the entity body (RFC 7616 §3.4.3): no body hash for qop=auth.
     const bodyHash =
-      p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined);
+      creds.qop !== 'auth-int'
+        ? undefined
+        : (p.parts.bodyHash?.toLowerCase() ?? (p.parts.body !== undefined ? hashBody(a, p.parts.body) : undefined));
     const h2 = ha2(a, {
       method: p.parts.method ?? '',
       uri: creds.uri,

@@ -40,6 +40,9 @@ export function isTokenChar(c: string): boolean {
   return c.length === 1 && code < 128 && TCHAR[code] === 1;
 }
 
+// The parser's hot path works on char codes: no one-char string per step.
+const isTokenCode = (code: number): boolean => code < 128 && TCHAR[code] === 1;
+
 function isWs(c: string | undefined): boolean {
   return c === ' ' || c === '\t';
 }
@@ -53,7 +56,7 @@ export function parseAuthParams(input: string, limits: AuthParamLimits = DEFAULT
   let i = 0;
   const n = input.length;
   const skipWs = (): void => {
-    while (i < n && isWs(input[i])) i++;
+    for (let c = input.charCodeAt(i); c === 0x20 || c === 0x09; c = input.charCodeAt(i)) i++;
   };
   for (;;) {
     skipWs();
@@ -63,7 +66,7 @@ export function parseAuthParams(input: string, limits: AuthParamLimits = DEFAULT
       continue;
     }
     const nameStart = i;
-    while (i < n && isTokenChar(input[i] ?? '')) i++;
+    while (i < n && isTokenCode(input.charCodeAt(i))) i++;
     if (i === nameStart) return fail(DigestErrorCode.InvalidToken, `unexpected character at offset ${i}`);
     const name = input.slice(nameStart, i).toLowerCase();
     skipWs();
@@ -101,10 +104,10 @@ export function parseAuthParams(input: string, limits: AuthParamLimits = DEFAULT
         i++;
       }
       if (!closed) return fail(DigestErrorCode.InvalidToken, `unterminated quoted string in parameter "${name}"`);
-      value = parts.join('');
+      value = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
     } else {
       const valueStart = i;
-      while (i < n && isTokenChar(input[i] ?? '')) i++;
+      while (i < n && isTokenCode(input.charCodeAt(i))) i++;
       if (i === valueStart)
         return fail(DigestErrorCode.InvalidToken, `parameter "${name}" has an empty or invalid value`);
       value = input.slice(valueStart, i);
