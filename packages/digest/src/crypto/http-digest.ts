@@ -67,8 +67,8 @@ export interface ResponseInput {
   readonly ha1: string;
   readonly nonce: string;
   readonly qop: HttpQop | undefined;
-  readonly nc?: number;
-  readonly cnonce?: string;
+  readonly nc?: number | undefined;
+  readonly cnonce?: string | undefined;
   readonly ha2: string;
 }
 

@@ -242,7 +242,14 @@ export class HttpServerContext {
       qop: creds.qop,
       ...(bodyHash !== undefined ? { bodyHash } : {}),
     });
-    const expected = responseDigest(a, { ha1, nonce: creds.nonce, qop: creds.qop, ...nonceFields(creds), ha2: h2 });
+    const expected = responseDigest(a, {
+      ha1,
+      nonce: creds.nonce,
+      qop: creds.qop,
+      nc: creds.nc,
+      cnonce: creds.cnonce,
+      ha2: h2,
+    });
     const matches = constantTimeEqual(expected, creds.response);
     if (!matches || p.decoy) {
       this.#reset();
@@ -287,7 +294,8 @@ export class HttpServerContext {
       ha1,
       nonce: creds.nonce,
       qop: creds.qop,
-      ...nonceFields(creds),
+      nc: creds.nc,
+      cnonce: creds.cnonce,
       ha2: ha2(a, { method: '', uri: creds.uri, qop: creds.qop, ...(bodyHash !== undefined ? { bodyHash } : {}) }),
     });
     // RFC 7616 §3.5: past half its lifetime, the nonce's successor goes out with the answer, so a
@@ -322,13 +330,6 @@ export class HttpServerContext {
     this.#pending = undefined;
     this.#state = this.#identity !== undefined ? 'established' : 'challenged';
   }
-}
-
-function nonceFields(creds: DigestCredentials): { nc?: number; cnonce?: string } {
-  return {
-    ...(creds.nc !== undefined ? { nc: creds.nc } : {}),
-    ...(creds.cnonce !== undefined ? { cnonce: creds.cnonce } : {}),
-  };
 }
 
 function definedOnly(parts: HttpRequestParts): HttpRequestParts {
