@@ -20,7 +20,7 @@ import { apacheAvailable, startApache } from '../../../test/digest/apache.js';
 const CONNECTIONS = 8;
 const DURATION_MS = 2000;
 const WARMUP_MS = 500;
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 function get(
   agent: Agent,

@@ -31,7 +31,7 @@ import { gssapiApacheMissing, startGssapiApache } from '../../../test/http/apach
 const CONNECTIONS = 8;
 const DURATION_MS = 2000;
 const WARMUP_MS = 400;
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? '5');
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? '7');
 
 interface Ours {
   readonly port: number;
