@@ -11,7 +11,8 @@ import { bytesToWire } from './bytes.js';
 function text(buffer: SecBuffer | undefined): string | undefined {
   if (buffer === undefined || buffer.data.length === 0) return undefined;
   // Method, URI and HEntity are US-ASCII on the wire; a NUL-terminated C string is tolerated.
-  return bytesToWire(buffer.data).replace(/\0+$/, '');
+  const s = bytesToWire(buffer.data);
+  return s.charCodeAt(s.length - 1) === 0 ? s.replace(/\0+$/, '') : s;
 }
 
 /** The token of a handshake call, as a byte string (undefined when absent or empty). */
@@ -51,13 +52,14 @@ export function httpServerInput(desc: SecBufferDesc | undefined): {
   const bodyHash = text(params[2]);
   const realm = text(params[3]);
   const body = findBuffer(desc, SecBufferType.DATA)?.data;
-  return {
-    ...(method !== undefined ? { method } : {}),
-    ...(uri !== undefined ? { uri } : {}),
-    ...(bodyHash !== undefined ? { bodyHash } : {}),
-    ...(realm !== undefined ? { realm } : {}),
-    ...(body !== undefined ? { body } : {}),
-  };
+  // Assignments, not conditional spreads: this runs twice per HTTP request (ASC, CompleteAuthToken).
+  const out: { method?: string; uri?: string; bodyHash?: string; body?: Uint8Array; realm?: string } = {};
+  if (method !== undefined) out.method = method;
+  if (uri !== undefined) out.uri = uri;
+  if (bodyHash !== undefined) out.bodyHash = bodyHash;
+  if (realm !== undefined) out.realm = realm;
+  if (body !== undefined) out.body = body;
+  return out;
 }
 
 /**

@@ -34,6 +34,22 @@ describe('NonceIssuer', () => {
     expect(issuer.check(raw.toString('base64'), 'realm')).toBe('invalid');
     expect(issuer.check('short', 'realm')).toBe('invalid');
   });
+  it('reads each nonce its own issue time, asked in any order (a timestamp past 2^32 ms too)', () => {
+    let t = 1_733_000_000_123;
+    const clock = new NonceIssuer({ key: Buffer.alloc(32, 9), lifetimeMs: 1000, now: () => t });
+    const a = clock.issue('realm');
+    t += 5_000;
+    const b = clock.issue('realm');
+    for (const [nonce, at] of [
+      [a, 1_733_000_000_123],
+      [b, 1_733_000_005_123],
+      [a, 1_733_000_000_123],
+    ] as const)
+      expect(clock.issuedAt(nonce)).toBe(at);
+    expect(clock.isExpired(a)).toBe(true);
+    expect(clock.isExpired(b)).toBe(false);
+  });
+
   it('shares validity between instances holding the same key (stateless)', () => {
     const other = new NonceIssuer({ key: Buffer.alloc(32, 7), lifetimeMs: 1000, now: () => now });
     expect(other.check(issuer.issue('r'), 'r')).toBe('valid');

@@ -32,6 +32,8 @@ export class NonceIssuer {
   readonly #key: Buffer;
   readonly #lifetimeMs: number;
   readonly #now: () => number;
+  #lastNonce = '';
+  #lastIssued = 0;
   /**
    * Whether the MAC key came from the caller: other issuers (other instances) may then hold it and
    * accept the same nonces, so replay detection needs a nonce-count store they all share.
@@ -93,9 +95,14 @@ export class NonceIssuer {
 
   /** Issue time of a nonce that {@link check} accepted, in milliseconds since the epoch. */
   issuedAt(nonce: string): number {
+    // One request asks up to four times about the same nonce (expiry, retention, age): decode once.
+    if (nonce === this.#lastNonce) return this.#lastIssued;
     // The first 12 base64 characters carry the 8-byte timestamp; two 32-bit reads, no BigInt.
     const ts = Buffer.from(nonce.slice(0, 12), 'base64');
-    return ts.readUInt32BE(0) * 2 ** 32 + ts.readUInt32BE(4);
+    const issued = ts.readUInt32BE(0) * 2 ** 32 + ts.readUInt32BE(4);
+    this.#lastNonce = nonce;
+    this.#lastIssued = issued;
+    return issued;
   }
 
   #mac(head: Buffer, realm: string, opaque: string): Buffer {
