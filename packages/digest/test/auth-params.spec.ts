@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAuthParams, parseAuthParams, quote } from '../src/messages/auth-params.js';
+import { formatAuthParams, parseAuthParams, quote, scanAuthParams } from '../src/messages/auth-params.js';
 import { parseAuthenticationInfo, formatAuthenticationInfo } from '../src/messages/authentication-info.js';
 import { formatChallenge, parseChallenge } from '../src/messages/challenge.js';
 import { decodeExtValue, encodeExtValue, formatCredentials, parseCredentials } from '../src/messages/credentials.js';
@@ -38,6 +38,68 @@ describe('auth-param lists (RFC 7235 §2.1, RFC 7230 §3.2.6)', () => {
       expect(!r.ok && r.error.code).toBe('INVALID_TOKEN');
     });
   }
+  it('answers as the reference scanner does, for random and mutated lists', () => {
+    // A fixed-seed generator (xorshift32), so a failure reproduces.
+    let seed = 0x9e3779b9;
+    const next = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      '-',
+      '=',
+      '"',
+      '\\',
+      ',',
+      ' ',
+      '\t',
+      '\x7f',
+      '\x80',
+      '\xff',
+      '\x01',
+      '(',
+      'é',
+      '\u0100',
+    ];
+    const header = good.slice('Digest '.length);
+    const inputs: string[] = [
+      header,
+      '',
+      ',, ,',
+      'a="x\\"y", b=c',
+      `a="${'x'.repeat(4096)}"`,
+      `a="${'x'.repeat(4097)}"`,
+    ];
+    for (let k = 0; k < 3000; k++) {
+      if (k % 2 === 0) {
+        inputs.push(Array.from({ length: next(24) }, () => alphabet[next(alphabet.length)]).join(''));
+      } else {
+        const chars = [...header];
+        for (let m = 0; m <= next(3); m++)
+          chars.splice(next(chars.length + 1), next(2), alphabet[next(alphabet.length)]!);
+        inputs.push(chars.join(''));
+      }
+    }
+    inputs.push(
+      Array.from({ length: 32 }, (_, i) => `p${i}=1`).join(','),
+      Array.from({ length: 33 }, (_, i) => `p${i}=1`).join(','),
+    );
+    let accepted = 0;
+    for (const input of inputs) {
+      const fast = parseAuthParams(input);
+      expect(fast, JSON.stringify(input)).toEqual(scanAuthParams(input));
+      if (fast.ok) accepted++;
+    }
+    // Both outcomes were exercised.
+    expect(accepted).toBeGreaterThan(100);
+    expect(accepted).toBeLessThan(inputs.length - 100);
+  });
+
   it('rejects oversize values and messages', () => {
     const v = parseAuthParams(`a="${'x'.repeat(5000)}"`);
     expect(!v.ok && v.error.code).toBe('INVALID_TOKEN');
