@@ -29,6 +29,12 @@ export interface NonceCountStore {
   record(nonce: string, nc: number, retainUntil: number): MaybePromise<NonceCountVerdict>;
   /** Whether `nc` would be fresh, without recording it. */
   peek(nonce: string, nc: number): MaybePromise<NonceCountVerdict>;
+  /**
+   * True for a store other processes use too (Redis): every instance then accepts every other's
+   * nonces, so the nonce MAC key must be configured (the same on all of them), never drawn per process.
+   * A store that cannot answer must reject (the server fails closed), never guess a verdict.
+   */
+  readonly shared?: boolean;
 }
 
 /** Options of {@link MemoryNonceCountStore}. */
