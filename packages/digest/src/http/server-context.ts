@@ -318,7 +318,8 @@ export class HttpServerContext {
   async #recordCount(key: string, nc: number, nonce: string): Promise<NonceCountVerdict | Result<Step>> {
     let seen: unknown;
     try {
-      seen = await this.#cred.nonceCounts.record(key, nc, this.#cred.nonces.retainUntil(nonce));
+      const nonces = this.#cred.nonces;
+      seen = await this.#cred.nonceCounts.record(key, nc, nonces.retainUntil(nonce), nonces.issuedAt(nonce));
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       return fail(
