@@ -11,8 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createSspi } from '@sspkit/core';
-import { createDigestModule } from '@sspkit/digest';
+import { MemoryNonceCountStore, createDigestModule } from '@sspkit/digest';
+import type { NonceCountStore } from '@sspkit/digest';
 import { createAuthFetch } from '@sspkit/http';
+import { RedisNonceCountStore, createRedisClient } from '../src/index.js';
 import { startInstance } from '../../../test/redis/instances.js';
 import type { DigestInstance } from '../../../test/redis/instances.js';
 import { startProxy } from '../../../test/redis/proxy.js';
@@ -62,12 +64,37 @@ async function measure(url: string): Promise<Measure> {
   return { rps: latencies.length / (DURATION_MS / 1000), p99, failed };
 }
 
+/** The store call alone, in this process: `record` after `record`, then 12 in flight at a time. */
+async function storeCost(store: NonceCountStore): Promise<string> {
+  const retain = Date.now() + 600_000;
+  const issued = Date.now();
+  const times: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const t0 = performance.now();
+    await store.record(`k${i % 300}`, 1 + Math.floor(i / 300), retain, issued);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const us = (q: number) => (times[Math.floor(times.length * q)]! * 1000).toFixed(0);
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < 6000; i = next++)
+      await store.record(`c${i % 600}`, 1 + Math.floor(i / 600), retain, issued);
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const perSecond = 6000 / ((performance.now() - t0) / 1000);
+  return `p50 ${us(0.5)} µs, p99 ${us(0.99)} µs sequential; ${perSecond.toFixed(0)} records/s with ${CONNECTIONS} in flight`;
+}
+
 async function setup(store: 'memory' | 'redis', redisUrl: string) {
   const env = { REDIS_URL: redisUrl, NONCE_KEY: randomBytes(32).toString('hex'), STORE: store };
   const instances: DigestInstance[] = await Promise.all(['A', 'B', 'C'].map((n) => startInstance(n, env)));
   const proxy = await startProxy(instances.map((i) => i.port));
   return {
     url: `http://127.0.0.1:${proxy.port}/`,
+    // Refused legs the instances logged (a stale or replayed count costs the client a round trip).
+    refusals: () => instances.flatMap((i) => i.log().split('\n')).filter((l) => l.startsWith('{')),
     stop: async () => {
       await proxy.close();
       await Promise.all(instances.map((i) => i.stop()));
@@ -90,6 +117,13 @@ if (!redisAvailable()) {
         .join(' ')}`,
   );
   try {
+    const client = createRedisClient({ url: redis.url });
+    await client.connect();
+    const redisStore = new RedisNonceCountStore({ client, keyPrefix: 'bench:' });
+    await redisStore.open();
+    console.log(`store call, memory: ${await storeCost(new MemoryNonceCountStore())}`);
+    console.log(`store call, redis:  ${await storeCost(redisStore)}`);
+    await client.quit();
     const ratios: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const results: Record<string, Measure> = {};
@@ -99,6 +133,8 @@ if (!redisAvailable()) {
         const s = await setup(store, redis.url);
         try {
           results[store] = await measure(s.url);
+          const refused = s.refusals();
+          if (refused.length > 0) console.log(`  ${store}: ${refused.length} refused legs, e.g. ${refused[0]}`);
         } finally {
           await s.stop();
         }
