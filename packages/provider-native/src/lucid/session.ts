@@ -1,0 +1,404 @@
+/**
+ * RFC 4121 per-message tokens made and checked in TypeScript from the keys and sequence numbers
+ * of an established context (ffi/lucid.ts): MIC tokens (§4.2.6.1) and Wrap tokens (§4.2.6.2) with
+ * and without confidentiality, in the two layouts SSPI uses — one token buffer (gss_wrap's form,
+ * any RRC accepted), and the in-place header + data layout of EncryptMessage, whose header holds
+ * the trailer rotated in (RRC = EC + 16 + checksum length, as MIT's and Windows' IOV calls make).
+ * The checks and their order follow MIT (k5sealv3iov.c): direction, token id, filler, RRC, then
+ * the checksum, the encrypted header copy, and last the sequence number.
+ */
+import { randomFillSync, timingSafeEqual } from 'node:crypto';
+import { GssRoutine } from '../ffi/major.js';
+import type { UsageKeys } from './enctypes.js';
+import { badSig, defective, tokenError } from './failures.js';
+import { KeyUsage } from './keys.js';
+import type { ContextKeys } from './keys.js';
+import type { SeqState } from './seqstate.js';
+import { SEQSTATE_BYTES } from './seqstate.js';
+
+const TOK_MIC = 0x0404;
+const TOK_WRAP = 0x0504;
+/** RFC 4121 §4.2.2 flags. */
+const SENT_BY_ACCEPTOR = 0x01;
+const SEALED = 0x02;
+const ACCEPTOR_SUBKEY = 0x04;
+const MASK64 = (1n << 64n) - 1n;
+const ZERO_IV = new Uint8Array(16);
+
+/** A DATA buffer of the message: encrypted (or signed) in place, or only signed (SIGN_ONLY). */
+export interface DataPiece {
+  readonly data: Uint8Array;
+  readonly signOnly: boolean;
+}
+
+// Confounders come from a pooled CSPRNG draw: one randomFillSync per 256 messages, not per message.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function confounder(out: Uint8Array, at: number): void {
+  if (poolAt + 16 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  for (let i = 0; i < 16; i++) out[at + i] = pool[poolAt + i]!;
+  pool.fill(0, poolAt, poolAt + 16);
+  poolAt += 16;
+}
+
+function equalMac(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function rotateLeft(body: Uint8Array, by: number): Uint8Array {
+  const n = by % body.length;
+  if (n === 0) return body;
+  const out = new Uint8Array(body.length);
+  out.set(body.subarray(n), 0);
+  out.set(body.subarray(0, n), body.length - n);
+  return out;
+}
+
+/** The MAC's input for encrypted data: the stream's pieces, with SIGN_ONLY buffers in their places. */
+function interleave(stream: Uint8Array, pieces: readonly DataPiece[], dlen: number, lead: Uint8Array[]): Uint8Array[] {
+  const parts = [...lead, stream.subarray(0, 16)];
+  let at = 16;
+  for (const p of pieces) {
+    if (p.signOnly) parts.push(p.data);
+    else {
+      parts.push(stream.subarray(at, at + p.data.length));
+      at += p.data.length;
+    }
+  }
+  parts.push(stream.subarray(16 + dlen));
+  return parts;
+}
+
+export class Rfc4121Session {
+  #send: bigint;
+  readonly #recv: SeqState;
+  readonly #keys: ContextKeys;
+  readonly #initiate: boolean;
+
+  constructor(keys: ContextKeys, initiate: boolean, sendSeq: bigint, recv: SeqState) {
+    this.#keys = keys;
+    this.#initiate = initiate;
+    this.#send = sendSeq & MASK64;
+    this.#recv = recv;
+  }
+
+  /** The checksum / encryption-trailer length of the sender's enctype. */
+  get macLength(): number {
+    return this.#sendKeys(true).profile.macLength;
+  }
+
+  /** MIC token length; also the header of an integrity-only wrap in the in-place layout. */
+  get signedHeaderLength(): number {
+    return 16 + this.macLength;
+  }
+
+  /** Header of a sealed wrap in the in-place layout: token header, rotated trailer, confounder. */
+  get sealedHeaderLength(): number {
+    return 16 + 16 + this.macLength + 16;
+  }
+
+  #sendKeys(seal: boolean): UsageKeys {
+    const usage = this.#initiate
+      ? seal
+        ? KeyUsage.INITIATOR_SEAL
+        : KeyUsage.INITIATOR_SIGN
+      : seal
+        ? KeyUsage.ACCEPTOR_SEAL
+        : KeyUsage.ACCEPTOR_SIGN;
+    return this.#keys.keys(usage, true);
+  }
+
+  #recvKeys(seal: boolean, flags: number): UsageKeys {
+    const usage = this.#initiate
+      ? seal
+        ? KeyUsage.ACCEPTOR_SEAL
+        : KeyUsage.ACCEPTOR_SIGN
+      : seal
+        ? KeyUsage.INITIATOR_SEAL
+        : KeyUsage.INITIATOR_SIGN;
+    return this.#keys.keys(usage, (flags & ACCEPTOR_SUBKEY) !== 0);
+  }
+
+  /** Writes a token header (EC and RRC zero) with the next sequence number, and consumes it. */
+  #header(out: Uint8Array, tokId: number, sealed: boolean): void {
+    out[0] = tokId >>> 8;
+    out[1] = tokId & 0xff;
+    out[2] =
+      (this.#initiate ? 0 : SENT_BY_ACCEPTOR) |
+      (sealed ? SEALED : 0) |
+      (this.#keys.haveAcceptorSubkey ? ACCEPTOR_SUBKEY : 0);
+    out[3] = 0xff;
+    if (tokId === TOK_MIC) out.fill(0xff, 4, 8);
+    else out.fill(0, 4, 8);
+    const seq = this.#send;
+    const hi = Number(seq >> 32n);
+    const lo = Number(seq & 0xffffffffn);
+    out[8] = hi >>> 24;
+    out[9] = hi >>> 16;
+    out[10] = hi >>> 8;
+    out[11] = hi;
+    out[12] = lo >>> 24;
+    out[13] = lo >>> 16;
+    out[14] = lo >>> 8;
+    out[15] = lo;
+    this.#send = (seq + 1n) & MASK64;
+  }
+
+  /** The first checks of a received token's header; returns its flags. */
+  #checkHeader(call: string, hdr: Uint8Array, tokId: number): number {
+    if (hdr.length < 16) throw defective(call, 'token shorter than its header');
+    const flags = hdr[2]!;
+    if ((flags & SENT_BY_ACCEPTOR) !== (this.#initiate ? SENT_BY_ACCEPTOR : 0))
+      throw badSig(call, 'token sent in the wrong direction');
+    if (((hdr[0]! << 8) | hdr[1]!) !== tokId) throw defective(call, 'wrong token id');
+    if (hdr[3] !== 0xff) throw defective(call, 'bad filler');
+    return flags;
+  }
+
+  #sequence(call: string, hdr: Uint8Array): void {
+    const b = Buffer.from(hdr.buffer, hdr.byteOffset, 16);
+    const bits = this.#recv.check(b.readBigUInt64BE(8));
+    if (bits !== 0) throw tokenError(call, bits, 'sequence number check');
+  }
+
+  /** GetMIC (RFC 4121 §4.2.6.1) over the concatenation of `parts`. */
+  getMic(parts: readonly Uint8Array[]): Buffer {
+    const k = this.#sendKeys(false);
+    const tok = Buffer.allocUnsafe(16 + k.checksum.length);
+    this.#header(tok, TOK_MIC, false);
+    k.checksum.mac([...parts, tok.subarray(0, 16)], tok, 16);
+    return tok;
+  }
+
+  /** VerifyMIC; throws the GssError MIT would give (BAD_SIG, DEFECTIVE_TOKEN, sequence bits). */
+  verifyMic(parts: readonly Uint8Array[], token: Uint8Array): void {
+    const call = 'verify_mic';
+    const flags = this.#checkHeader(call, token, TOK_MIC);
+    const k = this.#recvKeys(false, flags);
+    const L = k.checksum.length;
+    if (token.length !== 16 + L) throw badSig(call, 'checksum of the wrong length');
+    const want = new Uint8Array(L);
+    k.checksum.mac([...parts, token.subarray(0, 16)], want, 0);
+    if (!equalMac(want, token.subarray(16))) throw badSig(call, 'checksum mismatch');
+    this.#sequence(call, token);
+  }
+
+  /** Wrap in gss_wrap's form: one token, RRC 0, EC 0 when sealed. */
+  wrap(encrypt: boolean, data: Uint8Array): Buffer {
+    // Wrap tokens use the SEAL usage with or without confidentiality (MIT k5sealv3.c).
+    const k = this.#sendKeys(true);
+    const L = k.profile.macLength;
+    const dlen = data.length;
+    if (!encrypt) {
+      const tok = Buffer.allocUnsafe(16 + dlen + L);
+      this.#header(tok, TOK_WRAP, false);
+      tok.set(data, 16);
+      k.checksum.mac([data, tok.subarray(0, 16)], tok, 16 + dlen);
+      tok[5] = L;
+      return tok;
+    }
+    const plain = Buffer.allocUnsafe(32 + dlen);
+    confounder(plain, 0);
+    plain.set(data, 16);
+    const tok = Buffer.allocUnsafe(48 + dlen + L);
+    this.#header(tok, TOK_WRAP, true);
+    tok.copy(plain, 16 + dlen, 0, 16);
+    const c = k.cipher.encrypt(plain);
+    c.copy(tok, 16);
+    if (k.profile.macsCiphertext) k.integrity.mac([ZERO_IV, c], tok, 48 + dlen);
+    else k.integrity.mac([plain], tok, 48 + dlen);
+    plain.fill(0);
+    return tok;
+  }
+
+  /** Unwrap of a whole token (any RRC); returns the message and whether it was sealed. */
+  unwrap(token: Uint8Array): { readonly message: Uint8Array; readonly encrypted: boolean } {
+    const call = 'unwrap';
+    const flags = this.#checkHeader(call, token, TOK_WRAP);
+    const hdr = token.subarray(0, 16);
+    const ec = (token[4]! << 8) | token[5]!;
+    const rrc = (token[6]! << 8) | token[7]!;
+    const body = token.length > 16 ? rotateLeft(token.subarray(16), rrc) : token.subarray(16);
+    if ((flags & SEALED) !== 0) {
+      const k = this.#recvKeys(true, flags);
+      const L = k.profile.macLength;
+      if (body.length < 32 + ec + L) throw defective(call, 'sealed token too short');
+      const c = body.subarray(0, body.length - L);
+      const plain = this.#open(call, k, c, body.subarray(body.length - L), [], 0, hdr);
+      this.#sequence(call, hdr);
+      return { message: plain.subarray(16, plain.length - ec - 16), encrypted: true };
+    }
+    const k = this.#recvKeys(true, flags);
+    const L = k.checksum.length;
+    if (ec !== L || body.length < L) throw defective(call, 'checksum length');
+    const data = body.subarray(0, body.length - L);
+    this.#checkSigned(call, k, [data], hdr, body.subarray(body.length - L));
+    this.#sequence(call, hdr);
+    return { message: data, encrypted: false };
+  }
+
+  /**
+   * Decrypts and checks sealed data: `c` the ciphertext, `mac` the trailer. Returns the plaintext
+   * (confounder ‖ data ‖ filler ‖ header copy) once the MAC and the header copy match.
+   */
+  #open(
+    call: string,
+    k: UsageKeys,
+    c: Uint8Array,
+    mac: Uint8Array,
+    pieces: readonly DataPiece[],
+    dlen: number,
+    hdr: Uint8Array,
+  ): Buffer {
+    const want = new Uint8Array(mac.length);
+    const signOnly = pieces.some((p) => p.signOnly);
+    let plain: Buffer | undefined;
+    if (k.profile.macsCiphertext) {
+      // Encrypt-then-MAC (RFC 8009 §5): nothing is decrypted before the MAC matches.
+      k.integrity.mac(signOnly ? interleave(c, pieces, dlen, [ZERO_IV]) : [ZERO_IV, c], want, 0);
+      if (!equalMac(want, mac)) throw badSig(call, 'integrity check of the ciphertext failed');
+      plain = k.cipher.decrypt(c);
+    } else {
+      plain = k.cipher.decrypt(c);
+      k.integrity.mac(signOnly ? interleave(plain, pieces, dlen, []) : [plain], want, 0);
+      if (!equalMac(want, mac)) {
+        plain.fill(0);
+        throw badSig(call, 'integrity check of the plaintext failed');
+      }
+    }
+    const copy = plain.subarray(plain.length - 16);
+    if (
+      copy[0] !== hdr[0] ||
+      copy[1] !== hdr[1] ||
+      copy[2] !== hdr[2] ||
+      copy[3] !== hdr[3] ||
+      copy[4] !== hdr[4] ||
+      copy[5] !== hdr[5] ||
+      !Buffer.from(copy.subarray(8, 16)).equals(hdr.subarray(8, 16))
+    ) {
+      plain.fill(0);
+      throw tokenError(call, GssRoutine.DEFECTIVE_TOKEN, 'the encrypted header copy differs');
+    }
+    return plain;
+  }
+
+  #checkSigned(call: string, k: UsageKeys, data: Uint8Array[], hdr: Uint8Array, mac: Uint8Array): void {
+    // The checksum covers the header with EC and RRC zeroed (RFC 4121 §4.2.4).
+    const zeroed = Uint8Array.from(hdr);
+    zeroed.fill(0, 4, 8);
+    const want = new Uint8Array(mac.length);
+    k.checksum.mac([...data, zeroed], want, 0);
+    if (!equalMac(want, mac)) throw badSig(call, 'checksum mismatch');
+  }
+
+  /**
+   * Wrap in place (EncryptMessage): `header` receives the token header and the rotated trailer
+   * (its length must be at least sealedHeaderLength / signedHeaderLength), DATA pieces are
+   * encrypted where they lie, SIGN_ONLY pieces only enter the checksum. Returns the header's length.
+   */
+  wrapInPlace(encrypt: boolean, header: Uint8Array, pieces: readonly DataPiece[]): number {
+    const k = this.#sendKeys(true);
+    const L = k.profile.macLength;
+    const signOnly = pieces.some((p) => p.signOnly);
+    if (!encrypt) {
+      this.#header(header, TOK_WRAP, false);
+      k.checksum.mac([...pieces.map((p) => p.data), header.subarray(0, 16)], header, 16);
+      header[5] = L;
+      header[7] = L;
+      return 16 + L;
+    }
+    let dlen = 0;
+    for (const p of pieces) if (!p.signOnly) dlen += p.data.length;
+    const plain = Buffer.allocUnsafe(32 + dlen);
+    confounder(plain, 0);
+    let at = 16;
+    for (const p of pieces)
+      if (!p.signOnly) {
+        plain.set(p.data, at);
+        at += p.data.length;
+      }
+    this.#header(header, TOK_WRAP, true);
+    plain.set(header.subarray(0, 16), 16 + dlen);
+    const c = k.cipher.encrypt(plain);
+    // Trailer rotated into the header (RRC = 16 + L): E(header copy) ‖ MAC, then E(confounder).
+    const mac = header.subarray(32, 32 + L);
+    if (k.profile.macsCiphertext)
+      k.integrity.mac(signOnly ? interleave(c, pieces, dlen, [ZERO_IV]) : [ZERO_IV, c], mac, 0);
+    else k.integrity.mac(signOnly ? interleave(plain, pieces, dlen, []) : [plain], mac, 0);
+    plain.fill(0);
+    c.copy(header, 16, 16 + dlen, 32 + dlen);
+    c.copy(header, 32 + L, 0, 16);
+    at = 16;
+    for (const p of pieces)
+      if (!p.signOnly) {
+        c.copy(p.data, 0, at, at + p.data.length);
+        at += p.data.length;
+      }
+    header[7] = 16 + L;
+    return 48 + L;
+  }
+
+  /** Unwrap in place (DecryptMessage with TOKEN + DATA); returns whether the token was sealed. */
+  unwrapInPlace(header: Uint8Array, pieces: readonly DataPiece[]): boolean {
+    const call = 'unwrap_iov';
+    const flags = this.#checkHeader(call, header, TOK_WRAP);
+    const hdr = header.subarray(0, 16);
+    const ec = (header[4]! << 8) | header[5]!;
+    const rrc = (header[6]! << 8) | header[7]!;
+    if ((flags & SEALED) === 0) {
+      const k = this.#recvKeys(true, flags);
+      const L = k.checksum.length;
+      if (ec !== L || rrc !== L || header.length < 16 + L) throw defective(call, 'checksum length or RRC');
+      this.#checkSigned(
+        call,
+        k,
+        pieces.map((p) => p.data),
+        hdr,
+        header.subarray(16, 16 + L),
+      );
+      this.#sequence(call, hdr);
+      return false;
+    }
+    const k = this.#recvKeys(true, flags);
+    const L = k.profile.macLength;
+    if (rrc !== ec + 16 + L) throw defective(call, 'RRC does not match the trailer');
+    if (header.length < 32 + rrc) throw defective(call, 'header shorter than its trailer');
+    let dlen = 0;
+    for (const p of pieces) if (!p.signOnly) dlen += p.data.length;
+    // Undo the rotation: E(confounder) ‖ E(data) ‖ E(filler ‖ header copy), then the MAC.
+    const c = Buffer.allocUnsafe(32 + dlen + ec);
+    c.set(header.subarray(16 + rrc, 32 + rrc), 0);
+    let at = 16;
+    for (const p of pieces)
+      if (!p.signOnly) {
+        c.set(p.data, at);
+        at += p.data.length;
+      }
+    c.set(header.subarray(16, 32 + ec), 16 + dlen);
+    const plain = this.#open(call, k, c, header.subarray(32 + ec, 32 + ec + L), pieces, dlen, hdr);
+    this.#sequence(call, hdr);
+    at = 16;
+    for (const p of pieces)
+      if (!p.signOnly) {
+        plain.copy(p.data, 0, at, at + p.data.length);
+        at += p.data.length;
+      }
+    plain.fill(0);
+    return true;
+  }
+
+  /** Send number and receive window, for ExportSecurityContext. */
+  saveState(): Buffer {
+    const out = Buffer.alloc(8 + SEQSTATE_BYTES);
+    out.writeBigUInt64BE(this.#send, 0);
+    this.#recv.save(out, 8);
+    return out;
+  }
+
+  wipe(): void {
+    this.#keys.wipe();
+  }
+}
