@@ -28,7 +28,7 @@ import {
 } from '../src/ffi/index.js';
 import { bareKoffiHandshake, bareKoffiIov, bareKoffiKdcHandshake, bareKoffiKdcHandshakeAsync } from './raw-koffi.js';
 import { addonHandshake, KERBEROS_ADDON_VERSION, loadKerberosAddon } from './kerberos-addon.js';
-import { tsContenders } from './rfc4121-bench.js';
+import { tsBench } from './rfc4121-bench.js';
 import { buildC, eventLoopDelay, idleDelay, interleave, median, rate, ratios, runC } from './measure.js';
 import type { DelayFigure } from './measure.js';
 import { printLines } from './report.js';
@@ -314,6 +314,7 @@ async function perMessage(
   const b = acceptSecContext({ cred: server, ctx: sctx, input: a.output });
   b.source?.release();
   await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: b.output });
+  const tsPair = await tsBench(ctx, sctx, FLAGS, lab, cached);
   for (const [size, n] of [
     [64, 50_000],
     [65536, 600],
@@ -344,7 +345,7 @@ async function perMessage(
     // Each form against the C program making the same calls.
     const bare = bareKoffiIov(ctx, sctx, header.length, msg, IovType);
     await rate(5000, bare);
-    const ts = await tsContenders(ctx, sctx, FLAGS, msg, lab, cached);
+    const ts = tsPair.contenders(msg);
     for (const f of [ts.wrap, ts.inPlace, ts.dispatcher]) await rate(5000, f);
     const rounds = await interleave(ROUNDS, {
       c: () => runC(c, lab, ['wrap', String(size), String(n), lab.serviceKeytab, cached]),
@@ -356,7 +357,6 @@ async function perMessage(
       tsIov: () => rate(n, ts.inPlace),
       tsSspi: () => rate(n, ts.dispatcher),
     });
-    ts.release();
     const vsCIov = (key: string): Record<string, number[]> => ({
       [key]: rounds[key] ?? [],
       ...(rounds['cIov'] !== undefined ? { c: rounds['cIov'] } : {}),
@@ -372,6 +372,7 @@ async function perMessage(
       line(`wrap+unwrap ${size} B (bare koffi IOV vs C IOV: the ceiling)`, '/s', vsCIov('bareIov'), 'bareIov'),
     );
   }
+  tsPair.release();
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const msg = Buffer.alloc(64, 1);
