@@ -12,30 +12,31 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Cipher, Decipher } from 'node:crypto';
 
 const ZERO_IV = Buffer.alloc(16);
-/** Above this size a per-message CBC decipher is cheaper than XORing in JS. */
-const CBC_DECRYPT_FROM = 1024;
 const SCRATCH = 256;
 
 /** One AES key used for CBC-CTS encryption and decryption. */
 export class AesCts {
-  readonly #algorithm: string;
   readonly #key: Buffer;
-  #enc: Cipher;
-  #dec: Decipher;
-  /** The last ciphertext block the encipher produced: its IV for the next call. */
+  readonly #enc: Cipher;
+  /** CBC decipher for whole messages; ECB for single blocks (the stolen block's partner). */
+  readonly #dec: Decipher;
+  readonly #ecb: Decipher;
+  /** The last ciphertext block each long-lived CBC context saw: its IV for the next call. */
   readonly #chain = new Uint8Array(16);
-  /** Scratch for short messages' padded input (allocation showed in the 64-byte profile). */
+  readonly #decChain = new Uint8Array(16);
+  /** Scratch for short messages (allocation showed in the 64-byte profile), and views of it by size. */
   readonly #pad = Buffer.alloc(SCRATCH);
-  /** Views of #pad by block count, made once (a subarray per call showed in the profile too). */
   readonly #padViews: Buffer[] = Array.from({ length: SCRATCH / 16 + 1 }, (_, i) => this.#pad.subarray(0, 16 * i));
-  readonly #stolen = Buffer.alloc(16);
+  readonly #order = Buffer.alloc(SCRATCH);
+  readonly #orderViews: Buffer[] = Array.from({ length: SCRATCH / 16 + 1 }, (_, i) => this.#order.subarray(0, 16 * i));
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 32) throw new RangeError('AES key of 16 or 32 bytes expected');
-    this.#algorithm = `aes-${key.length * 8}`;
+    const algorithm = `aes-${key.length * 8}`;
     this.#key = Buffer.from(key);
-    this.#enc = createCipheriv(`${this.#algorithm}-cbc`, this.#key, ZERO_IV).setAutoPadding(false);
-    this.#dec = createDecipheriv(`${this.#algorithm}-ecb`, this.#key, null).setAutoPadding(false);
+    this.#enc = createCipheriv(`${algorithm}-cbc`, this.#key, ZERO_IV).setAutoPadding(false);
+    this.#dec = createDecipheriv(`${algorithm}-cbc`, this.#key, ZERO_IV).setAutoPadding(false);
+    this.#ecb = createDecipheriv(`${algorithm}-ecb`, this.#key, null).setAutoPadding(false);
   }
 
   /** One AES block encryption (what key derivation needs). */
@@ -43,77 +44,103 @@ export class AesCts {
     return this.encrypt(block);
   }
 
+  /**
+   * The input area for encryptPrepared(n): a buffer of at least n bytes (rounded up to the block)
+   * to write the plaintext into, saving a copy. It is this key's scratch for short messages, so it
+   * is valid until the next call on this key.
+   */
+  plainBuffer(n: number): Buffer {
+    const m = (n + 15) & ~15;
+    return m <= SCRATCH ? this.#padViews[m >> 4]! : Buffer.alloc(m);
+  }
+
   /** CBC-CTS encryption of `plain` (at least 16 bytes). */
   encrypt(plain: Uint8Array): Buffer {
-    const n = plain.length;
+    const buf = this.plainBuffer(plain.length);
+    buf.set(plain, 0);
+    return this.encryptPrepared(buf, plain.length);
+  }
+
+  /**
+   * CBC-CTS encryption of the first n bytes of `buf` (from plainBuffer; its first block is
+   * changed). The scratch keeps the last short plaintext until the next call or wipe().
+   */
+  encryptPrepared(buf: Buffer, n: number): Buffer {
     if (n < 16) throw new RangeError('CBC-CTS needs at least one block');
-    const m = (n + 15) & ~15;
-    const padded = m <= SCRATCH ? this.#padViews[m >> 4]! : Buffer.alloc(m);
-    padded.set(plain, 0);
-    padded.fill(0, n);
+    const m = buf.length;
+    for (let i = n; i < m; i++) buf[i] = 0;
     const chain = this.#chain;
-    for (let i = 0; i < 16; i++) padded[i]! ^= chain[i]!;
-    const c = this.#enc.update(padded);
-    padded.fill(0);
+    for (let i = 0; i < 16; i++) buf[i]! ^= chain[i]!;
+    const c = this.#enc.update(buf);
     for (let i = 0; i < 16; i++) chain[i] = c[m - 16 + i]!;
-    if (n === 16) return c;
+    if (n === m) {
+      if (n === 16) return c;
+      // Swap the last two blocks (full final block: nothing is cut).
+      for (let i = m - 32; i < m - 16; i++) {
+        const t = c[i]!;
+        c[i] = c[i + 16]!;
+        c[i + 16] = t;
+      }
+      return c;
+    }
     // Swap the last two blocks; the stolen block is cut to the final partial length.
     const r = n - (m - 16);
     const out = Buffer.allocUnsafe(n);
     c.copy(out, 0, 0, m - 32);
     c.copy(out, m - 32, m - 16, m);
     c.copy(out, m - 16, m - 32, m - 32 + r);
-    c.fill(0);
     return out;
   }
 
-  /** CBC-CTS decryption; `ct` is at least 16 bytes. */
+  /** CBC-CTS decryption; `ct` is at least 16 bytes. The result may be longer than asked for: see n. */
   decrypt(ct: Uint8Array): Buffer {
     const n = ct.length;
     if (n < 16) throw new RangeError('CBC-CTS needs at least one block');
-    if (n === 16) return this.#dec.update(ct);
+    if (n === 16) return this.#ecb.update(ct);
     const k = (n + 15) >> 4;
     const r = n - 16 * (k - 1);
     const last = 16 * (k - 1);
     const prev = last - 16;
-    const out = Buffer.allocUnsafe(n);
-    // Every block but the stolen one is decrypted first; position prev holds C_k, whose decryption
-    // dk gives back both P_k and the tail of C_{k-1} that was stolen (D(C_k) = C_{k-1} ^ (P_k ‖ 0)).
-    let d: Buffer;
-    let dk: Buffer;
-    if (n >= CBC_DECRYPT_FROM) {
-      // The leading blocks through CBC proper (P_i = D(C_i) ^ C_{i-1}), natively.
-      const cbc = createDecipheriv(`${this.#algorithm}-cbc`, this.#key, ZERO_IV).setAutoPadding(false);
-      cbc.update(ct.subarray(0, prev)).copy(out, 0);
-      d = this.#dec.update(ct.subarray(prev, last));
-      dk = d;
+    const m = 16 * k;
+    // Back into CBC order, C_1 … C_{k-1} C_k, for one native CBC call; a stolen tail is first
+    // recovered from D(C_k) = C_{k-1} ^ (P_k ‖ 0).
+    const buf = m <= SCRATCH ? this.#orderViews[k]! : Buffer.alloc(m);
+    if (m <= SCRATCH) {
+      // Short messages: byte loops beat three views and three set() calls.
+      for (let i = 0; i < prev; i++) buf[i] = ct[i]!;
+      for (let i = 0; i < r; i++) buf[prev + i] = ct[last + i]!;
+      for (let i = 0; i < 16; i++) buf[last + i] = ct[prev + i]!;
     } else {
-      d = this.#dec.update(r === 16 ? ct : ct.subarray(0, last));
-      dk = d.subarray(prev, last);
-      for (let i = 0; i < 16 && i < prev; i++) out[i] = d[i]!;
-      for (let i = 16; i < prev; i++) out[i] = d[i]! ^ ct[i - 16]!;
+      buf.set(ct.subarray(0, prev), 0);
+      buf.set(ct.subarray(last, n), prev);
+      buf.set(ct.subarray(prev, last), last);
     }
-    const ck1 = this.#stolen;
-    for (let i = 0; i < r; i++) {
-      ck1[i] = ct[last + i]!;
-      out[last + i] = dk[i]! ^ ct[last + i]!;
+    if (r < 16) {
+      const dk = this.#ecb.update(buf.subarray(last, m));
+      for (let i = r; i < 16; i++) buf[prev + i] = dk[i]!;
     }
-    for (let i = r; i < 16; i++) ck1[i] = dk[i]!;
-    const dk1 = r === 16 && n < CBC_DECRYPT_FROM ? d.subarray(last, last + 16) : this.#dec.update(ck1);
-    for (let i = 0; i < 16; i++) out[prev + i] = dk1[i]! ^ (prev >= 16 ? ct[prev - 16 + i]! : 0);
-    d.fill(0);
-    ck1.fill(0);
-    return out;
+    const p = this.#dec.update(buf);
+    // The long-lived context chained from the previous message's last block: undo it on block 1.
+    const chain = this.#decChain;
+    for (let i = 0; i < 16; i++) {
+      p[i]! ^= chain[i]!;
+      chain[i] = buf[last + i]!;
+    }
+    return n === m ? p : p.subarray(0, n);
   }
 
   /**
-   * Drops the cipher contexts: OpenSSL cleanses a context's key schedule when it is freed (at the
-   * next garbage collection), and the key copy kept here is zeroed now.
+   * Zeroes the key copy and scratch and finalises the cipher contexts: OpenSSL cleanses a
+   * context's key schedule when it is freed (at the next garbage collection).
    */
   wipe(): void {
     this.#key.fill(0);
     this.#chain.fill(0);
+    this.#decChain.fill(0);
+    this.#pad.fill(0);
+    this.#order.fill(0);
     this.#enc.final();
     this.#dec.final();
+    this.#ecb.final();
   }
 }

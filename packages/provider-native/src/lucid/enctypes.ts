@@ -22,6 +22,8 @@ export const Enctype = {
 export interface Mac {
   readonly length: number;
   mac(parts: readonly Uint8Array[], out: Uint8Array, off: number): void;
+  /** The MAC of buf[start, end): the one-part case without building views. */
+  macRange(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): void;
   wipe(): void;
 }
 
@@ -57,6 +59,9 @@ class Sha1Mac implements Mac {
   mac(parts: readonly Uint8Array[], out: Uint8Array, off: number): void {
     this.#key.mac(parts, out, off, 12);
   }
+  macRange(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): void {
+    this.#key.macRange(buf, start, end, out, off, 12);
+  }
   wipe(): void {
     this.#key.wipe();
   }
@@ -74,8 +79,10 @@ class Sha2Mac implements Mac {
   mac(parts: readonly Uint8Array[], out: Uint8Array, off: number): void {
     const h = createHmac(this.hash, this.#key);
     for (const p of parts) h.update(p);
-    const d = h.digest();
-    out.set(d.subarray(0, this.length), off);
+    out.set(h.digest().subarray(0, this.length), off);
+  }
+  macRange(buf: Uint8Array, start: number, end: number, out: Uint8Array, off: number): void {
+    this.mac([buf.subarray(start, end)], out, off);
   }
   wipe(): void {
     this.#key.fill(0);

@@ -14,7 +14,7 @@ import { KeyUsage } from './keys.js';
 import type { ContextKeys } from './keys.js';
 import type { SeqState } from './seqstate.js';
 import { SEQSTATE_BYTES } from './seqstate.js';
-import { confounder, equalMac, interleave, rotateLeft } from './token-parts.js';
+import { confounder, equalMacAt, interleave, rotateLeft } from './token-parts.js';
 import type { DataPiece } from './token-parts.js';
 
 const TOK_MIC = 0x0404;
@@ -32,6 +32,7 @@ export class Rfc4121Session {
   #sendHi: number;
   #sendLo: number;
   readonly #want = new Uint8Array(24);
+  readonly #wantViews: Uint8Array[] = [];
   readonly #recv: SeqState;
   readonly #keys: ContextKeys;
   readonly #initiate: boolean;
@@ -59,26 +60,25 @@ export class Rfc4121Session {
     return 16 + 16 + this.macLength + 16;
   }
 
+  /** The four usages' keys, looked up once (sealing and signing, sending and receiving). */
+  readonly #cache: (UsageKeys | undefined)[] = [];
+
   #sendKeys(seal: boolean): UsageKeys {
-    const usage = this.#initiate
-      ? seal
-        ? KeyUsage.INITIATOR_SEAL
-        : KeyUsage.INITIATOR_SIGN
-      : seal
-        ? KeyUsage.ACCEPTOR_SEAL
-        : KeyUsage.ACCEPTOR_SIGN;
-    return this.#keys.keys(usage, true);
+    const slot = seal ? 0 : 1;
+    return (this.#cache[slot] ??= this.#keys.keys(this.#usage(true, seal), true));
   }
 
   #recvKeys(seal: boolean, flags: number): UsageKeys {
-    const usage = this.#initiate
-      ? seal
-        ? KeyUsage.ACCEPTOR_SEAL
-        : KeyUsage.ACCEPTOR_SIGN
-      : seal
-        ? KeyUsage.INITIATOR_SEAL
-        : KeyUsage.INITIATOR_SIGN;
-    return this.#keys.keys(usage, (flags & ACCEPTOR_SUBKEY) !== 0);
+    const sub = (flags & ACCEPTOR_SUBKEY) !== 0;
+    const slot = (seal ? 2 : 3) + (sub ? 2 : 0);
+    return (this.#cache[slot] ??= this.#keys.keys(this.#usage(false, seal), sub));
+  }
+
+  /** RFC 4121 §2: the usage of a token sent (or received) by this side. */
+  #usage(sending: boolean, seal: boolean): number {
+    const initiatorSends = this.#initiate === sending;
+    if (seal) return initiatorSends ? KeyUsage.INITIATOR_SEAL : KeyUsage.ACCEPTOR_SEAL;
+    return initiatorSends ? KeyUsage.INITIATOR_SIGN : KeyUsage.ACCEPTOR_SIGN;
   }
 
   /** Writes a token header (EC and RRC zero) with the next sequence number, and consumes it. */
@@ -142,9 +142,9 @@ export class Rfc4121Session {
     const k = this.#recvKeys(false, flags);
     const L = k.checksum.length;
     if (token.length !== 16 + L) throw badSig(call, 'checksum of the wrong length');
-    const want = this.#want.subarray(0, L);
+    const want = this.#wantOf(L);
     k.checksum.mac([...parts, token.subarray(0, 16)], want, 0);
-    if (!equalMac(want, token.subarray(16))) throw badSig(call, 'checksum mismatch');
+    if (!equalMacAt(want, token, 16)) throw badSig(call, 'checksum mismatch');
     this.#sequence(call, token);
   }
 
@@ -162,17 +162,18 @@ export class Rfc4121Session {
       tok[5] = L;
       return tok;
     }
-    const plain = Buffer.allocUnsafe(32 + dlen);
-    confounder(plain, 0);
-    plain.set(data, 16);
     const tok = Buffer.allocUnsafe(48 + dlen + L);
     this.#header(tok, TOK_WRAP, true);
-    tok.copy(plain, 16 + dlen, 0, 16);
-    const c = k.cipher.encrypt(plain);
-    c.copy(tok, 16);
+    // confounder ‖ data ‖ header copy, written straight into the cipher's input area.
+    const n = 32 + dlen;
+    const plain = k.cipher.plainBuffer(n);
+    confounder(plain, 0);
+    plain.set(data, 16);
+    for (let i = 0; i < 16; i++) plain[16 + dlen + i] = tok[i]!;
+    if (!k.profile.macsCiphertext) k.integrity.macRange(plain, 0, n, tok, 48 + dlen);
+    const c = k.cipher.encryptPrepared(plain, n);
+    tok.set(c, 16);
     if (k.profile.macsCiphertext) k.integrity.mac([ZERO_IV, c], tok, 48 + dlen);
-    else k.integrity.mac([plain], tok, 48 + dlen);
-    plain.fill(0);
     return tok;
   }
 
@@ -180,75 +181,87 @@ export class Rfc4121Session {
   unwrap(token: Uint8Array): { readonly message: Uint8Array; readonly encrypted: boolean } {
     const call = 'unwrap';
     const flags = this.#checkHeader(call, token, TOK_WRAP);
-    const hdr = token.subarray(0, 16);
     const ec = (token[4]! << 8) | token[5]!;
     const rrc = (token[6]! << 8) | token[7]!;
-    const body = token.length > 16 ? rotateLeft(token.subarray(16), rrc) : token.subarray(16);
+    const rotated = token.length > 16 && rrc % (token.length - 16) !== 0;
+    const body = rotated ? rotateLeft(token.subarray(16), rrc) : token;
+    const at = rotated ? 0 : 16;
+    const len = body.length - at;
     if ((flags & SEALED) !== 0) {
       const k = this.#recvKeys(true, flags);
       const L = k.profile.macLength;
-      if (body.length < 32 + ec + L) throw defective(call, 'sealed token too short');
-      const c = body.subarray(0, body.length - L);
-      const plain = this.#open(call, k, c, body.subarray(body.length - L), [], 0, hdr);
-      this.#sequence(call, hdr);
+      if (len < 32 + ec + L) throw defective(call, 'sealed token too short');
+      const c = body.subarray(at, body.length - L);
+      const plain = this.#open(call, k, c, body, body.length - L, [], 0, token);
+      this.#sequence(call, token);
       return { message: plain.subarray(16, plain.length - ec - 16), encrypted: true };
     }
     const k = this.#recvKeys(true, flags);
     const L = k.checksum.length;
-    if (ec !== L || body.length < L) throw defective(call, 'checksum length');
-    const data = body.subarray(0, body.length - L);
-    this.#checkSigned(call, k, [data], hdr, body.subarray(body.length - L));
-    this.#sequence(call, hdr);
+    if (ec !== L || len < L) throw defective(call, 'checksum length');
+    const data = body.subarray(at, body.length - L);
+    this.#checkSigned(call, k, [data], token, body, body.length - L);
+    this.#sequence(call, token);
     return { message: data, encrypted: false };
   }
 
+  /** The MAC scratch of length n. */
+  #wantOf(n: number): Uint8Array {
+    return (this.#wantViews[n] ??= this.#want.subarray(0, n));
+  }
+
   /**
-   * Decrypts and checks sealed data: `c` the ciphertext, `mac` the trailer. Returns the plaintext
-   * (confounder ‖ data ‖ filler ‖ header copy) once the MAC and the header copy match.
+   * Decrypts and checks sealed data: `c` the ciphertext, the MAC at macBuf[macAt]. Returns the
+   * plaintext (confounder ‖ data ‖ filler ‖ header copy) once the MAC and the header copy match.
    */
   #open(
     call: string,
     k: UsageKeys,
     c: Uint8Array,
-    mac: Uint8Array,
+    macBuf: Uint8Array,
+    macAt: number,
     pieces: readonly DataPiece[],
     dlen: number,
     hdr: Uint8Array,
   ): Buffer {
-    const want = this.#want.subarray(0, mac.length);
+    const L = k.profile.macLength;
+    const want = this.#wantOf(L);
     const signOnly = pieces.some((p) => p.signOnly);
-    let plain: Buffer | undefined;
+    let plain: Buffer;
     if (k.profile.macsCiphertext) {
       // Encrypt-then-MAC (RFC 8009 §5): nothing is decrypted before the MAC matches.
       k.integrity.mac(signOnly ? interleave(c, pieces, dlen, [ZERO_IV]) : [ZERO_IV, c], want, 0);
-      if (!equalMac(want, mac)) throw badSig(call, 'integrity check of the ciphertext failed');
+      if (!equalMacAt(want, macBuf, macAt)) throw badSig(call, 'integrity check of the ciphertext failed');
       plain = k.cipher.decrypt(c);
     } else {
       plain = k.cipher.decrypt(c);
-      k.integrity.mac(signOnly ? interleave(plain, pieces, dlen, []) : [plain], want, 0);
-      if (!equalMac(want, mac)) {
-        plain.fill(0);
-        throw badSig(call, 'integrity check of the plaintext failed');
-      }
+      if (signOnly) k.integrity.mac(interleave(plain, pieces, dlen, []), want, 0);
+      else k.integrity.macRange(plain, 0, plain.length, want, 0);
+      if (!equalMacAt(want, macBuf, macAt)) throw badSig(call, 'integrity check of the plaintext failed');
     }
     // RFC 4121 §4.2.4: the decrypted header copy must match, RRC (bytes 6–7) aside.
     const at = plain.length - 16;
     let differs = false;
     for (let i = 0; i < 16; i++) if (i !== 6 && i !== 7 && plain[at + i] !== hdr[i]) differs = true;
-    if (differs) {
-      plain.fill(0);
-      throw tokenError(call, GssRoutine.DEFECTIVE_TOKEN, 'the encrypted header copy differs');
-    }
+    if (differs) throw tokenError(call, GssRoutine.DEFECTIVE_TOKEN, 'the encrypted header copy differs');
     return plain;
   }
 
-  #checkSigned(call: string, k: UsageKeys, data: Uint8Array[], hdr: Uint8Array, mac: Uint8Array): void {
+  /** Checks an integrity-only token's checksum (at macBuf[macAt]) over the data and the header. */
+  #checkSigned(
+    call: string,
+    k: UsageKeys,
+    data: Uint8Array[],
+    hdr: Uint8Array,
+    macBuf: Uint8Array,
+    macAt: number,
+  ): void {
     // The checksum covers the header with EC and RRC zeroed (RFC 4121 §4.2.4).
-    const zeroed = Uint8Array.from(hdr);
+    const zeroed = Uint8Array.from(hdr.subarray(0, 16));
     zeroed.fill(0, 4, 8);
-    const want = this.#want.subarray(0, mac.length);
+    const want = this.#wantOf(k.checksum.length);
     k.checksum.mac([...data, zeroed], want, 0);
-    if (!equalMac(want, mac)) throw badSig(call, 'checksum mismatch');
+    if (!equalMacAt(want, macBuf, macAt)) throw badSig(call, 'checksum mismatch');
   }
 
   /**
@@ -269,7 +282,8 @@ export class Rfc4121Session {
     }
     let dlen = 0;
     for (const p of pieces) if (!p.signOnly) dlen += p.data.length;
-    const plain = Buffer.allocUnsafe(32 + dlen);
+    const n = 32 + dlen;
+    const plain = k.cipher.plainBuffer(n);
     confounder(plain, 0);
     let at = 16;
     for (const p of pieces)
@@ -278,20 +292,23 @@ export class Rfc4121Session {
         at += p.data.length;
       }
     this.#header(header, TOK_WRAP, true);
-    plain.set(header.subarray(0, 16), 16 + dlen);
-    const c = k.cipher.encrypt(plain);
+    for (let i = 0; i < 16; i++) plain[16 + dlen + i] = header[i]!;
     // Trailer rotated into the header (RRC = 16 + L): E(header copy) ‖ MAC, then E(confounder).
-    const mac = header.subarray(32, 32 + L);
+    if (!k.profile.macsCiphertext) {
+      if (signOnly) k.integrity.mac(interleave(plain.subarray(0, n), pieces, dlen, []), header, 32);
+      else k.integrity.macRange(plain, 0, n, header, 32);
+    }
+    const c = k.cipher.encryptPrepared(plain, n);
     if (k.profile.macsCiphertext)
-      k.integrity.mac(signOnly ? interleave(c, pieces, dlen, [ZERO_IV]) : [ZERO_IV, c], mac, 0);
-    else k.integrity.mac(signOnly ? interleave(plain, pieces, dlen, []) : [plain], mac, 0);
-    plain.fill(0);
-    c.copy(header, 16, 16 + dlen, 32 + dlen);
-    c.copy(header, 32 + L, 0, 16);
+      k.integrity.mac(signOnly ? interleave(c, pieces, dlen, [ZERO_IV]) : [ZERO_IV, c], header, 32);
+    for (let i = 0; i < 16; i++) {
+      header[16 + i] = c[16 + dlen + i]!;
+      header[32 + L + i] = c[i]!;
+    }
     at = 16;
     for (const p of pieces)
       if (!p.signOnly) {
-        c.copy(p.data, 0, at, at + p.data.length);
+        p.data.set(c.subarray(at, at + p.data.length), 0);
         at += p.data.length;
       }
     header[7] = 16 + L;
@@ -302,7 +319,6 @@ export class Rfc4121Session {
   unwrapInPlace(header: Uint8Array, pieces: readonly DataPiece[]): boolean {
     const call = 'unwrap_iov';
     const flags = this.#checkHeader(call, header, TOK_WRAP);
-    const hdr = header.subarray(0, 16);
     const ec = (header[4]! << 8) | header[5]!;
     const rrc = (header[6]! << 8) | header[7]!;
     if ((flags & SEALED) === 0) {
@@ -313,10 +329,11 @@ export class Rfc4121Session {
         call,
         k,
         pieces.map((p) => p.data),
-        hdr,
-        header.subarray(16, 16 + L),
+        header,
+        header,
+        16,
       );
-      this.#sequence(call, hdr);
+      this.#sequence(call, header);
       return false;
     }
     const k = this.#recvKeys(true, flags);
@@ -327,23 +344,22 @@ export class Rfc4121Session {
     for (const p of pieces) if (!p.signOnly) dlen += p.data.length;
     // Undo the rotation: E(confounder) ‖ E(data) ‖ E(filler ‖ header copy), then the MAC.
     const c = Buffer.allocUnsafe(32 + dlen + ec);
-    c.set(header.subarray(16 + rrc, 32 + rrc), 0);
+    for (let i = 0; i < 16; i++) c[i] = header[16 + rrc + i]!;
     let at = 16;
     for (const p of pieces)
       if (!p.signOnly) {
         c.set(p.data, at);
         at += p.data.length;
       }
-    c.set(header.subarray(16, 32 + ec), 16 + dlen);
-    const plain = this.#open(call, k, c, header.subarray(32 + ec, 32 + ec + L), pieces, dlen, hdr);
-    this.#sequence(call, hdr);
+    for (let i = 0; i < 16 + ec; i++) c[16 + dlen + i] = header[16 + i]!;
+    const plain = this.#open(call, k, c, header, 32 + ec, pieces, dlen, header);
+    this.#sequence(call, header);
     at = 16;
     for (const p of pieces)
       if (!p.signOnly) {
-        plain.copy(p.data, 0, at, at + p.data.length);
+        p.data.set(plain.subarray(at, at + p.data.length), 0);
         at += p.data.length;
       }
-    plain.fill(0);
     return true;
   }
 
@@ -357,6 +373,7 @@ export class Rfc4121Session {
   }
 
   wipe(): void {
+    this.#cache.length = 0;
     this.#keys.wipe();
   }
 }

@@ -18,8 +18,10 @@ export function confounder(out: Uint8Array, at: number): void {
     randomFillSync(pool);
     poolAt = 0;
   }
-  for (let i = 0; i < 16; i++) out[at + i] = pool[poolAt + i]!;
-  pool.fill(0, poolAt, poolAt + 16);
+  for (let i = 0; i < 16; i++) {
+    out[at + i] = pool[poolAt + i]!;
+    pool[poolAt + i] = 0;
+  }
   poolAt += 16;
 }
 
@@ -27,10 +29,10 @@ export function confounder(out: Uint8Array, at: number): void {
  * Constant-time comparison: every byte is looked at whatever differs (a native timingSafeEqual
  * call cost ~0.2 µs, 5 % of a 64-byte wrap and unwrap, for 12 to 24 bytes).
  */
-export function equalMac(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
+export function equalMacAt(want: Uint8Array, buf: Uint8Array, at: number): boolean {
+  if (at < 0 || at + want.length > buf.length) return false;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  for (let i = 0; i < want.length; i++) diff |= want[i]! ^ buf[at + i]!;
   return diff === 0;
 }
 
