@@ -28,6 +28,8 @@ export class AesCts {
   readonly #pad = Buffer.alloc(SCRATCH);
   readonly #padViews: Buffer[] = Array.from({ length: SCRATCH / 16 + 1 }, (_, i) => this.#pad.subarray(0, 16 * i));
   readonly #order = Buffer.alloc(SCRATCH);
+  readonly #input = Buffer.alloc(SCRATCH);
+  readonly #inputViews: Buffer[] = [];
   readonly #orderViews: Buffer[] = Array.from({ length: SCRATCH / 16 + 1 }, (_, i) => this.#order.subarray(0, 16 * i));
 
   constructor(key: Uint8Array) {
@@ -52,6 +54,14 @@ export class AesCts {
   plainBuffer(n: number): Buffer {
     const m = (n + 15) & ~15;
     return m <= SCRATCH ? this.#padViews[m >> 4]! : Buffer.alloc(m);
+  }
+
+  /**
+   * An area of exactly n bytes to assemble a ciphertext in before decrypt() (this key's scratch
+   * for short messages, valid until the next call on this key), saving an allocation.
+   */
+  cipherBuffer(n: number): Buffer {
+    return n <= SCRATCH ? (this.#inputViews[n] ??= this.#input.subarray(0, n)) : Buffer.allocUnsafe(n);
   }
 
   /** CBC-CTS encryption of `plain` (at least 16 bytes). */
@@ -139,6 +149,7 @@ export class AesCts {
     this.#decChain.fill(0);
     this.#pad.fill(0);
     this.#order.fill(0);
+    this.#input.fill(0);
     this.#enc.final();
     this.#dec.final();
     this.#ecb.final();

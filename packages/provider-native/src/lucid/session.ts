@@ -14,7 +14,7 @@ import { KeyUsage } from './keys.js';
 import type { ContextKeys } from './keys.js';
 import type { SeqState } from './seqstate.js';
 import { SEQSTATE_BYTES } from './seqstate.js';
-import { confounder, equalMacAt, interleave, rotateLeft } from './token-parts.js';
+import { confounder, copyInto, equalMacAt, hasSignOnly, interleave, rotateLeft } from './token-parts.js';
 import type { DataPiece } from './token-parts.js';
 
 const TOK_MIC = 0x0404;
@@ -226,7 +226,7 @@ export class Rfc4121Session {
   ): Buffer {
     const L = k.profile.macLength;
     const want = this.#wantOf(L);
-    const signOnly = pieces.some((p) => p.signOnly);
+    const signOnly = hasSignOnly(pieces);
     let plain: Buffer;
     if (k.profile.macsCiphertext) {
       // Encrypt-then-MAC (RFC 8009 §5): nothing is decrypted before the MAC matches.
@@ -272,7 +272,7 @@ export class Rfc4121Session {
   wrapInPlace(encrypt: boolean, header: Uint8Array, pieces: readonly DataPiece[]): number {
     const k = this.#sendKeys(true);
     const L = k.profile.macLength;
-    const signOnly = pieces.some((p) => p.signOnly);
+    const signOnly = hasSignOnly(pieces);
     if (!encrypt) {
       this.#header(header, TOK_WRAP, false);
       k.checksum.mac([...pieces.map((p) => p.data), header.subarray(0, 16)], header, 16);
@@ -308,7 +308,7 @@ export class Rfc4121Session {
     at = 16;
     for (const p of pieces)
       if (!p.signOnly) {
-        p.data.set(c.subarray(at, at + p.data.length), 0);
+        copyInto(p.data, c, at);
         at += p.data.length;
       }
     header[7] = 16 + L;
@@ -343,7 +343,7 @@ export class Rfc4121Session {
     let dlen = 0;
     for (const p of pieces) if (!p.signOnly) dlen += p.data.length;
     // Undo the rotation: E(confounder) ‖ E(data) ‖ E(filler ‖ header copy), then the MAC.
-    const c = Buffer.allocUnsafe(32 + dlen + ec);
+    const c = k.cipher.cipherBuffer(32 + dlen + ec);
     for (let i = 0; i < 16; i++) c[i] = header[16 + rrc + i]!;
     let at = 16;
     for (const p of pieces)
@@ -357,7 +357,7 @@ export class Rfc4121Session {
     at = 16;
     for (const p of pieces)
       if (!p.signOnly) {
-        p.data.set(plain.subarray(at, at + p.data.length), 0);
+        copyInto(p.data, plain, at);
         at += p.data.length;
       }
     return true;

@@ -64,3 +64,15 @@ export function interleave(
   parts.push(stream.subarray(16 + dlen));
   return parts;
 }
+
+export function hasSignOnly(pieces: readonly DataPiece[]): boolean {
+  for (const p of pieces) if (p.signOnly) return true;
+  return false;
+}
+
+/** dst ← src[at, at + dst.length): a byte loop for short pieces (no view), set() for long ones. */
+export function copyInto(dst: Uint8Array, src: Uint8Array, at: number): void {
+  const n = dst.length;
+  if (n > 256) dst.set(src.subarray(at, at + n), 0);
+  else for (let i = 0; i < n; i++) dst[i] = src[at + i]!;
+}
