@@ -99,7 +99,7 @@ const KE = 0xaa;
 const KI = 0x55;
 
 /** DK(base, constant) for AES (RFC 3961 §5.1, RFC 3962 §6): DR's blocks, random-to-key the identity. */
-export function dkAes(base: Uint8Array, constant: Uint8Array): Buffer {
+function dkAes(base: Uint8Array, constant: Uint8Array): Buffer {
   const aes = new AesCts(base);
   const out = Buffer.alloc(base.length);
   let block: Uint8Array = constant.length === 16 ? constant : nfold(constant, 16);
