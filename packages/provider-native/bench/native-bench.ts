@@ -28,6 +28,7 @@ import {
 } from '../src/ffi/index.js';
 import { bareKoffiHandshake, bareKoffiIov, bareKoffiKdcHandshake, bareKoffiKdcHandshakeAsync } from './raw-koffi.js';
 import { addonHandshake, KERBEROS_ADDON_VERSION, loadKerberosAddon } from './kerberos-addon.js';
+import { tsBench } from './rfc4121-bench.js';
 import { buildC, eventLoopDelay, idleDelay, interleave, median, rate, ratios, runC } from './measure.js';
 import type { DelayFigure } from './measure.js';
 import { printLines } from './report.js';
@@ -313,6 +314,7 @@ async function perMessage(
   const b = acceptSecContext({ cred: server, ctx: sctx, input: a.output });
   b.source?.release();
   await initSecContext({ cred, ctx, target, mech: 'krb5', flags: FLAGS, input: b.output });
+  const tsPair = await tsBench(ctx, sctx, FLAGS, lab, cached);
   for (const [size, n] of [
     [64, 50_000],
     [65536, 600],
@@ -343,23 +345,34 @@ async function perMessage(
     // Each form against the C program making the same calls.
     const bare = bareKoffiIov(ctx, sctx, header.length, msg, IovType);
     await rate(5000, bare);
+    const ts = tsPair.contenders(msg);
+    for (const f of [ts.wrap, ts.inPlace, ts.dispatcher]) await rate(5000, f);
     const rounds = await interleave(ROUNDS, {
       c: () => runC(c, lab, ['wrap', String(size), String(n), lab.serviceKeytab, cached]),
       wrap: () => rate(n, once),
+      tsWrap: () => rate(n, ts.wrap),
       cIov: () => runC(c, lab, ['wrap-iov', String(size), String(n), lab.serviceKeytab, cached]),
       iov: () => rate(n, inPlace),
       bareIov: () => rate(n, bare),
+      tsIov: () => rate(n, ts.inPlace),
+      tsSspi: () => rate(n, ts.dispatcher),
     });
     const vsCIov = (key: string): Record<string, number[]> => ({
       [key]: rounds[key] ?? [],
       ...(rounds['cIov'] !== undefined ? { c: rounds['cIov'] } : {}),
     });
     lines.push(line(`wrap+unwrap ${size} B (FFI, gss_wrap)`, '/s', rounds, 'wrap'));
+    lines.push(line(`wrap+unwrap ${size} B (RFC 4121 in TS, one token vs C gss_wrap)`, '/s', rounds, 'tsWrap'));
+    lines.push(line(`wrap+unwrap ${size} B (RFC 4121 in TS, in place vs C IOV)`, '/s', vsCIov('tsIov'), 'tsIov'));
+    lines.push(
+      line(`Encrypt+DecryptMessage ${size} B (dispatcher, TS tokens, vs C IOV)`, '/s', vsCIov('tsSspi'), 'tsSspi'),
+    );
     lines.push(line(`wrap+unwrap ${size} B (FFI, in-place IOV vs C IOV)`, '/s', vsCIov('iov'), 'iov'));
     lines.push(
       line(`wrap+unwrap ${size} B (bare koffi IOV vs C IOV: the ceiling)`, '/s', vsCIov('bareIov'), 'bareIov'),
     );
   }
+  tsPair.release();
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const msg = Buffer.alloc(64, 1);

@@ -1,6 +1,8 @@
 /**
- * Per-message calls of the user table: MakeSignature/VerifySignature over gss_get_mic/verify_mic,
- * EncryptMessage/DecryptMessage over gss_wrap_iov/unwrap_iov in place. The TOKEN buffer holds the
+ * Per-message calls of the user table. A plain krb5 context with an AES enctype makes and checks its
+ * RFC 4121 tokens in TypeScript (src/lucid, chosen once per context in rfc4121.ts); the others use
+ * MakeSignature/VerifySignature over gss_get_mic/verify_mic and EncryptMessage/DecryptMessage
+ * over gss_wrap_iov/unwrap_iov in place. Both produce the same layout: the TOKEN buffer holds the
  * RFC 4121 token header with the trailer rotated into it (no TRAILER iov), which is the layout
  * Windows' Kerberos EncryptMessage produces. MessageSeqNo is accepted and not checked: GSS keeps
  * its own sequence numbers inside the context, as Windows' Kerberos does.
@@ -9,7 +11,9 @@ import { SecBufferType, SecQop, SecStatus, isChecksummed, isReadOnly } from '@ss
 import type { Out, SecBuffer, SecBufferDesc } from '@sspkit/core';
 import { getMic, IovType, unwrapIov, verifyMic, wrapIov, wrapIovLength } from '../ffi/index.js';
 import type { IovSegment } from '../ffi/index.js';
+import type { DataPiece, Rfc4121Session } from '../lucid/index.js';
 import { statusFromError } from './failure.js';
+import { sessionOf } from './rfc4121.js';
 import type { CtxEntry, HandleTables } from './state.js';
 
 // MIT checks a context's end time in some per-message paths only (gss_get_mic does not), so the
@@ -29,10 +33,16 @@ function failed(e: CtxEntry, err: unknown): number {
   return statusFromError(err);
 }
 
+function signedParts(desc: SecBufferDesc): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (const b of desc.buffers) if (b.type === SecBufferType.DATA && isChecksummed(b)) parts.push(b.data);
+  return parts;
+}
+
 function signedBytes(desc: SecBufferDesc): Uint8Array {
-  const parts = desc.buffers.filter((b) => b.type === SecBufferType.DATA && isChecksummed(b));
-  if (parts.length === 1) return parts[0]?.data ?? new Uint8Array(0);
-  return Buffer.concat(parts.map((p) => p.data));
+  const parts = signedParts(desc);
+  if (parts.length === 1) return parts[0] ?? new Uint8Array(0);
+  return Buffer.concat(parts);
 }
 
 /** SpMakeSignature: a MIC over the DATA buffers, written into the caller's TOKEN buffer. */
@@ -42,6 +52,15 @@ export function makeSignature(tables: HandleTables, handle: number, qop: number,
   const token = desc.buffers.find((b) => b.type === SecBufferType.TOKEN);
   if (token === undefined || isReadOnly(token)) return SecStatus.SEC_E_INVALID_TOKEN;
   try {
+    const ts = sessionOf(e);
+    if (ts !== null) {
+      // Sized before the token is made: a MIC made and dropped would use up a sequence number.
+      if (token.data.length < ts.signedHeaderLength) return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+      const mic = ts.getMic(signedParts(desc));
+      token.data.set(mic, 0);
+      token.data = token.data.subarray(0, mic.length);
+      return SecStatus.SEC_E_OK;
+    }
     // Refuse a short TOKEN before gss_get_mic runs: a MIC made and dropped would still use up a
     // sequence number and the peer would see a gap. RFC 4121 MICs are as long as the
     // integrity-only wrap header (16-byte header + checksum); other enctypes are checked after.
@@ -69,7 +88,10 @@ export function verifySignature(
   const token = desc.buffers.find((b) => b.type === SecBufferType.TOKEN);
   if (token === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
   try {
-    const q = verifyMic(e.ctx.ptr, signedBytes(desc), token.data);
+    const ts = sessionOf(e);
+    let q = 0;
+    if (ts !== null) ts.verifyMic(signedParts(desc), token.data);
+    else q = verifyMic(e.ctx.ptr, signedBytes(desc), token.data);
     if (qop !== undefined) qop.value = q;
     return SecStatus.SEC_E_OK;
   } catch (err) {
@@ -138,6 +160,8 @@ export function sealMessage(tables: HandleTables, handle: number, qop: number, d
   const { segs, token, padding } = segmentsOf(desc);
   if (token === undefined || isReadOnly(token)) return SecStatus.SEC_E_INVALID_TOKEN;
   try {
+    const ts = sessionOf(e);
+    if (ts !== null) return sealRfc4121(ts, encrypt, segs, token, padding);
     const fixed = headerFor(e, encrypt);
     const sizing: IovSegment[] = segs.map((s) => ({
       type: s.type,
@@ -186,8 +210,13 @@ export function unsealMessage(
   if (typeof e === 'number') return e;
   try {
     const stream = desc.buffers.find((b) => b.type === SecBufferType.STREAM);
+    const ts = sessionOf(e);
     let encrypted: boolean;
-    if (stream !== undefined) {
+    if (ts !== null) {
+      const sealed = unsealRfc4121(ts, desc, stream);
+      if (sealed === null) return SecStatus.SEC_E_INVALID_TOKEN;
+      encrypted = sealed;
+    } else if (stream !== undefined) {
       const data = desc.buffers.find((b) => b.type === SecBufferType.DATA);
       if (data === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
       const out = unwrapIov(e.ctx.ptr, [
@@ -213,4 +242,47 @@ export function unsealMessage(
   } catch (err) {
     return failed(e, err);
   }
+}
+
+function piecesOf(segs: readonly { buf: SecBuffer; type: number }[]): DataPiece[] {
+  const pieces: DataPiece[] = [];
+  for (const s of segs)
+    if (s.type === IovType.DATA || s.type === IovType.SIGN_ONLY)
+      pieces.push({ data: s.buf.data, signOnly: s.type === IovType.SIGN_ONLY });
+  return pieces;
+}
+
+/** EncryptMessage through src/lucid: TOKEN gets header and rotated trailer, DATA is sealed in place. */
+function sealRfc4121(
+  ts: Rfc4121Session,
+  encrypt: boolean,
+  segs: readonly { buf: SecBuffer; type: number }[],
+  token: SecBuffer,
+  padding: SecBuffer | undefined,
+): number {
+  // Sized before anything is made, for the same reason as MakeSignature.
+  if (token.data.length < (encrypt ? ts.sealedHeaderLength : ts.signedHeaderLength))
+    return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+  const n = ts.wrapInPlace(encrypt, token.data, piecesOf(segs));
+  token.data = token.data.subarray(0, n);
+  // RFC 4121 tokens never pad.
+  if (padding !== undefined) padding.data = padding.data.subarray(0, 0);
+  return SecStatus.SEC_E_OK;
+}
+
+/** DecryptMessage through src/lucid; whether the token was sealed (null: no TOKEN or DATA to use). */
+function unsealRfc4121(ts: Rfc4121Session, desc: SecBufferDesc, stream: SecBuffer | undefined): boolean | null {
+  if (stream !== undefined) {
+    const data = desc.buffers.find((b) => b.type === SecBufferType.DATA);
+    if (data === undefined) return null;
+    const out = ts.unwrap(stream.data);
+    // The plaintext goes back into the stream buffer, which DATA then points into, as on Windows.
+    const at = Math.min(16, stream.data.length - out.message.length);
+    stream.data.set(out.message, at);
+    data.data = stream.data.subarray(at, at + out.message.length);
+    return out.encrypted;
+  }
+  const { segs, token } = segmentsOf(desc);
+  if (token === undefined) return null;
+  return ts.unwrapInPlace(token.data, piecesOf(segs));
 }

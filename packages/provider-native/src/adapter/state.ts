@@ -1,5 +1,6 @@
 /** The package's own handle tables: LSA_SEC_HANDLE numbers → native credentials and contexts. */
 import type { NativeHandle, GssMech, LocalAccount } from '../ffi/index.js';
+import type { Rfc4121Session } from '../lucid/index.js';
 import type { TicketPins } from './pins.js';
 import { TargetNameCache } from './target.js';
 
@@ -66,6 +67,11 @@ export interface CtxEntry {
   allowSystemAccounts?: boolean;
   /** The error behind the last failed per-message call (the user table's failureCause). */
   lastFailure?: Error | undefined;
+  /**
+   * Per-message tokens made in TypeScript (src/lucid), set up on the first per-message call;
+   * null when this context's tokens stay with the library. Its keys are wiped when the context goes.
+   */
+  rfc4121?: Rfc4121Session | null;
 }
 
 /** What gss_localname and the user database say about an authenticated client. */
@@ -102,6 +108,8 @@ export class HandleTables {
     // The context held its credential pinned (a credential freed while contexts use it lives on).
     e.cred?.unpin();
     e.ctx.release();
+    e.rfc4121?.wipe();
+    e.rfc4121 = null;
     // Target names are shared through the cache: the context only gives back its pin.
     e.target?.unpin();
     e.source?.release();

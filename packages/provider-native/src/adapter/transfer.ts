@@ -2,15 +2,20 @@
  * ExportSecurityContext / ImportSecurityContext over gss_export/import_sec_context. The packed form
  * is a 4-byte tag, one side byte and the GSS interprocess token. GSS consumes the context on export,
  * so unless SECPKG_CONTEXT_EXPORT_DELETE_OLD is given the old handle is rebuilt from the same
- * token, keeping it usable as on Windows.
+ * token, keeping it usable as on Windows. A context whose tokens sspkit makes itself (src/lucid)
+ * is packed as `SKN2`: the tag and side byte, then its sending number and receive window, then the
+ * GSS token, whose own sequence state is stale (the library made none of the tokens).
  */
 import { ContextExport, SecStatus } from '@sspkit/core';
 import { contextSourceName, exportSecContext, importSecContext, inquireContext } from '../ffi/index.js';
 import type { GssMech, NativeHandle } from '../ffi/index.js';
+import { openSession, SESSION_STATE_BYTES } from '../lucid/index.js';
+import type { Rfc4121Session } from '../lucid/index.js';
 import { statusFromError } from './failure.js';
 import type { HandleTables } from './state.js';
 
 const TAG = Buffer.from('SKN1', 'latin1');
+const TAG_RFC4121 = Buffer.from('SKN2', 'latin1');
 
 /** SpExportSecurityContext. */
 export function exportContext(
@@ -26,6 +31,8 @@ export function exportContext(
     // consumes it, so the rebuilt handle keeps the name with its authorization data.
     const keep = (flags & ContextExport.DELETE_OLD) === 0;
     if (keep && e.side === 'server' && e.source === null && e.imported !== true) e.source = contextSourceName(e.ctx);
+    // Taken first: dropping the handle wipes the session.
+    const state = e.rfc4121 ? e.rfc4121.saveState() : null;
     const token = exportSecContext(e.ctx);
     if (!keep) tables.dropContext(handle);
     else {
@@ -38,10 +45,12 @@ export function exportContext(
         throw err;
       }
     }
-    const packed = new Uint8Array(TAG.length + 1 + token.length);
-    packed.set(TAG, 0);
+    const stateLength = state?.length ?? 0;
+    const packed = new Uint8Array(TAG.length + 1 + stateLength + token.length);
+    packed.set(state !== null ? TAG_RFC4121 : TAG, 0);
     packed[TAG.length] = e.side === 'client' ? 1 : 2;
-    packed.set(token, TAG.length + 1);
+    if (state !== null) packed.set(state, TAG.length + 1);
+    packed.set(token, TAG.length + 1 + stateLength);
     token.fill(0);
     return { status: SecStatus.SEC_E_OK, packedContext: packed };
   } catch (err) {
@@ -55,13 +64,21 @@ export function importContext(
   mech: GssMech,
   packed: Uint8Array,
 ): { status: number; contextHandle?: number } {
-  if (packed.length <= TAG.length + 1 || !TAG.equals(Buffer.from(packed.subarray(0, TAG.length))))
-    return { status: SecStatus.SEC_E_INVALID_TOKEN };
+  const tag = Buffer.from(packed.subarray(0, TAG.length));
+  const withState = TAG_RFC4121.equals(tag);
+  const at = TAG.length + 1 + (withState ? SESSION_STATE_BYTES : 0);
+  if (packed.length <= at || !(withState || TAG.equals(tag))) return { status: SecStatus.SEC_E_INVALID_TOKEN };
   const side = packed[TAG.length] === 1 ? 'client' : 'server';
   let ctx: NativeHandle | undefined;
+  let rfc4121: Rfc4121Session | null = null;
   try {
-    ctx = importSecContext(packed.subarray(TAG.length + 1));
+    ctx = importSecContext(packed.subarray(at));
     const info = inquireContext(ctx);
+    if (withState) {
+      rfc4121 = openSession(ctx, info.flags, packed.subarray(TAG.length + 1, at));
+      // The library's sequence numbers are stale: without sspkit's own, the context is unusable.
+      if (rfc4121 === null) throw new Error('the exported context names an enctype sspkit cannot protect');
+    }
     const now = Date.now();
     const handle = tables.addContext({
       side,
@@ -78,11 +95,13 @@ export function importContext(
       delegated: null,
       negotiated: info.mech,
       imported: true,
+      rfc4121,
     });
     return { status: SecStatus.SEC_E_OK, contextHandle: handle };
   } catch (err) {
     // Not registered: nothing else will release the imported context.
     ctx?.release();
+    rfc4121?.wipe();
     return { status: statusFromError(err) };
   }
 }

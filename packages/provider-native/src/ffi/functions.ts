@@ -74,6 +74,8 @@ export interface GssFunctions {
   readonly gss_inquire_sec_context_by_oid: Fn<[Buffer, Ptr, Ptr, Buffer]>;
   // OM_uint32 gss_release_buffer_set(OM_uint32 *minor, gss_buffer_set_t *set)
   readonly gss_release_buffer_set: Fn<[Buffer, Buffer]>;
+  // OM_uint32 gss_krb5_free_lucid_sec_context(OM_uint32 *minor, void *kctx)
+  readonly gss_krb5_free_lucid_sec_context: Fn<[Buffer, Ptr]>;
   // OM_uint32 gss_wrap_iov(OM_uint32 *minor, gss_ctx_id_t ctx, int conf_req, gss_qop_t qop, int *conf_state,
   //   gss_iov_buffer_desc *iov, int iov_count)
   readonly gss_wrap_iov: Fn<[Ptr, Ptr, number, number, Ptr, Ptr, number]>;
@@ -151,6 +153,7 @@ const SYNC_PROTOTYPES: Readonly<Record<keyof GssFunctions, string>> = {
   gss_inquire_sec_context_by_oid:
     'uint32_t gss_inquire_sec_context_by_oid(void *minor, void *ctx, void *oid, void *set)',
   gss_release_buffer_set: 'uint32_t gss_release_buffer_set(void *minor, void *set)',
+  gss_krb5_free_lucid_sec_context: 'uint32_t gss_krb5_free_lucid_sec_context(void *minor, void *kctx)',
   gss_wrap_iov:
     'uint32_t gss_wrap_iov(void *minor, void *ctx, int conf_req, uint32_t qop, void *conf_state, void *iov, int count)',
   gss_unwrap_iov: 'uint32_t gss_unwrap_iov(void *minor, void *ctx, void *conf_state, void *qop, void *iov, int count)',

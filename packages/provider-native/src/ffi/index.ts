@@ -43,4 +43,6 @@ export { accountLookupIsLocal, useNssConfigForTests } from './nss.js';
 export type { LocalAccount } from './account.js';
 export { nameAttributes } from './name-attributes.js';
 export { pinServiceTicket } from './ticket-pin.js';
+export { exportLucid } from './lucid.js';
+export type { LucidContext, LucidKey } from './lucid.js';
 export type { TicketPin } from './ticket-pin.js';

@@ -15,12 +15,16 @@ export interface GssOids {
   readonly mechKrb5: bigint;
   readonly mechSpnego: bigint;
   readonly inqSspiSessionKey: bigint;
+  /** GSS_KRB5_EXPORT_LUCID_SEC_CONTEXT_OID with version 1 appended (MIT gssapi_krb5.h). */
+  readonly exportLucidV1: bigint;
   readonly setKrb5: bigint;
   readonly setSpnego: bigint;
 }
 
 /** DER contents (without tag and length) of the OIDs sspkit builds itself. RFC 4178 §3: 1.3.6.1.5.5.2. */
 const SPNEGO_OID = Uint8Array.of(0x2b, 0x06, 0x01, 0x05, 0x05, 0x02);
+/** 1.2.840.113554.1.2.2.5.6.1: MIT's lucid-context export request, structure version 1. */
+const EXPORT_LUCID_V1_OID = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02, 0x05, 0x06, 0x01);
 
 type LibraryHandle = ReturnType<Koffi['load']>;
 
@@ -41,6 +45,7 @@ export function resolveOids(koffi: Koffi, lib: LibraryHandle): GssOids {
     mechKrb5,
     mechSpnego,
     inqSspiSessionKey: exported('GSS_C_INQ_SSPI_SESSION_KEY'),
+    exportLucidV1: stableOid(koffi, EXPORT_LUCID_V1_OID),
     setKrb5: stableOidSet(koffi, mechKrb5),
     setSpnego: stableOidSet(koffi, mechSpnego),
   };
