@@ -1,6 +1,7 @@
 /** The package's own handle tables: LSA_SEC_HANDLE numbers → native credentials and contexts. */
 import type { NativeHandle, GssMech, LocalAccount } from '../ffi/index.js';
 import type { TicketPins } from './pins.js';
+import type { NativeReplayOptions, ReplayCheck } from './replay.js';
 import { TargetNameCache } from './target.js';
 
 /**
@@ -21,6 +22,8 @@ export interface CredEntry {
   readonly allowSystemAccounts?: boolean;
   /** Deadline of this credential's KDC-reaching first legs (`kdcTimeoutMs` in its auth data). */
   readonly kdcTimeoutMs?: number;
+  /** Acceptors: the shared replay record and its settings from the auth data (adapter/replay.ts). */
+  readonly replay?: NativeReplayOptions;
 }
 
 /** A context handle's state. */
@@ -64,6 +67,10 @@ export interface CtxEntry {
   bindingsGiven?: boolean;
   /** Acceptor only: copied from the credential (CredEntry.allowSystemAccounts). */
   allowSystemAccounts?: boolean;
+  /** Acceptor only: the shared replay record this context's AP-REQ goes to (credential over package). */
+  replay?: ReplayCheck;
+  /** Acceptor only: an AP-REQ of this context was recorded there. */
+  replayRecorded?: boolean;
   /** The error behind the last failed per-message call (the user table's failureCause). */
   lastFailure?: Error | undefined;
 }
