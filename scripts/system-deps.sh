@@ -12,6 +12,7 @@ PACKAGES=(
   chromium openssl                                        # @sspkit/http: a real browser; `sspkit serve --tls` certificates
   sasl2-bin libsasl2-modules                              # Cyrus SASL DIGEST-MD5 peer
   gcc libkrb5-dev                                         # C drivers the benchmarks compile (gss-ntlmssp, MIT krb5)
+  redis-server                                            # @sspkit/store-redis: shared replay state (started by the tests)
 )
 # Installed with their recommended packages, as the recipe the tests follow was measured with.
 WITH_RECOMMENDS=(

@@ -34,6 +34,8 @@ export const DigestErrorCode = {
   NoCredentials: 'NO_CREDENTIALS',
   /** A protected message shorter than its framing. */
   IncompleteMessage: 'INCOMPLETE_MESSAGE',
+  /** A store the verification depends on (the shared nonce-count store) did not answer: fail closed. */
+  AuthorityUnavailable: 'AUTHORITY_UNAVAILABLE',
   /** The call is not offered by this package in this mode. */
   Unsupported: 'UNSUPPORTED',
 } as const;

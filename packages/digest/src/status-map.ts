@@ -20,6 +20,8 @@ const STATUS_BY_CODE: Readonly<Record<DigestErrorCode, number>> = {
   [DigestErrorCode.NoCredentials]: SecStatus.SEC_E_NO_CREDENTIALS,
   [DigestErrorCode.IncompleteMessage]: SecStatus.SEC_E_INCOMPLETE_MESSAGE,
   [DigestErrorCode.Unsupported]: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,
+  // What Windows answers when the authority that must vouch for a logon cannot be reached in time.
+  [DigestErrorCode.AuthorityUnavailable]: SecStatus.SEC_E_NO_AUTHENTICATING_AUTHORITY,
 };
 
 /** The SSPI status a Digest failure is reported as. */

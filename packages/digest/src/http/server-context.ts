@@ -22,6 +22,7 @@ import type { DigestCredentials } from '../messages/credentials.js';
 import type { HttpQop } from '../messages/qop.js';
 import type { DigestIdentity, HttpRequestParts, Step } from '../step.js';
 import { nonceCountKey } from '../stores/count-key.js';
+import type { NonceCountVerdict } from '../stores/nonce-count-store.js';
 import { baseHa1For } from '../stores/user-store.js';
 import type { DigestUser } from '../stores/user-store.js';
 import type { HttpServerCredential } from './server-credential.js';
@@ -261,7 +262,11 @@ export class HttpServerContext {
           ? this.#countKey
           : nonceCountKey(creds.nonce, p.user.username, p.user.realm);
       countKey = key;
-      const seen = await this.#cred.nonceCounts.record(key, creds.nc, this.#cred.nonces.retainUntil(creds.nonce));
+      const seen = await this.#recordCount(key, creds.nc, creds.nonce);
+      if (typeof seen !== 'string') {
+        this.#reset();
+        return seen;
+      }
       if (seen === 'replay') {
         this.#pending = undefined;
         this.#state = this.#identity !== undefined ? 'established' : 'challenged';
@@ -306,6 +311,24 @@ export class HttpServerContext {
     this.#state = 'challenged';
     this.#pending = undefined;
     return ok({ next: 'continue', completeNeeded: false, token: this.challenge(true) });
+  }
+
+  // A shared store may be down or slow: its rejection (or a verdict it has no word for) refuses the
+  // response with a cause, never accepts it; nothing is recorded, so the client's retry can succeed.
+  async #recordCount(key: string, nc: number, nonce: string): Promise<NonceCountVerdict | Result<Step>> {
+    let seen: unknown;
+    try {
+      const nonces = this.#cred.nonces;
+      seen = await this.#cred.nonceCounts.record(key, nc, nonces.retainUntil(nonce), nonces.issuedAt(nonce));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return fail(
+        DigestErrorCode.AuthorityUnavailable,
+        `the nonce-count store did not answer (${why.slice(0, 200)}): refused rather than unchecked`,
+      );
+    }
+    if (seen === 'fresh' || seen === 'replay' || seen === 'full') return seen;
+    return fail(DigestErrorCode.AuthorityUnavailable, 'the nonce-count store answered no verdict: refused');
   }
 
   async #findUser(creds: DigestCredentials): Promise<DigestUser | undefined> {

@@ -111,6 +111,14 @@ export class HttpServerCredential {
         'a nonce issuer with an explicit key needs a shared nonceCounts store',
       );
     }
+    // A per-process key with a shared store: the other instances could not check this one's nonces
+    // (clients would be sent round in stale challenges), and the deployment is not what it claims.
+    if (options.nonceCounts?.shared === true && !this.nonces.sharedKey) {
+      throw new DigestError(
+        DigestErrorCode.UnknownCredentials,
+        'a shared nonceCounts store needs the nonce key configured (nonceKey), the same on every instance',
+      );
+    }
     this.nonceCounts = options.nonceCounts ?? defaultStoreFor(this.nonces);
     this.opaque = options.opaque ?? randomBytes(16).toString('base64');
     this.userhash = options.userhash ?? false;

@@ -24,11 +24,19 @@ export interface NonceCountStore {
   /**
    * Records `nc` for `nonce`. `retainUntil` (milliseconds since the epoch) is how long the store must
    * keep the nonce's counts: until then it must neither forget them nor evict them for room (a shared
-   * store sets it as the entry's expiry time).
+   * store sets it as the entry's expiry time). `issuedAt` is when the nonce was issued: a shared store
+   * that lost its records (a Redis restart) answers `full` for nonces issued before it recorded anew,
+   * since their earlier counts may be gone.
    */
-  record(nonce: string, nc: number, retainUntil: number): MaybePromise<NonceCountVerdict>;
+  record(nonce: string, nc: number, retainUntil: number, issuedAt?: number): MaybePromise<NonceCountVerdict>;
   /** Whether `nc` would be fresh, without recording it. */
   peek(nonce: string, nc: number): MaybePromise<NonceCountVerdict>;
+  /**
+   * True for a store other processes use too (Redis): every instance then accepts every other's
+   * nonces, so the nonce MAC key must be configured (the same on all of them), never drawn per process.
+   * A store that cannot answer must reject (the server fails closed), never guess a verdict.
+   */
+  readonly shared?: boolean;
 }
 
 /** Options of {@link MemoryNonceCountStore}. */

@@ -43,6 +43,7 @@ export async function digestLeg(
   });
   if (r.context !== undefined) state.context = r.context;
   let status = r.status;
+  let cause = r.cause;
   let info = out.data;
   if (status === SecStatus.SEC_I_COMPLETE_NEEDED && state.context !== undefined) {
     const buffers = [secBuffer(SecBufferType.TOKEN, new Uint8Array(INFO_ROOM)), ...parts()];
@@ -58,6 +59,9 @@ export async function digestLeg(
       buffers.push(secBuffer(SecBufferType.DATA, body));
     }
     status = await flow.sspi.completeAuthToken(state.context, secBufferDesc(...buffers));
+    // CompleteAuthToken returns a bare status; the package keeps why for the context (a replay, or a
+    // shared nonce-count store that did not answer), and the failure event must carry it.
+    if (status !== SecStatus.SEC_E_OK) cause = flow.sspi.failureCause(state.context);
     // The package narrows the buffer to what it wrote; an untouched buffer means nothing was written.
     info = buffers[0]!.data.length < INFO_ROOM ? buffers[0]!.data : new Uint8Array(0);
   }
@@ -70,7 +74,7 @@ export async function digestLeg(
   }
   if (status !== SecStatus.SEC_E_OK) {
     flow.table.dispose(request.socket, state);
-    return flow.fail(classifyStatus(status), request, { scheme: scheme.name, status, cause: r.cause });
+    return flow.fail(classifyStatus(status), request, { scheme: scheme.name, status, cause });
   }
   const identity = state.context === undefined ? undefined : flow.identityOf(state.context, scheme);
   if (identity === undefined) {
