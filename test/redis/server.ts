@@ -55,7 +55,7 @@ function waitForPort(port: number, child: ChildProcess, deadlineMs: number, what
 }
 
 /** Waits for a child process to exit, killing it harder after `graceMs`. */
-function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

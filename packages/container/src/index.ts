@@ -8,6 +8,8 @@
  *   SSPKIT.Registry    → Registry, loaded with every package (singleton, async: use getAsync)
  *   SSPKIT.DispatcherOptions → DispatcherOptions (onPackageFault …) the dispatcher is built with
  *   SSPKIT.Dispatcher  → SspiDispatcher over that registry (singleton, async: use getAsync)
+ *   SSPKIT.ReplayStore, SSPKIT.NonceCountStore → the shared-state stores (in memory; `bindRedisStores`
+ *   puts them on Redis, see stores.ts)
  */
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
@@ -15,6 +17,10 @@ import { Registry, SspiDispatcher, systemEnvironment } from '@sspkit/core';
 import type { DispatcherOptions, SecurityEnvironment, SecurityPackageModule } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
 import type { MockPackageOptions } from '@sspkit/provider-mock';
+import { STORES, memoryStoresModule } from './stores.js';
+
+export { bindRedisStores, memoryStoresModule } from './stores.js';
+export type { RedisStoreOptions } from './stores.js';
 
 /** Service identifiers; `Symbol.for` so two installed copies agree. */
 export const SSPKIT = {
@@ -25,6 +31,7 @@ export const SSPKIT = {
   Dispatcher: Symbol.for('sspkit.Dispatcher'),
   /** Whether the registry was resolved (packages can no longer be swapped). */
   State: Symbol.for('sspkit.ContainerState'),
+  ...STORES,
 } as const;
 
 interface ContainerState {
@@ -75,7 +82,7 @@ export function sspkitModule(options: SspkitModuleOptions): ContainerModule {
 /** A container with the sspkit bindings loaded. */
 export function createSspkitContainer(options: SspkitModuleOptions): Container {
   const container = new Container();
-  container.load(sspkitModule(options));
+  container.load(sspkitModule(options), memoryStoresModule());
   return container;
 }
 

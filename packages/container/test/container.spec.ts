@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { clientContext, runHandshake, serverContext } from '@sspkit/core';
 import { MockPackage } from '@sspkit/provider-mock';
 import { Container } from 'inversify';
-import { SecPkgCred, SecStatus } from '@sspkit/core';
+import { MemoryReplayStore, SecPkgCred, SecStatus } from '@sspkit/core';
+import type { ReplayStore } from '@sspkit/core';
+import { MemoryNonceCountStore } from '@sspkit/digest';
 import {
   SSPKIT,
   createSspkitContainer,
@@ -75,5 +77,17 @@ describe('@sspkit/container', () => {
     await sspi.acquireCredentialsHandle({ package: 'Echo', credentialUse: SecPkgCred.INBOUND });
     expect(seen).toEqual(['Echo AcquireCredentialsHandle']);
     expect(() => setDispatcherOptions(container, {})).toThrow(/already resolved/);
+  });
+});
+
+describe('@sspkit/container: the shared-state stores', () => {
+  it('binds in-memory stores by default (one process, no Redis needed)', async () => {
+    const container = createSspkitContainer({ packages: [{ name: 'Echo', module: echo }] });
+    const replay = container.get<ReplayStore>(SSPKIT.ReplayStore);
+    expect(replay).toBeInstanceOf(MemoryReplayStore);
+    expect(container.get(SSPKIT.ReplayStore)).toBe(replay);
+    expect(container.get(SSPKIT.NonceCountStore)).toBeInstanceOf(MemoryNonceCountStore);
+    expect(await replay.recordOnce('k', Date.now() + 1000)).toBe('fresh');
+    expect(await replay.recordOnce('k', Date.now() + 1000)).toBe('replay');
   });
 });
