@@ -22,7 +22,7 @@ import {
 import type { ReplayStore, SspiDispatcher } from '@sspkit/core';
 import { labCopyCcache } from '@sspkit/krb5-lab';
 import type { Lab } from '@sspkit/krb5-lab';
-import { createNegotiateModule } from '@sspkit/negotiate';
+import { createNegotiateModule, decodeNegotiationToken } from '@sspkit/negotiate';
 import { createKerberosModule, createNegotiateMitModule } from '@sspkit/provider-native';
 import { join } from 'node:path';
 import { startLab, stopLab } from './native/lab.js';
@@ -77,7 +77,7 @@ async function accept(
   pkg: string,
   token: Uint8Array,
   authData: object = {},
-): Promise<{ status: string; cause: unknown }> {
+): Promise<{ status: string; cause: unknown; output: Uint8Array; context: boolean }> {
   // Each acceptance gets an MIT replay cache of its own unless the caller names one.
   const rcache = `file2:${join(lab.dir, `instance-${++rcacheSeq}.rcache2`)}`;
   const cred = await sspi.acquireCredentialsHandle({
@@ -86,15 +86,16 @@ async function accept(
     authData: { keytab: lab.serviceKeytab, credStore: { rcache }, ...authData },
   });
   expect(statusName(cred.status)).toBe('SEC_E_OK');
+  const out = secBuffer(SecBufferType.TOKEN);
   const r = await sspi.acceptSecurityContext({
     credential: cred.credential!,
     contextReq: AscReq.ALLOCATE_MEMORY | AscReq.MUTUAL_AUTH,
     input: secBufferDesc(secBuffer(SecBufferType.TOKEN, token)),
-    output: secBufferDesc(secBuffer(SecBufferType.TOKEN)),
+    output: secBufferDesc(out),
   });
   if (r.context !== undefined) sspi.deleteSecurityContext(r.context);
   sspi.freeCredentialsHandle(cred.credential!);
-  return { status: statusName(r.status), cause: r.cause };
+  return { status: statusName(r.status), cause: r.cause, output: out.data, context: r.context !== undefined };
 }
 
 /** A cause and the causes it wraps (Negotiate wraps its inner package's), as one text. */
@@ -118,6 +119,12 @@ describe.each(['Kerberos', 'Negotiate-MIT', 'Negotiate'])('%s: AP-REQ replay acr
     expect(store.size).toBe(1);
     const replay = await accept(b, pkg, token, { replayStore: store });
     expect(replay.status).toBe('SEC_E_OUT_OF_SEQUENCE');
+    // Refused before anything is handed out: no AP-REP for the replayer and no context (Negotiate
+    // answers with its reject, RFC 4178 §4.2.2 negState reject).
+    expect(first.output.length).toBeGreaterThan(0);
+    expect(replay.context).toBe(false);
+    if (pkg === 'Negotiate') expect(decodeNegotiationToken(replay.output)).toMatchObject({ value: { negState: 2 } });
+    else expect(replay.output.length).toBe(0);
     expect(causeText(replay.cause)).toMatch(/AP-REQ is a replay/);
   });
 
