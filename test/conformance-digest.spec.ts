@@ -90,3 +90,45 @@ describe('Digest conformance reports', () => {
     }
   });
 });
+
+describe('Digest conformance: replay across instances sharing the nonce-count store', () => {
+  const key = new Uint8Array(32).fill(3);
+  const users = new digest.MemoryUserStore([{ username: 'alice', realm: 'conformance', password: 'alice-password' }]);
+  const authData = (nonceCounts: digest.NonceCountStore) => ({
+    kind: 'digest-server',
+    realm: 'conformance',
+    users,
+    nonceKey: key,
+    nonceCounts,
+    // As the module's default server credential: the suite passes no request URI buffer.
+    allowMissingUri: true,
+  });
+  const check = (r: ConformanceReport) => r.checks.find((c) => c.id === 'handshake.replay-shared-store');
+
+  it('HTTP mode with one store shared by both instances: the replay is refused at the second instance', async () => {
+    const store = new digest.MemoryNonceCountStore();
+    const report = await run({
+      ...digest.digestHttpConformance,
+      sharedStore: { serverAuthData: () => authData(store), instance: () => digest.createDigestModule() },
+    });
+    expect(failures(report)).toEqual([]);
+    expect(check(report)).toMatchObject({
+      outcome: 'pass',
+      seen: 'CompleteAuthToken after call 2: SEC_E_OUT_OF_SEQUENCE',
+    });
+  });
+
+  it('fails a deployment that shares the nonce key but gives each instance its own store', async () => {
+    const report = await run({
+      ...digest.digestHttpConformance,
+      only: ['handshake.replay-shared-store'],
+      sharedStore: { serverAuthData: () => authData(new digest.MemoryNonceCountStore()) },
+    });
+    expect(check(report)).toMatchObject({ outcome: 'fail', seen: 'the replay authenticated' });
+  });
+
+  it('is skipped, with the reason, for a package that declares no shared store', async () => {
+    const report = await run({ ...digest.digestHttpConformance, only: ['handshake.replay-shared-store'] });
+    expect(check(report)).toMatchObject({ outcome: 'skip', reason: expect.stringContaining('config sharedStore') });
+  });
+});

@@ -162,16 +162,22 @@ describe.skipIf(!available)('Digest on three instances sharing one Redis', () =>
     const victim = instances[1]!;
     const captured = await answerChallengeOf(instances[0]!.port);
     expect(instanceOf(await get(victim.port, captured))).toBe('B');
-    const child = spawn(DEBIAN_PYTHON, [SESSION, url(), '24', 'alice', 'alice-password', '100'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // The session pauses between its 6th and 7th request (no request in flight: the proxy cannot
+    // retry one whose instance dies under it) while B is killed; it then goes on with the same nonce.
+    const child = spawn(DEBIAN_PYTHON, [SESSION, url(), '24', 'alice', 'alice-password', '20', '6'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const lines: SessionLine[] = [];
     for await (const line of createInterface({ input: child.stdout })) {
       lines.push(JSON.parse(line) as SessionLine);
-      if (lines.length === 6) victim.kill();
+      if (lines.length === 6) {
+        await victim.stop(true);
+        child.stdin.write('\n');
+      }
     }
     expect(lines.map((l) => l.status)).toEqual(Array(24).fill(200));
-    expect(new Set(lines.slice(8).map((l) => l.instance))).toEqual(new Set(['A', 'C']));
+    expect(new Set(lines.slice(0, 6).map((l) => l.instance))).toEqual(new Set(['A', 'B', 'C']));
+    expect(new Set(lines.slice(6).map((l) => l.instance))).toEqual(new Set(['A', 'C']));
     // B comes back as a new process (nothing in memory) and joins the rotation again.
     const restarted = await startInstance('B', env);
     instances[1] = restarted;

@@ -2,14 +2,15 @@
  * One instance of a multi-instance Digest service (run as its own process with tsx): @sspkit/http's
  * node middleware over the Digest package, its nonce counts in Redis (@sspkit/store-redis) and the
  * nonce MAC key shared by every instance. Environment: REDIS_URL, NONCE_KEY (hex, ≥ 16 octets),
- * INSTANCE (a name, echoed in each answer), NONCE_LIFETIME_MS (optional). Prints its port on stdout;
+ * INSTANCE (a name, echoed in each answer), NONCE_LIFETIME_MS (optional), STORE=memory (the benchmark's
+ * baseline: an in-memory store per instance instead of Redis). Prints its port on stdout;
  * each authentication failure goes to stderr as one line of JSON (the server log). Stops on SIGTERM.
  */
 import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSspi } from '@sspkit/core';
-import { MemoryUserStore, createDigestModule } from '@sspkit/digest';
+import { MemoryNonceCountStore, MemoryUserStore, createDigestModule } from '@sspkit/digest';
 import { HttpAuthenticator, withAuthentication } from '@sspkit/http';
 import { RedisNonceCountStore, createRedisClient } from '@sspkit/store-redis';
 
@@ -19,10 +20,12 @@ const env = (name: string): string => {
   return v;
 };
 const instance = env('INSTANCE');
+const memory = process.env['STORE'] === 'memory';
 const redis = createRedisClient({ url: env('REDIS_URL'), commandTimeoutMs: 300, maxReconnectDelayMs: 200 });
-await redis.connect();
-const nonceCounts = new RedisNonceCountStore({ client: redis, keyPrefix: 'multi:nc:' });
-await nonceCounts.open();
+if (!memory) await redis.connect();
+const redisCounts = new RedisNonceCountStore({ client: redis, keyPrefix: 'multi:nc:' });
+if (!memory) await redisCounts.open();
+const nonceCounts = memory ? new MemoryNonceCountStore() : redisCounts;
 const lifetime = process.env['NONCE_LIFETIME_MS'];
 
 const sspi = await createSspi({ modules: [createDigestModule()] });

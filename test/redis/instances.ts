@@ -13,9 +13,8 @@ export interface DigestInstance {
   readonly pid: number | undefined;
   /** Everything the instance wrote to stderr: one JSON line per authentication failure. */
   log(): string;
-  /** SIGKILL: the instance dies mid-run, as a crashed process does. */
-  kill(): void;
-  stop(): Promise<void>;
+  /** SIGTERM (or SIGKILL with `crash`, as a crashed process dies), resolved once it has exited. */
+  stop(crash?: boolean): Promise<void>;
 }
 
 const SCRIPT = fileURLToPath(new URL('./digest-instance.ts', import.meta.url));
@@ -46,7 +45,6 @@ export async function startInstance(name: string, env: Record<string, string>): 
     port,
     pid: child.pid,
     log: () => log,
-    kill: () => void child.kill('SIGKILL'),
-    stop: () => stopChild(child),
+    stop: (crash = false) => stopChild(child, crash ? 0 : 3000),
   };
 }

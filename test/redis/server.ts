@@ -54,7 +54,7 @@ function waitForPort(port: number, child: ChildProcess, deadlineMs: number, what
   });
 }
 
-/** Waits for a child process to exit, killing it harder after `graceMs`. */
+/** Waits for a child process to exit, killing it harder after `graceMs` (0: SIGKILL at once). */
 export function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
   return new Promise((resolve) => {
@@ -63,7 +63,7 @@ export function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
   });
 }
 

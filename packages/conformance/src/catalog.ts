@@ -10,6 +10,7 @@ import { multiBufferChecks } from './checks/multi-buffer.js';
 import { packageInfoChecks } from './checks/package-info.js';
 import { perMessageChecks } from './checks/per-message.js';
 import { replayChecks } from './checks/replay.js';
+import { sharedStoreChecks } from './checks/shared-store.js';
 import { tokenChecks } from './checks/token.js';
 import type { ConformanceCheck } from './types.js';
 
@@ -19,6 +20,7 @@ export const ALL_CHECKS: readonly ConformanceCheck[] = [
   ...credentialChecks,
   ...handshakeChecks,
   ...replayChecks,
+  ...sharedStoreChecks,
   ...perMessageChecks,
   ...multiBufferChecks,
   ...attributeChecks,

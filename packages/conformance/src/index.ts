@@ -20,6 +20,7 @@ export type {
   ConformanceReport,
   Gate,
   Outcome,
+  SharedStoreConfig,
   SideOptions,
   SlotName,
 } from './types.js';

@@ -71,7 +71,10 @@ const capName = (bits: number): string =>
     .join(' | ');
 
 /** Undefined when the gate holds, else the reason the check does not apply. */
-export function gateReason(gate: Gate, p: Probe): string | undefined {
+export function gateReason(gate: Gate, p: Probe, config: { readonly sharedStore?: unknown } = {}): string | undefined {
+  if (gate.sharedStore === true && config.sharedStore === undefined) {
+    return 'the package declares no store shared between instances (config sharedStore)';
+  }
   const caps = p.info.capabilities;
   if (gate.capabilities !== undefined && (caps & gate.capabilities) !== gate.capabilities) {
     return `the package does not declare ${capName(gate.capabilities & ~caps)}`;
@@ -101,6 +104,7 @@ export function describeGate(gate: Gate): string {
   if (gate.slots?.length) parts.push(gate.slots.join(', '));
   if (gate.clientGranted) parts.push(`granted ${iscName(gate.clientGranted)}`);
   if (gate.serverGranted) parts.push(`granted ${ascName(gate.serverGranted)}`);
+  if (gate.sharedStore) parts.push('config sharedStore');
   return parts.length ? parts.join('; ') : 'always';
 }
 

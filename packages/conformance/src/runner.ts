@@ -121,7 +121,7 @@ async function runCheckOnce(session: ConformanceSession, check: ConformanceCheck
   const base = { id: check.id, area: check.area, group: check.group, title: check.title, required: check.required };
   const configured = session.config.skip[check.id];
   if (configured !== undefined) return { ...base, outcome: 'skip', reason: `skipped by configuration: ${configured}` };
-  const gate = gateReason(check.gate, session.probe);
+  const gate = gateReason(check.gate, session.probe, session.options);
   if (gate !== undefined) return { ...base, outcome: 'skip', reason: gate };
   const monitor = new Monitor(session.config.secrets);
   const restore = monitor.captureConsole();

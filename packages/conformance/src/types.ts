@@ -36,6 +36,8 @@ export interface Gate {
   readonly clientGranted?: number;
   /** ASC_RET_* bits the server side must have been granted in the baseline handshake. */
   readonly serverGranted?: number;
+  /** The author declared a store shared between instances (`sharedStore` in the config). */
+  readonly sharedStore?: true;
 }
 
 /** pass / fail / skip, with what was seen and what was expected. */
@@ -126,6 +128,25 @@ export interface ConformanceConfig {
   readonly skip?: Readonly<Record<string, string>>;
   /** Further secrets that must never appear in errors, statuses or logs (the client password is always included). */
   readonly secrets?: readonly string[];
+  /**
+   * The package keeps its replay state (Digest nonce counts, Kerberos authenticators) in a store
+   * several server instances share, e.g. Redis. Declaring it runs `handshake.replay-shared-store`.
+   */
+  readonly sharedStore?: SharedStoreConfig;
+}
+
+/** How the suite builds server instances that share one store (see {@link ConformanceConfig.sharedStore}). */
+export interface SharedStoreConfig {
+  /**
+   * Server auth data for one instance (called once per instance): every result must use the same
+   * shared store and the same shared keys, as instances of one service do.
+   */
+  readonly serverAuthData: () => AuthData;
+  /**
+   * A new instance of the package, as another process would load it (default: the module under test,
+   * loaded again into its own registry). A module whose state is per module instance returns a new one.
+   */
+  readonly instance?: () => SecurityPackageModule;
 }
 
 /** Options of a run: the module under test, an optional peer, and the config. */

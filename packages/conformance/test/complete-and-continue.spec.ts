@@ -27,6 +27,7 @@ describe('a client whose first token is written by CompleteAuthToken', () => {
     ]);
     expect(report.checks.filter((c) => c.outcome === 'skip').map((c) => [c.id, c.reason])).toEqual([
       ['handshake.complete-needed', 'the package never returned SEC_I_COMPLETE_NEEDED'],
+      ['handshake.replay-shared-store', 'the package declares no store shared between instances (config sharedStore)'],
       ['token.complete-not-needed', 'the client context asked for CompleteAuthToken'],
     ]);
   });

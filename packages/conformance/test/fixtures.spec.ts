@@ -40,7 +40,10 @@ describe('the suite passes conformant packages', () => {
     expect(failed(report)).toEqual([]);
     expect(report.ok).toBe(true);
     // Only the COMPLETE_NEEDED check has nothing to exercise on a package that never asks for completion.
-    expect(report.checks.filter((c) => c.outcome === 'skip').map((c) => c.id)).toEqual(['handshake.complete-needed']);
+    expect(report.checks.filter((c) => c.outcome === 'skip').map((c) => c.id)).toEqual([
+      'handshake.complete-needed',
+      'handshake.replay-shared-store',
+    ]);
   });
 
   it('runs and passes the CompleteAuthToken check on a package that asks for completion and enforces it', async () => {

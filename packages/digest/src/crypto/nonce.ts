@@ -96,6 +96,14 @@ export class NonceIssuer {
     return Number(Buffer.from(nonce, 'base64').readBigUInt64BE(0));
   }
 
+  /**
+   * An opaque value every issuer holding the same key derives alike (a MAC of a fixed label), so the
+   * instances of one service agree on it without configuring one: the nonce MAC covers the opaque.
+   */
+  sharedOpaque(): string {
+    return createHmac('sha256', this.#key).update('sspkit digest opaque').digest().subarray(0, 16).toString('base64');
+  }
+
   #mac(head: Buffer, realm: string, opaque: string): Buffer {
     return createHmac('sha256', this.#key)
       .update(head)

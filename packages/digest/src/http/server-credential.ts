@@ -42,7 +42,7 @@ export interface HttpServerOptions {
    * Default: one in-memory store per nonce issuer.
    */
   readonly nonceCounts?: NonceCountStore;
-  /** Opaque value echoed by clients (default: random per credential). */
+  /** Opaque value echoed by clients (default: derived from a shared nonce key, else random per credential). */
   readonly opaque?: string;
   /** Ask clients to hash their user name (RFC 7616 §3.4.4). */
   readonly userhash?: boolean;
@@ -120,7 +120,10 @@ export class HttpServerCredential {
       );
     }
     this.nonceCounts = options.nonceCounts ?? defaultStoreFor(this.nonces);
-    this.opaque = options.opaque ?? randomBytes(16).toString('base64');
+    // A nonce is bound to the opaque value (its MAC covers it): instances sharing the key must share
+    // it too, so with a shared key the default is derived from the key, else drawn per credential.
+    this.opaque =
+      options.opaque ?? (this.nonces.sharedKey ? this.nonces.sharedOpaque() : randomBytes(16).toString('base64'));
     this.userhash = options.userhash ?? false;
     this.utf8 = options.utf8 ?? true;
     this.domain = options.domain;
