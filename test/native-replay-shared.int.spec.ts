@@ -136,6 +136,18 @@ describe.each(['Kerberos', 'Negotiate-MIT', 'Negotiate'])('%s: AP-REQ replay acr
     expect([ok(pkg), 'SEC_E_OK']).toContain((await accept(b, pkg, token)).status);
   });
 
+  it('MIT’s own replay cache (one instance) refuses a replay with the same status and says so', async () => {
+    // MIT answers a client that asked for mutual authentication with an error token; releasing it
+    // once overwrote the minor code (KRB5KRB_AP_ERR_REPEAT) with 0, which read as SEC_E_INVALID_TOKEN.
+    const a = await instance();
+    const token = await firstToken(a, pkg);
+    const own = { credStore: { rcache: `file2:${join(lab.dir, `own-${pkg}.rcache2`)}` } };
+    expect([ok(pkg), 'SEC_E_OK']).toContain((await accept(a, pkg, token, own)).status);
+    const again = await accept(a, pkg, token, own);
+    expect(again.status).toBe('SEC_E_OUT_OF_SEQUENCE');
+    expect(causeText(again.cause)).toMatch(/Request is a replay/);
+  });
+
   it('the package default (module option) applies to every acceptor credential', async () => {
     const store = new MemoryReplayStore();
     const a = await instance({ replayStore: store });
