@@ -128,7 +128,7 @@ describe.each(['Kerberos', 'Negotiate-MIT', 'Negotiate'])('%s: AP-REQ replay acr
     expect(causeText(replay.cause)).toMatch(/AP-REQ is a replay/);
   });
 
-  it('control: without the shared store instance B accepts the same AP-REQ (its MIT cache has not seen it)', async () => {
+  it('control: without the shared store instance B accepts the same AP-REQ (its MIT cache has not)', async () => {
     const a = await instance();
     const b = await instance();
     const token = await firstToken(a, pkg);

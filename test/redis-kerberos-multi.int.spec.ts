@@ -165,7 +165,7 @@ describe.skipIf(!available)('Kerberos replay across processes sharing Redis', ()
     expect(accepted(await inst(1).accept(pkg, token, 'plain'))).toBe(true);
   });
 
-  it('Redis stopped: every instance fails closed with a cause; restarted empty: nothing seen before passes, fresh AP-REQs do', async () => {
+  it('Redis stopped: all fail closed with a cause; restarted empty: nothing from before passes', async () => {
     const before = await firstToken('Kerberos');
     expect(accepted(await inst(0).accept('Kerberos', before))).toBe(true);
     await redis.stop();

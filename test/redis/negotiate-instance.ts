@@ -3,8 +3,9 @@
  * node middleware offering Negotiate (@sspkit/negotiate, Kerberos inside) and Kerberos, the Kerberos
  * acceptor recording every AP-REQ in Redis (RedisReplayStore). Environment: REDIS_URL, INSTANCE (a
  * name, echoed in each answer), the lab's krb5 variables (KRB5_KTNAME: the service keytab), its own
- * KRB5RCACHEDIR and a KRB5_CONFIG whose `clockskew` sets the replay window. Prints its port on stdout; each authentication failure goes to stderr as one line of
- * JSON with the cause chain. Stops on SIGTERM.
+ * KRB5RCACHEDIR and a KRB5_CONFIG whose `clockskew` sets the replay window. Prints its port on
+ * stdout; each authentication failure goes to stderr as one line of JSON with the cause chain.
+ * Stops on SIGTERM.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
