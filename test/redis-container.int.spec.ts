@@ -35,7 +35,7 @@ describe.skipIf(!available)('bindRedisStores', () => {
     return container;
   }
 
-  it('rebinds both stores to Redis; two containers share the records; a Digest credential takes the store', async () => {
+  it('rebinds both stores to Redis; two containers share records; a Digest credential takes the store', async () => {
     const [one, two] = [instance(), instance()];
     const replay1 = await one.getAsync<ReplayStore>(SSPKIT.ReplayStore);
     const replay2 = await two.getAsync<ReplayStore>(SSPKIT.ReplayStore);

@@ -53,7 +53,7 @@ describe.skipIf(!available)('Redis stores against a real redis-server', () => {
     await redis?.close();
   });
 
-  it('the nonce-count store gives the in-memory store’s verdicts for the same calls (window, replay, late counts)', async () => {
+  it('the nonce-count store gives the in-memory store’s verdicts (window, replay, late counts)', async () => {
     const c = await client();
     const window = 3;
     const redisStore = new RedisNonceCountStore({ client: c, keyPrefix: prefix(), window });
@@ -125,7 +125,7 @@ describe.skipIf(!available)('Redis stores against a real redis-server', () => {
     expect(await a.recordOnce('x', retain)).toBe('replay');
   });
 
-  it('a hung Redis: every call rejects at the command timeout (nothing queued), and answers again once it resumes', async () => {
+  it('a hung Redis: calls reject at the command timeout (nothing queued), and answer once it resumes', async () => {
     const c = await client(200);
     const store = new RedisNonceCountStore({ client: c, keyPrefix: prefix() });
     const replay = new RedisReplayStore({ client: c, keyPrefix: prefix(), acceptWindowMs: 0 });
@@ -152,37 +152,41 @@ describe.skipIf(!available)('Redis stores against a real redis-server', () => {
     expect(await store.record('h', 2, retain, Date.now())).toBe('replay');
   });
 
-  it('a stopped Redis: calls reject at once (fail closed); after a restart the client reconnects by itself, and values issued before the restart are refused, never fresh', async () => {
-    const c = await client();
-    const p = prefix();
-    const store = new RedisNonceCountStore({ client: c, keyPrefix: p });
-    const replay = new RedisReplayStore({ client: c, keyPrefix: p, acceptWindowMs: 1000 });
-    await store.open();
-    const issued = Date.now();
-    const retain = issued + 60_000;
-    // An authenticator-like value: presentable from 1 s before its retainUntil.
-    const apReq = issued + 1000;
-    expect(await store.record('r', 1, retain, issued)).toBe('fresh');
-    expect(await replay.recordOnce('ap-req', apReq)).toBe('fresh');
-    await redis.stop();
-    await expect(store.record('r', 2, retain, issued)).rejects.toBeInstanceOf(RedisStoreError);
-    await expect(store.peek('r', 2)).rejects.toBeInstanceOf(RedisStoreError);
-    await expect(replay.recordOnce('other', retain)).rejects.toBeInstanceOf(RedisStoreError);
-    await redis.start();
-    await sleep(1100);
-    // The records died with the process (no persistence). The counts of a nonce issued before the
-    // restart may be gone, so it is retired (full: Digest answers stale): nc=1 is not replayable.
-    expect(await untilAnswered(() => store.record('r', 1, retain, issued))).toBe('full');
-    expect(await store.record('r', 2, retain, issued)).toBe('full');
-    // Nor is a one-time value that may have been presented before the restart.
-    await expect(replay.recordOnce('ap-req', apReq)).rejects.toThrow(/lost its records/);
-    // Values issued after the restart are served as usual.
-    const after = Date.now();
-    expect(await store.record('new', 1, after + 60_000, after)).toBe('fresh');
-    expect(await replay.recordOnce('new-ap-req', after + 1000)).toBe('fresh');
-  });
+  it(
+    'a stopped Redis: calls reject (fail closed); restarted, the client reconnects by itself and ' +
+      'values issued before the restart are refused, never fresh',
+    async () => {
+      const c = await client();
+      const p = prefix();
+      const store = new RedisNonceCountStore({ client: c, keyPrefix: p });
+      const replay = new RedisReplayStore({ client: c, keyPrefix: p, acceptWindowMs: 1000 });
+      await store.open();
+      const issued = Date.now();
+      const retain = issued + 60_000;
+      // An authenticator-like value: presentable from 1 s before its retainUntil.
+      const apReq = issued + 1000;
+      expect(await store.record('r', 1, retain, issued)).toBe('fresh');
+      expect(await replay.recordOnce('ap-req', apReq)).toBe('fresh');
+      await redis.stop();
+      await expect(store.record('r', 2, retain, issued)).rejects.toBeInstanceOf(RedisStoreError);
+      await expect(store.peek('r', 2)).rejects.toBeInstanceOf(RedisStoreError);
+      await expect(replay.recordOnce('other', retain)).rejects.toBeInstanceOf(RedisStoreError);
+      await redis.start();
+      await sleep(1100);
+      // The records died with the process (no persistence). The counts of a nonce issued before the
+      // restart may be gone, so it is retired (full: Digest answers stale): nc=1 is not replayable.
+      expect(await untilAnswered(() => store.record('r', 1, retain, issued))).toBe('full');
+      expect(await store.record('r', 2, retain, issued)).toBe('full');
+      // Nor is a one-time value that may have been presented before the restart.
+      await expect(replay.recordOnce('ap-req', apReq)).rejects.toThrow(/lost its records/);
+      // Values issued after the restart are served as usual.
+      const after = Date.now();
+      expect(await store.record('new', 1, after + 60_000, after)).toBe('fresh');
+      expect(await replay.recordOnce('new-ap-req', after + 1000)).toBe('fresh');
+    },
+  );
 
-  it('Redis out of memory (maxmemory, noeviction) is `full` for the nonce-count store and a rejection for the replay store', async () => {
+  it('Redis out of memory (noeviction): `full` for nonce counts, a rejection for the replay store', async () => {
     const small = await startRedis({ maxmemory: 1 });
     try {
       const c = createRedisClient({ url: small.url });

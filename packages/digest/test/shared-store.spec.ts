@@ -53,7 +53,7 @@ async function answer(cred: HttpServerCredential, authz: string): Promise<Result
 }
 
 describe('a shared nonce-count store that does not answer fails closed', () => {
-  it('refuses with AUTHORITY_UNAVAILABLE and a cause while down, and the same response is accepted once back', async () => {
+  it('refuses with AUTHORITY_UNAVAILABLE and a cause while down; the same response is accepted once back', async () => {
     const store = new SwitchableStore();
     const cred = new HttpServerCredential({
       realm: 'zoo',
@@ -104,7 +104,7 @@ describe('a shared store demands a configured nonce key', () => {
     ).not.toThrow();
   });
 
-  it('AcquireCredentialsHandle answers SEC_E_UNKNOWN_CREDENTIALS with the cause, and accepts it with nonceKey', async () => {
+  it('AcquireCredentialsHandle: SEC_E_UNKNOWN_CREDENTIALS with the cause; with nonceKey, SEC_E_OK', async () => {
     const sspi = await createSspi({ modules: [createDigestModule()] });
     const base = { kind: 'digest-server', realm: 'zoo', users, nonceCounts: new SwitchableStore() };
     const without = await sspi.acquireCredentialsHandle({

@@ -4,8 +4,29 @@
  * replayed later (a queued check answered minutes afterwards is no check). ioredis reconnects by
  * itself; commands issued meanwhile reject immediately.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
+
+/**
+ * The commands the stores (and an application's startup and shutdown) use. The public types name
+ * this interface, never ioredis's: ioredis's declarations do not compile without `skipLibCheck`
+ * (they import an untyped module), and an application's `tsc` must not depend on that setting.
+ */
+export interface RedisClient {
+  /** Connects (the client is created unconnected); rejects if Redis cannot be reached now. */
+  connect(): Promise<void>;
+  /** Sends QUIT and closes once Redis answered. */
+  quit(): Promise<unknown>;
+  /** Closes at once, without waiting for replies. */
+  disconnect(): void;
+  evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  eval(script: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
+  set(key: string, value: string, nx: 'NX'): Promise<'OK' | null>;
+  pttl(key: string): Promise<number>;
+  exists(...keys: string[]): Promise<number>;
+}
 
 /** How to reach Redis and how long to wait for it. */
 export interface RedisConnectionOptions {
@@ -24,8 +45,11 @@ export interface RedisConnectionOptions {
    * reported, since every verification that meets the error reports it as its cause.
    */
   readonly onError?: (error: Error) => void;
-  /** Anything else for ioredis (TLS, username, password, db...); the fail-fast settings above win. */
-  readonly extra?: Omit<RedisOptions, 'replyMapping'>;
+  /** ACL user and password (or in `url`), database number, TLS options (or `rediss://` in `url`). */
+  readonly username?: string;
+  readonly password?: string;
+  readonly db?: number;
+  readonly tls?: ConnectionOptions;
 }
 
 const positive = (name: string, v: number | undefined, fallback: number): number => {
@@ -39,13 +63,16 @@ const positive = (name: string, v: number | undefined, fallback: number): number
  * endless reconnection with capped back-off. It is not connected yet: `await client.connect()`
  * before serving (commands before that reject, as while disconnected); `client.quit()` at shutdown.
  */
-export function createRedisClient(options: RedisConnectionOptions = {}): Redis {
+export function createRedisClient(options: RedisConnectionOptions = {}): RedisClient {
   const commandTimeout = positive('commandTimeoutMs', options.commandTimeoutMs, 250);
   const connectTimeout = positive('connectTimeoutMs', options.connectTimeoutMs, 1000);
   const maxDelay = positive('maxReconnectDelayMs', options.maxReconnectDelayMs, 1000);
   // replyMapping left out: ioredis types it two ways, and the stores read the default (RESP2) replies.
   const settings: Omit<RedisOptions, 'replyMapping'> = {
-    ...options.extra,
+    ...(options.username !== undefined ? { username: options.username } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.db !== undefined ? { db: options.db } : {}),
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     lazyConnect: true,

@@ -4,7 +4,7 @@
  * replay at all of them, and after a restart. Same window and retention rules as the in-memory store.
  */
 import type { NonceCountStore, NonceCountVerdict } from '@sspkit/digest';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { RedisStoreError, isOutOfMemory } from './errors.js';
 import { RECORD_COUNT } from './nonce-count-script.js';
 import { markRecordsStart } from './script.js';
@@ -15,7 +15,7 @@ const SINCE_KEY = '~since';
 /** Options of {@link RedisNonceCountStore}. */
 export interface RedisNonceCountStoreOptions {
   /** A client from `createRedisClient` (fail-fast settings), shared with the other stores. */
-  readonly client: Redis;
+  readonly client: RedisClient;
   /** Prefix of every key (default `sspkit:nc:`); give each service (each nonce key) its own. */
   readonly keyPrefix?: string;
   /** How far below the highest count a late count is still accepted once (0–31, default 31). */
@@ -33,7 +33,7 @@ export interface RedisNonceCountStoreOptions {
 export class RedisNonceCountStore implements NonceCountStore {
   /** Other instances use this store too: Digest demands a configured nonce key with it. */
   readonly shared = true;
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #prefix: string;
   readonly #window: number;
   readonly #now: () => number;

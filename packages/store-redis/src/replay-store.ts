@@ -7,7 +7,7 @@
  * fails closed and the client authenticates anew) instead of passing as fresh.
  */
 import type { ReplayStore, ReplayVerdict } from '@sspkit/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { RedisStoreError, isOutOfMemory } from './errors.js';
 import { LuaScript, SINCE_PROLOGUE, markRecordsStart } from './script.js';
 
@@ -23,7 +23,7 @@ const SINCE_KEY = '~since';
 /** Options of {@link RedisReplayStore}. */
 export interface RedisReplayStoreOptions {
   /** A client from `createRedisClient` (fail-fast settings), shared with the other stores. */
-  readonly client: Redis;
+  readonly client: RedisClient;
   /** Prefix of every key (default `sspkit:replay:`); give each service its own. */
   readonly keyPrefix?: string;
   /**
@@ -39,7 +39,7 @@ export interface RedisReplayStoreOptions {
 
 /** A replay record shared by every instance; rejects (the caller fails closed) when Redis cannot answer. */
 export class RedisReplayStore implements ReplayStore {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #prefix: string;
   readonly #window: number;
   readonly #now: () => number;

@@ -3,7 +3,7 @@
  * scripts by their SHA-1 until it restarts; a NOSCRIPT answer sends the script whole, once.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 
 export class LuaScript {
   readonly #source: string;
@@ -14,7 +14,7 @@ export class LuaScript {
     this.#sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(client: Redis, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  async run(client: RedisClient, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     try {
       return await client.evalsha(this.#sha, keys.length, ...keys, ...args);
     } catch (e) {
@@ -43,6 +43,6 @@ end
  * of a new (or emptied) Redis count from then rather than from its first verification. Always safe:
  * it only ever marks a time after any loss of data.
  */
-export async function markRecordsStart(client: Redis, key: string, now: number): Promise<void> {
+export async function markRecordsStart(client: RedisClient, key: string, now: number): Promise<void> {
   await client.set(key, String(Math.floor(now)), 'NX');
 }

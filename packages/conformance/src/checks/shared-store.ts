@@ -86,7 +86,8 @@ export const sharedStoreChecks: readonly ConformanceCheck[] = [
     area: 'handshake',
     group: 'AcceptSecurityContext',
     title:
-      'the client tokens one server instance accepted, replayed into a fresh server context in another registry sharing the store, do not authenticate',
+      'the client tokens one server instance accepted, replayed into a fresh server context in another ' +
+      'registry sharing the store, do not authenticate',
     required: true,
     gate: { sharedStore: true, slots: ['lsa.acceptLsaModeContext'] },
     async run(h, t) {
@@ -121,7 +122,9 @@ export const sharedStoreChecks: readonly ConformanceCheck[] = [
         if (control.state !== 'done')
           t.fail('a fresh handshake with instance two', control.describe(), 'a completed handshake');
         const replay = await feed(two.sspi, two.cred, h, inputs);
-        const step = `AcceptSecurityContext on instance two (another registry, the same store), fed the ${inputs.length} inputs instance one accepted`;
+        const step =
+          'AcceptSecurityContext on instance two (another registry, the same store), ' +
+          `fed the ${inputs.length} inputs instance one accepted`;
         t.ensure(!replay.authenticated, step, 'the replay authenticated', 'a refusal: the shared store knows them');
         t.note(
           replay.refused ?? 'the replayed sequence ended without authenticating',
