@@ -3,8 +3,12 @@
  * FFI layer (src/ffi) and the SSP/AP adapter (src/adapter) are internal: the tests and benchmarks
  * import them by relative path.
  */
-export { kerberosModule } from './kerberos/index.js';
-export { negotiateModule } from './negotiate/index.js';
+export { kerberosModule, createKerberosModule } from './kerberos/index.js';
+export { negotiateModule, createNegotiateMitModule } from './negotiate/index.js';
+export type { NativeModuleOptions } from './adapter/tables.js';
+export type { NativeReplayOptions } from './adapter/replay.js';
+export { DEFAULT_REPLAY_TIMEOUT_MS } from './adapter/replay.js';
+export { DEFAULT_CLOCK_SKEW_SECONDS } from './ffi/clockskew.js';
 export { isAvailable, GssError, configureSharedGate, nativeCallStats, DEFAULT_ASYNC_LIMIT } from './ffi/index.js';
 export type { Availability } from './ffi/index.js';
 export {

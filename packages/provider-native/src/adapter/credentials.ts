@@ -8,6 +8,8 @@ import { acquireCredFrom, acquireCredWithPassword, importName, inquireCred } fro
 import { KdcDeadlineError, kdcTimeout, withKdcDeadline } from './deadline.js';
 import type { CredUsage, GssMech, NativeHandle } from '../ffi/index.js';
 import { failure } from './failure.js';
+import { invalidReplayOptions } from './replay.js';
+import type { NativeReplayOptions } from './replay.js';
 import { TicketPins } from './pins.js';
 import type { HandleTables } from './state.js';
 import { parseTarget } from './target.js';
@@ -16,7 +18,7 @@ import { parseTarget } from './target.js';
  * pAuthData accepted by the native packages besides SEC_WINNT_AUTH_IDENTITY. Paths take MIT
  * residual syntax (`FILE:/path`, `KCM:`, `KEYRING:…`); a bare path means `FILE:`.
  */
-export interface NativeAuthData {
+export interface NativeAuthData extends NativeReplayOptions {
   /** Initiator credentials from this ccache. */
   readonly ccache?: string;
   /** Acceptor keys from this keytab. */
@@ -81,6 +83,9 @@ export async function acquire(
   const ownTimeout = (authData as { kdcTimeoutMs?: unknown } | undefined)?.kdcTimeoutMs;
   if (ownTimeout !== undefined && !(typeof ownTimeout === 'number' && ownTimeout > 0))
     return { status: SecStatus.SEC_E_INVALID_PARAMETER };
+  const replay = authData !== undefined && !isIdentity(authData) ? replayOptionsOf(authData) : {};
+  const badReplay = invalidReplayOptions(replay);
+  if (badReplay !== undefined) return { status: SecStatus.SEC_E_INVALID_PARAMETER, cause: new Error(badReplay) };
   try {
     if (authData !== undefined && isIdentity(authData)) {
       if (usage === 'ACCEPT') return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
@@ -135,6 +140,7 @@ export async function acquire(
       pins: usage === 'ACCEPT' ? null : new TicketPins(mech),
       ...(allowSystem ? { allowSystemAccounts: true } : {}),
       ...(ownTimeout !== undefined ? { kdcTimeoutMs: ownTimeout } : {}),
+      ...(usage !== 'INITIATE' && Object.keys(replay).length > 0 ? { replay } : {}),
     });
     const lifetimeMs = info.lifetime === 0xffffffff ? 0x7fffffff * 1000 : info.lifetime * 1000;
     return {
@@ -149,6 +155,15 @@ export async function acquire(
   } finally {
     name?.release();
   }
+}
+
+/** The replay settings named in the auth data (only those present). */
+function replayOptionsOf(a: NativeAuthData): NativeReplayOptions {
+  return {
+    ...(a.replayStore !== undefined ? { replayStore: a.replayStore } : {}),
+    ...(a.clockSkewSeconds !== undefined ? { clockSkewSeconds: a.clockSkewSeconds } : {}),
+    ...(a.replayTimeoutMs !== undefined ? { replayTimeoutMs: a.replayTimeoutMs } : {}),
+  };
 }
 
 // A default acceptor credential has no single name (any key in the keytab may be used).

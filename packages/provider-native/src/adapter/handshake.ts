@@ -17,6 +17,8 @@ import { parseSecChannelBindings } from './bindings.js';
 import { failure } from './failure.js';
 import { ascRetFromGss, gssFlagsFromIscReq, iscRetFromGss } from './flag-table.js';
 import type { CredEntry, CtxEntry, HandleTables } from './state.js';
+import { checkAcceptedLeg, replayCheckFor } from './replay.js';
+import type { NativeReplayOptions } from './replay.js';
 import { prefetchAccount } from './token.js';
 
 const INDEFINITE = 0xffffffff;
@@ -310,6 +312,7 @@ export async function acceptLeg(
   req: number,
   input: SecBufferDesc | undefined,
   output: SecBufferDesc | undefined,
+  replayDefaults: NativeReplayOptions = {},
 ): Promise<LsaModeContextResult> {
   const bindings = bindingsOf(input);
   if (bindings === 'bad') return { status: SecStatus.SEC_E_BAD_BINDINGS };
@@ -340,6 +343,8 @@ export async function acceptLeg(
       negotiated: new Uint8Array(0),
       ...(cred?.allowSystemAccounts === true ? { allowSystemAccounts: true } : {}),
     };
+    const replay = replayCheckFor(cred?.replay ?? {}, replayDefaults);
+    if (replay !== undefined) entry.replay = replay;
     fresh = true;
   }
   try {
@@ -348,12 +353,14 @@ export async function acceptLeg(
     const step = busy() ? await acceptSecContextAsync(accept) : acceptSecContext(accept);
     if (bindings !== null) entry.bindingsGiven = true;
     const missing = missingBindings(entry, step, req);
-    if (missing !== undefined) {
+    // Only an AP-REQ the library has verified is recorded (adapter/replay.ts: MIT's own order).
+    const refused = missing === undefined ? await checkAcceptedLeg(entry, token, step.continueNeeded) : undefined;
+    if (missing !== undefined || refused !== undefined) {
       step.source?.release();
       step.delegated?.release();
       // A continued context stays incomplete, so nothing can use it; the caller deletes it.
       if (fresh) entry.ctx.release();
-      return { status: SecStatus.SEC_E_BAD_BINDINGS, cause: missing };
+      return refused ?? { status: SecStatus.SEC_E_BAD_BINDINGS, cause: missing };
     }
     entry.source?.release();
     entry.source = step.source;

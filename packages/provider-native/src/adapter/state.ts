@@ -2,6 +2,7 @@
 import type { NativeHandle, GssMech, LocalAccount } from '../ffi/index.js';
 import type { Rfc4121Session } from '../lucid/index.js';
 import type { TicketPins } from './pins.js';
+import type { NativeReplayOptions, ReplayCheck } from './replay.js';
 import { TargetNameCache } from './target.js';
 
 /**
@@ -22,6 +23,8 @@ export interface CredEntry {
   readonly allowSystemAccounts?: boolean;
   /** Deadline of this credential's KDC-reaching first legs (`kdcTimeoutMs` in its auth data). */
   readonly kdcTimeoutMs?: number;
+  /** Acceptors: the shared replay record and its settings from the auth data (adapter/replay.ts). */
+  readonly replay?: NativeReplayOptions;
 }
 
 /** A context handle's state. */
@@ -65,6 +68,10 @@ export interface CtxEntry {
   bindingsGiven?: boolean;
   /** Acceptor only: copied from the credential (CredEntry.allowSystemAccounts). */
   allowSystemAccounts?: boolean;
+  /** Acceptor only: the shared replay record this context's AP-REQ goes to (credential over package). */
+  replay?: ReplayCheck;
+  /** Acceptor only: an AP-REQ of this context was recorded there. */
+  replayRecorded?: boolean;
   /** The error behind the last failed per-message call (the user table's failureCause). */
   lastFailure?: Error | undefined;
   /**

@@ -12,6 +12,8 @@ import { acceptLeg, initLeg } from './handshake.js';
 import { packageInfo } from './info.js';
 import type { NativeKind } from './info.js';
 import { makeSignature, sealMessage, unsealMessage, verifySignature } from './messages.js';
+import { invalidReplayOptions } from './replay.js';
+import type { NativeReplayOptions } from './replay.js';
 import { HandleTables } from './state.js';
 import { contextToken } from './token.js';
 import { exportContext, importContext } from './transfer.js';
@@ -23,7 +25,10 @@ function num(h: number | bigint): number {
 }
 
 /** Builds the two tables of one native package over fresh handle tables. */
-function nativeTables(kind: NativeKind): {
+function nativeTables(
+  kind: NativeKind,
+  options: NativeModuleOptions,
+): {
   lsa: SecpkgFunctionTable;
   user: SecpkgUserFunctionTable;
   tables: HandleTables;
@@ -63,6 +68,7 @@ function nativeTables(kind: NativeKind): {
         req,
         input,
         output,
+        options,
       ),
     deleteContext: (h) => (tables.dropContext(num(h)) ? SecStatus.SEC_E_OK : SecStatus.SEC_E_INVALID_HANDLE),
     queryContextAttributes: (h, attr) => queryAttribute(tables, kind, num(h), attr),
@@ -82,10 +88,18 @@ function nativeTables(kind: NativeKind): {
   return { lsa, user, tables };
 }
 
+/**
+ * Options of a native package module: the package-wide defaults of what an acceptor credential may
+ * also set in its auth data (the credential's settings win).
+ */
+export type NativeModuleOptions = NativeReplayOptions;
+
 /** A package module (SpLsaModeInitialize / SpUserModeInitialize) for one native package. */
-export function nativeModule(kind: NativeKind): SecurityPackageModule {
+export function nativeModule(kind: NativeKind, options: NativeModuleOptions = {}): SecurityPackageModule {
+  const bad = invalidReplayOptions(options);
+  if (bad !== undefined) throw new TypeError(`${kind} module options: ${bad}`);
   let built: ReturnType<typeof nativeTables> | undefined;
-  const get = (): ReturnType<typeof nativeTables> => (built ??= nativeTables(kind));
+  const get = (): ReturnType<typeof nativeTables> => (built ??= nativeTables(kind, options));
   return {
     spLsaModeInitialize: () => ({
       status: SecStatus.SEC_E_OK,

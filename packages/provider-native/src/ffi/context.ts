@@ -206,6 +206,9 @@ function finishAccept(lib: GssLibrary, call: AcceptCall, major: number): AcceptS
     // Own every output before checking, so an error path releases them too.
     const source = readPtr(srcName) === 0n ? null : new NativeHandle('name', readPtr(srcName));
     const deleg = readPtr(delegated) === 0n ? null : new NativeHandle('cred', readPtr(delegated));
+    // The library's minor code, kept before gss_release_buffer (the error token MIT sends a client
+    // that asked for mutual authentication, RFC 4121 §4.1) overwrites the minor slot with 0.
+    const minorCode = Buffer.from(minor);
     if (isGssError(major)) {
       dropDescAt(lib, minorAt, output, outputAt);
       source?.release();
@@ -216,7 +219,7 @@ function finishAccept(lib: GssLibrary, call: AcceptCall, major: number): AcceptS
       lib,
       'gss_accept_sec_context',
       major,
-      minor,
+      minorCode,
       mech === 0n ? null : mech,
       call.first ? 'accept-first' : 'received-token',
     );
