@@ -27,10 +27,12 @@ export interface RedisReplayStoreOptions {
   /** Prefix of every key (default `sspkit:replay:`); give each service its own. */
   readonly keyPrefix?: string;
   /**
-   * How long before its `retainUntil` a value can first be presented, in milliseconds (default
-   * 600 000: an authenticator is accepted within ±5 minutes of skew and retained until its time plus
-   * 5 minutes, RFC 4120 §1.6 and §3.2.3). After Redis lost its records at time T, values that may have
-   * been seen before T (retainUntil - this < T) are refused.
+   * How long before its `retainUntil` a value can first have been presented, in milliseconds (default
+   * 1 200 000, four times the 5-minute skew of RFC 4120 §1.6: the Kerberos acceptor retains an
+   * authenticator until two skews after it sees it, and the same authenticator can have been presented
+   * as early as two skews before that). After Redis lost its records at time T, values that may have
+   * been seen before T (retainUntil - this < T) are refused. Set it to `4 × clockskew` when the
+   * acceptors' krb5.conf changes the skew.
    */
   readonly acceptWindowMs?: number;
   /** Clock in milliseconds since the epoch (default `Date.now`). */
@@ -45,7 +47,7 @@ export class RedisReplayStore implements ReplayStore {
   readonly #now: () => number;
 
   constructor(options: RedisReplayStoreOptions) {
-    const window = options.acceptWindowMs ?? 600_000;
+    const window = options.acceptWindowMs ?? 1_200_000;
     if (!Number.isFinite(window) || window < 0) throw new RangeError('acceptWindowMs must be a non-negative number');
     this.#client = options.client;
     this.#prefix = options.keyPrefix ?? 'sspkit:replay:';
