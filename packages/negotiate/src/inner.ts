@@ -168,10 +168,10 @@ export class InnerContext {
     const fn = this.mech.located.userFunctionTable?.makeSignature;
     if (!fn || this.#handle === undefined) return { status: SecStatus.SEC_E_UNSUPPORTED_FUNCTION };
     const sig = secBuffer(SecBufferType.TOKEN, new Uint8Array(MIC_BUFFER));
-    const desc = secBufferDesc(secBuffer(SecBufferType.DATA, data.slice()), sig);
+    const desc = secBufferDesc(secBuffer(SecBufferType.DATA, new Uint8Array(data)), sig);
     try {
       const st = fn(this.#handle, 0, desc, 0) >>> 0;
-      return st === SecStatus.SEC_E_OK ? { status: st, mic: sig.data.slice() } : { status: st };
+      return st === SecStatus.SEC_E_OK ? { status: st, mic: new Uint8Array(sig.data) } : { status: st };
     } catch {
       return { status: SecStatus.SEC_E_INTERNAL_ERROR };
     }
@@ -182,8 +182,8 @@ export class InnerContext {
     const fn = this.mech.located.userFunctionTable?.verifySignature;
     if (!fn || this.#handle === undefined) return SecStatus.SEC_E_UNSUPPORTED_FUNCTION;
     const desc = secBufferDesc(
-      secBuffer(SecBufferType.DATA, data.slice()),
-      secBuffer(SecBufferType.TOKEN, mic.slice()),
+      secBuffer(SecBufferType.DATA, new Uint8Array(data)),
+      secBuffer(SecBufferType.TOKEN, new Uint8Array(mic)),
     );
     try {
       return fn(this.#handle, desc, 0, undefined) >>> 0;

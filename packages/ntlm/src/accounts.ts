@@ -41,7 +41,7 @@ export class InMemoryAccountStore implements AccountStore {
           'are the same name under Windows upper-casing',
       );
     }
-    list.push({ user, domain, ntHash: hash.slice() });
+    list.push({ user, domain, ntHash: new Uint8Array(hash) });
     this.#accounts.set(key, list);
     return this;
   }

@@ -72,7 +72,7 @@ export class NtlmSession {
 
   /** The exported session key (SECPKG_ATTR_SESSION_KEY); a copy. */
   sessionKey(): Uint8Array {
-    return this.#sessionKey.slice();
+    return new Uint8Array(this.#sessionKey);
   }
 
   /** Sign / seal state for MakeSignature, VerifySignature, EncryptMessage and DecryptMessage. */

@@ -34,5 +34,5 @@ export function resolveCredentials(c: NtlmCredentials, keepLmHash: boolean): Res
     return { user, domain, workstation, ntHash: ntHash(c.password), ...(lm ? { lmHash: lm } : {}) };
   }
   if (c.ntHash.length !== 16) throw new RangeError('an NT hash is 16 bytes');
-  return { user, domain, workstation, ntHash: c.ntHash.slice() };
+  return { user, domain, workstation, ntHash: new Uint8Array(c.ntHash) };
 }

@@ -209,7 +209,7 @@ export class NtlmServer {
     this.#ledger.issued(this.#serverChallenge);
     this.#sentPairs = pairs;
     this.#flags = flags;
-    this.#negotiate = input.slice();
+    this.#negotiate = new Uint8Array(input);
     this.#challenge = encodeChallenge({
       flags,
       targetName: hasFlag(flags, F.REQUEST_TARGET) ? encodeName(o.computer, unicode) : new Uint8Array(0),
@@ -300,7 +300,7 @@ export class NtlmServer {
       avFlagsRaw?.length === 4 ? new DataView(avFlagsRaw.buffer, avFlagsRaw.byteOffset, 4).getUint32(0, true) : 0;
     if ((avFlags & AvFlag.MIC_PRESENT) !== 0) {
       if (!m.mic) return this.#fail('SEC_E_INVALID_TOKEN', 'MsvAvFlags announces a MIC the message lacks');
-      const zeroed = input.slice();
+      const zeroed = new Uint8Array(input);
       zeroed.set(ZERO16, MIC_OFFSET);
       const mic = computeMic(exported, this.#negotiate, this.#challenge, zeroed);
       if (!safeEqual(mic, m.mic)) {

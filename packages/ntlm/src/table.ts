@@ -80,7 +80,7 @@ function credentialFrom(state: NtlmPackageState, use: number, authData: unknown)
       domain = user.slice(0, slash);
       user = user.slice(slash + 1);
     }
-    const hash = a.ntHash ? a.ntHash.slice() : ntHash(String(a.password));
+    const hash = a.ntHash ? new Uint8Array(a.ntHash) : ntHash(String(a.password));
     identity = { user, domain, ntHash: hash, workstation: a.workstation ?? '' };
   }
   let accounts;

@@ -35,5 +35,5 @@ export function sealKey(
   }
   if (strength === 56) return Uint8Array.from([...exportedSessionKey.subarray(0, 7), 0xa0]);
   if (strength === 40) return Uint8Array.from([...exportedSessionKey.subarray(0, 5), 0xe5, 0x38, 0xb0]);
-  return exportedSessionKey.slice();
+  return new Uint8Array(exportedSessionKey);
 }

@@ -61,7 +61,7 @@ export function computeResponseV1(
   } else {
     nt = desl(ntHashValue, serverChallenge);
     // Without an LM hash (long password) the LM field repeats the NT response (MS-NLMP §3.3.1).
-    lm = lmHash ? desl(lmHash, serverChallenge) : nt.slice();
+    lm = lmHash ? desl(lmHash, serverChallenge) : new Uint8Array(nt);
   }
   return { ntChallengeResponse: nt, lmChallengeResponse: lm, sessionBaseKey: md4(ntHashValue) };
 }
@@ -85,5 +85,5 @@ export function kxkeyV1(
     return concat(des7(lmh.subarray(0, 7), lmr), des7(second, lmr));
   }
   if (opts.nonNtSessionKey) return concat(lmh.subarray(0, 8), new Uint8Array(8));
-  return sessionBaseKey.slice();
+  return new Uint8Array(sessionBaseKey);
 }
