@@ -1,6 +1,7 @@
 /**
  * ExportSecurityContext / ImportSecurityContext over gss_export/import_sec_context. The packed form
- * is a 4-byte tag, one side byte and the GSS interprocess token. GSS consumes the context on export,
+ * (packed-context.ts) is a 4-byte tag, one side byte, the GSS interprocess token and a MAC: MIT's
+ * import trusts its token, so nothing else reaches it. GSS consumes the context on export,
  * so unless SECPKG_CONTEXT_EXPORT_DELETE_OLD is given the old handle is rebuilt from the same
  * token, keeping it usable as on Windows.
  */
@@ -8,9 +9,8 @@ import { ContextExport, SecStatus } from '@sspkit/core';
 import { contextSourceName, exportSecContext, importSecContext, inquireContext } from '../ffi/index.js';
 import type { GssMech, NativeHandle } from '../ffi/index.js';
 import { statusFromError } from './failure.js';
+import { pack, unpack } from './packed-context.js';
 import type { HandleTables } from './state.js';
-
-const TAG = Buffer.from('SKN1', 'latin1');
 
 /** SpExportSecurityContext. */
 export function exportContext(
@@ -38,10 +38,7 @@ export function exportContext(
         throw err;
       }
     }
-    const packed = new Uint8Array(TAG.length + 1 + token.length);
-    packed.set(TAG, 0);
-    packed[TAG.length] = e.side === 'client' ? 1 : 2;
-    packed.set(token, TAG.length + 1);
+    const packed = pack(e.side, token);
     token.fill(0);
     return { status: SecStatus.SEC_E_OK, packedContext: packed };
   } catch (err) {
@@ -55,12 +52,12 @@ export function importContext(
   mech: GssMech,
   packed: Uint8Array,
 ): { status: number; contextHandle?: number } {
-  if (packed.length <= TAG.length + 1 || !TAG.equals(Buffer.from(packed.subarray(0, TAG.length))))
-    return { status: SecStatus.SEC_E_INVALID_TOKEN };
-  const side = packed[TAG.length] === 1 ? 'client' : 'server';
+  const unpacked = unpack(packed);
+  if (unpacked === undefined) return { status: SecStatus.SEC_E_INVALID_TOKEN };
+  const { side } = unpacked;
   let ctx: NativeHandle | undefined;
   try {
-    ctx = importSecContext(packed.subarray(TAG.length + 1));
+    ctx = importSecContext(unpacked.token);
     const info = inquireContext(ctx);
     const now = Date.now();
     const handle = tables.addContext({
