@@ -3,7 +3,7 @@
  * heap samples and findings. Shared by `pnpm fuzz` and the CI spec.
  */
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Finding } from './target.js';
 import type { FuzzCase, FuzzTarget } from './target.js';
 import { Rng, mutate } from './mutate.js';
@@ -43,6 +43,9 @@ function regressions(target: string): Uint8Array[] {
   const all = JSON.parse(readFileSync(regressionFile, 'utf8')) as Record<string, string[]>;
   return (all[target] ?? []).map((h) => Uint8Array.from(Buffer.from(h, 'hex')));
 }
+
+/** FUZZ_TRACE=file: every input is written there before it runs (for crashes in native code). */
+const trace = process.env['FUZZ_TRACE'];
 
 const mb = (n: number): number => Math.round((n / 1048576) * 10) / 10;
 
@@ -88,6 +91,8 @@ export async function runTarget(
   // Wall time, and the process's CPU time: a case descheduled on a loaded machine takes wall time
   // but not CPU time.
   const one = async (c: FuzzCase): Promise<{ wall: number; cpu: number }> => {
+    // A fault in native code kills the process before a finding is recorded: leave the input behind.
+    if (trace !== undefined) writeFileSync(trace, `${c.origin} ${Buffer.from(c.data).toString('hex')}\n`);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     try {

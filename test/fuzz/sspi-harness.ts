@@ -29,6 +29,8 @@ export interface PackageSetup {
   readonly targetName: string;
   /** Legs (0 = the client's first token) whose receiver must refuse any changed token: a MAC covers them. */
   readonly authenticatedLegs: readonly number[];
+  /** For the other legs: whether this change of the token is one a MAC or a decryption must refuse. */
+  readonly protectedChange?: (leg: number, sent: Uint8Array, delivered: Uint8Array) => boolean;
 }
 
 export interface Harness {
@@ -90,6 +92,7 @@ export async function handshake(
   let clientDone = false;
   let serverDone = false;
   let changed = false;
+  let decided = false;
   for (let leg = 0; leg < 12; leg++) {
     const side = leg % 2 === 0 ? 'client' : 'server';
     if ((side === 'client' ? clientDone : serverDone) && token === undefined) break;
@@ -113,7 +116,7 @@ export async function handshake(
           });
     expectKnown(h, res.status, `${side} leg ${leg}`);
     if (res.context) r[side] = res.context;
-    if (changed && setup.authenticatedLegs.includes(leg - 1) && res.status === SecStatus.SEC_E_OK)
+    if (changed && (decided || setup.authenticatedLegs.includes(leg - 1)) && res.status === SecStatus.SEC_E_OK)
       throw new Finding(
         `${side} accepted a changed token at leg ${leg - 1}: ${Buffer.from(token ?? []).toString('hex')}`,
       );
@@ -126,10 +129,12 @@ export async function handshake(
     }
     token = out.data.length > 0 ? out.data : undefined;
     changed = false;
+    decided = false;
     if (token !== undefined && tamper) {
       const t = tamper(leg, token);
       if (t !== undefined) {
         changed = t.length !== token.length || t.some((x, i) => x !== token![i]);
+        decided = changed && setup.protectedChange?.(leg, token, t) === true;
         token = t;
       }
     }
