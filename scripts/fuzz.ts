@@ -47,11 +47,15 @@ for (const t of chosen) {
   const r = await runTarget(t, {
     runs,
     seed,
-    onProgress: (done, s) => console.log(`  ${t.name}: ${done} inputs, ${s.perSecond}/s, max ${s.maxMs} ms`),
+    onProgress: (done, s) =>
+      console.log(
+        `  ${t.name}: ${done} inputs, ${s.perSecond}/s, max ${s.maxMs} ms, ${s.cpuSeconds} s CPU, rss ${s.rssEndMb} MB`,
+      ),
   });
   console.log(
-    `${t.name}: ${r.runs} inputs in ${r.seconds} s (${r.perSecond}/s), max ${r.maxMs} ms/input (${r.retimed} timed again), ` +
-      `heap ${r.heapStartMb} → max ${r.heapMaxMb} → end ${r.heapEndMb} MB, rss max ${r.rssMaxMb} MB, ` +
+    `${t.name}: ${r.runs} inputs in ${r.seconds} s (${r.perSecond}/s), max ${r.maxMs} ms/input (${r.retimed} timed again, max ${r.maxCpuMs} ms CPU), ` +
+      `${r.cpuSeconds} s CPU, heap ${r.heapStartMb} → max ${r.heapMaxMb} → end ${r.heapEndMb} MB, ` +
+      `rss ${r.rssStartMb} → max ${r.rssMaxMb} → end ${r.rssEndMb} MB, ` +
       `${r.findings.length} findings`,
   );
   console.log(`RESULT ${JSON.stringify({ ...r, findings: r.findings.length, date: new Date().toISOString() })}`);

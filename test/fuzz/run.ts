@@ -27,12 +27,18 @@ export interface RunResult {
   readonly seconds: number;
   readonly perSecond: number;
   readonly maxMs: number;
+  /** The most CPU time one input took (its repeat's, for a case timed again). */
+  readonly maxCpuMs: number;
   /** Cases over the limit once and timed again (machine or collector pauses when the repeat is fast). */
   readonly retimed: number;
   readonly heapStartMb: number;
   readonly heapMaxMb: number;
   readonly heapEndMb: number;
+  readonly rssStartMb: number;
   readonly rssMaxMb: number;
+  readonly rssEndMb: number;
+  /** The process's CPU time (user + system) over the run: what a shared machine does not inflate. */
+  readonly cpuSeconds: number;
   readonly findings: FindingRecord[];
 }
 
@@ -67,12 +73,18 @@ export async function runTarget(
   const findings: FindingRecord[] = [];
   let samples: Uint8Array[] = [];
   let maxMs = 0;
+  let maxCpuMs = 0;
   const heapStart = heapUsed();
   let heapMax = heapStart;
-  let rssMax = process.memoryUsage().rss;
+  const rssStart = process.memoryUsage().rss;
+  let rssMax = rssStart;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const snapshot = (done: number): RunResult => {
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    const rss = process.memoryUsage().rss;
+    rssMax = Math.max(rssMax, rss);
     return {
       target: target.name,
       seed: options.seed,
@@ -80,11 +92,15 @@ export async function runTarget(
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(done / Math.max(seconds, 1e-3)),
       maxMs: Math.round(maxMs * 100) / 100,
+      maxCpuMs: Math.round(maxCpuMs * 100) / 100,
       retimed,
       heapStartMb: mb(heapStart),
       heapMaxMb: mb(heapMax),
       heapEndMb: mb(heapUsed()),
+      rssStartMb: mb(rssStart),
       rssMaxMb: mb(rssMax),
+      rssEndMb: mb(rss),
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10,
       findings,
     };
   };
@@ -133,7 +149,9 @@ export async function runTarget(
       origin = 'mutation';
     }
     const seed = rng.u32();
-    let ms = (await one(build(data, origin, seed))).wall;
+    const first = await one(build(data, origin, seed));
+    let ms = first.wall;
+    let cpuMs = first.cpu;
     // A pause of the loaded machine or the collector is not the input's cost: a slow case is timed
     // again with the same mutations, and only a repeat over the limit in wall and CPU time is a finding.
     if (ms >= SLOW_MS) {
@@ -148,8 +166,10 @@ export async function runTarget(
           inputHex: Buffer.from(c.delivered ?? data).toString('hex'),
         });
       ms = Math.min(ms, again.wall);
+      cpuMs = again.cpu;
     }
     if (ms > maxMs) maxMs = ms;
+    if (cpuMs > maxCpuMs) maxCpuMs = cpuMs;
     if ((i & 4095) === 0) {
       const m = process.memoryUsage();
       heapMax = Math.max(heapMax, m.heapUsed);
