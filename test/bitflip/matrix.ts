@@ -32,6 +32,8 @@ export interface Violation {
 export interface MatrixReport {
   /** Token lengths of the genuine handshake, in the order they were sent. */
   readonly legs: readonly number[];
+  /** The genuine handshake's tokens the mutations were made from (offsets refer to them). */
+  readonly genuine: readonly Uint8Array[];
   readonly runs: number;
   /** Mutations never applied: every retry's token was too short for them. */
   readonly skipped: number;
@@ -247,7 +249,15 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
         else if (problem !== undefined) violations.push({ leg, mutation: m.name, problem });
       }
     }
-    return { legs: genuine.tokens.map((t) => t.length), runs, skipped, tolerated, violations, statuses };
+    return {
+      legs: genuine.tokens.map((t) => t.length),
+      genuine: genuine.tokens,
+      runs,
+      skipped,
+      tolerated,
+      violations,
+      statuses,
+    };
   } finally {
     o.sspi.freeCredentialsHandle(creds.client);
     o.sspi.freeCredentialsHandle(creds.server);
