@@ -42,4 +42,13 @@ describe('what the native handshake targets count as a change a MAC must refuse'
       expect(protectedChanged(apReq!, flip(apReq!, apReq!.indexOf('SSPKIT.LAB')))).toBe(false);
       expect(protectedChanged(apReq!, apReq!.subarray(0, 100))).toBe(false);
     });
+  it("negotiate-mit: not a responseToken whose [2] header claims no content (MIT's decoder reads on)", () => {
+    const resp = Buffer.from(corpus['negotiate-mit']!.handshake[1]!, 'base64');
+    const at = resp.indexOf(Buffer.from('a2819e04', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    const lenient = Buffer.from(resp);
+    lenient[at + 2] = 0;
+    expect(protectedChanged(resp, lenient)).toBe(false);
+    expect(protectedChanged(resp, flip(resp, resp.length - 1))).toBe(true);
+  });
 });
