@@ -13,6 +13,8 @@ import { createNegotiateModule } from '@sspkit/negotiate';
 import { createNtlmModule, InMemoryAccountStore } from '@sspkit/ntlm';
 import * as mock from '@sspkit/provider-mock';
 import { ntlmForInProcessPair, NTLM_USER } from '../packages/negotiate/test/ntlm-pair.js';
+import { digestOutcome, weaker } from './bitflip/digest-outcome.js';
+import type { DigestPolicy } from './bitflip/digest-outcome.js';
 import { bitflipMatrix } from './bitflip/matrix.js';
 
 const ntlmAccounts = new InMemoryAccountStore().addPassword('EXAMPLE', 'alice', 'Bitflip-Passw0rd!');
@@ -23,12 +25,17 @@ interface Case {
   readonly package: string;
   readonly modules: readonly SecurityPackageModule[];
   readonly client: { readonly authData: AuthData; readonly targetName: string; readonly requirements?: number };
-  readonly server?: { readonly requirements?: number };
+  readonly server?: { readonly authData?: AuthData; readonly requirements?: number };
   /**
    * Whether a success after a mutation is legitimate somewhere in this protocol (then it must still
    * complete as the genuine user): false where every byte of every token is checked.
    */
   readonly tolerates: boolean;
+  /**
+   * Digest: what a tolerated run settled on (qop, cipher, algorithm) may not be weaker than the
+   * genuine run's, unless this policy (the configuration's allowed ciphers / algorithms) allows it.
+   */
+  readonly downgrade?: DigestPolicy;
 }
 
 const digestModule = {
@@ -73,6 +80,45 @@ const CASES: readonly Case[] = [
     tolerates: true,
   },
   {
+    name: 'Digest (SASL, confidentiality)',
+    package: 'Digest',
+    modules: [digestModule],
+    client: {
+      authData: { user: 'alice', password: 'alice-password' },
+      targetName: 'imap/bitflip.test',
+      requirements: IscReq.CONFIDENTIALITY | IscReq.INTEGRITY,
+    },
+    // The challenge offers every qop and the default ciphers (3des, rc4): a flipped challenge may
+    // change which of the client's ciphers it picks (both are its policy), never the layer below auth-conf.
+    tolerates: true,
+    downgrade: { ciphers: digest.STRONG_SASL_CIPHERS },
+  },
+  {
+    name: 'Digest (HTTP, SHA-256)',
+    package: 'Digest',
+    modules: [digestModule],
+    client: {
+      authData: { user: 'alice', password: 'alice-password' },
+      targetName: '/bitflip',
+      requirements: IscReq.HTTP | IscReq.CONNECTION,
+    },
+    // The client answers every algorithm by default; this server offers and accepts SHA-256 only, so
+    // nothing weaker is allowed (Digest README, Security policy: Algorithm).
+    server: {
+      authData: {
+        kind: 'digest-server',
+        realm: 'sspkit',
+        users: new digest.MemoryUserStore(digest.DEFAULT_DIGEST_DEFAULTS.users),
+        algorithm: 'SHA-256',
+        // The matrix passes no request URI buffer, as the default-credential case above.
+        allowMissingUri: true,
+      },
+      requirements: AscReq.HTTP | AscReq.CONNECTION,
+    },
+    tolerates: true,
+    downgrade: {},
+  },
+  {
     name: 'Mock',
     package: 'Mock',
     modules: [mockModule],
@@ -93,7 +139,24 @@ const CASES: readonly Case[] = [
 describe.each(CASES)('$name bit flips and truncations', (c) => {
   it('never answers a tampered token with INTERNAL_ERROR, an empty continue or another user', async () => {
     const sspi = await createSspi({ modules: [...c.modules] });
-    const report = await bitflipMatrix({ sspi, package: c.package, client: c.client, server: c.server ?? {} });
+    const report = await bitflipMatrix({
+      sspi,
+      package: c.package,
+      client: c.client,
+      server: c.server ?? {},
+      ...(c.downgrade ? { outcome: (_s, run) => digestOutcome(run) } : {}),
+    });
+    if (c.downgrade) {
+      const policy = c.downgrade;
+      const genuine = report.genuineOutcome!;
+      const downgrades = report.outcomes.flatMap((leg, i) =>
+        leg.flatMap((o, j) => {
+          const why = weaker(genuine, o ?? '', policy);
+          return why === undefined ? [] : [`leg ${i} ${JSON.stringify(report.tolerated[i]![j])}: ${why}`];
+        }),
+      );
+      expect(downgrades).toEqual([]);
+    }
     expect(report.legs.length).toBeGreaterThanOrEqual(2);
     expect(report.violations).toEqual([]);
     // A mutation past the end of every fresh token in 20 tries is skipped: rare.
@@ -101,4 +164,25 @@ describe.each(CASES)('$name bit flips and truncations', (c) => {
     expect(report.statuses.get(SecStatus.SEC_E_INTERNAL_ERROR)).toBeUndefined();
     if (!c.tolerates) expect(report.tolerated.flat()).toEqual([]);
   }, 120_000);
+});
+
+describe('the Digest downgrade check itself', () => {
+  const genuine = 'qop=auth-conf cipher=3des algorithm=md5-sess';
+  it('flags a weaker layer, cipher or algorithm unless the policy allows it', () => {
+    expect(weaker(genuine, 'qop=auth-int cipher=none algorithm=md5-sess', {})).toMatch(/qop auth-int below auth-conf/);
+    expect(weaker(genuine, 'qop=auth-conf cipher=des algorithm=md5-sess', {})).toMatch(/cipher des below 3des/);
+    expect(weaker(genuine, 'qop=auth-conf cipher=des algorithm=md5-sess', { ciphers: ['des'] })).toBeUndefined();
+    expect(weaker(genuine, 'qop=auth-conf cipher=rc4 algorithm=md5-sess', {})).toBeUndefined();
+    const sha = 'qop=auth cipher=none algorithm=sha-256';
+    expect(weaker(sha, 'qop=auth cipher=none algorithm=md5', {})).toMatch(/algorithm md5 below sha-256/);
+    expect(weaker(sha, 'qop=auth cipher=none algorithm=md5', { algorithms: ['md5'] })).toBeUndefined();
+  });
+  it('reads the choice from the client answer', () => {
+    const answer = 'username="alice",realm="r",nonce="n",cnonce="c",nc=00000001,qop=auth-conf,cipher=rc4,response=abc';
+    expect(digestOutcome({ tokens: [Buffer.from('realm="r"'), Buffer.from(answer)] })).toBe(
+      'qop=auth-conf cipher=rc4 algorithm=md5-sess',
+    );
+    const http = 'Digest username="alice", realm="r", uri="/", algorithm=SHA-256, response="x", qop=auth, nc=1';
+    expect(digestOutcome({ tokens: [Buffer.from(http)] })).toBe('qop=auth cipher=none algorithm=sha-256');
+  });
 });

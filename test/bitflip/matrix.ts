@@ -20,6 +20,11 @@ export interface MatrixOptions {
   readonly server: { readonly authData?: AuthData; readonly requirements?: number };
   /** At most this many mutations per leg (evenly strided); all of them when absent. */
   readonly maxPerLeg?: number;
+  /**
+   * What a completed handshake settled on (a qop, a cipher, an algorithm), read before its contexts
+   * are deleted: the report gives it for the genuine run and for each tolerated one.
+   */
+  readonly outcome?: (sspi: SspiDispatcher, run: { readonly tokens: readonly Uint8Array[] }) => string;
 }
 
 /** What one run saw on the mutated leg and after it. */
@@ -32,11 +37,16 @@ export interface Violation {
 export interface MatrixReport {
   /** Token lengths of the genuine handshake, in the order they were sent. */
   readonly legs: readonly number[];
+  /** The genuine handshake's tokens the mutations were made from (offsets refer to them). */
+  readonly genuine: readonly Uint8Array[];
   readonly runs: number;
   /** Mutations never applied: every retry's token was too short for them. */
   readonly skipped: number;
   /** Per leg, the mutations that still completed with the genuine user (tolerated). */
   readonly tolerated: readonly (readonly Tolerated[])[];
+  /** With `outcome`: the genuine run's, and per leg each tolerated run's (in `tolerated`'s order). */
+  readonly genuineOutcome?: string;
+  readonly outcomes: readonly (readonly (string | undefined)[])[];
   readonly violations: readonly Violation[];
   /** Status → count over all mutated legs. */
   readonly statuses: ReadonlyMap<number, number>;
@@ -62,6 +72,7 @@ interface Run {
   readonly results: LegResult[];
   readonly user: string | undefined;
   readonly complete: boolean;
+  readonly outcome?: string;
   /** The mutation did not apply to this run's token (it was too short for it). */
   readonly skipped?: boolean;
 }
@@ -149,7 +160,9 @@ async function run(
       turn = turn === 'client' ? 'server' : 'client';
     }
     const user = done.server && ctx.server ? o.sspi.querySecurityContextToken(ctx.server).token?.user : undefined;
-    return { tokens, results, user, complete: done.client && done.server };
+    const complete = done.client && done.server;
+    const outcome = complete && o.outcome ? o.outcome(o.sspi, { tokens }) : undefined;
+    return { tokens, results, user, complete, ...(outcome !== undefined ? { outcome } : {}) };
   } finally {
     if (ctx.client !== undefined) o.sspi.deleteSecurityContext(ctx.client);
     if (ctx.server !== undefined) o.sspi.deleteSecurityContext(ctx.server);
@@ -227,11 +240,13 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
     const genuine = await typicalHandshake(o, creds);
     const violations: Violation[] = [];
     const tolerated: Tolerated[][] = [];
+    const outcomes: (string | undefined)[][] = [];
     const statuses = new Map<number, number>();
     let runs = 0;
     let skipped = 0;
     for (let leg = 0; leg < genuine.tokens.length; leg++) {
       tolerated.push([]);
+      outcomes.push([]);
       for (const m of mutations(genuine.tokens[leg]!, o.maxPerLeg)) {
         runs++;
         let r = await run(o, creds, leg, m.mutate);
@@ -243,11 +258,23 @@ export async function bitflipMatrix(o: MatrixOptions): Promise<MatrixReport> {
         const problem = judge(r, leg, genuine.user);
         const seen = r.results.find((x) => x.received === leg)?.status;
         if (seen !== undefined) statuses.set(seen, (statuses.get(seen) ?? 0) + 1);
-        if (problem === 'tolerated') tolerated[leg]!.push(m.what);
-        else if (problem !== undefined) violations.push({ leg, mutation: m.name, problem });
+        if (problem === 'tolerated') {
+          tolerated[leg]!.push(m.what);
+          outcomes[leg]!.push(r.outcome);
+        } else if (problem !== undefined) violations.push({ leg, mutation: m.name, problem });
       }
     }
-    return { legs: genuine.tokens.map((t) => t.length), runs, skipped, tolerated, violations, statuses };
+    return {
+      ...(genuine.outcome !== undefined ? { genuineOutcome: genuine.outcome } : {}),
+      outcomes,
+      legs: genuine.tokens.map((t) => t.length),
+      genuine: genuine.tokens,
+      runs,
+      skipped,
+      tolerated,
+      violations,
+      statuses,
+    };
   } finally {
     o.sspi.freeCredentialsHandle(creds.client);
     o.sspi.freeCredentialsHandle(creds.server);

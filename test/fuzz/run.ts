@@ -3,7 +3,7 @@
  * heap samples and findings. Shared by `pnpm fuzz` and the CI spec.
  */
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Finding } from './target.js';
 import type { FuzzCase, FuzzTarget } from './target.js';
 import { Rng, mutate } from './mutate.js';
@@ -27,12 +27,18 @@ export interface RunResult {
   readonly seconds: number;
   readonly perSecond: number;
   readonly maxMs: number;
+  /** The most CPU time one input took (its repeat's, for a case timed again). */
+  readonly maxCpuMs: number;
   /** Cases over the limit once and timed again (machine or collector pauses when the repeat is fast). */
   readonly retimed: number;
   readonly heapStartMb: number;
   readonly heapMaxMb: number;
   readonly heapEndMb: number;
+  readonly rssStartMb: number;
   readonly rssMaxMb: number;
+  readonly rssEndMb: number;
+  /** The process's CPU time (user + system) over the run: what a shared machine does not inflate. */
+  readonly cpuSeconds: number;
   readonly findings: FindingRecord[];
 }
 
@@ -43,6 +49,9 @@ function regressions(target: string): Uint8Array[] {
   const all = JSON.parse(readFileSync(regressionFile, 'utf8')) as Record<string, string[]>;
   return (all[target] ?? []).map((h) => Uint8Array.from(Buffer.from(h, 'hex')));
 }
+
+/** FUZZ_TRACE=file: every input is written there before it runs (for crashes in native code). */
+const trace = process.env['FUZZ_TRACE'];
 
 const mb = (n: number): number => Math.round((n / 1048576) * 10) / 10;
 
@@ -64,12 +73,18 @@ export async function runTarget(
   const findings: FindingRecord[] = [];
   let samples: Uint8Array[] = [];
   let maxMs = 0;
+  let maxCpuMs = 0;
   const heapStart = heapUsed();
   let heapMax = heapStart;
-  let rssMax = process.memoryUsage().rss;
+  const rssStart = process.memoryUsage().rss;
+  let rssMax = rssStart;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const snapshot = (done: number): RunResult => {
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    const rss = process.memoryUsage().rss;
+    rssMax = Math.max(rssMax, rss);
     return {
       target: target.name,
       seed: options.seed,
@@ -77,17 +92,23 @@ export async function runTarget(
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(done / Math.max(seconds, 1e-3)),
       maxMs: Math.round(maxMs * 100) / 100,
+      maxCpuMs: Math.round(maxCpuMs * 100) / 100,
       retimed,
       heapStartMb: mb(heapStart),
       heapMaxMb: mb(heapMax),
       heapEndMb: mb(heapUsed()),
+      rssStartMb: mb(rssStart),
       rssMaxMb: mb(rssMax),
+      rssEndMb: mb(rss),
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10,
       findings,
     };
   };
   // Wall time, and the process's CPU time: a case descheduled on a loaded machine takes wall time
   // but not CPU time.
   const one = async (c: FuzzCase): Promise<{ wall: number; cpu: number }> => {
+    // A fault in native code kills the process before a finding is recorded: leave the input behind.
+    if (trace !== undefined) writeFileSync(trace, `${c.origin} ${Buffer.from(c.data).toString('hex')}\n`);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     try {
@@ -128,7 +149,9 @@ export async function runTarget(
       origin = 'mutation';
     }
     const seed = rng.u32();
-    let ms = (await one(build(data, origin, seed))).wall;
+    const first = await one(build(data, origin, seed));
+    let ms = first.wall;
+    let cpuMs = first.cpu;
     // A pause of the loaded machine or the collector is not the input's cost: a slow case is timed
     // again with the same mutations, and only a repeat over the limit in wall and CPU time is a finding.
     if (ms >= SLOW_MS) {
@@ -143,8 +166,10 @@ export async function runTarget(
           inputHex: Buffer.from(c.delivered ?? data).toString('hex'),
         });
       ms = Math.min(ms, again.wall);
+      cpuMs = again.cpu;
     }
     if (ms > maxMs) maxMs = ms;
+    if (cpuMs > maxCpuMs) maxCpuMs = cpuMs;
     if ((i & 4095) === 0) {
       const m = process.memoryUsage();
       heapMax = Math.max(heapMax, m.heapUsed);

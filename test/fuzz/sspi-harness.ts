@@ -29,6 +29,8 @@ export interface PackageSetup {
   readonly targetName: string;
   /** Legs (0 = the client's first token) whose receiver must refuse any changed token: a MAC covers them. */
   readonly authenticatedLegs: readonly number[];
+  /** For the other legs: whether this change of the token is one a MAC or a decryption must refuse. */
+  readonly protectedChange?: (leg: number, sent: Uint8Array, delivered: Uint8Array) => boolean;
 }
 
 export interface Harness {
@@ -90,6 +92,7 @@ export async function handshake(
   let clientDone = false;
   let serverDone = false;
   let changed = false;
+  let decided = false;
   for (let leg = 0; leg < 12; leg++) {
     const side = leg % 2 === 0 ? 'client' : 'server';
     if ((side === 'client' ? clientDone : serverDone) && token === undefined) break;
@@ -113,10 +116,13 @@ export async function handshake(
           });
     expectKnown(h, res.status, `${side} leg ${leg}`);
     if (res.context) r[side] = res.context;
-    if (changed && setup.authenticatedLegs.includes(leg - 1) && res.status === SecStatus.SEC_E_OK)
+    if (changed && (decided || setup.authenticatedLegs.includes(leg - 1)) && res.status === SecStatus.SEC_E_OK) {
+      // Released first, so that the next input does not report these handles as a leak.
+      release(h, r);
       throw new Finding(
         `${side} accepted a changed token at leg ${leg - 1}: ${Buffer.from(token ?? []).toString('hex')}`,
       );
+    }
     if (!isSuccess(res.status)) return { ...r, done: false, legs: leg + 1 };
     if (res.status === SecStatus.SEC_I_COMPLETE_NEEDED || res.status === SecStatus.SEC_I_COMPLETE_AND_CONTINUE)
       expectKnown(h, await sspi.completeAuthToken(r[side]!, secBufferDesc(out)), 'CompleteAuthToken');
@@ -126,10 +132,12 @@ export async function handshake(
     }
     token = out.data.length > 0 ? out.data : undefined;
     changed = false;
+    decided = false;
     if (token !== undefined && tamper) {
       const t = tamper(leg, token);
       if (t !== undefined) {
         changed = t.length !== token.length || t.some((x, i) => x !== token![i]);
+        decided = changed && setup.protectedChange?.(leg, token, t) === true;
         token = t;
       }
     }
@@ -139,7 +147,7 @@ export async function handshake(
 }
 
 /** Deletes what a handshake left, checking the statuses. */
-export function release(h: Harness, hs: Handshake): void {
+export function release(h: Harness, hs: Pick<Handshake, 'client' | 'server'>): void {
   if (hs.client) expectKnown(h, h.sspi.deleteSecurityContext(hs.client), 'DeleteSecurityContext');
   if (hs.server) expectKnown(h, h.sspi.deleteSecurityContext(hs.server), 'DeleteSecurityContext');
 }

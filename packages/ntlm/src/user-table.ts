@@ -80,6 +80,23 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
   };
   const qopRefused = (h: number | bigint): SecurityStatus =>
     fail(h, SecStatus.SEC_E_QOP_NOT_SUPPORTED, 'unsupported quality of protection');
+  /**
+   * A received signature is an NTLMSSP_MESSAGE_SIGNATURE, exactly 16 bytes ([MS-NLMP] §2.2.2.9): a
+   * TOKEN buffer of another size is malformed, refused before the inbound RC4 state moves (so the
+   * context stays usable), as Samba's ntlmssp_check_packet does; bytes past the signature are not
+   * ignored.
+   */
+  const receivedToken = (h: number | bigint, desc: SecBufferDesc): Uint8Array | SecurityStatus => {
+    const token = findBuffer(desc, SecBufferType.TOKEN);
+    if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
+    if (token.data.length > SIGNATURE_SIZE)
+      return fail(
+        h,
+        SecStatus.SEC_E_INVALID_TOKEN,
+        `the TOKEN buffer holds ${token.data.length} bytes; an NTLM signature is exactly ${SIGNATURE_SIZE}`,
+      );
+    return token.data;
+  };
   const tooSmall = (h: number | bigint): SecurityStatus =>
     fail(h, SecStatus.SEC_E_BUFFER_TOO_SMALL, 'the TOKEN buffer is smaller than the 16-byte signature');
 
@@ -101,12 +118,9 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     verifySignature(h, desc, _seq, qopOut) {
       const s = inbound(h);
       if (typeof s === 'number') return s;
-      const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
-      const ok = s.protector.verify(
-        concat(...dataBuffers(desc).map((b) => b.data)),
-        token.data.subarray(0, SIGNATURE_SIZE),
-      );
+      const token = receivedToken(h, desc);
+      if (typeof token === 'number') return token;
+      const ok = s.protector.verify(concat(...dataBuffers(desc).map((b) => b.data)), token);
       if (qopOut) qopOut.value = 0;
       return ok ? SecStatus.SEC_E_OK : altered(h);
     },
@@ -132,11 +146,11 @@ export function userTable(state: NtlmPackageState): SecpkgUserFunctionTable {
     unsealMessage(h, desc, _seq, qopOut) {
       const s = inbound(h);
       if (typeof s === 'number') return s;
-      const token = findBuffer(desc, SecBufferType.TOKEN);
-      if (!token || token.data.length < SIGNATURE_SIZE) return noToken(h);
+      const token = receivedToken(h, desc);
+      if (typeof token === 'number') return token;
       const ok = s.protector.unsealInPlace(
         dataBuffers(desc).map((b) => ({ data: b.data, confidential: isConfidential(b) })),
-        token.data.subarray(0, SIGNATURE_SIZE),
+        token,
       );
       if (!ok) return altered(h);
       if (qopOut) qopOut.value = 0;

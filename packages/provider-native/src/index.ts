@@ -21,6 +21,7 @@ export {
 export type { NativeAuthData } from './adapter/credentials.js';
 export { secChannelBindings } from './adapter/bindings.js';
 export { lastNativeError } from './adapter/failure.js';
+export { setContextTransferKey } from './adapter/packed-context.js';
 export { spawnAsToken, canSpawnAsOtherUsers } from './process/spawn-as-token.js';
 export type { SpawnAsTokenOptions } from './process/spawn-as-token.js';
 export { decodeLogonInfo, LOGON_EXTRA_SIDS, LOGON_RESOURCE_GROUPS, PacDecodeError } from './pac/logon-info.js';

@@ -1,21 +1,19 @@
 /**
  * ExportSecurityContext / ImportSecurityContext over gss_export/import_sec_context. The packed form
- * is a 4-byte tag, one side byte and the GSS interprocess token. GSS consumes the context on export,
+ * (packed-context.ts) is a 4-byte tag, one side byte, the GSS interprocess token and a MAC: MIT's
+ * import trusts its token, so nothing else reaches it. GSS consumes the context on export,
  * so unless SECPKG_CONTEXT_EXPORT_DELETE_OLD is given the old handle is rebuilt from the same
  * token, keeping it usable as on Windows. A context whose tokens sspkit makes itself (src/lucid)
- * is packed as `SKN2`: the tag and side byte, then its sending number and receive window, then the
- * GSS token, whose own sequence state is stale (the library made none of the tokens).
+ * also carries its sending number and receive window (packed-context.ts).
  */
 import { ContextExport, SecStatus } from '@sspkit/core';
 import { contextSourceName, exportSecContext, importSecContext, inquireContext } from '../ffi/index.js';
 import type { GssMech, NativeHandle } from '../ffi/index.js';
-import { openSession, SESSION_STATE_BYTES } from '../lucid/index.js';
+import { openSession } from '../lucid/index.js';
 import type { Rfc4121Session } from '../lucid/index.js';
 import { statusFromError } from './failure.js';
+import { pack, unpack } from './packed-context.js';
 import type { HandleTables } from './state.js';
-
-const TAG = Buffer.from('SKN1', 'latin1');
-const TAG_RFC4121 = Buffer.from('SKN2', 'latin1');
 
 /** SpExportSecurityContext. */
 export function exportContext(
@@ -45,12 +43,7 @@ export function exportContext(
         throw err;
       }
     }
-    const stateLength = state?.length ?? 0;
-    const packed = new Uint8Array(TAG.length + 1 + stateLength + token.length);
-    packed.set(state !== null ? TAG_RFC4121 : TAG, 0);
-    packed[TAG.length] = e.side === 'client' ? 1 : 2;
-    if (state !== null) packed.set(state, TAG.length + 1);
-    packed.set(token, TAG.length + 1 + stateLength);
+    const packed = pack(e.side, token, state);
     token.fill(0);
     return { status: SecStatus.SEC_E_OK, packedContext: packed };
   } catch (err) {
@@ -64,18 +57,16 @@ export function importContext(
   mech: GssMech,
   packed: Uint8Array,
 ): { status: number; contextHandle?: number } {
-  const tag = Buffer.from(packed.subarray(0, TAG.length));
-  const withState = TAG_RFC4121.equals(tag);
-  const at = TAG.length + 1 + (withState ? SESSION_STATE_BYTES : 0);
-  if (packed.length <= at || !(withState || TAG.equals(tag))) return { status: SecStatus.SEC_E_INVALID_TOKEN };
-  const side = packed[TAG.length] === 1 ? 'client' : 'server';
+  const unpacked = unpack(packed);
+  if (unpacked === undefined) return { status: SecStatus.SEC_E_INVALID_TOKEN };
+  const { side, state: packedState } = unpacked;
   let ctx: NativeHandle | undefined;
   let rfc4121: Rfc4121Session | null = null;
   try {
-    ctx = importSecContext(packed.subarray(at));
+    ctx = importSecContext(unpacked.token);
     const info = inquireContext(ctx);
-    if (withState) {
-      rfc4121 = openSession(ctx, info.flags, packed.subarray(TAG.length + 1, at));
+    if (packedState !== null) {
+      rfc4121 = openSession(ctx, info.flags, packedState);
       // The library's sequence numbers are stale: without sspkit's own, the context is unusable.
       if (rfc4121 === null) throw new Error('the exported context names an enctype sspkit cannot protect');
     }

@@ -324,7 +324,8 @@ export class Rfc4121Session {
     if ((flags & SEALED) === 0) {
       const k = this.#recvKeys(true, flags);
       const L = k.checksum.length;
-      if (ec !== L || rrc !== L || header.length < 16 + L) throw defective(call, 'checksum length or RRC');
+      // Exactly the header and its checksum: bytes past them would pass unchecked (MIT refuses them too).
+      if (ec !== L || rrc !== L || header.length !== 16 + L) throw defective(call, 'checksum length or RRC');
       this.#checkSigned(
         call,
         k,
@@ -339,7 +340,7 @@ export class Rfc4121Session {
     const k = this.#recvKeys(true, flags);
     const L = k.profile.macLength;
     if (rrc !== ec + 16 + L) throw defective(call, 'RRC does not match the trailer');
-    if (header.length < 32 + rrc) throw defective(call, 'header shorter than its trailer');
+    if (header.length !== 32 + rrc) throw defective(call, 'header not the length of its trailer and confounder');
     let dlen = 0;
     for (const p of pieces) if (!p.signOnly) dlen += p.data.length;
     // Undo the rotation: E(confounder) ‖ E(data) ‖ E(filler ‖ header copy), then the MAC.
