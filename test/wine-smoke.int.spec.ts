@@ -4,9 +4,12 @@
  * provider maps (Kerberos, NTLM, Negotiate). Skipped, with the reason printed, when Wine is missing
  * (never under SSPKIT_STRICT=1: there a missing Wine fails).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, stopLab } from './native/lab.js';
 import { startWine, toWinPath, wineAvailable } from './wine/harness.js';
+import { wineKerberosEnv } from './wine/kerberos.js';
 import type { WineSession } from './wine/harness.js';
 
 const available = wineAvailable();
@@ -55,6 +58,7 @@ describe.skipIf(!available.ok)('Windows Node under Wine', () => {
       env: 'value',
       cwd: toWinPath(wine!.dir),
       krb5ccname: `FILE:${join(wine!.dir, 'krb5cc')}`,
+      krb5: { KRB5CCNAME: `FILE:${join(wine!.dir, 'krb5cc')}`, GSS_MECH_CONFIG: join(wine!.dir, 'gss-mech-none') },
     });
     expect(r.stdout).toContain('to stdout');
     expect(r.stderr).toContain('to stderr');
@@ -63,6 +67,20 @@ describe.skipIf(!available.ok)('Windows Node under Wine', () => {
     expect(failed.code).toBe(3);
     expect(failed.result).toBeUndefined();
     expect(failed.stderr).toContain('probe failing on request');
+  });
+
+  it('hands the lab realm to node.exe, with a private copy of the TGT cache', async () => {
+    const lab = await startLab();
+    try {
+      const env = wineKerberosEnv(lab, wine!);
+      const r = await wine!.runWindowsNode(PROBE, { env });
+      expect((r.result as { krb5: Record<string, string> }).krb5).toEqual(env);
+      expect(env['KRB5CCNAME']).not.toBe(lab.env['KRB5CCNAME']);
+      expect(env['KRB5CCNAME']?.startsWith(`FILE:${wine!.dir}/`)).toBe(true);
+      expect(readFileSync(env['KRB5CCNAME']!.slice('FILE:'.length))).toEqual(readFileSync(lab.ccache));
+    } finally {
+      await stopLab(lab);
+    }
   });
 
   it('kills a script that outlives its timeout', async () => {

@@ -19,5 +19,6 @@ else {
     env: process.env['SSPKIT_PROBE'],
     cwd: process.cwd(),
     krb5ccname: process.env['KRB5CCNAME'],
+    krb5: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KRB5') || k.startsWith('GSS_'))),
   });
 }
