@@ -80,7 +80,7 @@ async function leg(native: Native, tables: HandleTables, l: Leg): Promise<LsaMod
   let keep = false;
   try {
     input = l.input ? marshalDesc(memory, l.input, 'in') : undefined;
-    output = outDesc ? marshalDesc(memory, outDesc, 'out') : undefined;
+    output = outDesc ? marshalDesc(memory, outDesc, 'out', l.maxToken) : undefined;
     const s = await l.call({
       req: l.req & ~allocateBit,
       cred: credEntry?.handle.address ?? null,

@@ -2,7 +2,8 @@
  * In Windows: the conformance suite (@sspkit/conformance) against one Windows package, named by the
  * first argument (Kerberos, Negotiate, NTLM). Credentials: the environment's (the lab's ccache and
  * keytab through KRB5CCNAME / KRB5_KTNAME); SSPKIT_USER, SSPKIT_DOMAIN, SSPKIT_PASSWORD give the
- * explicit identity for the checks that need a password; SSPKIT_TARGET the service.
+ * explicit identity for the checks that need a password; SSPKIT_TARGET the service; SSPKIT_ONLY a
+ * comma-separated list of check ids to run alone.
  */
 import { runConformance } from '@sspkit/conformance';
 import { createWindowsPackage, isMappedPackage } from '../../src/index.js';
@@ -14,7 +15,9 @@ await main(async () => {
   const name = process.argv[2] ?? '';
   if (!isMappedPackage(name)) throw new Error(`not a Windows package the provider maps: ${name}`);
   const pkg = createWindowsPackage(name);
+  const only = env('SSPKIT_ONLY');
   const report = await runConformance({
+    ...(only !== '' ? { only: only.split(',') } : {}),
     module: pkg.module,
     source: `@sspkit/provider-windows:${name}`,
     client: {
