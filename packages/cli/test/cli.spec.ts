@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SecStatus } from '@sspkit/core';
+import { NtStatus, SecStatus } from '@sspkit/core';
 import { handshakeCommand, loadSspi, packagesCommand, parseStatus, statusCommand } from '@sspkit/cli';
 import type { HandshakeJson, PackageJson, StatusJson } from '@sspkit/cli';
 
@@ -38,7 +38,7 @@ describe('sspkit status', () => {
       success: true,
       severity: 'informational',
     });
-    expect(list).toHaveLength(Object.keys(SecStatus).length + 1);
+    expect(list).toHaveLength(Object.keys(SecStatus).length + Object.keys(NtStatus).length - 1);
     expect(statusCommand('SEC_E_BOGUS', {}, capture().write)).toBe(2);
   });
 });
