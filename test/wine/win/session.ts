@@ -88,5 +88,6 @@ try {
   const report = await run();
   writeResult({ ...report, liveHandles: liveHandleCount() });
 } catch (err) {
-  writeResult({ error: err instanceof Error ? `${err.message} ${String(err.cause ?? '')}` : String(err) });
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  writeResult({ error: err instanceof Error ? `${err.message}${cause}` : String(err) });
 }
