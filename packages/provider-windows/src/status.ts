@@ -8,7 +8,7 @@
 import { NtStatus, SecStatus, formatStatus } from '@sspkit/core';
 
 /** The SSPI call a status came from: the same NTSTATUS means different things in different calls. */
-export type Secur32Call = 'acquire' | 'handshake' | 'message' | 'query' | 'other';
+export type Secur32Call = 'acquire' | 'acquire-identity' | 'handshake' | 'message' | 'query' | 'other';
 
 /** A status as the provider returns it, with the raw value and why it was changed when it was. */
 export interface MappedStatus {
@@ -36,12 +36,14 @@ const NT_TO_SEC: ReadonlyMap<number, number> = new Map([
 ]);
 
 /**
- * STATUS_UNSUCCESSFUL says nothing but "failed". From AcquireCredentialsHandle it means the package
- * could not obtain the credentials it was asked for (Wine: the initial-ticket request failed, a
- * wrong password or an unreachable KDC), which SSPI says with SEC_E_NO_CREDENTIALS; anywhere else
- * the closest is SEC_E_INTERNAL_ERROR.
+ * STATUS_UNSUCCESSFUL says nothing but "failed". From AcquireCredentialsHandle with an explicit
+ * identity it means the logon with that password failed (Wine asks the KDC for a ticket there; a
+ * wrong password is the usual cause): SEC_E_LOGON_DENIED, what Windows answers for the same password
+ * at the first InitializeSecurityContext. Without an identity the package found no credentials to
+ * use: SEC_E_NO_CREDENTIALS. Anywhere else the closest is SEC_E_INTERNAL_ERROR.
  */
 function unsuccessful(call: Secur32Call): number {
+  if (call === 'acquire-identity') return SecStatus.SEC_E_LOGON_DENIED;
   return call === 'acquire' ? SecStatus.SEC_E_NO_CREDENTIALS : SecStatus.SEC_E_INTERNAL_ERROR;
 }
 

@@ -85,6 +85,17 @@ describe('SecBufferDesc marshalling (sspi.h layout, x64)', () => {
     releaseDesc(mem, m);
   });
 
+  it('reserves cbMaxToken of native memory behind a small output buffer, still declaring the caller’s size', () => {
+    // Wine 8's Negotiate writes a whole token into a 1-byte output buffer; without the reserve that
+    // overran the allocation and crashed the process later (a page fault in the conformance run).
+    const mem = new FakeMemory();
+    const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(1)));
+    const m = marshalDesc(mem, desc, 'out', 12000);
+    expect(nativeState(mem, m)[0]!.size).toBe(1);
+    expect(m.blocks[0]!.bytes.length).toBe(12000);
+    releaseDesc(mem, m);
+  });
+
   it('turns SECBUFFER_EXTRA into the unprocessed tail of the input token, and MISSING into its count', () => {
     const mem = new FakeMemory();
     const input = bytes('first-tokenEXTRA');

@@ -15,7 +15,8 @@ describe('secur32 status mapping', () => {
     expect(mapSecur32Status(NtStatus.STATUS_UNSUCCESSFUL | 0, 'acquire').status).toBe(SecStatus.SEC_E_NO_CREDENTIALS);
   });
 
-  it('maps Wine’s leaked STATUS_UNSUCCESSFUL from AcquireCredentialsHandle to SEC_E_NO_CREDENTIALS, keeping the raw value', () => {
+  it('maps Wine’s leaked STATUS_UNSUCCESSFUL from AcquireCredentialsHandle, keeping the raw value', () => {
+    expect(mapSecur32Status(0xc0000001, 'acquire-identity').status).toBe(SecStatus.SEC_E_LOGON_DENIED);
     const m = mapSecur32Status(0xc0000001, 'acquire');
     expect(m.status).toBe(SecStatus.SEC_E_NO_CREDENTIALS);
     expect(m.raw).toBe(0xc0000001);
@@ -24,7 +25,7 @@ describe('secur32 status mapping', () => {
   });
 
   it('maps every NTSTATUS of the table to an SEC_E error (never a success), and unknown ones to the call’s default', () => {
-    for (const call of ['acquire', 'handshake', 'message', 'query', 'other'] as const) {
+    for (const call of ['acquire', 'acquire-identity', 'handshake', 'message', 'query', 'other'] as const) {
       for (const [nt, sec] of ntStatusMappings(call)) {
         expect(isNtStatusError(nt)).toBe(true);
         expect(mapSecur32Status(nt, call).status).toBe(sec);

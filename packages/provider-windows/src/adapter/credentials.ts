@@ -47,7 +47,7 @@ export async function acquire(
       expiry.address,
     ] as const;
     const s = identity
-      ? await offLoop(secur32.AcquireCredentialsHandleW, 'acquire', ...args)
+      ? await offLoop(secur32.AcquireCredentialsHandleW, 'acquire-identity', ...args)
       : inline(secur32.AcquireCredentialsHandleW, 'acquire', ...args);
     if (!isSuccess(s.status)) return { status: s.status, cause: causeOf('AcquireCredentialsHandle', s) };
     kept = true;

@@ -1,10 +1,15 @@
 /**
  * InitializeSecurityContextW and AcceptSecurityContext legs. The caller's buffers go to secur32 as
- * they are (src/marshal/buffers.ts): an output token is written into the caller's buffer, or
- * allocated by the package under *_REQ_ALLOCATE_MEMORY and copied out, and SEC_E_BUFFER_TOO_SMALL,
- * SECBUFFER_EXTRA and SECBUFFER_MISSING come back as secur32 set them.
+ * they are (src/marshal/buffers.ts): an output token is written into the caller's buffer, and
+ * SEC_E_BUFFER_TOO_SMALL, SECBUFFER_EXTRA and SECBUFFER_MISSING come back as secur32 set them.
+ *
+ * Under *_REQ_ALLOCATE_MEMORY the provider does the allocating: secur32 gets output buffers of the
+ * package's cbMaxToken without the flag, and the caller gets a fresh buffer of the token's exact size
+ * and *_RET_ALLOCATED_MEMORY, as from Windows. The caller cannot tell the difference; Wine 8's
+ * Kerberos ignores the flag (it answers SEC_E_INCOMPLETE_MESSAGE for a NULL output buffer), and no
+ * package allocation needs a FreeContextBuffer round trip.
  */
-import { AscReq, IscReq, SecStatus, isSuccess } from '@sspkit/core';
+import { AscReq, AscRet, IscReq, IscRet, SecStatus, isSuccess, secBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';
 import { marshalDesc, releaseDesc, unmarshalDesc } from '../marshal/buffers.js';
 import type { MarshalledDesc } from '../marshal/buffers.js';
@@ -35,8 +40,11 @@ interface Leg {
   readonly req: number;
   readonly input: SecBufferDesc | undefined;
   readonly output: SecBufferDesc | undefined;
+  /** cbMaxToken of the package: the size of the output buffers the provider allocates. */
+  readonly maxToken: number;
   /** Runs the native call with the handle/buffer addresses; resolves to the mapped status. */
   readonly call: (a: {
+    req: number;
     cred: bigint | null;
     ctx: bigint | null;
     newCtx: bigint;
@@ -54,7 +62,16 @@ async function leg(native: Native, tables: HandleTables, l: Leg): Promise<LsaMod
   const existing = l.ctx === undefined ? undefined : tables.contexts.get(l.ctx);
   if (l.ctx !== undefined && !existing) return { status: SecStatus.SEC_E_INVALID_HANDLE };
   if (!credEntry && !existing) return { status: SecStatus.SEC_E_INVALID_HANDLE };
-  const allocate = (l.req & (l.side === 'client' ? IscReq.ALLOCATE_MEMORY : AscReq.ALLOCATE_MEMORY)) !== 0;
+  const allocateBit = l.side === 'client' ? IscReq.ALLOCATE_MEMORY : AscReq.ALLOCATE_MEMORY;
+  const allocate = (l.req & allocateBit) !== 0;
+  // The buffers secur32 writes: the caller's own, or ones of cbMaxToken the provider allocates.
+  const outDesc: SecBufferDesc | undefined =
+    allocate && l.output
+      ? {
+          version: l.output.version,
+          buffers: l.output.buffers.map((b) => secBuffer(b.type, new Uint8Array(l.maxToken), b.flags)),
+        }
+      : l.output;
   let input: MarshalledDesc | undefined;
   let output: MarshalledDesc | undefined;
   const fresh: NativeBlock | undefined = existing ? undefined : memory.alloc(Layout.SEC_HANDLE);
@@ -63,8 +80,9 @@ async function leg(native: Native, tables: HandleTables, l: Leg): Promise<LsaMod
   let keep = false;
   try {
     input = l.input ? marshalDesc(memory, l.input, 'in') : undefined;
-    output = l.output ? marshalDesc(memory, l.output, allocate ? 'out-allocate' : 'out') : undefined;
+    output = outDesc ? marshalDesc(memory, outDesc, 'out', l.maxToken) : undefined;
     const s = await l.call({
+      req: l.req & ~allocateBit,
       cred: credEntry?.handle.address ?? null,
       ctx: existing?.handle.address ?? null,
       newCtx: (existing?.handle ?? fresh!).address,
@@ -75,8 +93,18 @@ async function leg(native: Native, tables: HandleTables, l: Leg): Promise<LsaMod
     });
     // Sizes, EXTRA, MISSING and error tokens are meaningful whatever the status: bring them back.
     if (input && l.input) unmarshalDesc(memory, input, l.input);
-    if (output && l.output) unmarshalDesc(memory, output, l.output);
-    const contextAttributes = getUlong(attrs, 0);
+    if (output && outDesc) unmarshalDesc(memory, output, outDesc);
+    if (allocate && l.output && outDesc) {
+      l.output.buffers.forEach((b, i) => {
+        const got = outDesc.buffers[i]!;
+        b.type = got.type;
+        b.flags = got.flags;
+        b.data = Uint8Array.from(got.data);
+        got.data.fill(0);
+      });
+    }
+    const allocatedBit = l.side === 'client' ? IscRet.ALLOCATED_MEMORY : AscRet.ALLOCATED_MEMORY;
+    const contextAttributes = (getUlong(attrs, 0) | (allocate ? allocatedBit : 0)) >>> 0;
     const expirationTime = timeStampOf(expiry);
     if (!continues(s.status)) return { status: s.status, cause: causeOf(legName(l.side), s) };
     if (existing) {
@@ -120,6 +148,7 @@ export function initLeg(
   dataRep: number,
   input: SecBufferDesc | undefined,
   output: SecBufferDesc | undefined,
+  maxToken: number,
 ): Promise<LsaModeContextResult> {
   return leg(native, tables, {
     side: 'client',
@@ -128,6 +157,7 @@ export function initLeg(
     req,
     input,
     output,
+    maxToken,
     call: (a) =>
       offLoop(
         native.secur32.InitializeSecurityContextW,
@@ -135,7 +165,7 @@ export function initLeg(
         a.cred,
         a.ctx,
         target ?? null,
-        req,
+        a.req,
         0,
         dataRep,
         a.input,
@@ -158,6 +188,7 @@ export function acceptLeg(
   dataRep: number,
   input: SecBufferDesc | undefined,
   output: SecBufferDesc | undefined,
+  maxToken: number,
 ): Promise<LsaModeContextResult> {
   return leg(native, tables, {
     side: 'server',
@@ -166,6 +197,7 @@ export function acceptLeg(
     req,
     input,
     output,
+    maxToken,
     call: (a) =>
       offLoop(
         native.secur32.AcceptSecurityContext,
@@ -173,7 +205,7 @@ export function acceptLeg(
         a.cred,
         a.ctx,
         a.input,
-        req,
+        a.req,
         dataRep,
         a.newCtx,
         a.output,

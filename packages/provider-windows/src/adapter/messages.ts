@@ -4,12 +4,49 @@
  * (src/marshal/buffers.ts), READONLY buffers untouched. These are synchronous, as SSPI's are: no
  * per-message call waits on the network.
  */
-import { SecStatus, isSuccess } from '@sspkit/core';
+import { SecBufferType, SecPkgAttr, SecStatus, isReadOnly, isSuccess } from '@sspkit/core';
 import type { Out, SecBufferDesc } from '@sspkit/core';
 import { marshalDesc, releaseDesc, unmarshalDesc } from '../marshal/buffers.js';
 import { getUlong } from '../marshal/memory.js';
 import { causeOf, inline } from './call.js';
-import type { HandleTables, Native } from './state.js';
+import type { CtxEntry, HandleTables, Native } from './state.js';
+
+/**
+ * The context's SecPkgContext_Sizes, read once. Null when the package does not answer (then no
+ * guard applies).
+ */
+function sizesOf(native: Native, entry: CtxEntry): CtxEntry['sizes'] {
+  if (entry.sizes !== undefined) return entry.sizes;
+  const b = native.memory.alloc(16);
+  try {
+    const st = native.secur32.QueryContextAttributesW(entry.handle.address, SecPkgAttr.SIZES, b.address) >>> 0;
+    const v = new DataView(b.bytes.buffer, b.bytes.byteOffset);
+    const sizes =
+      st === SecStatus.SEC_E_OK ? { maxSignature: v.getUint32(4, true), securityTrailer: v.getUint32(12, true) } : null;
+    if (entry.complete) entry.sizes = sizes; // sizes can change until the handshake is done
+    return sizes;
+  } finally {
+    native.memory.free(b);
+  }
+}
+
+/**
+ * MakeSignature and EncryptMessage write the signature or trailer into the caller's TOKEN buffer,
+ * which SSPI requires to be at least cbMaxSignature / cbSecurityTrailer bytes (Microsoft Learn,
+ * MakeSignature, EncryptMessage (General)). Checked here, before secur32 sees the buffer: Wine 8's
+ * Kerberos signs into a 4-byte TOKEN buffer and answers SEC_E_OK, writing past what it was given.
+ */
+function tokenTooSmall(native: Native, entry: CtxEntry, op: Op, desc: SecBufferDesc): string | undefined {
+  if (op !== 'MakeSignature' && op !== 'EncryptMessage') return undefined;
+  const token = desc.buffers.find((b) => b.type === SecBufferType.TOKEN && !isReadOnly(b));
+  if (!token) return undefined; // secur32 answers a missing TOKEN itself (SEC_E_INVALID_TOKEN)
+  const sizes = sizesOf(native, entry);
+  if (!sizes) return undefined;
+  const need = op === 'MakeSignature' ? sizes.maxSignature : sizes.securityTrailer;
+  return token.data.length < need
+    ? `${op}: the TOKEN buffer has ${token.data.length} bytes, ${need} needed`
+    : undefined;
+}
 
 type Op = 'MakeSignature' | 'VerifySignature' | 'EncryptMessage' | 'DecryptMessage' | 'CompleteAuthToken';
 
@@ -29,6 +66,11 @@ function perMessage(
 ): number {
   const entry = tables.contexts.get(h);
   if (!entry) return SecStatus.SEC_E_INVALID_HANDLE;
+  const small = tokenTooSmall(native, entry, op, desc);
+  if (small !== undefined) {
+    entry.lastFailure = new Error(small);
+    return SecStatus.SEC_E_BUFFER_TOO_SMALL;
+  }
   const { memory } = native;
   const m = marshalDesc(memory, desc, 'in');
   const qopBlock = memory.alloc(4);

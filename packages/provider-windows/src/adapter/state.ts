@@ -30,6 +30,8 @@ export interface CtxEntry {
   complete: boolean;
   /** Cause of the last failed per-message call (a status note, never message contents). */
   lastFailure: unknown;
+  /** cbMaxSignature and cbSecurityTrailer (SecPkgContext_Sizes), read once the context is complete. */
+  sizes?: { readonly maxSignature: number; readonly securityTrailer: number } | null;
 }
 
 let openNative = 0;

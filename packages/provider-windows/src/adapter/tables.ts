@@ -56,6 +56,8 @@ export function createWindowsPackage(
   let nativeSide: Native | undefined = options.native;
   const n = (): Native => (nativeSide ??= windowsLibrary());
   let info: SecPkgInfo | undefined;
+  // Windows' Kerberos and Negotiate cbMaxToken (48000 since Windows 8) when secur32 has not said.
+  const maxToken = (): number => (info && info.maxToken > 0 ? info.maxToken : 48000);
   const lsa: SecpkgFunctionTable = {
     // Refusing here leaves the package out of the registry (off Windows, or not enumerated by secur32).
     initialize: () => {
@@ -76,9 +78,9 @@ export function createWindowsPackage(
       acquire(n(), tables, windowsName, principal, use, authData),
     freeCredentialsHandle: (h) => freeCredential(n(), tables, num(h)),
     initLsaModeContext: (cred, ctx, target, req, rep, input, output) =>
-      initLeg(n(), tables, opt(cred), opt(ctx), target, req, rep, input, output),
+      initLeg(n(), tables, opt(cred), opt(ctx), target, req, rep, input, output, maxToken()),
     acceptLsaModeContext: (cred, ctx, input, req, rep, output) =>
-      acceptLeg(n(), tables, opt(cred), opt(ctx), req, rep, input, output),
+      acceptLeg(n(), tables, opt(cred), opt(ctx), req, rep, input, output, maxToken()),
     deleteContext: (h) => deleteContext(n(), tables, num(h)),
     queryContextAttributes: (h, attr) => queryAttribute(n(), tables, name, num(h), attr),
   };

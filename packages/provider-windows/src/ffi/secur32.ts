@@ -88,6 +88,8 @@ export interface Advapi32 {
   readonly CloseHandle: Fn<[Ptr]>;
   // HLOCAL LocalFree(HLOCAL hMem)  (kernel32)
   readonly LocalFree: Fn<[Ptr], Ptr>;
+  // BOOL GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCount)  (kernel32)
+  readonly GetProcessHandleCount: Fn<[Ptr, Ptr]>;
   // DWORD GetLastError(void)  (kernel32)
   readonly GetLastError: Fn<[]>;
 }
@@ -178,6 +180,7 @@ export function bindAdvapi32(advapi: LibraryHandle, kernel: LibraryHandle): Adva
     GetCurrentProcess: b(kernel, 'GetCurrentProcess', 'void *', []),
     CloseHandle: b(kernel, 'CloseHandle', 'int', ['void *']),
     LocalFree: b(kernel, 'LocalFree', 'void *', ['void *']),
+    GetProcessHandleCount: b(kernel, 'GetProcessHandleCount', 'int', ['void *', 'uint32_t *']),
     GetLastError: b(kernel, 'GetLastError', 'uint32_t', []),
   } as Advapi32;
 }

@@ -32,8 +32,13 @@ export interface MarshalledDesc {
   readonly role: DescRole;
 }
 
-/** Lays out `desc` in native memory. Free the result with {@link releaseDesc} whatever happens. */
-export function marshalDesc(memory: NativeMemory, desc: SecBufferDesc, role: DescRole): MarshalledDesc {
+/**
+ * Lays out `desc` in native memory. Free the result with {@link releaseDesc} whatever happens.
+ * `reserve`: the native size of each output buffer at least (cbBuffer still says the caller's
+ * size), so a package that writes a whole token into a buffer declared too small (Wine 8's Negotiate
+ * does) writes into memory of ours that nothing else uses, not over another allocation.
+ */
+export function marshalDesc(memory: NativeMemory, desc: SecBufferDesc, role: DescRole, reserve = 0): MarshalledDesc {
   const count = desc.buffers.length;
   const head = memory.alloc(Layout.SEC_BUFFER_DESC);
   const array = count > 0 ? memory.alloc(count * Layout.SEC_BUFFER) : undefined;
@@ -44,7 +49,8 @@ export function marshalDesc(memory: NativeMemory, desc: SecBufferDesc, role: Des
   desc.buffers.forEach((b, i) => {
     const at = i * Layout.SEC_BUFFER;
     const size = role === 'out-allocate' ? 0 : b.data.length;
-    const block = size > 0 ? memory.alloc(size) : undefined;
+    const nativeSize = role === 'out' ? Math.max(size, reserve) : size;
+    const block = nativeSize > 0 ? memory.alloc(nativeSize) : undefined;
     if (block && role === 'in') block.bytes.set(b.data);
     blocks.push(block);
     putUlong(array!, at, size);
