@@ -21,10 +21,9 @@ import {
   readFileSync,
   readdirSync,
 } from 'node:fs';
-import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import type { Plugin } from 'esbuild';
 import { prepareWineEnv, wineBaseEnv, wineVersion } from './env.js';
 import type { WineEnv } from './env.js';
 import { RESULT_ENV } from './win/result.js';
@@ -44,14 +43,6 @@ export function wineAvailable(): WineAvailability {
 /** A Linux path as Windows programs in the prefix see it (Wine maps drive Z: to /). */
 export function toWinPath(path: string): string {
   return `Z:${resolve(path).replaceAll('/', '\\')}`;
-}
-
-/** The `file:` URL Windows Node imports a Linux file by. */
-function toWinFileUrl(path: string): string {
-  return `file:///Z:${resolve(path)
-    .split('/')
-    .map((c) => encodeURIComponent(c))
-    .join('/')}`;
 }
 
 export interface RunOptions {
@@ -75,19 +66,6 @@ export interface RunResult {
   readonly result: unknown;
   /** Wall time of the node.exe run, in ms. */
   readonly ms: number;
-}
-
-/** koffi is not bundled (it loads a .node binary): imports of it go to the environment's Windows build. */
-function koffiToWindowsBuild(env: WineEnv): Plugin {
-  return {
-    name: 'koffi-win32',
-    setup(b) {
-      b.onResolve({ filter: /^koffi$/ }, () => ({
-        path: toWinFileUrl(join(env.koffiDir, 'index.js')),
-        external: true,
-      }));
-    },
-  };
 }
 
 /** A private Wine prefix and the node.exe runs in it; stop() leaves nothing running. */
@@ -120,7 +98,9 @@ export class WineSession {
         target: 'node20',
         sourcemap: 'inline',
         logLevel: 'silent',
-        plugins: [koffiToWindowsBuild(this.env)],
+        // koffi loads a .node binary: not bundled, found at run time through <session>/node_modules,
+        // a link to the environment's koffi with its Windows binary beside it (import or require).
+        external: ['koffi'],
         // CommonJS dependencies bundled into an ES module still call require().
         banner: {
           js: "import { createRequire as __sspkitRequire } from 'node:module'; const require = __sspkitRequire(import.meta.url);",
@@ -252,6 +232,7 @@ export async function startWine(): Promise<WineSession> {
     copyFileSync(join(env.prefix, entry.name), file);
   }
   mkdirSync(join(dir, 'bundles'));
+  symlinkSync(join(env.koffiDir, '..'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'gss-mech-none'), '');
   const session = new WineSession(env, dir, prefix);
   process.once('exit', () => session.stop());

@@ -45,7 +45,11 @@ const ISC_REQ =
 type NativePackage = 'Kerberos' | 'Negotiate-MIT';
 
 /** sspkit's native acceptor (MIT GSSAPI, the lab's keytab), for a Windows initiator. */
-export function nativeAcceptorPeer(lab: Lab, pkg: NativePackage = 'Kerberos'): Promise<LinuxPeer> {
+export function nativeAcceptorPeer(
+  lab: Lab,
+  pkg: NativePackage = 'Kerberos',
+  options: { readonly signFirst?: boolean } = {},
+): Promise<LinuxPeer> {
   return listenForSession(async (conn) => {
     const sspi = await createSspi({ modules: [kerberosModule, negotiateModule] });
     const server = await serverContext(sspi, {
@@ -54,7 +58,7 @@ export function nativeAcceptorPeer(lab: Lab, pkg: NativePackage = 'Kerberos'): P
       requirements: AscReq.CONNECTION,
     });
     try {
-      return await acceptorSession(server, conn, { layout: 'stream' });
+      return await acceptorSession(server, conn, { layout: 'stream', ...options });
     } finally {
       server.dispose();
       conn.close();
@@ -63,7 +67,11 @@ export function nativeAcceptorPeer(lab: Lab, pkg: NativePackage = 'Kerberos'): P
 }
 
 /** sspkit's native initiator (the lab user's TGT), for a Windows acceptor. */
-export function nativeInitiatorPeer(lab: Lab, pkg: NativePackage = 'Kerberos'): Promise<LinuxPeer> {
+export function nativeInitiatorPeer(
+  lab: Lab,
+  pkg: NativePackage = 'Kerberos',
+  options: { readonly signFirst?: boolean } = {},
+): Promise<LinuxPeer> {
   return listenForSession(async (conn) => {
     const sspi = await createSspi({ modules: [kerberosModule, negotiateModule] });
     const client = await clientContext(sspi, {
@@ -73,7 +81,7 @@ export function nativeInitiatorPeer(lab: Lab, pkg: NativePackage = 'Kerberos'): 
       requirements: ISC_REQ,
     });
     try {
-      return await initiatorSession(client, conn, { name: 'sspkit', layout: 'stream' });
+      return await initiatorSession(client, conn, { name: 'sspkit', layout: 'stream', ...options });
     } finally {
       client.dispose();
       conn.close();

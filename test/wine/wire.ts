@@ -9,6 +9,7 @@
  *      (possibly empty) until it is complete; the initiator stops once complete with nothing to send.
  *   2. initiator → sealed(`ping from <name>`); acceptor → sealed(`echo:` + the plaintext).
  *   3. initiator → message, then its signature; acceptor verifies → signature over `ack:` + message.
+ *   (`signFirst`: 3 before 2.)
  *
  * A sealed frame is EncryptMessage's TOKEN, DATA and PADDING joined (for Kerberos, an RFC 4121 wrap
  * token a GSS-API peer unwraps). The opener splits it back at the package's security trailer size
@@ -31,6 +32,12 @@ export interface SessionOptions {
   readonly name: string;
   /** Default 'split' (NTLM); Kerberos and Negotiate over Kerberos need 'stream'. */
   readonly layout?: SealedLayout;
+  /**
+   * Steps 3 before 2 (both sides must agree; gss_peer.py never does): with Kerberos a message one
+   * side cannot open leaves a gap in the other's sequence (RFC 4121 4.2.6), so signatures are
+   * checked first where sealing is known to fail.
+   */
+  readonly signFirst?: boolean;
 }
 
 /** One per-message step as this side saw it. */
@@ -40,6 +47,8 @@ export interface MessageStep {
   readonly status: string;
   /** The plaintext opened or verified, when it was. */
   readonly text?: string;
+  /** seal: the lengths EncryptMessage left in TOKEN, DATA and PADDING (what the peer receives joined). */
+  readonly lengths?: readonly [number, number, number];
 }
 
 /** What one side of a session reports (JSON: a Windows script passes it to writeResult). */
@@ -49,7 +58,7 @@ export interface SessionReport {
   readonly complete: boolean;
   /** Each leg's status name, in order. */
   readonly legs: readonly string[];
-  /** The handshake's failure (status name and message), if it failed. */
+  /** The handshake's failure (status name and message), or why the message steps stopped. */
   readonly error?: string;
   /** The acceptor's authenticated client (QuerySecurityContextToken's user and domain), if known. */
   readonly user?: string;
@@ -77,7 +86,8 @@ function failure(err: unknown): string {
 function seal(ctx: ClientContext | ServerContext, message: Uint8Array, steps: MessageStep[]): Buffer {
   try {
     const sealed = ctx.encrypt(message);
-    steps.push({ step: 'seal', status: 'SEC_E_OK' });
+    const lengths = [sealed.token.length, sealed.data.length, sealed.padding.length] as const;
+    steps.push({ step: 'seal', status: 'SEC_E_OK', lengths });
     return Buffer.concat([sealed.token, sealed.data, sealed.padding]);
   } catch (err) {
     steps.push({ step: 'seal', status: failure(err) });
@@ -156,14 +166,28 @@ export async function initiatorSession(
     return { side: 'initiator', complete: false, legs: legNames(ctx), error: describe(err), messages };
   }
   const layout = options.layout ?? 'split';
-  const ping = bytes(`ping from ${options.name}`);
-  conn.send(seal(ctx, ping, messages));
-  open(ctx, await recv(conn), layout, messages);
-  const signed = bytes(`signed by ${options.name}`);
-  conn.send(signed);
-  conn.send(sign(ctx, signed, messages));
-  verify(ctx, Buffer.concat([bytes('ack:'), signed]), await recv(conn), messages);
-  return { side: 'initiator', complete: true, legs: legNames(ctx), messages };
+  const sealed = async (): Promise<void> => {
+    conn.send(seal(ctx, bytes(`ping from ${options.name}`), messages));
+    open(ctx, await recv(conn), layout, messages);
+  };
+  const signed = async (): Promise<void> => {
+    const message = bytes(`signed by ${options.name}`);
+    conn.send(message);
+    conn.send(sign(ctx, message, messages));
+    verify(ctx, Buffer.concat([bytes('ack:'), message]), await recv(conn), messages);
+  };
+  const error = await messagePhase(options.signFirst === true ? [signed, sealed] : [sealed, signed]);
+  return { side: 'initiator', complete: true, legs: legNames(ctx), ...(error ? { error } : {}), messages };
+}
+
+/** Runs the message steps in order; a dropped connection ends them, reported (the handshake stands). */
+async function messagePhase(steps: Array<() => Promise<void>>): Promise<string | undefined> {
+  try {
+    for (const step of steps) await step();
+    return undefined;
+  } catch (err) {
+    return describe(err);
+  }
 }
 
 /** The acceptor's side of the session (see the file comment). */
@@ -185,12 +209,18 @@ export async function acceptorSession(
     return { side: 'acceptor', complete: false, legs: legNames(ctx), error: describe(err), messages };
   }
   const layout = options.layout ?? 'split';
-  const ping = open(ctx, await recv(conn), layout, messages);
-  conn.send(seal(ctx, Buffer.concat([bytes('echo:'), ping ?? Buffer.alloc(0)]), messages));
-  const signed = await recv(conn);
-  verify(ctx, signed, await recv(conn), messages);
-  conn.send(sign(ctx, Buffer.concat([bytes('ack:'), signed]), messages));
-  return { side: 'acceptor', complete: true, legs: legNames(ctx), ...clientUser(ctx), messages };
+  const sealed = async (): Promise<void> => {
+    const ping = open(ctx, await recv(conn), layout, messages);
+    conn.send(seal(ctx, Buffer.concat([bytes('echo:'), ping ?? Buffer.alloc(0)]), messages));
+  };
+  const signed = async (): Promise<void> => {
+    const message = await recv(conn);
+    verify(ctx, message, await recv(conn), messages);
+    conn.send(sign(ctx, Buffer.concat([bytes('ack:'), message]), messages));
+  };
+  const error = await messagePhase(options.signFirst === true ? [signed, sealed] : [sealed, signed]);
+  const user = clientUser(ctx);
+  return { side: 'acceptor', complete: true, legs: legNames(ctx), ...user, ...(error ? { error } : {}), messages };
 }
 
 function clientUser(ctx: ServerContext): { user?: string; domain?: string } {
