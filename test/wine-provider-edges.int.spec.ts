@@ -55,6 +55,12 @@ describe.skipIf(!available.ok)('the Windows provider under Wine: edge cases and 
       // Wine 8 defect: Kerberos DecryptMessage takes no SECBUFFER_STREAM (Windows does).
       stream: { status: 'SEC_E_INVALID_TOKEN', data: '', insideStream: false },
       bogusHandle: 'SEC_E_INVALID_HANDLE',
+      // Wine 8 stubs: Impersonate/RevertSecurityContext on a Kerberos server context.
+      impersonate: {
+        handshake: ['SEC_I_CONTINUE_NEEDED', 'SEC_E_OK'],
+        impersonate: 'SEC_E_UNSUPPORTED_FUNCTION',
+        revert: 'SEC_E_UNSUPPORTED_FUNCTION',
+      },
       liveHandles: 0,
       dispatcherHandles: 0,
     });

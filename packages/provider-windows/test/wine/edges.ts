@@ -157,6 +157,57 @@ await main(async () => {
   const user = (await pkg.module.spUserModeInitialize!(0x10000)).tables[0]!;
   out['bogusHandle'] = statusName(user.makeSignature!(12345, 0, secBufferDesc(secBuffer(SecBufferType.TOKEN)), 0));
 
+  // ImpersonateSecurityContext / RevertSecurityContext for real, on the package's own handles.
+  const lsa = (await pkg.module.spLsaModeInitialize(0x10000)).tables[0]!;
+  // The provider's Initialize reads secur32's package list only; it uses neither argument.
+  lsa.initialize!(1, { version: 1, machineState: 0, setupMode: 0, domainName: '', dnsDomainName: '' }, {} as never);
+  const pc = await lsa.acquireCredentialsHandle!(
+    undefined,
+    SecPkgCred.OUTBOUND,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  );
+  const ps = await lsa.acquireCredentialsHandle!(
+    undefined,
+    SecPkgCred.INBOUND,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  );
+  const o1 = secBuffer(SecBufferType.TOKEN, new Uint8Array(12000));
+  const i1 = await lsa.initLsaModeContext!(
+    pc.credentialHandle,
+    undefined,
+    target,
+    CLIENT_REQ,
+    0x10,
+    undefined,
+    secBufferDesc(o1),
+  );
+  const o2 = secBuffer(SecBufferType.TOKEN, new Uint8Array(12000));
+  const a1 = await lsa.acceptLsaModeContext!(
+    ps.credentialHandle,
+    undefined,
+    secBufferDesc(secBuffer(SecBufferType.TOKEN, Uint8Array.from(o1.data))),
+    SERVER_REQ,
+    0x10,
+    secBufferDesc(o2),
+  );
+  const serverHandle = Number(a1.newContextHandle ?? 0);
+  const imp = pkg.impersonate(serverHandle);
+  out['impersonate'] = {
+    handshake: [statusName(i1.status), statusName(a1.status)],
+    impersonate: statusName(imp.status),
+    revert: statusName(pkg.revert(serverHandle)),
+  };
+  if (i1.newContextHandle !== undefined) lsa.deleteContext!(i1.newContextHandle);
+  if (a1.newContextHandle !== undefined) lsa.deleteContext!(a1.newContextHandle);
+  if (pc.credentialHandle !== undefined) lsa.freeCredentialsHandle!(pc.credentialHandle);
+  if (ps.credentialHandle !== undefined) lsa.freeCredentialsHandle!(ps.credentialHandle);
+
   sspi.deleteSecurityContext(hs.client);
   sspi.deleteSecurityContext(hs.server);
   sspi.freeCredentialsHandle(c);
