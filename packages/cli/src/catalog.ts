@@ -52,7 +52,7 @@ export const DEMO = { user: 'alice', password: 'alice-password', domain: 'MOCK',
  * elsewhere sspkit's keep their names and the Windows ones are listed as Windows-<name>, not offered
  * (packages/provider-windows/README.md, "Names").
  */
-export function namingPolicy(): NamingPolicy {
+function namingPolicy(): NamingPolicy {
   return windowsAvailable().available ? 'windows' : 'prefixed';
 }
 
