@@ -49,7 +49,6 @@ describe.skipIf(!available.ok)('Kerberos between Wine’s secur32 and Linux', ()
       env: {
         ...wineKerberosEnv(lab!, wine!),
         SSPKIT_LAYOUT: 'split',
-        SSPKIT_CALLER_SIZED: '1',
         SSPKIT_MIN_TRAILER: '64',
         ...extra,
       },
@@ -143,18 +142,6 @@ describe.skipIf(!available.ok)('Kerberos between Wine’s secur32 and Linux', ()
       ]);
       expect(await peer.peer.exited).toBe(1);
       expect(peer.peer.stderr()).toContain(SEALING_UNDER_WINE);
-    } finally {
-      peer.close();
-    }
-  });
-
-  it('under Wine 8, InitializeSecurityContext with ISC_REQ_ALLOCATE_MEMORY answers SEC_E_INCOMPLETE_MESSAGE', async () => {
-    // What the convenience layer asks for by default; hence SSPKIT_CALLER_SIZED in the runs above.
-    // When this passes no more, drop the workaround there.
-    const peer = await nativeAcceptorPeer(lab!);
-    try {
-      const r = await windows('initiator', peer.port, { SSPKIT_CALLER_SIZED: '0' });
-      expect(r.result).toMatchObject({ complete: false, legs: ['SEC_E_INCOMPLETE_MESSAGE'], liveHandles: 0 });
     } finally {
       peer.close();
     }

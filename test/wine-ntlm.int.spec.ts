@@ -81,7 +81,7 @@ describe.skipIf(missing !== null)('NTLM between Wine’s secur32 and sspkit’s 
   }
 
   it('sspkit’s client authenticates to the Windows acceptor (ntlm_auth and the private winbindd)', async () => {
-    const { run, windows, linux } = await windowsAcceptor({ ...winbind!.env, SSPKIT_CALLER_SIZED: '1' });
+    const { run, windows, linux } = await windowsAcceptor({ ...winbind!.env });
     expect(run.code, run.stderr).toBe(0);
     expect(windows).toMatchObject({ complete: true, legs: ['SEC_I_CONTINUE_NEEDED', 'SEC_E_OK'], liveHandles: 0 });
     expect(linux).toMatchObject({ complete: true, legs: ['SEC_I_CONTINUE_NEEDED', 'SEC_E_OK'] });
@@ -101,14 +101,5 @@ describe.skipIf(missing !== null)('NTLM between Wine’s secur32 and sspkit’s 
       { step: 'sign', status: 'SEC_E_OK' },
       { step: 'verify', status: 'SEC_E_CONTEXT_EXPIRED' },
     ]);
-  });
-
-  it('Wine 8 defect: its NTLM acceptor ignores ASC_REQ_ALLOCATE_MEMORY and writes through NULL', async () => {
-    // What the convenience layer asks for by default. When this passes no more, Wine (or the
-    // provider, by giving secur32 caller-sized buffers) has fixed it: drop SSPKIT_CALLER_SIZED above.
-    const { run, windows, linux } = await windowsAcceptor({ ...winbind!.env });
-    expect(run.stderr).toContain('Unhandled page fault on write access to 0000000000000000');
-    expect(windows).toBeUndefined();
-    expect(linux).toMatchObject({ complete: false, legs: ['SEC_I_CONTINUE_NEEDED'] });
   });
 });
