@@ -4,27 +4,15 @@
  *
  *   session.ts <initiator|acceptor> <package> <port> [target]
  *
- * Env: SSPKIT_LAYOUT (`split` or `stream`, how sealed frames are opened); SSPKIT_SIGN_FIRST=1 (wire.ts); SSPKIT_CALLER_SIZED=1 to
- * give AcceptSecurityContext a caller-sized output buffer instead of ASC_REQ_ALLOCATE_MEMORY (which
- * the convenience layer always asks for, and Wine 8's NTLM acceptor ignores, then writes the token
- * through the NULL pointer: the process dies; Wine's Kerberos initiator answers
- * SEC_E_INCOMPLETE_MESSAGE); SSPKIT_MIN_TRAILER=N to size EncryptMessage's token at least N bytes
- * (Wine 8's Kerberos reports a cbSecurityTrailer of 49 and then wants 64); and for an explicit
+ * Env: SSPKIT_LAYOUT (`split` or `stream`, how sealed frames are opened); SSPKIT_SIGN_FIRST=1
+ * (wire.ts); SSPKIT_MIN_TRAILER=N to size EncryptMessage's token at least N bytes (Wine 8's Kerberos
+ * reports a cbSecurityTrailer it then finds too small); and for an explicit
  * identity SSPKIT_USER, SSPKIT_DOMAIN, SSPKIT_PASSWORD (otherwise the logon session's credentials:
  * Wine's Kerberos takes the TGT in KRB5CCNAME as initiator and the keytab in KRB5_KTNAME as acceptor).
  * The result (writeResult) is the session's report, or `{ error }` when the session could not start.
  */
-import {
-  AscReq,
-  IscReq,
-  Registry,
-  SecBufferType,
-  SecPkgAttr,
-  SspiDispatcher,
-  clientContext,
-  serverContext,
-} from '@sspkit/core';
-import type { CtxtHandle, SecBufferDesc, SecPkgContextSizes } from '@sspkit/core';
+import { IscReq, Registry, SecPkgAttr, SspiDispatcher, clientContext, serverContext } from '@sspkit/core';
+import type { CtxtHandle, SecPkgContextSizes } from '@sspkit/core';
 import { liveHandleCount, windowsPackages } from '@sspkit/provider-windows';
 import { connectFramed } from '../../native/framing.js';
 import { acceptorSession, initiatorSession } from '../wire.js';
@@ -58,7 +46,6 @@ async function run(): Promise<SessionReport> {
     }
   }
   const sspi = new SspiDispatcher(registry);
-  if (process.env['SSPKIT_CALLER_SIZED'] === '1') callerSizedAccept(sspi, pkg!);
   const minTrailer = Number(process.env['SSPKIT_MIN_TRAILER'] ?? '0');
   if (minTrailer > 0) atLeastTrailer(sspi, minTrailer);
   const conn = await connectFramed(Number(port), false);
@@ -85,26 +72,6 @@ async function run(): Promise<SessionReport> {
   } finally {
     conn.close();
   }
-}
-
-/** AcceptSecurityContext with an output token of the package's cbMaxToken, never ASC_REQ_ALLOCATE_MEMORY. */
-function callerSizedAccept(sspi: SspiDispatcher, name: string): void {
-  const info = sspi.enumerateSecurityPackages().packages.find((p) => p.name === name);
-  const maxToken = info?.maxToken ?? 12000;
-  const accept = sspi.acceptSecurityContext.bind(sspi);
-  const size = (desc: SecBufferDesc | undefined): void => {
-    for (const b of desc?.buffers ?? [])
-      if (b.type === SecBufferType.TOKEN && b.data.length === 0) b.data = new Uint8Array(maxToken);
-  };
-  sspi.acceptSecurityContext = (params) => {
-    size(params.output);
-    return accept({ ...params, contextReq: params.contextReq & ~AscReq.ALLOCATE_MEMORY });
-  };
-  const initialize = sspi.initializeSecurityContext.bind(sspi);
-  sspi.initializeSecurityContext = (params) => {
-    size(params.output);
-    return initialize({ ...params, contextReq: params.contextReq & ~IscReq.ALLOCATE_MEMORY });
-  };
 }
 
 /** SECPKG_ATTR_SIZES with cbSecurityTrailer raised to `min` (what the convenience layer sizes TOKEN by). */
