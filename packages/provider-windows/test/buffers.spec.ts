@@ -86,8 +86,7 @@ describe('SecBufferDesc marshalling (sspi.h layout, x64)', () => {
   });
 
   it('reserves cbMaxToken of native memory behind a small output buffer, still declaring the caller’s size', () => {
-    // Wine 8's Negotiate writes a whole token into a 1-byte output buffer; without the reserve that
-    // overran the allocation and crashed the process later (a page fault in the conformance run).
+    // Defence in depth: a package writing more than cbBuffer would write into memory of ours.
     const mem = new FakeMemory();
     const desc = secBufferDesc(secBuffer(SecBufferType.TOKEN, new Uint8Array(1)));
     const m = marshalDesc(mem, desc, 'out', 12000);

@@ -5,9 +5,10 @@
  *
  * Under *_REQ_ALLOCATE_MEMORY the provider does the allocating: secur32 gets output buffers of the
  * package's cbMaxToken without the flag, and the caller gets a fresh buffer of the token's exact size
- * and *_RET_ALLOCATED_MEMORY, as from Windows. The caller cannot tell the difference; Wine 8's
- * Kerberos ignores the flag (it answers SEC_E_INCOMPLETE_MESSAGE for a NULL output buffer), and no
- * package allocation needs a FreeContextBuffer round trip.
+ * and *_RET_ALLOCATED_MEMORY, as from Windows. The caller cannot tell the difference, and no package
+ * allocation needs a FreeContextBuffer round trip. Wine 8 ignores the flag: its Kerberos answers
+ * SEC_E_INCOMPLETE_MESSAGE for the NULL output buffer, its Negotiate and NTLM acceptor write through
+ * the NULL pointer (the process dies of a page fault).
  */
 import { AscReq, AscRet, IscReq, IscRet, SecStatus, isSuccess, secBuffer } from '@sspkit/core';
 import type { LsaModeContextResult, SecBufferDesc } from '@sspkit/core';

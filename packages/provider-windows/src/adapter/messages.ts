@@ -34,7 +34,7 @@ function sizesOf(native: Native, entry: CtxEntry): CtxEntry['sizes'] {
  * MakeSignature and EncryptMessage write the signature or trailer into the caller's TOKEN buffer,
  * which SSPI requires to be at least cbMaxSignature / cbSecurityTrailer bytes (Microsoft Learn,
  * MakeSignature, EncryptMessage (General)). Checked here, before secur32 sees the buffer: Wine 8's
- * Kerberos signs into a 4-byte TOKEN buffer and answers SEC_E_OK, writing past what it was given.
+ * Kerberos answers SEC_E_OK for a 4-byte TOKEN buffer, where its signature is 28 bytes.
  */
 function tokenTooSmall(native: Native, entry: CtxEntry, op: Op, desc: SecBufferDesc): string | undefined {
   if (op !== 'MakeSignature' && op !== 'EncryptMessage') return undefined;

@@ -35,8 +35,8 @@ export interface MarshalledDesc {
 /**
  * Lays out `desc` in native memory. Free the result with {@link releaseDesc} whatever happens.
  * `reserve`: the native size of each output buffer at least (cbBuffer still says the caller's
- * size), so a package that writes a whole token into a buffer declared too small (Wine 8's Negotiate
- * does) writes into memory of ours that nothing else uses, not over another allocation.
+ * size). Defence in depth: a package that wrote more than cbBuffer would write into memory of ours
+ * that nothing else uses, not over another allocation. No package has been seen to do so.
  */
 export function marshalDesc(memory: NativeMemory, desc: SecBufferDesc, role: DescRole, reserve = 0): MarshalledDesc {
   const count = desc.buffers.length;
