@@ -13,10 +13,12 @@ PACKAGES=(
   sasl2-bin libsasl2-modules                              # Cyrus SASL DIGEST-MD5 peer
   gcc libkrb5-dev                                         # C drivers the benchmarks compile (gss-ntlmssp, MIT krb5)
   redis-server                                            # @sspkit/store-redis: shared replay state (started by the tests)
+  libnss-wrapper                                          # Wine's NTLM acceptor: ntlm_auth finds a private winbindd
 )
 # Installed with their recommended packages, as the recipe the tests follow was measured with.
 WITH_RECOMMENDS=(
   samba samba-ad-provision samba-dsdb-modules winbind     # throwaway Samba AD DC: tickets with a real PAC (logon info)
+  wine64                                                  # Windows Node under Wine (its `wine` command is a recommend)
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }

@@ -10,6 +10,15 @@ import { MemoryUserStore, createDigestModule } from '@sspkit/digest';
 import { createNegotiateModule } from '@sspkit/negotiate';
 import { AscReq, IscReq } from '@sspkit/core';
 import { isAvailable, kerberosModule, negotiateModule } from '@sspkit/provider-native';
+import {
+  MAPPED_PACKAGES,
+  createWindowsPackage,
+  isAvailable as windowsAvailable,
+  renamePackage,
+  sspkitPackageName,
+  systemPackageName,
+} from '@sspkit/provider-windows';
+import type { NamingPolicy } from '@sspkit/provider-windows';
 
 /** What `handshake` was told on the command line. */
 export interface HandshakeInputs {
@@ -19,9 +28,13 @@ export interface HandshakeInputs {
   target?: string;
 }
 
+/** Which implementation is behind a package name (`sspkit packages` shows it). */
+export type Provider = 'sspkit' | 'mit-gssapi' | 'windows';
+
 /** A package the CLI can load, plus its handshake profile. */
 export interface CatalogEntry {
   readonly name: string;
+  readonly provider: Provider;
   readonly load: () => Promise<SecurityPackageModule | undefined>;
   /** Client and server AcquireCredentialsHandle auth data for a handshake with both ends here. */
   readonly credentials: (inputs: HandshakeInputs) => { client?: AuthData; server?: AuthData; target: string };
@@ -33,10 +46,54 @@ export interface CatalogEntry {
 /** Embedded demo defaults: the Mock's own test user. */
 export const DEMO = { user: 'alice', password: 'alice-password', domain: 'MOCK', target: 'host/sspkit.demo' } as const;
 
-export function catalog(): CatalogEntry[] {
+/**
+ * Where Windows' own packages are usable (secur32.dll through koffi), they take their Windows names
+ * and every one of sspkit's is offered as sspkit-<name> (sspkit-NTLM, sspkit-Negotiate, sspkit-Mock...);
+ * elsewhere sspkit's keep their names and the Windows ones are listed as Windows-<name>, not offered
+ * (packages/provider-windows/README.md, "Names").
+ */
+function namingPolicy(): NamingPolicy {
+  return windowsAvailable().available ? 'windows' : 'prefixed';
+}
+
+export function catalog(policy: NamingPolicy = namingPolicy()): CatalogEntry[] {
+  const ours = (entry: CatalogEntry): CatalogEntry => {
+    const name = sspkitPackageName(entry.name, policy);
+    if (name === entry.name) return entry;
+    return {
+      ...entry,
+      name,
+      load: async () => {
+        const m = await entry.load();
+        return m && renamePackage(m, [name]);
+      },
+    };
+  };
+  return [...sspkitEntries().map(ours), ...windowsEntries(policy)];
+}
+
+/** Windows' packages: the current user's logon by default, or --user/--password/--domain. */
+function windowsEntries(policy: NamingPolicy): CatalogEntry[] {
+  return MAPPED_PACKAGES.map((windowsName): CatalogEntry => ({
+    name: systemPackageName(windowsName, policy),
+    provider: 'windows',
+    load: async () => {
+      const a = windowsAvailable();
+      if (!a.available) throw new Error(a.reason);
+      return createWindowsPackage(windowsName, { naming: policy }).module;
+    },
+    credentials: (i) => ({
+      ...(i.user !== undefined ? { client: { user: i.user, domain: i.domain ?? '', password: i.password ?? '' } } : {}),
+      target: i.target ?? 'HTTP/localhost',
+    }),
+  }));
+}
+
+function sspkitEntries(): CatalogEntry[] {
   return [
     {
       name: 'Mock',
+      provider: 'sspkit',
       load: async () => new MockPackage().module,
       credentials: (i) => ({
         client: { user: i.user ?? DEMO.user, domain: i.domain ?? DEMO.domain, password: i.password ?? DEMO.password },
@@ -45,6 +102,7 @@ export function catalog(): CatalogEntry[] {
     },
     {
       name: 'NTLM',
+      provider: 'sspkit',
       // The acceptor's accounts are the one user given on the command line (or the demo user).
       // Client and server run in this one process, which is the reflection pattern NTLM refuses
       // by default: the demo opts out.
@@ -62,6 +120,7 @@ export function catalog(): CatalogEntry[] {
     },
     {
       name: 'Negotiate',
+      provider: 'sspkit',
       // Pure TypeScript: it composes Kerberos (when the native binding and a lab are there) and NTLM.
       load: async () => createNegotiateModule(),
       credentials: (i) => {
@@ -85,6 +144,7 @@ export function catalog(): CatalogEntry[] {
     },
     ...(['Kerberos', 'Negotiate-MIT'] as const).map((name): CatalogEntry => ({
       name,
+      provider: 'mit-gssapi',
       // Not offered (with the reason) where libgssapi_krb5 or koffi is missing.
       load: async () => {
         const a = isAvailable();
@@ -101,6 +161,7 @@ export function catalog(): CatalogEntry[] {
     })),
     {
       name: 'Digest',
+      provider: 'sspkit',
       // HTTP mode (RFC 7616): the server challenges first, and verifies through CompleteAuthToken.
       load: async () => createDigestModule(),
       clientReq: IscReq.HTTP,

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SecStatus } from '@sspkit/core';
-import { handshakeCommand, loadSspi, packagesCommand, parseStatus, statusCommand } from '@sspkit/cli';
+import { NtStatus, SecStatus } from '@sspkit/core';
+import { catalog, handshakeCommand, loadSspi, packagesCommand, parseStatus, statusCommand } from '@sspkit/cli';
 import type { HandshakeJson, PackageJson, StatusJson } from '@sspkit/cli';
 
 function capture(): { write: (s: string) => void; text: () => string } {
@@ -38,7 +38,7 @@ describe('sspkit status', () => {
       success: true,
       severity: 'informational',
     });
-    expect(list).toHaveLength(Object.keys(SecStatus).length + 1);
+    expect(list).toHaveLength(Object.keys(SecStatus).length + Object.keys(NtStatus).length - 1);
     expect(statusCommand('SEC_E_BOGUS', {}, capture().write)).toBe(2);
   });
 });
@@ -51,6 +51,40 @@ describe('sspkit packages', () => {
     const mock = packages.find((p) => p.name === 'Mock')!;
     expect(mock.capabilityNames).toContain('INTEGRITY');
     expect(packages.map((p) => p.name)).toContain('NTLM');
+  });
+
+  it('says which implementation each name is, and off Windows lists Windows’ packages as not offered', async () => {
+    const out = capture();
+    const loaded = await loadSspi();
+    expect(packagesCommand(loaded, { json: true }, out.write)).toBe(0);
+    const { packages, unavailable } = JSON.parse(out.text()) as {
+      packages: PackageJson[];
+      unavailable: { name: string; reason: string }[];
+    };
+    expect(packages.find((p) => p.name === 'NTLM')?.provider).toBe('sspkit');
+    expect(packages.find((p) => p.name === 'Mock')?.provider).toBe('sspkit');
+    if (process.platform !== 'win32') {
+      expect(unavailable.filter((u) => u.name.startsWith('Windows-')).map((u) => u.name)).toEqual([
+        'Windows-Negotiate',
+        'Windows-Kerberos',
+        'Windows-NTLM',
+        'Windows-WDigest',
+      ]);
+      const text = capture();
+      packagesCommand(loaded, {}, text.write);
+      expect(text.text()).toMatch(/Name\s+Provider/);
+      expect(text.text()).toContain('(Windows-NTLM not offered: secur32.dll exists only on Windows');
+    }
+  });
+
+  it('under the Windows naming policy offers sspkit’s own packages as sspkit-<name>', () => {
+    const names = catalog('windows').map((e) => `${e.name}:${e.provider}`);
+    expect(names).toEqual(
+      expect.arrayContaining(['sspkit-NTLM:sspkit', 'sspkit-Negotiate:sspkit', 'NTLM:windows', 'Negotiate:windows']),
+    );
+    expect(names).toContain('Kerberos:windows');
+    expect(names).toContain('sspkit-Kerberos:mit-gssapi');
+    expect(new Set(catalog('windows').map((e) => e.name.toLowerCase())).size).toBe(names.length);
   });
 });
 

@@ -105,8 +105,18 @@ const meanings: Readonly<Record<SecStatusName, string>> = {
 
 const ntMeanings: Readonly<Record<keyof typeof NtStatus, string>> = {
   STATUS_SUCCESS: 'The operation succeeded (NTSTATUS).',
+  STATUS_UNSUCCESSFUL: 'The operation failed, with no more precise reason (NTSTATUS).',
+  STATUS_NOT_IMPLEMENTED: 'The requested operation is not implemented (NTSTATUS).',
+  STATUS_INVALID_HANDLE: 'An invalid handle was specified (NTSTATUS).',
+  STATUS_INVALID_PARAMETER: 'An invalid parameter was passed (NTSTATUS).',
+  STATUS_NO_MEMORY: 'Not enough virtual memory or paging file quota (NTSTATUS).',
+  STATUS_ACCESS_DENIED: 'Access was denied (NTSTATUS).',
+  STATUS_BUFFER_TOO_SMALL: 'The buffer is too small to contain the entry (NTSTATUS).',
+  STATUS_NO_SUCH_USER: 'The specified account does not exist (NTSTATUS).',
+  STATUS_WRONG_PASSWORD: 'The password is wrong (NTSTATUS).',
   STATUS_LOGON_FAILURE:
     'Unknown user name or bad password (NTSTATUS; Digest ASC returns it once the context is complete).',
+  STATUS_NOT_SUPPORTED: 'The request is not supported (NTSTATUS).',
 };
 
 /** A status described for people: its value, name, meaning and whether it counts as success. */

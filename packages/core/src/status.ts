@@ -108,10 +108,24 @@ export const SecStatusAlias = {
   SEC_E_NOT_SUPPORTED: SecStatus.SEC_E_UNSUPPORTED_FUNCTION,
 } as const;
 
-/** NTSTATUS values that SSP/AP packages return where Microsoft documents it (e.g. AcceptSecurityContext (Digest)). */
+/**
+ * NTSTATUS values (ntstatus.h) that SSP/AP packages return where Microsoft documents it (e.g.
+ * AcceptSecurityContext (Digest)), and those an SSPI implementation leaks in place of a SECURITY_STATUS
+ * (Wine's secur32 does; @sspkit/provider-windows maps them to the closest SEC_E value).
+ */
 export const NtStatus = {
   STATUS_SUCCESS: 0x00000000,
+  STATUS_UNSUCCESSFUL: 0xc0000001,
+  STATUS_NOT_IMPLEMENTED: 0xc0000002,
+  STATUS_INVALID_HANDLE: 0xc0000008,
+  STATUS_INVALID_PARAMETER: 0xc000000d,
+  STATUS_NO_MEMORY: 0xc0000017,
+  STATUS_ACCESS_DENIED: 0xc0000022,
+  STATUS_BUFFER_TOO_SMALL: 0xc0000023,
+  STATUS_NO_SUCH_USER: 0xc0000064,
+  STATUS_WRONG_PASSWORD: 0xc000006a,
   STATUS_LOGON_FAILURE: 0xc000006d,
+  STATUS_NOT_SUPPORTED: 0xc00000bb,
 } as const;
 
 export type SecStatusName = keyof typeof SecStatus;

@@ -5,6 +5,8 @@ import type { LoadedSspi } from '../load.js';
 /** The `--json` shape of one package (stable). */
 export interface PackageJson {
   name: string;
+  /** Which implementation: sspkit's TypeScript, MIT GSSAPI through koffi, Windows' secur32, or a --module. */
+  provider: string;
   comment: string;
   version: number;
   rpcId: number;
@@ -16,8 +18,10 @@ export interface PackageJson {
 /** `sspkit packages [--json]`: EnumerateSecurityPackages, capabilities decoded. */
 export function packagesCommand(loaded: LoadedSspi, options: { json?: boolean }, write: (s: string) => void): number {
   const { packages } = loaded.sspi.enumerateSecurityPackages();
+  const providers = new Map(loaded.entries.map((e) => [e.name.toLowerCase(), e.provider]));
   const rows: PackageJson[] = packages.map((p) => ({
     name: p.name,
+    provider: providers.get(p.name.toLowerCase()) ?? 'module',
     comment: p.comment,
     version: p.version,
     rpcId: p.rpcId,
@@ -31,9 +35,10 @@ export function packagesCommand(loaded: LoadedSspi, options: { json?: boolean },
   }
   write(
     table(
-      ['Name', 'Version', 'MaxToken', 'RPCID', 'Capabilities', 'Comment'],
+      ['Name', 'Provider', 'Version', 'MaxToken', 'RPCID', 'Capabilities', 'Comment'],
       rows.map((r) => [
         r.name,
+        r.provider,
         String(r.version),
         String(r.maxToken),
         r.rpcId === 0xffff ? 'none' : String(r.rpcId),
