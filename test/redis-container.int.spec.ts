@@ -41,8 +41,8 @@ describe.skipIf(!available)('bindRedisStores', () => {
     const replay2 = await two.getAsync<ReplayStore>(SSPKIT.ReplayStore);
     clients.push(await one.getAsync(SSPKIT.RedisClient), await two.getAsync(SSPKIT.RedisClient));
     expect(replay1).toBeInstanceOf(RedisReplayStore);
-    // Retained past the accept window (default 10 min): presentable only after this Redis began recording.
-    const retain = Date.now() + 660_000;
+    // Retained past the accept window (default 20 min): presentable only after this Redis began recording.
+    const retain = Date.now() + 1_260_000;
     expect(await replay1.recordOnce('authenticator', retain)).toBe('fresh');
     expect(await replay2.recordOnce('authenticator', retain)).toBe('replay');
     const counts = await one.getAsync<NonceCountStore>(SSPKIT.NonceCountStore);

@@ -149,9 +149,11 @@ export async function initSecContext(options: {
   }
   try {
     retain(inputData, cb);
+    // Kept before gss_release_buffer, which writes its own minor code (0) into the same slot.
+    const minorCode = Buffer.from(minor);
     if (isGssError(major)) dropDescAt(lib, minorAt, output, outputAt);
     const phase = options.input === null || options.input.length === 0 ? undefined : 'received-token';
-    check(lib, 'gss_init_sec_context', major, minor, mechOid(lib, options.mech), phase, 'initiator');
+    check(lib, 'gss_init_sec_context', major, minorCode, mechOid(lib, options.mech), phase, 'initiator');
     return {
       output: takeDescAt(lib, minorAt, output, outputAt),
       continueNeeded: (major & GssSupplementary.CONTINUE_NEEDED) !== 0,
@@ -386,8 +388,9 @@ export function exportSecContext(ctx: NativeHandle): Buffer {
   ctxIo.writeBigUInt64LE(ctx.ptr, 0);
   const major = lib.gss.gss_export_sec_context(minor, ctxIo, token);
   if (isGssError(major)) {
+    const minorCode = Buffer.from(minor);
     dropBufferDesc(lib, minor, token);
-    check(lib, 'gss_export_sec_context', major, minor);
+    check(lib, 'gss_export_sec_context', major, minorCode);
   }
   if (readPtr(ctxIo) === 0n) ctx.detach();
   return takeBufferDesc(lib, minor, token);
