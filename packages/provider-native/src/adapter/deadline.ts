@@ -110,7 +110,7 @@ export async function withKdcDeadline<T>(
 }
 
 /** Longest stretch, in ms, that inline legs may run without letting timers and I/O in. */
-const TURN_BUDGET_MS = 4;
+const TURN_BUDGET_MS = 2;
 let turnStart = performance.now();
 let armed = false;
 
