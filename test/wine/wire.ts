@@ -38,6 +38,13 @@ export interface SessionOptions {
    * checked first where sealing is known to fail.
    */
   readonly signFirst?: boolean;
+  /**
+   * How this side joins EncryptMessage's buffers into a sealed frame: TOKEN ‖ DATA ‖ PADDING (the
+   * default: the Windows in-place layout, an RFC 4121 wrap token) or DATA ‖ TOKEN (`data-first`:
+   * Wine 8's Kerberos makes one gss_wrap token and hands its first DATA-length bytes back as DATA and
+   * the rest as TOKEN, so only this order is a wrap token; see test/wine/README.md).
+   */
+  readonly join?: 'token-first' | 'data-first';
 }
 
 /** One per-message step as this side saw it. */
@@ -83,11 +90,17 @@ function failure(err: unknown): string {
   throw err;
 }
 
-function seal(ctx: ClientContext | ServerContext, message: Uint8Array, steps: MessageStep[]): Buffer {
+function seal(
+  ctx: ClientContext | ServerContext,
+  message: Uint8Array,
+  steps: MessageStep[],
+  join: SessionOptions['join'] = 'token-first',
+): Buffer {
   try {
     const sealed = ctx.encrypt(message);
     const lengths = [sealed.token.length, sealed.data.length, sealed.padding.length] as const;
     steps.push({ step: 'seal', status: 'SEC_E_OK', lengths });
+    if (join === 'data-first') return Buffer.concat([sealed.data, sealed.token]);
     return Buffer.concat([sealed.token, sealed.data, sealed.padding]);
   } catch (err) {
     steps.push({ step: 'seal', status: failure(err) });
@@ -167,7 +180,7 @@ export async function initiatorSession(
   }
   const layout = options.layout ?? 'split';
   const sealed = async (): Promise<void> => {
-    conn.send(seal(ctx, bytes(`ping from ${options.name}`), messages));
+    conn.send(seal(ctx, bytes(`ping from ${options.name}`), messages, options.join));
     open(ctx, await recv(conn), layout, messages);
   };
   const signed = async (): Promise<void> => {
@@ -211,7 +224,7 @@ export async function acceptorSession(
   const layout = options.layout ?? 'split';
   const sealed = async (): Promise<void> => {
     const ping = open(ctx, await recv(conn), layout, messages);
-    conn.send(seal(ctx, Buffer.concat([bytes('echo:'), ping ?? Buffer.alloc(0)]), messages));
+    conn.send(seal(ctx, Buffer.concat([bytes('echo:'), ping ?? Buffer.alloc(0)]), messages, options.join));
   };
   const signed = async (): Promise<void> => {
     const message = await recv(conn);

@@ -4,8 +4,8 @@
  *
  *   session.ts <initiator|acceptor> <package> <port> [target]
  *
- * Env: SSPKIT_LAYOUT (`split` or `stream`, how sealed frames are opened); SSPKIT_SIGN_FIRST=1
- * (wire.ts); SSPKIT_MIN_TRAILER=N to size EncryptMessage's token at least N bytes (Wine 8's Kerberos
+ * Env: SSPKIT_LAYOUT (`split` or `stream`, how sealed frames are opened); SSPKIT_SIGN_FIRST=1 and
+ * SSPKIT_SEAL_JOIN=data-first (wire.ts); SSPKIT_MIN_TRAILER=N to size EncryptMessage's token at least N bytes (Wine 8's Kerberos
  * reports a cbSecurityTrailer it then finds too small); and for an explicit
  * identity SSPKIT_USER, SSPKIT_DOMAIN, SSPKIT_PASSWORD (otherwise the logon session's credentials:
  * Wine's Kerberos takes the TGT in KRB5CCNAME as initiator and the keytab in KRB5_KTNAME as acceptor).
@@ -22,6 +22,7 @@ import { writeResult } from './result.js';
 const [role, pkg, port, target] = process.argv.slice(2);
 const layout: SealedLayout = process.env['SSPKIT_LAYOUT'] === 'stream' ? 'stream' : 'split';
 const signFirst = process.env['SSPKIT_SIGN_FIRST'] === '1';
+const join = process.env['SSPKIT_SEAL_JOIN'] === 'data-first' ? 'data-first' : 'token-first';
 const user = process.env['SSPKIT_USER'];
 const authData =
   user === undefined
@@ -58,14 +59,14 @@ async function run(): Promise<SessionReport> {
         ...authData,
       });
       try {
-        return await initiatorSession(ctx, conn, { name: 'windows', layout, signFirst });
+        return await initiatorSession(ctx, conn, { name: 'windows', layout, signFirst, join });
       } finally {
         ctx.dispose();
       }
     }
     const ctx = await serverContext(sspi, { package: pkg!, ...authData });
     try {
-      return await acceptorSession(ctx, conn, { layout, signFirst });
+      return await acceptorSession(ctx, conn, { layout, signFirst, join });
     } finally {
       ctx.dispose();
     }
