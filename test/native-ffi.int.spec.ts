@@ -371,6 +371,25 @@ describe('GSSAPI through koffi against the lab KDC', () => {
     cred.release();
   });
 
+  it('acquires from stores laid out in the call frame and from stores too long for it', async () => {
+    // Store strings go into the pooled frame when they fit (512 bytes), else into their own
+    // Buffers: a non-ASCII path (UTF-8 lengths differ from string lengths) and a path of over 600
+    // bytes must each name their ccache exactly.
+    const { mkdirSync } = await import('node:fs');
+    const wide = join(lab.dir, 'ñandú-café');
+    const deep = join(lab.dir, 'd'.repeat(200), 'e'.repeat(200), 'f'.repeat(200));
+    for (const d of [wide, deep]) mkdirSync(d, { recursive: true });
+    const stores = [
+      { ccache: `FILE:${labCopyCcache(lab, join(wide, 'ffi.ccache'))}` },
+      { ccache: `FILE:${labCopyCcache(lab, join(deep, 'ffi.ccache'))}` },
+    ];
+    for (const store of stores) {
+      const cred = (await acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store })).cred;
+      expect(inquireCred(cred).name).toBe(lab.userPrincipal);
+      cred.release();
+    }
+  });
+
   it('reports a missing ccache as NO_CREDENTIALS', async () => {
     await expectStatus(
       acquireCredFrom({ usage: 'INITIATE', mech: 'krb5', store: { ccache: `FILE:${join(lab.dir, 'absent.ccache')}` } }),

@@ -44,4 +44,14 @@ describe('FramePool', () => {
     expect(pool.take()).not.toBe(b);
     expect(areas).toHaveLength(3);
   });
+
+  it('zeroes a frame it drops as well as one it keeps (a frame may have held a secret)', () => {
+    const { lib } = fakeLibrary();
+    const pool = new FramePool(lib, [16], 0);
+    const f = pool.take();
+    f.views[0]?.fill(0xaa);
+    pool.give(f);
+    expect(f.area.every((x) => x === 0)).toBe(true);
+    expect(pool.take()).not.toBe(f);
+  });
 });

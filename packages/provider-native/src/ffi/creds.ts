@@ -12,6 +12,7 @@ import { GssCredUsage, isGssError } from './major.js';
 import { cString, fillBufferDesc, readPtr, retain, takeBufferDesc } from './memory.js';
 import { localGate, sharedGate } from './queue.js';
 import { FramePool } from './scratch.js';
+import type { Frame } from './scratch.js';
 
 /** Which mechanism a credential is for. */
 export type GssMech = 'krb5' | 'spnego';
@@ -74,20 +75,15 @@ export async function acquireCredFrom(options: {
   const inline = options.offload === true ? null : inlineStore(options.usage, given);
   const local = inline !== null && sharedGate().claimInline() ? inline : null;
   const entries = Object.entries(local ?? given);
-  const { keyValueElement: kve, keyValueSet: kvs } = lib.layout;
+  const kvs = lib.layout.keyValueSet;
   const pool = acquireFrames(lib);
   const f = pool.take();
-  const [minor, credOut, timeRec, store, pooledElements] = f.views as [Buffer, Buffer, Buffer, Buffer, Buffer];
+  const [minor, credOut, timeRec, store] = f.views as [Buffer, Buffer, Buffer, Buffer];
   const [minorAt, credAt, timeAt, storeAt] = f.at as [bigint, bigint, bigint, bigint];
-  // Every Buffer whose address is written below stays referenced by this frame until completion.
-  const strings = entries.map(([k, v]) => [cString(k), cString(v)] as const);
-  const elements = entries.length <= POOLED_STORE_ENTRIES ? pooledElements : Buffer.alloc(entries.length * kve.size);
-  strings.forEach(([k, v], i) => {
-    elements.writeBigUInt64LE(lib.koffi.address(k), i * kve.size + kve.key);
-    elements.writeBigUInt64LE(lib.koffi.address(v), i * kve.size + kve.value);
-  });
+  // Buffers of a store too large for the frame stay referenced by `laid` until the call returns.
+  const laid = layStore(lib, f, entries);
   store.writeUInt32LE(entries.length, kvs.count);
-  store.writeBigUInt64LE(elements === pooledElements ? (f.at[4] ?? 0n) : lib.koffi.address(elements), kvs.elements);
+  store.writeBigUInt64LE(laid.elementsAt, kvs.elements);
   const name = options.name?.ptr ?? null;
   options.name?.pin();
   let major: number;
@@ -107,7 +103,9 @@ export async function acquireCredFrom(options: {
   } finally {
     options.name?.unpin();
   }
-  retain(strings, elements);
+  // A store's strings may hold a secret (MIT's `password` entry): the frame is zeroed when given
+  // back, and a store too large for it has its own Buffers, wiped here.
+  for (const b of laid.keep) b.fill(0);
   try {
     return finish(lib, 'gss_acquire_cred_from', major, minor, credOut, timeRec, options.mech);
   } finally {
@@ -117,12 +115,54 @@ export async function acquireCredFrom(options: {
 
 /** Cred-store entries that fit the pooled frame (ccache, keytab, client_keytab, rcache). */
 const POOLED_STORE_ENTRIES = 4;
+/** Bytes of NUL-terminated key and value strings the pooled frame holds (paths are short). */
+const POOLED_STORE_TEXT = 512;
 let acquirePool: FramePool | undefined;
 
-/** Frames of gss_acquire_cred_from: minor, cred out, time, the key/value set and its elements. */
+/** Frames of gss_acquire_cred_from: minor, cred out, time, the key/value set, its elements and strings. */
 function acquireFrames(lib: GssLibrary): FramePool {
   const { keyValueElement: kve, keyValueSet: kvs } = lib.layout;
-  return (acquirePool ??= new FramePool(lib, [4, 8, 4, kvs.size, POOLED_STORE_ENTRIES * kve.size]));
+  return (acquirePool ??= new FramePool(lib, [4, 8, 4, kvs.size, POOLED_STORE_ENTRIES * kve.size, POOLED_STORE_TEXT]));
+}
+
+/**
+ * Lays the store's elements and strings out in the frame when they fit: a fresh Buffer per string
+ * (four per inline acquisition) is a small on-heap Buffer that koffi.address must move off the heap,
+ * then garbage; the frame's area already has a fixed native address. A store too large for the
+ * frame gets its own Buffers, returned in `keep` for the caller to hold until the call returns.
+ */
+function layStore(
+  lib: GssLibrary,
+  f: Frame,
+  entries: readonly (readonly [string, string])[],
+): { readonly elementsAt: bigint; readonly keep: readonly Buffer[] } {
+  const kve = lib.layout.keyValueElement;
+  const [, , , , pooledElements, text] = f.views as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+  const pooledAt = f.at[4] ?? 0n;
+  const textAt = f.at[5] ?? 0n;
+  let need = 0;
+  for (const [k, v] of entries) need += Buffer.byteLength(k) + Buffer.byteLength(v) + 2;
+  if (entries.length <= POOLED_STORE_ENTRIES && need <= text.length) {
+    let at = 0;
+    const put = (s: string): bigint => {
+      const start = at;
+      at += text.write(s, at, 'utf8');
+      text[at++] = 0;
+      return textAt + BigInt(start);
+    };
+    entries.forEach(([k, v], i) => {
+      pooledElements.writeBigUInt64LE(put(k), i * kve.size + kve.key);
+      pooledElements.writeBigUInt64LE(put(v), i * kve.size + kve.value);
+    });
+    return { elementsAt: pooledAt, keep: [] };
+  }
+  const strings = entries.map(([k, v]) => [cString(k), cString(v)] as const);
+  const elements = Buffer.alloc(Math.max(entries.length * kve.size, 128));
+  strings.forEach(([k, v], i) => {
+    elements.writeBigUInt64LE(lib.koffi.address(k), i * kve.size + kve.key);
+    elements.writeBigUInt64LE(lib.koffi.address(v), i * kve.size + kve.value);
+  });
+  return { elementsAt: lib.koffi.address(elements), keep: [elements, ...strings.flat()] };
 }
 
 /** gss_acquire_cred_with_password: an initiator credential from a principal and its password. */

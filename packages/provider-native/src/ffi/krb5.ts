@@ -88,13 +88,16 @@ export function krb5Check(call: string, rc: number): void {
   if (rc !== 0) throw new Error(`${call} failed (krb5 error ${rc})`);
 }
 
+let probeOut: Buffer | undefined;
+
 /**
  * True when the default client keytab (KRB5_CLIENT_KTNAME, `default_client_keytab_name`) holds
  * any key: MIT may then obtain or refresh a TGT with it, i.e. talk to a KDC, during acquisition.
  */
 export function defaultClientKeytabHasKeys(): boolean {
   const k = bindKrb5(gssLibrary());
-  const out = Buffer.alloc(8);
+  // One out-parameter for every probe (main thread only, never nested), rather than one per call.
+  const out = (probeOut ??= Buffer.alloc(8));
   if (k.ktClientDefault(k.ctx, out) !== 0) return false;
   const kt = readPtr(out);
   try {

@@ -54,8 +54,8 @@ export class FramePool {
 
   /** Returns a frame whose call has finished and whose outputs were read or released. */
   give(f: Frame): void {
-    if (this.#free.length >= this.keep) return;
+    // Zeroed even when dropped: a frame may have held a secret (a cred store's password entry).
     f.area.fill(0);
-    this.#free.push(f);
+    if (this.#free.length < this.keep) this.#free.push(f);
   }
 }
