@@ -219,6 +219,10 @@ export async function runNativeBench(print = true): Promise<BenchLine[]> {
       await bareKdcAsync();
     };
     const kdcN = 200;
+    // Warm-up, so no contender's first round pays for compiling its JavaScript: sspkit's path has
+    // more of it than the bare loops, and a CPU-clock probe charged its first 300 handshakes up to
+    // ~400 µs each over the bare loop against ~60–100 µs from the sixth round on.
+    for (const warm of [kdcRound, kdcBare, kdcBareAsync]) await rate(50, warm);
     const kdcRounds = await interleave(Math.max(1, ROUNDS - 2), {
       c: () => runC(c, lab, ['handshake-kdc', String(kdcN), lab.serviceKeytab, lab.ccache]),
       ours: () => rate(kdcN, kdcRound),
