@@ -76,9 +76,9 @@ export interface SessionReport {
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
 /**
- * A received frame as a plain Uint8Array. sspkit's NTLM acceptor copies its input with `slice()`,
- * which on a Node Buffer is a view, not a copy: given a Buffer it zeroes the MIC in the caller's token
- * before comparing and fails with SEC_E_MESSAGE_ALTERED (reported; until fixed, frames are copied).
+ * A received frame as a plain Uint8Array of its own. sspkit's NTLM acceptor once "copied" its input
+ * with `slice()`, a view on a Node Buffer, and zeroed the MIC inside the caller's frame; that is fixed
+ * (packages/ntlm/test/buffer-inputs.spec.ts), and the copy keeps a frame independent of the socket's.
  */
 async function recv(conn: FramedSocket): Promise<Uint8Array> {
   return Uint8Array.from((await conn.recv()).data);
