@@ -6,6 +6,7 @@
  * Kc (checksums), Ke (encryption), Ki (the encryption's integrity).
  */
 import { createHmac } from 'node:crypto';
+import type { AesEngineFactory } from './aes-engine.js';
 import { AesCts } from './cts.js';
 import { HmacSha1Key } from './hmac-sha1.js';
 import { nfold } from './nfold.js';
@@ -47,7 +48,8 @@ export interface Profile {
   readonly macLength: number;
   /** RFC 8009 MACs the ciphertext (encrypt-then-MAC); RFC 3962 MACs the plaintext. */
   readonly macsCiphertext: boolean;
-  derive(base: Uint8Array, usage: number): UsageKeys;
+  /** The usage's keys; `engine` makes their AES contexts. */
+  derive(base: Uint8Array, usage: number, engine: AesEngineFactory): UsageKeys;
 }
 
 class Sha1Mac implements Mac {
@@ -99,8 +101,8 @@ const KE = 0xaa;
 const KI = 0x55;
 
 /** DK(base, constant) for AES (RFC 3961 §5.1, RFC 3962 §6): DR's blocks, random-to-key the identity. */
-function dkAes(base: Uint8Array, constant: Uint8Array): Buffer {
-  const aes = new AesCts(base);
+function dkAes(base: Uint8Array, constant: Uint8Array, engine: AesEngineFactory): Buffer {
+  const aes = new AesCts(base, engine);
   const out = Buffer.alloc(base.length);
   let block: Uint8Array = constant.length === 16 ? constant : nfold(constant, 16);
   for (let at = 0; at < out.length; at += 16) {
@@ -123,8 +125,14 @@ export function kdfHmacSha2(hash: 'sha256' | 'sha384', key: Uint8Array, label: U
   return d.digest().subarray(0, bits / 8);
 }
 
-function usageKeys(profile: Profile, checksum: Mac, cipherKey: Buffer, integrity: Mac): UsageKeys {
-  const cipher = new AesCts(cipherKey);
+function usageKeys(
+  profile: Profile,
+  checksum: Mac,
+  cipherKey: Buffer,
+  integrity: Mac,
+  engine: AesEngineFactory,
+): UsageKeys {
+  const cipher = new AesCts(cipherKey, engine);
   cipherKey.fill(0);
   return {
     profile,
@@ -145,10 +153,11 @@ function rfc3962(enctype: number, keyLength: number): Profile {
     keyLength,
     macLength: 12,
     macsCiphertext: false,
-    derive(base, usage) {
-      const kc = dkAes(base, usageConstant(usage, KC));
-      const ki = dkAes(base, usageConstant(usage, KI));
-      const keys = usageKeys(profile, new Sha1Mac(kc), dkAes(base, usageConstant(usage, KE)), new Sha1Mac(ki));
+    derive(base, usage, engine) {
+      const kc = dkAes(base, usageConstant(usage, KC), engine);
+      const ki = dkAes(base, usageConstant(usage, KI), engine);
+      const ke = dkAes(base, usageConstant(usage, KE), engine);
+      const keys = usageKeys(profile, new Sha1Mac(kc), ke, new Sha1Mac(ki), engine);
       kc.fill(0);
       ki.fill(0);
       return keys;
@@ -163,11 +172,11 @@ function rfc8009(enctype: number, hash: 'sha256' | 'sha384', keyLength: number, 
     keyLength,
     macLength,
     macsCiphertext: true,
-    derive(base, usage) {
+    derive(base, usage, engine) {
       const kc = kdfHmacSha2(hash, base, usageConstant(usage, KC), macLength * 8);
       const ke = kdfHmacSha2(hash, base, usageConstant(usage, KE), keyLength * 8);
       const ki = kdfHmacSha2(hash, base, usageConstant(usage, KI), macLength * 8);
-      const keys = usageKeys(profile, new Sha2Mac(hash, kc, macLength), ke, new Sha2Mac(hash, ki, macLength));
+      const keys = usageKeys(profile, new Sha2Mac(hash, kc, macLength), ke, new Sha2Mac(hash, ki, macLength), engine);
       kc.fill(0);
       ki.fill(0);
       return keys;

@@ -4,7 +4,9 @@
  * Wrap token is made and checked here with node:crypto, which costs a fraction of a library call
  * through the FFI for short messages. Contexts this cannot serve keep using the library.
  */
+import { evpAesEngine } from '../ffi/evp.js';
 import { exportLucid, GssFlag } from '../ffi/index.js';
+import { nodeAesEngine } from './aes-engine.js';
 import type { LucidContext, NativeHandle } from '../ffi/index.js';
 import { ContextKeys } from './keys.js';
 import { SeqState, SEQSTATE_BYTES } from './seqstate.js';
@@ -30,7 +32,8 @@ export function sessionFromLucid(lucid: LucidContext, gssFlags: number, saved?: 
     wipe();
     return null;
   }
-  const keys = ContextKeys.of(lucid.ctxKey, lucid.acceptorSubkey);
+  // AES through OpenSSL's EVP when it can be called (ffi/evp.ts), else node:crypto.
+  const keys = ContextKeys.of(lucid.ctxKey, lucid.acceptorSubkey, evpAesEngine() ?? nodeAesEngine);
   if (keys === null) {
     wipe();
     return null;

@@ -3,6 +3,8 @@
  * per-usage keys derived from them on first use, held until the context is deleted and then wiped.
  */
 import type { LucidKey } from '../ffi/index.js';
+import { nodeAesEngine } from './aes-engine.js';
+import type { AesEngineFactory } from './aes-engine.js';
 import { profileOf } from './enctypes.js';
 import type { UsageKeys } from './enctypes.js';
 
@@ -19,18 +21,27 @@ export class ContextKeys {
   readonly #acceptorSubkey: LucidKey | null;
   /** Derived keys by base (0: context key, 1: acceptor subkey) and usage. */
   readonly #derived = new Map<number, UsageKeys>();
+  readonly #engine: AesEngineFactory;
   #wiped = false;
 
-  private constructor(ctxKey: LucidKey, acceptorSubkey: LucidKey | null) {
+  private constructor(ctxKey: LucidKey, acceptorSubkey: LucidKey | null, engine: AesEngineFactory) {
     this.#ctxKey = ctxKey;
     this.#acceptorSubkey = acceptorSubkey;
+    this.#engine = engine;
   }
 
-  /** The keys, when every one has an enctype sspkit implements; otherwise null (and nothing kept). */
-  static of(ctxKey: LucidKey | null, acceptorSubkey: LucidKey | null): ContextKeys | null {
+  /**
+   * The keys, when every one has an enctype sspkit implements; otherwise null (and nothing kept).
+   * `engine` makes the AES contexts of the derived keys (node:crypto unless told).
+   */
+  static of(
+    ctxKey: LucidKey | null,
+    acceptorSubkey: LucidKey | null,
+    engine: AesEngineFactory = nodeAesEngine,
+  ): ContextKeys | null {
     const usable = (k: LucidKey | null): boolean => k !== null && profileOf(k.enctype)?.keyLength === k.key.length;
     if (!usable(ctxKey) || (acceptorSubkey !== null && !usable(acceptorSubkey))) return null;
-    return new ContextKeys(ctxKey!, acceptorSubkey);
+    return new ContextKeys(ctxKey!, acceptorSubkey, engine);
   }
 
   get haveAcceptorSubkey(): boolean {
@@ -45,7 +56,7 @@ export class ContextKeys {
     let k = this.#derived.get(id);
     if (k === undefined) {
       const base = sub ? this.#acceptorSubkey : this.#ctxKey;
-      k = profileOf(base.enctype)!.derive(base.key, usage);
+      k = profileOf(base.enctype)!.derive(base.key, usage, this.#engine);
       this.#derived.set(id, k);
     }
     return k;
