@@ -157,11 +157,11 @@ export function sealMessage(tables: HandleTables, handle: number, qop: number, d
   const e = live(tables, handle);
   if (typeof e === 'number') return e;
   const encrypt = qop >>> 0 !== SecQop.WRAP_NO_ENCRYPT;
+  const ts = sessionOf(e);
+  if (ts !== null) return sealRfc4121(e, ts, encrypt, desc);
   const { segs, token, padding } = segmentsOf(desc);
   if (token === undefined || isReadOnly(token)) return SecStatus.SEC_E_INVALID_TOKEN;
   try {
-    const ts = sessionOf(e);
-    if (ts !== null) return sealRfc4121(ts, encrypt, segs, token, padding);
     const fixed = headerFor(e, encrypt);
     const sizing: IovSegment[] = segs.map((s) => ({
       type: s.type,
@@ -208,15 +208,12 @@ export function unsealMessage(
 ): number {
   const e = live(tables, handle);
   if (typeof e === 'number') return e;
+  const ts = sessionOf(e);
+  if (ts !== null) return unsealRfc4121(e, ts, desc, qop);
   try {
     const stream = desc.buffers.find((b) => b.type === SecBufferType.STREAM);
-    const ts = sessionOf(e);
     let encrypted: boolean;
-    if (ts !== null) {
-      const sealed = unsealRfc4121(ts, desc, stream);
-      if (sealed === null) return SecStatus.SEC_E_INVALID_TOKEN;
-      encrypted = sealed;
-    } else if (stream !== undefined) {
+    if (stream !== undefined) {
       const data = desc.buffers.find((b) => b.type === SecBufferType.DATA);
       if (data === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
       const out = unwrapIov(e.ctx.ptr, [
@@ -244,45 +241,78 @@ export function unsealMessage(
   }
 }
 
-function piecesOf(segs: readonly { buf: SecBuffer; type: number }[]): DataPiece[] {
-  const pieces: DataPiece[] = [];
-  for (const s of segs)
-    if (s.type === IovType.DATA || s.type === IovType.SIGN_ONLY)
-      pieces.push({ data: s.buf.data, signOnly: s.type === IovType.SIGN_ONLY });
-  return pieces;
+/**
+ * The buffers the TypeScript path reads, in one walk of the descriptor with the same rules as
+ * segmentsOf (first TOKEN, first PADDING, first STREAM; DATA signed unless READONLY, sign-only when
+ * READONLY_WITH_CHECKSUM): the per-message profile showed segmentsOf's segment objects, the
+ * find() closures and the second walk for the pieces.
+ */
+interface Rfc4121Buffers {
+  token: SecBuffer | undefined;
+  padding: SecBuffer | undefined;
+  stream: SecBuffer | undefined;
+  firstData: SecBuffer | undefined;
+  readonly pieces: DataPiece[];
+}
+
+function rfc4121Buffers(desc: SecBufferDesc): Rfc4121Buffers {
+  const r: Rfc4121Buffers = {
+    token: undefined,
+    padding: undefined,
+    stream: undefined,
+    firstData: undefined,
+    pieces: [],
+  };
+  for (const b of desc.buffers) {
+    const type = b.type;
+    if (type === SecBufferType.TOKEN) r.token ??= b;
+    else if (type === SecBufferType.DATA) {
+      r.firstData ??= b;
+      if (isChecksummed(b)) r.pieces.push({ data: b.data, signOnly: isReadOnly(b) });
+    } else if (type === SecBufferType.PADDING) r.padding ??= b;
+    else if (type === SecBufferType.STREAM) r.stream ??= b;
+  }
+  return r;
 }
 
 /** EncryptMessage through src/lucid: TOKEN gets header and rotated trailer, DATA is sealed in place. */
-function sealRfc4121(
-  ts: Rfc4121Session,
-  encrypt: boolean,
-  segs: readonly { buf: SecBuffer; type: number }[],
-  token: SecBuffer,
-  padding: SecBuffer | undefined,
-): number {
+function sealRfc4121(e: CtxEntry, ts: Rfc4121Session, encrypt: boolean, desc: SecBufferDesc): number {
+  const { token, padding, pieces } = rfc4121Buffers(desc);
+  if (token === undefined || isReadOnly(token)) return SecStatus.SEC_E_INVALID_TOKEN;
   // Sized before anything is made, for the same reason as MakeSignature.
   if (token.data.length < (encrypt ? ts.sealedHeaderLength : ts.signedHeaderLength))
     return SecStatus.SEC_E_BUFFER_TOO_SMALL;
-  const n = ts.wrapInPlace(encrypt, token.data, piecesOf(segs));
-  token.data = token.data.subarray(0, n);
+  try {
+    const n = ts.wrapInPlace(encrypt, token.data, pieces);
+    token.data = token.data.subarray(0, n);
+  } catch (err) {
+    return failed(e, err);
+  }
   // RFC 4121 tokens never pad.
   if (padding !== undefined) padding.data = padding.data.subarray(0, 0);
   return SecStatus.SEC_E_OK;
 }
 
-/** DecryptMessage through src/lucid; whether the token was sealed (null: no TOKEN or DATA to use). */
-function unsealRfc4121(ts: Rfc4121Session, desc: SecBufferDesc, stream: SecBuffer | undefined): boolean | null {
-  if (stream !== undefined) {
-    const data = desc.buffers.find((b) => b.type === SecBufferType.DATA);
-    if (data === undefined) return null;
-    const out = ts.unwrap(stream.data);
-    // The plaintext goes back into the stream buffer, which DATA then points into, as on Windows.
-    const at = Math.min(16, stream.data.length - out.message.length);
-    stream.data.set(out.message, at);
-    data.data = stream.data.subarray(at, at + out.message.length);
-    return out.encrypted;
+/** DecryptMessage through src/lucid: TOKEN + DATA in place, or STREAM + DATA. */
+function unsealRfc4121(e: CtxEntry, ts: Rfc4121Session, desc: SecBufferDesc, qop: Out<number> | undefined): number {
+  const { token, stream, firstData, pieces } = rfc4121Buffers(desc);
+  let encrypted: boolean;
+  try {
+    if (stream !== undefined) {
+      if (firstData === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
+      const out = ts.unwrap(stream.data);
+      // The plaintext goes back into the stream buffer, which DATA then points into, as on Windows.
+      const at = Math.min(16, stream.data.length - out.message.length);
+      stream.data.set(out.message, at);
+      firstData.data = stream.data.subarray(at, at + out.message.length);
+      encrypted = out.encrypted;
+    } else {
+      if (token === undefined) return SecStatus.SEC_E_INVALID_TOKEN;
+      encrypted = ts.unwrapInPlace(token.data, pieces);
+    }
+  } catch (err) {
+    return failed(e, err);
   }
-  const { segs, token } = segmentsOf(desc);
-  if (token === undefined) return null;
-  return ts.unwrapInPlace(token.data, piecesOf(segs));
+  if (qop !== undefined) qop.value = encrypted ? 0 : SecQop.WRAP_NO_ENCRYPT;
+  return SecStatus.SEC_E_OK;
 }

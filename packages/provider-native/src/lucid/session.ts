@@ -90,8 +90,12 @@ export class Rfc4121Session {
       (sealed ? SEALED : 0) |
       (this.#keys.haveAcceptorSubkey ? ACCEPTOR_SUBKEY : 0);
     out[3] = 0xff;
-    if (tokId === TOK_MIC) out.fill(0xff, 4, 8);
-    else out.fill(0, 4, 8);
+    // Byte stores: Buffer#fill's argument checks showed in the 64-byte profile.
+    const filler = tokId === TOK_MIC ? 0xff : 0;
+    out[4] = filler;
+    out[5] = filler;
+    out[6] = filler;
+    out[7] = filler;
     const hi = this.#sendHi;
     const lo = this.#sendLo;
     out[8] = hi >>> 24;
