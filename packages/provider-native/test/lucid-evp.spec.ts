@@ -5,6 +5,8 @@
  * both engines: lucid-crypto.spec.ts; interop with MIT: test/native-rfc4121*.int.spec.ts.
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
 import { HandleTables } from '../src/adapter/state.js';
 import type { NativeHandle } from '../src/ffi/index.js';
@@ -106,6 +108,22 @@ describe('AES through EVP', () => {
     expect(peak).toBe(6);
     expect(liveEvpContexts()).toBe(before);
   }, 120_000);
+
+  it('a key dropped without wipe() has its contexts freed by the finaliser', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const before = liveEvpContexts();
+    const evp = evpAesEngine()!;
+    ((): void => {
+      for (let i = 0; i < 100; i++) new AesCts(randomBytes(32), evp).encrypt(randomBytes(32));
+    })();
+    expect(liveEvpContexts()).toBe(before + 300);
+    for (let i = 0; i < 50 && liveEvpContexts() > before; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(liveEvpContexts()).toBe(before);
+  });
 });
 
 describe('without EVP', () => {
