@@ -1,8 +1,9 @@
 /**
  * Per-message protection in TypeScript for established krb5 contexts (issue 15): the context's
  * keys and sequence numbers are read once from the library (ffi/lucid.ts) and every later MIC and
- * Wrap token is made and checked here with node:crypto, which costs a fraction of a library call
- * through the FFI for short messages. Contexts this cannot serve keep using the library.
+ * Wrap token is made and checked here — AES through OpenSSL's EVP (ffi/evp.ts) or node:crypto,
+ * HMAC-SHA-1 in TypeScript — which costs a fraction of a library call through the FFI for short
+ * messages. Contexts this cannot serve keep using the library.
  */
 import { evpAesEngine } from '../ffi/evp.js';
 import { exportLucid, GssFlag } from '../ffi/index.js';
