@@ -62,7 +62,7 @@ function dropContext(session: Rfc4121Session): void {
 
 describe('AES through EVP', () => {
   it("is the process's own OpenSSL (the one node:crypto uses)", () => {
-    expect(evpAvailability()).toEqual({ available: true, source: 'the process (Node’s own OpenSSL)' });
+    expect(evpAvailability()).toEqual({ available: true, source: 'the process (the OpenSSL Node is linked with)' });
   });
 
   it('gives node:crypto’s bytes for every length 16–300 and a few long ones, chained across messages', () => {

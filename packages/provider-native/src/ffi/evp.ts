@@ -40,6 +40,9 @@ interface EvpFunctions {
   readonly ciphers: { readonly [name: string]: Ptr };
 }
 
+/** The process itself (dlopen(NULL)): the OpenSSL Node is linked with. */
+const PROCESS = 'the process (the OpenSSL Node is linked with)';
+
 let loaded: { fns: EvpFunctions; source: string } | { reason: string } | undefined;
 
 function load(): { fns: EvpFunctions; source: string } | { reason: string } {
@@ -49,41 +52,38 @@ function load(): { fns: EvpFunctions; source: string } | { reason: string } {
   const k = loadKoffi();
   if ('error' in k) return (loaded = { reason: k.error });
   const { koffi } = k;
-  const names: (string | null)[] = setting !== undefined && setting !== '' ? [setting] : [null, 'libcrypto.so.3'];
-  const found = firstUsable(
-    names.map((n) => n ?? ''),
-    (name) => {
-      const lib = koffi.load(name === '' ? null : name);
-      const version = lib.func('unsigned long OpenSSL_version_num(void)') as () => number | bigint;
-      // EVP_CIPHER_CTX_new/free as used here: OpenSSL 1.1 and later.
-      if (Number(version()) < 0x10100000) throw new Error('OpenSSL older than 1.1');
-      const cipher = (fn: string): Ptr => {
-        const p = (lib.func(`void *${fn}(void)`) as () => Ptr | null)();
-        if (p === null) throw new Error(`${fn}() returned NULL`);
-        return p;
-      };
-      const fns: EvpFunctions = {
-        EVP_CIPHER_CTX_new: lib.func('void *EVP_CIPHER_CTX_new(void)') as EvpFunctions['EVP_CIPHER_CTX_new'],
-        EVP_CIPHER_CTX_free: lib.func('void EVP_CIPHER_CTX_free(void *ctx)') as EvpFunctions['EVP_CIPHER_CTX_free'],
-        EVP_CipherInit_ex: lib.func(
-          'int EVP_CipherInit_ex(void *ctx, void *type, void *impl, const uint8_t *key, const uint8_t *iv, int enc)',
-        ) as EvpFunctions['EVP_CipherInit_ex'],
-        EVP_CIPHER_CTX_set_padding: lib.func(
-          'int EVP_CIPHER_CTX_set_padding(void *ctx, int padding)',
-        ) as EvpFunctions['EVP_CIPHER_CTX_set_padding'],
-        EVP_CipherUpdate: lib.func(
-          'int EVP_CipherUpdate(void *ctx, uint8_t *out, int *outl, const uint8_t *in, int inl)',
-        ) as EvpFunctions['EVP_CipherUpdate'],
-        ciphers: {
-          'cbc-16': cipher('EVP_aes_128_cbc'),
-          'cbc-32': cipher('EVP_aes_256_cbc'),
-          'ecb-16': cipher('EVP_aes_128_ecb'),
-          'ecb-32': cipher('EVP_aes_256_ecb'),
-        },
-      };
-      return { fns, source: name === '' ? 'the process (Node’s own OpenSSL)' : name };
-    },
-  );
+  const names = setting !== undefined && setting !== '' ? [setting] : [PROCESS, 'libcrypto.so.3'];
+  const found = firstUsable(names, (name) => {
+    const lib = koffi.load(name === PROCESS ? null : name);
+    const version = lib.func('unsigned long OpenSSL_version_num(void)') as () => number | bigint;
+    // EVP_CIPHER_CTX_new/free as used here: OpenSSL 1.1 and later.
+    if (Number(version()) < 0x10100000) throw new Error('OpenSSL older than 1.1');
+    const cipher = (fn: string): Ptr => {
+      const p = (lib.func(`void *${fn}(void)`) as () => Ptr | null)();
+      if (p === null) throw new Error(`${fn}() returned NULL`);
+      return p;
+    };
+    const fns: EvpFunctions = {
+      EVP_CIPHER_CTX_new: lib.func('void *EVP_CIPHER_CTX_new(void)') as EvpFunctions['EVP_CIPHER_CTX_new'],
+      EVP_CIPHER_CTX_free: lib.func('void EVP_CIPHER_CTX_free(void *ctx)') as EvpFunctions['EVP_CIPHER_CTX_free'],
+      EVP_CipherInit_ex: lib.func(
+        'int EVP_CipherInit_ex(void *ctx, void *type, void *impl, const uint8_t *key, const uint8_t *iv, int enc)',
+      ) as EvpFunctions['EVP_CipherInit_ex'],
+      EVP_CIPHER_CTX_set_padding: lib.func(
+        'int EVP_CIPHER_CTX_set_padding(void *ctx, int padding)',
+      ) as EvpFunctions['EVP_CIPHER_CTX_set_padding'],
+      EVP_CipherUpdate: lib.func(
+        'int EVP_CipherUpdate(void *ctx, uint8_t *out, int *outl, const uint8_t *in, int inl)',
+      ) as EvpFunctions['EVP_CipherUpdate'],
+      ciphers: {
+        'cbc-16': cipher('EVP_aes_128_cbc'),
+        'cbc-32': cipher('EVP_aes_256_cbc'),
+        'ecb-16': cipher('EVP_aes_128_ecb'),
+        'ecb-32': cipher('EVP_aes_256_ecb'),
+      },
+    };
+    return { fns, source: name };
+  });
   return (loaded = 'value' in found ? found.value : { reason: `OpenSSL's EVP is not usable: ${found.reason}` });
 }
 
