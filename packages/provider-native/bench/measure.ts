@@ -67,11 +67,14 @@ export function ratios(a: readonly number[] | undefined, b: readonly number[] | 
   return Array.from({ length: n }, (_, i) => (a[i] ?? 0) / (b[i] ?? 1));
 }
 
-/** Compiles bench/gss-bench.c against libgssapi_krb5; undefined (with the reason) when it cannot. */
+/**
+ * Compiles bench/gss-bench.c against libgssapi_krb5 (and libkrb5, for its MEMORY ccache mode); undefined (with the
+ * reason) when it cannot.
+ */
 export function buildC(lab: Lab): { readonly bin: string } | { readonly reason: string } {
   const out = join(lab.dir, 'gss-bench');
   try {
-    execFileSync('gcc', ['-O2', '-o', out, join(import.meta.dirname, 'gss-bench.c'), '-lgssapi_krb5'], {
+    execFileSync('gcc', ['-O2', '-o', out, join(import.meta.dirname, 'gss-bench.c'), '-lgssapi_krb5', '-lkrb5'], {
       stdio: 'pipe',
     });
     return { bin: out };
