@@ -100,12 +100,19 @@ describe('packed and installed with npm, run with plain node', () => {
     for (const n of installed) expect(realpathSync(join(app, 'node_modules/@sspkit', n)).startsWith(app)).toBe(true);
   });
 
-  it('every tarball holds dist (JS, .d.ts, maps) and the README, no sources, tests or workspace: ranges', async () => {
+  it('each tarball: dist (JS, .d.ts, maps), README, LICENSE; no sources, tests or workspace: ranges', async () => {
     expect(tarballs).toHaveLength(readdirSync(join(app, 'node_modules/@sspkit')).length);
     for (const tgz of tarballs) {
       const files = (await exec('tar', ['-tzf', tgz])).stdout.split('\n').filter(Boolean);
       const name = basename(tgz);
-      for (const f of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map']) {
+      for (const f of [
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/index.js.map',
+      ]) {
         expect(files, name).toContain(`package/${f}`);
       }
       const shipped = /^package\/(dist\/.+\.(js|d\.ts|js\.map)|package\.json|README\.md|LICENSE)$/;
@@ -113,6 +120,9 @@ describe('packed and installed with npm, run with plain node', () => {
         files.filter((f) => !shipped.test(f)),
         name,
       ).toEqual([]);
+      // "license": "MIT" in every manifest; pnpm pack copies the root LICENSE into a package without one.
+      const license = (await exec('tar', ['-xOzf', tgz, 'package/LICENSE'])).stdout;
+      expect(license, name).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
       const manifest = JSON.parse((await exec('tar', ['-xOzf', tgz, 'package/package.json'])).stdout) as Manifest;
       expect(JSON.stringify(manifest.dependencies ?? {}), manifest.name).not.toMatch(/workspace:/);
       const exports = { '.': { types: './dist/index.d.ts', import: './dist/index.js' } };

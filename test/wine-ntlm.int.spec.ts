@@ -30,6 +30,7 @@ describe.skipIf(missing !== null)('NTLM between Wine’s secur32 and sspkit’s 
   afterAll(async () => {
     wine?.stop();
     await winbind?.stop();
+    expect(winbind?.survivors() ?? []).toEqual([]);
   });
 
   const ALL_OK = ['SEC_E_OK', 'SEC_E_OK', 'SEC_E_OK', 'SEC_E_OK'];

@@ -121,6 +121,7 @@ describe.skipIf(!available.ok)('the conformance suite against the Windows packag
     wine?.stop();
     await stopLab(lab);
     await winbind?.stop();
+    expect(winbind?.survivors() ?? []).toEqual([]);
   });
 
   it('Kerberos: every check passes but the Wine 8 defects, each failing as that defect', async () => {

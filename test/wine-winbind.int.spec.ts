@@ -19,7 +19,11 @@ describe.skipIf(missing !== null)('a private winbindd for Wine’s NTLM acceptor
   beforeAll(async () => {
     winbind = await startWinbind();
   }, 30_000);
-  afterAll(() => winbind?.stop());
+  afterAll(async () => {
+    await winbind?.stop();
+    // Nothing of it left: no winbindd child, not even a <defunct> one (they were orphaned once).
+    expect(winbind?.survivors() ?? []).toEqual([]);
+  });
 
   async function logon(env: Readonly<Record<string, string>>, password: string): Promise<string> {
     const sspi = await ntlmSspi([]);

@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { locate } from '@sspkit/krb5-lab';
+import { sessionProcesses, signalEach, waitFor } from './procs.js';
+import type { Proc } from './procs.js';
 
 /** Debian's libnss-wrapper. */
 const NSS_WRAPPER = '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so';
@@ -33,8 +35,10 @@ export interface Winbind {
   readonly password: string;
   /** For Wine (and any ntlm_auth): nss_wrapper, the private smb.conf, winbindd's socket directory. */
   readonly env: Readonly<Record<string, string>>;
-  /** Stops winbindd (by PID, its process group) and removes the directory. Idempotent. */
+  /** Stops winbindd and every process it forked (by PID, children first) and removes the directory. Idempotent. */
   stop(): Promise<void>;
+  /** What is left of it: the processes of its session, zombies included, or naming its directory. */
+  survivors(): readonly Proc[];
 }
 
 /** Why a private winbindd cannot run here, or null. */
@@ -62,6 +66,11 @@ function smbConf(dir: string): string {
     '  bind interfaces only = yes',
     '  disable netbios = yes',
     '  load printers = no',
+    // No samba-dcerpcd: winbindd would start one for each RPC pipe it opens (Samba 4.16+), each
+    // daemonizing in a session of its own (out of reach of winbindd's teardown) through a double fork
+    // whose first child is left a zombie for PID 1 to reap. ntlm_auth's logons need no RPC: the
+    // domain child checks the passdb itself.
+    '  rpc start on demand helpers = no',
     // MS-NLMP 3.3.2: NTLMv2 only; Wine's client and sspkit's both send v2 responses.
     '  ntlm auth = ntlmv2-only',
     '',
@@ -78,21 +87,30 @@ export async function startWinbind(options: { user?: string; password?: string }
   const password = options.password ?? `Wb-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
   const dir = mkdtempSync(join(tmpdir(), 'sspkit-winbind-'));
   let child: ChildProcess | undefined;
+  const survivors = (): Proc[] => (child?.pid === undefined ? [] : sessionProcesses(child.pid, dir));
   const stop = async (): Promise<void> => {
-    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    const leader = child?.pid;
+    if (child !== undefined && leader !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
+      // The children first, while winbindd lives to reap them (it waits for each on SIGCHLD). Stopping
+      // the parent first orphaned them: an orphan goes to PID 1 and stays <defunct> until PID 1 reaps
+      // it, which the init of a container may never do.
+      const children = (): Proc[] => survivors().filter((p) => p.pid !== leader);
+      signalEach(
+        children().map((p) => p.pid),
+        'SIGTERM',
+      );
+      await waitFor(() => children().length === 0, 3000);
+      signalEach([leader], 'SIGTERM');
       await Promise.race([exited, sleep(5000)]);
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // stopped by SIGTERM
-      }
     }
+    // What is left (a process that ignored SIGTERM; every child when winbindd died first), by PID.
+    const live = survivors().filter((p) => p.state !== 'Z');
+    signalEach(
+      live.map((p) => p.pid),
+      'SIGKILL',
+    );
+    await waitFor(() => survivors().length === 0, 2000);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -130,11 +148,11 @@ export async function startWinbind(options: { user?: string; password?: string }
     const pid = child.pid ?? 0;
     // If this process dies first, do not leave winbindd behind.
     process.once('exit', () => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // stopped
-      }
+      if (pid !== 0)
+        signalEach(
+          sessionProcesses(pid, dir).map((p) => p.pid),
+          'SIGKILL',
+        );
       rmSync(dir, { recursive: true, force: true });
     });
     for (let i = 0; ; i++) {
@@ -143,7 +161,7 @@ export async function startWinbind(options: { user?: string; password?: string }
       if (i > 150 || child.exitCode !== null) throw new Error(`winbind: winbindd did not answer: ${ping.stderr}`);
       await sleep(100);
     }
-    return { dir, pid, host: WINBIND_HOST, user, password, env, stop };
+    return { dir, pid, host: WINBIND_HOST, user, password, env, stop, survivors };
   } catch (err) {
     await stop();
     throw err;

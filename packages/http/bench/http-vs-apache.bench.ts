@@ -9,7 +9,9 @@
  *     the next nonce-count, against Apache mod_auth_digest.
  * Each round measures both servers (alternating which goes first); figures are medians of ROUNDS
  * rounds, the ratio the median of the per-round ratios. Our server runs in its own process and
- * reports its event-loop delay p99 during each measurement, and once while idle (the floor).
+ * reports its event-loop delay p99 during each measurement, and once while idle (the floor), with its
+ * loop's utilization and GC pauses; BENCH_LOOP_CPU=1 adds what share of the delay the server itself
+ * caused (./loop-diagnostics.ts).
  * Needs apache2, mod_auth_gssapi and the MIT KDC (scripts/system-deps.sh); prints a skip line otherwise.
  */
 import { spawn } from 'node:child_process';
@@ -25,6 +27,7 @@ import { createNtlmModule } from '@sspkit/ntlm';
 import { kerberosModule } from '@sspkit/provider-native';
 import { createAuthFetch } from '../src/index.js';
 import type { AuthFetchOptions } from '../src/index.js';
+import type { LoopReport } from './loop-diagnostics.js';
 import { apacheAvailable, startApache } from '../../../test/digest/apache.js';
 import { gssapiApacheMissing, startGssapiApache } from '../../../test/http/apache-gssapi.js';
 
@@ -36,7 +39,7 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? '7');
 interface Ours {
   readonly port: number;
   reset(): void;
-  report(): Promise<{ p99: number; max: number }>;
+  report(): Promise<LoopReport>;
   stop(): void;
 }
 
@@ -59,7 +62,7 @@ async function startOurs(scheme: string, env: Record<string, string>): Promise<O
     report: async () => {
       const p = next();
       child.stdin.write('report\n');
-      return JSON.parse(await p) as { p99: number; max: number };
+      return JSON.parse(await p) as LoopReport;
     },
     stop: () => void (child.pid !== undefined && process.kill(child.pid, 'SIGTERM')),
   };
@@ -120,14 +123,14 @@ async function compareTwo(
   const o: number[] = [];
   const a: number[] = [];
   const ratios: number[] = [];
-  const p99s: number[] = [];
+  const loops: LoopReport[] = [];
   let failed = 0;
   for (let r = 0; r < ROUNDS; r++) {
     const got: Record<string, number> = {};
     for (const which of r % 2 === 0 ? ['ours', 'apache'] : ['apache', 'ours']) {
       if (which === 'ours') ours.reset();
       const m = which === 'ours' ? await measure(oursUrl, options) : await measure(apacheUrl, apacheOptions);
-      if (which === 'ours') p99s.push((await ours.report()).p99);
+      if (which === 'ours') loops.push(await ours.report());
       got[which] = m.rps;
       failed += m.failed;
     }
@@ -141,9 +144,22 @@ async function compareTwo(
   console.log(
     `  ratio ours/Apache: ${median(ratios).toFixed(2)}x [${ratios.map((x) => x.toFixed(2)).join(', ')}] (target >= 1.0x), ${failed} failed`,
   );
+  const p99s = loops.map((l) => l.p99);
   console.log(
     `  our event-loop delay p99 under load: ${median(p99s).toFixed(2)} ms [${p99s.map((x) => x.toFixed(2)).join(', ')}] (target <= 5 ms); idle floor p99 ${idle.p99.toFixed(2)} ms`,
   );
+  // What the delay is made of (./loop-diagnostics.ts): GC, how busy the loop was, and with
+  // BENCH_LOOP_CPU=1 this process's own share of each gap and the long gaps while it ran or not.
+  const f2 = (xs: number[]): string => `${median(xs).toFixed(2)} [${xs.map((x) => x.toFixed(2)).join(', ')}]`;
+  const gcMax = Math.max(...loops.map((l) => l.gc.maxMs));
+  console.log(`  loop busy ${f2(loops.map((l) => l.utilization))}; GC pauses max ${gcMax.toFixed(1)} ms`);
+  const own = loops.map((l) => l.ownP99 ?? 0);
+  if (idle.ownP99 !== undefined) {
+    const busy = loops.reduce((n, l) => n + l.late.busy, 0);
+    const away = loops.reduce((n, l) => n + l.late.descheduled, 0);
+    const ownLine = `  our own share p99 ${f2(own)} ms (idle ${idle.ownP99.toFixed(2)})`;
+    console.log(`${ownLine}; gaps > 3 ms: ${busy} running, ${away} descheduled`);
+  }
 }
 
 const missing = gssapiApacheMissing();

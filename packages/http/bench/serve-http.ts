@@ -1,12 +1,11 @@
 /**
  * Child process of http-vs-apache.bench.ts: @sspkit/http over node:http offering one scheme
  * (BENCH_SCHEME: Negotiate with the environment's keytab, or Digest MD5 qop=auth for user `bench`).
- * Prints its port; on stdin `reset` clears the event-loop delay histogram, `report` prints its p99 and
- * max in ms (one line of JSON). Stops on SIGTERM.
+ * Prints its port; on stdin `reset` starts a new window of event-loop figures, `report` prints them
+ * (one line of JSON: LoopReport, ./loop-diagnostics.ts). Stops on SIGTERM.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createSspi } from '@sspkit/core';
 import type { SecurityPackageModule } from '@sspkit/core';
@@ -16,6 +15,7 @@ import { createNegotiateModule } from '@sspkit/negotiate';
 import { kerberosModule } from '@sspkit/provider-native';
 import { HttpAuthenticator, withAuthentication } from '../src/index.js';
 import type { SchemeOptions } from '../src/index.js';
+import { startLoopDiagnostics } from './loop-diagnostics.js';
 
 const scheme = process.env['BENCH_SCHEME'] ?? 'Digest';
 // Negotiate is @sspkit/negotiate over the native Kerberos package (and NTLM, which the client here
@@ -58,12 +58,11 @@ const server = createServer(
 );
 server.keepAliveTimeout = 30_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const h = monitorEventLoopDelay({ resolution: 1 });
-h.enable();
+const loop = startLoopDiagnostics(process.env['BENCH_LOOP_CPU'] === '1');
 process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
 createInterface({ input: process.stdin }).on('line', (l) => {
-  if (l === 'reset') h.reset();
-  if (l === 'report') process.stdout.write(`${JSON.stringify({ p99: h.percentile(99) / 1e6, max: h.max / 1e6 })}\n`);
+  if (l === 'reset') loop.reset();
+  if (l === 'report') process.stdout.write(`${JSON.stringify(loop.report())}\n`);
 });
 process.on('SIGTERM', () => {
   server.closeAllConnections();

@@ -15,8 +15,14 @@ export type {
 export { withAuthentication, nodeAuthRequest, applyHeaders, sendRefusal, bodyReader } from './server/node.js';
 export type { AuthenticatedMessage, SspkitRequestState } from './server/node.js';
 export { expressAuthentication } from './server/express.js';
-export type { SspkitExpressRequest } from './server/express.js';
+export type { ExpressRequestLike, SspkitExpressRequest } from './server/express.js';
 export { fastifyAuthentication } from './server/fastify.js';
+export type {
+  FastifyInstanceLike,
+  FastifyReplyLike,
+  FastifyRequestLike,
+  SspkitFastifyRequest,
+} from './server/fastify.js';
 export { splitScheme, decodeBase64Token, formatTokenHeader } from './common/auth-header.js';
 export type { SchemeAndRest } from './common/auth-header.js';
 export { tlsServerEndPoint, secChannelBindings } from './common/channel-bindings.js';

@@ -7,8 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clientContext } from '@sspkit/core';
 import type { SspiDispatcher } from '@sspkit/core';
 import { HttpAuthenticator, expressAuthentication, fastifyAuthentication } from '../src/index.js';
-import type { SspkitExpressRequest } from '../src/index.js';
+import type { SspkitExpressRequest, SspkitRequestState } from '../src/index.js';
 import { USER, closeServer, digestScheme, headerValues, listen, ntlmScheme, send, testSspi } from './fixture.js';
+
+// What an application writes to type request.sspkit (the package's declarations do not import fastify).
+declare module 'fastify' {
+  interface FastifyRequest {
+    sspkit?: SspkitRequestState;
+  }
+}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

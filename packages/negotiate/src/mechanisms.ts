@@ -5,7 +5,7 @@
  */
 import { SecPkgExtendedInformationClass, SecPkgFlag, SecStatus } from '@sspkit/core';
 import type { LocatedPackage, LsaSecpkgFunctionTable } from '@sspkit/core';
-import { oid, parseOne } from './messages/der.js';
+import { oid, parseOne } from '@sspkit/der';
 import { MechOid } from './messages/oids.js';
 
 /** SECPKG_GSS_INFO: EncodedId is the DER of the mechanism OID (tag, length, contents). */

@@ -1,19 +1,28 @@
 /**
  * Express 5 adapter: a middleware that authenticates, sets `req.sspkit` and calls `next()`, or
- * answers 400/401/407/500 itself. Only types come from Express: the package does not load it.
+ * answers 400/401/407/500 itself. Nothing comes from Express, not even its types: express is an
+ * optional peer, and a declaration importing it would fail to compile in an application without it
+ * (TS2307 under skipLibCheck false). The middleware is typed by what it uses of Express 5's request
+ * and response, which extend node:http's, so Express's own handler types are assignable to it.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpAuthenticator } from './authenticator.js';
 import { applyHeaders, bodyReader, nodeAuthRequest, sendRefusal } from './node.js';
 import type { SspkitRequestState } from './node.js';
 
-/** An Express request after the middleware let it through. */
-export type SspkitExpressRequest = Request & { sspkit?: SspkitRequestState };
+/** What the middleware reads of an Express request: node's request and the URL as the client sent it. */
+export type ExpressRequestLike = IncomingMessage & { readonly originalUrl: string };
+
+/**
+ * An Express request after the middleware let it through. `SspkitExpressRequest<Request>` (with
+ * express's `Request`) keeps the rest of Express's request type.
+ */
+export type SspkitExpressRequest<R extends IncomingMessage = ExpressRequestLike> = R & { sspkit?: SspkitRequestState };
 
 export function expressAuthentication(
   auth: HttpAuthenticator,
   options: { maxBodyBytes?: number } = {},
-): (req: Request, res: Response, next: NextFunction) => void {
+): (req: ExpressRequestLike, res: ServerResponse, next: (err?: unknown) => void) => void {
   return (req, res, next) => {
     const body = bodyReader(req, options.maxBodyBytes ?? 1 << 20);
     // originalUrl: the request-target as sent, whatever router the middleware is mounted under (Digest's `uri`).

@@ -3,10 +3,8 @@
  * bit list is bit n of the number here (deleg = 1 << 0 ...). RFC 4178 says the field SHOULD be
  * omitted by senders and ignored by receivers; it is decoded for display and never acted on.
  */
-import type { Tlv } from './der.js';
-import { contentOf, hasTag, TagClass, tlv, Universal } from './der.js';
-import type { DecodeResult } from './result.js';
-import { fail, ok } from './result.js';
+import type { DecodeResult, Tlv } from '@sspkit/der';
+import { contentOf, fail, hasTag, ok, TagClass, tlv, Universal } from '@sspkit/der';
 
 /** The named bits of ContextFlags (RFC 4178 §4.2.1). */
 export const ContextFlag = {

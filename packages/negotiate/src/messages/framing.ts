@@ -6,9 +6,8 @@
  * The inner token need not be ASN.1 at all (Kerberos puts a two-byte TOK_ID before its AP-REQ,
  * RFC 4121 §4.1): only the outer tag and length and the OID are read; the rest is returned as bytes.
  */
-import { MAX_TOKEN_SIZE, oid, oidOf, readTlv, tlv } from './der.js';
-import type { DecodeResult } from './result.js';
-import { fail, ok } from './result.js';
+import type { DecodeResult } from '@sspkit/der';
+import { fail, MAX_TOKEN_SIZE, oid, oidOf, ok, readTlv, tlv } from '@sspkit/der';
 
 /** The first byte of every framed initial token: [APPLICATION 0], constructed. */
 export const INITIAL_TOKEN_TAG = 0x60;

@@ -1,12 +1,10 @@
 // The SPNEGO codec: every decoder returns a DecodeResult and never throws.
 export { MechOid, mechName, isKerberosOid } from './oids.js';
 export type { MechName } from './oids.js';
-export type { DecodeResult, DecodeError, DecodeErrorCode } from './result.js';
-export { MAX_TOKEN_SIZE } from './der.js';
-// The bounded DER reader, for packages that read a mechanism token inside SPNEGO (the Kerberos
-// acceptor's replay check reads the AP-REQ authenticator with it rather than with a reader of its own).
-export { childrenOf, hasTag, octets, parseOne, readTlv, taggedFields, TagClass, Universal } from './der.js';
-export type { Tlv } from './der.js';
+// The result type and the token size cap come from the bounded DER reader (@sspkit/der), which the
+// Kerberos acceptor's replay check shares without depending on this package's codec.
+export type { DecodeResult, DecodeError, DecodeErrorCode } from '@sspkit/der';
+export { MAX_TOKEN_SIZE } from '@sspkit/der';
 export { ContextFlag, encodeContextFlags, decodeContextFlags } from './context-flags.js';
 export { encodeInitialContextToken, decodeInitialContextToken, INITIAL_TOKEN_TAG } from './framing.js';
 export type { InitialContextToken } from './framing.js';

@@ -10,26 +10,26 @@
  * The two differ at [3]: a SEQUENCE there is negHints (NegTokenInit2), an OCTET STRING is the MIC.
  */
 import { decodeContextFlags, encodeContextFlags } from './context-flags.js';
-import type { Tlv } from './der.js';
+import type { DecodeResult, Tlv } from '@sspkit/der';
 import {
   childrenOf,
   contentOf,
   explicit,
+  fail,
   generalString,
   hasTag,
   octets,
   octetString,
   oid,
   oidOf,
+  ok,
   parseOne,
   rawOf,
   sequence,
   TagClass,
   taggedFields,
   Universal,
-} from './der.js';
-import type { DecodeResult } from './result.js';
-import { fail, ok } from './result.js';
+} from '@sspkit/der';
 
 /** The hints a server puts in NegTokenInit2 ([MS-SPNG] §2.2.1). */
 export interface NegHints {

@@ -4,10 +4,20 @@
  *   NegTokenResp ::= SEQUENCE { negState [0] ENUMERATED OPTIONAL, supportedMech [1] MechType OPTIONAL,
  *                               responseToken [2] OCTET STRING OPTIONAL, mechListMIC [3] OCTET STRING OPTIONAL }
  */
-import type { Tlv } from './der.js';
-import { enumerated, enumeratedOf, explicit, octets, octetString, oid, oidOf, sequence, taggedFields } from './der.js';
-import type { DecodeResult } from './result.js';
-import { fail, ok } from './result.js';
+import type { DecodeResult, Tlv } from '@sspkit/der';
+import {
+  enumerated,
+  enumeratedOf,
+  explicit,
+  fail,
+  octets,
+  octetString,
+  oid,
+  oidOf,
+  ok,
+  sequence,
+  taggedFields,
+} from '@sspkit/der';
 
 /** negState (RFC 4178 §4.2.2). */
 export const NegState = {

@@ -8,15 +8,14 @@
  * Tokens that are not SPNEGO at all (a raw Kerberos AP-REQ, a raw NTLMSSP message) are recognised
  * by `classifyToken` so an acceptor can take them the way Windows does ([MS-SPNG] §3.2.5.1 notes).
  */
-import { childrenOf, explicit, hasTag, parseOne, TagClass } from './der.js';
+import type { DecodeResult } from '@sspkit/der';
+import { childrenOf, explicit, fail, hasTag, parseOne, TagClass } from '@sspkit/der';
 import { decodeInitialContextToken, encodeInitialContextToken, INITIAL_TOKEN_TAG } from './framing.js';
 import type { NegTokenInit, NegTokenInitFields } from './neg-token-init.js';
 import { decodeNegTokenInitNode, negTokenInitBody } from './neg-token-init.js';
 import type { NegTokenResp, NegTokenRespFields } from './neg-token-resp.js';
 import { decodeNegTokenRespNode, negTokenRespBody } from './neg-token-resp.js';
 import { MechOid } from './oids.js';
-import type { DecodeResult } from './result.js';
-import { fail } from './result.js';
 
 /** Any decoded SPNEGO token. */
 export type NegotiationToken = NegTokenInit | NegTokenResp;

@@ -9,19 +9,9 @@
  * buffer). A token that does not parse yields undefined and is left to MIT, which refuses it with the
  * mapped status; the acceptor then refuses to complete a context whose AP-REQ it could not record.
  */
-import {
-  childrenOf,
-  decodeInitialContextToken,
-  decodeNegotiationToken,
-  hasTag,
-  isKerberosOid,
-  MechOid,
-  octets,
-  parseOne,
-  TagClass,
-  taggedFields,
-} from '@sspkit/negotiate';
-import type { Tlv } from '@sspkit/negotiate';
+import { childrenOf, hasTag, octets, parseOne, TagClass, taggedFields } from '@sspkit/der';
+import type { Tlv } from '@sspkit/der';
+import { decodeInitialContextToken, decodeNegotiationToken, isKerberosOid, MechOid } from '@sspkit/negotiate';
 
 /** RFC 4121 §4.1: TOK_ID of a KRB_AP_REQ inside the GSS framing. */
 const TOK_ID_AP_REQ = 0x0100;

@@ -1,9 +1,9 @@
 /**
- * The DER that SPNEGO needs (X.690 §8, §10), written by hand: definite lengths, low tag numbers,
- * SEQUENCE, explicit context tags, OBJECT IDENTIFIER, OCTET STRING, ENUMERATED, BIT STRING and
- * GeneralString. asn1js was measured first and dropped: on this machine it spent 100–200 µs per
- * OID or OCTET STRING, which made a Negotiate handshake 7–10× slower than the package inside it
- * (see the README, "What is written by hand"). Every reader returns a DecodeResult and never throws.
+ * The DER that SPNEGO and the Kerberos AP-REQ need (X.690 §8, §10), written by hand: definite lengths,
+ * low tag numbers, SEQUENCE, explicit context tags, OBJECT IDENTIFIER, OCTET STRING, ENUMERATED, BIT
+ * STRING and GeneralString. asn1js was measured first and dropped: on this machine it spent 100–200 µs
+ * per OID or OCTET STRING, which made a Negotiate handshake 7–10× slower than the package inside it
+ * (see the README, "Why by hand"). Every reader returns a DecodeResult and never throws.
  */
 import type { DecodeResult } from './result.js';
 import { fail, ok } from './result.js';

@@ -13,8 +13,8 @@ import { AscReq, IscReq, SecPkgCred, clientContext, createSspi, runHandshake, se
 import type { AuthData, CredHandle, SspiDispatcher } from '@sspkit/core';
 import { labDown, labUp } from '@sspkit/krb5-lab';
 import { isAvailable, kerberosModule, negotiateModule } from '@sspkit/provider-native';
-import { createNegotiateModule } from '../src/index.js';
-import { NTLM_USER, ntlmForInProcessPair } from '../test/ntlm-pair.js';
+import { createNegotiateModule } from '@sspkit/negotiate';
+import { NTLM_USER, ntlmForInProcessPair } from '../../packages/negotiate/test/ntlm-pair.js';
 
 const ROUNDS = 9;
 const ROUND_MS = 300;

@@ -1,4 +1,7 @@
-/** Why a SPNEGO token failed to decode; the package maps every one of them to SEC_E_INVALID_TOKEN. */
+/**
+ * Why a token failed to decode (the DER reader's codes and the SPNEGO codec's); the Negotiate package
+ * maps every one of them to SEC_E_INVALID_TOKEN.
+ */
 export type DecodeErrorCode =
   | 'empty'
   | 'oversize'
