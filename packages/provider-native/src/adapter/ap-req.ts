@@ -5,7 +5,7 @@
  *     TOK_ID 01 00 and the AP-REQ);
  *   - a SPNEGO NegTokenInit whose mechToken, or NegTokenResp whose responseToken, is such a token
  *     (RFC 4178 §4.2; MIT's SPNEGO takes the AP-REQ in either).
- * The DER is read with @sspkit/negotiate's bounded reader (never throws, lengths checked against the
+ * The DER is read with @sspkit/der's bounded reader (never throws, lengths checked against the
  * buffer). A token that does not parse yields undefined and is left to MIT, which refuses it with the
  * mapped status; the acceptor then refuses to complete a context whose AP-REQ it could not record.
  */
