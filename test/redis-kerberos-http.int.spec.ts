@@ -57,6 +57,15 @@ async function startInstance(name: string, env: Record<string, string>): Promise
   return { name, port, child, log: () => log };
 }
 
+/**
+ * The last log line an instance wrote after `before`. The line comes through the child's stdout
+ * pipe, which may be read after the HTTP response on the other socket: wait for it (2 s at most).
+ */
+async function nextLogLine(inst: Instance, before: number): Promise<Record<string, string>> {
+  for (let i = 0; i < 200 && inst.log().slice(before).trim() === ''; i++) await new Promise((r) => setTimeout(r, 10));
+  return JSON.parse(inst.log().slice(before).trim().split('\n').pop()!) as Record<string, string>;
+}
+
 /** One GET with an Authorization header, on a new connection; the status code. */
 function get(port: number, authorization: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -155,7 +164,7 @@ describe.skipIf(!available)('Kerberos web service on three instances sharing Red
       for (const other of instances.slice(1)) {
         const before = other.log().length;
         expect(await get(other.port, h)).toBe(401);
-        const line = JSON.parse(other.log().slice(before).trim().split('\n').pop()!) as Record<string, string>;
+        const line = await nextLogLine(other, before);
         expect(line['status']).toBe('SEC_E_OUT_OF_SEQUENCE');
         expect(line['cause']).toMatch(/AP-REQ is a replay/);
       }
@@ -168,7 +177,7 @@ describe.skipIf(!available)('Kerberos web service on three instances sharing Red
       for (const inst of instances) {
         const before = inst.log().length;
         expect(await get(inst.port, await header('Kerberos'))).toBe(401);
-        const line = JSON.parse(inst.log().slice(before).trim().split('\n').pop()!) as Record<string, string>;
+        const line = await nextLogLine(inst, before);
         expect(line['status']).toBe('SEC_E_NO_AUTHENTICATING_AUTHORITY');
         expect(line['cause']).toMatch(/replay store/);
       }
