@@ -22,6 +22,8 @@ import type { NativeReplayOptions } from './replay.js';
 import { prefetchAccount } from './token.js';
 
 const INDEFINITE = 0xffffffff;
+/** A context's negotiated mechanism until the library names one (shared: never written to). */
+const NO_MECH = new Uint8Array(0);
 /** Delegation forwards a TGT, which only the KDC can issue: never made from a pinned ticket. */
 const NEEDS_TGT = GssFlag.DELEG | GssFlag.DELEG_POLICY;
 
@@ -110,16 +112,15 @@ export async function initLeg(
   try {
     // A credential freed while a context uses it stays alive (pinned) until the context goes; one
     // freed during this context's first, in-flight leg may already be gone: continue without it.
-    const leg = (signal?: AbortSignal): ReturnType<typeof initSecContext> =>
-      initSecContext(legOptions(entry, fresh ? null : token, bindings, signal));
     // Only a first leg can wait on the KDC; what it returns late is plain data, and the context it
     // writes stays pinned (released with the entry below) until the library returns. A later leg
     // makes no closure (the deadline's callback is needed only on the first).
+    const first = entry;
     const step = fresh
       ? await withKdcDeadline(
           kdcTimeout(entry.credEntry?.kdcTimeoutMs),
           'InitializeSecurityContext',
-          leg,
+          (signal) => initSecContext(legOptions(first, null, bindings, signal)),
           () => undefined,
         )
       : await initSecContext(legOptions(entry, token, bindings, undefined));
@@ -181,7 +182,7 @@ function newClientEntry(
   req: number,
   targetName: string,
 ): CtxEntry {
-  return {
+  const entry: CtxEntry = {
     side: 'client',
     ctx: new NativeHandle('context'),
     mech,
@@ -194,9 +195,14 @@ function newClientEntry(
     expiry: 0,
     source: null,
     delegated: null,
-    negotiated: new Uint8Array(0),
-    ...(credEntry !== undefined ? { credEntry, targetName } : {}),
+    negotiated: NO_MECH,
   };
+  // Set in place rather than spread from a temporary object (one allocation less per first leg).
+  if (credEntry !== undefined) {
+    entry.credEntry = credEntry;
+    entry.targetName = targetName;
+  }
+  return entry;
 }
 
 /**
@@ -351,9 +357,9 @@ export async function acceptLeg(
       expiry: 0,
       source: null,
       delegated: null,
-      negotiated: new Uint8Array(0),
-      ...(cred?.allowSystemAccounts === true ? { allowSystemAccounts: true } : {}),
+      negotiated: NO_MECH,
     };
+    if (cred?.allowSystemAccounts === true) entry.allowSystemAccounts = true;
     const replay = replayCheckFor(cred?.replay ?? {}, replayDefaults);
     if (replay !== undefined) entry.replay = replay;
     fresh = true;
