@@ -6,7 +6,7 @@
 import type { SecBuffer } from './buffers.js';
 import { SecBufferType, findBuffer, secBuffer, secBufferDesc } from './buffers.js';
 import type { SspiDispatcher } from './dispatcher.js';
-import type { AcquireCredentialsParams, HandshakeResult } from './dispatcher-types.js';
+import type { AcceptParams, AcquireCredentialsParams, HandshakeResult, InitializeParams } from './dispatcher-types.js';
 import { SspiError } from './errors.js';
 import { AscReq, IscReq, SecPkgAttr, SecPkgCred } from './flags.js';
 import type { CredHandle, CtxtHandle } from './handles.js';
@@ -122,9 +122,12 @@ abstract class HandshakeContext {
         this.side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext',
         { detail: 'handshake already complete' },
       );
+    const extra = options.extraInput;
     const inBuffers = input
-      ? [secBuffer(SecBufferType.TOKEN, input), ...(options.extraInput ?? [])]
-      : [...(options.extraInput ?? [])];
+      ? extra === undefined
+        ? [secBuffer(SecBufferType.TOKEN, input)]
+        : [secBuffer(SecBufferType.TOKEN, input), ...extra]
+      : [...(extra ?? [])];
     const outToken = secBuffer(SecBufferType.TOKEN);
     const r = await this.leg(inBuffers, outToken);
     const operation = this.side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
@@ -249,15 +252,17 @@ export class ClientContext extends HandshakeContext {
 
   protected leg(input: SecBuffer[], output: SecBuffer): Promise<HandshakeResult> {
     const o = this.#options;
-    return this.sspi.initializeSecurityContext({
+    // Optional members set in place: spreading temporaries costs an allocation each, on every leg.
+    const params: InitializeParams = {
       credential: this.credential,
-      ...(this.context ? { context: this.context } : {}),
-      ...(o.targetName !== undefined ? { targetName: o.targetName } : {}),
       contextReq: ((o.requirements ?? 0) | IscReq.ALLOCATE_MEMORY) >>> 0,
       targetDataRep: o.targetDataRep ?? 0,
-      ...(input.length > 0 ? { input: secBufferDesc(...input) } : {}),
       output: secBufferDesc(output),
-    });
+    };
+    if (this.context) params.context = this.context;
+    if (o.targetName !== undefined) params.targetName = o.targetName;
+    if (input.length > 0) params.input = secBufferDesc(...input);
+    return this.sspi.initializeSecurityContext(params);
   }
 }
 
@@ -279,14 +284,15 @@ export class ServerContext extends HandshakeContext {
 
   protected leg(input: SecBuffer[], output: SecBuffer): Promise<HandshakeResult> {
     const o = this.#options;
-    return this.sspi.acceptSecurityContext({
+    const params: AcceptParams = {
       credential: this.credential,
-      ...(this.context ? { context: this.context } : {}),
       contextReq: ((o.requirements ?? 0) | AscReq.ALLOCATE_MEMORY) >>> 0,
       targetDataRep: o.targetDataRep ?? 0,
-      ...(input.length > 0 ? { input: secBufferDesc(...input) } : {}),
       output: secBufferDesc(output),
-    });
+    };
+    if (this.context) params.context = this.context;
+    if (input.length > 0) params.input = secBufferDesc(...input);
+    return this.sspi.acceptSecurityContext(params);
   }
 }
 

@@ -50,6 +50,11 @@ function statusOf(value: unknown): number | typeof MALFORMED {
     : MALFORMED;
 }
 
+/** A refused handshake call's result. */
+function fail(status: number, attrs = 0): HandshakeResult {
+  return { status, contextAttributes: attrs };
+}
+
 function isInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }
@@ -253,141 +258,121 @@ export class SspiDispatcher {
   }
 
   /** InitializeSecurityContextW → SpInitLsaModeContext (LSA #18), then InitUserModeContext when mapped. */
-  async initializeSecurityContext(params: InitializeParams): Promise<HandshakeResult> {
-    try {
-      const { credential, context, targetName, contextReq, targetDataRep, input, output } = params;
-      return await this.#handshake(
-        'client',
-        credential,
-        context,
-        contextReq,
-        targetDataRep,
-        input,
-        output,
-        (pkg, cred, ctx) => {
-          const fn = pkg.lsa.initLsaModeContext;
-          return fn && (() => fn(cred, ctx, targetName, contextReq >>> 0, targetDataRep ?? 0, input, output));
-        },
-      );
-    } catch {
-      return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
-    }
+  initializeSecurityContext(params: InitializeParams): Promise<HandshakeResult> {
+    return this.#handshake('client', params);
   }
 
   /** AcceptSecurityContext → SpAcceptLsaModeContext (LSA #19), then InitUserModeContext when mapped. */
-  async acceptSecurityContext(params: AcceptParams): Promise<HandshakeResult> {
-    try {
-      const { credential, context, contextReq, targetDataRep, input, output } = params;
-      return await this.#handshake(
-        'server',
-        credential,
-        context,
-        contextReq,
-        targetDataRep,
-        input,
-        output,
-        (pkg, cred, ctx) => {
-          const fn = pkg.lsa.acceptLsaModeContext;
-          return fn && (() => fn(cred, ctx, input, contextReq >>> 0, targetDataRep ?? 0, output));
-        },
-      );
-    } catch {
-      return { status: S.SEC_E_INVALID_PARAMETER, contextAttributes: 0 };
-    }
+  acceptSecurityContext(params: AcceptParams): Promise<HandshakeResult> {
+    return this.#handshake('server', params);
   }
 
-  async #handshake(
-    side: ContextSide,
-    credential: CredHandle | undefined,
-    context: CtxtHandle | undefined,
-    contextReq: unknown,
-    targetDataRep: unknown,
-    input: SecBufferDesc | undefined,
-    output: SecBufferDesc | undefined,
-    bind: (
-      pkg: RegisteredPackage,
-      cred: LsaSecHandle | undefined,
-      ctx: LsaSecHandle | undefined,
-    ) => (() => LsaModeContextResult | Promise<LsaModeContextResult>) | undefined,
-  ): Promise<HandshakeResult> {
-    const operation = side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
-    const fail = (status: number, attrs = 0): HandshakeResult => ({ status, contextAttributes: attrs });
-    const cred = credential === undefined ? undefined : liveCredEntry(this.#owner, credential);
-    const ctx = context === undefined ? undefined : this.#ctx(context);
-    if (credential !== undefined && !cred) return fail(S.SEC_E_INVALID_HANDLE);
-    if (context !== undefined && (!ctx || ctx.side !== side)) return fail(S.SEC_E_INVALID_HANDLE);
-    if (!cred && !ctx) return fail(S.SEC_E_INVALID_HANDLE);
-    if (cred && ctx && cred.pkg !== ctx.pkg) return fail(S.SEC_E_INVALID_HANDLE);
-    if (!isInt(contextReq) || (targetDataRep !== undefined && !isInt(targetDataRep)))
-      return fail(S.SEC_E_INVALID_PARAMETER);
-    if ((input !== undefined && !isValidBufferDesc(input)) || (output !== undefined && !isValidBufferDesc(output)))
-      return fail(S.SEC_E_INVALID_TOKEN);
-    const pkg = (ctx ?? cred)!.pkg;
-    const call = bind(pkg, cred?.lsaHandle, ctx?.lsaHandle);
-    if (!call) return fail(S.SEC_E_UNSUPPORTED_FUNCTION);
-
-    let r: LsaModeContextResult;
+  /**
+   * Both handshake calls in one async frame, with no per-call closures: a cached-ticket handshake
+   * makes three of these calls, and each extra promise layer or closure is paid on every leg. Any
+   * throw outside the package call (a params getter, a malformed descriptor) is SEC_E_INVALID_PARAMETER.
+   */
+  async #handshake(side: ContextSide, params: InitializeParams | AcceptParams): Promise<HandshakeResult> {
     try {
-      r = await call();
-    } catch (e) {
-      return fail(this.#fault(pkg, operation, e)); // thrown errors go to onPackageFault only
-    }
-    if (typeof r !== 'object' || r === null)
-      return fail(this.#fault(pkg, operation, new TypeError(`${operation} returned no result object`)));
-    const status = this.#status(pkg, operation, r.status);
-    const attrs = isInt(r.contextAttributes) ? r.contextAttributes >>> 0 : 0;
-    const newHandle = r.newContextHandle;
-    const packed = r.contextData;
+      let targetName: string | undefined;
+      let credential: CredHandle | undefined;
+      let context: CtxtHandle | undefined;
+      let contextReq: unknown;
+      let targetDataRep: unknown;
+      let input: SecBufferDesc | undefined;
+      let output: SecBufferDesc | undefined;
+      if (side === 'client') {
+        ({ credential, context, targetName, contextReq, targetDataRep, input, output } = params as InitializeParams);
+      } else {
+        ({ credential, context, contextReq, targetDataRep, input, output } = params);
+      }
+      const operation = side === 'client' ? 'InitializeSecurityContext' : 'AcceptSecurityContext';
+      const cred = credential === undefined ? undefined : liveCredEntry(this.#owner, credential);
+      const ctx = context === undefined ? undefined : this.#ctx(context);
+      if (credential !== undefined && !cred) return fail(S.SEC_E_INVALID_HANDLE);
+      if (context !== undefined && (!ctx || ctx.side !== side)) return fail(S.SEC_E_INVALID_HANDLE);
+      if (!cred && !ctx) return fail(S.SEC_E_INVALID_HANDLE);
+      if (cred && ctx && cred.pkg !== ctx.pkg) return fail(S.SEC_E_INVALID_HANDLE);
+      if (!isInt(contextReq) || (targetDataRep !== undefined && !isInt(targetDataRep)))
+        return fail(S.SEC_E_INVALID_PARAMETER);
+      if ((input !== undefined && !isValidBufferDesc(input)) || (output !== undefined && !isValidBufferDesc(output)))
+        return fail(S.SEC_E_INVALID_TOKEN);
+      const pkg = (ctx ?? cred)!.pkg;
+      const init = side === 'client' ? pkg.lsa.initLsaModeContext : undefined;
+      const accept = side === 'server' ? pkg.lsa.acceptLsaModeContext : undefined;
+      if (!init && !accept) return fail(S.SEC_E_UNSUPPORTED_FUNCTION);
 
-    if (ctx && !ctx.live) {
-      // Deleted while this leg was in flight: the package's replacement handle must not leak.
-      if (newHandle !== undefined && newHandle !== ctx.lsaHandle) this.#deleteInPackage(pkg, newHandle);
-      wipe(packed);
-      return fail(S.SEC_E_INVALID_HANDLE);
-    }
-    if (!isSuccess(status)) {
-      // A failed first leg leaves no context (its handle is deleted); a failed later leg leaves the
-      // context for the caller to delete, under the handle the package now uses.
-      if (!ctx && newHandle !== undefined) this.#deleteInPackage(pkg, newHandle);
-      if (ctx && newHandle !== undefined) ctx.lsaHandle = newHandle;
-      wipe(packed);
-      return r.cause === undefined ? fail(status, attrs) : { ...fail(status, attrs), cause: r.cause };
-    }
+      let r: LsaModeContextResult;
+      try {
+        const credLsa = cred?.lsaHandle;
+        const ctxLsa = ctx?.lsaHandle;
+        const rep = targetDataRep ?? 0;
+        r = init
+          ? await init(credLsa, ctxLsa, targetName, contextReq >>> 0, rep, input, output)
+          : await accept!(credLsa, ctxLsa, input, contextReq >>> 0, rep, output);
+      } catch (e) {
+        return fail(this.#fault(pkg, operation, e)); // thrown errors go to onPackageFault only
+      }
+      if (typeof r !== 'object' || r === null)
+        return fail(this.#fault(pkg, operation, new TypeError(`${operation} returned no result object`)));
+      const status = this.#status(pkg, operation, r.status);
+      const attrs = isInt(r.contextAttributes) ? r.contextAttributes >>> 0 : 0;
+      const newHandle = r.newContextHandle;
+      const packed = r.contextData;
 
-    let entry: ContextEntry;
-    if (ctx) {
-      if (newHandle !== undefined) ctx.lsaHandle = newHandle;
-      entry = ctx;
-    } else {
-      if (newHandle === undefined) {
+      if (ctx && !ctx.live) {
+        // Deleted while this leg was in flight: the package's replacement handle must not leak.
+        if (newHandle !== undefined && newHandle !== ctx.lsaHandle) this.#deleteInPackage(pkg, newHandle);
         wipe(packed);
-        return fail(this.#fault(pkg, operation, new Error('no context handle returned')));
+        return fail(S.SEC_E_INVALID_HANDLE);
       }
-      entry = { ...this.#issue(pkg, newHandle), side, mapped: false };
-    }
-    const handle = context ?? new CtxtHandle(entry);
+      if (!isSuccess(status)) {
+        // A failed first leg leaves no context (its handle is deleted); a failed later leg leaves the
+        // context for the caller to delete, under the handle the package now uses.
+        if (!ctx && newHandle !== undefined) this.#deleteInPackage(pkg, newHandle);
+        if (ctx && newHandle !== undefined) ctx.lsaHandle = newHandle;
+        wipe(packed);
+        return r.cause === undefined ? fail(status, attrs) : { ...fail(status, attrs), cause: r.cause };
+      }
 
-    if (r.mappedContext) {
-      const init = pkg.user?.initUserModeContext;
-      const st =
-        packed !== undefined && !(packed instanceof Uint8Array)
-          ? this.#fault(pkg, operation, new TypeError('ContextData is not a byte array'))
-          : init
-            ? this.#call(pkg, 'InitUserModeContext', () => init(entry.lsaHandle, packed ?? new Uint8Array(0)))
-            : S.SEC_E_OK; // no user-mode half to hand it to: the package serves both from one process
-      wipe(packed);
-      if (!isSuccess(st)) {
-        this.#retire(entry);
-        this.#deleteInPackage(pkg, entry.lsaHandle);
-        return fail(st, attrs);
+      let entry: ContextEntry;
+      if (ctx) {
+        if (newHandle !== undefined) ctx.lsaHandle = newHandle;
+        entry = ctx;
+      } else {
+        if (newHandle === undefined) {
+          wipe(packed);
+          return fail(this.#fault(pkg, operation, new Error('no context handle returned')));
+        }
+        this.#liveHandles++;
+        entry = { owner: this.#owner, pkg, lsaHandle: newHandle, live: true, side, mapped: false };
       }
-      entry.mapped = true;
-    } else {
-      wipe(packed);
+      const handle = context ?? new CtxtHandle(entry);
+
+      if (r.mappedContext) {
+        const init = pkg.user?.initUserModeContext;
+        const st =
+          packed !== undefined && !(packed instanceof Uint8Array)
+            ? this.#fault(pkg, operation, new TypeError('ContextData is not a byte array'))
+            : init
+              ? this.#call(pkg, 'InitUserModeContext', () => init(entry.lsaHandle, packed ?? new Uint8Array(0)))
+              : S.SEC_E_OK; // no user-mode half to hand it to: the package serves both from one process
+        wipe(packed);
+        if (!isSuccess(st)) {
+          this.#retire(entry);
+          this.#deleteInPackage(pkg, entry.lsaHandle);
+          return fail(st, attrs);
+        }
+        entry.mapped = true;
+      } else {
+        wipe(packed);
+      }
+      const out: HandshakeResult = { status, context: handle, contextAttributes: attrs };
+      if (r.expirationTime !== undefined) out.expiry = r.expirationTime;
+      return out;
+    } catch {
+      return fail(S.SEC_E_INVALID_PARAMETER);
     }
-    const out: HandshakeResult = { status, context: handle, contextAttributes: attrs };
-    if (r.expirationTime !== undefined) out.expiry = r.expirationTime;
-    return out;
   }
 
   #deleteInPackage(pkg: RegisteredPackage, lsaHandle: LsaSecHandle): number {

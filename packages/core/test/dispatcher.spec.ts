@@ -191,6 +191,25 @@ describe('MappedContext', () => {
 });
 
 describe('packages that misbehave never crash the caller', () => {
+  it('a rejecting async handshake slot yields SEC_E_INTERNAL_ERROR on either side and is reported', async () => {
+    const faults: string[] = [];
+    const reject = async (): Promise<never> => {
+      await Promise.resolve();
+      throw new Error('boom');
+    };
+    const { sspi, cred } = await withTables(
+      { initLsaModeContext: reject, acceptLsaModeContext: reject },
+      undefined,
+      (f) => faults.push(f.operation),
+    );
+    expect((await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).status).toBe(
+      S.SEC_E_INTERNAL_ERROR,
+    );
+    expect((await sspi.acceptSecurityContext({ credential: cred, contextReq: 0 })).status).toBe(S.SEC_E_INTERNAL_ERROR);
+    expect(faults).toEqual(['InitializeSecurityContext', 'AcceptSecurityContext']);
+    expect(sspi.liveHandleCount).toBe(1);
+  });
+
   it('a throwing slot yields SEC_E_INTERNAL_ERROR and is reported to onPackageFault', async () => {
     const faults: string[] = [];
     const boom = (): never => {
@@ -376,6 +395,7 @@ describe('bad input gets a precise status before it reaches a package', () => {
     const ctx = (await sspi.initializeSecurityContext({ credential: cred, contextReq: 0 })).context!;
     expect(sspi.makeSignature(ctx, 0, hostile as SecBufferDesc, 0)).toBe(S.SEC_E_INVALID_TOKEN);
     expect((await sspi.initializeSecurityContext(hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);
+    expect((await sspi.acceptSecurityContext(hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);
     expect((await sspi.acquireCredentialsHandle(hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);
     expect(await sspi.changeAccountPassword(hostile as never)).toBe(S.SEC_E_INVALID_PARAMETER);
     expect((await sspi.addCredentials(cred, hostile as never)).status).toBe(S.SEC_E_INVALID_PARAMETER);

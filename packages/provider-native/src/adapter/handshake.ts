@@ -22,6 +22,8 @@ import type { NativeReplayOptions } from './replay.js';
 import { prefetchAccount } from './token.js';
 
 const INDEFINITE = 0xffffffff;
+/** A context's negotiated mechanism until the library names one (shared: never written to). */
+const NO_MECH = new Uint8Array(0);
 /** Delegation forwards a TGT, which only the KDC can issue: never made from a pinned ticket. */
 const NEEDS_TGT = GssFlag.DELEG | GssFlag.DELEG_POLICY;
 
@@ -110,32 +112,18 @@ export async function initLeg(
   try {
     // A credential freed while a context uses it stays alive (pinned) until the context goes; one
     // freed during this context's first, in-flight leg may already be gone: continue without it.
-    const leg = (signal?: AbortSignal): ReturnType<typeof initSecContext> =>
-      initSecContext({
-        cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null,
-        ctx: entry.ctx,
-        target: entry.target ?? new NativeHandle('name'),
-        mech: entry.mech,
-        flags: gssFlagsFromIscReq(entry.requested),
-        input: fresh ? null : token,
-        bindings,
-        // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
-        // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
-        // the host name through DNS), and either would block the event loop.
-        ticketCached: false,
-        offload: busy(),
-        ...(signal !== undefined ? { signal } : {}),
-      });
     // Only a first leg can wait on the KDC; what it returns late is plain data, and the context it
-    // writes stays pinned (released with the entry below) until the library returns.
+    // writes stays pinned (released with the entry below) until the library returns. A later leg
+    // makes no closure (the deadline's callback is needed only on the first).
+    const first = entry;
     const step = fresh
       ? await withKdcDeadline(
           kdcTimeout(entry.credEntry?.kdcTimeoutMs),
           'InitializeSecurityContext',
-          leg,
+          (signal) => initSecContext(legOptions(first, null, bindings, signal)),
           () => undefined,
         )
-      : await leg();
+      : await initSecContext(legOptions(entry, token, bindings, undefined));
     result = settle(tables, ctxHandle, entry, step, output, IscReq.ALLOCATE_MEMORY, iscRetFromGss);
   } catch (err) {
     if (fresh) {
@@ -162,6 +150,30 @@ export async function initLeg(
   return result;
 }
 
+/** gss_init_sec_context's options for an initiator leg that is not made from a pinned ticket. */
+function legOptions(
+  entry: CtxEntry,
+  input: Uint8Array | null,
+  bindings: ChannelBindings | null,
+  signal: AbortSignal | undefined,
+): Parameters<typeof initSecContext>[0] {
+  const options = {
+    cred: entry.cred !== null && !entry.cred.isEmpty ? entry.cred : null,
+    ctx: entry.ctx,
+    target: entry.target ?? new NativeHandle('name'),
+    mech: entry.mech,
+    flags: gssFlagsFromIscReq(entry.requested),
+    input,
+    bindings,
+    // A first leg without a pinned ticket runs on a worker thread: whether its ticket is cached
+    // cannot be known safely (the ccache can be renewed or replaced under us, and MIT may resolve
+    // the host name through DNS), and either would block the event loop.
+    ticketCached: false,
+    offload: busy(),
+  };
+  return signal !== undefined ? { ...options, signal } : options;
+}
+
 function newClientEntry(
   mech: GssMech,
   target: NativeHandle,
@@ -170,7 +182,7 @@ function newClientEntry(
   req: number,
   targetName: string,
 ): CtxEntry {
-  return {
+  const entry: CtxEntry = {
     side: 'client',
     ctx: new NativeHandle('context'),
     mech,
@@ -183,9 +195,14 @@ function newClientEntry(
     expiry: 0,
     source: null,
     delegated: null,
-    negotiated: new Uint8Array(0),
-    ...(credEntry !== undefined ? { credEntry, targetName } : {}),
+    negotiated: NO_MECH,
   };
+  // Set in place rather than spread from a temporary object (one allocation less per first leg).
+  if (credEntry !== undefined) {
+    entry.credEntry = credEntry;
+    entry.targetName = targetName;
+  }
+  return entry;
 }
 
 /**
@@ -340,9 +357,9 @@ export async function acceptLeg(
       expiry: 0,
       source: null,
       delegated: null,
-      negotiated: new Uint8Array(0),
-      ...(cred?.allowSystemAccounts === true ? { allowSystemAccounts: true } : {}),
+      negotiated: NO_MECH,
     };
+    if (cred?.allowSystemAccounts === true) entry.allowSystemAccounts = true;
     const replay = replayCheckFor(cred?.replay ?? {}, replayDefaults);
     if (replay !== undefined) entry.replay = replay;
     fresh = true;
@@ -354,7 +371,11 @@ export async function acceptLeg(
     if (bindings !== null) entry.bindingsGiven = true;
     const missing = missingBindings(entry, step, req);
     // Only an AP-REQ the library has verified is recorded (adapter/replay.ts: MIT's own order).
-    const refused = missing === undefined ? await checkAcceptedLeg(entry, token, step.continueNeeded) : undefined;
+    // Without a shared replay record there is nothing to check: no promise is made for it.
+    const refused =
+      missing === undefined && entry.replay !== undefined
+        ? await checkAcceptedLeg(entry, token, step.continueNeeded)
+        : undefined;
     if (missing !== undefined || refused !== undefined) {
       step.source?.release();
       step.delegated?.release();
