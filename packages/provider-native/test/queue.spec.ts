@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { AsyncGate, configureSharedGate, DEFAULT_ASYNC_LIMIT, sharedGate, uvPoolSize } from '../src/ffi/queue.js';
 
@@ -31,6 +32,42 @@ describe('AsyncGate', () => {
       }),
     ).rejects.toThrow('sync');
     expect(await gate.run((done) => done(null, 7))).toBe(7);
+  });
+
+  it('takes an aborted call out of the queue unstarted, and an abort after the start changes nothing', async () => {
+    const gate = new AsyncGate(1, 100);
+    const reason = new Error('deadline');
+    const before = new AbortController();
+    before.abort(reason);
+    let ran = 0;
+    await expect(gate.run(() => ran++, before.signal)).rejects.toBe(reason);
+    expect(ran).toBe(0);
+    const first = new AbortController();
+    const queued = new AbortController();
+    const pending: Array<() => void> = [];
+    const a = gate.run((done) => pending.push(() => done(null, 1)), first.signal);
+    const b = gate.run((done) => pending.push(() => done(null, 2)), queued.signal);
+    // The started call holds no listener; the queued one does until it starts or is aborted.
+    expect(getEventListeners(first.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(queued.signal, 'abort')).toHaveLength(1);
+    first.abort(reason);
+    queued.abort(reason);
+    await expect(b).rejects.toBe(reason);
+    expect(getEventListeners(queued.signal, 'abort')).toHaveLength(0);
+    expect(gate.stats()).toMatchObject({ active: 1, queued: 0 });
+    pending.shift()?.();
+    expect(await a).toBe(1);
+    expect(pending).toHaveLength(0);
+    const c = new AbortController();
+    const d = gate.run((done) => pending.push(() => done(null, 3)));
+    const e = gate.run((done) => pending.push(() => done(null, 4)), c.signal);
+    pending.shift()?.();
+    expect(await d).toBe(3);
+    // Started from the queue: its listener is gone, so a later abort cannot reject it.
+    expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    c.abort(reason);
+    pending.shift()?.();
+    expect(await e).toBe(4);
   });
 
   it('starts at most `burst` calls per turn of the event loop and the rest on later turns', async () => {

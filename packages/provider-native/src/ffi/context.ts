@@ -106,8 +106,9 @@ export async function initSecContext(options: {
   const [minorAt, ctxAt, inputAt, outputAt, mechAt, flagsAt, timeAt] = f.at as Seven<bigint>;
   const inputData = options.input;
   // The context, credential and target must outlive the worker-thread call even if freed meanwhile.
-  const pinned = [options.ctx, options.cred, options.target].filter((h): h is NativeHandle => h !== null);
-  for (const h of pinned) h.pin();
+  options.ctx.pin();
+  options.cred?.pin();
+  options.target.pin();
   let cb: ReturnType<typeof layChannelBindings> | null = null;
   let major: number;
   try {
@@ -145,7 +146,9 @@ export async function initSecContext(options: {
   } finally {
     options.ctx.busy = false;
     options.ctx.update(readPtr(ctxIo));
-    for (const h of pinned) h.unpin();
+    options.ctx.unpin();
+    options.cred?.unpin();
+    options.target.unpin();
   }
   try {
     retain(inputData, cb);

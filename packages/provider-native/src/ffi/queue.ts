@@ -35,6 +35,11 @@ export const DEFAULT_ASYNC_LIMIT = Math.min(256, Math.max(2, Math.floor(uvPoolSi
 /** Default number of calls started per turn of the event loop. */
 const DEFAULT_ASYNC_BURST = 4;
 
+/** Why a call was taken out of the queue: the signal's reason when it is an Error. */
+function abortReason(signal: AbortSignal | undefined): Error {
+  return signal?.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
 /** Runs callback-style native calls with at most `limit` in flight. */
 export class AsyncGate {
   private active = 0;
@@ -59,46 +64,59 @@ export class AsyncGate {
    * reason); a call already running cannot be stopped and keeps its slot until the library returns.
    */
   run(start: (done: (err: unknown, major: number) => void) => void, signal?: AbortSignal): Promise<number> {
+    if (this.waiting.length === 0 && this.active < this.limit && this.startedThisTurn < this.burst) {
+      // A call that starts at once (what the queue would do with it too): no queue entry, and no
+      // abort listener, which only takes calls still waiting out of the queue.
+      if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+      return new Promise<number>((resolve, reject) => this.launch(start, resolve, reject));
+    }
     return new Promise<number>((resolve, reject) => {
-      const reason = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
       if (signal?.aborted === true) {
-        reject(reason());
+        reject(abortReason(signal));
         return;
       }
       const onAbort = (): void => {
-        const i = this.waiting.indexOf(launch);
+        const i = this.waiting.indexOf(queued);
         if (i >= 0) {
           this.waiting.splice(i, 1);
-          reject(reason());
+          reject(abortReason(signal));
         }
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const launch = (): void => {
+      const queued = (): void => {
         signal?.removeEventListener('abort', onAbort);
-        this.active++;
-        this.started++;
-        this.startedThisTurn++;
-        this.peak = Math.max(this.peak, this.active);
-        this.scheduleTurn();
-        let settled = false;
-        const done = (err: unknown, major: number): void => {
-          if (settled) return;
-          settled = true;
-          this.active--;
-          this.drain();
-          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- koffi reports an Error or a string
-          if (err !== null && err !== undefined) reject(err instanceof Error ? err : new Error(String(err)));
-          else resolve(major);
-        };
-        try {
-          start(done);
-        } catch (err) {
-          done(err, 0);
-        }
+        this.launch(start, resolve, reject);
       };
-      this.waiting.push(launch);
+      this.waiting.push(queued);
       this.drain();
     });
+  }
+
+  private launch(
+    start: (done: (err: unknown, major: number) => void) => void,
+    resolve: (major: number) => void,
+    reject: (err: Error) => void,
+  ): void {
+    this.active++;
+    this.started++;
+    this.startedThisTurn++;
+    this.peak = Math.max(this.peak, this.active);
+    this.scheduleTurn();
+    let settled = false;
+    const done = (err: unknown, major: number): void => {
+      if (settled) return;
+      settled = true;
+      this.active--;
+      this.drain();
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- koffi reports an Error or a string
+      if (err !== null && err !== undefined) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve(major);
+    };
+    try {
+      start(done);
+    } catch (err) {
+      done(err, 0);
+    }
   }
 
   private drain(): void {
