@@ -75,42 +75,74 @@ export async function acquireCredFrom(options: {
   const inline = options.offload === true ? null : inlineStore(options.usage, given);
   const local = inline !== null && sharedGate().claimInline() ? inline : null;
   const entries = Object.entries(local ?? given);
-  const kvs = lib.layout.keyValueSet;
-  const pool = acquireFrames(lib);
-  const f = pool.take();
-  const [minor, credOut, timeRec, store] = f.views as [Buffer, Buffer, Buffer, Buffer];
-  const [minorAt, credAt, timeAt, storeAt] = f.at as [bigint, bigint, bigint, bigint];
-  // Buffers of a store too large for the frame stay referenced by `laid` until the call returns.
-  const laid = layStore(lib, f, entries);
-  store.writeUInt32LE(entries.length, kvs.count);
-  store.writeBigUInt64LE(laid.elementsAt, kvs.elements);
   const name = options.name?.ptr ?? null;
+  const mechs = mechSet(lib, options.mech);
+  const usage = GssCredUsage[options.usage];
   options.name?.pin();
+  // The frame and the store's strings are laid out when the call starts: a call waiting in the
+  // queue holds neither (200 acquisitions started together used to lay out 200 frames in one turn).
+  let call: LaidCall | undefined;
   let major: number;
   try {
-    const mechs = mechSet(lib, options.mech);
-    const usage = GssCredUsage[options.usage];
-    const storeArg = entries.length > 0 ? storeAt : null;
-    major =
-      local !== null
-        ? lib.gss.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt)
-        : await (inline !== null ? localGate() : sharedGate()).run(
-            // A store proven local (inline, but past the per-turn allowance) cannot wait on a KDC.
-            (done) =>
-              lib.gssAsync.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt, done),
-            inline !== null ? undefined : options.signal,
-          );
+    if (local !== null) {
+      call = layCall(lib, entries);
+      const [minorAt, credAt, timeAt, storeAt] = call.frame.at as Four<bigint>;
+      const storeArg = entries.length > 0 ? storeAt : null;
+      major = lib.gss.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt);
+    } else {
+      major = await (inline !== null ? localGate() : sharedGate()).run(
+        (done) => {
+          call = layCall(lib, entries);
+          const [minorAt, credAt, timeAt, storeAt] = call.frame.at as Four<bigint>;
+          const storeArg = entries.length > 0 ? storeAt : null;
+          lib.gssAsync.gss_acquire_cred_from(minorAt, name, 0, mechs, usage, storeArg, credAt, null, timeAt, done);
+        },
+        // A store proven local (inline, but past the per-turn allowance) cannot wait on a KDC.
+        inline !== null ? undefined : options.signal,
+      );
+    }
+  } catch (err) {
+    // Taken out of the queue (never laid out), or failed to start: nothing of it is read.
+    if (call !== undefined) giveBack(call);
+    throw err;
   } finally {
     options.name?.unpin();
   }
-  // A store's strings may hold a secret (MIT's `password` entry): the frame is zeroed when given
-  // back, and a store too large for it has its own Buffers, wiped here.
-  for (const b of laid.keep) b.fill(0);
+  const laid = call as LaidCall;
   try {
+    const [minor, credOut, timeRec] = laid.frame.views as Four<Buffer>;
     return finish(lib, 'gss_acquire_cred_from', major, minor, credOut, timeRec, options.mech);
   } finally {
-    pool.give(f);
+    giveBack(laid);
   }
+}
+
+type Four<T> = [T, T, T, T];
+
+/** One acquisition's frame and the Buffers of a store too large for it. */
+interface LaidCall {
+  readonly frame: Frame;
+  readonly keep: readonly Buffer[];
+}
+
+function layCall(lib: GssLibrary, entries: readonly (readonly [string, string])[]): LaidCall {
+  const frame = acquireFrames(lib).take();
+  const kvs = lib.layout.keyValueSet;
+  const store = frame.views[3] as Buffer;
+  // Buffers of a store too large for the frame stay referenced by `keep` until the call returns.
+  const laid = layStore(lib, frame, entries);
+  store.writeUInt32LE(entries.length, kvs.count);
+  store.writeBigUInt64LE(laid.elementsAt, kvs.elements);
+  return { frame, keep: laid.keep };
+}
+
+/**
+ * A store's strings may hold a secret (MIT's `password` entry): the frame is zeroed when given
+ * back, and a store too large for it has its own Buffers, wiped here.
+ */
+function giveBack(call: LaidCall): void {
+  for (const b of call.keep) b.fill(0);
+  acquireFrames(gssLibrary()).give(call.frame);
 }
 
 /** Cred-store entries that fit the pooled frame (ccache, keytab, client_keytab, rcache). */
