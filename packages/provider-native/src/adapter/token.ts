@@ -16,13 +16,12 @@ import {
   inquireContext,
   localName,
   localNameAsync,
-  lookupLocalAccount,
-  lookupLocalAccountAsync,
   nameAttributes,
   oidToDotted,
 } from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
 import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
+import { cachedLocalAccount, cachedLocalAccountAsync } from './account-cache.js';
 import { isSystemAccount, SYSTEM_ACCOUNT_REFUSED } from '../process/system-accounts.js';
 import type { PacLogonInfo } from '../pac/logon-info.js';
 import { statusFromError } from './failure.js';
@@ -51,7 +50,8 @@ export function contextToken(
     const realm = at > 0 ? principal.slice(at + 1) : '';
     // Resolved on worker threads when the context completed if the user database may wait on a
     // network (prefetchAccount); otherwise here, synchronously (local files only). An imported
-    // context was not prefetched and is looked up here either way.
+    // context was not prefetched and is looked up here either way. Both go through the short-lived
+    // account cache (account-cache.ts): the user database is not re-read on every request.
     const resolved = e.account ?? resolveAccount(source);
     // root and system accounts are never a client's local account unless the acceptor's
     // credential allows it (NativeAuthData.allowSystemAccounts): see process/system-accounts.ts.
@@ -70,7 +70,7 @@ export function contextToken(
       ...(realm !== '' ? { domain: realm } : {}),
       groups: [...(account?.groupNames ?? []), ...('info' in logon ? logon.info.groupSids : [])],
       ...(account !== null
-        ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: account.groups } }
+        ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: [...account.groups] } }
         : {}),
       attributes: {
         principal,
@@ -96,7 +96,7 @@ export function contextToken(
 
 function resolveAccount(source: NativeHandle): ResolvedAccount {
   const local = localName(source.ptr, null);
-  return { local, account: local === null ? null : lookupLocalAccount(local) };
+  return { local, account: local === null ? null : cachedLocalAccount(local) };
 }
 
 /**
@@ -110,7 +110,7 @@ export async function prefetchAccount(e: CtxEntry): Promise<void> {
     const source = e.source;
     if (source === null) return;
     const local = await localNameAsync(source);
-    e.account = { local, account: local === null ? null : await lookupLocalAccountAsync(local) };
+    e.account = { local, account: local === null ? null : await cachedLocalAccountAsync(local) };
   } catch {
     // The synchronous path in contextToken reports whatever went wrong.
   }
