@@ -20,10 +20,10 @@ import {
   oidToDotted,
 } from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
-import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
+import { logonSummary } from '../pac/logon-summary.js';
 import { cachedLocalAccount, cachedLocalAccountAsync } from './account-cache.js';
 import { isSystemAccount, SYSTEM_ACCOUNT_REFUSED } from '../process/system-accounts.js';
-import type { PacLogonInfo } from '../pac/logon-info.js';
+import type { LogonResult } from '../pac/logon-summary.js';
 import { statusFromError } from './failure.js';
 import { packageInfo } from './info.js';
 import type { NativeKind } from './info.js';
@@ -116,17 +116,11 @@ export async function prefetchAccount(e: CtxEntry): Promise<void> {
   }
 }
 
-type Logon = { readonly info: PacLogonInfo } | { readonly error: string } | Record<string, never>;
+type Logon = LogonResult | Record<string, never>;
 
-/** The decoded logon-information buffer, the reason it could not be decoded, or nothing. */
+/** The logon-information buffer's summary (decoded once per distinct buffer), its error, or nothing. */
 function logonInfo(raw: Buffer | undefined): Logon {
-  if (raw === undefined) return {};
-  try {
-    return { info: decodeLogonInfo(raw) };
-  } catch (err) {
-    if (err instanceof PacDecodeError) return { error: err.message };
-    throw err;
-  }
+  return raw === undefined ? {} : logonSummary(raw);
 }
 
 /** What the token says about the PAC's logon information (an undecodable one grants no group). */
@@ -136,7 +130,7 @@ function pacAttributes(logon: Logon): Record<string, string | readonly string[]>
   const k = logon.info;
   return {
     ...(k.userSid !== null ? { userSid: k.userSid } : {}),
-    pacGroupSids: k.groupSids,
+    pacGroupSids: [...k.groupSids],
     pacEffectiveName: k.effectiveName,
     ...(k.fullName !== '' ? { pacFullName: k.fullName } : {}),
     pacLogonDomain: k.logonDomainName,
