@@ -61,7 +61,7 @@ export function contextToken(
     const account = refused ? null : resolved.account;
     // Authorization data the KDC vouched for (RFC 6680 attributes: PAC buffers, indicators…).
     // Only authenticated attributes count; an imported context's re-imported name has none.
-    const authz = e.source !== null ? nameAttributes(e.source.ptr).filter((a) => a.authenticated) : [];
+    const authz = e.source !== null ? nameAttributes(e.source.ptr, tokenReads).filter((a) => a.authenticated) : [];
     const indicators = authz.find((a) => a.name === 'auth-indicators')?.displayValues ?? [];
     const logon = logonInfo(authz.find((a) => a.name === 'urn:mspac:logon-info')?.values[0]);
     const token: AccessToken = {
@@ -92,6 +92,11 @@ export function contextToken(
   } finally {
     imported?.release();
   }
+}
+
+/** The attributes whose values the token shows; of the others it needs only the names and flags. */
+function tokenReads(attribute: string): boolean {
+  return attribute === 'auth-indicators' || attribute === 'urn:mspac:logon-info';
 }
 
 function resolveAccount(source: NativeHandle): ResolvedAccount {
