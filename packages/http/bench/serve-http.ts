@@ -2,7 +2,8 @@
  * Child process of http-vs-apache.bench.ts: @sspkit/http over node:http offering one scheme
  * (BENCH_SCHEME: Negotiate with the environment's keytab, or Digest MD5 qop=auth for user `bench`).
  * Prints its port; on stdin `reset` starts a new window of event-loop figures, `report` prints them
- * (one line of JSON: LoopReport, ./loop-diagnostics.ts). Stops on SIGTERM.
+ * (one line of JSON: LoopReport, ./loop-diagnostics.ts). Stops on SIGTERM. BENCH_ACCOUNT_CACHE=off
+ * turns provider-native's account cache off (the token's user-database lookups every request).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import type { SecurityPackageModule } from '@sspkit/core';
 import { MemoryUserStore, NonceIssuer, createDigestModule } from '@sspkit/digest';
 import { InMemoryAccountStore, createNtlmModule } from '@sspkit/ntlm';
 import { createNegotiateModule } from '@sspkit/negotiate';
-import { kerberosModule } from '@sspkit/provider-native';
+import { configureAccountCache, kerberosModule } from '@sspkit/provider-native';
 import { HttpAuthenticator, withAuthentication } from '../src/index.js';
 import type { SchemeOptions } from '../src/index.js';
 import { startLoopDiagnostics } from './loop-diagnostics.js';
@@ -26,6 +27,8 @@ const modules: SecurityPackageModule[] =
     : scheme === 'NTLM'
       ? [createNtlmModule({})]
       : [kerberosModule, createNtlmModule({}), createNegotiateModule()];
+// BENCH_ACCOUNT_CACHE=off: every token looks the account up again (the A/B of the account cache).
+if (process.env['BENCH_ACCOUNT_CACHE'] === 'off') configureAccountCache({ ttlMs: 0, negativeTtlMs: 0 });
 const sspi = await createSspi({ modules });
 const schemes: SchemeOptions[] =
   scheme === 'Digest'

@@ -22,6 +22,8 @@ export type { NativeAuthData } from './adapter/credentials.js';
 export { secChannelBindings } from './adapter/bindings.js';
 export { lastNativeError } from './adapter/failure.js';
 export { setContextTransferKey } from './adapter/packed-context.js';
+export { configureAccountCache, clearAccountCache, DEFAULT_ACCOUNT_CACHE } from './adapter/account-cache.js';
+export type { AccountCacheOptions } from './adapter/account-cache.js';
 export { spawnAsToken, canSpawnAsOtherUsers } from './process/spawn-as-token.js';
 export type { SpawnAsTokenOptions } from './process/spawn-as-token.js';
 export { decodeLogonInfo, LOGON_EXTRA_SIDS, LOGON_RESOURCE_GROUPS, PacDecodeError } from './pac/logon-info.js';

@@ -16,15 +16,14 @@ import {
   inquireContext,
   localName,
   localNameAsync,
-  lookupLocalAccount,
-  lookupLocalAccountAsync,
   nameAttributes,
   oidToDotted,
 } from '../ffi/index.js';
 import type { NativeHandle } from '../ffi/index.js';
-import { decodeLogonInfo, PacDecodeError } from '../pac/logon-info.js';
+import { logonSummary } from '../pac/logon-summary.js';
+import { cachedLocalAccount, cachedLocalAccountAsync } from './account-cache.js';
 import { isSystemAccount, SYSTEM_ACCOUNT_REFUSED } from '../process/system-accounts.js';
-import type { PacLogonInfo } from '../pac/logon-info.js';
+import type { LogonResult } from '../pac/logon-summary.js';
 import { statusFromError } from './failure.js';
 import { packageInfo } from './info.js';
 import type { NativeKind } from './info.js';
@@ -51,7 +50,8 @@ export function contextToken(
     const realm = at > 0 ? principal.slice(at + 1) : '';
     // Resolved on worker threads when the context completed if the user database may wait on a
     // network (prefetchAccount); otherwise here, synchronously (local files only). An imported
-    // context was not prefetched and is looked up here either way.
+    // context was not prefetched and is looked up here either way. Both go through the short-lived
+    // account cache (account-cache.ts): the user database is not re-read on every request.
     const resolved = e.account ?? resolveAccount(source);
     // root and system accounts are never a client's local account unless the acceptor's
     // credential allows it (NativeAuthData.allowSystemAccounts): see process/system-accounts.ts.
@@ -61,7 +61,7 @@ export function contextToken(
     const account = refused ? null : resolved.account;
     // Authorization data the KDC vouched for (RFC 6680 attributes: PAC buffers, indicators…).
     // Only authenticated attributes count; an imported context's re-imported name has none.
-    const authz = e.source !== null ? nameAttributes(e.source.ptr).filter((a) => a.authenticated) : [];
+    const authz = e.source !== null ? nameAttributes(e.source.ptr, tokenReads).filter((a) => a.authenticated) : [];
     const indicators = authz.find((a) => a.name === 'auth-indicators')?.displayValues ?? [];
     const logon = logonInfo(authz.find((a) => a.name === 'urn:mspac:logon-info')?.values[0]);
     const token: AccessToken = {
@@ -70,7 +70,7 @@ export function contextToken(
       ...(realm !== '' ? { domain: realm } : {}),
       groups: [...(account?.groupNames ?? []), ...('info' in logon ? logon.info.groupSids : [])],
       ...(account !== null
-        ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: account.groups } }
+        ? { localAccount: { name: account.name, uid: account.uid, gid: account.gid, groups: [...account.groups] } }
         : {}),
       attributes: {
         principal,
@@ -94,9 +94,14 @@ export function contextToken(
   }
 }
 
+/** The attributes whose values the token shows; of the others it needs only the names and flags. */
+function tokenReads(attribute: string): boolean {
+  return attribute === 'auth-indicators' || attribute === 'urn:mspac:logon-info';
+}
+
 function resolveAccount(source: NativeHandle): ResolvedAccount {
   const local = localName(source.ptr, null);
-  return { local, account: local === null ? null : lookupLocalAccount(local) };
+  return { local, account: local === null ? null : cachedLocalAccount(local) };
 }
 
 /**
@@ -110,23 +115,17 @@ export async function prefetchAccount(e: CtxEntry): Promise<void> {
     const source = e.source;
     if (source === null) return;
     const local = await localNameAsync(source);
-    e.account = { local, account: local === null ? null : await lookupLocalAccountAsync(local) };
+    e.account = { local, account: local === null ? null : await cachedLocalAccountAsync(local) };
   } catch {
     // The synchronous path in contextToken reports whatever went wrong.
   }
 }
 
-type Logon = { readonly info: PacLogonInfo } | { readonly error: string } | Record<string, never>;
+type Logon = LogonResult | Record<string, never>;
 
-/** The decoded logon-information buffer, the reason it could not be decoded, or nothing. */
+/** The logon-information buffer's summary (decoded once per distinct buffer), its error, or nothing. */
 function logonInfo(raw: Buffer | undefined): Logon {
-  if (raw === undefined) return {};
-  try {
-    return { info: decodeLogonInfo(raw) };
-  } catch (err) {
-    if (err instanceof PacDecodeError) return { error: err.message };
-    throw err;
-  }
+  return raw === undefined ? {} : logonSummary(raw);
 }
 
 /** What the token says about the PAC's logon information (an undecodable one grants no group). */
@@ -136,7 +135,7 @@ function pacAttributes(logon: Logon): Record<string, string | readonly string[]>
   const k = logon.info;
   return {
     ...(k.userSid !== null ? { userSid: k.userSid } : {}),
-    pacGroupSids: k.groupSids,
+    pacGroupSids: [...k.groupSids],
     pacEffectiveName: k.effectiveName,
     ...(k.fullName !== '' ? { pacFullName: k.fullName } : {}),
     pacLogonDomain: k.logonDomainName,

@@ -56,10 +56,19 @@ const ERANGE = 34;
 /** Where the reentrant calls stop growing their string buffer. */
 const MAX_RECORD_BUFFER = 1 << 20;
 
+/**
+ * The process's global symbol scope on Linux (dlopen(NULL)), where libc's lookups are found the
+ * way the dynamic linker finds them for any program: after a preloaded interposer such as
+ * nss_wrapper (LD_PRELOAD), which a handle on libc.so.6 itself would bypass.
+ */
+function processScope(koffi: ReturnType<typeof gssLibrary>['koffi']): ReturnType<typeof koffi.load> {
+  return koffi.load(process.platform === 'darwin' ? 'libc.dylib' : null);
+}
+
 function bind(): Libc {
   if (libc !== undefined) return libc;
   const { koffi } = gssLibrary();
-  const lib = koffi.load(process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6');
+  const lib = processScope(koffi);
   // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; char *pw_gecos; char *pw_dir; char *pw_shell; };
   const passwd = koffi.struct('passwd', {
     pw_name: 'const char *',
@@ -94,7 +103,7 @@ function bindAsync(): AsyncLibc {
   if (asyncLibc !== undefined) return asyncLibc;
   const { koffi } = gssLibrary();
   bind();
-  const lib = koffi.load(process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6');
+  const lib = processScope(koffi);
   const getpwnamR = lib.func('int getpwnam_r(const char *name, void *pwd, void *buf, size_t buflen, void *result)');
   const getgrouplist = lib.func('int getgrouplist(const char *user, uint32_t group, void *groups, void *ngroups)');
   const getgrgidR = lib.func('int getgrgid_r(uint32_t gid, void *grp, void *buf, size_t buflen, void *result)');

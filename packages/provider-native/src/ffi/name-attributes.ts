@@ -23,16 +23,27 @@ function readBufferSet(lib: GssLibrary, setPtr: bigint): Buffer[] {
   const header = copyOut(lib, setPtr, bs.size);
   const count = Number(header.readBigUInt64LE(bs.count));
   const elements = header.readBigUInt64LE(bs.elements);
+  // The descriptors are one contiguous array: one copy for all of them, then one per value.
+  const descs = copyOut(lib, elements, count * bd.size);
   const out: Buffer[] = [];
   for (let i = 0; i < count; i++) {
-    const desc = copyOut(lib, elements + BigInt(i * bd.size), bd.size);
-    out.push(copyOut(lib, desc.readBigUInt64LE(bd.value), Number(desc.readBigUInt64LE(bd.length))));
+    const at = i * bd.size;
+    out.push(copyOut(lib, descs.readBigUInt64LE(at + bd.value), Number(descs.readBigUInt64LE(at + bd.length))));
   }
   return out;
 }
 
-/** gss_inquire_name + gss_get_name_attribute for every attribute (values copied, buffers released). */
-export function nameAttributes(name: bigint): NameAttribute[] {
+/** Releases a library-filled buffer without copying it (no call for an empty one). */
+function dropBufferDesc(lib: GssLibrary, minor: Buffer, desc: Buffer): void {
+  if (desc.readBigUInt64LE(lib.layout.bufferDesc.value) !== 0n) lib.gss.gss_release_buffer(minor, desc);
+}
+
+/**
+ * gss_inquire_name + gss_get_name_attribute for every attribute (buffers released). The values and
+ * display values are copied only for the attributes `wantValues` accepts (all by default); the
+ * others come back with none, their authenticated and complete flags still read.
+ */
+export function nameAttributes(name: bigint, wantValues: (attribute: string) => boolean = () => true): NameAttribute[] {
   const lib = gssLibrary();
   const minor = Buffer.alloc(4);
   const setOut = Buffer.alloc(8);
@@ -45,6 +56,8 @@ export function nameAttributes(name: bigint): NameAttribute[] {
     if (readPtr(setOut) !== 0n) lib.gss.gss_release_buffer_set(minor, setOut);
   }
   return names.map((attr) => {
+    const attrName = attr.toString('utf8');
+    const copy = wantValues(attrName);
     const attrDesc = Buffer.alloc(lib.layout.bufferDesc.size);
     fillBufferDesc(lib, attrDesc, 0, attr);
     const authenticated = Buffer.alloc(4);
@@ -59,12 +72,17 @@ export function nameAttributes(name: bigint): NameAttribute[] {
       const display = Buffer.alloc(lib.layout.bufferDesc.size);
       const rc = lib.gss.gss_get_name_attribute(minor, name, attrDesc, authenticated, complete, value, display, more);
       if (isGssError(rc)) break;
+      if (!copy) {
+        dropBufferDesc(lib, minor, value);
+        dropBufferDesc(lib, minor, display);
+        continue;
+      }
       values.push(takeBufferDesc(lib, minor, value));
       const shown = takeBufferDesc(lib, minor, display).toString('utf8');
       if (shown !== '') displayValues.push(shown);
     }
     return {
-      name: attr.toString('utf8'),
+      name: attrName,
       authenticated: authenticated.readInt32LE(0) !== 0,
       complete: complete.readInt32LE(0) !== 0,
       values,
