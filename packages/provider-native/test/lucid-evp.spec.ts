@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { HandleTables } from '../src/adapter/state.js';
-import type { NativeHandle } from '../src/ffi/index.js';
 import { evpAesEngine, evpAvailability, liveEvpContexts } from '../src/ffi/evp.js';
 import { nodeAesEngine } from '../src/lucid/aes-engine.js';
 import { AesCts } from '../src/lucid/cts.js';
 import { sessionFromLucid } from '../src/lucid/index.js';
+import { dropContextHolding } from './fixtures/dropped-context.js';
 import type { Rfc4121Session } from '../src/lucid/index.js';
 
 /** An initiator and acceptor session over the same random keys (what a handshake would give both). */
@@ -37,27 +36,6 @@ function pair(
       0,
     )!;
   return { client: side(true), server: side(false) };
-}
-
-function dropContext(session: Rfc4121Session): void {
-  const tables = new HandleTables();
-  const handle = tables.addContext({
-    side: 'client',
-    ctx: { release: () => undefined } as unknown as NativeHandle,
-    mech: 'krb5',
-    target: null,
-    cred: null,
-    requested: 0,
-    complete: true,
-    gssFlags: 0,
-    start: 0,
-    expiry: 0,
-    source: null,
-    delegated: null,
-    negotiated: new Uint8Array(0),
-    rfc4121: session,
-  });
-  tables.dropContext(handle);
 }
 
 describe('AES through EVP', () => {
@@ -100,8 +78,8 @@ describe('AES through EVP', () => {
       const token = client.wrap(true, msg);
       expect(server.unwrap(token).message.length).toBe(64);
       peak = Math.max(peak, liveEvpContexts() - before);
-      dropContext(client);
-      dropContext(server);
+      dropContextHolding(client);
+      dropContextHolding(server);
     }
     // Each side holds one AES key per usage it used (three contexts each); key derivation's
     // temporary keys are freed at once.

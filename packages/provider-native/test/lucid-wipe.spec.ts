@@ -1,9 +1,8 @@
 /** DeleteSecurityContext wipes the keys of a context whose RFC 4121 tokens sspkit makes (src/lucid). */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HandleTables } from '../src/adapter/state.js';
-import type { NativeHandle } from '../src/ffi/index.js';
 import { sessionFromLucid } from '../src/lucid/index.js';
+import { dropContextHolding } from './fixtures/dropped-context.js';
 
 describe('key wiping', () => {
   it('dropping the context zeroes the context key and the acceptor subkey, and the session makes no more tokens', () => {
@@ -23,25 +22,8 @@ describe('key wiping', () => {
     expect(session).not.toBeNull();
     session!.wrap(true, Buffer.from('derives the sealing keys'));
     session!.getMic([Buffer.from('and the signing ones')]);
-    const tables = new HandleTables();
     let released = 0;
-    const handle = tables.addContext({
-      side: 'client',
-      ctx: { release: () => void released++ } as unknown as NativeHandle,
-      mech: 'krb5',
-      target: null,
-      cred: null,
-      requested: 0,
-      complete: true,
-      gssFlags: 0,
-      start: 0,
-      expiry: 0,
-      source: null,
-      delegated: null,
-      negotiated: new Uint8Array(0),
-      rfc4121: session,
-    });
-    tables.dropContext(handle);
+    dropContextHolding(session!, () => void released++);
     expect(released).toBe(1);
     expect(key.every((b) => b === 0)).toBe(true);
     expect(sub.every((b) => b === 0)).toBe(true);
